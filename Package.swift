@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "CityCarbon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "citycarbon", targets: ["citycarbon"]),
+        .library(name: "CarbonKit", targets: ["CarbonKit"]),
+        .library(name: "CarbonAccounting", targets: ["CarbonAccounting"]),
+        .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "CarbonKit",
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "CarbonAccounting",
+            dependencies: [
+                "CarbonKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "CityCarbonStore",
+            dependencies: [
+                "CarbonKit",
+                "CarbonAccounting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "citycarbon",
+            dependencies: [
+                "CarbonKit",
+                "CarbonAccounting",
+                "CityCarbonStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CarbonKitTests", dependencies: ["CarbonKit"]),
+        .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
+        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore"]),
+        .testTarget(name: "CityCarbonCLITests", dependencies: ["citycarbon"]),
+    ]
+)

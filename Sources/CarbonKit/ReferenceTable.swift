@@ -1,0 +1,95 @@
+import Foundation
+
+/// A small CSV data file of reference numbers (factors, GWPs, units), read with its header.
+///
+/// Lines whose first field starts with `#` are comments, so each file can carry its own
+/// provenance notes above the header. Every cell is kept as text; typed accessors name the
+/// file, row and column when a value does not parse.
+public struct ReferenceTable: Sendable {
+    public let name: String
+    public let columns: [String]
+    public let rows: [Row]
+
+    public struct Row: Sendable {
+        public let table: String
+        public let line: Int
+        let columnIndex: [String: Int]
+        public let values: [String]
+
+        public subscript(_ column: String) -> String {
+            guard let index = columnIndex[column], index < values.count else { return "" }
+            return values[index]
+        }
+
+        public func location(_ column: String) -> InputLocation {
+            InputLocation(file: table, row: line, column: columnIndex[column].map { $0 + 1 }, field: column)
+        }
+
+        public func double(_ column: String) throws(InputIssue) -> Double {
+            let text = self[column]
+            guard let value = Double(text), value.isFinite else {
+                throw InputIssue(location(column), value: text, reason: "not a finite number")
+            }
+            return value
+        }
+
+        public func optionalDouble(_ column: String) throws(InputIssue) -> Double? {
+            self[column].isEmpty ? nil : try double(column)
+        }
+
+        public func required(_ column: String) throws(InputIssue) -> String {
+            let text = self[column]
+            guard !text.isEmpty else { throw InputIssue(location(column), reason: "is required") }
+            return text
+        }
+    }
+
+    public init(name: String, text: String) throws(InputErrors) {
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { bytes = [0x0A] }
+        self = try bytes.withUnsafeBufferPointer { buffer throws(InputErrors) in
+            try ReferenceTable(name: name, bytes: buffer)
+        }
+    }
+
+    public init(name: String, bytes: UnsafeBufferPointer<UInt8>) throws(InputErrors) {
+        var scanner = CSVScanner(bytes: bytes)
+        var record = CSVRecord()
+        var header: [String]?
+        var rows: [Row] = []
+        var index: [String: Int] = [:]
+        var issues: [InputIssue] = []
+        while scanner.next(into: &record) {
+            let values = record.fields.map { scanner.string($0) }
+            if let first = values.first, first.hasPrefix("#") { continue }
+            if header == nil {
+                header = values
+                for (i, column) in values.enumerated() { index[column] = i }
+                continue
+            }
+            if values.count != header!.count {
+                issues.append(InputIssue(InputLocation(file: name, row: record.line), reason: "has \(values.count) fields, the header has \(header!.count)"))
+                continue
+            }
+            rows.append(Row(table: name, line: record.line, columnIndex: index, values: values))
+        }
+        guard let header else { throw InputErrors([InputIssue(InputLocation(file: name), reason: "has no header row")]) }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        self.name = name
+        self.columns = header
+        self.rows = rows
+    }
+
+    /// Reads a data file shipped in a module's `Resources` folder.
+    public static func resource(_ path: String, in bundle: Bundle) throws -> ReferenceTable {
+        let file = path as NSString
+        let directory = ("Resources" as NSString).appendingPathComponent(file.deletingLastPathComponent)
+        guard let url = bundle.url(forResource: (file.lastPathComponent as NSString).deletingPathExtension,
+                                   withExtension: file.pathExtension, subdirectory: directory)
+                ?? bundle.resourceURL.map({ $0.appendingPathComponent(path) }),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw InputErrors([InputIssue(InputLocation(file: path), reason: "reference data file is missing from the module's resources")])
+        }
+        return try ReferenceTable(name: path, text: String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,141 @@
+import CarbonAccounting
+import CarbonKit
+import Foundation
+import GRDB
+
+/// The workspace database: one SQLite file in WAL mode, migrated on open.
+///
+/// Every large table carries `jurisdiction_id`, so the same schema can be distributed by
+/// jurisdiction when a provincial platform runs on PostgreSQL with Citus.
+public final class CityCarbonDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory database, for tests and for computing without a workspace.
+    public init() throws {
+        self.path = ":memory:"
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        writer = try DatabaseQueue(configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: jurisdictions, factors, activities, inventories") { db in
+            try db.create(table: "jurisdiction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("level", .text).notNull()
+                t.column("parent_id", .integer).references("jurisdiction", onDelete: .restrict)
+                t.column("code", .text)
+            }
+            try db.create(table: "factor_set") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("title", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("default_ef_quality", .text)
+                t.column("required_gases", .text).notNull().defaults(to: "")
+                t.column("method", .text).notNull().defaults(to: "")
+                t.column("source", .text).notNull()
+                t.column("year", .integer)
+                t.column("fingerprint", .text).notNull()
+                t.column("created_at", .text).notNull()
+            }
+            try db.create(table: "factor") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("factor_set_id", .integer).notNull().indexed().references("factor_set", onDelete: .cascade)
+                t.column("fuel", .text).notNull()
+                t.column("applies_to", .text).notNull().defaults(to: "")
+                t.column("technology", .text)
+                t.column("is_default", .boolean).notNull().defaults(to: false)
+                t.column("quantity", .text).notNull()
+                t.column("value", .double).notNull()
+                t.column("unit", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("year", .integer)
+                t.column("confidence", .text)
+                t.column("note", .text)
+            }
+            try db.create(table: "source_file") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("byte_count", .integer).notNull()
+                t.column("row_count", .integer).notNull()
+                t.column("imported_at", .text).notNull()
+            }
+            try db.create(table: "activity_record") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("jurisdiction_id", .integer).notNull().references("jurisdiction", onDelete: .restrict)
+                t.column("year", .integer).notNull()
+                t.column("source_file_id", .integer).notNull().indexed().references("source_file", onDelete: .cascade)
+                t.column("line", .integer)
+                t.column("gpc_ref", .text).notNull()
+                t.column("fuel", .text)
+                t.column("technology", .text)
+                t.column("amount", .double)
+                t.column("unit", .text)
+                t.column("factor_set", .text)
+                t.column("co2_kg_per_unit", .double)
+                t.column("ch4_kg_per_unit", .double)
+                t.column("n2o_kg_per_unit", .double)
+                t.column("gas", .text)
+                t.column("td_loss_rate", .double)
+                t.column("notation_key", .text)
+                t.column("ie_ref", .text)
+                t.column("ad_quality", .text)
+                t.column("ef_quality", .text)
+                t.column("source", .text)
+                t.column("note", .text)
+            }
+            try db.create(index: "activity_record_on_year_jurisdiction", on: "activity_record", columns: ["year", "jurisdiction_id"])
+            try db.create(table: "inventory") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("year", .integer).notNull()
+                t.column("gwp", .text).notNull()
+                t.column("engine", .text).notNull()
+                t.column("input_fingerprint", .text).notNull()
+                t.column("factor_sets", .text).notNull()
+                t.column("row_count", .integer).notNull()
+                t.column("basic_t", .double).notNull()
+                t.column("basic_plus_t", .double).notNull()
+                t.column("territorial_t", .double).notNull()
+                t.column("computed_at", .text).notNull()
+                t.column("document", .text).notNull()
+            }
+            try db.create(index: "inventory_on_year", on: "inventory", columns: ["year", "computed_at"])
+            try db.create(table: "inventory_cell") { t in
+                t.column("inventory_id", .integer).notNull().references("inventory", onDelete: .cascade)
+                t.column("jurisdiction_id", .integer).notNull().references("jurisdiction", onDelete: .restrict)
+                t.column("gpc_ref", .text).notNull()
+                t.column("scope", .integer).notNull()
+                t.column("level", .text).notNull()
+                t.column("co2e_t", .double).notNull()
+                t.column("biogenic_co2_t", .double).notNull()
+                t.column("gases_kg", .text).notNull()
+                t.column("notation_keys", .text).notNull()
+                t.column("ad_quality", .text)
+                t.column("ef_quality", .text)
+                t.column("row_count", .integer).notNull()
+                t.primaryKey(["inventory_id", "jurisdiction_id", "gpc_ref"])
+            }
+        }
+        return migrator
+    }
+
+    static func now() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+}

@@ -1,0 +1,84 @@
+import CarbonAccounting
+import CarbonKit
+import Foundation
+import GRDB
+
+/// Computed inventories, each kept with its provenance; the latest computation of a year is
+/// the one shown.
+public struct InventoryRepository: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    /// Computes the inventory of `year` (every year when nil) from the stored rows, and saves it.
+    public func compute(year: Int?, gwp: GWPSet) throws -> Inventory {
+        let (library, tree) = try database.writer.read { db in
+            (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
+        }
+        let table = try ActivityRepository(database).load(year: year)
+        guard table.count > 0 else {
+            throw InputErrors([InputIssue(InputLocation(file: database.path), value: year.map(String.init),
+                                          reason: year == nil ? "the workspace has no activity data" : "the workspace has no activity data for this year",
+                                          suggestion: "import some with `citycarbon import activities FILE`")])
+        }
+        let activities = try ActivityValidator(library: library, jurisdictions: tree).validate(table, file: nil)
+        let inventory = try InventoryEngine.compute(activities, gwp: gwp, library: library, jurisdictions: tree)
+        try save(inventory)
+        return inventory
+    }
+
+    /// Saves one stored inventory per year of `inventory`.
+    public func save(_ inventory: Inventory) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try database.writer.write { db in
+            let ids = try JurisdictionRepository.ids(db)
+            for year in inventory.years {
+                var single = inventory
+                single.cells = inventory.cells(year: year)
+                let totals = inventory.totals(year: year)
+                let document = String(decoding: try encoder.encode(single), as: UTF8.self)
+                let sets = String(decoding: try encoder.encode(inventory.provenance.factorSets), as: UTF8.self)
+                try db.execute(sql: """
+                    INSERT INTO inventory (year, gwp, engine, input_fingerprint, factor_sets, row_count, basic_t, basic_plus_t, territorial_t, computed_at, document)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [year, inventory.gwp, inventory.provenance.engine, inventory.provenance.inputFingerprint, sets,
+                                     inventory.provenance.rows, totals.basic, totals.basicPlus, totals.territorial, CityCarbonDatabase.now(), document])
+                let id = db.lastInsertedRowID
+                let insert = try db.makeStatement(sql: """
+                    INSERT INTO inventory_cell (inventory_id, jurisdiction_id, gpc_ref, scope, level, co2e_t, biogenic_co2_t, gases_kg, notation_keys, ad_quality, ef_quality, row_count)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for cell in single.cells {
+                    try insert.execute(arguments: [
+                        id, ids[cell.jurisdiction], cell.gpcRef, cell.scope, cell.level.rawValue, cell.co2eTonnes, cell.biogenicCO2Tonnes,
+                        String(decoding: try encoder.encode(cell.gasesKg), as: UTF8.self),
+                        String(decoding: try encoder.encode(cell.notationKeys), as: UTF8.self),
+                        cell.adQuality?.rawValue, cell.efQuality?.rawValue, cell.rows,
+                    ])
+                }
+            }
+        }
+    }
+
+    /// The latest stored inventory of `year`, or of the latest year when nil.
+    public func latest(year: Int?) throws -> Inventory? {
+        try database.writer.read { db in
+            let sql = year == nil
+                ? "SELECT document FROM inventory ORDER BY year DESC, id DESC LIMIT 1"
+                : "SELECT document FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1"
+            guard let text = try String.fetchOne(db, sql: sql, arguments: year.map { [$0] } ?? []) else { return nil }
+            return try JSONDecoder().decode(Inventory.self, from: Data(text.utf8))
+        }
+    }
+
+    /// Years with a stored inventory, with the latest totals of each.
+    public func list() throws -> [(year: Int, gwp: String, basic: Double, basicPlus: Double, computedAt: String, fingerprint: String)] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT year, gwp, basic_t, basic_plus_t, computed_at, input_fingerprint FROM inventory i
+                WHERE id = (SELECT MAX(id) FROM inventory WHERE year = i.year) ORDER BY year
+                """).map { ($0["year"], $0["gwp"], $0["basic_t"], $0["basic_plus_t"], $0["computed_at"], $0["input_fingerprint"]) }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import CarbonAccounting
+import CarbonKit
+import CityCarbonStore
+import Foundation
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import data into the workspace: all of a file, or nothing.",
+        subcommands: [Activities.self, Jurisdictions.self, Factors.self]
+    )
+
+    struct Activities: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import an activity CSV (year, jurisdiction, gpc_ref, fuel, amount, unit, …).",
+            discussion: """
+            Every error is printed with its row, column and value, and nothing is imported unless
+            the whole file is valid. A (year, jurisdiction) that already has rows is refused
+            unless --replace or --append says what to do with them.
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The CSV file, or - for standard input.", valueName: "file"))
+        var file: String
+
+        @Flag(help: "Replace the stored rows of every year and jurisdiction the file covers.")
+        var replace = false
+
+        @Flag(help: "Keep the stored rows and add these.")
+        var append = false
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func validate() throws {
+            if replace && append { throw ValidationError("--replace and --append cannot be used together") }
+        }
+
+        func run() throws {
+            let database = try workspace.open()
+            let bytes = try FileInput.read(file)
+            let name = FileInput.name(file)
+            let summary = try ActivityRepository(database).importCSV(
+                bytes, file: name, existing: replace ? .replace : append ? .append : .refuse,
+                progress: { done, total in Terminal.progress("Importing \(name)", done: done, total: total) })
+            var text = "Imported \(summary.rows) activity rows from \(name) (\(summary.years.map(String.init).joined(separator: ", ")))."
+            if summary.replacedRows > 0 { text += " Replaced \(summary.replacedRows) earlier rows." }
+            if !summary.createdJurisdictions.isEmpty {
+                text += "\nNew jurisdictions: \(summary.createdJurisdictions.joined(separator: ", ")) (import a jurisdictions CSV to give them a tree)."
+            }
+            print(text)
+        }
+    }
+
+    struct Jurisdictions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import the jurisdiction tree from a CSV with columns name, level, parent, code.",
+            discussion: "Levels: \(JurisdictionLevel.allCases.map(\.rawValue).joined(separator: ", ")). Districts roll up to their parent city."
+        )
+
+        @Argument(help: ArgumentHelp("The CSV file, or - for standard input.", valueName: "file"))
+        var file: String
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let database = try workspace.open()
+            let result = try JurisdictionRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file))
+            print("Jurisdictions: \(result.added) added, \(result.updated) updated.")
+        }
+    }
+
+    struct Factors: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a custom factor set from CSV.",
+            discussion: """
+            Columns: fuel, quantity, value, unit, source (required); year, applies_to, technology,
+            default, confidence, note. quantity is a gas (CO2, CH4_fossil, N2O, CO2e …) or a fuel
+            property (ncv, density, carbon_content, oxidation). Activity rows use the set with
+            factor_set=<name>.
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The CSV file.", valueName: "file"))
+        var file: String
+
+        @Option(help: "The set's name (default: the file name without .csv).")
+        var name: String?
+
+        @Option(help: "GPC quality rating of these factors for rows that give none (H, M, L).")
+        var quality: String?
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let database = try workspace.open()
+            var rating: DataQuality?
+            if let quality {
+                guard let q = DataQuality(rawValue: quality.uppercased()) else { throw CLIFailure.usage("--quality must be H, M or L") }
+                rating = q
+            }
+            let setName = name ?? ((FileInput.name(file) as NSString).deletingPathExtension)
+            let set = try FactorSetRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file), name: setName, quality: rating)
+            print("Factor set \(set.name): \(set.records.count) numbers for \(set.fuels.joined(separator: ", ")).")
+        }
+    }
+}
