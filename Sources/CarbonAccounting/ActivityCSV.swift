@@ -103,6 +103,9 @@ public enum ActivityCSV {
         }
         if !issues.isEmpty { throw InputErrors(issues) }
 
+        let trace = ProcessInfo.processInfo.environment["CITYCARBON_TRACE"] != nil
+        let clock = ContinuousClock()
+        let t0 = clock.now
         let bodyStart = scanner.position
         let chunks = parallel ? split(bytes, from: bodyStart, into: ProcessInfo.processInfo.activeProcessorCount) : [bodyStart..<bytes.count]
         let shared = SharedBytes(bytes)
@@ -111,6 +114,7 @@ public enum ActivityCSV {
             var parser = ChunkParser(bytes: shared.buffer, columns: columns, file: file)
             return parser.parse(chunks[i])
         }
+        let t1 = clock.now
         // Chunk-local line numbers become file line numbers.
         var table = ActivityTable()
         table.reserve(results.reduce(0) { $0 + $1.table.count })
@@ -118,8 +122,8 @@ public enum ActivityCSV {
         for var result in results {
             if lineOffset != 0 {
                 let offset = Int32(lineOffset)
-                result.table.line.withUnsafeMutableBufferPointer { lines in
-                    for i in lines.indices { lines[i] += offset }
+                result.table.rows.withUnsafeMutableBufferPointer { rows in
+                    for i in rows.indices { rows[i].line += offset }
                 }
                 for i in result.issues.indices { result.issues[i].location.row = (result.issues[i].location.row ?? 0) + lineOffset }
             }
@@ -127,6 +131,7 @@ public enum ActivityCSV {
             if table.count == 0 { table = result.table } else { table.append(contentsOf: result.table) }
             lineOffset += result.lines
         }
+        if trace { FileHandle.standardError.write(Data("parse: chunks \(clock.now - t0) [scan \(t1 - t0), merge \(clock.now - t1)]\n".utf8)) }
         return (table, issues, header.map { $0.lowercased() })
     }
 
@@ -277,15 +282,13 @@ struct ChunkParser {
                     loss = number(p, n, line, c, what: "a loss rate")
                     if loss >= 1 { issue(line, c, text(p, n), "a loss rate is a fraction below 1 (8 % is 0.08)"); loss = .nan }
                 case .notationKey:
-                    let value = text(p, n)
-                    if let k = NotationKey(rawValue: value.uppercased()) { key = UInt8(k.index + 1) }
-                    else { issue(line, c, value, "is not a notation key", "one of NO, IE, NE, C") }
+                    if let k = Self.notationKey(p, n) { key = UInt8(k.index + 1) }
+                    else { issue(line, c, text(p, n), "is not a notation key", "one of NO, IE, NE, C") }
                 case .adQuality, .efQuality:
-                    let value = text(p, n)
-                    if let q = DataQuality(rawValue: value.uppercased()) {
-                        if column == .adQuality { ad = UInt8(q.index + 1) } else { ef = UInt8(q.index + 1) }
+                    if n == 1, let q = Self.quality(p[0]) {
+                        if column == .adQuality { ad = q } else { ef = q }
                     } else {
-                        issue(line, c, value, "is not a data-quality rating", "one of H, M, L")
+                        issue(line, c, text(p, n), "is not a data-quality rating", "one of H, M, L")
                     }
                 }
             }
@@ -320,29 +323,27 @@ struct ChunkParser {
             }
             if issues.count != errorsBefore { continue }
 
-            table.year.append(year)
-            table.jurisdiction.append(jurisdiction)
-            table.gpcRef.append(ref)
-            table.fuel.append(fuel)
-            table.technology.append(technology)
-            table.amount.append(amount)
-            table.unit.append(unit)
-            table.factorSet.append(factorSet)
-            table.co2.append(co2)
-            table.ch4.append(ch4)
-            table.n2o.append(n2o)
-            table.gas.append(gas)
-            table.tdLossRate.append(loss)
-            table.notationKey.append(key)
-            table.ieRef.append(ieRef)
-            table.adQuality.append(ad)
-            table.efQuality.append(ef)
-            table.source.append(source)
-            table.note.append(note)
-            table.line.append(Int32(line))
-            table.commitRow()
+            table.rows.append(PackedActivity(
+                year: year, jurisdiction: jurisdiction, gpcRef: ref, fuel: fuel, technology: technology, unit: unit,
+                factorSet: factorSet, gas: gas, ieRef: ieRef, source: source, note: note, line: Int32(line),
+                amount: amount, co2: co2, ch4: ch4, n2o: n2o, tdLossRate: loss, notationKey: key, adQuality: ad, efQuality: ef))
         }
         return ChunkResult(table: table, issues: issues, lines: scanner.line)
+    }
+
+    /// H, M or L (either case) as 1 + index in `DataQuality.allCases`.
+    @inline(__always)
+    static func quality(_ byte: UInt8) -> UInt8? {
+        switch byte | 0x20 {
+        case 0x68: 1
+        case 0x6D: 2
+        case 0x6C: 3
+        default: nil
+        }
+    }
+
+    static func notationKey(_ p: UnsafePointer<UInt8>, _ n: Int) -> NotationKey? {
+        NotationKey(rawValue: String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self).uppercased())
     }
 
     func text(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {

@@ -61,7 +61,7 @@ public struct ActivityValidator: Sendable {
         let taxonomy = library.taxonomy
         var issues: [InputIssue] = []
         func location(_ row: Int, _ column: ActivityCSV.Column) -> InputLocation {
-            let line = Int(table.line[row])
+            let line = Int(table.rows[row].line)
             let number = columns?.firstIndex(of: column.rawValue).map { $0 + 1 }
             return InputLocation(file: file, row: line == 0 ? nil : line, column: number, field: column.rawValue)
         }
@@ -69,6 +69,7 @@ public struct ActivityValidator: Sendable {
         // Per distinct value, once.
         let refIndex: [Int32] = table.refs.strings.map { taxonomy.index(of: $0).map(Int32.init) ?? -1 }
         let fuels: [Fuel?] = table.fuels.strings.map { library.fuels[$0] }
+        let fuelKnown = fuels.map { $0 != nil }
         let units: [MeasureUnit?] = table.units.strings.map { library.units.unit($0) }
         let gases: [Result<Gas, GasError>] = table.gases.strings.map { key in Result { () throws(GasError) in try library.gases.gas(key) } }
         let defaultSetID = table.factorSets.intern(FactorLibrary.defaultSetName)
@@ -78,27 +79,31 @@ public struct ActivityValidator: Sendable {
         let knownJurisdiction: [Bool] = table.jurisdictions.strings.map { jurisdictions?.contains($0) ?? true }
 
         var comboIndex: [ComboKey: Int32] = [:]
+        // Packed keys for the common case of small pools; the dictionary takes the rest.
+        var packedIndex = IntTable()
+        let packable = table.fuels.count < 1 << 12 && table.technologies.count < 1 << 10 && table.units.count < 1 << 10
+            && table.factorSets.count < 1 << 12 && table.gases.count < 1 << 10
         var combos: [ActivityCombo] = []
         var problems: [FactorProblem] = []
         var rowCombo = [Int32](repeating: -1, count: table.count)
         var keyedCells: Set<CellKey> = []
 
         for row in 0..<table.count {
-            let ref = table.gpcRef[row]
+            let ref = table.rows[row].gpcRef
             let entryIndex = refIndex[Int(ref)]
             var ok = true
             if entryIndex < 0 {
                 issues.append(taxonomy.unknownReferenceIssue(table.refs[ref], at: location(row, .gpcRef)))
                 ok = false
             }
-            let j = table.jurisdiction[row]
+            let j = table.rows[row].jurisdiction
             if !knownJurisdiction[Int(j)] {
                 let name = table.jurisdictions[j]
                 issues.append(InputIssue(location(row, .jurisdiction), value: name, reason: "is not a jurisdiction of this city",
                                          suggestion: Suggestion.didYouMean(name, among: jurisdictions?.order ?? [])))
                 ok = false
             }
-            let ie = table.ieRef[row]
+            let ie = table.rows[row].ieRef
             if ie >= 0 {
                 if refIndex[Int(ie)] < 0 {
                     issues.append(taxonomy.unknownReferenceIssue(table.refs[ie], at: location(row, .ieRef)))
@@ -109,25 +114,23 @@ public struct ActivityValidator: Sendable {
                 }
             }
             guard ok else { continue }
-            let entry = taxonomy.entries[Int(entryIndex)]
 
-            if table.notationKey[row] != 0 {
-                keyedCells.insert(CellKey(year: table.year[row], jurisdiction: j, ref: entryIndex))
+            if table.rows[row].notationKey != 0 {
+                keyedCells.insert(CellKey(year: table.rows[row].year, jurisdiction: j, ref: entryIndex))
                 continue
             }
 
             // The kind of row decides what must be known about it.
-            let fuelID = table.fuel[row]
-            let fuel: Fuel? = fuelID >= 0 ? fuels[Int(fuelID)] : nil
-            if fuelID >= 0, fuel == nil {
+            let fuelID = table.rows[row].fuel
+            if fuelID >= 0, !fuelKnown[Int(fuelID)] {
                 let name = table.fuels[fuelID]
                 issues.append(InputIssue(location(row, .fuel), value: name, reason: "unknown fuel",
                                          suggestion: Suggestion.didYouMean(name, among: library.fuels.keys)))
                 continue
             }
-            let explicit = !table.co2[row].isNaN || !table.ch4[row].isNaN || !table.n2o[row].isNaN
-            let gasID = table.gas[row]
-            let unitID = table.unit[row]
+            let explicit = !table.rows[row].co2.isNaN || !table.rows[row].ch4.isNaN || !table.rows[row].n2o.isNaN
+            let gasID = table.rows[row].gas
+            let unitID = table.rows[row].unit
             var key = ComboKey(kind: 0, ref: entryIndex, fuel: fuelID, technology: -1, unit: -1, factorSet: -1, gas: -1)
             if explicit {
                 key.kind = 1
@@ -146,7 +149,7 @@ public struct ActivityValidator: Sendable {
                     continue
                 }
             } else {
-                key.technology = table.technology[row]
+                key.technology = table.rows[row].technology
                 key.unit = unitID
                 if units[Int(unitID)] == nil {
                     let symbol = table.units[unitID]
@@ -154,10 +157,10 @@ public struct ActivityValidator: Sendable {
                                              suggestion: Suggestion.didYouMean(symbol, among: library.units.symbols)))
                     continue
                 }
-                var setID = table.factorSet[row]
+                var setID = table.rows[row].factorSet
                 if setID < 0 {
                     setID = defaultSetID
-                    table.factorSet[row] = defaultSetID
+                    table.rows[row].factorSet = defaultSetID
                 }
                 if case let .failure(error) = sets[Int(setID)] {
                     issues.append(InputIssue(location(row, .factorSet), value: table.factorSets[setID], reason: error.description))
@@ -166,19 +169,30 @@ public struct ActivityValidator: Sendable {
                 key.factorSet = setID
             }
 
-            if !table.tdLossRate[row].isNaN {
-                if !(entry.isEnergy && entry.scope == 3 && (fuel?.isCarrier ?? false)) {
-                    issues.append(InputIssue(location(row, .tdLossRate), value: String(table.tdLossRate[row]),
+            if !table.rows[row].tdLossRate.isNaN {
+                let entry = taxonomy.entries[Int(entryIndex)]
+                let carrier = fuelID >= 0 && (fuels[Int(fuelID)]?.isCarrier ?? false)
+                if !(entry.isEnergy && entry.scope == 3 && carrier) {
+                    issues.append(InputIssue(location(row, .tdLossRate), value: String(table.rows[row].tdLossRate),
                                              reason: "a loss rate goes only with electricity or heat in a T&D-loss row (I.x.3, II.x.3)"))
                     continue
                 }
             }
 
             let comboID: Int32
-            if let known = comboIndex[key] {
+            var packed: UInt64 = 0
+            if packable {
+                packed = UInt64(key.kind) | UInt64(UInt32(key.ref)) << 2 | UInt64(UInt32(key.fuel + 1)) << 8
+                packed |= UInt64(UInt32(key.technology + 1)) << 20 | UInt64(UInt32(key.unit + 1)) << 30
+                packed |= UInt64(UInt32(key.factorSet + 1)) << 40 | UInt64(UInt32(key.gas + 1)) << 52
+            }
+            if packable, let known = packedIndex.get(packed) {
+                comboID = known
+            } else if !packable, let known = comboIndex[key] {
                 comboID = known
             } else {
-                switch makeCombo(key, entry: entry, fuel: fuel, table: table, units: units, gases: gases, sets: sets) {
+                let entry = taxonomy.entries[Int(entryIndex)]
+                switch makeCombo(key, entry: entry, fuel: fuelID >= 0 ? fuels[Int(fuelID)] : nil, table: table, units: units, gases: gases, sets: sets) {
                 case let .success(combo):
                     comboID = Int32(combos.count)
                     combos.append(combo)
@@ -186,7 +200,7 @@ public struct ActivityValidator: Sendable {
                     comboID = -Int32(problems.count) - 1
                     problems.append(problem)
                 }
-                comboIndex[key] = comboID
+                if packable { packedIndex.insert(packed, comboID) } else { comboIndex[key] = comboID }
             }
             if comboID < 0 {
                 let problem = problems[Int(-comboID - 1)]
@@ -200,9 +214,9 @@ public struct ActivityValidator: Sendable {
                 let value: String? = switch problem.column {
                 case .fuel: fuelID >= 0 ? table.fuels[fuelID] : nil
                 case .unit: unitID >= 0 ? table.units[unitID] : nil
-                case .technology: table.technology[row] >= 0 ? table.technologies[table.technology[row]] : nil
+                case .technology: table.rows[row].technology >= 0 ? table.technologies[table.rows[row].technology] : nil
                 case .factorSet: key.factorSet >= 0 ? table.factorSets[key.factorSet] : nil
-                case .gpcRef: entry.ref
+                case .gpcRef: taxonomy.entries[Int(entryIndex)].ref
                 }
                 issues.append(InputIssue(location(row, column), value: value, reason: problem.reason, suggestion: problem.suggestion))
                 continue
@@ -213,9 +227,9 @@ public struct ActivityValidator: Sendable {
         // A notation key says a row has no number; a number for the same row contradicts it.
         if !keyedCells.isEmpty {
             for row in 0..<table.count where rowCombo[row] >= 0 {
-                let cell = CellKey(year: table.year[row], jurisdiction: table.jurisdiction[row], ref: refIndex[Int(table.gpcRef[row])])
+                let cell = CellKey(year: table.rows[row].year, jurisdiction: table.rows[row].jurisdiction, ref: refIndex[Int(table.rows[row].gpcRef)])
                 if keyedCells.contains(cell) {
-                    issues.append(InputIssue(location(row, .gpcRef), value: table.refs[table.gpcRef[row]],
+                    issues.append(InputIssue(location(row, .gpcRef), value: table.refs[table.rows[row].gpcRef],
                                              reason: "\(table.jurisdictions[cell.jurisdiction]) \(cell.year) has both an amount here and a notation key for this reference; keep one"))
                 }
             }

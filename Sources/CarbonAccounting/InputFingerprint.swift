@@ -14,44 +14,80 @@ public enum InputFingerprint {
         for set in factorSets.sorted(by: { $0.name < $1.name }) {
             hasher.update(data: Data("\(set.name)=\(set.fingerprint)\n".utf8))
         }
-        func encoded(_ pool: BytePool) -> [[UInt8]] {
-            pool.strings.map { s in
-                let bytes = Array(s.utf8)
-                return withUnsafeBytes(of: UInt32(bytes.count).littleEndian, Array.init) + bytes
+        // Every interned string, length-prefixed, end to end; pool p's id i is string base[p] + i.
+        let pools = [table.jurisdictions, table.refs, table.fuels, table.technologies, table.units, table.factorSets,
+                     table.gases, table.sources, table.notes]
+        var arena: [UInt8] = []
+        var offsets: [Int] = [0]
+        var base: [Int] = []
+        for pool in pools {
+            base.append(offsets.count - 1)
+            for s in pool.strings {
+                let utf8 = Array(s.utf8)
+                withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { arena.append(contentsOf: $0) }
+                arena.append(contentsOf: utf8)
+                offsets.append(arena.count)
             }
         }
-        let pools = (jurisdictions: encoded(table.jurisdictions), refs: encoded(table.refs), fuels: encoded(table.fuels),
-                     technologies: encoded(table.technologies), units: encoded(table.units), sets: encoded(table.factorSets),
-                     gases: encoded(table.gases), sources: encoded(table.sources), notes: encoded(table.notes))
-        let none: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF]
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20)
-        @inline(__always) func text(_ pool: [[UInt8]], _ id: Int32) { buffer.append(contentsOf: id >= 0 ? pool[Int(id)] : none) }
-        @inline(__always) func number(_ x: Double) { withUnsafeBytes(of: (x.isNaN ? UInt64.max : x.bitPattern).littleEndian) { buffer.append(contentsOf: $0) } }
-        for row in 0..<table.count {
-            withUnsafeBytes(of: table.year[row].littleEndian) { buffer.append(contentsOf: $0) }
-            text(pools.jurisdictions, table.jurisdiction[row])
-            text(pools.refs, table.gpcRef[row])
-            text(pools.fuels, table.fuel[row])
-            text(pools.technologies, table.technology[row])
-            number(table.amount[row])
-            text(pools.units, table.unit[row])
-            text(pools.sets, table.factorSet[row])
-            number(table.co2[row]); number(table.ch4[row]); number(table.n2o[row])
-            text(pools.gases, table.gas[row])
-            number(table.tdLossRate[row])
-            buffer.append(table.notationKey[row])
-            text(pools.refs, table.ieRef[row])
-            buffer.append(table.adQuality[row])
-            buffer.append(table.efQuality[row])
-            text(pools.sources, table.source[row])
-            text(pools.notes, table.note[row])
-            if buffer.count > (1 << 20) - 4096 {
-                hasher.update(data: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
+        let capacity = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        defer { buffer.deallocate() }
+        var used = 0
+        arena.withUnsafeBytes { arena in
+        offsets.withUnsafeBufferPointer { offsets in
+        func flush() {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: used))
+            used = 0
         }
-        hasher.update(data: buffer)
+        @inline(__always) func text(_ pool: Int, _ id: Int32) {
+            if id < 0 {
+                buffer.storeBytes(of: UInt32.max, toByteOffset: used, as: UInt32.self)
+                used += 4
+                return
+            }
+            let index = base[pool] + Int(id)
+            let start = offsets[index], count = offsets[index + 1] - start
+            if used + count > capacity { flush() }
+            if count > capacity {
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: arena[start..<start + count]))
+                return
+            }
+            buffer.advanced(by: used).copyMemory(from: arena.baseAddress! + start, byteCount: count)
+            used += count
+        }
+        @inline(__always) func number(_ x: Double) {
+            buffer.storeBytes(of: x.isNaN ? UInt64.max : x.bitPattern.littleEndian, toByteOffset: used, as: UInt64.self)
+            used += 8
+        }
+        @inline(__always) func byte(_ b: UInt8) {
+            buffer.storeBytes(of: b, toByteOffset: used, as: UInt8.self)
+            used += 1
+        }
+        table.rows.withUnsafeBufferPointer { rows in
+        for r in rows {
+            if used > capacity - 4096 { flush() }
+            buffer.storeBytes(of: r.year.littleEndian, toByteOffset: used, as: Int32.self)
+            used += 4
+            text(0, r.jurisdiction)
+            text(1, r.gpcRef)
+            text(2, r.fuel)
+            text(3, r.technology)
+            number(r.amount)
+            text(4, r.unit)
+            text(5, r.factorSet)
+            number(r.co2); number(r.ch4); number(r.n2o)
+            text(6, r.gas)
+            number(r.tdLossRate)
+            byte(r.notationKey)
+            text(1, r.ieRef)
+            byte(r.adQuality)
+            byte(r.efQuality)
+            text(7, r.source)
+            text(8, r.note)
+        }
+        }
+        flush()
+        }}
         return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -27,8 +27,8 @@ public enum InventoryEngine {
             slotGas.append(gas)
             return slotGas.count - 1
         }
-        var comboSlots: [[(slot: Int, kg: Double)]] = []
-        var comboExplicit: [(co2: Int, ch4: Int, n2o: Int)?] = []
+        var comboSlots: [[GasSlotFactor]] = []
+        var comboExplicit: [ExplicitSlots?] = []
         for combo in activities.combos {
             if combo.kind == .explicit {
                 comboSlots.append([])
@@ -52,63 +52,23 @@ public enum InventoryEngine {
 
         let slots = slotGas.count
         let cellCount = years.count * jurisdictionCount * refCount
-        var masses = [Double](repeating: 0, count: cellCount * slots)
-        var rowsInCell = [Int32](repeating: 0, count: cellCount)
-        // Worst rating per cell, as 1 + index in DataQuality.allCases (H, M, L): the larger, the worse.
-        var worstAD = [UInt8](repeating: 0, count: cellCount)
-        var worstEF = [UInt8](repeating: 0, count: cellCount)
-        var cellSources: [Int: [Int32]] = [:]
-        var cellCombos: [Int: [Int32]] = [:]
-        var notations: [Int: [NotationEntry]] = [:]
         let comboQuality: [UInt8] = activities.combos.map { c in c.defaultEFQuality.map { UInt8($0.index + 1) } ?? 0 }
-
-        table.amount.withUnsafeBufferPointer { amount in
-        table.year.withUnsafeBufferPointer { year in
-        table.jurisdiction.withUnsafeBufferPointer { jurisdiction in
-        table.gpcRef.withUnsafeBufferPointer { gpcRef in
-        activities.rowCombo.withUnsafeBufferPointer { rowCombo in
-        masses.withUnsafeMutableBufferPointer { masses in
-            var lastYear: Int32 = .min, lastYearIndex = 0
-            var lastCell = -1, lastSource: Int32 = -2, lastCombo: Int32 = -2
-            for row in 0..<table.count {
-                if year[row] != lastYear { lastYear = year[row]; lastYearIndex = yearIndex[lastYear]! }
-                let ref = Int(activities.refIndex[Int(gpcRef[row])])
-                let cell = (lastYearIndex * jurisdictionCount + Int(jurisdiction[row])) * refCount + ref
-                let combo = rowCombo[row]
-                if combo < 0 {
-                    let key = NotationKey.allCases[Int(table.notationKey[row]) - 1]
-                    let ie = table.ieRef[row]
-                    let entry = NotationEntry(key: key, ieRef: ie >= 0 ? table.refs[ie] : nil,
-                                              explanation: table.note[row] >= 0 ? table.notes[table.note[row]] : nil)
-                    if !(notations[cell]?.contains(entry) ?? false) { notations[cell, default: []].append(entry) }
-                    continue
-                }
-                var activity = amount[row]
-                let loss = table.tdLossRate[row]
-                if !loss.isNaN { activity *= loss / (1 - loss) }
-                let base = cell * slots
-                if let explicit = comboExplicit[Int(combo)] {
-                    let co2 = table.co2[row], ch4 = table.ch4[row], n2o = table.n2o[row]
-                    if !co2.isNaN { masses[base + explicit.co2] += activity * co2 }
-                    if !ch4.isNaN { masses[base + explicit.ch4] += activity * ch4 }
-                    if !n2o.isNaN { masses[base + explicit.n2o] += activity * n2o }
-                } else {
-                    for factor in comboSlots[Int(combo)] { masses[base + factor.slot] += activity * factor.kg }
-                }
-                rowsInCell[cell] += 1
-                worstAD[cell] = max(worstAD[cell], table.adQuality[row])
-                let ef = table.efQuality[row]
-                worstEF[cell] = max(worstEF[cell], ef == 0 ? comboQuality[Int(combo)] : ef)
-                let source = table.source[row]
-                if source >= 0, cell != lastCell || source != lastSource {
-                    if !(cellSources[cell]?.contains(source) ?? false) { cellSources[cell, default: []].append(source) }
-                }
-                if cell != lastCell || combo != lastCombo {
-                    if !(cellCombos[cell]?.contains(combo) ?? false) { cellCombos[cell, default: []].append(combo) }
-                }
-                lastCell = cell; lastSource = source; lastCombo = combo
-            }
-        }}}}}}
+        let plan = AccumulationPlan(slots: slots, cellCount: cellCount, refCount: refCount, jurisdictionCount: jurisdictionCount,
+                                    yearIndex: yearIndex, comboSlots: comboSlots, comboExplicit: comboExplicit, comboQuality: comboQuality)
+        let sets = activities.factorSetsUsed.compactMap { try? library.set(named: $0) }
+        // The fingerprint reads the same rows on the other core while they are summed.
+        let (sums, inputFingerprint) = concurrently({ plan.accumulate(activities) },
+                                                    { fingerprint ? InputFingerprint.compute(activities, factorSets: sets) : "" })
+        let masses = sums.masses, rowsInCell = sums.rowsInCell, worstAD = sums.worstAD, worstEF = sums.worstEF
+        var cellSources: [Int: [Int32]] = [:]
+        for (key, _) in sums.cellSources.pairs.sorted(by: { $0.value < $1.value }) {
+            cellSources[Int(key >> 32), default: []].append(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+        }
+        var cellCombos: [Int: [Int32]] = [:]
+        for (key, _) in sums.cellCombos.pairs.sorted(by: { $0.value < $1.value }) {
+            cellCombos[Int(key >> 32), default: []].append(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+        }
+        let notations = sums.notations
 
         // Cells with rows or notation keys, in taxonomy order within year and jurisdiction.
         var cells: [InventoryCell] = []
@@ -149,21 +109,117 @@ public enum InventoryEngine {
             used.contains(j.name) || tree.order.contains { used.contains($0) && tree.lineage(of: $0).contains(j.name) }
         }
 
-        let sets = activities.factorSetsUsed.compactMap { try? library.set(named: $0) }
         let provenance = InventoryProvenance(
             engine: version, gwpSet: gwp.name,
             factorSets: sets.map { .init(name: $0.name, fingerprint: $0.fingerprint, source: $0.source) },
-            inputFingerprint: fingerprint ? InputFingerprint.compute(activities, factorSets: sets) : "",
+            inputFingerprint: inputFingerprint,
             rows: table.count, file: activities.file)
         return Inventory(gwp: gwp.name, provenance: provenance, cells: cells, jurisdictions: nodes)
+    }
+
+    /// What summing needs to know, fixed before the rows are read.
+    struct AccumulationPlan: Sendable {
+        let slots: Int
+        let cellCount: Int
+        let refCount: Int
+        let jurisdictionCount: Int
+        let yearIndex: [Int32: Int]
+        let comboSlots: [[GasSlotFactor]]
+        let comboExplicit: [ExplicitSlots?]
+        let comboQuality: [UInt8]
+
+        /// Sums every row into its cell, in row order.
+        func accumulate(_ activities: ValidatedActivities) -> Sums {
+            let table = activities.table
+            var sums = Sums(cellCount: cellCount, slots: slots)
+            // Library and gas factors laid flat: combo c uses factorSlot/factorKg[start[c] ..< start[c + 1]].
+            var start = [0], factorSlot: [Int] = [], factorKg: [Double] = []
+            for factors in comboSlots {
+                for f in factors { factorSlot.append(f.slot); factorKg.append(f.kg) }
+                start.append(factorSlot.count)
+            }
+            let explicitSlots = comboExplicit.map { $0 ?? (-1, -1, -1) }
+            table.rows.withUnsafeBufferPointer { rows in
+            activities.rowCombo.withUnsafeBufferPointer { rowCombo in
+            activities.refIndex.withUnsafeBufferPointer { refIndex in
+            start.withUnsafeBufferPointer { start in
+            factorSlot.withUnsafeBufferPointer { factorSlot in
+            factorKg.withUnsafeBufferPointer { factorKg in
+            explicitSlots.withUnsafeBufferPointer { explicitSlots in
+            comboQuality.withUnsafeBufferPointer { comboQuality in
+            sums.masses.withUnsafeMutableBufferPointer { masses in
+            sums.rowsInCell.withUnsafeMutableBufferPointer { rowsInCell in
+            sums.worstAD.withUnsafeMutableBufferPointer { worstAD in
+            sums.worstEF.withUnsafeMutableBufferPointer { worstEF in
+                var lastYear: Int32 = .min, lastYearIndex = 0
+                var lastCell = -1, lastSource: Int32 = -2, lastCombo: Int32 = -2
+                var order: Int32 = 0
+                for row in 0..<rows.count {
+                    let r = rows[row]
+                    if r.year != lastYear { lastYear = r.year; lastYearIndex = yearIndex[lastYear]! }
+                    let cell = (lastYearIndex * jurisdictionCount + Int(r.jurisdiction)) * refCount + Int(refIndex[Int(r.gpcRef)])
+                    let combo = Int(rowCombo[row])
+                    if combo < 0 {
+                        let key = NotationKey.allCases[Int(r.notationKey) - 1]
+                        let entry = NotationEntry(key: key, ieRef: r.ieRef >= 0 ? table.refs[r.ieRef] : nil,
+                                                  explanation: r.note >= 0 ? table.notes[r.note] : nil)
+                        if !(sums.notations[cell]?.contains(entry) ?? false) { sums.notations[cell, default: []].append(entry) }
+                        continue
+                    }
+                    var activity = r.amount
+                    if !r.tdLossRate.isNaN { activity *= r.tdLossRate / (1 - r.tdLossRate) }
+                    let base = cell * slots
+                    let explicit = explicitSlots[combo]
+                    if explicit.co2 >= 0 {
+                        if !r.co2.isNaN { masses[base + explicit.co2] += activity * r.co2 }
+                        if !r.ch4.isNaN { masses[base + explicit.ch4] += activity * r.ch4 }
+                        if !r.n2o.isNaN { masses[base + explicit.n2o] += activity * r.n2o }
+                    } else {
+                        for k in start[combo]..<start[combo + 1] { masses[base + factorSlot[k]] += activity * factorKg[k] }
+                    }
+                    rowsInCell[cell] += 1
+                    worstAD[cell] = max(worstAD[cell], r.adQuality)
+                    worstEF[cell] = max(worstEF[cell], r.efQuality == 0 ? comboQuality[combo] : r.efQuality)
+                    if r.source >= 0, cell != lastCell || r.source != lastSource {
+                        if sums.cellSources.insert(UInt64(cell) << 32 | UInt64(UInt32(r.source)), order) { order += 1 }
+                    }
+                    if cell != lastCell || combo != lastCombo {
+                        if sums.cellCombos.insert(UInt64(cell) << 32 | UInt64(UInt32(combo)), order) { order += 1 }
+                    }
+                    lastCell = cell; lastSource = r.source; lastCombo = Int32(combo)
+                }
+            }}}}}}}}}}}}
+            return sums
+        }
+    }
+
+    typealias GasSlotFactor = (slot: Int, kg: Double)
+    typealias ExplicitSlots = (co2: Int, ch4: Int, n2o: Int)
+
+    /// Per-cell sums: gas masses (kg), row counts, worst quality ratings, and which sources and
+    /// kinds of row each cell drew on (in first-seen order).
+    struct Sums: @unchecked Sendable {
+        var masses: [Double]
+        var rowsInCell: [Int32]
+        var worstAD: [UInt8]
+        var worstEF: [UInt8]
+        var cellSources = IntTable(capacity: 1024)
+        var cellCombos = IntTable(capacity: 1024)
+        var notations: [Int: [NotationEntry]] = [:]
+
+        init(cellCount: Int, slots: Int) {
+            masses = [Double](repeating: 0, count: cellCount * slots)
+            rowsInCell = [Int32](repeating: 0, count: cellCount)
+            worstAD = [UInt8](repeating: 0, count: cellCount)
+            worstEF = [UInt8](repeating: 0, count: cellCount)
+        }
     }
 
     private static func quality(_ code: UInt8) -> DataQuality? {
         code == 0 ? nil : DataQuality.allCases[Int(code) - 1]
     }
 
-    private static func comboUsesSlot(_ combos: [Int32], _ slot: Int, _ slots: [[(slot: Int, kg: Double)]],
-                                      _ explicit: [(co2: Int, ch4: Int, n2o: Int)?]) -> Bool {
+    private static func comboUsesSlot(_ combos: [Int32], _ slot: Int, _ slots: [[GasSlotFactor]], _ explicit: [ExplicitSlots?]) -> Bool {
         combos.contains { c in slots[Int(c)].contains { $0.slot == slot } }
     }
 

@@ -27,3 +27,12 @@ public struct SharedBytes: @unchecked Sendable {
     public let buffer: UnsafeBufferPointer<UInt8>
     public init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
 }
+
+/// Runs `a` and `b` at the same time and returns both results.
+public func concurrently<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+    let first = ResultBox<A>(1), second = ResultBox<B>(1)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+        if i == 0 { first.set(0, a()) } else { second.set(0, b()) }
+    }
+    return (first.values[0]!, second.values[0]!)
+}

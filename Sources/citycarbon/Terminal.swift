@@ -42,17 +42,19 @@ enum FileInput {
         guard fstat(fd, &info) == 0 else { throw CLIFailure.input("\(path): cannot read its size") }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw CLIFailure.input("\(path) is a directory, not a file") }
         let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        try bytes.withUnsafeMutableBytes { buffer in
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
             while done < size {
                 let n = Foundation.read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0 { throw CLIFailure.input("\(path): \(String(cString: strerror(errno)))") }
+                if n < 0 { failure = errno; break }
                 if n == 0 { break }
                 done += n
             }
+            initialized = done
         }
-        return done == size ? bytes : Array(bytes[0..<done])
+        if failure != 0 { throw CLIFailure.input("\(path): \(String(cString: strerror(failure)))") }
+        return bytes
     }
 
     static func name(_ path: String) -> String { path == "-" ? "<stdin>" : (path as NSString).lastPathComponent }
