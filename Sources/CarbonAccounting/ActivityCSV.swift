@@ -103,9 +103,6 @@ public enum ActivityCSV {
         }
         if !issues.isEmpty { throw InputErrors(issues) }
 
-        let trace = ProcessInfo.processInfo.environment["CITYCARBON_TRACE"] != nil
-        let clock = ContinuousClock()
-        let t0 = clock.now
         let bodyStart = scanner.position
         let chunks = parallel ? split(bytes, from: bodyStart, into: ProcessInfo.processInfo.activeProcessorCount) : [bodyStart..<bytes.count]
         let shared = SharedBytes(bytes)
@@ -114,24 +111,18 @@ public enum ActivityCSV {
             var parser = ChunkParser(bytes: shared.buffer, columns: columns, file: file)
             return parser.parse(chunks[i])
         }
-        let t1 = clock.now
         // Chunk-local line numbers become file line numbers.
-        var table = ActivityTable()
-        table.reserve(results.reduce(0) { $0 + $1.table.count })
+        var lineOffsets: [Int32] = []
         var lineOffset = scanner.line
-        for var result in results {
-            if lineOffset != 0 {
-                let offset = Int32(lineOffset)
-                result.table.rows.withUnsafeMutableBufferPointer { rows in
-                    for i in rows.indices { rows[i].line += offset }
-                }
-                for i in result.issues.indices { result.issues[i].location.row = (result.issues[i].location.row ?? 0) + lineOffset }
+        for result in results {
+            lineOffsets.append(Int32(lineOffset))
+            for var issue in result.issues {
+                issue.location.row = (issue.location.row ?? 0) + lineOffset
+                issues.append(issue)
             }
-            issues += result.issues
-            if table.count == 0 { table = result.table } else { table.append(contentsOf: result.table) }
             lineOffset += result.lines
         }
-        if trace { FileHandle.standardError.write(Data("parse: chunks \(clock.now - t0) [scan \(t1 - t0), merge \(clock.now - t1)]\n".utf8)) }
+        let table = ActivityTable.concatenate(results.map(\.table), lineOffsets: lineOffsets)
         return (table, issues, header.map { $0.lowercased() })
     }
 
@@ -326,7 +317,8 @@ struct ChunkParser {
             table.rows.append(PackedActivity(
                 year: year, jurisdiction: jurisdiction, gpcRef: ref, fuel: fuel, technology: technology, unit: unit,
                 factorSet: factorSet, gas: gas, ieRef: ieRef, source: source, note: note, line: Int32(line),
-                amount: amount, co2: co2, ch4: ch4, n2o: n2o, tdLossRate: loss, notationKey: key, adQuality: ad, efQuality: ef))
+                amount: amount, extra: table.extraIndex(ActivityExtras(co2: co2, ch4: ch4, n2o: n2o, tdLossRate: loss)),
+                notationKey: key, adQuality: ad, efQuality: ef))
         }
         return ChunkResult(table: table, issues: issues, lines: scanner.line)
     }

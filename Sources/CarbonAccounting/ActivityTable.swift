@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Activity rows stored by column, with repeated text interned.
@@ -11,6 +12,8 @@ public struct ActivityTable: Sendable {
     /// One fixed-size row per activity; text is an index into a pool (-1 for none), a
     /// missing number is NaN.
     var rows: [PackedActivity] = []
+    /// The rarely given numbers of a row, kept aside so that rows stay 64 bytes.
+    var extras: [ActivityExtras] = []
 
     var jurisdictions = BytePool()
     var refs = BytePool()
@@ -33,8 +36,8 @@ public struct ActivityTable: Sendable {
             fuel: id(&fuels, r.fuel), technology: id(&technologies, r.technology), unit: id(&units, r.unit),
             factorSet: id(&factorSets, r.factorSet), gas: id(&gases, r.gas), ieRef: id(&refs, r.ieRef),
             source: id(&sources, r.source), note: id(&notes, r.note), line: Int32(clamping: r.line ?? 0),
-            amount: r.amount ?? .nan, co2: r.co2KgPerUnit ?? .nan, ch4: r.ch4KgPerUnit ?? .nan, n2o: r.n2oKgPerUnit ?? .nan,
-            tdLossRate: r.tdLossRate ?? .nan,
+            amount: r.amount ?? .nan, extra: extraIndex(ActivityExtras(co2: r.co2KgPerUnit ?? .nan, ch4: r.ch4KgPerUnit ?? .nan,
+                                                                         n2o: r.n2oKgPerUnit ?? .nan, tdLossRate: r.tdLossRate ?? .nan)),
             notationKey: r.notationKey.map { UInt8($0.index + 1) } ?? 0,
             adQuality: r.adQuality.map { UInt8($0.index + 1) } ?? 0,
             efQuality: r.efQuality.map { UInt8($0.index + 1) } ?? 0))
@@ -44,17 +47,30 @@ public struct ActivityTable: Sendable {
         func text(_ pool: BytePool, _ id: Int32) -> String? { id >= 0 ? pool[id] : nil }
         func number(_ x: Double) -> Double? { x.isNaN ? nil : x }
         let r = rows[i]
+        let x = extras(of: r)
         return ActivityRecord(
             year: Int(r.year), jurisdiction: jurisdictions[r.jurisdiction], gpcRef: refs[r.gpcRef],
             fuel: text(fuels, r.fuel), technology: text(technologies, r.technology), amount: number(r.amount),
             unit: text(units, r.unit), factorSet: text(factorSets, r.factorSet),
-            co2KgPerUnit: number(r.co2), ch4KgPerUnit: number(r.ch4), n2oKgPerUnit: number(r.n2o),
-            gas: text(gases, r.gas), tdLossRate: number(r.tdLossRate),
+            co2KgPerUnit: number(x.co2), ch4KgPerUnit: number(x.ch4), n2oKgPerUnit: number(x.n2o),
+            gas: text(gases, r.gas), tdLossRate: number(x.tdLossRate),
             notationKey: r.notationKey == 0 ? nil : NotationKey.allCases[Int(r.notationKey) - 1],
             ieRef: text(refs, r.ieRef),
             adQuality: r.adQuality == 0 ? nil : DataQuality.allCases[Int(r.adQuality) - 1],
             efQuality: r.efQuality == 0 ? nil : DataQuality.allCases[Int(r.efQuality) - 1],
             source: text(sources, r.source), note: text(notes, r.note), line: r.line == 0 ? nil : Int(r.line))
+    }
+
+    /// Stores `extras` aside if any is given; the index for the row.
+    mutating func extraIndex(_ x: ActivityExtras) -> Int32 {
+        guard !x.isEmpty else { return -1 }
+        extras.append(x)
+        return Int32(extras.count - 1)
+    }
+
+    @inline(__always)
+    func extras(of row: PackedActivity) -> ActivityExtras {
+        row.extra < 0 ? .none : extras[Int(row.extra)]
     }
 
     public var records: [ActivityRecord] { (0..<count).map { self[$0] } }
@@ -75,6 +91,62 @@ public struct ActivityTable: Sendable {
         return seen.map(Int.init).sorted()
     }
 
+    /// The rows of `parts` in order, in one table; each part's lines are shifted by its offset.
+    /// Rows are copied and re-numbered on all cores, straight into their final place.
+    static func concatenate(_ parts: [ActivityTable], lineOffsets: [Int32]) -> ActivityTable {
+        guard var table = parts.first else { return ActivityTable() }
+        func remap(_ from: BytePool, into pool: inout BytePool) -> [Int32] { from.strings.map { pool.intern($0) } }
+        struct Remap: Sendable {
+            var j: [Int32], r: [Int32], f: [Int32], t: [Int32], u: [Int32], s: [Int32], g: [Int32], so: [Int32], no: [Int32]
+            var extraOffset: Int32
+            var identity: Bool
+        }
+        var remaps: [Remap] = [Remap(j: [], r: [], f: [], t: [], u: [], s: [], g: [], so: [], no: [], extraOffset: 0, identity: true)]
+        for part in parts.dropFirst() {
+            remaps.append(Remap(
+                j: remap(part.jurisdictions, into: &table.jurisdictions), r: remap(part.refs, into: &table.refs),
+                f: remap(part.fuels, into: &table.fuels), t: remap(part.technologies, into: &table.technologies),
+                u: remap(part.units, into: &table.units), s: remap(part.factorSets, into: &table.factorSets),
+                g: remap(part.gases, into: &table.gases), so: remap(part.sources, into: &table.sources),
+                no: remap(part.notes, into: &table.notes), extraOffset: Int32(table.extras.count), identity: false))
+            table.extras += part.extras
+        }
+        var starts = [0]
+        for part in parts { starts.append(starts.last! + part.count) }
+        let total = starts.last!
+        let plan = remaps, regionStarts = starts
+        table.rows = [PackedActivity](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let target = SharedRows(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+                let m = plan[k], offset = lineOffsets[k]
+                @inline(__always) func map(_ id: Int32, _ table: [Int32]) -> Int32 { id < 0 ? id : table[Int(id)] }
+                parts[k].rows.withUnsafeBufferPointer { source in
+                    var out = target.base + regionStarts[k]
+                    for var row in source {
+                        row.line += offset
+                        if !m.identity {
+                            row.jurisdiction = m.j[Int(row.jurisdiction)]
+                            row.gpcRef = m.r[Int(row.gpcRef)]
+                            row.fuel = map(row.fuel, m.f)
+                            row.technology = map(row.technology, m.t)
+                            row.unit = map(row.unit, m.u)
+                            row.factorSet = map(row.factorSet, m.s)
+                            row.gas = map(row.gas, m.g)
+                            row.ieRef = map(row.ieRef, m.r)
+                            row.source = map(row.source, m.so)
+                            row.note = map(row.note, m.no)
+                            if row.extra >= 0 { row.extra += m.extraOffset }
+                        }
+                        out.initialize(to: row)
+                        out += 1
+                    }
+                }
+            }
+            initialized = total
+        }
+        return table
+    }
+
     /// Appends every row of `other`, re-numbering its interned values into this table's.
     mutating func append(contentsOf other: ActivityTable) {
         func remap(_ from: BytePool, into pool: inout BytePool) -> [Int32] { from.strings.map { pool.intern($0) } }
@@ -84,6 +156,8 @@ public struct ActivityTable: Sendable {
         let g = remap(other.gases, into: &gases), so = remap(other.sources, into: &sources), no = remap(other.notes, into: &notes)
         @inline(__always) func map(_ id: Int32, _ table: [Int32]) -> Int32 { id < 0 ? id : table[Int(id)] }
         let start = rows.count
+        let extraOffset = Int32(extras.count)
+        extras += other.extras
         rows.append(contentsOf: other.rows)
         rows.withUnsafeMutableBufferPointer { rows in
             for i in start..<rows.count {
@@ -97,9 +171,28 @@ public struct ActivityTable: Sendable {
                 rows[i].ieRef = map(rows[i].ieRef, r)
                 rows[i].source = map(rows[i].source, so)
                 rows[i].note = map(rows[i].note, no)
+                if rows[i].extra >= 0 { rows[i].extra += extraOffset }
             }
         }
     }
+}
+
+/// The destination of a parallel copy: each thread writes its own disjoint range.
+private struct SharedRows: @unchecked Sendable {
+    let base: UnsafeMutablePointer<PackedActivity>
+}
+
+/// Explicit factors and a loss rate: given on few rows, NaN when absent.
+struct ActivityExtras: Sendable, Equatable {
+    var co2: Double
+    var ch4: Double
+    var n2o: Double
+    var tdLossRate: Double
+
+    static let none = ActivityExtras(co2: .nan, ch4: .nan, n2o: .nan, tdLossRate: .nan)
+
+    var isEmpty: Bool { co2.isNaN && ch4.isNaN && n2o.isNaN && tdLossRate.isNaN }
+    var hasFactors: Bool { !co2.isNaN || !ch4.isNaN || !n2o.isNaN }
 }
 
 /// One activity row as the engine reads it: interned text as pool indices, numbers as NaN
@@ -119,10 +212,8 @@ struct PackedActivity: Sendable, Equatable {
     /// Line in the source file; 0 when unknown.
     var line: Int32
     var amount: Double
-    var co2: Double
-    var ch4: Double
-    var n2o: Double
-    var tdLossRate: Double
+    /// Index into the table's `extras` (explicit factors, loss rate); -1 for none, as most rows.
+    var extra: Int32
     /// 0 none, else 1 + index in `NotationKey.allCases`.
     var notationKey: UInt8
     /// 0 unrated, else 1 + index in `DataQuality.allCases` (H, M, L).

@@ -128,7 +128,8 @@ public struct ActivityValidator: Sendable {
                                          suggestion: Suggestion.didYouMean(name, among: library.fuels.keys)))
                 continue
             }
-            let explicit = !table.rows[row].co2.isNaN || !table.rows[row].ch4.isNaN || !table.rows[row].n2o.isNaN
+            let extras = table.extras(of: table.rows[row])
+            let explicit = extras.hasFactors
             let gasID = table.rows[row].gas
             let unitID = table.rows[row].unit
             var key = ComboKey(kind: 0, ref: entryIndex, fuel: fuelID, technology: -1, unit: -1, factorSet: -1, gas: -1)
@@ -169,11 +170,11 @@ public struct ActivityValidator: Sendable {
                 key.factorSet = setID
             }
 
-            if !table.rows[row].tdLossRate.isNaN {
+            if !extras.tdLossRate.isNaN {
                 let entry = taxonomy.entries[Int(entryIndex)]
                 let carrier = fuelID >= 0 && (fuels[Int(fuelID)]?.isCarrier ?? false)
                 if !(entry.isEnergy && entry.scope == 3 && carrier) {
-                    issues.append(InputIssue(location(row, .tdLossRate), value: String(table.rows[row].tdLossRate),
+                    issues.append(InputIssue(location(row, .tdLossRate), value: String(extras.tdLossRate),
                                              reason: "a loss rate goes only with electricity or heat in a T&D-loss row (I.x.3, II.x.3)"))
                     continue
                 }

@@ -167,13 +167,18 @@ public enum InventoryEngine {
                         continue
                     }
                     var activity = r.amount
-                    if !r.tdLossRate.isNaN { activity *= r.tdLossRate / (1 - r.tdLossRate) }
                     let base = cell * slots
-                    let explicit = explicitSlots[combo]
-                    if explicit.co2 >= 0 {
-                        if !r.co2.isNaN { masses[base + explicit.co2] += activity * r.co2 }
-                        if !r.ch4.isNaN { masses[base + explicit.ch4] += activity * r.ch4 }
-                        if !r.n2o.isNaN { masses[base + explicit.n2o] += activity * r.n2o }
+                    if r.extra >= 0 {
+                        let x = table.extras[Int(r.extra)]
+                        if !x.tdLossRate.isNaN { activity *= x.tdLossRate / (1 - x.tdLossRate) }
+                        let explicit = explicitSlots[combo]
+                        if explicit.co2 >= 0 {
+                            if !x.co2.isNaN { masses[base + explicit.co2] += activity * x.co2 }
+                            if !x.ch4.isNaN { masses[base + explicit.ch4] += activity * x.ch4 }
+                            if !x.n2o.isNaN { masses[base + explicit.n2o] += activity * x.n2o }
+                        } else {
+                            for k in start[combo]..<start[combo + 1] { masses[base + factorSlot[k]] += activity * factorKg[k] }
+                        }
                     } else {
                         for k in start[combo]..<start[combo + 1] { masses[base + factorSlot[k]] += activity * factorKg[k] }
                     }
