@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+/// Runs the built `citycarbon` executable and captures what it prints.
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: URL {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0])
+        var directory = testBinary.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("citycarbon").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("citycarbon")
+    }
+
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> Result { try run(arguments) }
+}
+
+let activityCSV = """
+    year,jurisdiction,gpc_ref,fuel,amount,unit,factor_set,ad_quality,ef_quality,source,notation_key,ie_ref,note
+    2022,Riverside,I.1.1,natural_gas,1,TJ,,H,,gas utility,,,
+    2022,Riverside,I.1.2,electricity,1000,MWh,grid:cn_national:2022,H,M,grid company,,,
+    2022,Old Town,I.4.4,sub_bituminous_coal,100,t,,M,,power plant,,,
+    2022,Old Town,I.1.1,wood,10,t,,L,,survey,,,
+    2022,Old Town,V.1,,,,,,,,NE,,livestock not yet surveyed
+
+    """
+
+@Suite("citycarbon command line", .serialized)
+struct CLITests {
+    @Test("inventory compute --format json prints the documented object, straight from a file")
+    func computeJSON() throws {
+        let cli = try CLI()
+        let file = try cli.write("activities.csv", activityCSV)
+        let result = try cli.run("inventory", "compute", "--activities", file, "--gwp", "AR5", "--format", "json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["gwp"] as? String == "AR5")
+        #expect(object["unit"] as? String == "tCO2e")
+        let totals = try #require(object["totals"] as? [String: Double])
+        // 1 TJ gas in homes (56.2665 t) + 1,000 MWh × 0.5366 + wood's CH4 and N2O; I.4.4 only in territorial.
+        let wood = 0.156 * (0.3 * 28.0 + 0.004 * 265.0)
+        #expect(abs(totals["basic"]! - (56.2665 + 536.6 + wood)) < 1e-6)
+        #expect(abs(totals["territorial"]! - (56.2665 + wood + 181.629 + 0.00189 * 28 + 0.002835 * 265)) < 1e-6)
+        #expect(abs(totals["biogenic_co2"]! - 17.472) < 1e-9)
+        for key in ["basic_plus", "scope1", "scope2", "scope3"] { #expect(totals[key] != nil) }
+        #expect((object["by_sector"] as? [String: Double])?["I"] != nil)
+        #expect((object["by_gpc_ref"] as? [String: Double])?["I.4.4"] != nil)
+        #expect((object["by_gas_t"] as? [String: Double])?["CH4"] != nil)
+        #expect((object["by_jurisdiction"] as? [String: Double])?.keys.sorted() == ["Old Town", "Riverside"])
+        let keys = try #require(object["notation_keys"] as? [[String: Any]])
+        #expect(keys.first?["key"] as? String == "NE")
+        #expect(keys.first?["gpc_ref"] as? String == "V.1")
+    }
+
+    @Test("A different --gwp gives a different total")
+    func gwpOption() throws {
+        let cli = try CLI()
+        let file = try cli.write("activities.csv", activityCSV)
+        let ar4 = try cli.run("inventory", "compute", "--activities", file, "--gwp", "AR4", "--format", "json")
+        let ar6 = try cli.run("inventory", "compute", "--activities", file, "--gwp", "AR6", "--format", "json")
+        #expect(ar4.status == 0 && ar6.status == 0)
+        #expect(ar4.stdout != ar6.stdout)
+    }
+
+    @Test("Input errors are all printed with their place, exit 1")
+    func inputErrors() throws {
+        let cli = try CLI()
+        let file = try cli.write("bad.csv", "year,jurisdiction,gpc_ref,fuel,amount,unit\n2022,A,I.1.1,natral_gas,1,TJ\n2022,A,I.1.1,natural_gas,-3,TJ\n")
+        let result = try cli.run("inventory", "compute", "--activities", file)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("bad.csv, row 2, column 4 (fuel): 'natral_gas': unknown fuel (did you mean 'natural_gas'?)"))
+        #expect(result.stderr.contains("row 3, column 5 (amount)"))
+        #expect(result.stderr.contains("2 errors"))
+    }
+
+    @Test("Wrong usage exits 2; --help exits 0 everywhere")
+    func usage() throws {
+        let cli = try CLI()
+        #expect(try cli.run("inventory", "compute", "--gwp", "AR9").status == 2)
+        #expect(try cli.run("no-such-command").status == 2)
+        for command in [["--help"], ["inventory", "--help"], ["inventory", "compute", "--help"], ["import", "activities", "--help"], ["factors", "show", "--help"], ["bench", "inventory", "--help"]] {
+            let result = try cli.run(command)
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE"), "\(command)")
+        }
+    }
+
+    @Test("init, import jurisdictions and activities, compute, show and list work on a workspace")
+    func workspaceFlow() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let tree = try cli.write("jurisdictions.csv", "name,level,parent\nDemo City,city,\nRiverside,district,Demo City\nOld Town,district,Demo City\n")
+        #expect(try cli.run("import", "jurisdictions", tree).status == 0)
+        let file = try cli.write("activities.csv", activityCSV)
+        let imported = try cli.run("import", "activities", file)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("Imported 5 activity rows"))
+        #expect(try cli.run("import", "activities", file).status == 1)
+        #expect(try cli.run("import", "activities", file, "--replace").status == 0)
+        let computed = try cli.run("inventory", "compute", "--year", "2022")
+        #expect(computed.status == 0, "\(computed.stderr)")
+        #expect(computed.stdout.contains("Demo City"))
+        let shown = try cli.run("inventory", "show", "--year", "2022", "--format", "csv")
+        #expect(shown.status == 0)
+        #expect(shown.stdout.hasPrefix("year,jurisdiction,gpc_ref"))
+        #expect(try cli.run("inventory", "list").stdout.contains("2022"))
+        #expect(try cli.run("inventory", "show", "--year", "1999").status == 1)
+    }
+
+    @Test("Commands that need a workspace say how to make one")
+    func missingWorkspace() throws {
+        let cli = try CLI()
+        let result = try cli.run("inventory", "show")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("citycarbon init"))
+    }
+
+    @Test("factors list and show print the library with sources")
+    func factors() throws {
+        let cli = try CLI()
+        let list = try cli.run("factors", "list")
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("IPCC2006") && list.stdout.contains("CN2011") && list.stdout.contains("cn_national"))
+        let show = try cli.run("factors", "show", "IPCC2006", "--fuel", "natural_gas")
+        #expect(show.stdout.contains("56100"))
+        #expect(show.stdout.contains("Table 1.4"))
+        #expect(try cli.run("factors", "show", "IPCC2007").status == 1)
+    }
+}
+
+extension CLI {
+    @discardableResult
+    func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}

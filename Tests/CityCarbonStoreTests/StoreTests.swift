@@ -1,0 +1,144 @@
+import CarbonAccounting
+import CarbonKit
+import Foundation
+import Testing
+@testable import CityCarbonStore
+
+/// A workspace in a fresh temporary SQLite file (WAL mode, as users get it).
+func temporaryWorkspace() throws -> CityCarbonDatabase {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return try CityCarbonDatabase(path: directory.appendingPathComponent("workspace.sqlite").path)
+}
+
+let activities = """
+    year,jurisdiction,gpc_ref,fuel,amount,unit,factor_set,ad_quality,source,notation_key,ie_ref,note
+    2022,North,I.1.1,natural_gas,1,TJ,,H,gas utility,,,
+    2022,North,I.1.2,electricity,1000,MWh,grid:cn_east:2022,H,grid company,,,
+    2022,South,I.3.1,raw_coal,100,t,CN2011,M,statistics bureau,,,
+    2022,South,II.5.1,,,,,,,IE,II.1.1,in road transport
+    2021,North,I.1.1,natural_gas,2,TJ,,H,gas utility,,,
+
+    """
+
+let jurisdictions = """
+    name,level,parent,code
+    Demo City,city,,330100
+    North,district,Demo City,330102
+    South,district,Demo City,330103
+
+    """
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+@Suite("Workspace store")
+struct StoreTests {
+    @Test("Rows imported and computed from the store give the same inventory and fingerprint as the file itself")
+    func sameAsFile() throws {
+        let db = try temporaryWorkspace()
+        let summary = try ActivityRepository(db).importCSV(bytes(activities), file: "activities.csv")
+        #expect(summary.rows == 5)
+        #expect(summary.years == [2021, 2022])
+        let gwp = try GasCatalog.standard.gwpSet("AR5")
+        let stored = try InventoryRepository(db).compute(year: nil, gwp: gwp)
+        let direct = try InventoryEngine.compute(ActivityCSV.read(activities, file: "activities.csv"), gwp: gwp)
+        #expect(stored.totals(year: 2022) == direct.totals(year: 2022))
+        #expect(stored.provenance.inputFingerprint == direct.provenance.inputFingerprint)
+    }
+
+    @Test("A file with one bad row imports nothing")
+    func allOrNothing() throws {
+        let db = try temporaryWorkspace()
+        let bad = activities + "2022,North,I.1.1,natral_gas,1,TJ,,H,,,,\n"
+        #expect(throws: InputErrors.self) { try ActivityRepository(db).importCSV(bytes(bad), file: "bad.csv") }
+        #expect(try ActivityRepository(db).count() == 0)
+        #expect(try JurisdictionRepository(db).tree().order.isEmpty)
+    }
+
+    @Test("Importing a year and jurisdiction again is refused, unless replaced or appended")
+    func existingRows() throws {
+        let db = try temporaryWorkspace()
+        let repository = ActivityRepository(db)
+        try repository.importCSV(bytes(activities), file: "a.csv")
+        let again = "year,jurisdiction,gpc_ref,fuel,amount,unit\n2022,North,I.1.1,natural_gas,5,TJ\n"
+        #expect(throws: InputErrors.self) { try repository.importCSV(bytes(again), file: "b.csv") }
+        #expect(try repository.count() == 5)
+        let replaced = try repository.importCSV(bytes(again), file: "b.csv", existing: .replace)
+        #expect(replaced.replacedRows == 2)
+        #expect(try repository.count() == 4)
+        try repository.importCSV(bytes(again), file: "c.csv", existing: .append)
+        #expect(try repository.count() == 5)
+    }
+
+    @Test("With a jurisdiction tree, districts roll up to the city and unknown names are refused")
+    func tree() throws {
+        let db = try temporaryWorkspace()
+        let result = try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
+        #expect(result.added == 3)
+        try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
+        let inventory = try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR5"))
+        let by = inventory.byJurisdiction(year: 2022)
+        #expect(by["Demo City"] == (by["North"] ?? 0) + (by["South"] ?? 0))
+        let stranger = "year,jurisdiction,gpc_ref,fuel,amount,unit\n2023,Nort,I.1.1,natural_gas,5,TJ\n"
+        do {
+            try ActivityRepository(db).importCSV(bytes(stranger), file: "s.csv")
+            Issue.record("an unknown jurisdiction was accepted")
+        } catch let error as InputErrors {
+            #expect(error.issues.first?.suggestion == "did you mean 'North'?")
+        }
+    }
+
+    @Test("A jurisdictions file with an unknown parent or level changes nothing")
+    func badTree() throws {
+        let db = try temporaryWorkspace()
+        #expect(throws: InputErrors.self) {
+            try JurisdictionRepository(db).importCSV(bytes("name,level,parent\nA,district,Nowhere\n"), file: "j.csv")
+        }
+        #expect(throws: InputErrors.self) {
+            try JurisdictionRepository(db).importCSV(bytes("name,level,parent\nA,galaxy,\n"), file: "j.csv")
+        }
+        #expect(try JurisdictionRepository(db).tree().order.isEmpty)
+    }
+
+    @Test("A custom factor set is stored with its sources and used by name")
+    func customFactors() throws {
+        let db = try temporaryWorkspace()
+        let csv = "fuel,quantity,value,unit,source,year\nelectricity,CO2,0.6,kg/kWh,Provincial grid company 2022 report,2022\n"
+        let set = try FactorSetRepository(db).importCSV(bytes(csv), file: "local.csv", name: "local_grid", quality: .high)
+        #expect(set.records.count == 1)
+        try ActivityRepository(db).importCSV(bytes("year,jurisdiction,gpc_ref,fuel,amount,unit,factor_set\n2022,A,I.1.2,electricity,10,MWh,local_grid\n"), file: "a.csv")
+        let inventory = try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR5"))
+        #expect(abs(inventory.totals(year: 2022).scope2 - 6) < 1e-9)
+        #expect(inventory.cells.first?.efQuality == .high)
+        #expect(inventory.provenance.factorSets.map(\.name) == ["local_grid"])
+    }
+
+    @Test("A custom set cannot take a built-in name, and a bad factor file is refused")
+    func customFactorErrors() throws {
+        let db = try temporaryWorkspace()
+        let csv = "fuel,quantity,value,unit,source\nelectricity,CO2,0.6,kg/kWh,x\n"
+        #expect(throws: InputErrors.self) { try FactorSetRepository(db).importCSV(bytes(csv), file: "x.csv", name: "IPCC2006") }
+        let bad = "fuel,quantity,value,unit,source\nelectricty,CO2,-1,kg/kWh,x\n"
+        #expect(throws: InputErrors.self) { try FactorSetRepository(db).importCSV(bytes(bad), file: "x.csv", name: "x") }
+        #expect(try FactorSetRepository(db).customSetNames().isEmpty)
+    }
+
+    @Test("A stored inventory loads back with its totals, notation keys and provenance")
+    func storedInventory() throws {
+        let db = try temporaryWorkspace()
+        try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
+        let computed = try InventoryRepository(db).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR6"))
+        let loaded = try #require(try InventoryRepository(db).latest(year: 2022))
+        #expect(loaded.totals(year: 2022) == computed.totals(year: 2022))
+        #expect(loaded.gwp == "AR6")
+        #expect(loaded.provenance == computed.provenance)
+        #expect(loaded.cells.contains { $0.notationKeys.first?.key == .includedElsewhere })
+        #expect(try InventoryRepository(db).list().map(\.year) == [2021, 2022])
+    }
+
+    @Test("Computing an empty workspace is an error, not an empty inventory")
+    func emptyWorkspace() throws {
+        let db = try temporaryWorkspace()
+        #expect(throws: InputErrors.self) { try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR5")) }
+    }
+}
