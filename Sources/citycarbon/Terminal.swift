@@ -36,7 +36,7 @@ enum FileInput {
             return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         }
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CLIFailure.input("\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CLIFailure.usage("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw CLIFailure.input("\(path): cannot read its size") }

@@ -142,3 +142,27 @@ struct StoreTests {
         #expect(throws: InputErrors.self) { try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR5")) }
     }
 }
+
+@Suite("Import and export round trip")
+struct RoundTripTests {
+    @Test("A file imported, computed in the workspace and exported as GPC CSV reads back to the file's own numbers")
+    func importExport() throws {
+        let db = try temporaryWorkspace()
+        try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
+        try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
+        let gwp = try GasCatalog.standard.gwpSet("AR5")
+        _ = try InventoryRepository(db).compute(year: 2022, gwp: gwp)
+        let stored = try #require(try InventoryRepository(db).latest(year: 2022))
+        let exported = InventoryExport.csv(stored, year: 2022)
+        let table = try ReferenceTable(name: "export.csv", text: exported)
+        let direct = try InventoryEngine.compute(ActivityCSV.read(activities, file: "a.csv"), gwp: gwp)
+        for cell in direct.cells(year: 2022) {
+            let row = try #require(table.rows.first { $0["jurisdiction"] == cell.jurisdiction && $0["gpc_ref"] == cell.gpcRef })
+            if cell.rows > 0 {
+                #expect(Double(row["co2e_t"]) == cell.co2eTonnes, "\(cell.jurisdiction) \(cell.gpcRef)")
+            } else {
+                #expect(row["notation_key"] == cell.notationKeys.first?.key.rawValue)
+            }
+        }
+    }
+}
