@@ -34,6 +34,7 @@ let package = Package(
                 "CarbonKit",
                 "CarbonAccounting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(

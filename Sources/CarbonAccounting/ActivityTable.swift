@@ -69,7 +69,7 @@ public struct ActivityTable: Sendable {
     }
 
     @inline(__always)
-    func extras(of row: PackedActivity) -> ActivityExtras {
+    public func extras(of row: PackedActivity) -> ActivityExtras {
         row.extra < 0 ? .none : extras[Int(row.extra)]
     }
 
@@ -183,11 +183,11 @@ private struct SharedRows: @unchecked Sendable {
 }
 
 /// Explicit factors and a loss rate: given on few rows, NaN when absent.
-struct ActivityExtras: Sendable, Equatable {
-    var co2: Double
-    var ch4: Double
-    var n2o: Double
-    var tdLossRate: Double
+public struct ActivityExtras: Sendable, Equatable {
+    public var co2: Double
+    public var ch4: Double
+    public var n2o: Double
+    public var tdLossRate: Double
 
     static let none = ActivityExtras(co2: .nan, ch4: .nan, n2o: .nan, tdLossRate: .nan)
 
@@ -197,31 +197,54 @@ struct ActivityExtras: Sendable, Equatable {
 
 /// One activity row as the engine reads it: interned text as pool indices, numbers as NaN
 /// when absent, codes as small integers.
-struct PackedActivity: Sendable, Equatable {
-    var year: Int32
-    var jurisdiction: Int32
-    var gpcRef: Int32
-    var fuel: Int32
-    var technology: Int32
-    var unit: Int32
-    var factorSet: Int32
-    var gas: Int32
-    var ieRef: Int32
-    var source: Int32
-    var note: Int32
+public struct PackedActivity: Sendable, Equatable {
+    public internal(set) var year: Int32
+    public internal(set) var jurisdiction: Int32
+    public internal(set) var gpcRef: Int32
+    public internal(set) var fuel: Int32
+    public internal(set) var technology: Int32
+    public internal(set) var unit: Int32
+    public internal(set) var factorSet: Int32
+    public internal(set) var gas: Int32
+    public internal(set) var ieRef: Int32
+    public internal(set) var source: Int32
+    public internal(set) var note: Int32
     /// Line in the source file; 0 when unknown.
-    var line: Int32
-    var amount: Double
+    public internal(set) var line: Int32
+    public internal(set) var amount: Double
     /// Index into the table's `extras` (explicit factors, loss rate); -1 for none, as most rows.
-    var extra: Int32
+    public internal(set) var extra: Int32
     /// 0 none, else 1 + index in `NotationKey.allCases`.
-    var notationKey: UInt8
+    public internal(set) var notationKey: UInt8
     /// 0 unrated, else 1 + index in `DataQuality.allCases` (H, M, L).
-    var adQuality: UInt8
-    var efQuality: UInt8
+    public internal(set) var adQuality: UInt8
+    public internal(set) var efQuality: UInt8
+}
+
+/// The text columns of an activity row; `ieRef` shares the pool of `gpcRef`.
+public enum ActivityTextColumn: Int, Sendable, CaseIterable {
+    case jurisdiction, gpcRef, fuel, technology, unit, factorSet, gas, source, note
 }
 
 extension ActivityTable {
+    /// The packed rows, for bulk writers that bind ids to cached values instead of building records.
+    public var packedRows: [PackedActivity] { rows }
+
+    /// A text column's distinct values; a row's id for the column indexes this list.
+    public func strings(_ column: ActivityTextColumn) -> [String] {
+        switch column {
+        case .jurisdiction: jurisdictions.strings
+        case .gpcRef: refs.strings
+        case .fuel: fuels.strings
+        case .technology: technologies.strings
+        case .unit: units.strings
+        case .factorSet: factorSets.strings
+        case .gas: gases.strings
+        case .source: sources.strings
+        case .note: notes.strings
+        }
+    }
+
     /// Every jurisdiction name the rows use.
     public var jurisdictionNames: [String] { jurisdictions.strings }
 

@@ -86,22 +86,7 @@ public struct ActivityRepository: Sendable {
             try db.execute(sql: "INSERT INTO source_file (name, sha256, byte_count, row_count, imported_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [file, sha256, byteCount, table.count, CityCarbonDatabase.now()])
             let fileID = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO activity_record (jurisdiction_id, year, source_file_id, line, gpc_ref, fuel, technology, amount, unit, factor_set,
-                  co2_kg_per_unit, ch4_kg_per_unit, n2o_kg_per_unit, gas, td_loss_rate, notation_key, ie_ref, ad_quality, ef_quality, source, note)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let step = max(1, table.count / 100)
-            for i in 0..<table.count {
-                let r = table[i]
-                try insert.execute(arguments: [
-                    ids[r.jurisdiction], r.year, fileID, r.line, r.gpcRef, r.fuel, r.technology, r.amount, r.unit, r.factorSet,
-                    r.co2KgPerUnit, r.ch4KgPerUnit, r.n2oKgPerUnit, r.gas, r.tdLossRate, r.notationKey?.rawValue, r.ieRef,
-                    r.adQuality?.rawValue, r.efQuality?.rawValue, r.source, r.note,
-                ])
-                if i % step == 0 { progress?(i, table.count) }
-            }
-            progress?(table.count, table.count)
+            try BulkActivityWriter.insert(table, into: db, sourceFileID: fileID, jurisdictionIDs: ids, progress: progress)
             return ActivityImportSummary(file: file, rows: table.count, years: table.years, replacedRows: replaced, createdJurisdictions: created)
         }
     }
