@@ -11,9 +11,16 @@ public struct ValidatedActivities: Sendable {
     /// Index into `combos` per row; -1 for notation-key rows.
     let rowCombo: [Int32]
     let combos: [ActivityCombo]
+    public let years: [Int]
 
     public var count: Int { table.count }
-    public var years: [Int] { table.years }
+
+    /// The factor set a row's numbers come from: the one it names, or the default for a fuel
+    /// row that names none; nil for explicit-factor, gas and notation-key rows.
+    public func factorSetName(row: Int) -> String? {
+        let combo = rowCombo[row]
+        return combo >= 0 ? combos[Int(combo)].factorSet : nil
+    }
 
     /// Factor sets the rows draw on, by name.
     public var factorSetsUsed: [String] {
@@ -56,8 +63,7 @@ public struct ActivityValidator: Sendable {
         var gas: Int32
     }
 
-    public func validate(_ input: ActivityTable, file: String?, columns: [String]? = nil) throws(InputErrors) -> ValidatedActivities {
-        var table = input
+    public func validate(_ table: ActivityTable, file: String?, columns: [String]? = nil) throws(InputErrors) -> ValidatedActivities {
         let taxonomy = library.taxonomy
         var issues: [InputIssue] = []
         func location(_ row: Int, _ column: ActivityCSV.Column) -> InputLocation {
@@ -72,8 +78,9 @@ public struct ActivityValidator: Sendable {
         let fuelKnown = fuels.map { $0 != nil }
         let units: [MeasureUnit?] = table.units.strings.map { library.units.unit($0) }
         let gases: [Result<Gas, GasError>] = table.gases.strings.map { key in Result { () throws(GasError) in try library.gases.gas(key) } }
-        let defaultSetID = table.factorSets.intern(FactorLibrary.defaultSetName)
-        let sets: [Result<FactorSet, FactorLookupError>] = table.factorSets.strings.map { name in
+        // Rows without a factor set use the default; it takes the id after the interned names.
+        let defaultSetID = Int32(table.factorSets.count)
+        let sets: [Result<FactorSet, FactorLookupError>] = (table.factorSets.strings + [FactorLibrary.defaultSetName]).map { name in
             Result { () throws(FactorLookupError) in try library.set(named: name) }
         }
         let knownJurisdiction: [Bool] = table.jurisdictions.strings.map { jurisdictions?.contains($0) ?? true }
@@ -159,10 +166,7 @@ public struct ActivityValidator: Sendable {
                     continue
                 }
                 var setID = table.rows[row].factorSet
-                if setID < 0 {
-                    setID = defaultSetID
-                    table.rows[row].factorSet = defaultSetID
-                }
+                if setID < 0 { setID = defaultSetID }
                 if case let .failure(error) = sets[Int(setID)] {
                     issues.append(InputIssue(location(row, .factorSet), value: table.factorSets[setID], reason: error.description))
                     continue
@@ -216,7 +220,7 @@ public struct ActivityValidator: Sendable {
                 case .fuel: fuelID >= 0 ? table.fuels[fuelID] : nil
                 case .unit: unitID >= 0 ? table.units[unitID] : nil
                 case .technology: table.rows[row].technology >= 0 ? table.technologies[table.rows[row].technology] : nil
-                case .factorSet: key.factorSet >= 0 ? table.factorSets[key.factorSet] : nil
+                case .factorSet: key.factorSet >= 0 ? (key.factorSet == defaultSetID ? FactorLibrary.defaultSetName : table.factorSets[key.factorSet]) : nil
                 case .gpcRef: taxonomy.entries[Int(entryIndex)].ref
                 }
                 issues.append(InputIssue(location(row, column), value: value, reason: problem.reason, suggestion: problem.suggestion))
@@ -240,7 +244,7 @@ public struct ActivityValidator: Sendable {
             issues.sort { ($0.location.row ?? 0, $0.location.column ?? 0) < ($1.location.row ?? 0, $1.location.column ?? 0) }
             throw InputErrors(issues)
         }
-        return ValidatedActivities(table: table, file: file, refIndex: refIndex, rowCombo: rowCombo, combos: combos)
+        return ValidatedActivities(table: table, file: file, refIndex: refIndex, rowCombo: rowCombo, combos: combos, years: table.years)
     }
 
     private func makeCombo(_ key: ComboKey, entry: GPCEntry, fuel: Fuel?, table: ActivityTable, units: [MeasureUnit?],

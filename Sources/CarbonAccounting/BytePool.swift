@@ -22,14 +22,25 @@ struct BytePool: Sendable {
 
     subscript(id: Int32) -> String { strings[Int(id)] }
 
+    /// A multiply–xorshift hash over eight bytes at a time.
     @inline(__always)
     private static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<n {
-            h ^= UInt64(p[i])
-            h &*= 0x100_0000_01b3
+        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
         }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            h ^= h >> 29
+        }
+        return Int(truncatingIfNeeded: h)
     }
 
     @inline(__always)

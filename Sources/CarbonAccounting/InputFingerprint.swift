@@ -29,6 +29,20 @@ public enum InputFingerprint {
                 offsets.append(arena.count)
             }
         }
+        // A fuel row's factor set is hashed as the set it resolved to, so a row that names
+        // IPCC2006 and one that leaves it to the default are the same input.
+        var comboSet: [Int32] = []
+        for combo in activities.combos {
+            if let name = combo.factorSet {
+                comboSet.append(Int32(offsets.count - 1 - base[5]))
+                let utf8 = Array(name.utf8)
+                withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { arena.append(contentsOf: $0) }
+                arena.append(contentsOf: utf8)
+                offsets.append(arena.count)
+            } else {
+                comboSet.append(-2)
+            }
+        }
         let capacity = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }
@@ -64,7 +78,8 @@ public enum InputFingerprint {
             used += 1
         }
         table.rows.withUnsafeBufferPointer { rows in
-        for r in rows {
+        activities.rowCombo.withUnsafeBufferPointer { rowCombo in
+        for (index, r) in rows.enumerated() {
             if used > capacity - 4096 { flush() }
             buffer.storeBytes(of: r.year.littleEndian, toByteOffset: used, as: Int32.self)
             used += 4
@@ -74,7 +89,9 @@ public enum InputFingerprint {
             text(3, r.technology)
             number(r.amount)
             text(4, r.unit)
-            text(5, r.factorSet)
+            let combo = rowCombo[index]
+            let resolvedSet = combo >= 0 ? comboSet[Int(combo)] : -2
+            text(5, resolvedSet >= 0 ? resolvedSet : r.factorSet)
             let x = table.extras(of: r)
             number(x.co2); number(x.ch4); number(x.n2o)
             text(6, r.gas)
@@ -85,6 +102,7 @@ public enum InputFingerprint {
             byte(r.efQuality)
             text(7, r.source)
             text(8, r.note)
+        }
         }
         }
         flush()

@@ -14,7 +14,7 @@ public enum InventoryEngine {
         let table = activities.table
         let taxonomy = library.taxonomy
         let refCount = taxonomy.entries.count
-        let years = table.years.map(Int32.init)
+        let years = activities.years.map(Int32.init)
         let yearIndex = Dictionary(uniqueKeysWithValues: years.enumerated().map { ($1, $0) })
         let jurisdictionCount = table.jurisdictions.count
 

@@ -68,6 +68,14 @@ public struct CSVScanner {
                 }
             } else {
                 let start = i
+                // Eight bytes at a time: the lowest byte equal to ',' or '\n' ends the field.
+                while i + 8 <= end {
+                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let comma = word ^ 0x2C2C_2C2C_2C2C_2C2C, newline = word ^ 0x0A0A_0A0A_0A0A_0A0A
+                    let hits = ((comma &- 0x0101_0101_0101_0101) & ~comma | (newline &- 0x0101_0101_0101_0101) & ~newline) & 0x8080_8080_8080_8080
+                    if hits != 0 { i += hits.trailingZeroBitCount >> 3; break }
+                    i += 8
+                }
                 while i < end {
                     let c = base[i]
                     if c == 0x2C || c == 0x0A { break }

@@ -86,7 +86,7 @@ public struct ActivityRepository: Sendable {
             try db.execute(sql: "INSERT INTO source_file (name, sha256, byte_count, row_count, imported_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [file, sha256, byteCount, table.count, CityCarbonDatabase.now()])
             let fileID = db.lastInsertedRowID
-            try BulkActivityWriter.insert(table, into: db, sourceFileID: fileID, jurisdictionIDs: ids, progress: progress)
+            try BulkActivityWriter.insert(activities, into: db, sourceFileID: fileID, jurisdictionIDs: ids, progress: progress)
             return ActivityImportSummary(file: file, rows: table.count, years: table.years, replacedRows: replaced, createdJurisdictions: created)
         }
     }

@@ -27,8 +27,9 @@ struct BulkActivityWriter {
         }
     }
 
-    static func insert(_ table: ActivityTable, into db: Database, sourceFileID: Int64, jurisdictionIDs: [String: Int64],
+    static func insert(_ activities: ValidatedActivities, into db: Database, sourceFileID: Int64, jurisdictionIDs: [String: Int64],
                        progress: ((Int, Int) -> Void)?) throws {
+        let table = activities.table
         let statement = try db.makeStatement(sql: sql)
         let handle = statement.sqliteStatement
         let names = table.strings(.jurisdiction)
@@ -70,7 +71,7 @@ struct BulkActivityWriter {
             bindText(7, .technology, row.technology)
             bindNumber(8, row.amount)
             bindText(9, .unit, row.unit)
-            bindText(10, .factorSet, row.factorSet)
+            if let resolved = activities.factorSetName(row: i) { bindCode(10, resolved) } else { bindText(10, .factorSet, row.factorSet) }
             bindNumber(11, extras.co2)
             bindNumber(12, extras.ch4)
             bindNumber(13, extras.n2o)
