@@ -4,6 +4,8 @@ struct IntTable {
     private var keys: [UInt64]
     private var values: [Int32]
     private var mask: Int
+    /// 64 − log2(size): Fibonacci hashing takes the top bits of the product, which depend on every key bit.
+    private var shift: UInt64
     private(set) var count = 0
 
     init(capacity: Int = 64) {
@@ -12,18 +14,19 @@ struct IntTable {
         keys = [UInt64](repeating: 0, count: size)
         values = [Int32](repeating: 0, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
     @inline(__always)
-    private static func slot(_ stored: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (stored &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+    private static func slot(_ stored: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (stored &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The value for `key`, or nil.
     @inline(__always)
     func get(_ key: UInt64) -> Int32? {
         let stored = key &+ 1
-        var i = IntTable.slot(stored, mask)
+        var i = IntTable.slot(stored, shift)
         while true {
             let k = keys[i]
             if k == stored { return values[i] }
@@ -37,7 +40,7 @@ struct IntTable {
     @discardableResult
     mutating func insert(_ key: UInt64, _ value: Int32 = 0) -> Bool {
         let stored = key &+ 1
-        var i = IntTable.slot(stored, mask)
+        var i = IntTable.slot(stored, shift)
         while true {
             let k = keys[i]
             if k == stored { return false }
@@ -57,8 +60,9 @@ struct IntTable {
         keys = [UInt64](repeating: 0, count: size)
         values = [Int32](repeating: 0, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
         for (k, v) in zip(oldKeys, oldValues) where k != 0 {
-            var i = IntTable.slot(k, mask)
+            var i = IntTable.slot(k, shift)
             while keys[i] != 0 { i = (i + 1) & mask }
             keys[i] = k
             values[i] = v
