@@ -323,6 +323,10 @@ struct ChunkParser {
         return ChunkResult(table: table, issues: issues, lines: scanner.line)
     }
 
+    /// Beyond any city's activity in any unit (a city's yearly energy is under 1e19 J), and small
+    /// enough that amount × factor stays finite.
+    static let largestNumber = 1e20
+
     /// H, M or L (either case) as 1 + index in `DataQuality.allCases`.
     @inline(__always)
     static func quality(_ byte: UInt8) -> UInt8? {
@@ -347,6 +351,10 @@ struct ChunkParser {
         if let value = DecimalParser.parse(p, n), value.isFinite {
             if value < 0 {
                 issue(line, c, text(p, n), "\(what) cannot be negative")
+                return .nan
+            }
+            if value > ChunkParser.largestNumber {
+                issue(line, c, text(p, n), "\(what) is implausibly large (over 1e20): check the unit")
                 return .nan
             }
             return value

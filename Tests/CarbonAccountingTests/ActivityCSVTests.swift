@@ -50,7 +50,7 @@ struct ActivityCSVErrorTests {
         #expect(issue.suggestion == "did you mean 'natural_gas'?")
     }
 
-    @Test("Negative, non-finite and unparsable amounts are errors", arguments: ["-1", "nan", "inf", "1e999", "12abc", "1,5"])
+    @Test("Negative, non-finite and unparsable amounts are errors", arguments: ["-1", "nan", "inf", "1e999", "1e300", "12abc", "1,5", "0x10"])
     func badAmounts(_ amount: String) throws {
         let found = only("2022,A,I.1.1,natural_gas,\"\(amount)\",TJ,,,,,,,,,,,,")
         #expect(found.count == 1)
