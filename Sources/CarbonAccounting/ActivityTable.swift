@@ -259,3 +259,38 @@ extension ActivityTable {
         return result.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 }
+
+extension ActivityTable {
+    /// Text as a reader (a database cursor) hands it out: bytes valid for the duration of the call.
+    public typealias RawText = UnsafeBufferPointer<UInt8>?
+
+    /// Appends a row read column by column, interning text straight from the reader's bytes;
+    /// for loading many rows without building an ``ActivityRecord`` each.
+    public mutating func appendRaw(year: Int, jurisdiction: RawText, gpcRef: RawText, fuel: RawText, technology: RawText,
+                                   amount: Double?, unit: RawText, factorSet: RawText, co2: Double?, ch4: Double?, n2o: Double?,
+                                   gas: RawText, tdLossRate: Double?, notationKey: RawText, ieRef: RawText,
+                                   adQuality: RawText, efQuality: RawText, source: RawText, note: RawText, line: Int?) {
+        @inline(__always) func id(_ pool: inout BytePool, _ text: RawText) -> Int32 {
+            guard let text, let base = text.baseAddress else {
+                if text != nil { var empty: UInt8 = 0; return pool.intern(&empty, 0) }
+                return -1
+            }
+            return pool.intern(base, text.count)
+        }
+        @inline(__always) func code(_ text: RawText, _ codes: [String]) -> UInt8 {
+            guard let text, let base = text.baseAddress, text.count > 0 else { return 0 }
+            let value = String(decoding: UnsafeBufferPointer(start: base, count: text.count), as: UTF8.self)
+            return codes.firstIndex(of: value).map { UInt8($0 + 1) } ?? 0
+        }
+        let extras = ActivityExtras(co2: co2 ?? .nan, ch4: ch4 ?? .nan, n2o: n2o ?? .nan, tdLossRate: tdLossRate ?? .nan)
+        let qualities = DataQuality.allCases.map(\.rawValue)
+        rows.append(PackedActivity(
+            year: Int32(clamping: year), jurisdiction: id(&jurisdictions, jurisdiction), gpcRef: id(&refs, gpcRef),
+            fuel: id(&fuels, fuel), technology: id(&technologies, technology), unit: id(&units, unit),
+            factorSet: id(&factorSets, factorSet), gas: id(&gases, gas), ieRef: id(&refs, ieRef),
+            source: id(&sources, source), note: id(&notes, note), line: Int32(clamping: line ?? 0),
+            amount: amount ?? .nan, extra: extraIndex(extras),
+            notationKey: code(notationKey, NotationKey.allCases.map(\.rawValue)),
+            adQuality: code(adQuality, qualities), efQuality: code(efQuality, qualities)))
+    }
+}

@@ -3,6 +3,7 @@ import CarbonKit
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What an activity import did.
 public struct ActivityImportSummary: Sendable {
@@ -96,20 +97,35 @@ public struct ActivityRepository: Sendable {
         try database.writer.read { db in
             var table = ActivityTable()
             let sql = """
-                SELECT a.*, j.name AS jurisdiction FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id
+                SELECT a.year, j.name, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
+                  a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality,
+                  a.source, a.note, a.line
+                FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id
                 \(year == nil ? "" : "WHERE a.year = ?") ORDER BY a.id
                 """
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: year.map { [$0] } ?? [])
-            while let row = try cursor.next() {
-                table.append(ActivityRecord(
-                    year: row["year"], jurisdiction: row["jurisdiction"], gpcRef: row["gpc_ref"], fuel: row["fuel"],
-                    technology: row["technology"], amount: row["amount"], unit: row["unit"], factorSet: row["factor_set"],
-                    co2KgPerUnit: row["co2_kg_per_unit"], ch4KgPerUnit: row["ch4_kg_per_unit"], n2oKgPerUnit: row["n2o_kg_per_unit"],
-                    gas: row["gas"], tdLossRate: row["td_loss_rate"],
-                    notationKey: (row["notation_key"] as String?).flatMap(NotationKey.init(rawValue:)), ieRef: row["ie_ref"],
-                    adQuality: (row["ad_quality"] as String?).flatMap(DataQuality.init(rawValue:)),
-                    efQuality: (row["ef_quality"] as String?).flatMap(DataQuality.init(rawValue:)),
-                    source: row["source"], note: row["note"], line: row["line"]))
+            let statement = try db.makeStatement(sql: sql)
+            if let year { try statement.setArguments([year]) }
+            let handle = statement.sqliteStatement
+            // Column values are read in place: text pointers are valid until the next step.
+            func text(_ column: Int32) -> ActivityTable.RawText {
+                guard sqlite3_column_type(handle, column) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, column) else { return nil }
+                return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))
+            }
+            func number(_ column: Int32) -> Double? {
+                sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
+            }
+            sqlite3_reset(handle)
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+                }
+                table.appendRaw(
+                    year: Int(sqlite3_column_int64(handle, 0)), jurisdiction: text(1), gpcRef: text(2), fuel: text(3), technology: text(4),
+                    amount: number(5), unit: text(6), factorSet: text(7), co2: number(8), ch4: number(9), n2o: number(10),
+                    gas: text(11), tdLossRate: number(12), notationKey: text(13), ieRef: text(14), adQuality: text(15),
+                    efQuality: text(16), source: text(17), note: text(18), line: number(19).map { Int($0) })
             }
             return table
         }
