@@ -9,11 +9,15 @@ let package = Package(
         .library(name: "CarbonKit", targets: ["CarbonKit"]),
         .library(name: "CarbonAccounting", targets: ["CarbonAccounting"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
+        .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -35,7 +39,20 @@ let package = Package(
                 "CarbonAccounting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ]
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "CityCarbonServer",
+            dependencies: [
+                "CarbonKit",
+                "CarbonAccounting",
+                "CityCarbonStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "citycarbon",
@@ -43,12 +60,19 @@ let package = Package(
                 "CarbonKit",
                 "CarbonAccounting",
                 "CityCarbonStore",
+                "CityCarbonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CarbonKitTests", dependencies: ["CarbonKit"]),
         .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore"]),
+        .testTarget(name: "CityCarbonServerTests", dependencies: [
+            "CityCarbonServer",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "CityCarbonCLITests", dependencies: ["citycarbon"]),
     ]
 )

@@ -12,20 +12,21 @@ public enum InventoryExport {
     /// `by_sector`, `by_gas_t` and `by_jurisdiction` break down the BASIC+ total (districts
     /// included in their city); `by_gpc_ref` lists every reference with data, territorial-only
     /// (I.4.4, III.x.3) and other scope-3 rows included.
-    public static func json(_ inventory: Inventory, year: Int) -> JSONValue {
-        let totals = inventory.totals(year: year)
+    public static func json(_ inventory: Inventory, year: Int, jurisdiction: String? = nil) -> JSONValue {
+        let totals = inventory.totals(year: year, jurisdiction: jurisdiction)
         func numbers(_ dict: [String: Double], order: [String]) -> JSONValue {
             let keys = order.filter { dict[$0] != nil } + dict.keys.filter { !order.contains($0) }.sorted()
             return .object(keys.map { ($0, .number(dict[$0]!)) })
         }
-        var sectors = inventory.bySector(year: year)
+        var sectors = inventory.bySector(year: year, jurisdiction: jurisdiction)
         for s in ["I", "II", "III", "IV", "V"] where sectors[s] == nil { sectors[s] = 0 }
-        var gases = inventory.byGas(year: year)
+        var gases = inventory.byGas(year: year, jurisdiction: jurisdiction)
         for g in ["CO2", "CH4", "N2O"] where gases[g] == nil { gases[g] = 0 }
         let taxonomy = GPCTaxonomy.standard
         let byJurisdiction = inventory.totalsByJurisdiction(year: year)
-        let jurisdictionOrder = inventory.jurisdictions.map(\.name)
-        let keys: [JSONValue] = inventory.cells(year: year).flatMap { cell in
+        let scope = jurisdiction.map(inventory.subtree(of:))
+        let jurisdictionOrder = inventory.jurisdictions.map(\.name).filter { scope?.contains($0) ?? true }
+        let keys: [JSONValue] = inventory.cells(year: year, jurisdiction: jurisdiction).flatMap { cell in
             cell.notationKeys.map { key in
                 var members: [(String, JSONValue)] = [("gpc_ref", .string(cell.gpcRef)), ("key", .string(key.key.rawValue)),
                                                       ("jurisdiction", .string(cell.jurisdiction))]
@@ -34,15 +35,16 @@ public enum InventoryExport {
                 return .object(members)
             }
         }
-        let byYear: [(String, JSONValue)] = inventory.years.map { y in (String(y), totalsJSON(inventory.totals(year: y))) }
+        let byYear: [(String, JSONValue)] = inventory.years.map { y in (String(y), totalsJSON(inventory.totals(year: y, jurisdiction: jurisdiction))) }
         let provenance = inventory.provenance
         return .object([
             ("gwp", .string(inventory.gwp)),
             ("unit", .string("tCO2e")),
             ("year", .integer(year)),
+            ("jurisdiction", jurisdiction.map(JSONValue.string) ?? .null),
             ("totals", totalsJSON(totals)),
             ("by_sector", numbers(sectors, order: GPCTaxonomy.sectors)),
-            ("by_gpc_ref", numbers(inventory.byGPCRef(year: year), order: taxonomy.refs)),
+            ("by_gpc_ref", numbers(inventory.byGPCRef(year: year, jurisdiction: jurisdiction), order: taxonomy.refs)),
             ("by_gas_t", numbers(gases, order: GasGroup.allCases.map(\.rawValue))),
             ("by_jurisdiction", .object(jurisdictionOrder.map { ($0, .number(byJurisdiction[$0]?.basicPlus ?? 0)) })),
             ("by_jurisdiction_totals", .object(jurisdictionOrder.map { ($0, totalsJSON(byJurisdiction[$0] ?? InventoryTotals())) })),

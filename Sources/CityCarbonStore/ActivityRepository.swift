@@ -139,3 +139,39 @@ public struct ActivityRepository: Sendable {
         try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activity_record") ?? 0 }
     }
 }
+
+extension ActivityRepository {
+    /// A page of stored rows of `year`, filtered by jurisdiction (and those below it) and GPC
+    /// reference prefix, in import order, with the number of rows that match.
+    public func page(year: Int, jurisdictions: [String]?, gpcPrefix: String?, offset: Int, limit: Int) throws -> (rows: [ActivityRecord], total: Int) {
+        try database.writer.read { db in
+            var conditions = ["a.year = ?"]
+            var arguments: [any DatabaseValueConvertible] = [year]
+            if let jurisdictions {
+                conditions.append("j.name IN (\(jurisdictions.map { _ in "?" }.joined(separator: ",")))")
+                arguments += jurisdictions as [any DatabaseValueConvertible]
+            }
+            if let gpcPrefix {
+                conditions.append("(a.gpc_ref = ? OR a.gpc_ref LIKE ? ESCAPE '\\')")
+                arguments += [gpcPrefix, gpcPrefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".%"]
+            }
+            let filter = "FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(filter)", arguments: StatementArguments(arguments)) ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT a.*, j.name AS jurisdiction \(filter) ORDER BY a.id LIMIT ? OFFSET ?",
+                                        arguments: StatementArguments(arguments + [limit, offset]))
+            return (rows.map(Self.record), total)
+        }
+    }
+
+    static func record(_ row: Row) -> ActivityRecord {
+        ActivityRecord(
+            year: row["year"], jurisdiction: row["jurisdiction"], gpcRef: row["gpc_ref"], fuel: row["fuel"],
+            technology: row["technology"], amount: row["amount"], unit: row["unit"], factorSet: row["factor_set"],
+            co2KgPerUnit: row["co2_kg_per_unit"], ch4KgPerUnit: row["ch4_kg_per_unit"], n2oKgPerUnit: row["n2o_kg_per_unit"],
+            gas: row["gas"], tdLossRate: row["td_loss_rate"],
+            notationKey: (row["notation_key"] as String?).flatMap(NotationKey.init(rawValue:)), ieRef: row["ie_ref"],
+            adQuality: (row["ad_quality"] as String?).flatMap(DataQuality.init(rawValue:)),
+            efQuality: (row["ef_quality"] as String?).flatMap(DataQuality.init(rawValue:)),
+            source: row["source"], note: row["note"], line: row["line"])
+    }
+}

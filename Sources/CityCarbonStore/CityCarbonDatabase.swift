@@ -132,6 +132,13 @@ public final class CityCarbonDatabase: Sendable {
                 t.primaryKey(["inventory_id", "jurisdiction_id", "gpc_ref"])
             }
         }
+        migrator.registerMigration("v2: publication of inventory years") { db in
+            try db.create(table: "inventory_publication") { t in
+                t.primaryKey("year", .integer)
+                t.column("published_at", .text).notNull()
+                t.column("published_by", .text).notNull()
+            }
+        }
         return migrator
     }
 

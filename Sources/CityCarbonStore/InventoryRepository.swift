@@ -82,3 +82,12 @@ public struct InventoryRepository: Sendable {
         }
     }
 }
+
+extension InventoryRepository {
+    /// The row id of the latest computation of `year`: it changes whenever the year is recomputed.
+    public func latestID(year: Int) throws -> Int64? {
+        try database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM inventory WHERE year = ?", arguments: [year])
+        }
+    }
+}

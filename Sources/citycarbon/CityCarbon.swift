@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CityCarbon: ParsableCommand {
+struct CityCarbon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "citycarbon",
         abstract: "CityCarbon: a city's greenhouse-gas inventory, targets, plans and pathways.",
@@ -13,11 +13,13 @@ struct CityCarbon: ParsableCommand {
           citycarbon import activities activities.csv
           citycarbon inventory compute --year 2022
           citycarbon inventory show --year 2022
+          citycarbon inventory publish --year 2022
+          citycarbon serve --demo
 
         Exit status: 0 success, 1 the input has errors (all are printed), 2 wrong usage.
         """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, ImportCommand.self, InventoryCommand.self, FactorsCommand.self, BenchCommand.self]
+        subcommands: [InitCommand.self, ImportCommand.self, InventoryCommand.self, FactorsCommand.self, ServeCommand.self, BenchCommand.self]
     )
 }
 

@@ -9,11 +9,21 @@ struct InitCommand: ParsableCommand {
         discussion: "Does nothing to a workspace that already exists, except bring its schema up to date."
     )
 
+    @Flag(help: "Load the demo city (jurisdictions, activity data, computed and published inventories) into an empty workspace.")
+    var demo = false
+
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
         let existed = FileManager.default.fileExists(atPath: workspace.path)
-        _ = try CityCarbonDatabase(path: workspace.path)
+        let database = try CityCarbonDatabase(path: workspace.path)
         print(existed ? "Workspace \(workspace.path) is up to date." : "Created workspace \(workspace.path).")
+        if demo {
+            if try DemoCity.seed(database, by: "citycarbon init --demo") {
+                print("Loaded the demo city: \(try PublicationRepository(database).publishedYears().map(String.init).joined(separator: ", ")) computed and published.")
+            } else {
+                throw CLIFailure.input("the workspace already has activity data; the demo city goes only into an empty one")
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ struct InventoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inventory",
         abstract: "Compute, show and export GPC inventories.",
-        subcommands: [Compute.self, Show.self, List.self]
+        subcommands: [Compute.self, Show.self, List.self, Publish.self, Withdraw.self]
     )
 
     struct ReportOptions: ParsableArguments {
@@ -119,6 +119,41 @@ struct InventoryCommand: ParsableCommand {
         }
     }
 
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish the latest computed inventory of a year: the public pages and API then show it.")
+
+        @Option(help: "The year to publish.")
+        var year: Int
+
+        @Option(help: "Who publishes, for the record.")
+        var by = ProcessInfo.processInfo.environment["USER"] ?? "citycarbon"
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            try PublicationRepository(try workspace.open()).publish(year: year, by: by)
+            print("Published the \(year) inventory.")
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Withdraw a year from public view (nothing is deleted).")
+
+        @Option(help: "The year to withdraw.")
+        var year: Int
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            if try PublicationRepository(try workspace.open()).withdraw(year: year) {
+                print("Withdrew the \(year) inventory from public view.")
+            } else {
+                throw CLIFailure.input("\(year) was not published")
+            }
+        }
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the stored inventories, one line per year.")
 
@@ -127,9 +162,10 @@ struct InventoryCommand: ParsableCommand {
         func run() throws {
             let rows = try InventoryRepository(try workspace.open()).list()
             if rows.isEmpty { print("No inventory computed yet."); return }
-            print(TextTable.render(header: ["Year", "GWP", "BASIC tCO2e", "BASIC+ tCO2e", "Computed", "Input fingerprint"],
+            let published = Set(try PublicationRepository(try workspace.open()).publishedYears())
+            print(TextTable.render(header: ["Year", "GWP", "BASIC tCO2e", "BASIC+ tCO2e", "Computed", "Published", "Input fingerprint"],
                                    rows: rows.map { [String($0.year), $0.gwp, TextTable.number($0.basic), TextTable.number($0.basicPlus),
-                                                     $0.computedAt, String($0.fingerprint.prefix(19))] },
+                                                     $0.computedAt, published.contains($0.year) ? "yes" : "no", String($0.fingerprint.prefix(19))] },
                                    rightAligned: [2, 3]))
         }
     }

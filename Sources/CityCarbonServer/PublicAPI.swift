@@ -1,0 +1,150 @@
+import CarbonAccounting
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// The open API under `/api/v1`: jurisdictions, factor sets and factors, activity data and
+/// inventories. Activity data and inventories appear only for published years.
+struct PublicAPI: Sendable {
+    let database: CityCarbonDatabase
+    let cache: InventoryCache
+
+    func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let api = router.group("api/v1")
+        api.get("jurisdictions") { request, _ in try jurisdictions(request) }
+        api.get("factor-sets") { request, _ in try factorSets(request) }
+        api.get("factor-sets/:name/factors") { request, context in try factors(request, name: context.parameters.require("name")) }
+        api.get("activities") { request, _ in try activities(request) }
+        api.get("inventories") { _, _ in try inventories() }
+        api.get("inventories/:year") { request, context in
+            try inventory(request, year: context.parameters.require("year", as: Int.self))
+        }
+    }
+
+    func jurisdictions(_ request: Request) throws -> JSONValue {
+        let paging = try Paging(request)
+        let tree = try JurisdictionRepository(database).tree()
+        var nodes = tree.order.compactMap { tree.nodes[$0] }
+        if let level = request.uri.queryParameters.get("level") {
+            guard JurisdictionLevel(rawValue: level) != nil else {
+                throw InputErrors([InputIssue(InputLocation(field: "level"), value: level, reason: "unknown level",
+                                              suggestion: "one of " + JurisdictionLevel.allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            nodes = nodes.filter { $0.level.rawValue == level }
+        }
+        if let parent = request.uri.queryParameters.get("parent").map { String($0) } { nodes = nodes.filter { $0.parent == parent } }
+        return paging.envelope(paging.slice(nodes).map(Self.json), total: nodes.count)
+    }
+
+    static func json(_ j: Jurisdiction) -> JSONValue {
+        .object([("name", .string(j.name)), ("level", .string(j.level.rawValue)), ("parent", j.parent.map(JSONValue.string) ?? .null),
+                 ("code", j.code.map(JSONValue.string) ?? .null)])
+    }
+
+    func factorSets(_ request: Request) throws -> JSONValue {
+        let paging = try Paging(request, defaultPerPage: 100)
+        var sets = try FactorSetRepository(database).library().sets.values.sorted { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
+        if let kind = request.uri.queryParameters.get("kind") {
+            guard let wanted = FactorSetKind(rawValue: String(kind)) else {
+                throw InputErrors([InputIssue(InputLocation(field: "kind"), value: String(kind), reason: "unknown kind", suggestion: "one of library, grid, custom")])
+            }
+            sets = sets.filter { $0.kind == wanted }
+        }
+        return paging.envelope(paging.slice(sets).map { set in
+            .object([("name", .string(set.name)), ("title", .string(set.title)), ("kind", .string(set.kind.rawValue)),
+                     ("method", .string(set.method)), ("source", .string(set.source)), ("year", set.year.map(JSONValue.integer) ?? .null),
+                     ("fingerprint", .string(set.fingerprint)), ("numbers", .integer(set.records.count)),
+                     ("fuels", .array(set.fuels.map(JSONValue.string)))])
+        }, total: sets.count)
+    }
+
+    func factors(_ request: Request, name: String) throws -> JSONValue {
+        let paging = try Paging(request, defaultPerPage: 100)
+        let library = try FactorSetRepository(database).library()
+        let set: FactorSet
+        do { set = try library.set(named: name) } catch {
+            throw ProblemDetails(.notFound, error.description)
+        }
+        var records = set.records
+        if let fuel = request.uri.queryParameters.get("fuel") { records = records.filter { $0.fuel == fuel } }
+        if let quantity = request.uri.queryParameters.get("quantity") { records = records.filter { $0.quantity == quantity } }
+        return paging.envelope(paging.slice(records).map { r in
+            .object([("fuel", .string(r.fuel)), ("applies_to", .array(r.appliesTo.map(JSONValue.string))),
+                     ("technology", r.technology.map(JSONValue.string) ?? .null), ("default", .bool(r.isDefaultTechnology)),
+                     ("quantity", .string(r.quantity)), ("value", .number(r.value)), ("unit", .string(r.unit)),
+                     ("source", .string(r.source)), ("year", r.year.map(JSONValue.integer) ?? .null),
+                     ("confidence", r.confidence.map(JSONValue.string) ?? .null), ("note", r.note.map(JSONValue.string) ?? .null)])
+        }, total: records.count)
+    }
+
+    /// The year asked for, which must be published.
+    private func publishedYear(_ year: Int) throws {
+        guard try PublicationRepository(database).isPublished(year) else {
+            throw ProblemDetails(.notFound, "no published inventory for \(year)")
+        }
+    }
+
+    func activities(_ request: Request) throws -> JSONValue {
+        let paging = try Paging(request)
+        let query = request.uri.queryParameters
+        guard let yearText = query.get("year") else {
+            throw InputErrors([InputIssue(InputLocation(field: "year"), reason: "is required")])
+        }
+        guard let year = Int(yearText) else {
+            throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(yearText), reason: "is not a year")])
+        }
+        try publishedYear(year)
+        var names: [String]?
+        if let name = query.get("jurisdiction").map { String($0) } {
+            let tree = try JurisdictionRepository(database).tree()
+            guard tree.contains(name) else { throw ProblemDetails(.notFound, "no jurisdiction named \(name)") }
+            names = tree.order.filter { tree.lineage(of: $0).contains(name) }
+        }
+        let page = try ActivityRepository(database).page(year: year, jurisdictions: names, gpcPrefix: query.get("gpc_ref").map { String($0) },
+                                                         offset: paging.offset, limit: paging.perPage)
+        return paging.envelope(page.rows.map(Self.json), total: page.total)
+    }
+
+    static func json(_ r: ActivityRecord) -> JSONValue {
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        func number(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
+        return .object([
+            ("year", .integer(r.year)), ("jurisdiction", .string(r.jurisdiction)), ("gpc_ref", .string(r.gpcRef)), ("fuel", text(r.fuel)),
+            ("technology", text(r.technology)), ("amount", number(r.amount)), ("unit", text(r.unit)), ("factor_set", text(r.factorSet)),
+            ("co2_kg_per_unit", number(r.co2KgPerUnit)), ("ch4_kg_per_unit", number(r.ch4KgPerUnit)), ("n2o_kg_per_unit", number(r.n2oKgPerUnit)),
+            ("gas", text(r.gas)), ("td_loss_rate", number(r.tdLossRate)), ("notation_key", text(r.notationKey?.rawValue)),
+            ("ie_ref", text(r.ieRef)), ("ad_quality", text(r.adQuality?.rawValue)), ("ef_quality", text(r.efQuality?.rawValue)),
+            ("source", text(r.source)), ("note", text(r.note)),
+        ])
+    }
+
+    func inventories() throws -> JSONValue {
+        let published = Set(try PublicationRepository(database).publishedYears())
+        let rows = try InventoryRepository(database).list().filter { published.contains($0.year) }
+        return .object([("items", .array(rows.map { row in
+            .object([("year", .integer(row.year)), ("gwp", .string(row.gwp)), ("unit", .string("tCO2e")),
+                     ("basic", .number(row.basic)), ("basic_plus", .number(row.basicPlus)),
+                     ("input_fingerprint", .string(row.fingerprint)), ("computed_at", .string(row.computedAt))])
+        }))])
+    }
+
+    func inventory(_ request: Request, year: Int) throws -> Response {
+        try publishedYear(year)
+        guard let inventory = try cache.inventory(year: year) else { throw ProblemDetails(.notFound, "no inventory for \(year)") }
+        let jurisdiction = request.uri.queryParameters.get("jurisdiction").map { String($0) }
+        if let jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == jurisdiction }) {
+            throw ProblemDetails(.notFound, "no jurisdiction named \(jurisdiction) in the \(year) inventory")
+        }
+        switch request.uri.queryParameters.get("format").map { String($0) } ?? "json" {
+        case "json":
+            return InventoryExport.json(inventory, year: year, jurisdiction: jurisdiction).httpResponse()
+        case "csv":
+            var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
+            headers[.contentDisposition] = "attachment; filename=\"gpc-inventory-\(year).csv\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: InventoryExport.csv(inventory, year: year))))
+        case let other:
+            throw InputErrors([InputIssue(InputLocation(field: "format"), value: other, reason: "unknown format", suggestion: "json or csv")])
+        }
+    }
+}

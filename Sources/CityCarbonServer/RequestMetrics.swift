@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// Request counts and latencies per route and status, written in the Prometheus text format.
+public final class RequestMetrics: Sendable {
+    /// Upper bounds of the latency histogram, in seconds.
+    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+
+    private struct Series {
+        var count = 0
+        var sum = 0.0
+        var bucketCounts = [Int](repeating: 0, count: RequestMetrics.buckets.count)
+    }
+
+    private let state = Mutex<[String: Series]>([:])
+    private let started = Date()
+
+    public init() {}
+
+    func record(method: String, route: String, status: Int, seconds: Double) {
+        let key = "method=\"\(method)\",route=\"\(route)\",status=\"\(status)\""
+        state.withLock { series in
+            var s = series[key] ?? Series()
+            s.count += 1
+            s.sum += seconds
+            for (i, bound) in RequestMetrics.buckets.enumerated() where seconds <= bound { s.bucketCounts[i] += 1 }
+            series[key] = s
+        }
+    }
+
+    /// The Prometheus exposition text (version 0.0.4).
+    public func exposition(extra: [(name: String, help: String, value: Double)] = []) -> String {
+        let snapshot = state.withLock { $0 }
+        var out = "# HELP citycarbon_http_requests_total HTTP requests answered, by method, route and status.\n"
+        out += "# TYPE citycarbon_http_requests_total counter\n"
+        for (key, s) in snapshot.sorted(by: { $0.key < $1.key }) { out += "citycarbon_http_requests_total{\(key)} \(s.count)\n" }
+        out += "# HELP citycarbon_http_request_duration_seconds Time to answer a request.\n"
+        out += "# TYPE citycarbon_http_request_duration_seconds histogram\n"
+        for (key, s) in snapshot.sorted(by: { $0.key < $1.key }) {
+            for (i, bound) in RequestMetrics.buckets.enumerated() {
+                out += "citycarbon_http_request_duration_seconds_bucket{\(key),le=\"\(bound)\"} \(s.bucketCounts[i])\n"
+            }
+            out += "citycarbon_http_request_duration_seconds_bucket{\(key),le=\"+Inf\"} \(s.count)\n"
+            out += "citycarbon_http_request_duration_seconds_sum{\(key)} \(s.sum)\n"
+            out += "citycarbon_http_request_duration_seconds_count{\(key)} \(s.count)\n"
+        }
+        out += "# HELP citycarbon_uptime_seconds Seconds since the server started.\n# TYPE citycarbon_uptime_seconds gauge\n"
+        out += "citycarbon_uptime_seconds \(Date().timeIntervalSince(started))\n"
+        for metric in extra {
+            out += "# HELP \(metric.name) \(metric.help)\n# TYPE \(metric.name) gauge\n\(metric.name) \(metric.value)\n"
+        }
+        return out
+    }
+}
+
+/// Times every request and records it under its route pattern (not its raw path, so the
+/// series stay few).
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: RequestMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        metrics.record(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code), seconds: seconds)
+        return response
+    }
+}

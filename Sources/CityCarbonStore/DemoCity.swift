@@ -1,0 +1,34 @@
+import CarbonAccounting
+import CarbonKit
+import Foundation
+import GRDB
+
+/// The fictional demo city shipped with CityCarbon: its district tree and a plausible
+/// activity dataset across the GPC sectors for a base year and a recent year.
+public enum DemoCity {
+    public static let files = ["jurisdictions.csv", "activities.csv"]
+
+    /// The demo data file `name`, as shipped.
+    public static func data(_ name: String) throws -> [UInt8] {
+        let file = name as NSString
+        guard let url = Bundle.module.url(forResource: file.deletingPathExtension, withExtension: file.pathExtension, subdirectory: "Resources/demo")
+                ?? Bundle.module.resourceURL?.appendingPathComponent("Resources/demo/\(name)"),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw InputErrors([InputIssue(InputLocation(file: name), reason: "demo data file is missing from the store's resources")])
+        }
+        return [UInt8](data)
+    }
+
+    /// Loads the demo city into an empty workspace: its jurisdictions, its activity data, the
+    /// inventory of every year (AR5), each published. Returns false, changing nothing, when
+    /// the workspace already has activity data.
+    @discardableResult
+    public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
+        guard try ActivityRepository(database).count() == 0 else { return false }
+        _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv")
+        _ = try ActivityRepository(database).importCSV(try data("activities.csv"), file: "demo/activities.csv")
+        let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR5"))
+        for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }
+        return true
+    }
+}

@@ -1,0 +1,207 @@
+import CarbonAccounting
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+/// A workspace holding the demo city, every year computed and published.
+func demoWorkspace() throws -> CityCarbonDatabase {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-server-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let database = try CityCarbonDatabase(path: directory.appendingPathComponent("workspace.sqlite").path)
+    try DemoCity.seed(database)
+    return database
+}
+
+func application(_ database: CityCarbonDatabase) -> some ApplicationProtocol {
+    Application(router: CityCarbonApplication.router(database: database))
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+    var json: AnyJSON { (try? AnyJSON.parse(Data(text.utf8))) ?? .null }
+}
+
+let openAPI: SchemaValidator = {
+    let bytes = (try? OpenAPIDocument.bytes()) ?? []
+    return SchemaValidator(document: (try? AnyJSON.parse(Data(bytes))) ?? .null)
+}()
+
+/// Fails the test when a response breaks the documented schema of its path and status.
+func expectConforms(_ response: TestResponse, path: String, status: String = "200", media: String = "application/json") {
+    guard let schema = openAPI.responseSchema(path: path, status: status, media: media) else {
+        Issue.record("\(path) \(status) \(media) is not documented")
+        return
+    }
+    let problems = openAPI.violations(of: response.json, against: schema)
+    #expect(problems.isEmpty, "\(path): \(problems.prefix(5))")
+}
+
+@Suite("Open API")
+struct APITests {
+    @Test("/healthz answers ok with the database")
+    func health() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["status"]?.string == "ok")
+                expectConforms(response, path: "/healthz")
+            }
+        }
+    }
+
+    @Test("The published inventory of a year matches the engine's numbers and the documented schema")
+    func inventory() async throws {
+        let database = try demoWorkspace()
+        let stored = try #require(try InventoryRepository(database).latest(year: 2022))
+        try await application(database).test(.router) { client in
+            try await client.execute(uri: "/api/v1/inventories/2022", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                #expect(response.json["totals"]?["basic"]?.number == stored.totals(year: 2022).basic)
+                #expect(response.json["year"]?.number == 2022)
+                expectConforms(response, path: "/api/v1/inventories/{year}")
+            }
+            try await client.execute(uri: "/api/v1/inventories/2022?jurisdiction=Harbour", method: .get) { response in
+                #expect(response.json["totals"]?["basic"]?.number == stored.totals(year: 2022, jurisdiction: "Harbour").basic)
+                #expect(response.json["by_jurisdiction"]?.object?.keys.sorted() == ["Harbour"])
+                expectConforms(response, path: "/api/v1/inventories/{year}")
+            }
+            try await client.execute(uri: "/api/v1/inventories/2022?format=csv", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(response.text.hasPrefix("year,jurisdiction,gpc_ref"))
+            }
+        }
+    }
+
+    @Test("Unpublished years never appear: withdrawing 2022 hides it from the list, the inventory and the activity data")
+    func unpublished() async throws {
+        let database = try demoWorkspace()
+        try PublicationRepository(database).withdraw(year: 2022)
+        try await application(database).test(.router) { client in
+            try await client.execute(uri: "/api/v1/inventories", method: .get) { response in
+                #expect(response.json["items"]?.array?.compactMap { $0["year"]?.number } == [2020])
+                expectConforms(response, path: "/api/v1/inventories")
+            }
+            try await client.execute(uri: "/api/v1/inventories/2022", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                expectConforms(response, path: "/api/v1/inventories/{year}", status: "404", media: "application/problem+json")
+            }
+            try await client.execute(uri: "/api/v1/activities?year=2022", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("Activity data pages, filtered by jurisdiction subtree and GPC prefix")
+    func activities() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/activities?year=2022&per_page=10", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["items"]?.array?.count == 10)
+                #expect((response.json["total"]?.number ?? 0) > 10)
+                expectConforms(response, path: "/api/v1/activities")
+            }
+            try await client.execute(uri: "/api/v1/activities?year=2022&jurisdiction=Harbour&gpc_ref=I.4", method: .get) { response in
+                let items = response.json["items"]?.array ?? []
+                #expect(items.count == 1)
+                #expect(items.first?["gpc_ref"]?.string == "I.4.4")
+            }
+            try await client.execute(uri: "/api/v1/activities", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["errors"]?.array?.first?["field"]?.string == "year")
+            }
+        }
+    }
+
+    @Test("Jurisdictions and factor sets page; bad paging is a 400 problem that names the parameter")
+    func listsAndPaging() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/jurisdictions?level=district", method: .get) { response in
+                #expect(response.json["total"]?.number == 4)
+                expectConforms(response, path: "/api/v1/jurisdictions")
+            }
+            try await client.execute(uri: "/api/v1/jurisdictions?per_page=501", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["errors"]?.array?.first?["field"]?.string == "per_page")
+                expectConforms(response, path: "/api/v1/jurisdictions", status: "400", media: "application/problem+json")
+            }
+            try await client.execute(uri: "/api/v1/factor-sets?kind=library", method: .get) { response in
+                #expect(response.json["items"]?.array?.compactMap { $0["name"]?.string } == ["CN2011", "IPCC2006"])
+                expectConforms(response, path: "/api/v1/factor-sets")
+            }
+        }
+    }
+
+    @Test("Factors of a set with their sources: natural gas is 56,100 kg CO2/TJ in IPCC2006; an unknown set is 404")
+    func factors() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/factor-sets/IPCC2006/factors?fuel=natural_gas&quantity=CO2", method: .get) { response in
+                let item = response.json["items"]?.array?.first
+                #expect(item?["value"]?.number == 56_100)
+                #expect(item?["unit"]?.string == "kg/TJ")
+                #expect(item?["source"]?.string?.contains("Table 1.4") == true)
+                expectConforms(response, path: "/api/v1/factor-sets/{name}/factors")
+            }
+            try await client.execute(uri: "/api/v1/factor-sets/IPCC2007/factors", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.json["detail"]?.string?.contains("IPCC2006") == true)
+            }
+        }
+    }
+
+    @Test("An unknown route is a problem+json 404, and every response carries the security headers")
+    func unknownRouteAndHeaders() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/nothing-here", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            }
+        }
+    }
+
+    @Test("/metrics counts requests by route and status in the Prometheus text format")
+    func metrics() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/inventories", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                #expect(response.text.contains(#"citycarbon_http_requests_total{method="GET",route="/api/v1/inventories",status="200"} 1"#))
+                #expect(response.text.contains("citycarbon_published_inventory_years 2"))
+            }
+        }
+    }
+
+    @Test("The OpenAPI document is served, is OpenAPI 3.1, and documents every API route")
+    func openAPIDocument() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                #expect(response.json["openapi"]?.string == "3.1.0")
+                let paths = Set(response.json["paths"]?.object?.keys.map { $0 } ?? [])
+                for path in ["/api/v1/jurisdictions", "/api/v1/factor-sets", "/api/v1/factor-sets/{name}/factors", "/api/v1/activities",
+                             "/api/v1/inventories", "/api/v1/inventories/{year}", "/healthz", "/metrics"] {
+                    #expect(paths.contains(path), "\(path)")
+                }
+            }
+        }
+    }
+}
+
+@Suite("Schema checks")
+struct SchemaValidatorTests {
+    @Test("A response missing a required field, with a wrong type or an undocumented property, is caught")
+    func catchesViolations() throws {
+        let schema = try #require(openAPI.responseSchema(path: "/api/v1/inventories"))
+        let bad = try AnyJSON.parse(Data(#"{"items":[{"year":"2022","gwp":"AR5","unit":"tCO2e","basic":1,"input_fingerprint":"x","computed_at":"t","extra":1}]}"#.utf8))
+        let problems = openAPI.violations(of: bad, against: schema)
+        #expect(problems.contains { $0.contains("year") && $0.contains("integer") })
+        #expect(problems.contains { $0.contains("missing required basic_plus") })
+        #expect(problems.contains { $0.contains("unexpected property extra") })
+    }
+}
