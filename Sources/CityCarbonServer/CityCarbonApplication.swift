@@ -13,7 +13,10 @@ public enum CityCarbonApplication {
         let router = Router()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(readOnlyRoutes: [
+            "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
+            "/api/v1/activities", "/api/v1/inventories", "/api/v1/inventories/:year",
+        ]))
         router.get("healthz") { _, _ in
             do {
                 let published = try PublicationRepository(database).publishedYears()

@@ -91,8 +91,8 @@ struct PublicAPI: Sendable {
         guard let yearText = query.get("year") else {
             throw InputErrors([InputIssue(InputLocation(field: "year"), reason: "is required")])
         }
-        guard let year = Int(yearText) else {
-            throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(yearText), reason: "is not a year")])
+        guard let year = Int(yearText), (1850...2300).contains(year) else {
+            throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(yearText), reason: "is not a year from 1850 to 2300")])
         }
         try publishedYear(year)
         var names: [String]?

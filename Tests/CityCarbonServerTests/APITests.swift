@@ -205,3 +205,17 @@ struct SchemaValidatorTests {
         #expect(problems.contains { $0.contains("unexpected property extra") })
     }
 }
+
+@Suite("Methods")
+struct MethodTests {
+    @Test("A method a read-only route does not answer is 405 with Allow: GET")
+    func methodNotAllowed() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/inventories/2022", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+        }
+    }
+}
