@@ -68,11 +68,11 @@ let package = Package(
         ),
         .testTarget(name: "CarbonKitTests", dependencies: ["CarbonKit"]),
         .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
-        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore"]),
+        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "CityCarbonCLITests", dependencies: ["citycarbon"]),
+        .testTarget(name: "CityCarbonCLITests", dependencies: ["citycarbon", "CityCarbonStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

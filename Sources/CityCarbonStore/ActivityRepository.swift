@@ -35,7 +35,7 @@ public struct ActivityRepository: Sendable {
     ///
     /// While the workspace has no jurisdictions, the file's names become root jurisdictions;
     /// once a tree is imported, every name must be in it.
-    public func importCSV(_ bytes: [UInt8], file: String, existing: ExistingActivities = .refuse,
+    public func importCSV(_ bytes: [UInt8], file: String, existing: ExistingActivities = .refuse, actor: String = "system",
                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ActivityImportSummary {
         let (library, tree) = try database.writer.read { db in
             (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
@@ -43,10 +43,10 @@ public struct ActivityRepository: Sendable {
         let strict = !tree.order.isEmpty
         let activities = try ActivityCSV.read(bytes, file: file, library: library, jurisdictions: strict ? tree : nil)
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        return try store(activities, file: file, sha256: digest, byteCount: bytes.count, existing: existing, progress: progress)
+        return try store(activities, file: file, sha256: digest, byteCount: bytes.count, existing: existing, actor: actor, progress: progress)
     }
 
-    func store(_ activities: ValidatedActivities, file: String, sha256: String, byteCount: Int, existing: ExistingActivities,
+    func store(_ activities: ValidatedActivities, file: String, sha256: String, byteCount: Int, existing: ExistingActivities, actor: String,
                progress: (@Sendable (Int, Int) -> Void)?) throws -> ActivityImportSummary {
         let table = activities.table
         let names = table.jurisdictionNames
@@ -58,6 +58,8 @@ public struct ActivityRepository: Sendable {
                 try db.execute(sql: "INSERT INTO jurisdiction (name, level) VALUES (?, 'other')", arguments: [name])
                 ids[name] = db.lastInsertedRowID
                 created.append(name)
+                try AuditTrail.append(db, actor: actor, action: "create", entity: "jurisdiction", entityID: name,
+                                      after: JurisdictionRepository.json(Jurisdiction(name: name, level: .other)))
             }
             // Years × jurisdictions the file covers that already have rows.
             var replaced = 0
@@ -87,6 +89,11 @@ public struct ActivityRepository: Sendable {
             try db.execute(sql: "INSERT INTO source_file (name, sha256, byte_count, row_count, imported_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [file, sha256, byteCount, table.count, CityCarbonDatabase.now()])
             let fileID = db.lastInsertedRowID
+            try AuditTrail.append(db, actor: actor, action: "import", entity: "activity_file", entityID: String(fileID),
+                                  before: replaced > 0 ? .object([("replaced_rows", .integer(replaced))]) : nil,
+                                  after: .object([("file", .string(file)), ("sha256", .string(sha256)), ("rows", .integer(table.count)),
+                                                  ("years", .array(activities.years.map(JSONValue.integer))),
+                                                  ("jurisdictions", .array(pairs.map { .string("\($0.jurisdiction) \($0.year)") }))]))
             try BulkActivityWriter.insert(activities, into: db, sourceFileID: fileID, jurisdictionIDs: ids, progress: progress)
             return ActivityImportSummary(file: file, rows: table.count, years: table.years, replacedRows: replaced, createdJurisdictions: created)
         }

@@ -139,6 +139,33 @@ public final class CityCarbonDatabase: Sendable {
                 t.column("published_by", .text).notNull()
             }
         }
+        migrator.registerMigration("v3: audit trail") { db in
+            try db.create(table: "audit_event") { t in
+                t.primaryKey("id", .integer)
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("entity", .text).notNull()
+                t.column("entity_id", .text)
+                t.column("before", .text)
+                t.column("after", .text)
+                t.column("previous_hash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            try db.create(index: "audit_event_on_entity", on: "audit_event", columns: ["entity", "entity_id"])
+            // The trail only grows: changing or removing an event is refused by the database itself.
+            try db.execute(sql: """
+                CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+            try db.create(table: "audit_head") { t in
+                t.primaryKey("singleton", .integer).check { $0 == 1 }
+                t.column("last_id", .integer).notNull()
+                t.column("last_hash", .text).notNull()
+            }
+        }
         return migrator
     }
 

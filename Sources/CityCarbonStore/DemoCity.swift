@@ -25,9 +25,9 @@ public enum DemoCity {
     @discardableResult
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
         guard try ActivityRepository(database).count() == 0 else { return false }
-        _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv")
-        _ = try ActivityRepository(database).importCSV(try data("activities.csv"), file: "demo/activities.csv")
-        let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR5"))
+        _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv", actor: actor)
+        _ = try ActivityRepository(database).importCSV(try data("activities.csv"), file: "demo/activities.csv", actor: actor)
+        let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR5"), actor: actor)
         for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }
         return true
     }

@@ -35,13 +35,17 @@ public struct FactorSetRepository: Sendable {
 
     /// Reads a custom factor set from CSV and stores it, replacing a custom set of the same name.
     @discardableResult
-    public func importCSV(_ bytes: [UInt8], file: String, name: String, quality: DataQuality? = nil) throws -> FactorSet {
+    public func importCSV(_ bytes: [UInt8], file: String, name: String, quality: DataQuality? = nil, actor: String = "system") throws -> FactorSet {
         let table = try bytes.withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: file, bytes: b) }
         let set = try FactorSet.parse(table, name: name, title: name, kind: .custom, defaultEFQuality: quality, source: file)
         if let builtin = FactorLibrary.standard.sets[name], builtin.kind != .custom {
             throw InputErrors([InputIssue(InputLocation(file: file), value: name, reason: FactorLookupError.nameTaken(builtin.name).description)])
         }
         try database.writer.write { db in
+            let previous = try Row.fetchOne(db, sql: "SELECT s.fingerprint, s.source, (SELECT COUNT(*) FROM factor f WHERE f.factor_set_id = s.id) AS numbers FROM factor_set s WHERE s.name = ?", arguments: [name])
+            try AuditTrail.append(db, actor: actor, action: previous == nil ? "create" : "replace", entity: "factor_set", entityID: name,
+                                  before: previous.map { .object([("fingerprint", .string($0["fingerprint"])), ("source", .string($0["source"])), ("numbers", .integer($0["numbers"]))]) },
+                                  after: .object([("fingerprint", .string(set.fingerprint)), ("source", .string(file)), ("numbers", .integer(set.records.count))]))
             try db.execute(sql: "DELETE FROM factor_set WHERE name = ?", arguments: [name])
             try db.execute(sql: """
                 INSERT INTO factor_set (name, title, kind, default_ef_quality, required_gases, method, source, year, fingerprint, created_at)

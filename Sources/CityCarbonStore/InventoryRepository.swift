@@ -11,7 +11,7 @@ public struct InventoryRepository: Sendable {
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
     /// Computes the inventory of `year` (every year when nil) from the stored rows, and saves it.
-    public func compute(year: Int?, gwp: GWPSet) throws -> Inventory {
+    public func compute(year: Int?, gwp: GWPSet, actor: String = "system") throws -> Inventory {
         let (library, tree) = try database.writer.read { db in
             (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
         }
@@ -23,17 +23,18 @@ public struct InventoryRepository: Sendable {
         }
         let activities = try ActivityValidator(library: library, jurisdictions: tree).validate(table, file: nil)
         let inventory = try InventoryEngine.compute(activities, gwp: gwp, library: library, jurisdictions: tree)
-        try save(inventory)
+        try save(inventory, actor: actor)
         return inventory
     }
 
     /// Saves one stored inventory per year of `inventory`.
-    public func save(_ inventory: Inventory) throws {
+    public func save(_ inventory: Inventory, actor: String = "system") throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try database.writer.write { db in
             let ids = try JurisdictionRepository.ids(db)
             for year in inventory.years {
+                let previous = try Row.fetchOne(db, sql: "SELECT gwp, input_fingerprint, basic_t, basic_plus_t, territorial_t FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1", arguments: [year])
                 var single = inventory
                 single.cells = inventory.cells(year: year)
                 let totals = inventory.totals(year: year)
@@ -45,6 +46,13 @@ public struct InventoryRepository: Sendable {
                     """, arguments: [year, inventory.gwp, inventory.provenance.engine, inventory.provenance.inputFingerprint, sets,
                                      inventory.provenance.rows, totals.basic, totals.basicPlus, totals.territorial, CityCarbonDatabase.now(), document])
                 let id = db.lastInsertedRowID
+                func summary(_ gwp: String, _ fingerprint: String, _ basic: Double, _ basicPlus: Double, _ territorial: Double) -> JSONValue {
+                    .object([("gwp", .string(gwp)), ("input_fingerprint", .string(fingerprint)), ("basic_t", .number(basic)),
+                             ("basic_plus_t", .number(basicPlus)), ("territorial_t", .number(territorial))])
+                }
+                try AuditTrail.append(db, actor: actor, action: "compute", entity: "inventory", entityID: String(year),
+                                      before: previous.map { summary($0["gwp"], $0["input_fingerprint"], $0["basic_t"], $0["basic_plus_t"], $0["territorial_t"]) },
+                                      after: summary(inventory.gwp, inventory.provenance.inputFingerprint, totals.basic, totals.basicPlus, totals.territorial))
                 let insert = try db.makeStatement(sql: """
                     INSERT INTO inventory_cell (inventory_id, jurisdiction_id, gpc_ref, scope, level, co2e_t, biogenic_co2_t, gases_kg, notation_keys, ad_quality, ef_quality, row_count)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

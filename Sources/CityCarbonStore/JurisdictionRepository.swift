@@ -23,6 +23,11 @@ public struct JurisdictionRepository: Sendable {
         return try JurisdictionTree(list)
     }
 
+    static func json(_ j: Jurisdiction) -> JSONValue {
+        .object([("name", .string(j.name)), ("level", .string(j.level.rawValue)), ("parent", j.parent.map(JSONValue.string) ?? .null),
+                 ("code", j.code.map(JSONValue.string) ?? .null)])
+    }
+
     static func ids(_ db: Database) throws -> [String: Int64] {
         var result: [String: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, name FROM jurisdiction") { result[row["name"]] = row["id"] }
@@ -31,7 +36,7 @@ public struct JurisdictionRepository: Sendable {
 
     /// Reads a jurisdictions CSV (`name,level,parent,code`; parents before or after their
     /// children) and adds or updates every row in one transaction.
-    public func importCSV(_ bytes: [UInt8], file: String) throws -> (added: Int, updated: Int) {
+    public func importCSV(_ bytes: [UInt8], file: String, actor: String = "system") throws -> (added: Int, updated: Int) {
         let table: ReferenceTable
         do { table = try bytes.withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: file, bytes: b) } }
         var issues: [InputIssue] = []
@@ -65,8 +70,14 @@ public struct JurisdictionRepository: Sendable {
             }
             existing = try JurisdictionTree(merged, file: file)
             var ids = try Self.ids(db)
+            let before = try Self.tree(db)
             var added = 0, updated = 0
             for j in list {
+                let previous = before.nodes[j.name]
+                if previous != j {
+                    try AuditTrail.append(db, actor: actor, action: previous == nil ? "create" : "update", entity: "jurisdiction", entityID: j.name,
+                                          before: previous.map(Self.json), after: Self.json(j))
+                }
                 if ids[j.name] == nil {
                     try db.execute(sql: "INSERT INTO jurisdiction (name, level, code) VALUES (?, ?, ?)", arguments: [j.name, j.level.rawValue, j.code])
                     ids[j.name] = db.lastInsertedRowID

@@ -18,17 +18,25 @@ public struct PublicationRepository: Sendable {
                 throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(year), reason: "has no computed inventory to publish",
                                               suggestion: "compute it first: citycarbon inventory compute --year \(year)")])
             }
+            let previous = try Row.fetchOne(db, sql: "SELECT published_at, published_by FROM inventory_publication WHERE year = ?", arguments: [year])
+            let at = CityCarbonDatabase.now()
             try db.execute(sql: "INSERT OR REPLACE INTO inventory_publication (year, published_at, published_by) VALUES (?, ?, ?)",
-                           arguments: [year, CityCarbonDatabase.now(), actor])
+                           arguments: [year, at, actor])
+            try AuditTrail.append(db, actor: actor, action: "publish", entity: "publication", entityID: String(year),
+                                  before: .object([("published", .bool(previous != nil))]),
+                                  after: .object([("published", .bool(true)), ("published_at", .string(at))]))
         }
     }
 
     /// Withdraws `year` from public view; returns false when it was not published.
     @discardableResult
-    public func withdraw(year: Int) throws -> Bool {
+    public func withdraw(year: Int, by actor: String = "system") throws -> Bool {
         try database.writer.write { db in
             try db.execute(sql: "DELETE FROM inventory_publication WHERE year = ?", arguments: [year])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try AuditTrail.append(db, actor: actor, action: "withdraw", entity: "publication", entityID: String(year),
+                                  before: .object([("published", .bool(true))]), after: .object([("published", .bool(false))]))
+            return true
         }
     }
 

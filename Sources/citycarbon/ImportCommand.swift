@@ -41,7 +41,7 @@ struct ImportCommand: ParsableCommand {
             let bytes = try FileInput.read(file)
             let name = FileInput.name(file)
             let summary = try ActivityRepository(database).importCSV(
-                bytes, file: name, existing: replace ? .replace : append ? .append : .refuse,
+                bytes, file: name, existing: replace ? .replace : append ? .append : .refuse, actor: workspace.who,
                 progress: { done, total in Terminal.progress("Importing \(name)", done: done, total: total) })
             var text = "Imported \(summary.rows) activity rows from \(name) (\(summary.years.map(String.init).joined(separator: ", ")))."
             if summary.replacedRows > 0 { text += " Replaced \(summary.replacedRows) earlier rows." }
@@ -65,7 +65,7 @@ struct ImportCommand: ParsableCommand {
 
         func run() throws {
             let database = try workspace.open()
-            let result = try JurisdictionRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file))
+            let result = try JurisdictionRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file), actor: workspace.who)
             print("Jurisdictions: \(result.added) added, \(result.updated) updated.")
         }
     }
@@ -100,7 +100,8 @@ struct ImportCommand: ParsableCommand {
                 rating = q
             }
             let setName = name ?? ((FileInput.name(file) as NSString).deletingPathExtension)
-            let set = try FactorSetRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file), name: setName, quality: rating)
+            let set = try FactorSetRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file), name: setName,
+                                                                  quality: rating, actor: workspace.who)
             print("Factor set \(set.name): \(set.records.count) numbers for \(set.fuels.joined(separator: ", ")).")
         }
     }

@@ -97,7 +97,7 @@ struct InventoryCommand: ParsableCommand {
                 let validated = try ActivityCSV.read(bytes, file: FileInput.name(activities), library: library, jurisdictions: tree)
                 inventory = try InventoryEngine.compute(validated, gwp: set, library: library, jurisdictions: tree)
             } else {
-                inventory = try InventoryRepository(try workspace.open()).compute(year: report.year, gwp: set)
+                inventory = try InventoryRepository(try workspace.open()).compute(year: report.year, gwp: set, actor: workspace.who)
             }
             try report.emit(inventory)
         }
@@ -126,13 +126,10 @@ struct InventoryCommand: ParsableCommand {
         @Option(help: "The year to publish.")
         var year: Int
 
-        @Option(help: "Who publishes, for the record.")
-        var by = ProcessInfo.processInfo.environment["USER"] ?? "citycarbon"
-
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
-            try PublicationRepository(try workspace.open()).publish(year: year, by: by)
+            try PublicationRepository(try workspace.open()).publish(year: year, by: workspace.who)
             print("Published the \(year) inventory.")
         }
     }
@@ -146,7 +143,7 @@ struct InventoryCommand: ParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
-            if try PublicationRepository(try workspace.open()).withdraw(year: year) {
+            if try PublicationRepository(try workspace.open()).withdraw(year: year, by: workspace.who) {
                 print("Withdrew the \(year) inventory from public view.")
             } else {
                 throw CLIFailure.input("\(year) was not published")

@@ -8,6 +8,14 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The workspace database file.", valueName: "path"))
     var database: String?
 
+    @Option(help: ArgumentHelp("Who makes the change, for the audit trail (default: $USER).", valueName: "name"))
+    var actor: String?
+
+    /// The name recorded with every change this command makes.
+    var who: String {
+        actor ?? ProcessInfo.processInfo.environment["USER"].map { "cli:\($0)" } ?? "cli"
+    }
+
     var path: String {
         database ?? ProcessInfo.processInfo.environment["CITYCARBON_DATABASE"] ?? "citycarbon.sqlite"
     }

@@ -1,4 +1,6 @@
+import CityCarbonStore
 import Foundation
+import GRDB
 import Testing
 
 /// Runs the built `citycarbon` executable and captures what it prints.
@@ -125,6 +127,24 @@ struct CLITests {
         #expect(shown.stdout.hasPrefix("year,jurisdiction,gpc_ref"))
         #expect(try cli.run("inventory", "list").stdout.contains("2022"))
         #expect(try cli.run("inventory", "show", "--year", "1999").status == 1)
+    }
+
+    @Test("audit verify passes on an intact trail and exits 1 naming the event altered in SQLite")
+    func auditVerify() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init", "--demo").status == 0)
+        let intact = try cli.run("audit", "verify")
+        #expect(intact.status == 0, "\(intact.stderr)")
+        #expect(intact.stdout.contains("intact"))
+        #expect(try cli.run("audit", "list", "--entity", "publication").stdout.contains("publish"))
+        let queue = try DatabaseQueue(path: cli.directory.appendingPathComponent("citycarbon.sqlite").path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_no_update")
+            try db.execute(sql: "UPDATE audit_event SET actor = 'mallory' WHERE id = 2")
+        }
+        let broken = try cli.run("audit", "verify")
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("event 2"))
     }
 
     @Test("Commands that need a workspace say how to make one")

@@ -1,0 +1,125 @@
+import CarbonKit
+import Crypto
+import Foundation
+import GRDB
+
+/// One change of data: who, when, what entity, and its state before and after, as JSON.
+public struct AuditEvent: Sendable, Equatable {
+    public var id: Int64
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var entity: String
+    public var entityID: String?
+    public var before: String?
+    public var after: String?
+    public var previousHash: String
+    public var hash: String
+
+    /// SHA-256 of the event's fields and the previous event's hash: changing any event, or
+    /// removing one, breaks every hash after it.
+    static func hash(id: Int64, at: String, actor: String, action: String, entity: String, entityID: String?,
+                     before: String?, after: String?, previousHash: String) -> String {
+        var hasher = SHA256()
+        for field in [String(id), at, actor, action, entity, entityID ?? "\u{0}", before ?? "\u{0}", after ?? "\u{0}", previousHash] {
+            hasher.update(data: Data("\(field.utf8.count):".utf8))
+            hasher.update(data: Data(field.utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The append-only, hash-chained record of every write.
+///
+/// Writers call ``append(_:actor:action:entity:entityID:before:after:)`` inside the same
+/// transaction as their change, so a change and its event are stored together or not at all.
+public struct AuditTrail: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// Records an event in the current transaction and moves the chain's head.
+    @discardableResult
+    public static func append(_ db: Database, actor: String, action: String, entity: String, entityID: String? = nil,
+                              before: JSONValue? = nil, after: JSONValue? = nil) throws -> AuditEvent {
+        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        let previousHash: String = head?["last_hash"] ?? genesis
+        let id: Int64 = (head?["last_id"] ?? 0) + 1
+        let at = CityCarbonDatabase.now()
+        let beforeText = before?.serialized(), afterText = after?.serialized()
+        let hash = AuditEvent.hash(id: id, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
+                                   before: beforeText, after: afterText, previousHash: previousHash)
+        try db.execute(sql: """
+            INSERT INTO audit_event (id, at, actor, action, entity, entity_id, before, after, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, at, actor, action, entity, entityID, beforeText, afterText, previousHash, hash])
+        try db.execute(sql: "INSERT OR REPLACE INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)", arguments: [id, hash])
+        return AuditEvent(id: id, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
+                          before: beforeText, after: afterText, previousHash: previousHash, hash: hash)
+    }
+
+    /// Events, newest first, optionally of one entity or actor.
+    public func events(entity: String? = nil, actor: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [AuditEvent] {
+        try database.writer.read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let entity { conditions.append("entity = ?"); arguments.append(entity) }
+            if let actor { conditions.append("actor = ?"); arguments.append(actor) }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM audit_event \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                    arguments: StatementArguments(arguments + [limit, offset])).map(Self.event)
+        }
+    }
+
+    static func event(_ row: Row) -> AuditEvent {
+        AuditEvent(id: row["id"], at: row["at"], actor: row["actor"], action: row["action"], entity: row["entity"],
+                   entityID: row["entity_id"], before: row["before"], after: row["after"], previousHash: row["previous_hash"], hash: row["hash"])
+    }
+
+    /// The outcome of checking the chain.
+    public struct Verification: Sendable, Equatable {
+        public var events: Int
+        /// The first event that does not hold, and why; nil when the chain is intact.
+        public var firstBad: (id: Int64, reason: String)?
+
+        public static func == (a: Verification, b: Verification) -> Bool {
+            a.events == b.events && a.firstBad?.id == b.firstBad?.id && a.firstBad?.reason == b.firstBad?.reason
+        }
+    }
+
+    /// Recomputes every hash in order: an altered event, a removed one (a gap in the ids or a
+    /// broken link) and a removed tail (the head no longer matches) are all found.
+    public func verify() throws -> Verification {
+        try database.writer.read { db in
+            var expectedID: Int64 = 1
+            var previous = Self.genesis
+            var count = 0
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY id")
+            while let row = try cursor.next() {
+                let event = Self.event(row)
+                if event.id != expectedID {
+                    return Verification(events: count, firstBad: (expectedID, "event \(expectedID) is missing (the next one is \(event.id))"))
+                }
+                if event.previousHash != previous {
+                    return Verification(events: count, firstBad: (event.id, "its link to the previous event does not match"))
+                }
+                let recomputed = AuditEvent.hash(id: event.id, at: event.at, actor: event.actor, action: event.action, entity: event.entity,
+                                                 entityID: event.entityID, before: event.before, after: event.after, previousHash: event.previousHash)
+                if recomputed != event.hash {
+                    return Verification(events: count, firstBad: (event.id, "its content does not match its hash (altered)"))
+                }
+                previous = event.hash
+                expectedID += 1
+                count += 1
+            }
+            let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+            let headID: Int64 = head?["last_id"] ?? 0
+            if headID != Int64(count) || (head?["last_hash"] ?? Self.genesis) != previous {
+                return Verification(events: count, firstBad: (Int64(count) + 1, "the chain ends at event \(count) but its head says \(headID): events were removed"))
+            }
+            return Verification(events: count, firstBad: nil)
+        }
+    }
+}
