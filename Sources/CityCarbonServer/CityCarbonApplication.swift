@@ -14,7 +14,7 @@ public enum CityCarbonApplication {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware(readOnlyRoutes: [
-            "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
+            "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/jurisdictions/:name/statistics", "/api/v1/boundaries", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
             "/api/v1/activities", "/api/v1/inventories", "/api/v1/inventories/:year",
         ]))
         router.get("healthz") { _, _ in

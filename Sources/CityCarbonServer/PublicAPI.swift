@@ -13,6 +13,11 @@ struct PublicAPI: Sendable {
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let api = router.group("api/v1")
         api.get("jurisdictions") { request, _ in try jurisdictions(request) }
+        api.get("jurisdictions/:name/statistics") { _, context in try statistics(name: context.parameters.require("name")) }
+        api.get("boundaries") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/geo+json"],
+                     body: .init(byteBuffer: ByteBuffer(string: try BoundaryRepository(database).featureCollection())))
+        }
         api.get("factor-sets") { request, _ in try factorSets(request) }
         api.get("factor-sets/:name/factors") { request, context in try factors(request, name: context.parameters.require("name")) }
         api.get("activities") { request, _ in try activities(request) }
@@ -35,6 +40,16 @@ struct PublicAPI: Sendable {
         }
         if let parent = request.uri.queryParameters.get("parent").map { String($0) } { nodes = nodes.filter { $0.parent == parent } }
         return paging.envelope(paging.slice(nodes).map(Self.json), total: nodes.count)
+    }
+
+    func statistics(name: String) throws -> JSONValue {
+        guard try JurisdictionRepository(database).tree().contains(name) else { throw ProblemDetails(.notFound, "no jurisdiction named \(name)") }
+        let rows = try StatisticsRepository(database).all(jurisdiction: name)
+        return .object([("items", .array(rows.map { s in
+            .object([("year", .integer(s.year)), ("population", s.population.map(JSONValue.number) ?? .null),
+                     ("gdp", s.gdp.map(JSONValue.number) ?? .null), ("gdp_unit", s.gdpUnit.map(JSONValue.string) ?? .null),
+                     ("source", s.source.map(JSONValue.string) ?? .null)])
+        }))])
     }
 
     static func json(_ j: Jurisdiction) -> JSONValue {

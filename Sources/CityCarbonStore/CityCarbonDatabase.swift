@@ -166,6 +166,22 @@ public final class CityCarbonDatabase: Sendable {
                 t.column("last_hash", .text).notNull()
             }
         }
+        migrator.registerMigration("v4: jurisdiction statistics and boundaries") { db in
+            try db.create(table: "jurisdiction_statistic") { t in
+                t.column("jurisdiction_id", .integer).notNull().references("jurisdiction", onDelete: .cascade)
+                t.column("year", .integer).notNull()
+                t.column("population", .double)
+                t.column("gdp", .double)
+                t.column("gdp_unit", .text)
+                t.column("source", .text)
+                t.primaryKey(["jurisdiction_id", "year"])
+            }
+            try db.create(table: "jurisdiction_boundary") { t in
+                t.primaryKey("jurisdiction_id", .integer).references("jurisdiction", onDelete: .cascade)
+                t.column("geometry", .text).notNull()
+                t.column("source", .text)
+            }
+        }
         return migrator
     }
 

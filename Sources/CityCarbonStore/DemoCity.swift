@@ -3,10 +3,12 @@ import CarbonKit
 import Foundation
 import GRDB
 
-/// The fictional demo city shipped with CityCarbon: its district tree and a plausible
-/// activity dataset across the GPC sectors for a base year and a recent year.
+/// The fictional demo city shipped with CityCarbon: eight districts with their boundaries,
+/// population and GDP by year, and a plausible activity dataset across the GPC sectors for
+/// the base year 2015 and 2018–2023 (grid factors from the official series where they exist,
+/// a stated provincial factor before).
 public enum DemoCity {
-    public static let files = ["jurisdictions.csv", "activities.csv"]
+    public static let files = ["jurisdictions.csv", "activities.csv", "statistics.csv", "districts.geojson"]
 
     /// The demo data file `name`, as shipped.
     public static func data(_ name: String) throws -> [UInt8] {
@@ -26,6 +28,8 @@ public enum DemoCity {
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
         guard try ActivityRepository(database).count() == 0 else { return false }
         _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv", actor: actor)
+        try BoundaryRepository(database).importGeoJSON(try data("districts.geojson"), file: "demo/districts.geojson", actor: actor)
+        try StatisticsRepository(database).importCSV(try data("statistics.csv"), file: "demo/statistics.csv", actor: actor)
         _ = try ActivityRepository(database).importCSV(try data("activities.csv"), file: "demo/activities.csv", actor: actor)
         let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR5"), actor: actor)
         for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }

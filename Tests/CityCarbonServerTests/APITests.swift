@@ -83,7 +83,7 @@ struct APITests {
         try PublicationRepository(database).withdraw(year: 2022)
         try await application(database).test(.router) { client in
             try await client.execute(uri: "/api/v1/inventories", method: .get) { response in
-                #expect(response.json["items"]?.array?.compactMap { $0["year"]?.number } == [2020])
+                #expect(response.json["items"]?.array?.compactMap { $0["year"]?.number } == [2015, 2018, 2020, 2021, 2023])
                 expectConforms(response, path: "/api/v1/inventories")
             }
             try await client.execute(uri: "/api/v1/inventories/2022", method: .get) { response in
@@ -122,7 +122,7 @@ struct APITests {
     func listsAndPaging() async throws {
         try await application(demoWorkspace()).test(.router) { client in
             try await client.execute(uri: "/api/v1/jurisdictions?level=district", method: .get) { response in
-                #expect(response.json["total"]?.number == 4)
+                #expect(response.json["total"]?.number == 8)
                 expectConforms(response, path: "/api/v1/jurisdictions")
             }
             try await client.execute(uri: "/api/v1/jurisdictions?per_page=501", method: .get) { response in
@@ -154,6 +154,26 @@ struct APITests {
         }
     }
 
+    @Test("Statistics and boundaries of the demo city: population by year, eight district polygons")
+    func statisticsAndBoundaries() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/jurisdictions/Harbour/statistics", method: .get) { response in
+                let items = response.json["items"]?.array ?? []
+                #expect(items.compactMap { $0["year"]?.number } == (2015...2023).map(Double.init))
+                #expect((items.first?["population"]?.number ?? 0) > 0)
+                expectConforms(response, path: "/api/v1/jurisdictions/{name}/statistics")
+            }
+            try await client.execute(uri: "/api/v1/jurisdictions/Atlantis/statistics", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/boundaries", method: .get) { response in
+                #expect(response.headers[.contentType] == "application/geo+json")
+                #expect(response.json["features"]?.array?.count == 8)
+                expectConforms(response, path: "/api/v1/boundaries", media: "application/geo+json")
+            }
+        }
+    }
+
     @Test("An unknown route is a problem+json 404, and every response carries the security headers")
     func unknownRouteAndHeaders() async throws {
         try await application(demoWorkspace()).test(.router) { client in
@@ -173,7 +193,7 @@ struct APITests {
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 #expect(response.text.contains(#"citycarbon_http_requests_total{method="GET",route="/api/v1/inventories",status="200"} 1"#))
-                #expect(response.text.contains("citycarbon_published_inventory_years 2"))
+                #expect(response.text.contains("citycarbon_published_inventory_years 6"))
             }
         }
     }

@@ -166,3 +166,53 @@ struct RoundTripTests {
         }
     }
 }
+
+@Suite("Statistics and boundaries")
+struct StatisticsAndBoundaryTests {
+    func workspace() throws -> CityCarbonDatabase {
+        let db = try temporaryWorkspace()
+        try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
+        return db
+    }
+
+    @Test("Population and GDP import, and read back by jurisdiction and year")
+    func statistics() throws {
+        let db = try workspace()
+        let count = try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population,gdp,gdp_unit\nNorth,2022,410000,512.5,10^8 CNY\nSouth,2022,380000,,\n"), file: "s.csv")
+        #expect(count == 2)
+        let north = try StatisticsRepository(db).all(jurisdiction: "North")
+        #expect(north == [JurisdictionStatistic(jurisdiction: "North", year: 2022, population: 410_000, gdp: 512.5, gdpUnit: "10^8 CNY", source: nil)])
+    }
+
+    @Test("A bad statistics file names every problem and stores nothing")
+    func badStatistics() throws {
+        let db = try workspace()
+        do {
+            try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population\nNorht,2022,1\nSouth,20x2,1\nSouth,2022,-5\n"), file: "s.csv")
+            Issue.record("accepted a bad file")
+        } catch let error as InputErrors {
+            #expect(error.issues.map { $0.location.row ?? 0 } == [2, 3, 4])
+            #expect(error.issues.first?.suggestion == "did you mean 'North'?")
+        }
+        #expect(try StatisticsRepository(db).all().isEmpty)
+    }
+
+    @Test("Boundaries: a polygon per named jurisdiction; an open ring or an unknown name is refused whole")
+    func boundaries() throws {
+        let db = try workspace()
+        let square = "[[[120.0,30.0],[120.1,30.0],[120.1,30.1],[120.0,30.1],[120.0,30.0]]]"
+        let good = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"North"},"geometry":{"type":"Polygon","coordinates":\#(square)}}]}"#
+        #expect(try BoundaryRepository(db).importGeoJSON(bytes(good), file: "b.geojson") == 1)
+        #expect(try BoundaryRepository(db).featureCollection().contains(#""name":"North""#))
+        let open = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"South"},"geometry":{"type":"Polygon","coordinates":[[[120.0,30.0],[120.1,30.0],[120.1,30.1],[120.0,30.1]]]}},{"type":"Feature","properties":{"name":"Nowhere"},"geometry":{"type":"Polygon","coordinates":\#(square)}}]}"#
+        do {
+            try BoundaryRepository(db).importGeoJSON(bytes(open), file: "b.geojson")
+            Issue.record("accepted bad boundaries")
+        } catch let error as InputErrors {
+            #expect(error.issues.count == 2)
+            #expect(error.issues.first?.location.field == "features[0].geometry")
+        }
+        #expect(try BoundaryRepository(db).featureCollection().contains("South") == false)
+        #expect(throws: InputErrors.self) { try BoundaryRepository(db).importGeoJSON(bytes("not json"), file: "b.geojson") }
+    }
+}

@@ -1,0 +1,90 @@
+import CarbonKit
+import Foundation
+import GRDB
+
+/// Population and GDP of a jurisdiction in a year: the denominators of per-capita and
+/// per-GDP emissions.
+public struct JurisdictionStatistic: Sendable, Equatable {
+    public var jurisdiction: String
+    public var year: Int
+    public var population: Double?
+    public var gdp: Double?
+    public var gdpUnit: String?
+    public var source: String?
+}
+
+public struct StatisticsRepository: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    static let columns = ["jurisdiction", "year", "population", "gdp", "gdp_unit", "source"]
+
+    /// Reads `jurisdiction,year,population,gdp,gdp_unit,source` and stores every row (replacing
+    /// the same jurisdiction and year) in one transaction, or nothing.
+    @discardableResult
+    public func importCSV(_ bytes: [UInt8], file: String, actor: String = "system") throws -> Int {
+        let table = try bytes.withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: file, bytes: b) }
+        var issues: [InputIssue] = []
+        for column in ["jurisdiction", "year"] where !table.columns.contains(column) {
+            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
+        }
+        for (i, column) in table.columns.enumerated() where !Self.columns.contains(column) {
+            issues.append(InputIssue(InputLocation(file: file, row: 1, column: i + 1), value: column, reason: "unknown column",
+                                     suggestion: Suggestion.didYouMean(column, among: Self.columns)))
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        return try database.writer.write { db in
+            let ids = try JurisdictionRepository.ids(db)
+            var rows: [(Int64, JurisdictionStatistic)] = []
+            for row in table.rows {
+                let name = row["jurisdiction"]
+                guard let id = ids[name] else {
+                    issues.append(InputIssue(row.location("jurisdiction"), value: name, reason: "is not a jurisdiction of this city",
+                                             suggestion: Suggestion.didYouMean(name, among: ids.keys)))
+                    continue
+                }
+                guard let year = Int(row["year"]), (1850...2300).contains(year) else {
+                    issues.append(InputIssue(row.location("year"), value: row["year"], reason: "is not a year"))
+                    continue
+                }
+                var values: [Double?] = []
+                for column in ["population", "gdp"] {
+                    do throws(InputIssue) {
+                        let value = try row.optionalDouble(column)
+                        if let value, value < 0 { throw InputIssue(row.location(column), value: row[column], reason: "cannot be negative") }
+                        values.append(value)
+                    } catch {
+                        issues.append(error)
+                        values.append(nil)
+                    }
+                }
+                rows.append((id, JurisdictionStatistic(jurisdiction: name, year: year, population: values[0], gdp: values[1],
+                                                       gdpUnit: row["gdp_unit"].isEmpty ? nil : row["gdp_unit"],
+                                                       source: row["source"].isEmpty ? nil : row["source"])))
+            }
+            if !issues.isEmpty { throw InputErrors(issues) }
+            for (id, s) in rows {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO jurisdiction_statistic (jurisdiction_id, year, population, gdp, gdp_unit, source) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, s.year, s.population, s.gdp, s.gdpUnit, s.source])
+            }
+            try AuditTrail.append(db, actor: actor, action: "import", entity: "statistics", entityID: file,
+                                  after: .object([("file", .string(file)), ("rows", .integer(rows.count))]))
+            return rows.count
+        }
+    }
+
+    /// Every statistic, by jurisdiction and year; of one jurisdiction when given.
+    public func all(jurisdiction: String? = nil) throws -> [JurisdictionStatistic] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT j.name, s.* FROM jurisdiction_statistic s JOIN jurisdiction j ON j.id = s.jurisdiction_id
+                \(jurisdiction == nil ? "" : "WHERE j.name = ?") ORDER BY j.id, s.year
+                """, arguments: jurisdiction.map { [$0] } ?? []).map {
+                JurisdictionStatistic(jurisdiction: $0["name"], year: $0["year"], population: $0["population"], gdp: $0["gdp"],
+                                      gdpUnit: $0["gdp_unit"], source: $0["source"])
+            }
+        }
+    }
+}
