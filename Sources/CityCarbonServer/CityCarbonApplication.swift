@@ -14,7 +14,7 @@ public enum CityCarbonApplication {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware(readOnlyRoutes: [
-            "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/jurisdictions/:name/statistics", "/api/v1/boundaries", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
+            "/", "/assets/site.css", "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/jurisdictions/:name/statistics", "/api/v1/boundaries", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
             "/api/v1/activities", "/api/v1/inventories", "/api/v1/inventories/:year",
         ]))
         router.get("healthz") { _, _ in
@@ -39,7 +39,14 @@ public enum CityCarbonApplication {
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.bytes())))
         }
-        PublicAPI(database: database, cache: InventoryCache(database)).addRoutes(to: router)
+        let cache = InventoryCache(database)
+        PublicAPI(database: database, cache: cache).addRoutes(to: router)
+        let dashboard = DashboardPage(database: database, cache: cache)
+        router.get("/") { request, _ in try dashboard.response(request) }
+        router.get("assets/site.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: try Asset.bytes("site.css"))))
+        }
         return router
     }
 
@@ -49,6 +56,18 @@ public enum CityCarbonApplication {
         Application(router: router(database: database),
                     configuration: .init(address: .hostname(host, port: port), serverName: "CityCarbon"),
                     logger: logger)
+    }
+}
+
+/// Static files of the web pages, shipped as resources.
+enum Asset {
+    static func bytes(_ name: String) throws -> [UInt8] {
+        let file = name as NSString
+        guard let url = Bundle.module.url(forResource: file.deletingPathExtension, withExtension: file.pathExtension, subdirectory: "Resources/assets"),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw ProblemDetails(.notFound, "no asset \(name)")
+        }
+        return [UInt8](data)
     }
 }
 

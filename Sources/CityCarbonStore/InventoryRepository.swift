@@ -37,6 +37,8 @@ public struct InventoryRepository: Sendable {
                 let previous = try Row.fetchOne(db, sql: "SELECT gwp, input_fingerprint, basic_t, basic_plus_t, territorial_t FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1", arguments: [year])
                 var single = inventory
                 single.cells = inventory.cells(year: year)
+                let usedSets = Set(single.cells.flatMap(\.factorSets))
+                single.provenance.factorSets = inventory.provenance.factorSets.filter { usedSets.contains($0.name) }
                 let totals = inventory.totals(year: year)
                 let document = String(decoding: try encoder.encode(single), as: UTF8.self)
                 let sets = String(decoding: try encoder.encode(inventory.provenance.factorSets), as: UTF8.self)

@@ -1,0 +1,34 @@
+/// Horizontal bars with their values, as SVG.
+struct BarChart {
+    struct Bar {
+        var label: String
+        var value: Double
+        var color: String
+        var link: String?
+    }
+
+    var title: String
+    var description: String
+    var bars: [Bar]
+    var format: (Double) -> String
+    var width = 640.0
+
+    func svg(id: String) -> String {
+        let rowHeight = 28.0, labelWidth = 220.0, valueWidth = 110.0
+        let height = rowHeight * Double(bars.count) + 8
+        let maximum = max(bars.map(\.value).max() ?? 1, 1e-12)
+        let barSpace = width - labelWidth - valueWidth
+        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart">"#
+        out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
+        for (i, bar) in bars.enumerated() {
+            let y = 4 + rowHeight * Double(i)
+            let length = max(0, bar.value) / maximum * barSpace
+            var row = #"<text x="\#(Markup.coordinate(labelWidth - 8))" y="\#(Markup.coordinate(y + 18))" text-anchor="end" class="label">\#(Markup.escape(bar.label))</text>"#
+            row += #"<rect x="\#(Markup.coordinate(labelWidth))" y="\#(Markup.coordinate(y + 4))" width="\#(Markup.coordinate(length))" height="\#(Markup.coordinate(rowHeight - 10))" fill="\#(bar.color)"><title>\#(Markup.escape("\(bar.label): \(format(bar.value))"))</title></rect>"#
+            row += #"<text x="\#(Markup.coordinate(labelWidth + length + 6))" y="\#(Markup.coordinate(y + 18))" class="value">\#(Markup.escape(format(bar.value)))</text>"#
+            out += bar.link.map { #"<a href="\#(Markup.escape($0))">\#(row)</a>"# } ?? row
+        }
+        out += "</svg>"
+        return out
+    }
+}

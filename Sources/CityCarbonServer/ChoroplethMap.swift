@@ -1,0 +1,95 @@
+import Foundation
+
+/// Jurisdictions drawn from their GeoJSON boundaries and coloured by a value in five classes,
+/// with a legend; each area names itself and its value, and links to its detail.
+struct ChoroplethMap {
+    struct Area {
+        var name: String
+        /// Polygons, each a list of rings of (longitude, latitude).
+        var polygons: [[[(Double, Double)]]]
+    }
+
+    var title: String
+    var description: String
+    var areas: [Area]
+    var values: [String: Double]
+    var format: (Double) -> String
+    var link: (String) -> String?
+    var noData: String
+    var width = 640.0
+    var height = 420.0
+
+    /// Areas from a GeoJSON FeatureCollection with `properties.name`.
+    static func areas(geoJSON: String) -> [Area] {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(geoJSON.utf8)) as? [String: Any],
+              let features = root["features"] as? [[String: Any]] else { return [] }
+        func ring(_ value: Any) -> [(Double, Double)] {
+            (value as? [[Any]] ?? []).compactMap { p in
+                guard p.count >= 2, let x = (p[0] as? NSNumber)?.doubleValue, let y = (p[1] as? NSNumber)?.doubleValue else { return nil }
+                return (x, y)
+            }
+        }
+        return features.compactMap { feature in
+            guard let name = (feature["properties"] as? [String: Any])?["name"] as? String,
+                  let geometry = feature["geometry"] as? [String: Any] else { return nil }
+            switch geometry["type"] as? String {
+            case "Polygon": return Area(name: name, polygons: [(geometry["coordinates"] as? [Any] ?? []).map(ring)])
+            case "MultiPolygon": return Area(name: name, polygons: (geometry["coordinates"] as? [[Any]] ?? []).map { $0.map(ring) })
+            default: return nil
+            }
+        }
+    }
+
+    /// Upper bounds of the five classes: equal intervals from 0 to the largest value.
+    var classBounds: [Double] {
+        let maximum = values.values.max() ?? 0
+        return (1...Palette.sequential.count).map { maximum * Double($0) / Double(Palette.sequential.count) }
+    }
+
+    func color(for value: Double?) -> String {
+        guard let value else { return "#e2e8f0" }
+        let index = classBounds.firstIndex { value <= $0 } ?? Palette.sequential.count - 1
+        return Palette.sequential[index]
+    }
+
+    func svg(id: String) -> String {
+        let legendHeight = 60.0
+        let points = areas.flatMap { $0.polygons.flatMap { $0.flatMap { $0 } } }
+        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart map">"#
+        out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
+        guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(), let minY = points.map(\.1).min(), let maxY = points.map(\.1).max() else {
+            return out + "</svg>"
+        }
+        // Equirectangular, shrunk in longitude by the cosine of the mean latitude, fitted to the box.
+        let k = cos((minY + maxY) / 2 * .pi / 180)
+        let spanX = max((maxX - minX) * k, 1e-9), spanY = max(maxY - minY, 1e-9)
+        let scale = min((width - 16) / spanX, (height - legendHeight - 16) / spanY)
+        let offsetX = (width - spanX * scale) / 2, offsetY = 8.0
+        func project(_ p: (Double, Double)) -> String {
+            "\(Markup.coordinate(offsetX + (p.0 - minX) * k * scale)),\(Markup.coordinate(offsetY + (maxY - p.1) * scale))"
+        }
+        for area in areas {
+            let d = area.polygons.flatMap { polygon in polygon.map { ring in "M" + ring.map(project).joined(separator: "L") + "Z" } }.joined()
+            let value = values[area.name]
+            let label = "\(area.name): \(value.map(format) ?? noData)"
+            let path = #"<path d="\#(d)" fill="\#(color(for: value))" class="area"><title>\#(Markup.escape(label))</title></path>"#
+            out += link(area.name).map { #"<a href="\#(Markup.escape($0))">\#(path)</a>"# } ?? path
+        }
+        // Labels at each area's centre of bounding box.
+        for area in areas {
+            let ring = area.polygons.first?.first ?? []
+            guard let lx = ring.map(\.0).min(), let hx = ring.map(\.0).max(), let ly = ring.map(\.1).min(), let hy = ring.map(\.1).max() else { continue }
+            let centre = project(((lx + hx) / 2, (ly + hy) / 2)).split(separator: ",")
+            out += #"<text x="\#(centre[0])" y="\#(centre[1])" text-anchor="middle" class="area-label">\#(Markup.escape(area.name))</text>"#
+        }
+        let bounds = classBounds
+        let boxWidth = (width - 32) / Double(bounds.count)
+        for (i, bound) in bounds.enumerated() {
+            let x = 16 + boxWidth * Double(i), lower = i == 0 ? 0 : bounds[i - 1]
+            out += #"<rect x="\#(Markup.coordinate(x))" y="\#(Markup.coordinate(height - legendHeight + 12))" width="\#(Markup.coordinate(boxWidth - 4))" height="14" fill="\#(Palette.sequential[i])"/>"#
+            out += #"<text x="\#(Markup.coordinate(x))" y="\#(Markup.coordinate(height - legendHeight + 42))" class="legend">\#(Markup.escape("\(format(lower))–\(format(bound))"))</text>"#
+        }
+        out += "</svg>"
+        return out
+    }
+}

@@ -1,0 +1,115 @@
+import CarbonAccounting
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// The public dashboard, "one screen": the latest published totals, the change since the base
+/// year, per resident and per unit of GDP, the trend by sector, the sector breakdown and the
+/// districts on a map. Rendered on the server; works without JavaScript; prints cleanly.
+struct DashboardPage {
+    let database: CityCarbonDatabase
+    let cache: InventoryCache
+
+    func render(_ t: Localizer) throws -> String {
+        let published = try PublicationRepository(database).publishedYears()
+        let inventories = try published.compactMap { year in try cache.inventory(year: year).map { (year, $0) } }
+        let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
+        guard let (year, latest) = inventories.last, let (base, first) = inventories.first else {
+            return page(t, city: root, body: "<main><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
+        }
+        let totals = latest.totals(year: year)
+        let baseTotals = first.totals(year: base)
+        let statistics = try StatisticsRepository(database).all()
+        func sum(_ key: KeyPath<JurisdictionStatistic, Double?>, _ y: Int) -> Double? {
+            let own = statistics.filter { $0.jurisdiction == root && $0.year == y }.compactMap { $0[keyPath: key] }
+            if let value = own.first { return value }
+            let districts = statistics.filter { $0.year == y && $0.jurisdiction != root }.compactMap { $0[keyPath: key] }
+            return districts.isEmpty ? nil : districts.reduce(0, +)
+        }
+        let mt = { (x: Double) in t.number(x / 1e6, decimals: 2) }
+        var cards = [
+            card(t("headline.basic", ["year": String(year)]), mt(totals.basic), t("unit.mt"), "/api/v1/inventories/\(year)"),
+            card(t("headline.basicplus", ["year": String(year)]), mt(totals.basicPlus), t("unit.mt"), "/api/v1/inventories/\(year)"),
+        ]
+        if base != year, baseTotals.basic > 0 {
+            cards.append(card(t("headline.change", ["base": String(base)]), t.percent(totals.basic / baseTotals.basic - 1), "BASIC", "/api/v1/inventories"))
+        }
+        if let population = sum(\.population, year), population > 0 {
+            cards.append(card(t("headline.percapita", ["year": String(year)]), t.number(totals.basic / population, decimals: 2), t("unit.t"), "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? root)/statistics"))
+        }
+        if let gdp = sum(\.gdp, year), gdp > 0 {
+            // GDP in 10^8 CNY: tonnes per 10^4 CNY = tonnes / (GDP × 10^4).
+            cards.append(card(t("headline.pergdp", ["year": String(year)]), t.number(totals.basic / (gdp * 1e4) * 1000, decimals: 0), t("unit.kg"), "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? root)/statistics"))
+        }
+        let sectors = ["I", "II", "III", "IV", "V"]
+        let trend = StackedAreaChart(
+            title: t("chart.trend.title", ["first": String(base), "last": String(year)]), description: t("chart.trend.desc"),
+            years: inventories.map(\.0),
+            series: sectors.map { s in .init(label: t("sector.\(s)"), color: Palette.sectors[s]!, values: inventories.map { ($1.bySector(year: $0)[s] ?? 0) / 1e6 }) },
+            unit: t("unit.mt"), format: { t.number($0, decimals: 1) })
+        let bySector = latest.bySector(year: year)
+        let bars = BarChart(
+            title: t("chart.sectors.title", ["year": String(year)]), description: t("chart.sectors.desc", ["year": String(year)]),
+            bars: sectors.map { s in .init(label: t("sector.\(s)"), value: (bySector[s] ?? 0) / 1e6, color: Palette.sectors[s]!, link: "/api/v1/inventories/\(year)") },
+            format: { t.number($0, decimals: 2) })
+        let districts = latest.jurisdictions.filter { $0.parent == root }.map(\.name)
+        let byJurisdiction = latest.byJurisdiction(year: year)
+        let map = ChoroplethMap(
+            title: t("chart.map.title", ["year": String(year)]), description: t("chart.map.desc", ["year": String(year)]),
+            areas: ChoroplethMap.areas(geoJSON: try BoundaryRepository(database).featureCollection()).filter { districts.contains($0.name) },
+            values: Dictionary(uniqueKeysWithValues: districts.compactMap { d in byJurisdiction[d].map { (d, $0 / 1000) } }),
+            format: { t.number($0, decimals: 0) },
+            link: { "/api/v1/inventories/\(year)?jurisdiction=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" },
+            noData: t("chart.nodata"))
+        var body = "<main>"
+        body += #"<section class="headlines">\#(cards.joined())</section>"#
+        body += #"<section class="figures">"#
+        body += figure(trend.title, trend.svg(id: "trend"), "/api/v1/inventories", t("detail"))
+        body += figure(bars.title, bars.svg(id: "sectors"), "/api/v1/inventories/\(year)", t("detail"))
+        body += figure(map.title, map.svg(id: "map"), "/api/v1/boundaries", t("detail"))
+        body += "</section>"
+        body += #"<section class="opendata" id="open-data"><h2>\#(Markup.escape(t("opendata.title")))</h2><p>\#(Markup.escape(t("opendata.text")))</p><ul>"#
+        for y in published.reversed() {
+            body += #"<li><a href="/api/v1/inventories/\#(y)">\#(Markup.escape(t("opendata.json", ["year": String(y)])))</a> · <a href="/api/v1/inventories/\#(y)?format=csv">\#(Markup.escape(t("opendata.csv", ["year": String(y)])))</a></li>"#
+        }
+        body += "</ul></section></main>"
+        let provenance = latest.provenance
+        let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": provenance.factorSets.map(\.name).joined(separator: ", "),
+                                               "fingerprint": String(provenance.inputFingerprint.prefix(23))])
+        let computed = try InventoryRepository(database).list().first { $0.year == year }.map { t("footer.updated", ["date": t.date($0.computedAt)]) } ?? ""
+        return page(t, city: root, body: body, footer: footer + " · " + computed)
+    }
+
+    private func card(_ label: String, _ value: String, _ unit: String, _ link: String) -> String {
+        #"<a class="headline" href="\#(Markup.escape(link))"><div class="label">\#(Markup.escape(label))</div><div class="value">\#(Markup.escape(value))</div><div class="unit">\#(Markup.escape(unit))</div></a>"#
+    }
+
+    private func figure(_ caption: String, _ svg: String, _ link: String, _ detail: String) -> String {
+        #"<figure><figcaption>\#(Markup.escape(caption))</figcaption>\#(svg)<a class="detail" href="\#(Markup.escape(link))">\#(Markup.escape(detail)) →</a></figure>"#
+    }
+
+    private func page(_ t: Localizer, city: String, body: String, footer: String) -> String {
+        let title = t("site.title", ["city": city])
+        return """
+            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>\(Markup.escape(title))</title><link rel="stylesheet" href="/assets/site.css"></head><body>\
+            <header><h1>\(Markup.escape(title))</h1><nav><a href="/">\(Markup.escape(t("nav.dashboard")))</a><a href="#open-data">\(Markup.escape(t("nav.opendata")))</a>\
+            <a href="/api/v1/openapi.json">\(Markup.escape(t("nav.api")))</a><a class="lang" href="?lang=\(t.language.other.rawValue)" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
+            \(body)<footer>\(Markup.escape(footer))</footer></body></html>
+            """
+    }
+}
+
+extension DashboardPage {
+    /// The page as an HTTP response, remembering a language chosen with `?lang=` in a cookie.
+    func response(_ request: Request) throws -> Response {
+        let language = Language.of(request)
+        var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: try render(Localizer(language)))))
+        if request.uri.queryParameters.get("lang") != nil {
+            response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 31_536_000, path: "/", httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+}

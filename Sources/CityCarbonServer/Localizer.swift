@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+
+/// The languages of the web pages, with their strings (`Resources/i18n/*.json`) and their
+/// number and date conventions.
+enum Language: String, CaseIterable, Sendable {
+    case en
+    case zhHans = "zh-Hans"
+
+    var htmlCode: String { self == .en ? "en" : "zh-Hans" }
+    var other: Language { self == .en ? .zhHans : .en }
+
+    /// `?lang=`, else the `lang` cookie, else Accept-Language, else English.
+    static func of(_ request: Request) -> Language {
+        if let query = request.uri.queryParameters.get("lang"), let language = Language(rawValue: String(query)) { return language }
+        if let cookie = request.cookies["lang"]?.value, let language = Language(rawValue: cookie) { return language }
+        if let accept = request.headers[.acceptLanguage]?.lowercased(), accept.hasPrefix("zh") || accept.contains(",zh") { return .zhHans }
+        return .en
+    }
+}
+
+struct Localizer: Sendable {
+    let language: Language
+    let strings: [String: String]
+
+    private static let tables: [Language: [String: String]] = {
+        var tables: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            if let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Resources/i18n"),
+               let data = FileManager.default.contents(atPath: url.path),
+               let table = try? JSONSerialization.jsonObject(with: data) as? [String: String] {
+                tables[language] = table
+            }
+        }
+        return tables
+    }()
+
+    init(_ language: Language) {
+        self.language = language
+        self.strings = Self.tables[language] ?? [:]
+    }
+
+    /// The string for `key` with `{name}` placeholders filled; the key itself when missing, so a gap shows.
+    func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
+        var text = strings[key] ?? Self.tables[.en]?[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// A number with `decimals` decimals and grouped thousands, as both languages write them.
+    func number(_ x: Double, decimals: Int) -> String {
+        guard x.isFinite else { return "–" }
+        let text = String(format: "%.\(decimals)f", abs(x))
+        let parts = text.split(separator: ".", maxSplits: 1)
+        var digits = Array(parts[0]), grouped = ""
+        while digits.count > 3 { grouped = "," + String(digits.suffix(3)) + grouped; digits.removeLast(3) }
+        grouped = String(digits) + grouped
+        let negative = x < 0 && text.contains { $0 != "0" && $0 != "." }
+        return (negative ? "−" : "") + grouped + (parts.count > 1 ? "." + parts[1] : "")
+    }
+
+    func percent(_ x: Double) -> String {
+        (x > 0 ? "+" : "") + number(x * 100, decimals: 1).replacingOccurrences(of: "−", with: x < 0 ? "−" : "") + " %"
+    }
+
+    /// An ISO-8601 timestamp as a date: "22 Nov 2026" or "2026年11月22日".
+    func date(_ iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        switch language {
+        case .en: return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
+        case .zhHans: return "\(c.year!)年\(c.month!)月\(c.day!)日"
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A stacked area chart of series over years, drawn as SVG: readable without JavaScript,
+/// with a title and a description for screen readers.
+struct StackedAreaChart {
+    struct Series {
+        var label: String
+        var color: String
+        var values: [Double]
+    }
+
+    var title: String
+    var description: String
+    var years: [Int]
+    var series: [Series]
+    var unit: String
+    var format: (Double) -> String
+    var width = 640.0
+    var height = 300.0
+
+    func svg(id: String) -> String {
+        let left = 64.0, right = 16.0, top = 16.0, bottom = 56.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let totals = years.indices.map { i in series.reduce(0) { $0 + max(0, $1.values[i]) } }
+        let ticks = Markup.ticks(upTo: totals.max() ?? 1)
+        let topValue = ticks.last ?? 1
+        func x(_ i: Int) -> Double { years.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(years.count - 1) }
+        func y(_ v: Double) -> Double { top + plotHeight * (1 - v / topValue) }
+        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart">"#
+        out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
+        for t in ticks {
+            out += #"<line x1="\#(Markup.coordinate(left))" x2="\#(Markup.coordinate(width - right))" y1="\#(Markup.coordinate(y(t)))" y2="\#(Markup.coordinate(y(t)))" class="grid"/>"#
+            out += #"<text x="\#(Markup.coordinate(left - 6))" y="\#(Markup.coordinate(y(t) + 4))" text-anchor="end" class="tick">\#(Markup.escape(format(t)))</text>"#
+        }
+        var base = [Double](repeating: 0, count: years.count)
+        for s in series {
+            let upper = years.indices.map { base[$0] + max(0, s.values[$0]) }
+            var points = years.indices.map { "\(Markup.coordinate(x($0))),\(Markup.coordinate(y(upper[$0])))" }
+            points += years.indices.reversed().map { "\(Markup.coordinate(x($0))),\(Markup.coordinate(y(base[$0])))" }
+            let summary = years.indices.map { "\(years[$0]): \(format(s.values[$0]))" }.joined(separator: "; ")
+            out += #"<polygon points="\#(points.joined(separator: " "))" fill="\#(s.color)"><title>\#(Markup.escape("\(s.label) — \(summary) \(unit)"))</title></polygon>"#
+            base = upper
+        }
+        for (i, year) in years.enumerated() {
+            out += #"<text x="\#(Markup.coordinate(x(i)))" y="\#(Markup.coordinate(top + plotHeight + 16))" text-anchor="middle" class="tick">\#(year)</text>"#
+        }
+        var legendX = left
+        for s in series {
+            out += #"<rect x="\#(Markup.coordinate(legendX))" y="\#(Markup.coordinate(height - 22))" width="10" height="10" fill="\#(s.color)"/>"#
+            out += #"<text x="\#(Markup.coordinate(legendX + 14))" y="\#(Markup.coordinate(height - 13))" class="legend">\#(Markup.escape(s.label))</text>"#
+            legendX += 14 + Double(s.label.count) * 7 + 16
+        }
+        out += "</svg>"
+        return out
+    }
+}

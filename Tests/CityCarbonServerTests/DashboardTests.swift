@@ -1,0 +1,127 @@
+import CarbonAccounting
+import CityCarbonStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+@Suite("Public dashboard")
+struct DashboardTests {
+    @Test("The dashboard shows the latest published totals, three charts with titles, and the open data")
+    func dashboard() async throws {
+        let database = try demoWorkspace()
+        let latest = try #require(try InventoryRepository(database).latest(year: 2023))
+        let basic = Localizer(.en).number(latest.totals(year: 2023).basic / 1e6, decimals: 2)
+        try await application(database).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let html = response.text
+                #expect(html.contains(#"<html lang="en">"#))
+                #expect(html.contains("BASIC total, 2023"))
+                #expect(html.contains(#"<div class="value">\#(basic)</div>"#))
+                #expect(html.components(separatedBy: #"role="img""#).count - 1 == 3)
+                #expect(html.contains("Emissions by district, 2023"))
+                #expect(html.contains(#"href="/api/v1/inventories/2015?format=csv""#))
+                #expect(!html.contains("<script"), "the page works without JavaScript")
+                #expect(response.body.readableBytes < 150_000)
+            }
+        }
+    }
+
+    @Test("中文: ?lang=zh-Hans switches the page and remembers it in a cookie; Accept-Language is honoured")
+    func chinese() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/?lang=zh-Hans", method: .get) { response in
+                #expect(response.text.contains(#"<html lang="zh-Hans">"#))
+                #expect(response.text.contains("2023年 BASIC 排放总量"))
+                #expect(response.headers[.setCookie]?.contains("lang=zh-Hans") == true)
+                #expect(response.headers[.setCookie]?.contains("HttpOnly") == true)
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: "lang=zh-Hans"]) { response in
+                #expect(response.text.contains("总览"))
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "zh-CN,zh;q=0.9"]) { response in
+                #expect(response.text.contains("开放数据"))
+            }
+            try await client.execute(uri: "/?lang=en", method: .get) { response in
+                #expect(response.text.contains("Open data"))
+            }
+        }
+    }
+
+    @Test("Withdrawing the latest year changes the public dashboard to the year before")
+    func followsPublication() async throws {
+        let database = try demoWorkspace()
+        try PublicationRepository(database).withdraw(year: 2023)
+        try await application(database).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.text.contains("BASIC total, 2022"))
+                #expect(!response.text.contains("BASIC total, 2023"))
+                #expect(!response.text.contains("/api/v1/inventories/2023"))
+                #expect(!response.text.contains("grid:cn_east:2023"), "provenance is the shown year's own")
+            }
+        }
+    }
+
+    @Test("With nothing published the dashboard says so")
+    func empty() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = try CityCarbonDatabase(path: directory.appendingPathComponent("w.sqlite").path)
+        try await application(database).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("Nothing published yet"))
+            }
+        }
+    }
+
+    @Test("The stylesheet is served from the server itself")
+    func stylesheet() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/assets/site.css", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+                #expect(response.text.contains("@media print"))
+            }
+        }
+    }
+}
+
+@Suite("SVG charts")
+struct ChartTests {
+    @Test("Axis ticks are round numbers covering the maximum")
+    func ticks() {
+        #expect(Markup.ticks(upTo: 17.3) == [0, 5, 10, 15, 20])
+        #expect(Markup.ticks(upTo: 0.9) == [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    }
+
+    @Test("Text is escaped in SVG and HTML")
+    func escaping() {
+        #expect(Markup.escape(#"<a href="x">&'"#) == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
+    }
+
+    @Test("A stacked area chart draws one titled area per series, stacked to the total")
+    func stackedArea() {
+        let chart = StackedAreaChart(title: "T", description: "D", years: [2020, 2021],
+                                     series: [.init(label: "A", color: "#000", values: [1, 2]), .init(label: "B", color: "#111", values: [3, 2])],
+                                     unit: "Mt", format: { String($0) })
+        let svg = chart.svg(id: "c")
+        #expect(svg.components(separatedBy: "<polygon").count - 1 == 2)
+        #expect(svg.contains(#"<title id="c-t">T</title>"#))
+        #expect(svg.contains("B — 2020: 3.0; 2021: 2.0 Mt"))
+    }
+
+    @Test("A choropleth puts each area in its class: the largest value in the darkest, no data in grey")
+    func choropleth() {
+        let square: [[(Double, Double)]] = [[(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]]
+        let map = ChoroplethMap(title: "M", description: "D",
+                                areas: [.init(name: "A", polygons: [square]), .init(name: "B", polygons: [square]), .init(name: "C", polygons: [square])],
+                                values: ["A": 10, "B": 100], format: { String(Int($0)) }, link: { _ in nil }, noData: "none")
+        #expect(map.color(for: 100) == Palette.sequential.last)
+        #expect(map.color(for: 10) == Palette.sequential.first)
+        #expect(map.color(for: nil) == "#e2e8f0")
+        #expect(map.svg(id: "m").contains("<title>C: none</title>"))
+    }
+}
