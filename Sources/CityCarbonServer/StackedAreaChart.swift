@@ -19,7 +19,7 @@ struct StackedAreaChart {
     var height = 300.0
 
     func svg(id: String) -> String {
-        let left = 64.0, right = 16.0, top = 16.0, bottom = 56.0
+        let left = 64.0, right = 16.0, top = 16.0, bottom = 72.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let totals = years.indices.map { i in series.reduce(0) { $0 + max(0, $1.values[i]) } }
         let ticks = Markup.ticks(upTo: totals.max() ?? 1)
@@ -44,11 +44,14 @@ struct StackedAreaChart {
         for (i, year) in years.enumerated() {
             out += #"<text x="\#(Markup.coordinate(x(i)))" y="\#(Markup.coordinate(top + plotHeight + 16))" text-anchor="middle" class="tick">\#(year)</text>"#
         }
-        var legendX = left
+        // The legend wraps onto a second line when it would leave the chart; CJK characters count double.
+        var legendX = left, legendY = height - 38
         for s in series {
-            out += #"<rect x="\#(Markup.coordinate(legendX))" y="\#(Markup.coordinate(height - 22))" width="10" height="10" fill="\#(s.color)"/>"#
-            out += #"<text x="\#(Markup.coordinate(legendX + 14))" y="\#(Markup.coordinate(height - 13))" class="legend">\#(Markup.escape(s.label))</text>"#
-            legendX += 14 + Double(s.label.count) * 7 + 16
+            let labelWidth = s.label.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 11 : 6) }
+            if legendX + 14 + labelWidth > width - right, legendX > left { legendX = left; legendY += 16 }
+            out += #"<rect x="\#(Markup.coordinate(legendX))" y="\#(Markup.coordinate(legendY))" width="10" height="10" fill="\#(s.color)"/>"#
+            out += #"<text x="\#(Markup.coordinate(legendX + 14))" y="\#(Markup.coordinate(legendY + 9))" class="legend">\#(Markup.escape(s.label))</text>"#
+            legendX += 14 + labelWidth + 16
         }
         out += "</svg>"
         return out
