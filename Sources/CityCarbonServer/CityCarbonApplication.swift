@@ -40,8 +40,9 @@ public enum CityCarbonApplication {
                      body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.bytes())))
         }
         let cache = InventoryCache(database)
-        PublicAPI(database: database, cache: cache).addRoutes(to: router)
-        let dashboard = DashboardPage(database: database, cache: cache)
+        let pages = PageCache(database)
+        PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: router)
+        let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
         router.get("/") { request, _ in try dashboard.response(request) }
         router.get("assets/site.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

@@ -9,6 +9,7 @@ import Hummingbird
 struct PublicAPI: Sendable {
     let database: CityCarbonDatabase
     let cache: InventoryCache
+    let pages: PageCache
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let api = router.group("api/v1")
@@ -151,13 +152,16 @@ struct PublicAPI: Sendable {
         if let jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == jurisdiction }) {
             throw ProblemDetails(.notFound, "no jurisdiction named \(jurisdiction) in the \(year) inventory")
         }
+        let key = "inventory/\(year)/\(jurisdiction ?? "")"
         switch request.uri.queryParameters.get("format").map { String($0) } ?? "json" {
         case "json":
-            return InventoryExport.json(inventory, year: year, jurisdiction: jurisdiction).httpResponse()
+            let body = try pages.page(key + "/json") { InventoryExport.json(inventory, year: year, jurisdiction: jurisdiction).serialized() }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         case "csv":
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
             headers[.contentDisposition] = "attachment; filename=\"gpc-inventory-\(year).csv\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: InventoryExport.csv(inventory, year: year))))
+            let body = try pages.page(key + "/csv") { InventoryExport.csv(inventory, year: year) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         case let other:
             throw InputErrors([InputIssue(InputLocation(field: "format"), value: other, reason: "unknown format", suggestion: "json or csv")])
         }

@@ -123,3 +123,11 @@ public struct AuditTrail: Sendable {
         }
     }
 }
+
+extension AuditTrail {
+    /// The number of the latest event: every write moves it, so anything derived from the data
+    /// (a rendered page, a cached response) stays valid while it stays the same.
+    public func version() throws -> Int64 {
+        try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT last_id FROM audit_head WHERE singleton = 1") ?? 0 }
+    }
+}

@@ -65,6 +65,19 @@ struct DashboardTests {
         }
     }
 
+    @Test("A rendered page is reused until the data changes, then rendered again")
+    func pageCache() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in #expect(response.text.contains("BASIC total, 2023")) }
+            try PublicationRepository(database).withdraw(year: 2023)
+            try await client.execute(uri: "/", method: .get) { response in #expect(response.text.contains("BASIC total, 2022")) }
+            try await client.execute(uri: "/api/v1/inventories/2023", method: .get) { response in #expect(response.status == .notFound) }
+            try PublicationRepository(database).publish(year: 2023, by: "test")
+            try await client.execute(uri: "/", method: .get) { response in #expect(response.text.contains("BASIC total, 2023")) }
+        }
+    }
+
     @Test("With nothing published the dashboard says so")
     func empty() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-empty-\(UUID().uuidString)")
