@@ -79,7 +79,7 @@ public struct InventoryTotals: Sendable, Codable, Hashable {
 
     public init() {}
 
-    mutating func add(_ cell: InventoryCell) {
+    public mutating func add(_ cell: InventoryCell) {
         let t = cell.co2eTonnes
         if cell.level == .basic { basic += t }
         if cell.level == .basic || cell.level == .basicPlus { basicPlus += t }

@@ -14,7 +14,7 @@ public enum CityCarbonApplication {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware(readOnlyRoutes: [
-            "/", "/assets/site.css", "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/jurisdictions/:name/statistics", "/api/v1/boundaries", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
+            "/", "/inventory/:year", "/assets/site.css", "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/jurisdictions/:name/statistics", "/api/v1/boundaries", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
             "/api/v1/activities", "/api/v1/inventories", "/api/v1/inventories/:year",
         ]))
         router.get("healthz") { _, _ in
@@ -44,6 +44,10 @@ public enum CityCarbonApplication {
         PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: router)
         let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
         router.get("/") { request, _ in try dashboard.response(request) }
+        let inventoryPage = InventoryPage(database: database, cache: cache, pages: pages)
+        router.get("inventory/:year") { request, context in
+            try inventoryPage.response(request, year: context.parameters.require("year", as: Int.self))
+        }
         router.get("assets/site.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(bytes: try Asset.bytes("site.css"))))

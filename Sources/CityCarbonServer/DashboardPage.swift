@@ -30,11 +30,11 @@ struct DashboardPage {
         }
         let mt = { (x: Double) in t.number(x / 1e6, decimals: 2) }
         var cards = [
-            card(t("headline.basic", ["year": String(year)]), mt(totals.basic), t("unit.mt"), "/api/v1/inventories/\(year)"),
-            card(t("headline.basicplus", ["year": String(year)]), mt(totals.basicPlus), t("unit.mt"), "/api/v1/inventories/\(year)"),
+            card(t("headline.basic", ["year": String(year)]), mt(totals.basic), t("unit.mt"), "/inventory/\(year)"),
+            card(t("headline.basicplus", ["year": String(year)]), mt(totals.basicPlus), t("unit.mt"), "/inventory/\(year)"),
         ]
         if base != year, baseTotals.basic > 0 {
-            cards.append(card(t("headline.change", ["base": String(base)]), t.percent(totals.basic / baseTotals.basic - 1), "BASIC", "/api/v1/inventories"))
+            cards.append(card(t("headline.change", ["base": String(base)]), t.percent(totals.basic / baseTotals.basic - 1), "BASIC", "/inventory/\(year)?compare=\(base)"))
         }
         if let population = sum(\.population, year), population > 0 {
             cards.append(card(t("headline.percapita", ["year": String(year)]), t.number(totals.basic / population, decimals: 2), t("unit.t"), "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? root)/statistics"))
@@ -52,7 +52,7 @@ struct DashboardPage {
         let bySector = latest.bySector(year: year)
         let bars = BarChart(
             title: t("chart.sectors.title", ["year": String(year)]), description: t("chart.sectors.desc", ["year": String(year)]),
-            bars: sectors.map { s in .init(label: t("sector.\(s)"), value: (bySector[s] ?? 0) / 1e6, color: Palette.sectors[s]!, link: "/api/v1/inventories/\(year)") },
+            bars: sectors.map { s in .init(label: t("sector.\(s)"), value: (bySector[s] ?? 0) / 1e6, color: Palette.sectors[s]!, link: "/inventory/\(year)?sector=\(s)") },
             format: { t.number($0, decimals: 2) })
         let districts = latest.jurisdictions.filter { $0.parent == root }.map(\.name)
         let byJurisdiction = latest.byJurisdiction(year: year)
@@ -61,18 +61,18 @@ struct DashboardPage {
             areas: ChoroplethMap.areas(geoJSON: try BoundaryRepository(database).featureCollection()).filter { districts.contains($0.name) },
             values: Dictionary(uniqueKeysWithValues: districts.compactMap { d in byJurisdiction[d].map { (d, $0 / 1000) } }),
             format: { t.number($0, decimals: 0) },
-            link: { "/api/v1/inventories/\(year)?jurisdiction=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" },
+            link: { "/inventory/\(year)?jurisdiction=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" },
             noData: t("chart.nodata"))
         var body = "<main>"
         body += #"<section class="headlines">\#(cards.joined())</section>"#
         body += #"<section class="figures">"#
-        body += figure(trend.title, trend.svg(id: "trend"), "/api/v1/inventories", t("detail"))
-        body += figure(bars.title, bars.svg(id: "sectors"), "/api/v1/inventories/\(year)", t("detail"))
-        body += figure(map.title, map.svg(id: "map"), "/api/v1/boundaries", t("detail"))
+        body += figure(trend.title, trend.svg(id: "trend"), "/inventory/\(year)?compare=\(base)", t("detail"))
+        body += figure(bars.title, bars.svg(id: "sectors"), "/inventory/\(year)", t("detail"))
+        body += figure(map.title, map.svg(id: "map"), "/inventory/\(year)", t("detail"))
         body += "</section>"
         body += #"<section class="opendata" id="open-data"><h2>\#(Markup.escape(t("opendata.title")))</h2><p>\#(Markup.escape(t("opendata.text")))</p><ul>"#
         for y in published.reversed() {
-            body += #"<li><a href="/api/v1/inventories/\#(y)">\#(Markup.escape(t("opendata.json", ["year": String(y)])))</a> · <a href="/api/v1/inventories/\#(y)?format=csv">\#(Markup.escape(t("opendata.csv", ["year": String(y)])))</a></li>"#
+            body += #"<li><a href="/inventory/\#(y)">\#(y)</a>: <a href="/api/v1/inventories/\#(y)">\#(Markup.escape(t("opendata.json", ["year": String(y)])))</a> · <a href="/api/v1/inventories/\#(y)?format=csv">\#(Markup.escape(t("opendata.csv", ["year": String(y)])))</a></li>"#
         }
         body += "</ul></section></main>"
         let provenance = latest.provenance
@@ -91,14 +91,7 @@ struct DashboardPage {
     }
 
     private func page(_ t: Localizer, city: String, body: String, footer: String) -> String {
-        let title = t("site.title", ["city": city])
-        return """
-            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
-            <title>\(Markup.escape(title))</title><link rel="stylesheet" href="/assets/site.css"></head><body>\
-            <header><h1>\(Markup.escape(title))</h1><nav><a href="/">\(Markup.escape(t("nav.dashboard")))</a><a href="#open-data">\(Markup.escape(t("nav.opendata")))</a>\
-            <a href="/api/v1/openapi.json">\(Markup.escape(t("nav.api")))</a><a class="lang" href="?lang=\(t.language.other.rawValue)" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
-            \(body)<footer>\(Markup.escape(footer))</footer></body></html>
-            """
+        Layout.page(t, title: t("site.title", ["city": city]), body: body, query: [], footer: footer)
     }
 }
 

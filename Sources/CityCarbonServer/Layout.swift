@@ -1,0 +1,19 @@
+import Foundation
+
+/// The frame of every public page: title, navigation, the language switch (keeping the page's
+/// own query), the stylesheet, and the footer.
+enum Layout {
+    static func page(_ t: Localizer, title: String, body: String, query: [(String, String)], footer: String) -> String {
+        let switchQuery = (query + [("lang", t.language.other.rawValue)]).map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)"
+        }.joined(separator: "&")
+        return """
+            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>\(Markup.escape(title))</title><link rel="stylesheet" href="/assets/site.css"></head><body>\
+            <header><h1>\(Markup.escape(title))</h1><nav><a href="/">\(Markup.escape(t("nav.dashboard")))</a>\
+            <a href="/#open-data">\(Markup.escape(t("nav.opendata")))</a><a href="/api/v1/openapi.json">\(Markup.escape(t("nav.api")))</a>\
+            <a class="lang" href="?\(Markup.escape(switchQuery))" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
+            \(body)<footer>\(Markup.escape(footer))</footer></body></html>
+            """
+    }
+}
