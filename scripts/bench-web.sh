@@ -27,6 +27,7 @@ year=$(curl -fsS "http://127.0.0.1:$app_port/api/v1/inventories" | python3 -c 'i
 mkdir -p "$work/www"
 curl -fsS "http://127.0.0.1:$app_port/" -o "$work/www/index.html"
 curl -fsS "http://127.0.0.1:$app_port/assets/site.css" -o "$work/www/site.css"
+chmod -R a+rX "$work"   # nginx workers run as an unprivileged user
 page_bytes=$(wc -c < "$work/www/index.html")
 css_bytes=$(wc -c < "$work/www/site.css")
 

@@ -9,7 +9,9 @@ import Logging
 /// The CityCarbon server: the open API, health and metrics, on one workspace database.
 public enum CityCarbonApplication {
     /// The router with every route and middleware; tests drive it directly.
-    public static func router(database: CityCarbonDatabase, metrics: RequestMetrics = RequestMetrics()) -> Router<BasicRequestContext> {
+    /// - Parameter freshness: how long a rendered page may be served before checking whether the data changed.
+    public static func router(database: CityCarbonDatabase, metrics: RequestMetrics = RequestMetrics(),
+                              freshness: Duration = .milliseconds(250)) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: SecurityHeadersMiddleware())
@@ -40,7 +42,7 @@ public enum CityCarbonApplication {
                      body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.bytes())))
         }
         let cache = InventoryCache(database)
-        let pages = PageCache(database)
+        let pages = PageCache(database, freshness: freshness)
         PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: router)
         let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
         router.get("/") { request, _ in try dashboard.response(request) }

@@ -3,16 +3,30 @@ import Hummingbird
 import Synchronization
 
 /// Rendered pages kept until the data changes. Every write appends an audit event, so the
-/// audit trail's latest event number is the version of everything a page shows: one small
-/// query per request decides whether the stored bytes are still right.
+/// audit trail's latest event number is the version of everything a page shows. The version
+/// is read again at most every `freshness`, so a busy server answers from memory and a
+/// change made by any process (the CLI too) shows within that time.
 final class PageCache: Sendable {
     private let database: CityCarbonDatabase
+    private let freshness: Duration
     private let pages = Mutex<[String: (version: Int64, body: ByteBuffer)]>([:])
+    private let checked = Mutex<(version: Int64, at: ContinuousClock.Instant)?>(nil)
 
-    init(_ database: CityCarbonDatabase) { self.database = database }
+    init(_ database: CityCarbonDatabase, freshness: Duration) {
+        self.database = database
+        self.freshness = freshness
+    }
+
+    private func version() throws -> Int64 {
+        let now = ContinuousClock.now
+        if let last = checked.withLock({ $0 }), now - last.at < freshness { return last.version }
+        let version = try AuditTrail(database).version()
+        checked.withLock { $0 = (version, now) }
+        return version
+    }
 
     func page(_ key: String, render: () throws -> String) throws -> ByteBuffer {
-        let version = try AuditTrail(database).version()
+        let version = try version()
         if let cached = pages.withLock({ $0[key] }), cached.version == version { return cached.body }
         let body = ByteBuffer(string: try render())
         pages.withLock { $0[key] = (version, body) }

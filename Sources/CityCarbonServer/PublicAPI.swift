@@ -146,21 +146,25 @@ struct PublicAPI: Sendable {
     }
 
     func inventory(_ request: Request, year: Int) throws -> Response {
-        try publishedYear(year)
-        guard let inventory = try cache.inventory(year: year) else { throw ProblemDetails(.notFound, "no inventory for \(year)") }
         let jurisdiction = request.uri.queryParameters.get("jurisdiction").map { String($0) }
-        if let jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == jurisdiction }) {
-            throw ProblemDetails(.notFound, "no jurisdiction named \(jurisdiction) in the \(year) inventory")
+        // Everything below depends only on the data, so a cached answer needs no other query.
+        func published() throws -> Inventory {
+            try publishedYear(year)
+            guard let inventory = try cache.inventory(year: year) else { throw ProblemDetails(.notFound, "no inventory for \(year)") }
+            if let jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == jurisdiction }) {
+                throw ProblemDetails(.notFound, "no jurisdiction named \(jurisdiction) in the \(year) inventory")
+            }
+            return inventory
         }
         let key = "inventory/\(year)/\(jurisdiction ?? "")"
         switch request.uri.queryParameters.get("format").map { String($0) } ?? "json" {
         case "json":
-            let body = try pages.page(key + "/json") { InventoryExport.json(inventory, year: year, jurisdiction: jurisdiction).serialized() }
+            let body = try pages.page(key + "/json") { InventoryExport.json(try published(), year: year, jurisdiction: jurisdiction).serialized() }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         case "csv":
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
             headers[.contentDisposition] = "attachment; filename=\"gpc-inventory-\(year).csv\""
-            let body = try pages.page(key + "/csv") { InventoryExport.csv(inventory, year: year) }
+            let body = try pages.page(key + "/csv") { InventoryExport.csv(try published(), year: year) }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         case let other:
             throw InputErrors([InputIssue(InputLocation(field: "format"), value: other, reason: "unknown format", suggestion: "json or csv")])

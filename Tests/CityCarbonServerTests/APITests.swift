@@ -17,7 +17,7 @@ func demoWorkspace() throws -> CityCarbonDatabase {
 }
 
 func application(_ database: CityCarbonDatabase) -> some ApplicationProtocol {
-    Application(router: CityCarbonApplication.router(database: database))
+    Application(router: CityCarbonApplication.router(database: database, freshness: .zero))
 }
 
 extension TestResponse {
