@@ -1,3 +1,4 @@
+import CarbonKit
 import Foundation
 import Hummingbird
 
@@ -49,14 +50,7 @@ struct Localizer: Sendable {
 
     /// A number with `decimals` decimals and grouped thousands, as both languages write them.
     func number(_ x: Double, decimals: Int) -> String {
-        guard x.isFinite else { return "–" }
-        let text = String(format: "%.\(decimals)f", abs(x))
-        let parts = text.split(separator: ".", maxSplits: 1)
-        var digits = Array(parts[0]), grouped = ""
-        while digits.count > 3 { grouped = "," + String(digits.suffix(3)) + grouped; digits.removeLast(3) }
-        grouped = String(digits) + grouped
-        let negative = x < 0 && text.contains { $0 != "0" && $0 != "." }
-        return (negative ? "−" : "") + grouped + (parts.count > 1 ? "." + parts[1] : "")
+        GroupedNumber.format(x, decimals: decimals, minus: "−")
     }
 
     func percent(_ x: Double) -> String {

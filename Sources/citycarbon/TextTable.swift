@@ -18,18 +18,7 @@ enum TextTable {
 
     /// A number with `decimals` decimals and thousands separators: 1,234,567.8.
     static func number(_ x: Double, decimals: Int = 1) -> String {
-        guard x.isFinite else { return "-" }
-        let text = String(format: "%.\(decimals)f", abs(x))
-        let parts = text.split(separator: ".", maxSplits: 1)
-        var digits = Array(parts[0])
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + String(digits.suffix(3)) + grouped
-            digits.removeLast(3)
-        }
-        grouped = String(digits) + grouped
-        let sign = x < 0 && text.contains(where: { $0 != "0" && $0 != "." }) ? "-" : ""
-        return sign + grouped + (parts.count > 1 ? "." + parts[1] : "")
+        x.isFinite ? GroupedNumber.format(x, decimals: decimals) : "-"
     }
 }
 

@@ -85,3 +85,14 @@ struct UnitConversionTests {
         #expect(throws: UnitError.unknownUnit("Tj", suggestion: "TJ")) { try units.require("Tj") }
     }
 }
+
+@Suite("Grouped numbers")
+struct GroupedNumberTests {
+    @Test("Thousands are grouped, decimals fixed, and a negative zero prints without sign")
+    func format() {
+        #expect(GroupedNumber.format(1_234_567.849, decimals: 1) == "1,234,567.8")
+        #expect(GroupedNumber.format(-15_840.2, decimals: 0, minus: "−") == "−15,840")
+        #expect(GroupedNumber.format(-0.001, decimals: 1) == "0.0")
+        #expect(GroupedNumber.format(.infinity, decimals: 1) == "–")
+    }
+}
