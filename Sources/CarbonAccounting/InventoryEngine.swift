@@ -82,7 +82,7 @@ public enum InventoryEngine {
                     var co2e = 0.0
                     for s in 0..<slots {
                         let kg = masses[cell * slots + s]
-                        if kg != 0 || (rowsInCell[cell] > 0 && comboUsesSlot(cellCombos[cell] ?? [], s, comboSlots, comboExplicit)) {
+                        if kg != 0 || (rowsInCell[cell] > 0 && comboUsesSlot(cellCombos[cell] ?? [], s, comboSlots)) {
                             gases[slotGas[s].key, default: 0] += kg
                         }
                         co2e += kg * potentials[s]
@@ -224,7 +224,7 @@ public enum InventoryEngine {
         code == 0 ? nil : DataQuality.allCases[Int(code) - 1]
     }
 
-    private static func comboUsesSlot(_ combos: [Int32], _ slot: Int, _ slots: [[GasSlotFactor]], _ explicit: [ExplicitSlots?]) -> Bool {
+    private static func comboUsesSlot(_ combos: [Int32], _ slot: Int, _ slots: [[GasSlotFactor]]) -> Bool {
         combos.contains { c in slots[Int(c)].contains { $0.slot == slot } }
     }
 

@@ -33,9 +33,10 @@ public struct BoundaryRepository: Sendable {
                                              reason: "is not a jurisdiction of this city", suggestion: Suggestion.didYouMean(name, among: ids.keys)))
                     continue
                 }
-                guard let geometry = feature["geometry"] as? [String: Any], let problem = Self.check(geometry) as String?, problem.isEmpty else {
-                    let reason = (feature["geometry"] as? [String: Any]).map(Self.check) ?? "has no geometry"
-                    issues.append(InputIssue(InputLocation(file: file, field: "\(place).geometry"), value: name, reason: reason))
+                let geometry = feature["geometry"] as? [String: Any]
+                let problem = geometry.map(Self.check) ?? "has no geometry"
+                guard let geometry, problem.isEmpty else {
+                    issues.append(InputIssue(InputLocation(file: file, field: "\(place).geometry"), value: name, reason: problem))
                     continue
                 }
                 let text = String(decoding: try JSONSerialization.data(withJSONObject: geometry, options: [.sortedKeys]), as: UTF8.self)
