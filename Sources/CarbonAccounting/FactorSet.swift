@@ -200,3 +200,17 @@ public struct FactorSet: Sendable {
         }
     }
 }
+
+extension FactorSet {
+    /// Factors in the CSV layout custom sets are imported from, so a downloaded set can be
+    /// edited and imported again.
+    public static func csv(_ records: [FactorRecord]) -> String {
+        var text = "fuel,quantity,value,unit,source,year,applies_to,technology,default,confidence,note\n"
+        for r in records {
+            let fields = [r.fuel, r.quantity, JSONValue.format(r.value), r.unit, r.source, r.year.map(String.init) ?? "",
+                          r.appliesTo.joined(separator: " "), r.technology ?? "", r.isDefaultTechnology ? "yes" : "", r.confidence ?? "", r.note ?? ""]
+            text += fields.map(InventoryExport.csvField).joined(separator: ",") + "\n"
+        }
+        return text
+    }
+}

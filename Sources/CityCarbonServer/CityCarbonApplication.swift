@@ -6,20 +6,40 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The CityCarbon server: the open API, health and metrics, on one workspace database.
+/// How the server behaves beyond its routes.
+public struct ServerOptions: Sendable {
+    /// How long a rendered page may be served before checking whether the data changed.
+    public var freshness: Duration
+    /// bcrypt cost for passwords set through the web pages.
+    public var passwordCost: UInt8
+    /// Mark cookies Secure: set when the server is reached over HTTPS (behind a proxy).
+    public var secureCookies: Bool
+    /// Failed sign-ins allowed per account name in fifteen minutes.
+    public var signInAttempts: Int
+
+    public init(freshness: Duration = .milliseconds(250), passwordCost: UInt8 = 12, secureCookies: Bool = false, signInAttempts: Int = 5) {
+        self.freshness = freshness
+        self.passwordCost = passwordCost
+        self.secureCookies = secureCookies
+        self.signInAttempts = signInAttempts
+    }
+}
+
+/// The CityCarbon server: public pages, the open API, the staff side, health and metrics, on
+/// one workspace database.
 public enum CityCarbonApplication {
-    /// The router with every route and middleware; tests drive it directly.
-    /// - Parameter freshness: how long a rendered page may be served before checking whether the data changed.
-    public static func router(database: CityCarbonDatabase, metrics: RequestMetrics = RequestMetrics(),
-                              freshness: Duration = .milliseconds(250)) -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The router with every route and middleware; tests drive it directly. Every route is
+    /// recorded in `routeTable` with who may call it.
+    public static func router(database: CityCarbonDatabase, metrics: RequestMetrics = RequestMetrics(), options: ServerOptions = ServerOptions(),
+                              routeTable: RouteTable = RouteTable()) -> Router<CityCarbonContext> {
+        let router = Router(context: CityCarbonContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ProblemMiddleware(readOnlyRoutes: [
-            "/", "/inventory/:year", "/assets/site.css", "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/jurisdictions", "/api/v1/jurisdictions/:name/statistics", "/api/v1/boundaries", "/api/v1/factor-sets", "/api/v1/factor-sets/:name/factors",
-            "/api/v1/activities", "/api/v1/inventories", "/api/v1/inventories/:year",
-        ]))
-        router.get("healthz") { _, _ in
+        router.add(middleware: ProblemMiddleware(routes: routeTable))
+        let gate = Gatekeeper(database: database, secureCookies: options.secureCookies)
+        let routes = RouteRegistrar(router: router, table: routeTable, gate: gate)
+        routes.open(.get, "healthz") { _, _ in
             do {
                 let published = try PublicationRepository(database).publishedYears()
                 return JSONValue.object([("status", .string("ok")), ("database", .string("ok")), ("published_years", .integer(published.count))]).httpResponse()
@@ -27,7 +47,7 @@ public enum CityCarbonApplication {
                 return JSONValue.object([("status", .string("unavailable")), ("database", .string("\(error)"))]).httpResponse(status: .serviceUnavailable)
             }
         }
-        router.get("metrics") { _, _ in
+        routes.open(.get, "metrics") { _, _ in
             let published = (try? PublicationRepository(database).publishedYears().count) ?? 0
             let rows = (try? ActivityRepository(database).count()) ?? 0
             let text = metrics.exposition(extra: [
@@ -37,30 +57,40 @@ public enum CityCarbonApplication {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        router.get("api/v1/openapi.json") { _, _ in
+        routes.open(.get, "api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.bytes())))
         }
         let cache = InventoryCache(database)
-        let pages = PageCache(database, freshness: freshness)
-        PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: router)
+        let pages = PageCache(database, freshness: options.freshness)
+        PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: routes)
+        WriteAPI(database: database).addRoutes(to: routes)
         let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
-        router.get("/") { request, _ in try dashboard.response(request) }
+        routes.open(.get, "/") { request, _ in try dashboard.response(request) }
         let inventoryPage = InventoryPage(database: database, cache: cache, pages: pages)
-        router.get("inventory/:year") { request, context in
+        routes.open(.get, "inventory/:year") { request, context in
             try inventoryPage.response(request, year: context.parameters.require("year", as: Int.self))
         }
-        router.get("assets/site.css") { _, _ in
+        FactorLibraryPage(database: database, pages: pages).addRoutes(to: routes)
+        routes.open(.get, "assets/site.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(bytes: try Asset.bytes("site.css"))))
         }
+        let throttle = LoginThrottle(perName: options.signInAttempts)
+        LoginPage(database: database, gate: gate, throttle: throttle, passwordCost: options.passwordCost).addRoutes(to: routes)
+        StaffHomePage(database: database).addRoutes(to: routes)
+        UploadPage(database: database, staged: StagedImports()).addRoutes(to: routes)
+        AccountsPage(database: database, passwordCost: options.passwordCost).addRoutes(to: routes)
+        APIKeysPage(database: database).addRoutes(to: routes)
+        AuditPage(database: database).addRoutes(to: routes)
         return router
     }
 
     /// The application listening on `host:port`; `runService()` serves until SIGTERM or SIGINT,
     /// letting requests in flight finish.
-    public static func application(database: CityCarbonDatabase, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(database: database),
+    public static func application(database: CityCarbonDatabase, host: String, port: Int, options: ServerOptions = ServerOptions(),
+                                   logger: Logger) -> some ApplicationProtocol {
+        Application(router: router(database: database, options: options),
                     configuration: .init(address: .hostname(host, port: port), serverName: "CityCarbon"),
                     logger: logger)
     }

@@ -14,7 +14,7 @@ struct DashboardPage {
 
     func render(_ t: Localizer) throws -> String {
         let published = try PublicationRepository(database).publishedYears()
-        let inventories = try published.compactMap { year in try cache.inventory(year: year).map { (year, $0) } }
+        let inventories = try published.compactMap { year in try cache.published(year: year).map { (year, $0) } }
         let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
         guard let (year, latest) = inventories.last, let (base, first) = inventories.first else {
             return page(t, city: root, body: "<main><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")

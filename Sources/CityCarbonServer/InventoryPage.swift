@@ -44,8 +44,8 @@ struct InventoryPage {
     }
 
     func render(_ s: Selection, published: [Int], t: Localizer) throws -> String {
-        guard let inventory = try cache.inventory(year: s.year) else { throw ProblemDetails(.notFound, "no inventory for \(s.year)") }
-        let other = try s.compare.flatMap { try cache.inventory(year: $0) }
+        guard let inventory = try cache.published(year: s.year) else { throw ProblemDetails(.notFound, "no inventory for \(s.year)") }
+        let other = try s.compare.flatMap { try cache.published(year: $0) }
         let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
         if let district = s.jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == district }) {
             throw ProblemDetails(.notFound, "no jurisdiction named \(district) in the \(s.year) inventory")

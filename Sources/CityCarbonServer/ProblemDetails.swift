@@ -44,13 +44,15 @@ public struct ProblemDetails: HTTPResponseError {
 /// Turns every error a handler throws into a problem response, so a client never sees a
 /// bare 500 or an HTML error page from the API.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Route patterns (`:name` matches one segment) that answer GET only.
-    let readOnlyRoutes: [String]
+    /// Every route, to answer a known path asked with another method by 405 and its Allow list.
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method != .get, readOnlyRoutes.contains(where: { Self.matches(pattern: $0, path: request.uri.path) }) {
-            var response = try ProblemDetails(.methodNotAllowed, "\(request.uri.path) answers GET only").response(from: request, context: context)
-            response.headers[.allow] = "GET"
+        let methods = routes.methods(matching: request.uri.path)
+        if !methods.isEmpty, !methods.contains(request.method.rawValue), !(request.method == .head && methods.contains("GET")) {
+            let allow = methods.sorted().joined(separator: ", ")
+            var response = try ProblemDetails(.methodNotAllowed, "\(request.uri.path) answers \(allow) only").response(from: request, context: context)
+            response.headers[.allow] = allow
             return response
         }
         do {
@@ -67,14 +69,6 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
             return try ProblemDetails(.internalServerError, "the server could not answer this request").response(from: request, context: context)
         }
-    }
-}
-
-extension ProblemMiddleware {
-    static func matches(pattern: String, path: String) -> Bool {
-        let want = pattern.split(separator: "/"), have = path.split(separator: "/")
-        guard want.count == have.count else { return false }
-        return zip(want, have).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
     }
 }
 

@@ -11,19 +11,18 @@ struct PublicAPI: Sendable {
     let cache: InventoryCache
     let pages: PageCache
 
-    func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let api = router.group("api/v1")
-        api.get("jurisdictions") { request, _ in try jurisdictions(request) }
-        api.get("jurisdictions/:name/statistics") { _, context in try statistics(name: context.parameters.require("name")) }
-        api.get("boundaries") { _, _ in
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.open(.get, "api/v1/jurisdictions") { request, _ in try jurisdictions(request).httpResponse() }
+        routes.open(.get, "api/v1/jurisdictions/:name/statistics") { _, context in try statistics(name: context.parameters.require("name")).httpResponse() }
+        routes.open(.get, "api/v1/boundaries") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/geo+json"],
                      body: .init(byteBuffer: ByteBuffer(string: try BoundaryRepository(database).featureCollection())))
         }
-        api.get("factor-sets") { request, _ in try factorSets(request) }
-        api.get("factor-sets/:name/factors") { request, context in try factors(request, name: context.parameters.require("name")) }
-        api.get("activities") { request, _ in try activities(request) }
-        api.get("inventories") { _, _ in try inventories() }
-        api.get("inventories/:year") { request, context in
+        routes.open(.get, "api/v1/factor-sets") { request, _ in try factorSets(request).httpResponse() }
+        routes.open(.get, "api/v1/factor-sets/:name/factors") { request, context in try factors(request, name: context.parameters.require("name")) }
+        routes.open(.get, "api/v1/activities") { request, _ in try activities(request).httpResponse() }
+        routes.open(.get, "api/v1/inventories") { _, _ in try inventories().httpResponse() }
+        routes.open(.get, "api/v1/inventories/:year") { request, context in
             try inventory(request, year: context.parameters.require("year", as: Int.self))
         }
     }
@@ -75,7 +74,11 @@ struct PublicAPI: Sendable {
         }, total: sets.count)
     }
 
-    func factors(_ request: Request, name: String) throws -> JSONValue {
+    func factors(_ request: Request, name: String) throws -> Response {
+        let format = request.uri.queryParameters.get("format").map { String($0) } ?? "json"
+        guard format == "json" || format == "csv" else {
+            throw InputErrors([InputIssue(InputLocation(field: "format"), value: format, reason: "unknown format", suggestion: "json or csv")])
+        }
         let paging = try Paging(request, defaultPerPage: 100)
         let library = try FactorSetRepository(database).library()
         let set: FactorSet
@@ -85,13 +88,18 @@ struct PublicAPI: Sendable {
         var records = set.records
         if let fuel = request.uri.queryParameters.get("fuel") { records = records.filter { $0.fuel == fuel } }
         if let quantity = request.uri.queryParameters.get("quantity") { records = records.filter { $0.quantity == quantity } }
+        if format == "csv" {
+            let filename = set.name.replacingOccurrences(of: ":", with: "-")
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: FactorSet.csv(records))))
+        }
         return paging.envelope(paging.slice(records).map { r in
             .object([("fuel", .string(r.fuel)), ("applies_to", .array(r.appliesTo.map(JSONValue.string))),
                      ("technology", r.technology.map(JSONValue.string) ?? .null), ("default", .bool(r.isDefaultTechnology)),
                      ("quantity", .string(r.quantity)), ("value", .number(r.value)), ("unit", .string(r.unit)),
                      ("source", .string(r.source)), ("year", r.year.map(JSONValue.integer) ?? .null),
                      ("confidence", r.confidence.map(JSONValue.string) ?? .null), ("note", r.note.map(JSONValue.string) ?? .null)])
-        }, total: records.count)
+        }, total: records.count).httpResponse()
     }
 
     /// The year asked for, which must be published.
@@ -150,7 +158,7 @@ struct PublicAPI: Sendable {
         // Everything below depends only on the data, so a cached answer needs no other query.
         func published() throws -> Inventory {
             try publishedYear(year)
-            guard let inventory = try cache.inventory(year: year) else { throw ProblemDetails(.notFound, "no inventory for \(year)") }
+            guard let inventory = try cache.published(year: year) else { throw ProblemDetails(.notFound, "no inventory for \(year)") }
             if let jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == jurisdiction }) {
                 throw ProblemDetails(.notFound, "no jurisdiction named \(jurisdiction) in the \(year) inventory")
             }

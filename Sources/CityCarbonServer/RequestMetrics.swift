@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Synchronization
 
 /// Request counts and latencies per route and status, written in the Prometheus text format.
@@ -65,6 +66,25 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         metrics.record(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code), seconds: seconds)
+        return response
+    }
+}
+
+/// One structured log line per request: writes and failures at info (error for 5xx), every
+/// other request at debug, so a busy public site does not flood the log.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let status = Int(response.status.code)
+        let level: Logger.Level = status >= 500 ? .error : (request.method != .get && request.method != .head) || status >= 400 ? .info : .debug
+        if context.logger.logLevel <= level {
+            let elapsed = ContinuousClock.now - start
+            context.logger.log(level: level, "request", metadata: [
+                "method": .string(request.method.rawValue), "path": .string(request.uri.path), "status": .stringConvertible(status),
+                "ms": .string(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+            ])
+        }
         return response
     }
 }

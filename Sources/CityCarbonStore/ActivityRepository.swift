@@ -14,6 +14,21 @@ public struct ActivityImportSummary: Sendable {
     public var createdJurisdictions: [String]
 }
 
+/// A file that passed every check, waiting to be stored.
+public struct ActivityImportPlan: Sendable {
+    public let activities: ValidatedActivities
+    public let file: String
+    public let sha256: String
+    public let byteCount: Int
+}
+
+/// Rows a workspace already has for one (year, jurisdiction) of a file.
+public struct ExistingRows: Sendable, Equatable {
+    public var year: Int
+    public var jurisdiction: String
+    public var rows: Int
+}
+
 /// How an import treats years and jurisdictions that already have activity rows.
 public enum ExistingActivities: Sendable {
     /// Refuse: the file would count the same activity twice.
@@ -34,16 +49,70 @@ public struct ActivityRepository: Sendable {
     /// and stores it in one transaction, or stores nothing and throws every problem.
     ///
     /// While the workspace has no jurisdictions, the file's names become root jurisdictions;
-    /// once a tree is imported, every name must be in it.
+    /// once a tree is imported, every name must be in it. With a `writer`, every row must be
+    /// in a jurisdiction that principal may write to.
     public func importCSV(_ bytes: [UInt8], file: String, existing: ExistingActivities = .refuse, actor: String = "system",
-                          progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ActivityImportSummary {
+                          writer: Principal? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ActivityImportSummary {
+        let plan = try validate(bytes, file: file, writer: writer)
+        return try store(plan.activities, file: file, sha256: plan.sha256, byteCount: bytes.count, existing: existing, actor: actor, progress: progress)
+    }
+
+    /// Everything ``importCSV(_:file:existing:actor:writer:progress:)`` checks before it writes.
+    public func validate(_ bytes: [UInt8], file: String, writer: Principal? = nil) throws -> ActivityImportPlan {
         let (library, tree) = try database.writer.read { db in
             (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
         }
         let strict = !tree.order.isEmpty
         let activities = try ActivityCSV.read(bytes, file: file, library: library, jurisdictions: strict ? tree : nil)
+        if let writer, writer.role.isScoped {
+            var issues: [InputIssue] = []
+            for row in 0..<activities.table.count {
+                let record = activities.table[row]
+                guard !writer.mayWrite(record.jurisdiction, in: tree) else { continue }
+                issues.append(InputIssue(InputLocation(file: file, row: record.line, field: "jurisdiction"), value: record.jurisdiction,
+                                         reason: "is outside the jurisdictions \(writer.actor) may write to (\(writer.jurisdictions.joined(separator: ", ")))"))
+                if issues.count == 100 { break }
+            }
+            if !issues.isEmpty { throw InputErrors(issues) }
+        }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        return try store(activities, file: file, sha256: digest, byteCount: bytes.count, existing: existing, actor: actor, progress: progress)
+        return ActivityImportPlan(activities: activities, file: file, sha256: digest, byteCount: bytes.count)
+    }
+
+    /// Stores a validated file: the second half of an import, after a person saw its preview.
+    public func store(_ plan: ActivityImportPlan, existing: ExistingActivities, actor: String) throws -> ActivityImportSummary {
+        try store(plan.activities, file: plan.file, sha256: plan.sha256, byteCount: plan.byteCount, existing: existing, actor: actor, progress: nil)
+    }
+
+    /// The rows already stored for each (year, jurisdiction) of the plan.
+    public func existingRows(for plan: ActivityImportPlan) throws -> [ExistingRows] {
+        try database.writer.read { db in
+            try plan.activities.table.yearJurisdictionPairs.compactMap { year, name in
+                let count = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE a.year = ? AND j.name = ?
+                    """, arguments: [year, name]) ?? 0
+                return count > 0 ? ExistingRows(year: year, jurisdiction: name, rows: count) : nil
+            }
+        }
+    }
+
+    /// The inventory of the plan's years as it would be after storing it, computed in memory:
+    /// nothing is written.
+    public func previewInventory(of plan: ActivityImportPlan, existing: ExistingActivities, gwp: GWPSet) throws -> Inventory {
+        let (library, tree) = try database.writer.read { db in
+            (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
+        }
+        let replaced = Set(plan.activities.table.yearJurisdictionPairs.map { "\($0.year)\u{1}\($0.jurisdiction)" })
+        var records: [ActivityRecord] = []
+        for year in plan.activities.years {
+            let stored = try load(year: year).records
+            records += existing == .replace ? stored.filter { !replaced.contains("\($0.year)\u{1}\($0.jurisdiction)") } : stored
+        }
+        records += plan.activities.table.records
+        var preview = tree
+        for name in plan.activities.table.jurisdictionNames where !preview.contains(name) { preview.addRoot(name, level: .other) }
+        let activities = try ActivityValidator(library: library, jurisdictions: preview).validate(ActivityTable(records), file: plan.file)
+        return try InventoryEngine.compute(activities, gwp: gwp, library: library, jurisdictions: preview)
     }
 
     func store(_ activities: ValidatedActivities, file: String, sha256: String, byteCount: Int, existing: ExistingActivities, actor: String,

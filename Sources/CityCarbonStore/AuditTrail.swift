@@ -60,16 +60,54 @@ public struct AuditTrail: Sendable {
                           before: beforeText, after: afterText, previousHash: previousHash, hash: hash)
     }
 
-    /// Events, newest first, optionally of one entity or actor.
-    public func events(entity: String? = nil, actor: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [AuditEvent] {
-        try database.writer.read { db in
+    /// Which events to list: every condition given must hold.
+    public struct Filter: Sendable, Equatable {
+        public var entity: String?
+        public var actor: String?
+        public var action: String?
+        /// ISO-8601 dates or timestamps; `until` includes the whole day it names.
+        public var since: String?
+        public var until: String?
+
+        public init(entity: String? = nil, actor: String? = nil, action: String? = nil, since: String? = nil, until: String? = nil) {
+            (self.entity, self.actor, self.action, self.since, self.until) = (entity, actor, action, since, until)
+        }
+
+        var sql: (clause: String, arguments: [any DatabaseValueConvertible]) {
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let entity { conditions.append("entity = ?"); arguments.append(entity) }
             if let actor { conditions.append("actor = ?"); arguments.append(actor) }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM audit_event \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
-                                    arguments: StatementArguments(arguments + [limit, offset])).map(Self.event)
+            if let action { conditions.append("action = ?"); arguments.append(action) }
+            if let since { conditions.append("at >= ?"); arguments.append(since) }
+            // "2026-11-22" sorts before every timestamp of that day; "2026-11-22~" after all of them.
+            if let until { conditions.append("at <= ?"); arguments.append(until.count == 10 ? until + "~" : until) }
+            return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+        }
+    }
+
+    /// Events, newest first, optionally of one entity or actor.
+    public func events(entity: String? = nil, actor: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [AuditEvent] {
+        try events(Filter(entity: entity, actor: actor), limit: limit, offset: offset).events
+    }
+
+    /// Events that pass `filter`, newest first, with how many pass in all.
+    public func events(_ filter: Filter, limit: Int, offset: Int) throws -> (events: [AuditEvent], total: Int) {
+        try database.writer.read { db in
+            let (clause, arguments) = filter.sql
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event \(clause)", arguments: StatementArguments(arguments)) ?? 0
+            let events = try Row.fetchAll(db, sql: "SELECT * FROM audit_event \(clause) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                          arguments: StatementArguments(arguments + [limit, offset])).map(Self.event)
+            return (events, total)
+        }
+    }
+
+    /// The entities, actors and actions the trail has, for filter choices.
+    public func facets() throws -> (entities: [String], actors: [String], actions: [String]) {
+        try database.writer.read { db in
+            (try String.fetchAll(db, sql: "SELECT DISTINCT entity FROM audit_event ORDER BY entity"),
+             try String.fetchAll(db, sql: "SELECT DISTINCT actor FROM audit_event ORDER BY actor"),
+             try String.fetchAll(db, sql: "SELECT DISTINCT action FROM audit_event ORDER BY action"))
         }
     }
 

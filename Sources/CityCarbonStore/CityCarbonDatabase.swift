@@ -182,6 +182,44 @@ public final class CityCarbonDatabase: Sendable {
                 t.column("source", .text)
             }
         }
+        migrator.registerMigration("v5: accounts, sessions, API keys; a publication pins its inventory") { db in
+            // Publishing approves one computation: a later recomputation stays a draft until published again.
+            try db.alter(table: "inventory_publication") { t in
+                t.add(column: "inventory_id", .integer).references("inventory", onDelete: .restrict)
+            }
+            try db.execute(sql: "UPDATE inventory_publication SET inventory_id = (SELECT MAX(id) FROM inventory i WHERE i.year = inventory_publication.year)")
+            try db.create(table: "account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("username", .text).notNull().unique()
+                t.column("display_name", .text).notNull()
+                t.column("password_hash", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("organisation", .text)
+                t.column("jurisdictions", .text).notNull()
+                t.column("disabled", .boolean).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("password_changed_at", .text).notNull()
+            }
+            try db.create(table: "session") { t in
+                t.primaryKey("token_hash", .text)
+                t.column("account_id", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("csrf_token", .text).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("expires_at", .double).notNull()
+            }
+            try db.create(table: "api_key") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("prefix", .text).notNull()
+                t.column("key_hash", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("organisation", .text)
+                t.column("jurisdictions", .text).notNull()
+                t.column("created_by", .text).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("revoked_at", .text)
+            }
+        }
         return migrator
     }
 

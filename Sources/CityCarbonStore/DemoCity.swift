@@ -35,4 +35,20 @@ public enum DemoCity {
         for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }
         return true
     }
+
+    /// The demo's staff: an admin, and an editor for the first district. Created only in a
+    /// workspace without accounts; the passwords are random and returned to be shown once.
+    public static func seedAccounts(_ database: CityCarbonDatabase, passwordCost: UInt8 = 12, by actor: String = "demo") throws -> [(username: String, role: Role, password: String)] {
+        let accounts = AccountRepository(database, passwordCost: passwordCost)
+        guard try accounts.count() == 0 else { return [] }
+        let tree = try JurisdictionRepository(database).tree()
+        guard let city = tree.roots.first, let district = tree.children(of: city).first else { return [] }
+        let made: [(String, Role, String?, [String])] = [("admin", .admin, nil, []), ("editor", .editor, "\(district) district office", [district])]
+        return try made.map { name, role, organisation, jurisdictions in
+            let password = String(Secret.make().prefix(16))
+            try accounts.create(username: name, displayName: nil, password: password, role: role, organisation: organisation,
+                                jurisdictions: jurisdictions, actor: actor)
+            return (name, role, password)
+        }
+    }
 }

@@ -94,6 +94,14 @@ public struct InventoryRepository: Sendable {
 }
 
 extension InventoryRepository {
+    /// One stored computation, by its row id.
+    public func inventory(id: Int64) throws -> Inventory? {
+        try database.writer.read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT document FROM inventory WHERE id = ?", arguments: [id]) else { return nil }
+            return try JSONDecoder().decode(Inventory.self, from: Data(text.utf8))
+        }
+    }
+
     /// The row id of the latest computation of `year`: it changes whenever the year is recomputed.
     public func latestID(year: Int) throws -> Int64? {
         try database.writer.read { db in

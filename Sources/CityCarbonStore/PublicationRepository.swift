@@ -10,7 +10,8 @@ public struct PublicationRepository: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    /// Publishes the latest computed inventory of `year`; a year never computed cannot be published.
+    /// Publishes the latest computed inventory of `year`: the public sees exactly that
+    /// computation until the year is published again. A year never computed cannot be published.
     public func publish(year: Int, by actor: String) throws {
         try database.writer.write { db in
             let computed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inventory WHERE year = ?", arguments: [year]) ?? 0
@@ -18,13 +19,15 @@ public struct PublicationRepository: Sendable {
                 throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(year), reason: "has no computed inventory to publish",
                                               suggestion: "compute it first: citycarbon inventory compute --year \(year)")])
             }
-            let previous = try Row.fetchOne(db, sql: "SELECT published_at, published_by FROM inventory_publication WHERE year = ?", arguments: [year])
+            let previous = try Row.fetchOne(db, sql: "SELECT inventory_id FROM inventory_publication WHERE year = ?", arguments: [year])
+            let inventoryID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM inventory WHERE year = ?", arguments: [year])
             let at = CityCarbonDatabase.now()
-            try db.execute(sql: "INSERT OR REPLACE INTO inventory_publication (year, published_at, published_by) VALUES (?, ?, ?)",
-                           arguments: [year, at, actor])
+            try db.execute(sql: "INSERT OR REPLACE INTO inventory_publication (year, published_at, published_by, inventory_id) VALUES (?, ?, ?, ?)",
+                           arguments: [year, at, actor, inventoryID])
+            let previousID: Int64? = previous?["inventory_id"]
             try AuditTrail.append(db, actor: actor, action: "publish", entity: "publication", entityID: String(year),
-                                  before: .object([("published", .bool(previous != nil))]),
-                                  after: .object([("published", .bool(true)), ("published_at", .string(at))]))
+                                  before: .object([("published", .bool(previous != nil)), ("inventory_id", previousID.map { .integer(Int($0)) } ?? .null)]),
+                                  after: .object([("published", .bool(true)), ("published_at", .string(at)), ("inventory_id", inventoryID.map { .integer(Int($0)) } ?? .null)]))
         }
     }
 
@@ -49,4 +52,44 @@ public struct PublicationRepository: Sendable {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inventory_publication WHERE year = ?", arguments: [year]) ?? 0 > 0
         }
     }
+
+    /// The computation of `year` the public sees, or nil when the year is not published.
+    public func publishedInventoryID(year: Int) throws -> Int64? {
+        try database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT inventory_id FROM inventory_publication WHERE year = ?", arguments: [year])
+        }
+    }
+
+    /// Every computed year with what the public sees of it, for the staff's publication page.
+    public func status() throws -> [YearPublication] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.year, i.id AS latest_id, i.basic_t, i.basic_plus_t, i.computed_at, p.inventory_id AS published_id, p.published_at, p.published_by,
+                  pi.basic_plus_t AS published_basic_plus_t
+                FROM inventory i LEFT JOIN inventory_publication p ON p.year = i.year LEFT JOIN inventory pi ON pi.id = p.inventory_id
+                WHERE i.id = (SELECT MAX(id) FROM inventory WHERE year = i.year) ORDER BY i.year
+                """).map {
+                YearPublication(year: $0["year"], latestInventoryID: $0["latest_id"], basicTonnes: $0["basic_t"], basicPlusTonnes: $0["basic_plus_t"],
+                                computedAt: $0["computed_at"], publishedInventoryID: $0["published_id"], publishedAt: $0["published_at"],
+                                publishedBy: $0["published_by"], publishedBasicPlusTonnes: $0["published_basic_plus_t"])
+            }
+        }
+    }
+}
+
+/// A computed year and what of it is published.
+public struct YearPublication: Sendable, Equatable {
+    public var year: Int
+    public var latestInventoryID: Int64
+    public var basicTonnes: Double
+    public var basicPlusTonnes: Double
+    public var computedAt: String
+    public var publishedInventoryID: Int64?
+    public var publishedAt: String?
+    public var publishedBy: String?
+    public var publishedBasicPlusTonnes: Double?
+
+    public var isPublished: Bool { publishedInventoryID != nil }
+    /// A newer computation than the published one waits for approval.
+    public var hasNewerDraft: Bool { publishedInventoryID.map { $0 != latestInventoryID } ?? false }
 }

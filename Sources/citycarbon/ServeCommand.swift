@@ -10,9 +10,12 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the CityCarbon server on a workspace database.",
         discussion: """
-        Serves the open API under /api/v1 (its OpenAPI document at /api/v1/openapi.json),
-        /healthz and /metrics. With --demo and an empty workspace it first loads the demo city
-        and publishes its inventories. SIGTERM or SIGINT stops it after requests in flight finish.
+        Serves the public pages, the open API under /api/v1 (its OpenAPI document at
+        /api/v1/openapi.json), the staff pages under /staff (create the first admin with
+        `citycarbon account add NAME --role admin`), /healthz and /metrics.
+        With --demo and an empty workspace it first loads the demo city, publishes its
+        inventories and creates two demo accounts, printing their passwords once.
+        SIGTERM or SIGINT stops it after requests in flight finish.
         """
     )
 
@@ -25,20 +28,43 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the demo city into an empty workspace first.")
     var demo = false
 
+    @Flag(help: "Mark cookies Secure: use when clients reach the server over HTTPS.")
+    var secureCookies = false
+
+    @Option(help: "Log lines as text or json.")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical; debug logs every request.")
+    var logLevel: String = "info"
+
     @OptionGroup var workspace: WorkspaceOptions
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
     func run() async throws {
-        var logger = Logger(label: "citycarbon")
-        logger.logLevel = .info
-        let database = try CityCarbonDatabase(path: workspace.path)
-        if demo, try DemoCity.seed(database) {
-            logger.info("loaded the demo city", metadata: ["database": .string(workspace.path)])
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            format == .json ? JSONLogHandler(label: label) as any LogHandler : StreamLogHandler.standardError(label: label)
         }
-        let app = CityCarbonApplication.application(database: database, host: host, port: port, logger: logger)
+        var logger = Logger(label: "citycarbon")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let database = try CityCarbonDatabase(path: workspace.path)
+        if demo {
+            if try DemoCity.seed(database) {
+                logger.info("loaded the demo city", metadata: ["database": .string(workspace.path)])
+            }
+            for account in try DemoCity.seedAccounts(database) {
+                logger.notice("demo account created; its password is shown only now",
+                              metadata: ["username": .string(account.username), "role": .string(account.role.rawValue), "password": .string(account.password)])
+            }
+        }
+        let app = CityCarbonApplication.application(database: database, host: host, port: port,
+                                                    options: ServerOptions(secureCookies: secureCookies), logger: logger)
         try await app.runService()
     }
 }

@@ -16,8 +16,10 @@ func demoWorkspace() throws -> CityCarbonDatabase {
     return database
 }
 
-func application(_ database: CityCarbonDatabase) -> some ApplicationProtocol {
-    Application(router: CityCarbonApplication.router(database: database, freshness: .zero))
+/// The application with pages never served stale and a cheap password hash, so tests run fast.
+func application(_ database: CityCarbonDatabase, routeTable: RouteTable = RouteTable(), signInAttempts: Int = 5) -> some ApplicationProtocol {
+    Application(router: CityCarbonApplication.router(database: database, options: ServerOptions(freshness: .zero, passwordCost: 4, signInAttempts: signInAttempts),
+                                                     routeTable: routeTable))
 }
 
 extension TestResponse {

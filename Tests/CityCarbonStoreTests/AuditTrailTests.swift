@@ -25,8 +25,10 @@ struct AuditTrailTests {
         #expect(events.first! == ("alice", "create", "jurisdiction", "Demo City"))
         #expect(events.last! == ("carol", "publish", "publication", "2022"))
         let publication = try #require(try AuditTrail(db).events(entity: "publication").first)
-        #expect(publication.before == #"{"published":false}"#)
+        #expect(publication.before == #"{"published":false,"inventory_id":null}"#)
         #expect(publication.after?.contains(#""published":true"#) == true)
+        let computed = try #require(try InventoryRepository(db).latestID(year: 2022))
+        #expect(publication.after?.contains(#""inventory_id":\#(computed)"#) == true)
         try PublicationRepository(db).withdraw(year: 2022, by: "carol")
         #expect(try AuditTrail(db).events(entity: "publication").first?.action == "withdraw")
     }

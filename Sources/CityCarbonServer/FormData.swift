@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+
+/// The fields of a submitted form, URL-encoded or multipart, with any uploaded files.
+struct FormData: Sendable {
+    struct File: Sendable {
+        var filename: String
+        var bytes: [UInt8]
+    }
+
+    var fields: [String: [String]] = [:]
+    var files: [String: File] = [:]
+
+    subscript(_ name: String) -> String? { fields[name]?.first }
+    func all(_ name: String) -> [String] { fields[name] ?? [] }
+
+    /// Reads the body, refusing one over `limit` bytes with 413, and parses it by its content type.
+    static func read(_ request: Request, limit: Int) async throws -> FormData {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw ProblemDetails(.contentTooLarge, "the request body is larger than \(limit / 1024) KiB")
+        }
+        let bytes = [UInt8](buffer.readableBytesView)
+        let contentType = request.headers[.contentType] ?? ""
+        if contentType.lowercased().hasPrefix("multipart/form-data") {
+            guard let boundary = parameter("boundary", of: contentType) else {
+                throw ProblemDetails(.badRequest, "a multipart body needs a boundary in its Content-Type")
+            }
+            return try multipart(bytes, boundary: boundary)
+        }
+        return urlEncoded(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func urlEncoded(_ text: String) -> FormData {
+        var form = FormData()
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
+            form.fields[decode(parts[0]), default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+        }
+        return form
+    }
+
+    /// RFC 7578: parts separated by `--boundary`, each with its own headers.
+    static func multipart(_ body: [UInt8], boundary: String) throws -> FormData {
+        let delimiter = Array("--\(boundary)".utf8)
+        var form = FormData()
+        var starts: [Int] = []
+        var index = 0
+        while let found = find(delimiter, in: body, from: index) {
+            starts.append(found)
+            index = found + delimiter.count
+        }
+        guard starts.count >= 2 else { throw ProblemDetails(.badRequest, "the multipart body has no parts") }
+        for (start, end) in zip(starts, starts.dropFirst()) {
+            var partStart = start + delimiter.count
+            if partStart + 1 < body.count, body[partStart] == 13, body[partStart + 1] == 10 { partStart += 2 }
+            var partEnd = end
+            if partEnd >= 2, body[partEnd - 2] == 13, body[partEnd - 1] == 10 { partEnd -= 2 }
+            guard partStart <= partEnd, let headerEnd = find([13, 10, 13, 10], in: body, from: partStart, before: partEnd) else {
+                throw ProblemDetails(.badRequest, "a part of the multipart body has no headers")
+            }
+            let headers = String(decoding: body[partStart..<headerEnd], as: UTF8.self)
+            let content = Array(body[(headerEnd + 4)..<partEnd])
+            guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition:") }),
+                  let name = parameter("name", of: String(disposition)) else {
+                throw ProblemDetails(.badRequest, "a part of the multipart body has no name")
+            }
+            if let filename = parameter("filename", of: String(disposition)) {
+                form.files[name] = File(filename: filename, bytes: content)
+            } else {
+                form.fields[name, default: []].append(String(decoding: content, as: UTF8.self))
+            }
+        }
+        return form
+    }
+
+    /// `name=value` or `name="value"` from a header value's parameters.
+    static func parameter(_ name: String, of header: String) -> String? {
+        for piece in header.split(separator: ";").dropFirst() {
+            let parts = piece.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
+            var value = parts[1].trimmingCharacters(in: .whitespaces)
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value
+        }
+        return nil
+    }
+
+    /// The first index at or after `start`, and before `end`, where `needle` begins.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, before end: Int? = nil) -> Int? {
+        let end = end ?? haystack.count
+        guard !needle.isEmpty else { return nil }
+        var i = start
+        while i + needle.count <= end {
+            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,55 @@
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// An admin's API keys for integration clients: create one for a role (its secret shown once),
+/// see who made each, revoke.
+struct APIKeysPage: Sendable {
+    let database: CityCarbonDatabase
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.staff(.get, "staff/api-keys", .manageAccounts) { _, _, call in try render(call) }
+        routes.staff(.post, "staff/api-keys", .manageAccounts) { _, _, call in
+            let (key, secret) = try APIKeyRepository(database).create(name: call.form["name"] ?? "", role: try AccountsPage.role(call.form["role"]),
+                                                                      organisation: call.form["organisation"], jurisdictions: AccountsPage.names(call.form),
+                                                                      actor: call.actor)
+            let shown = "<p class=\"notice\" role=\"status\">\(Markup.escape(call.t("keys.created", ["name": key.name])))</p>" +
+                "<p><code class=\"secret\" id=\"secret\">\(Markup.escape(secret))</code></p>"
+            return try render(call, created: shown)
+        }
+        routes.staff(.post, "staff/api-keys/:id/revoke", .manageAccounts) { _, context, call in
+            let id = try context.parameters.require("id", as: Int64.self)
+            guard try APIKeyRepository(database).revoke(id: id, actor: call.actor) else {
+                throw ProblemDetails(.notFound, call.t("keys.unknown", ["id": String(id)]))
+            }
+            return StaffLayout.redirect("/staff/api-keys")
+        }
+    }
+
+    func render(_ call: StaffCall, created: String = "") throws -> Response {
+        let t = call.t
+        let csrf = StaffLayout.csrfField(call)
+        var html = created.isEmpty ? "" : "<section>\(created)</section>"
+        html += "<section><table id=\"keys\"><thead><tr>"
+        for key in ["keys.name", "keys.prefix", "keys.role", "keys.scope", "keys.created", "keys.state", ""] {
+            html += "<th scope=\"col\">\(key.isEmpty ? "" : Markup.escape(t(key)))</th>"
+        }
+        html += "</tr></thead><tbody>"
+        for key in try APIKeyRepository(database).all().reversed() {
+            let scope = ([key.organisation].compactMap { $0 } + key.jurisdictions).joined(separator: ", ")
+            let state = key.revokedAt.map { t("keys.revoked", ["date": t.date($0)]) } ?? t("keys.live")
+            let revoke = key.revokedAt == nil ? "<form class=\"inline\" method=\"post\" action=\"/staff/api-keys/\(key.id)/revoke\">\(csrf)<button type=\"submit\" class=\"secondary\">\(Markup.escape(t("keys.revoke")))</button></form>" : ""
+            html += "<tr><th scope=\"row\">\(Markup.escape(key.name))</th><td><code>\(Markup.escape(key.prefix))…</code></td><td>\(Markup.escape(t("role.\(key.role.rawValue)")))</td>" +
+                "<td>\(Markup.escape(scope))</td><td>\(Markup.escape(key.createdBy)) \(Markup.escape(t.date(key.createdAt)))</td><td>\(Markup.escape(state))</td><td>\(revoke)</td></tr>"
+        }
+        html += "</tbody></table></section><section><h2>\(Markup.escape(t("keys.new")))</h2><form method=\"post\" action=\"/staff/api-keys\">\(csrf)"
+        html += "<label for=\"key-name\">\(Markup.escape(t("keys.name")))</label><input id=\"key-name\" name=\"name\" required maxlength=\"64\">"
+        html += "<label for=\"key-role\">\(Markup.escape(t("keys.role")))</label><select id=\"key-role\" name=\"role\">" +
+            Role.allCases.map { "<option value=\"\($0.rawValue)\">\(Markup.escape(t("role.\($0.rawValue)")))</option>" }.joined() + "</select>"
+        html += "<label for=\"key-organisation\">\(Markup.escape(t("accounts.organisation")))</label><input id=\"key-organisation\" name=\"organisation\">"
+        html += "<label for=\"key-jurisdictions\">\(Markup.escape(t("accounts.jurisdictions")))</label><input id=\"key-jurisdictions\" name=\"jurisdictions\" placeholder=\"\(Markup.escape(t("accounts.jurisdictions.hint")))\">"
+        html += "<p><button type=\"submit\">\(Markup.escape(t("keys.create")))</button></p></form><p>\(Markup.escape(t("keys.help")))</p></section>"
+        return StaffLayout.page(t, call, title: t("keys.title"), body: html)
+    }
+}

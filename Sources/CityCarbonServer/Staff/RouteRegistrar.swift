@@ -1,0 +1,88 @@
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A request of a signed-in account that passed its route's checks.
+struct StaffCall: Sendable {
+    let session: StaffSession
+    /// The query of a GET, the body of a POST.
+    let form: FormData
+    let t: Localizer
+    var principal: Principal { session.account.principal }
+    var actor: String { session.account.username }
+}
+
+/// Adds every route with its access, checked before the handler runs: the one place where
+/// sessions, CSRF tokens, API keys and the role matrix are enforced.
+struct RouteRegistrar {
+    let router: Router<CityCarbonContext>
+    let table: RouteTable
+    let gate: Gatekeeper
+
+    func open(_ method: HTTPRequest.Method, _ path: String,
+              _ handler: @escaping @Sendable (Request, CityCarbonContext) async throws -> Response) {
+        table.record(method: method.rawValue, path: "/" + path, access: .everyone)
+        router.on(RouterPath(path), method: method, use: handler)
+    }
+
+    /// A staff page or form. Without a session a GET goes to the sign-in page and a POST is
+    /// refused; a POST must carry the session's CSRF token in its `csrf` field.
+    func staff(_ method: HTTPRequest.Method, _ path: String, _ permission: Permission, bodyLimit: Int = BodyLimit.form,
+               _ handler: @escaping @Sendable (Request, CityCarbonContext, StaffCall) async throws -> Response) {
+        table.record(method: method.rawValue, path: "/" + path, access: .staff(permission))
+        let gate = gate
+        router.on(RouterPath(path), method: method) { request, context in
+            let t = Localizer(Language.of(request))
+            guard let session = try gate.session(request) else {
+                if method == .get {
+                    let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                    return StaffLayout.redirect("/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/staff"))
+                }
+                return StaffLayout.message(t, status: .unauthorized, title: t("staff.signedout.title"), text: t("staff.signedout.text"), link: "/login")
+            }
+            guard session.account.principal.may(permission) else {
+                return StaffLayout.message(t, status: .forbidden, title: t("staff.forbidden.title"),
+                                           text: t("staff.forbidden.text", ["role": session.account.role.rawValue]), link: "/staff")
+            }
+            var form = FormData()
+            if method == .get {
+                for item in request.uri.queryParameters { form.fields[String(item.key), default: []].append(String(item.value)) }
+            } else {
+                form = try await FormData.read(request, limit: bodyLimit)
+                guard let token = form["csrf"], Secret.equal(token, session.csrfToken) else {
+                    return StaffLayout.message(t, status: .forbidden, title: t("staff.csrf.title"), text: t("staff.csrf.text"), link: request.uri.path)
+                }
+            }
+            let call = StaffCall(session: session, form: form, t: t)
+            do {
+                return try await handler(request, context, call)
+            } catch let errors as InputErrors {
+                return StaffLayout.page(t, call, title: t("staff.invalid.title"), status: .badRequest,
+                                        body: "<p>\(Markup.escape(t("staff.invalid.text")))</p>" + StaffLayout.issueTable(t, errors.issues))
+            } catch let problem as ProblemDetails {
+                return StaffLayout.page(t, call, title: problem.title, status: problem.status, body: "<p>\(Markup.escape(problem.detail))</p>")
+            }
+        }
+    }
+
+    /// An API write for integration clients, authorised by an API key in `Authorization: Bearer`.
+    func client(_ method: HTTPRequest.Method, _ path: String, _ permission: Permission,
+                _ handler: @escaping @Sendable (Request, CityCarbonContext, Principal) async throws -> Response) {
+        table.record(method: method.rawValue, path: "/" + path, access: .client(permission))
+        let gate = gate
+        router.on(RouterPath(path), method: method) { request, context in
+            guard let key = try gate.apiKey(request) else {
+                var response = ProblemDetails(.unauthorized, "this route needs an API key: Authorization: Bearer cck_…").json.httpResponse(status: .unauthorized)
+                response.headers[.contentType] = "application/problem+json"
+                response.headers[.wwwAuthenticate] = "Bearer realm=\"citycarbon\""
+                return response
+            }
+            guard key.principal.may(permission) else {
+                throw ProblemDetails(.forbidden, "the key \(key.name) has the role \(key.role.rawValue), which may not \(permission.rawValue.replacingOccurrences(of: "_", with: " "))")
+            }
+            return try await handler(request, context, key.principal)
+        }
+    }
+}

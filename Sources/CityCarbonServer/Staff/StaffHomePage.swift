@@ -1,0 +1,86 @@
+import CarbonAccounting
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// The staff's start page: who is signed in and what they may do, and every inventory year
+/// with what the public sees of it. Admins publish, republish and withdraw here; editors
+/// recompute a year after loading data.
+struct StaffHomePage: Sendable {
+    let database: CityCarbonDatabase
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.staff(.get, "staff", .signIn) { _, _, call in try render(call) }
+        routes.staff(.post, "staff/inventories/:year/compute", .computeInventories) { _, context, call in
+            let year = try context.parameters.require("year", as: Int.self)
+            let gwp = try InventoryRepository(database).latest(year: year).map(\.gwp) ?? "AR5"
+            _ = try InventoryRepository(database).compute(year: year, gwp: try GasCatalog.standard.gwpSet(gwp), actor: call.actor)
+            return StaffLayout.redirect("/staff?notice=computed&year=\(year)")
+        }
+        routes.staff(.post, "staff/inventories/:year/publish", .publish) { _, context, call in
+            let year = try context.parameters.require("year", as: Int.self)
+            try PublicationRepository(database).publish(year: year, by: call.actor)
+            return StaffLayout.redirect("/staff?notice=published&year=\(year)")
+        }
+        routes.staff(.post, "staff/inventories/:year/withdraw", .publish) { _, context, call in
+            let year = try context.parameters.require("year", as: Int.self)
+            guard try PublicationRepository(database).withdraw(year: year, by: call.actor) else {
+                throw ProblemDetails(.conflict, call.t("staff.years.notpublished", ["year": String(year)]))
+            }
+            return StaffLayout.redirect("/staff?notice=withdrawn&year=\(year)")
+        }
+    }
+
+    func render(_ call: StaffCall) throws -> Response {
+        let t = call.t, principal = call.principal, account = call.session.account
+        var body = "<section><h2>\(Markup.escape(t("staff.home.welcome", ["name": account.displayName])))</h2><p>"
+        body += Markup.escape(t("staff.home.role", ["role": t("role.\(account.role.rawValue)")]))
+        if let organisation = account.organisation { body += " · " + Markup.escape(organisation) }
+        if principal.role.isScoped { body += " · " + Markup.escape(t("staff.home.scope", ["jurisdictions": account.jurisdictions.joined(separator: ", ")])) }
+        body += "</p></section>"
+        if principal.may(.readDrafts) { body += try years(call) }
+        let notice = call.form["notice"].flatMap { key -> String? in
+            guard ["computed", "published", "withdrawn", "imported"].contains(key) else { return nil }
+            return t("notice.\(key)", ["year": call.form["year"] ?? "", "rows": call.form["rows"] ?? ""])
+        }
+        return StaffLayout.page(t, call, title: t("staff.home.title"), notice: notice, body: body)
+    }
+
+    func years(_ call: StaffCall) throws -> String {
+        let t = call.t, principal = call.principal
+        let status = try PublicationRepository(database).status()
+        let computed = Set(status.map(\.year))
+        let uncomputed = try ActivityRepository(database).years().filter { !computed.contains($0) }
+        func mt(_ tonnes: Double?) -> String { tonnes.map { t.number($0 / 1e6, decimals: 3) } ?? "—" }
+        func button(_ year: Int, _ action: String, _ label: String, secondary: Bool = false) -> String {
+            "<form class=\"inline\" method=\"post\" action=\"/staff/inventories/\(year)/\(action)\">\(StaffLayout.csrfField(call))" +
+            "<button type=\"submit\"\(secondary ? " class=\"secondary\"" : "") data-action=\"\(action)-\(year)\">\(Markup.escape(t(label)))</button></form> "
+        }
+        var html = "<section><h2>\(Markup.escape(t("staff.years.title")))</h2><table id=\"years\"><thead><tr>"
+        for key in ["staff.years.year", "staff.years.computed", "staff.years.basic", "staff.years.basicplus", "staff.years.status", "staff.years.public", "staff.years.actions"] {
+            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+        }
+        html += "</tr></thead><tbody>"
+        for row in status.reversed() {
+            let state = row.hasNewerDraft ? "<span class=\"status-draft\">\(Markup.escape(t("staff.status.newer")))</span>"
+                : row.isPublished ? "<span class=\"status-published\">\(Markup.escape(t("staff.status.published")))</span>"
+                : "<span class=\"status-draft\">\(Markup.escape(t("staff.status.draft")))</span>"
+            var actions = ""
+            if principal.may(.publish) {
+                if !row.isPublished || row.hasNewerDraft { actions += button(row.year, "publish", row.isPublished ? "staff.action.republish" : "staff.action.publish") }
+                if row.isPublished { actions += button(row.year, "withdraw", "staff.action.withdraw", secondary: true) }
+            }
+            if principal.may(.computeInventories) { actions += button(row.year, "compute", "staff.action.compute", secondary: true) }
+            let published = row.isPublished ? "\(mt(row.publishedBasicPlusTonnes)) · \(Markup.escape(row.publishedBy ?? "")) \(Markup.escape(row.publishedAt.map(t.date) ?? ""))" : "—"
+            html += "<tr data-year=\"\(row.year)\"><th scope=\"row\">\(row.year)</th><td>\(Markup.escape(t.date(row.computedAt)))</td>" +
+                "<td class=\"n\">\(mt(row.basicTonnes))</td><td class=\"n\">\(mt(row.basicPlusTonnes))</td><td>\(state)</td><td>\(published)</td><td>\(actions)</td></tr>"
+        }
+        for year in uncomputed.reversed() {
+            let actions = principal.may(.computeInventories) ? button(year, "compute", "staff.action.compute") : ""
+            html += "<tr data-year=\"\(year)\"><th scope=\"row\">\(year)</th><td>—</td><td class=\"n\">—</td><td class=\"n\">—</td>" +
+                "<td><span class=\"status-draft\">\(Markup.escape(t("staff.status.uncomputed")))</span></td><td>—</td><td>\(actions)</td></tr>"
+        }
+        return html + "</tbody></table><p>\(Markup.escape(t("staff.years.note")))</p></section>"
+    }
+}

@@ -1,0 +1,72 @@
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// The frame of the staff pages: the account, the sections its role may open, sign-out, and
+/// the language switch. Staff pages are never cached by the browser or a proxy.
+enum StaffLayout {
+    static func page(_ t: Localizer, _ call: StaffCall, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil, body: String) -> Response {
+        let principal = call.principal
+        var links = [("/staff", t("staff.nav.home"))]
+        if principal.may(.importActivities) { links.append(("/staff/upload", t("staff.nav.upload"))) }
+        if principal.may(.manageAccounts) {
+            links.append(("/staff/accounts", t("staff.nav.accounts")))
+            links.append(("/staff/api-keys", t("staff.nav.keys")))
+        }
+        if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
+        links.append(("/", t("staff.nav.public")))
+        let nav = links.map { "<a href=\"\($0.0)\">\(Markup.escape($0.1))</a>" }.joined()
+        let account = call.session.account
+        let who = "\(Markup.escape(account.displayName)) (\(Markup.escape(t("role.\(account.role.rawValue)"))))"
+        let text = """
+            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>\(Markup.escape(title)) — CityCarbon</title><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
+            <header><h1>\(Markup.escape(title))</h1><nav>\(nav)<span class="who"> · \(who)</span>\
+            <form class="inline" method="post" action="/logout">\(csrfField(call))<button class="secondary" type="submit">\(Markup.escape(t("staff.signout")))</button></form>\
+            <a class="lang" href="?lang=\(t.language.other.rawValue)" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
+            <main>\(notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? "")\(body)</main></body></html>
+            """
+        return html(text, status: status)
+    }
+
+    /// A page for someone without a usable session: signed out, refused, or a stale form.
+    static func message(_ t: Localizer, status: HTTPResponse.Status, title: String, text: String, link: String) -> Response {
+        html("""
+            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><title>\(Markup.escape(title)) — CityCarbon</title>\
+            <link rel="stylesheet" href="/assets/site.css"></head><body class="staff"><header><h1>\(Markup.escape(title))</h1></header>\
+            <main><p class="problem" role="alert">\(Markup.escape(text))</p><p><a href="\(Markup.escape(link))">\(Markup.escape(t("staff.continue")))</a></p></main></body></html>
+            """, status: status)
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// 303 See Other: after a form, the browser loads the next page with GET.
+    static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    static func csrfField(_ call: StaffCall) -> String {
+        "<input type=\"hidden\" name=\"csrf\" value=\"\(Markup.escape(call.session.csrfToken))\">"
+    }
+
+    /// Input problems as the CLI reports them: file, row, column, field, value, reason, suggestion.
+    static func issueTable(_ t: Localizer, _ issues: [InputIssue]) -> String {
+        var html = "<table class=\"issues\"><caption>\(Markup.escape(t("issues.caption", ["count": String(issues.count)])))</caption><thead><tr>"
+        for key in ["issues.row", "issues.column", "issues.field", "issues.value", "issues.reason", "issues.suggestion"] {
+            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+        }
+        html += "</tr></thead><tbody>"
+        for issue in issues {
+            let cells = [issue.location.row.map(String.init), issue.location.column.map(String.init), issue.location.field, issue.value, issue.reason, issue.suggestion]
+            html += "<tr>" + cells.map { "<td>\(Markup.escape($0 ?? ""))</td>" }.joined() + "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+}

@@ -1,0 +1,73 @@
+import CarbonAccounting
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// Writes through the open API for integration clients with an API key: activity CSVs,
+/// recomputing a year, publishing and withdrawing. Each is audited under the key's name.
+struct WriteAPI: Sendable {
+    let database: CityCarbonDatabase
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.client(.post, "api/v1/activities", .importActivities) { request, _, principal in
+            let existing = try Self.existing(request.uri.queryParameters.get("existing").map { String($0) })
+            let file = request.uri.queryParameters.get("file").map { String($0) } ?? "api-upload.csv"
+            var request = request
+            let body: ByteBuffer
+            do { body = try await request.collectBody(upTo: BodyLimit.upload) } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw ProblemDetails(.contentTooLarge, "the CSV is larger than \(BodyLimit.upload / 1_048_576) MiB")
+            }
+            guard body.readableBytes > 0 else {
+                throw InputErrors([InputIssue(InputLocation(field: "body"), reason: "is empty", suggestion: "send the activity CSV as the request body (text/csv)")])
+            }
+            let summary = try ActivityRepository(database).importCSV([UInt8](body.readableBytesView), file: file, existing: existing,
+                                                                      actor: principal.actor, writer: principal)
+            return JSONValue.object([("file", .string(summary.file)), ("rows", .integer(summary.rows)),
+                                     ("years", .array(summary.years.map(JSONValue.integer))), ("replaced_rows", .integer(summary.replacedRows)),
+                                     ("created_jurisdictions", .array(summary.createdJurisdictions.map(JSONValue.string)))]).httpResponse(status: .created)
+        }
+        routes.client(.post, "api/v1/inventories/:year/computation", .computeInventories) { request, context, principal in
+            let year = try context.parameters.require("year", as: Int.self)
+            let stored = try InventoryRepository(database).latest(year: year)?.gwp
+            let name = request.uri.queryParameters.get("gwp").map { String($0) } ?? stored ?? "AR5"
+            let gwp: GWPSet
+            do { gwp = try GasCatalog.standard.gwpSet(name) } catch {
+                throw InputErrors([InputIssue(InputLocation(field: "gwp"), value: name, reason: "unknown GWP set", suggestion: "SAR, AR4, AR5 or AR6")])
+            }
+            let inventory = try InventoryRepository(database).compute(year: year, gwp: gwp, actor: principal.actor)
+            let totals = inventory.totals(year: year)
+            return JSONValue.object([("year", .integer(year)), ("gwp", .string(inventory.gwp)), ("basic_t", .number(totals.basic)),
+                                     ("basic_plus_t", .number(totals.basicPlus)), ("territorial_t", .number(totals.territorial)),
+                                     ("input_fingerprint", .string(inventory.provenance.inputFingerprint))]).httpResponse(status: .created)
+        }
+        routes.client(.put, "api/v1/inventories/:year/publication", .publish) { _, context, principal in
+            let year = try context.parameters.require("year", as: Int.self)
+            try PublicationRepository(database).publish(year: year, by: principal.actor)
+            return try Self.publication(database, year: year)
+        }
+        routes.client(.delete, "api/v1/inventories/:year/publication", .publish) { _, context, principal in
+            let year = try context.parameters.require("year", as: Int.self)
+            guard try PublicationRepository(database).withdraw(year: year, by: principal.actor) else {
+                throw ProblemDetails(.notFound, "\(year) is not published")
+            }
+            return try Self.publication(database, year: year)
+        }
+    }
+
+    static func existing(_ value: String?) throws -> ExistingActivities {
+        switch value ?? "refuse" {
+        case "refuse": .refuse
+        case "replace": .replace
+        case "append": .append
+        case let other: throw InputErrors([InputIssue(InputLocation(field: "existing"), value: other, reason: "unknown choice", suggestion: "refuse, replace or append")])
+        }
+    }
+
+    static func publication(_ database: CityCarbonDatabase, year: Int) throws -> Response {
+        let status = try PublicationRepository(database).status().first { $0.year == year }
+        return JSONValue.object([("year", .integer(year)), ("published", .bool(status?.isPublished ?? false)),
+                                 ("published_at", status?.publishedAt.map(JSONValue.string) ?? .null),
+                                 ("published_by", status?.publishedBy.map(JSONValue.string) ?? .null)]).httpResponse()
+    }
+}

@@ -1,0 +1,45 @@
+/// What a signed-in person or an integration client may do. The server checks every route
+/// against ``Role/permissions``; the CLI uses the same names when it creates accounts.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    /// The climate office: manages accounts and keys, approves publication, reads the audit trail.
+    case admin
+    /// A department or district: loads the activity data of its own jurisdictions.
+    case editor
+    /// An enterprise: files its own facilities' reports (the MRV pages), sees drafts of nothing else.
+    case reporter
+    /// Verifies reports and reads the audit trail and drafts it needs for that.
+    case verifier
+    /// Reads drafts before they are published.
+    case viewer
+
+    public var permissions: Set<Permission> {
+        switch self {
+        case .admin: Set(Permission.allCases)
+        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories]
+        case .reporter: [.signIn]
+        case .verifier: [.signIn, .readDrafts, .readAudit]
+        case .viewer: [.signIn, .readDrafts]
+        }
+    }
+
+    /// Whether this role's accounts are limited to the jurisdictions written on them.
+    public var isScoped: Bool { self == .editor || self == .reporter }
+}
+
+/// One thing a route may require.
+public enum Permission: String, Sendable, CaseIterable {
+    /// See the staff pages at all.
+    case signIn = "sign_in"
+    /// See unpublished inventories and the activity data behind them.
+    case readDrafts = "read_drafts"
+    /// Import activity CSVs (within the account's jurisdictions when it is scoped).
+    case importActivities = "import_activities"
+    /// Recompute the inventory of a year from the stored rows.
+    case computeInventories = "compute_inventories"
+    /// Publish or withdraw an inventory year.
+    case publish
+    /// Create, change and disable accounts and API keys.
+    case manageAccounts = "manage_accounts"
+    /// Read and filter the audit trail.
+    case readAudit = "read_audit"
+}

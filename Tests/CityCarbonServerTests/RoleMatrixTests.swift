@@ -1,0 +1,121 @@
+import CityCarbonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+/// Who may call each route: "public", or the roles allowed (signed in for staff routes, by API
+/// key for client routes). This table is the specification; the server must match it.
+let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
+    let all = Set(Role.allCases)
+    var table: [String: (String, Set<Role>)] = [:]
+    for route in ["GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "GET /api/v1/jurisdictions", "GET /api/v1/jurisdictions/:name/statistics",
+                  "GET /api/v1/boundaries", "GET /api/v1/factor-sets", "GET /api/v1/factor-sets/:name/factors", "GET /api/v1/activities",
+                  "GET /api/v1/inventories", "GET /api/v1/inventories/:year", "GET //", "GET /inventory/:year", "GET /factors", "GET /factors/:name",
+                  "GET /assets/site.css", "GET /login", "POST /login"] {
+        table[route] = ("public", all)
+    }
+    table["GET /staff"] = ("staff", all)
+    table["POST /logout"] = ("staff", all)
+    for route in ["GET /staff/upload", "POST /staff/upload", "POST /staff/upload/:id/commit", "POST /staff/inventories/:year/compute"] {
+        table[route] = ("staff", [.admin, .editor])
+    }
+    for route in ["POST /staff/inventories/:year/publish", "POST /staff/inventories/:year/withdraw", "GET /staff/accounts", "POST /staff/accounts",
+                  "POST /staff/accounts/:username", "POST /staff/accounts/:username/password", "GET /staff/api-keys", "POST /staff/api-keys",
+                  "POST /staff/api-keys/:id/revoke"] {
+        table[route] = ("staff", [.admin])
+    }
+    table["GET /staff/audit"] = ("staff", [.admin, .verifier])
+    table["POST /api/v1/activities"] = ("client", [.admin, .editor])
+    table["POST /api/v1/inventories/:year/computation"] = ("client", [.admin, .editor])
+    table["PUT /api/v1/inventories/:year/publication"] = ("client", [.admin])
+    table["DELETE /api/v1/inventories/:year/publication"] = ("client", [.admin])
+    return table
+}()
+
+@Suite("Role × route matrix")
+struct RoleMatrixTests {
+    @Test("Every route of the router is in the access table, and the table is the specification")
+    func everyRouteHasItsAccess() throws {
+        let (database, _, _) = try staffWorkspace()
+        let table = RouteTable()
+        let router = CityCarbonApplication.router(database: database, options: ServerOptions(passwordCost: 4), routeTable: table)
+        let registered = Set(router.routes.map { "\($0.method) \($0.path)".replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "") })
+        let recorded = Set(table.all.map { "\($0.method) \($0.path)" })
+        #expect(registered.count == recorded.count)
+        #expect(Set(recorded) == Set(expectedAccess.keys), "routes without a specified access: \(recorded.symmetricDifference(expectedAccess.keys).sorted())")
+        for entry in table.all {
+            guard let expected = expectedAccess["\(entry.method) \(entry.path)"] else { continue }
+            switch entry.access {
+            case .everyone: #expect(expected.kind == "public", "\(entry.method) \(entry.path)")
+            case .staff(let permission):
+                #expect(expected.kind == "staff", "\(entry.method) \(entry.path)")
+                #expect(Set(Role.allCases.filter { $0.permissions.contains(permission) }) == expected.roles, "\(entry.method) \(entry.path)")
+            case .client(let permission):
+                #expect(expected.kind == "client", "\(entry.method) \(entry.path)")
+                #expect(Set(Role.allCases.filter { $0.permissions.contains(permission) }) == expected.roles, "\(entry.method) \(entry.path)")
+            }
+        }
+    }
+
+    @Test("Every route × every caller (anonymous, each role signed in, each role's API key) is allowed or denied as specified")
+    func matrix() async throws {
+        let (database, district, _) = try staffWorkspace()
+        var keys: [Role: String] = [:]
+        for role in Role.allCases {
+            keys[role] = try APIKeyRepository(database).create(name: "matrix-\(role.rawValue)", role: role, organisation: role.isScoped ? "office" : nil,
+                                                              jurisdictions: role.isScoped ? [district] : [], actor: "test").secret
+        }
+        let table = RouteTable()
+        try await application(database, routeTable: table).test(.router) { [keys] client in
+            let root = try JurisdictionRepository(database).tree().roots[0]
+            var checked = 0
+            for entry in table.all.sorted(by: { ($0.path, $0.method) < ($1.path, $1.method) }) {
+                let path = entry.path == "//" ? "/" : entry.path
+                    .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":username", with: "viewer")
+                    .replacingOccurrences(of: ":id", with: "999").replacingOccurrences(of: "/api/v1/jurisdictions/:name", with: "/api/v1/jurisdictions/\(root)")
+                    .replacingOccurrences(of: ":name", with: "IPCC2006")
+                let method = HTTPRequest.Method(entry.method)!
+                let expected = try #require(expectedAccess["\(entry.method) \(entry.path)"])
+                // Anonymous.
+                let anonymous = try await call(client, method, path, headers: [:], body: nil)
+                #expect(isDenied(anonymous) == (expected.kind != "public"), "anonymous \(entry.method) \(path): \(anonymous.status)")
+                for role in Role.allCases {
+                    // Signed in: a new session each time, since some routes end or change it.
+                    let browser = try await signIn(client, role.rawValue)
+                    let bySession = try await call(client, method, path, headers: method == .get ? browser.headers : browser.formHeaders(),
+                                                   body: method == .get ? nil : browser.form(path == "/login" ? [("username", "viewer"), ("password", staffPassword)] : []))
+                    let sessionAllowed = expected.kind == "public" || (expected.kind == "staff" && expected.roles.contains(role))
+                    #expect(isDenied(bySession) == !sessionAllowed, "\(role) session \(entry.method) \(path): \(bySession.status)")
+                    // By API key.
+                    let byKey = try await call(client, method, path, headers: [.authorization: "Bearer \(keys[role]!)"], body: nil)
+                    let keyAllowed = expected.kind == "public" || (expected.kind == "client" && expected.roles.contains(role))
+                    #expect(isDenied(byKey) == !keyAllowed, "\(role) key \(entry.method) \(path): \(byKey.status)")
+                    checked += 2
+                }
+            }
+            #expect(checked == table.all.count * Role.allCases.count * 2)
+        }
+    }
+
+    /// Public POST /login is called as a browser would, with its form's cookie and token.
+    func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        if path == "/login", method == .post {
+            let page = try await client.execute(uri: "/login", method: .get)
+            var fields = headers
+            fields[.cookie] = [headers[.cookie], "cc_login=\(setCookie(page, "cc_login")!)"].compactMap { $0 }.joined(separator: "; ")
+            fields[.contentType] = "application/x-www-form-urlencoded"
+            return try await client.execute(uri: path, method: method, headers: fields,
+                                            body: urlEncoded([("csrf", csrfToken(in: String(buffer: page.body))!), ("username", "viewer"), ("password", staffPassword)]))
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body)
+    }
+
+    /// Denied: sent to sign in, 401, or 403.
+    func isDenied(_ response: TestResponse) -> Bool {
+        response.status == .unauthorized || response.status == .forbidden
+            || (response.status == .seeOther && response.headers[.location]?.hasPrefix("/login") == true)
+    }
+}

@@ -1,0 +1,121 @@
+import CityCarbonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+@Suite("Signing in and out")
+struct SignInTests {
+    @Test("Signing in sets an HttpOnly, SameSite=Strict session cookie and goes to the staff page")
+    func signInSetsSessionCookie() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            let loginCookie = try #require(setCookie(page, Gatekeeper.loginCookie))
+            let token = try #require(csrfToken(in: String(buffer: page.body)))
+            let response = try await client.execute(uri: "/login", method: .post,
+                                                    headers: [.cookie: "cc_login=\(loginCookie)", .contentType: "application/x-www-form-urlencoded"],
+                                                    body: urlEncoded([("csrf", token), ("username", "Editor"), ("password", staffPassword), ("next", "/staff/upload")]))
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/staff/upload")
+            let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("cc_session=") })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(cookie.contains("Path=/"))
+        }
+    }
+
+    @Test("A wrong password is refused with 401 and no session")
+    func wrongPassword() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            let response = try await client.execute(uri: "/login", method: .post,
+                                                    headers: [.cookie: "cc_login=\(setCookie(page, "cc_login")!)", .contentType: "application/x-www-form-urlencoded"],
+                                                    body: urlEncoded([("csrf", csrfToken(in: String(buffer: page.body))!), ("username", "admin"), ("password", "not the password")]))
+            #expect(response.status == .unauthorized)
+            #expect(setCookie(response, "cc_session") == nil)
+            #expect(String(buffer: response.body).contains("wrong"))
+        }
+    }
+
+    @Test("The sign-in form without its cookie's token is refused: no login CSRF")
+    func signInNeedsToken() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let response = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                    body: urlEncoded([("csrf", "forged"), ("username", "admin"), ("password", staffPassword)]))
+            #expect(response.status == .forbidden)
+            #expect(setCookie(response, "cc_session") == nil)
+        }
+    }
+
+    @Test("After five failures for a name, even the right password waits: 429 with Retry-After")
+    func throttled() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            let headers: HTTPFields = [.cookie: "cc_login=\(setCookie(page, "cc_login")!)", .contentType: "application/x-www-form-urlencoded"]
+            let token = csrfToken(in: String(buffer: page.body))!
+            for _ in 0..<5 {
+                let failed = try await client.execute(uri: "/login", method: .post, headers: headers,
+                                                      body: urlEncoded([("csrf", token), ("username", "admin"), ("password", "guess guess guess")]))
+                #expect(failed.status == .unauthorized)
+            }
+            let blocked = try await client.execute(uri: "/login", method: .post, headers: headers,
+                                                   body: urlEncoded([("csrf", token), ("username", "admin"), ("password", staffPassword)]))
+            #expect(blocked.status == .tooManyRequests)
+            #expect(Int(blocked.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(setCookie(blocked, "cc_session") == nil)
+            // Another name is not blocked by admin's failures.
+            _ = try await signIn(client, "viewer")
+        }
+    }
+
+    @Test("Signing out ends the session: the cookie no longer opens staff pages")
+    func signOut() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let browser = try await signIn(client, "viewer")
+            let out = try await client.execute(uri: "/logout", method: .post, headers: browser.formHeaders(), body: browser.form())
+            #expect(out.status == .seeOther)
+            let after = try await client.execute(uri: "/staff", method: .get, headers: browser.headers)
+            #expect(after.status == .seeOther)
+            #expect(after.headers[.location]?.hasPrefix("/login") == true)
+        }
+    }
+
+    @Test("A staff form without the session's CSRF token changes nothing")
+    func formNeedsCSRF() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            let response = try await client.execute(uri: "/staff/inventories/2023/withdraw", method: .post, headers: admin.formHeaders(),
+                                                    body: urlEncoded([("csrf", "not-the-token")]))
+            #expect(response.status == .forbidden)
+            #expect(try PublicationRepository(database).isPublished(2023))
+        }
+    }
+
+    @Test("A disabled account's session stops working at once")
+    func disabledAccount() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let viewer = try await signIn(client, "viewer")
+            try AccountRepository(database, passwordCost: 4).update(username: "viewer", role: .viewer, organisation: nil, jurisdictions: [], disabled: true, actor: "admin")
+            let response = try await client.execute(uri: "/staff", method: .get, headers: viewer.headers)
+            #expect(response.status == .seeOther)
+        }
+    }
+
+    @Test("The next page after signing in stays on this server")
+    func nextStaysLocal() {
+        #expect(LoginPage.safeNext("/staff/audit?entity=account") == "/staff/audit?entity=account")
+        #expect(LoginPage.safeNext("//evil.example/") == "/staff")
+        #expect(LoginPage.safeNext("https://evil.example/") == "/staff")
+        #expect(LoginPage.safeNext("/\\evil.example") == "/staff")
+        #expect(LoginPage.safeNext(nil) == "/staff")
+    }
+}
