@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The fields of a submitted form, URL-encoded or multipart, with any uploaded files.
 struct FormData: Sendable {
@@ -16,13 +17,7 @@ struct FormData: Sendable {
 
     /// Reads the body, refusing one over `limit` bytes with 413, and parses it by its content type.
     static func read(_ request: Request, limit: Int) async throws -> FormData {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw ProblemDetails(.contentTooLarge, "the request body is larger than \(limit / 1024) KiB")
-        }
+        let buffer = try await body(of: request, limit: limit)
         let bytes = [UInt8](buffer.readableBytesView)
         let contentType = request.headers[.contentType] ?? ""
         if contentType.lowercased().hasPrefix("multipart/form-data") {
@@ -32,6 +27,16 @@ struct FormData: Sendable {
             return try multipart(bytes, boundary: boundary)
         }
         return urlEncoded(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The whole body, or 413 as soon as it passes `limit`, without reading the rest.
+    static func body(of request: Request, limit: Int) async throws -> ByteBuffer {
+        var request = request
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ProblemDetails(.contentTooLarge, "the request body is larger than \(limit >= 1_048_576 ? "\(limit / 1_048_576) MiB" : "\(limit / 1024) KiB")")
+        }
     }
 
     static func urlEncoded(_ text: String) -> FormData {

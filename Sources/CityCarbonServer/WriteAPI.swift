@@ -13,11 +13,7 @@ struct WriteAPI: Sendable {
         routes.client(.post, "api/v1/activities", .importActivities) { request, _, principal in
             let existing = try Self.existing(request.uri.queryParameters.get("existing").map { String($0) })
             let file = request.uri.queryParameters.get("file").map { String($0) } ?? "api-upload.csv"
-            var request = request
-            let body: ByteBuffer
-            do { body = try await request.collectBody(upTo: BodyLimit.upload) } catch let error as HTTPError where error.status == .contentTooLarge {
-                throw ProblemDetails(.contentTooLarge, "the CSV is larger than \(BodyLimit.upload / 1_048_576) MiB")
-            }
+            let body = try await FormData.body(of: request, limit: BodyLimit.upload)
             guard body.readableBytes > 0 else {
                 throw InputErrors([InputIssue(InputLocation(field: "body"), reason: "is empty", suggestion: "send the activity CSV as the request body (text/csv)")])
             }

@@ -33,9 +33,9 @@ let openAPI: SchemaValidator = {
 }()
 
 /// Fails the test when a response breaks the documented schema of its path and status.
-func expectConforms(_ response: TestResponse, path: String, status: String = "200", media: String = "application/json") {
-    guard let schema = openAPI.responseSchema(path: path, status: status, media: media) else {
-        Issue.record("\(path) \(status) \(media) is not documented")
+func expectConforms(_ response: TestResponse, path: String, method: String = "get", status: String = "200", media: String = "application/json") {
+    guard let schema = openAPI.responseSchema(path: path, method: method, status: status, media: media) else {
+        Issue.record("\(method) \(path) \(status) \(media) is not documented")
         return
     }
     let problems = openAPI.violations(of: response.json, against: schema)

@@ -68,8 +68,8 @@ struct SchemaValidator {
     }
 
     /// The schema of the 200 response of `path` (as documented, `{year}` and all) for a media type.
-    func responseSchema(path: String, status: String = "200", media: String = "application/json") -> AnyJSON? {
-        document["paths"]?[path]?["get"]?["responses"]?[status]?["content"]?[media]?["schema"]
+    func responseSchema(path: String, method: String = "get", status: String = "200", media: String = "application/json") -> AnyJSON? {
+        document["paths"]?[path]?[method]?["responses"]?[status]?["content"]?[media]?["schema"]
     }
 
     private func matches(_ value: AnyJSON, _ type: String) -> Bool {

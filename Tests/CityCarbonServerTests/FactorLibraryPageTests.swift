@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+@Suite("Factor library pages")
+struct FactorLibraryPageTests {
+    @Test("The library lists every set with its source; a set's page shows IPCC's 56,100 kg CO2/TJ for natural gas with its table")
+    func browse() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let list = try await client.execute(uri: "/factors", method: .get)
+            #expect(list.status == .ok)
+            #expect(list.text.contains(#"href="/factors/IPCC2006""#) && list.text.contains("grid:"))
+            let set = try await client.execute(uri: "/factors/IPCC2006?fuel=natural_gas", method: .get)
+            #expect(set.status == .ok)
+            #expect(set.text.contains(#"<td class="n">56100</td>"#))
+            #expect(set.text.contains("Table 1.4"))
+            #expect(!set.text.contains("<td>gas_diesel_oil</td>"))
+            let chinese = try await client.execute(uri: "/factors?lang=zh-Hans", method: .get)
+            #expect(chinese.text.contains("排放因子库"))
+        }
+    }
+
+    @Test("A set downloads as CSV in the layout custom sets are imported from")
+    func csv() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let csv = try await client.execute(uri: "/api/v1/factor-sets/IPCC2006/factors?format=csv&fuel=natural_gas", method: .get)
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.text.hasPrefix("fuel,quantity,value,unit,source,year,applies_to,technology,default,confidence,note\n"))
+            #expect(csv.text.contains("\nnatural_gas,CO2,56100,kg/TJ,IPCC 2006 Guidelines Vol.2 Ch.1 Table 1.4"))
+        }
+    }
+
+    @Test("An unknown set or fuel is 404")
+    func unknown() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let set = try await client.execute(uri: "/factors/IPCC2007", method: .get)
+            #expect(set.status == .notFound)
+            let fuel = try await client.execute(uri: "/factors/IPCC2006?fuel=natral_gas", method: .get)
+            #expect(fuel.status == .notFound)
+        }
+    }
+}
