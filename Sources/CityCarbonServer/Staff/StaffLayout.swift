@@ -21,7 +21,7 @@ enum StaffLayout {
         let who = "\(Markup.escape(account.displayName)) (\(Markup.escape(t("role.\(account.role.rawValue)"))))"
         let text = """
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
-            <title>\(Markup.escape(title)) — CityCarbon</title><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
+            <title>\(Markup.escape(title)) — CityCarbon</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
             <header><h1>\(Markup.escape(title))</h1><nav>\(nav)<span class="who"> · \(who)</span>\
             <form class="inline" method="post" action="/logout">\(csrfField(call))<button class="secondary" type="submit">\(Markup.escape(t("staff.signout")))</button></form>\
             <a class="lang" href="?lang=\(t.language.other.rawValue)" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
@@ -34,7 +34,7 @@ enum StaffLayout {
     static func message(_ t: Localizer, status: HTTPResponse.Status, title: String, text: String, link: String) -> Response {
         html("""
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><title>\(Markup.escape(title)) — CityCarbon</title>\
-            <link rel="stylesheet" href="/assets/site.css"></head><body class="staff"><header><h1>\(Markup.escape(title))</h1></header>\
+            <link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff"><header><h1>\(Markup.escape(title))</h1></header>\
             <main><p class="problem" role="alert">\(Markup.escape(text))</p><p><a href="\(Markup.escape(link))">\(Markup.escape(t("staff.continue")))</a></p></main></body></html>
             """, status: status)
     }

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""End-to-end test of CityCarbon in a real headless Chromium.
+
+Starts `citycarbon serve` on a fresh demo workspace with an editor and an admin account,
+then walks what the issue asks: open the dashboard, switch to 中文 and back, sign in, upload
+a CSV with errors and see the error table, upload a good one and commit its preview, publish
+as admin, and see the public chart change.
+
+    python3 Tests/Browser/e2e.py --binary .build/debug/citycarbon [--chromium /usr/bin/chromium] [--screenshots DIR]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from playwright.sync_api import expect, sync_playwright
+
+PASSWORD = "e2e password long enough"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(binary, *args, stdin=None, workdir):
+    result = subprocess.run([binary, *args], input=stdin, text=True, capture_output=True, cwd=workdir)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed: {result.stderr}")
+    return result.stdout
+
+
+def sector_bar(page, sector):
+    """The accessible text of a sector's bar in the dashboard's sector chart, e.g. 'Stationary energy: 11.28'."""
+    titles = page.locator("svg[aria-labelledby='sectors-t sectors-d'] title").all_text_contents()
+    return next(t for t in titles if t.startswith(sector + ":"))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--screenshots")
+    options = parser.parse_args()
+    binary = os.path.abspath(options.binary)
+
+    workdir = tempfile.mkdtemp(prefix="citycarbon-e2e-")
+    database = os.path.join(workdir, "e2e.sqlite")
+    run(binary, "init", "--demo", "--database", database, workdir=workdir)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([binary, "serve", "--database", database, "--port", str(port)], cwd=workdir,
+                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "serve.log"), "w"))
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with urllib.request.urlopen(base + "/api/v1/jurisdictions?level=district") as response:
+            district = json.load(response)["items"][0]["name"]
+        run(binary, "account", "add", "chief", "--role", "admin", "--database", database, stdin=PASSWORD + "\n", workdir=workdir)
+        run(binary, "account", "add", "li.wei", "--role", "editor", "--organisation", f"{district} office", "--jurisdiction", district,
+            "--database", database, stdin=PASSWORD + "\n", workdir=workdir)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=["--no-sandbox"])
+            page = browser.new_page(locale="en-GB")
+            console_errors = []
+            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+            step = 0
+
+            def shot(name):
+                nonlocal step
+                step += 1
+                if options.screenshots:
+                    os.makedirs(options.screenshots, exist_ok=True)
+                    page.screenshot(path=os.path.join(options.screenshots, f"{step:02d}-{name}.png"), full_page=True)
+                print(f"ok {step} - {name}")
+
+            # The dashboard, and the language switch there and back.
+            page.goto(base + "/")
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+            expect(page.locator("svg[aria-labelledby='trend-t trend-d']")).to_be_visible()
+            before = sector_bar(page, "Stationary energy")
+            shot("dashboard")
+            page.click("a.lang")
+            expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+            expect(page.locator("figcaption").first).to_contain_text("排放")
+            shot("dashboard in Chinese")
+            page.click("a.lang")
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+            shot("dashboard back in English")
+
+            # The editor signs in from the public navigation.
+            page.click("text=Staff sign-in")
+            expect(page).to_have_url(re.compile(r"/login"))
+            page.fill("#username", "li.wei")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            expect(page.locator("h1")).to_have_text("Staff home")
+            shot("editor signed in")
+
+            # A CSV with errors: the error table, nothing stored.
+            page.click("nav >> text=Upload data")
+            bad = f"year,jurisdiction,gpc_ref,fuel,amount,unit\n2023,{district},I.1.1,natral_gas,100,TJ\n2023,{district},I.63,gas_diesel_oil,5,TJ\n"
+            page.set_input_files("#file", files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
+            page.select_option("#existing", "append")
+            page.click("text=Check and preview")
+            table = page.locator("table.issues")
+            expect(table).to_be_visible()
+            expect(table).to_contain_text("natral_gas")
+            expect(table).to_contain_text("natural_gas")
+            expect(table).to_contain_text("I.6.3")
+            shot("error table")
+
+            # A good CSV: the preview, then commit.
+            good = f"year,jurisdiction,gpc_ref,fuel,amount,unit,ad_quality,source\n2023,{district},I.1.1,natural_gas,20000,TJ,H,e2e meter readings\n"
+            page.set_input_files("#file", files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": good.encode()}])
+            page.select_option("#existing", "append")
+            page.click("text=Check and preview")
+            expect(page.locator("#upload-summary")).to_contain_text("1 rows for 2023")
+            expect(page.locator("table.preview")).to_contain_text("Stationary energy")
+            shot("preview")
+            page.click("#commit")
+            expect(page.locator(".notice")).to_contain_text("1 rows stored")
+            expect(page.locator("tr[data-year='2023']")).to_contain_text("newer draft")
+            shot("committed as draft")
+
+            # Not public yet.
+            page.goto(base + "/")
+            assert sector_bar(page, "Stationary energy") == before, "an unpublished draft reached the public dashboard"
+
+            # The admin publishes.
+            page.goto(base + "/staff")
+            page.click("nav >> text=Sign out")
+            page.goto(base + "/staff")
+            page.fill("#username", "chief")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.click("button[data-action='publish-2023']")
+            expect(page.locator(".notice")).to_contain_text("2023 inventory is published")
+            shot("published")
+
+            # The public chart changed: 20,000 TJ of gas at 56.1 t CO2/TJ is about 1.12 Mt more.
+            page.goto(base + "/")
+            after = sector_bar(page, "Stationary energy")
+            old, new = float(before.split(": ")[1]), float(after.split(": ")[1])
+            assert 1.10 < new - old < 1.14, f"the stationary energy bar went from {before} to {after}"
+            shot("public chart changed")
+            # The refused upload answers 422 by design; anything else in the console is a fault.
+            unexpected = [m for m in console_errors if "status of 422" not in m]
+            assert not unexpected, f"console errors: {unexpected}"
+            browser.close()
+        print(f"e2e: passed ({before} → {after})")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
