@@ -25,6 +25,9 @@ struct WriteAPI: Sendable {
         }
         routes.client(.post, "api/v1/inventories/:year/computation", .computeInventories) { request, context, principal in
             let year = try context.parameters.require("year", as: Int.self)
+            guard try ActivityRepository(database).years().contains(year) else {
+                throw ProblemDetails(.notFound, "the workspace has no activity data for \(year); import some first (POST /api/v1/activities)")
+            }
             let stored = try InventoryRepository(database).latest(year: year)?.gwp
             let name = request.uri.queryParameters.get("gwp").map { String($0) } ?? stored ?? "AR5"
             let gwp: GWPSet
@@ -39,6 +42,9 @@ struct WriteAPI: Sendable {
         }
         routes.client(.put, "api/v1/inventories/:year/publication", .publish) { _, context, principal in
             let year = try context.parameters.require("year", as: Int.self)
+            guard try InventoryRepository(database).latestID(year: year) != nil else {
+                throw ProblemDetails(.conflict, "\(year) has no computed inventory to publish; compute it first (POST /api/v1/inventories/\(year)/computation)")
+            }
             try PublicationRepository(database).publish(year: year, by: principal.actor)
             return try Self.publication(database, year: year)
         }
