@@ -48,13 +48,6 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let methods = routes.methods(matching: request.uri.path)
-        if !methods.isEmpty, !methods.contains(request.method.rawValue), !(request.method == .head && methods.contains("GET")) {
-            let allow = methods.sorted().joined(separator: ", ")
-            var response = try ProblemDetails(.methodNotAllowed, "\(request.uri.path) answers \(allow) only").response(from: request, context: context)
-            response.headers[.allow] = allow
-            return response
-        }
         do {
             return try await next(request, context)
         } catch let problem as ProblemDetails {
@@ -62,6 +55,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let errors as InputErrors {
             return try ProblemDetails(.badRequest, "the request has \(errors.issues.count) problem(s)", issues: errors.issues)
                 .response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound && !routes.methods(matching: request.uri.path).isEmpty {
+            // The path exists with other methods: 405 and the list of those.
+            let allow = routes.methods(matching: request.uri.path).sorted().joined(separator: ", ")
+            var response = try ProblemDetails(.methodNotAllowed, "\(request.uri.path) answers \(allow) only").response(from: request, context: context)
+            response.headers[.allow] = allow
+            return response
         } catch let error as HTTPError {
             let detail = error.status == .notFound ? "no resource at \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
             return try ProblemDetails(error.status, detail).response(from: request, context: context)

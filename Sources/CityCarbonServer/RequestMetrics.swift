@@ -8,37 +8,46 @@ public final class RequestMetrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds.
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
+    private struct Key: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
+
     private struct Series {
         var count = 0
         var sum = 0.0
         var bucketCounts = [Int](repeating: 0, count: RequestMetrics.buckets.count)
+
+        mutating func add(_ seconds: Double) {
+            count += 1
+            sum += seconds
+            for (i, bound) in RequestMetrics.buckets.enumerated() where seconds <= bound { bucketCounts[i] += 1 }
+        }
     }
 
-    private let state = Mutex<[String: Series]>([:])
+    private let state = Mutex<[Key: Series]>([:])
     private let started = Date()
 
     public init() {}
 
     func record(method: String, route: String, status: Int, seconds: Double) {
-        let key = "method=\"\(method)\",route=\"\(route)\",status=\"\(status)\""
         state.withLock { series in
-            var s = series[key] ?? Series()
-            s.count += 1
-            s.sum += seconds
-            for (i, bound) in RequestMetrics.buckets.enumerated() where seconds <= bound { s.bucketCounts[i] += 1 }
-            series[key] = s
+            series[Key(method: method, route: route, status: status), default: Series()].add(seconds)
         }
     }
 
     /// The Prometheus exposition text (version 0.0.4).
     public func exposition(extra: [(name: String, help: String, value: Double)] = []) -> String {
-        let snapshot = state.withLock { $0 }
+        let snapshot = state.withLock { $0 }.map { key, series in
+            ("method=\"\(key.method)\",route=\"\(key.route)\",status=\"\(key.status)\"", series)
+        }.sorted { $0.0 < $1.0 }
         var out = "# HELP citycarbon_http_requests_total HTTP requests answered, by method, route and status.\n"
         out += "# TYPE citycarbon_http_requests_total counter\n"
-        for (key, s) in snapshot.sorted(by: { $0.key < $1.key }) { out += "citycarbon_http_requests_total{\(key)} \(s.count)\n" }
+        for (key, s) in snapshot { out += "citycarbon_http_requests_total{\(key)} \(s.count)\n" }
         out += "# HELP citycarbon_http_request_duration_seconds Time to answer a request.\n"
         out += "# TYPE citycarbon_http_request_duration_seconds histogram\n"
-        for (key, s) in snapshot.sorted(by: { $0.key < $1.key }) {
+        for (key, s) in snapshot {
             for (i, bound) in RequestMetrics.buckets.enumerated() {
                 out += "citycarbon_http_request_duration_seconds_bucket{\(key),le=\"\(bound)\"} \(s.bucketCounts[i])\n"
             }
@@ -55,8 +64,9 @@ public final class RequestMetrics: Sendable {
     }
 }
 
-/// Times every request and records it under its route pattern (not its raw path, so the
-/// series stay few).
+/// Times every request, records it under its route pattern (not its raw path, so the series
+/// stay few), and logs it as one structured line: writes and failures at info (5xx at error),
+/// other requests at debug, so a busy public site does not flood the log.
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: RequestMetrics
 
@@ -65,24 +75,13 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        metrics.record(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code), seconds: seconds)
-        return response
-    }
-}
-
-/// One structured log line per request: writes and failures at info (error for 5xx), every
-/// other request at debug, so a busy public site does not flood the log.
-struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        let response = try await next(request, context)
         let status = Int(response.status.code)
+        metrics.record(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status, seconds: seconds)
         let level: Logger.Level = status >= 500 ? .error : (request.method != .get && request.method != .head) || status >= 400 ? .info : .debug
         if context.logger.logLevel <= level {
-            let elapsed = ContinuousClock.now - start
             context.logger.log(level: level, "request", metadata: [
                 "method": .string(request.method.rawValue), "path": .string(request.uri.path), "status": .stringConvertible(status),
-                "ms": .string(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+                "ms": .string(String(format: "%.2f", seconds * 1000)),
             ])
         }
         return response
