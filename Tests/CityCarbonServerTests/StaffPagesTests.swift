@@ -164,3 +164,26 @@ struct StaffPagesTests {
         }
     }
 }
+
+@Suite("Draft review")
+struct DraftReviewTests {
+    @Test("A viewer sees a recomputed year's draft beside the public numbers, reference by reference")
+    func draftBesidePublic() async throws {
+        let (database, district, _) = try staffWorkspace()
+        _ = try ActivityRepository(database).importCSV(Array("year,jurisdiction,gpc_ref,fuel,amount,unit\n2023,\(district),I.2.1,natural_gas,100,TJ\n".utf8),
+                                                       file: "more.csv", existing: .append, actor: "editor")
+        _ = try InventoryRepository(database).compute(year: 2023, gwp: GasCatalog.standard.gwpSet("AR5"), actor: "editor")
+        try await application(database).test(.router) { client in
+            let viewer = try await signIn(client, "viewer")
+            let page = try await client.execute(uri: "/staff/inventories/2023", method: .get, headers: viewer.headers)
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            // I.2.1 (commercial): 100 TJ × 56,100 kg CO2/TJ + CH4 5 × 28 + N2O 0.1 × 265 kg/TJ = 5.6 kt more.
+            let row = try #require(html.range(of: "<th scope=\"row\">I.2.1</th>").map { String(html[$0.lowerBound...].prefix { $0 != "\n" }.prefix(400)) })
+            #expect(row.contains("+5.6"))
+            #expect(!html.contains("data-action=\"publish-2023\""), "a viewer is not offered publication")
+            let missing = try await client.execute(uri: "/staff/inventories/1990", method: .get, headers: viewer.headers)
+            #expect(missing.status == .notFound)
+        }
+    }
+}

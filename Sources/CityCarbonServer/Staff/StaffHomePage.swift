@@ -73,7 +73,7 @@ struct StaffHomePage: Sendable {
             }
             if principal.may(.computeInventories) { actions += button(row.year, "compute", "staff.action.compute", secondary: true) }
             let published = row.isPublished ? "\(mt(row.publishedBasicPlusTonnes)) · \(Markup.escape(row.publishedBy ?? "")) \(Markup.escape(row.publishedAt.map(t.date) ?? ""))" : "—"
-            html += "<tr data-year=\"\(row.year)\"><th scope=\"row\">\(row.year)</th><td>\(Markup.escape(t.date(row.computedAt)))</td>" +
+            html += "<tr data-year=\"\(row.year)\"><th scope=\"row\"><a href=\"/staff/inventories/\(row.year)\">\(row.year)</a></th><td>\(Markup.escape(t.date(row.computedAt)))</td>" +
                 "<td class=\"n\">\(mt(row.basicTonnes))</td><td class=\"n\">\(mt(row.basicPlusTonnes))</td><td>\(state)</td><td>\(published)</td><td>\(actions)</td></tr>"
         }
         for year in uncomputed.reversed() {
