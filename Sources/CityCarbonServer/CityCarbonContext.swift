@@ -23,3 +23,11 @@ enum BodyLimit {
     /// An activity CSV, in the browser or through the API.
     static let upload = 32 * 1024 * 1024
 }
+
+extension Parameters {
+    /// A path parameter as the client meant it: `Demo%20City` is `Demo City`.
+    func decoded(_ name: String) throws -> String {
+        let raw = try require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+}

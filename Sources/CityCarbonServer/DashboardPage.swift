@@ -72,8 +72,13 @@ struct DashboardPage {
         body += "</section>"
         body += #"<section class="opendata" id="open-data"><h2>\#(Markup.escape(t("opendata.title")))</h2><p>\#(Markup.escape(t("opendata.text")))</p><ul>"#
         for y in published.reversed() {
-            body += #"<li><a href="/inventory/\#(y)">\#(y)</a>: <a href="/api/v1/inventories/\#(y)">\#(Markup.escape(t("opendata.json", ["year": String(y)])))</a> · <a href="/api/v1/inventories/\#(y)?format=csv">\#(Markup.escape(t("opendata.csv", ["year": String(y)])))</a></li>"#
+            body += #"<li><a href="/inventory/\#(y)">\#(y)</a>: <a href="/api/v1/inventories/\#(y)">\#(Markup.escape(t("opendata.json", ["year": String(y)])))</a> · <a href="/api/v1/inventories/\#(y)?format=csv">\#(Markup.escape(t("opendata.csv", ["year": String(y)])))</a>"#
+            body += #" · \#(Markup.escape(t("opendata.activities"))) <a href="/api/v1/activities?year=\#(y)&amp;per_page=500">JSON</a> · <a href="/api/v1/activities?year=\#(y)&amp;format=csv">CSV</a></li>"#
         }
+        let rootPath = root.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? root
+        body += #"<li>\#(Markup.escape(t("opendata.statistics"))) <a href="/api/v1/jurisdictions/\#(rootPath)/statistics">JSON</a> · <a href="/api/v1/jurisdictions/\#(rootPath)/statistics?format=csv">CSV</a></li>"#
+        body += #"<li>\#(Markup.escape(t("opendata.jurisdictions"))) <a href="/api/v1/jurisdictions?per_page=500">JSON</a> · <a href="/api/v1/boundaries">GeoJSON</a></li>"#
+        body += #"<li><a href="/factors">\#(Markup.escape(t("opendata.factors")))</a></li>"#
         body += "</ul></section></main>"
         let provenance = latest.provenance
         let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": provenance.factorSets.map(\.name).joined(separator: ", "),

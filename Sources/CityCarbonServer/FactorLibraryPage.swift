@@ -17,7 +17,7 @@ struct FactorLibraryPage: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
         }
         routes.open(.get, "factors/:name") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.parameters.decoded("name")
             let fuel = request.uri.queryParameters.get("fuel").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
             let language = Language.of(request)
             let library = try FactorSetRepository(database).library()

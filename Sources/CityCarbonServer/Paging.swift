@@ -23,6 +23,11 @@ struct Paging {
         if !issues.isEmpty { throw InputErrors(issues) }
     }
 
+    init(page: Int, perPage: Int) {
+        self.page = page
+        self.perPage = perPage
+    }
+
     var offset: Int { (page - 1) * perPage }
 
     /// A page of `items` out of `total`, in the envelope every list endpoint uses.

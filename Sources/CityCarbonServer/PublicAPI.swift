@@ -13,14 +13,17 @@ struct PublicAPI: Sendable {
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.open(.get, "api/v1/jurisdictions") { request, _ in try jurisdictions(request).httpResponse() }
-        routes.open(.get, "api/v1/jurisdictions/:name/statistics") { _, context in try statistics(name: context.parameters.require("name")).httpResponse() }
+        routes.open(.get, "api/v1/jurisdictions/:name/statistics") { request, context in
+            try Self.respond(request, statistics(name: context.parameters.decoded("name")), csvName: "statistics",
+                             columns: ["year", "population", "gdp", "gdp_unit", "source"])
+        }
         routes.open(.get, "api/v1/boundaries") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/geo+json"],
                      body: .init(byteBuffer: ByteBuffer(string: try BoundaryRepository(database).featureCollection())))
         }
         routes.open(.get, "api/v1/factor-sets") { request, _ in try factorSets(request).httpResponse() }
-        routes.open(.get, "api/v1/factor-sets/:name/factors") { request, context in try factors(request, name: context.parameters.require("name")) }
-        routes.open(.get, "api/v1/activities") { request, _ in try activities(request).httpResponse() }
+        routes.open(.get, "api/v1/factor-sets/:name/factors") { request, context in try factors(request, name: context.parameters.decoded("name")) }
+        routes.open(.get, "api/v1/activities") { request, _ in try Self.respond(request, activities(request), csvName: "activities", columns: Self.activityColumns) }
         routes.open(.get, "api/v1/inventories") { _, _ in try inventories().httpResponse() }
         routes.open(.get, "api/v1/inventories/:year") { request, context in
             try inventory(request, year: context.parameters.require("year", as: Int.self))
@@ -50,6 +53,38 @@ struct PublicAPI: Sendable {
                      ("gdp", s.gdp.map(JSONValue.number) ?? .null), ("gdp_unit", s.gdpUnit.map(JSONValue.string) ?? .null),
                      ("source", s.source.map(JSONValue.string) ?? .null)])
         }))])
+    }
+
+    static func format(_ request: Request) throws -> String {
+        let format = request.uri.queryParameters.get("format").map { String($0) } ?? "json"
+        guard format == "json" || format == "csv" else {
+            throw InputErrors([InputIssue(InputLocation(field: "format"), value: format, reason: "unknown format", suggestion: "json or csv")])
+        }
+        return format
+    }
+
+    /// JSON, or with `?format=csv` the `items` as a CSV table whose columns are the JSON keys.
+    static func respond(_ request: Request, _ document: JSONValue, csvName: String, columns: [String]) throws -> Response {
+        guard try format(request) == "csv" else { return document.httpResponse() }
+        guard case .object(let members) = document, case .array(let items)? = members.first(where: { $0.0 == "items" })?.1 else {
+            return document.httpResponse()
+        }
+        var lines: [String] = []
+        for item in items {
+            guard case .object(let fields) = item else { continue }
+            let byName = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+            lines.append(columns.map { byName[$0] ?? .null }.map { value -> String in
+                switch value {
+                case .null: ""
+                case .string(let s): InventoryExport.csvField(s)
+                case .bool(let b): b ? "true" : "false"
+                default: InventoryExport.csvField(value.serialized())
+                }
+            }.joined(separator: ","))
+        }
+        let text = ([columns.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(csvName).csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func json(_ j: Jurisdiction) -> JSONValue {
@@ -110,7 +145,9 @@ struct PublicAPI: Sendable {
     }
 
     func activities(_ request: Request) throws -> JSONValue {
-        let paging = try Paging(request)
+        var paging = try Paging(request)
+        // A CSV download is the whole selection, in the layout `citycarbon import activities` reads.
+        if try Self.format(request) == "csv" { paging = Paging(page: 1, perPage: Int(Int32.max)) }
         let query = request.uri.queryParameters
         guard let yearText = query.get("year") else {
             throw InputErrors([InputIssue(InputLocation(field: "year"), reason: "is required")])
@@ -129,6 +166,10 @@ struct PublicAPI: Sendable {
                                                          offset: paging.offset, limit: paging.perPage)
         return paging.envelope(page.rows.map(Self.json), total: page.total)
     }
+
+    static let activityColumns = ["year", "jurisdiction", "gpc_ref", "fuel", "technology", "amount", "unit", "factor_set", "co2_kg_per_unit",
+                                  "ch4_kg_per_unit", "n2o_kg_per_unit", "gas", "td_loss_rate", "notation_key", "ie_ref", "ad_quality", "ef_quality",
+                                  "source", "note"]
 
     static func json(_ r: ActivityRecord) -> JSONValue {
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }

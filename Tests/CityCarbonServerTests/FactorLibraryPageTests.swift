@@ -1,3 +1,4 @@
+import CityCarbonStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -39,6 +40,41 @@ struct FactorLibraryPageTests {
             #expect(set.status == .notFound)
             let fuel = try await client.execute(uri: "/factors/IPCC2006?fuel=natral_gas", method: .get)
             #expect(fuel.status == .notFound)
+        }
+    }
+}
+
+@Suite("Open data downloads")
+struct OpenDataTests {
+    @Test("A published year's activity data downloads as CSV in the import layout, and re-imports to the same rows")
+    func activitiesCSV() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let csv = try await client.execute(uri: "/api/v1/activities?year=2022&format=csv", method: .get)
+            #expect(csv.status == .ok)
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            let lines = csv.text.split(separator: "\n")
+            #expect(lines[0].hasPrefix("year,jurisdiction,gpc_ref,fuel,technology,amount,unit"))
+            #expect(lines.count - 1 == (try ActivityRepository(database).load(year: 2022).count))
+            // The download is valid input: it passes the same checks as an import.
+            _ = try ActivityRepository(database).validate(Array(csv.text.utf8), file: "download.csv")
+            let unpublished = try await client.execute(uri: "/api/v1/activities?year=2016&format=csv", method: .get)
+            #expect(unpublished.status == .notFound)
+        }
+    }
+
+    @Test("Statistics download as CSV; the dashboard links every open table")
+    func statisticsCSV() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let city = try await client.execute(uri: "/api/v1/jurisdictions/Demo%20City/statistics?format=csv", method: .get)
+            #expect(city.text == "year,population,gdp,gdp_unit,source\n", "the city itself has no rows of its own")
+            let csv = try await client.execute(uri: "/api/v1/jurisdictions/Harbour/statistics?format=csv", method: .get)
+            #expect(csv.text.hasPrefix("year,population,gdp,gdp_unit,source\n2015,"))
+            let page = try await client.execute(uri: "/", method: .get)
+            for link in ["/api/v1/activities?year=2023&amp;format=csv", "/statistics?format=csv", "/api/v1/boundaries", "/factors"] {
+                #expect(page.text.contains(link), "\(link)")
+            }
         }
     }
 }

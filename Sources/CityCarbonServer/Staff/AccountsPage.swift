@@ -20,14 +20,14 @@ struct AccountsPage: Sendable {
             return try render(call, notice: call.t("accounts.created", ["name": account.username]))
         }
         routes.staff(.post, "staff/accounts/:username", .manageAccounts) { _, context, call in
-            let username = try context.parameters.require("username")
+            let username = try context.parameters.decoded("username")
             let form = call.form
             try accounts.update(username: username, role: try Self.role(form["role"]), organisation: form["organisation"],
                                 jurisdictions: Self.names(form), disabled: form["disabled"] == "on", actor: call.actor)
             return try render(call, notice: call.t("accounts.updated", ["name": username]))
         }
         routes.staff(.post, "staff/accounts/:username/password", .manageAccounts) { _, context, call in
-            let username = try context.parameters.require("username")
+            let username = try context.parameters.decoded("username")
             try accounts.setPassword(username: username, password: call.form["password"] ?? "", actor: call.actor)
             return try render(call, notice: call.t("accounts.password.set", ["name": username]))
         }

@@ -18,7 +18,7 @@ struct UploadPage: Sendable {
         }
         routes.staff(.post, "staff/upload", .importActivities, bodyLimit: BodyLimit.upload) { _, _, call in try upload(call) }
         routes.staff(.post, "staff/upload/:id/commit", .importActivities) { _, context, call in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             guard let upload = staged.take(id, owner: call.actor) else {
                 return StaffLayout.page(call.t, call, title: call.t("upload.expired.title"), status: .gone,
                                         body: "<p class=\"problem\">\(Markup.escape(call.t("upload.expired.text")))</p>" + form(call))
