@@ -33,9 +33,7 @@ public enum CityCarbonApplication {
     public static func router(database: CityCarbonDatabase, metrics: RequestMetrics = RequestMetrics(), options: ServerOptions = ServerOptions(),
                               routeTable: RouteTable = RouteTable()) -> Router<CityCarbonContext> {
         let router = Router(context: CityCarbonContext.self)
-        router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ProblemMiddleware(routes: routeTable))
+        router.add(middleware: EdgeMiddleware(metrics: metrics, routes: routeTable))
         let gate = Gatekeeper(database: database, secureCookies: options.secureCookies)
         let routes = RouteRegistrar(router: router, table: routeTable, gate: gate)
         routes.open(.get, "healthz") { _, _ in
@@ -120,21 +118,3 @@ public enum OpenAPIDocument {
         return [UInt8](data)
     }
 }
-
-/// Headers every response carries: no sniffing, no framing, no referrer leaks, and a content
-/// security policy that allows nothing from outside this server.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        response.headers.append(contentsOf: securityHeaders)
-        return response
-    }
-}
-
-/// The same four headers on every response, built once.
-private let securityHeaders: HTTPFields = [
-    .xContentTypeOptions: "nosniff",
-    HTTPField.Name("X-Frame-Options")!: "DENY",
-    HTTPField.Name("Referrer-Policy")!: "same-origin",
-    .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-]

@@ -9,8 +9,18 @@ import Synchronization
 final class PageCache: Sendable {
     private let database: CityCarbonDatabase
     private let freshness: Duration
-    private let pages = Mutex<[String: (version: Int64, body: ByteBuffer)]>([:])
-    private let checked = Mutex<(version: Int64, at: ContinuousClock.Instant)?>(nil)
+    private struct Page {
+        var version: Int64
+        var body: ByteBuffer
+    }
+
+    private struct Check {
+        var version: Int64
+        var at: ContinuousClock.Instant
+    }
+
+    private let pages = Mutex<[String: Page]>([:])
+    private let checked = Mutex<Check?>(nil)
 
     init(_ database: CityCarbonDatabase, freshness: Duration) {
         self.database = database
@@ -21,7 +31,7 @@ final class PageCache: Sendable {
         let now = ContinuousClock.now
         if let last = checked.withLock({ $0 }), now - last.at < freshness { return last.version }
         let version = try AuditTrail(database).version()
-        checked.withLock { $0 = (version, now) }
+        checked.withLock { $0 = Check(version: version, at: now) }
         return version
     }
 
@@ -29,7 +39,7 @@ final class PageCache: Sendable {
         let version = try version()
         if let cached = pages.withLock({ $0[key] }), cached.version == version { return cached.body }
         let body = ByteBuffer(string: try render())
-        pages.withLock { $0[key] = (version, body) }
+        pages.withLock { $0[key] = Page(version: version, body: body) }
         return body
     }
 }

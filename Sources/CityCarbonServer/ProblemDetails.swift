@@ -41,33 +41,30 @@ public struct ProblemDetails: HTTPResponseError {
     }
 }
 
-/// Turns every error a handler throws into a problem response, so a client never sees a
-/// bare 500 or an HTML error page from the API.
-struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Every route, to answer a known path asked with another method by 405 and its Allow list.
-    let routes: RouteTable
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let problem as ProblemDetails {
-            return try problem.response(from: request, context: context)
-        } catch let errors as InputErrors {
-            return try ProblemDetails(.badRequest, "the request has \(errors.issues.count) problem(s)", issues: errors.issues)
-                .response(from: request, context: context)
-        } catch let error as HTTPError where error.status == .notFound && !routes.methods(matching: request.uri.path).isEmpty {
-            // The path exists with other methods: 405 and the list of those.
-            let allow = routes.methods(matching: request.uri.path).sorted().joined(separator: ", ")
-            var response = try ProblemDetails(.methodNotAllowed, "\(request.uri.path) answers \(allow) only").response(from: request, context: context)
-            response.headers[.allow] = allow
-            return response
-        } catch let error as HTTPError {
-            let detail = error.status == .notFound ? "no resource at \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
-            return try ProblemDetails(error.status, detail).response(from: request, context: context)
-        } catch {
+extension ProblemDetails {
+    /// The problem response for whatever a handler threw, so a client never sees a bare 500
+    /// or an HTML error page from the API. A known path asked with another method is 405.
+    static func response(for error: any Error, request: Request, context: CityCarbonContext, routes: RouteTable) -> Response {
+        let problem: ProblemDetails
+        var allow: String?
+        switch error {
+        case let error as ProblemDetails:
+            problem = error
+        case let errors as InputErrors:
+            problem = ProblemDetails(.badRequest, "the request has \(errors.issues.count) problem(s)", issues: errors.issues)
+        case let error as HTTPError where error.status == .notFound && !routes.methods(matching: request.uri.path).isEmpty:
+            allow = routes.methods(matching: request.uri.path).sorted().joined(separator: ", ")
+            problem = ProblemDetails(.methodNotAllowed, "\(request.uri.path) answers \(allow!) only")
+        case let error as HTTPError:
+            problem = ProblemDetails(error.status, error.status == .notFound ? "no resource at \(request.uri.path)" : (error.body ?? error.status.reasonPhrase))
+        default:
             context.logger.error("request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
-            return try ProblemDetails(.internalServerError, "the server could not answer this request").response(from: request, context: context)
+            problem = ProblemDetails(.internalServerError, "the server could not answer this request")
         }
+        var response = problem.json.httpResponse(status: problem.status)
+        response.headers[.contentType] = "application/problem+json"
+        if let allow { response.headers[.allow] = allow }
+        return response
     }
 }
 

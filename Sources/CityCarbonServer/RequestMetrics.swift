@@ -63,27 +63,3 @@ public final class RequestMetrics: Sendable {
         return out
     }
 }
-
-/// Times every request, records it under its route pattern (not its raw path, so the series
-/// stay few), and logs it as one structured line: writes and failures at info (5xx at error),
-/// other requests at debug, so a busy public site does not flood the log.
-struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: RequestMetrics
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let status = Int(response.status.code)
-        metrics.record(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status, seconds: seconds)
-        let level: Logger.Level = status >= 500 ? .error : (request.method != .get && request.method != .head) || status >= 400 ? .info : .debug
-        if context.logger.logLevel <= level {
-            context.logger.log(level: level, "request", metadata: [
-                "method": .string(request.method.rawValue), "path": .string(request.uri.path), "status": .stringConvertible(status),
-                "ms": .string(String(format: "%.2f", seconds * 1000)),
-            ])
-        }
-        return response
-    }
-}
