@@ -69,9 +69,12 @@ public enum CityCarbonApplication {
             try inventoryPage.response(request, year: context.parameters.require("year", as: Int.self))
         }
         FactorLibraryPage(database: database, pages: pages).addRoutes(to: routes)
+        // Read once: the stylesheet ships with the binary and does not change while it runs.
+        let stylesheet = (try? Asset.bytes("site.css")).map { ByteBuffer(bytes: $0) }
         routes.open(.get, "assets/site.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: try Asset.bytes("site.css"))))
+            guard let stylesheet else { throw ProblemDetails(.notFound, "the stylesheet is missing from the server's resources") }
+            return Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                            body: .init(byteBuffer: stylesheet))
         }
         let throttle = LoginThrottle(perName: options.signInAttempts)
         LoginPage(database: database, gate: gate, throttle: throttle, passwordCost: options.passwordCost).addRoutes(to: routes)

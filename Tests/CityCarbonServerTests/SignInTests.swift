@@ -119,3 +119,21 @@ struct SignInTests {
         #expect(LoginPage.safeNext(nil) == "/staff")
     }
 }
+
+@Suite("Staff pages in Chinese")
+struct StaffLanguageTests {
+    @Test("The sign-in page and the staff home speak 中文 when asked, role names included")
+    func chinese() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let login = try await client.execute(uri: "/login?lang=zh-Hans", method: .get)
+            #expect(String(buffer: login.body).contains("工作人员登录"))
+            let editor = try await signIn(client, "editor")
+            let home = try await client.execute(uri: "/staff?lang=zh-Hans", method: .get, headers: editor.headers)
+            let html = String(buffer: home.body)
+            #expect(html.contains(#"<html lang="zh-Hans">"#))
+            #expect(html.contains("工作台") && html.contains("角色：编辑"))
+            #expect(html.contains("上传数据"))
+        }
+    }
+}
