@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "citycarbon", targets: ["citycarbon"]),
         .library(name: "CarbonKit", targets: ["CarbonKit"]),
         .library(name: "CarbonAccounting", targets: ["CarbonAccounting"]),
+        .library(name: "ClimatePlans", targets: ["ClimatePlans"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
     ],
@@ -33,6 +34,7 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        .target(name: "ClimatePlans", dependencies: ["CarbonKit"]),
         .target(
             name: "CityCarbonStore",
             dependencies: [
@@ -70,6 +72,7 @@ let package = Package(
         ),
         .testTarget(name: "CarbonKitTests", dependencies: ["CarbonKit"]),
         .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
+        .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
