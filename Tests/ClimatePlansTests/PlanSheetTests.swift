@@ -1,0 +1,85 @@
+import CarbonKit
+import Foundation
+import Testing
+@testable import ClimatePlans
+
+/// The demo plan CSV the store ships: Helsinki's Carbon Neutral 2035 plan, extracted from the seed.
+func helsinkiSheet() throws -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/CityCarbonStore/Resources/demo/helsinki-plan.csv")
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+@Suite("Plan spreadsheets")
+struct PlanSheetTests {
+    @Test("Helsinki's plan loads whole: 147 actions in 8 areas and 21 groups, in Chinese and English")
+    func helsinki() throws {
+        let sheet = try PlanSheet.parse(try helsinkiSheet(), file: "helsinki-plan.csv")
+        let (actions, added, updated) = try sheet.apply(to: [], on: Day("2026-11-22"))
+        #expect(actions.count == 147 && added.count == 147 && updated.isEmpty)
+        #expect(actions.map(\.identifier) == (1...147).map(String.init))
+        let areas = sheet.categories.filter { $0.parent == nil }
+        #expect(areas.count == 8)
+        #expect(sheet.categories.count - areas.count == 21)
+        let type = CategoryType(identifier: "area", name: Multilingual(["en": "Area"]), categories: sheet.categories)
+        func count(_ area: String) -> Int { let ids = type.subtree(of: area); return actions.filter { ids.contains($0.categories[0]) }.count }
+        // Transport 1–30, buildings 31–89, consumption 90–122, growth 123–129, sinks 130–136, adaptation 137, communication 138–140, cooperation 141–147.
+        #expect(["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"].map(count) == [30, 59, 33, 7, 7, 1, 3, 7])
+        #expect(actions[1].name["zh-Hans"] == "2025年建成内城自行车交通网络")
+        #expect(actions[1].name["en"] == "The inner-city cycling network will be completed by 2025")
+        #expect(areas[0].name.text("zh-Hans") == "交通")
+    }
+
+    @Test("A sheet of identifiers and statuses updates those actions in place and leaves the rest")
+    func updateInPlace() throws {
+        let plan = try PlanSheet.parse(try helsinkiSheet(), file: "helsinki-plan.csv").apply(to: [], on: Day("2026-01-01")).actions
+        let update = try PlanSheet.parse("""
+            kind,identifier,status,organisation,end_date
+            action,2,in_progress,Urban Environment Division,2025-12-31
+            action,145,completed,,
+            """, file: "progress.csv")
+        let (actions, added, updated) = try update.apply(to: plan, on: Day("2026-11-22"))
+        #expect(added.isEmpty && updated == ["2", "145"])
+        #expect(actions[1].status == .inProgress && actions[1].primaryOrganisation == "Urban Environment Division")
+        #expect(actions[1].endDate == Day("2025-12-31") && actions[1].updatedOn == Day("2026-11-22"))
+        #expect(actions[1].name["zh-Hans"] == "2025年建成内城自行车交通网络", "names not in the sheet are kept")
+        #expect(actions[144].status == .completed)
+        #expect(actions[0] == plan[0])
+    }
+
+    @Test("Every problem of a sheet is named with its line and column, and nothing is applied")
+    func errors() {
+        #expect {
+            try PlanSheet.parse("""
+                kind,identifier,parent,name_en,stauts
+                action,1,A9,Bike lanes,
+                """, file: "bad.csv")
+        } throws: { error in
+            (error as? InputErrors)?.issues.first?.suggestion == "did you mean 'status'?"
+        }
+        #expect {
+            try PlanSheet.parse("""
+                kind,identifier,parent,name_en,status,end_date,start_date
+                area,A1,,Transport,,,
+                action,1,A1,Bike lanes,finished,2020-01-01,2021-01-01
+                action,1,A1,Again,,,
+                action,2,A9,Trams,,2026-02-30,
+                """, file: "bad.csv")
+        } throws: { error in
+            let issues = (error as? InputErrors)?.issues ?? []
+            let text = issues.map { "\($0.location.row ?? 0) \($0.location.field ?? "") \($0.value ?? "") \($0.reason)" }
+            return issues.count == 5
+                && text.contains("3 status finished is not a status")
+                && text.contains("3 end_date 2020-01-01 is before the start date 2021-01-01")
+                && text.contains("4 identifier 1 is already used on line 3")
+                && text.contains("5 end_date 2026-02-30 is not a date")
+                && text.contains("5 parent A9 is not a category of the sheet")
+        }
+    }
+
+    @Test("A new action without a name is refused")
+    func newActionNeedsName() throws {
+        let sheet = try PlanSheet.parse("kind,identifier,status\naction,148,in_progress\n", file: "new.csv")
+        #expect(throws: InputErrors.self) { try sheet.apply(to: [], on: nil) }
+    }
+}
