@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "CarbonKit",
                 "CarbonAccounting",
+                "ClimatePlans",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -63,6 +64,7 @@ let package = Package(
             dependencies: [
                 "CarbonKit",
                 "CarbonAccounting",
+                "ClimatePlans",
                 "CityCarbonStore",
                 "CityCarbonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

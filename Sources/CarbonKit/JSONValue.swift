@@ -75,3 +75,31 @@ public indirect enum JSONValue: Sendable, Equatable {
         out += "\""
     }
 }
+
+extension JSONValue {
+    /// Parses JSON text; object members come out sorted by key. Nil when the text is not JSON.
+    public init?(parsing text: String) {
+        guard let data = text.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        self.init(foundation: object)
+    }
+
+    init(foundation object: Any) {
+        switch object {
+        case let number as NSNumber where String(describing: type(of: number)).contains("Boolean"):
+            // JSONSerialization hands back true and false as a boolean subclass of NSNumber.
+            self = .bool(number.boolValue)
+        case let number as NSNumber:
+            let x = number.doubleValue
+            self = x == x.rounded() && abs(x) < 9e15 && !String(describing: number).contains(".") ? .integer(Int(x)) : .number(x)
+        case let string as String:
+            self = .string(string)
+        case let array as [Any]:
+            self = .array(array.map(JSONValue.init(foundation:)))
+        case let dictionary as [String: Any]:
+            self = .object(dictionary.keys.sorted().map { ($0, JSONValue(foundation: dictionary[$0]!)) })
+        default:
+            self = .null
+        }
+    }
+}

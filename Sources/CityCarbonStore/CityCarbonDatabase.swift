@@ -220,6 +220,24 @@ public final class CityCarbonDatabase: Sendable {
                 t.column("revoked_at", .text)
             }
         }
+        migrator.registerMigration("v6: climate plans and their actions") { db in
+            try db.create(table: "plan") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("identifier", .text).notNull().unique()
+                t.column("jurisdiction_id", .integer).references("jurisdiction", onDelete: .restrict)
+                t.column("document", .text).notNull()
+                t.column("updated_at", .text).notNull()
+            }
+            try db.create(table: "plan_action") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("plan_id", .integer).notNull().references("plan", onDelete: .cascade)
+                t.column("identifier", .text).notNull()
+                t.column("position", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("updated_at", .text).notNull()
+                t.uniqueKey(["plan_id", "identifier"])
+            }
+        }
         return migrator
     }
 

@@ -1,5 +1,6 @@
 import CarbonAccounting
 import CarbonKit
+import ClimatePlans
 import Foundation
 import GRDB
 
@@ -22,8 +23,9 @@ public enum DemoCity {
     }
 
     /// Loads the demo city into an empty workspace: its jurisdictions, its activity data, the
-    /// inventory of every year (AR5), each published. Returns false, changing nothing, when
-    /// the workspace already has activity data.
+    /// inventory of every year (AR5), each published, and Helsinki's Carbon Neutral 2035 plan
+    /// as its climate plan. Returns false, changing nothing, when the workspace already has
+    /// activity data.
     @discardableResult
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
         guard try ActivityRepository(database).count() == 0 else { return false }
@@ -33,6 +35,9 @@ public enum DemoCity {
         _ = try ActivityRepository(database).importCSV(try data("activities.csv"), file: "demo/activities.csv", actor: actor)
         let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR5"), actor: actor)
         for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }
+        _ = try PlanRepository(database).importSheet(try data("helsinki-plan.csv"), file: "demo/helsinki-plan.csv", plan: "helsinki-2035",
+                                                     name: Multilingual(["en": "Carbon Neutral Helsinki 2035 Action Plan", "zh-Hans": "赫尔辛基碳中和2035行动计划"]),
+                                                     today: nil, actor: actor)
         return true
     }
 

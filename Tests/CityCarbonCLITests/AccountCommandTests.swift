@@ -41,3 +41,31 @@ struct AccountCommandTests {
         #expect(try cli.run("key", "revoke", "1").status == 1)
     }
 }
+
+@Suite("citycarbon plan")
+struct PlanCommandTests {
+    @Test("A plan sheet imports, lists, and re-imports as updates; a bad sheet exits 1 naming its line")
+    func importAndList() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let sheet = try cli.write("plan.csv", """
+            kind,identifier,parent,name_en,name_zh,status,organisation,end_date
+            area,A1,,Transport,交通,,,
+            action,1,A1,Bike lanes by 2025,2025年建成自行车道,in_progress,Urban Environment Division,2025-12-31
+            action,2,A1,Tram programme,有轨电车发展计划,not_started,,
+            """)
+        let imported = try cli.run("plan", "import", sheet, "--plan", "city-2035", "--name-en", "City 2035")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("2 actions added"))
+        #expect(try cli.run("plan", "list").stdout.contains("city-2035"))
+        let late = try cli.run("plan", "actions", "--plan", "city-2035", "--late")
+        #expect(late.stdout.contains("Bike lanes by 2025") && late.stdout.contains("late"), "its end date has passed")
+        #expect(!late.stdout.contains("Tram programme"))
+        let chinese = try cli.run("plan", "actions", "--plan", "city-2035", "--language", "zh-Hans")
+        #expect(chinese.stdout.contains("有轨电车发展计划"))
+        let bad = try cli.write("bad.csv", "kind,identifier,status\naction,1,finished\n")
+        let refused = try cli.run("plan", "import", bad, "--plan", "city-2035")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("finished") && refused.stderr.contains("2"))
+    }
+}

@@ -106,7 +106,7 @@ struct StoreTests {
         let csv = "fuel,quantity,value,unit,source,year\nelectricity,CO2,0.6,kg/kWh,Provincial grid company 2022 report,2022\n"
         let set = try FactorSetRepository(db).importCSV(bytes(csv), file: "local.csv", name: "local_grid", quality: .high)
         #expect(set.records.count == 1)
-        try ActivityRepository(db).importCSV(bytes("year,jurisdiction,gpc_ref,fuel,amount,unit,factor_set\n2022,A,I.1.2,electricity,10,MWh,local_grid\n"), file: "a.csv")
+        _ = try ActivityRepository(db).importCSV(bytes("year,jurisdiction,gpc_ref,fuel,amount,unit,factor_set\n2022,A,I.1.2,electricity,10,MWh,local_grid\n"), file: "a.csv")
         let inventory = try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR5"))
         #expect(abs(inventory.totals(year: 2022).scope2 - 6) < 1e-9)
         #expect(inventory.cells.first?.efQuality == .high)

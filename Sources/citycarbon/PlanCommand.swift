@@ -1,0 +1,103 @@
+import ArgumentParser
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Climate plans: their areas, actions and how each is progressing.",
+        discussion: """
+        A plan is kept as a spreadsheet (CSV) keyed by action identifier; importing it again
+        updates the actions in place, column by column. The demo's Helsinki plan shows the layout:
+          citycarbon plan import Sources/CityCarbonStore/Resources/demo/helsinki-plan.csv --plan helsinki-2035
+          citycarbon plan actions --plan helsinki-2035 --late
+        """,
+        subcommands: [Import.self, List.self, Actions.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load a plan spreadsheet: all rows or none.")
+
+        @Argument(help: "The CSV: kind, identifier, parent, name_<language>…, and optionally status, phase, organisation, start_date, end_date, updated_on.")
+        var file: String
+
+        @Option(help: "The plan's identifier (created if new).")
+        var plan: String
+
+        @Option(help: "The plan's name in English.")
+        var nameEn: String?
+
+        @Option(help: "The plan's name in Chinese.")
+        var nameZh: String?
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure.usage("cannot read \(file)") }
+            var name: Multilingual?
+            if nameEn != nil || nameZh != nil { name = Multilingual(["en": nameEn ?? "", "zh-Hans": nameZh ?? ""]) }
+            let summary = try PlanRepository(try workspace.open()).importSheet([UInt8](data), file: (file as NSString).lastPathComponent, plan: plan,
+                                                                               name: name, today: Day.today, actor: workspace.who)
+            print("Plan \(summary.plan): \(summary.added.count) actions added, \(summary.updated.count) updated, \(summary.categories) categories.")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the plans.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let repository = PlanRepository(try workspace.open())
+            let plans = try repository.plans()
+            if plans.isEmpty { print("No plans."); return }
+            print(TextTable.render(header: ["Plan", "Name", "Actions"], rows: try plans.map {
+                [$0.identifier, $0.name.text("en"), String(try repository.actions(plan: $0.identifier).count)]
+            }, rightAligned: [2]))
+        }
+    }
+
+    struct Actions: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A plan's actions with status, completion, timeliness and monitoring gaps.")
+
+        @Option(help: "The plan's identifier.")
+        var plan: String
+
+        @Flag(help: "Only actions that are late.")
+        var late = false
+
+        @Flag(help: "Only active actions with monitoring gaps (no owner, contact, task ahead or indicator).")
+        var gaps = false
+
+        @Option(help: "en or zh-Hans.")
+        var language = "en"
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let repository = PlanRepository(try workspace.open())
+            guard let found = try repository.plan(plan) else { throw CLIFailure.input("no plan named \(plan)") }
+            let today = Day.today
+            var rows: [[String]] = []
+            for action in try repository.actions(plan: plan) {
+                let progress = ActionProgress.of(action, on: today, settings: found.settings)
+                let missing = MonitoringGap.of(action, on: today, settings: found.settings)
+                if late && !progress.isLate { continue }
+                if gaps && missing.isEmpty { continue }
+                rows.append([action.identifier, String(action.name.text(language).prefix(60)), progress.effectiveStatus(of: action).rawValue,
+                             progress.completion.map { "\(Int(($0 * 100).rounded())) %" } ?? "", progress.timeliness.rawValue,
+                             missing.map(\.rawValue).joined(separator: " ")])
+            }
+            print(TextTable.render(header: ["#", "Action", "Status", "Done", "Updated", "Gaps"], rows: rows, rightAligned: [0, 3]))
+        }
+    }
+}
+
+extension Day {
+    /// Today in UTC.
+    static var today: Day {
+        Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}
