@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "CarbonKit",
                 "CarbonAccounting",
+                "ClimatePlans",
                 "CityCarbonStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

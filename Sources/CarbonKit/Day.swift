@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar day without a time or a time zone: due dates, start and end dates, the day of
 /// an update. Days compare and subtract as whole days (proleptic Gregorian calendar).
 public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
@@ -73,5 +75,12 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+extension Day {
+    /// Today in UTC, from the system clock.
+    public static var today: Day {
+        Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

@@ -69,6 +69,7 @@ public enum CityCarbonApplication {
             try inventoryPage.response(request, year: context.parameters.require("year", as: Int.self))
         }
         FactorLibraryPage(database: database, pages: pages).addRoutes(to: routes)
+        PlanPages(database: database, pages: pages).addRoutes(to: routes)
         // Read once: the stylesheet ships with the binary and does not change while it runs.
         let stylesheet = (try? Asset.bytes("site.css")).map { ByteBuffer(bytes: $0) }
         routes.open(.get, "assets/site.css") { _, _ in

@@ -94,10 +94,3 @@ struct PlanCommand: ParsableCommand {
         }
     }
 }
-
-extension Day {
-    /// Today in UTC.
-    static var today: Day {
-        Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
-}

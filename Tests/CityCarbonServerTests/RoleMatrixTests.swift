@@ -14,7 +14,9 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     for route in ["GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "GET /api/v1/jurisdictions", "GET /api/v1/jurisdictions/:name/statistics",
                   "GET /api/v1/boundaries", "GET /api/v1/factor-sets", "GET /api/v1/factor-sets/:name/factors", "GET /api/v1/activities",
                   "GET /api/v1/inventories", "GET /api/v1/inventories/:year", "GET //", "GET /inventory/:year", "GET /factors", "GET /factors/:name",
-                  "GET /assets/site.css", "GET /login", "POST /login"] {
+                  "GET /assets/site.css", "GET /login", "POST /login",
+                  "GET /plans", "GET /plans/:plan", "GET /plans/:plan/actions/:action", "GET /api/v1/plans", "GET /api/v1/plans/:plan/actions",
+                  "GET /api/v1/plans/:plan/actions/:action"] {
         table[route] = ("public", all)
     }
     table["GET /staff"] = ("staff", all)
@@ -75,7 +77,7 @@ struct RoleMatrixTests {
             var checked = 0
             for entry in table.all.sorted(by: { ($0.path, $0.method) < ($1.path, $1.method) }) {
                 let path = entry.path == "//" ? "/" : entry.path
-                    .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":username", with: "viewer")
+                    .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":plan", with: "helsinki-2035").replacingOccurrences(of: ":action", with: "1").replacingOccurrences(of: ":username", with: "viewer")
                     .replacingOccurrences(of: ":id", with: "999").replacingOccurrences(of: "/api/v1/jurisdictions/:name", with: "/api/v1/jurisdictions/\(root)")
                     .replacingOccurrences(of: ":name", with: "IPCC2006")
                 let method = HTTPRequest.Method(entry.method)!

@@ -1,0 +1,231 @@
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import Hummingbird
+
+/// A climate plan as the public reads it: its actions with status, completion and how
+/// recently each was updated, filterable by area, status and organisation, each action on
+/// its own page; and the same through `/api/v1/plans`. Plans are loaded by the climate
+/// office (`citycarbon plan import`), which is their publication.
+struct PlanPages: Sendable {
+    let database: CityCarbonDatabase
+    let pages: PageCache
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.open(.get, "plans") { request, _ in
+            let language = Language.of(request)
+            return html(try pages.page("plans/\(language.rawValue)") { try list(Localizer(language)) })
+        }
+        routes.open(.get, "plans/:plan") { request, context in
+            let plan = try context.parameters.decoded("plan")
+            let language = Language.of(request)
+            let filter = Filter(request)
+            return html(try pages.page("plan/\(language.rawValue)/\(plan)/\(filter.key)") { try planPage(plan, filter: filter, t: Localizer(language)) })
+        }
+        routes.open(.get, "plans/:plan/actions/:action") { request, context in
+            let plan = try context.parameters.decoded("plan"), action = try context.parameters.decoded("action")
+            let language = Language.of(request)
+            return html(try pages.page("action/\(language.rawValue)/\(plan)/\(action)") { try actionPage(plan, action, t: Localizer(language)) })
+        }
+        routes.open(.get, "api/v1/plans") { _, _ in
+            let repository = PlanRepository(database)
+            return JSONValue.object([("items", .array(try repository.plans().map { plan in
+                .object([("identifier", .string(plan.identifier)), ("name", Self.json(plan.name)),
+                         ("actions", .integer(try repository.actions(plan: plan.identifier).count))])
+            }))]).httpResponse()
+        }
+        routes.open(.get, "api/v1/plans/:plan/actions") { request, context in
+            let (plan, actions) = try load(try context.parameters.decoded("plan"))
+            let filter = Filter(request)
+            let today = Day.today
+            let selected = try filter.apply(actions, plan: plan, today: today)
+            let paging = try Paging(request, defaultPerPage: 50)
+            return paging.envelope(paging.slice(selected).map { Self.json($0, plan: plan, today: today) }, total: selected.count).httpResponse()
+        }
+        routes.open(.get, "api/v1/plans/:plan/actions/:action") { _, context in
+            let (plan, actions) = try load(try context.parameters.decoded("plan"))
+            let id = try context.parameters.decoded("action")
+            guard let action = actions.first(where: { $0.identifier == id }) else { throw ProblemDetails(.notFound, "plan \(plan.identifier) has no action \(id)") }
+            return Self.json(action, plan: plan, today: Day.today).httpResponse()
+        }
+    }
+
+    func html(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
+    func load(_ identifier: String) throws -> (Plan, [PlanAction]) {
+        let repository = PlanRepository(database)
+        guard let plan = try repository.plan(identifier) else { throw ProblemDetails(.notFound, "no plan named \(identifier)") }
+        return (plan, try repository.actions(plan: identifier))
+    }
+
+    /// `?category=&status=&organisation=` of the action list.
+    struct Filter {
+        var category: String?
+        var status: String?
+        var organisation: String?
+
+        init(_ request: Request) {
+            func value(_ name: String) -> String? { request.uri.queryParameters.get(name).map { String($0) }.flatMap { $0.isEmpty ? nil : $0 } }
+            (category, status, organisation) = (value("category"), value("status"), value("organisation"))
+        }
+
+        var key: String { "\(category ?? "")|\(status ?? "")|\(organisation ?? "")" }
+
+        func apply(_ actions: [PlanAction], plan: Plan, today: Day) throws -> [PlanAction] {
+            if let status, ActionStatus(rawValue: status) == nil {
+                throw InputErrors([InputIssue(InputLocation(field: "status"), value: status, reason: "is not a status",
+                                              suggestion: ActionStatus.allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            let categories = category.map { id in Set(plan.categoryTypes.flatMap { $0.subtree(of: id) }) }
+            return actions.filter { action in
+                (categories.map { set in action.categories.contains(where: set.contains) } ?? true)
+                    && (status.map { ActionProgress.of(action, on: today, settings: plan.settings).effectiveStatus(of: action).rawValue == $0 } ?? true)
+                    && (organisation.map { org in action.responsibleParties.contains { $0.organisation == org } } ?? true)
+            }
+        }
+    }
+
+    static func json(_ text: Multilingual) -> JSONValue {
+        .object(text.values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+    }
+
+    static func json(_ action: PlanAction, plan: Plan, today: Day) -> JSONValue {
+        let progress = ActionProgress.of(action, on: today, settings: plan.settings)
+        func day(_ d: Day?) -> JSONValue { d.map { .string($0.description) } ?? .null }
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        let responsible: [JSONValue] = action.responsibleParties.map {
+            .object([("organisation", .string($0.organisation)), ("role", .string($0.role.rawValue))])
+        }
+        let tasks: [JSONValue] = action.tasks.map {
+            .object([("name", json($0.name)), ("due", .string($0.dueDate.description)), ("completed", day($0.completedOn))])
+        }
+        let costs: [JSONValue] = action.costs.map {
+            .object([("year", .integer($0.year)), ("kind", .string($0.kind.rawValue)), ("amount", .number($0.amount)),
+                     ("currency", .string($0.currency)), ("source", text($0.source))])
+        }
+        let reductions: [JSONValue] = action.reductions.map {
+            .object([("year", .integer($0.year)), ("t_co2e", .number($0.tonnesCO2e)), ("method", text($0.method)), ("source", text($0.source))])
+        }
+        let indicators: [JSONValue] = action.indicators.map { .object([("indicator", .string($0.indicator)), ("effect", .string($0.effect.rawValue))]) }
+        var members: [(String, JSONValue)] = [
+            ("identifier", .string(action.identifier)), ("name", json(action.name)), ("description", json(action.description)),
+            ("categories", .array(action.categories.map(JSONValue.string))),
+            ("status", .string(progress.effectiveStatus(of: action).rawValue)), ("phase", text(action.phase?.rawValue)),
+        ]
+        members += [
+            ("completion", progress.completion.map(JSONValue.number) ?? .null), ("timeliness", .string(progress.timeliness.rawValue)),
+            ("updated_on", day(action.updatedOn)), ("start_date", day(action.startDate)), ("end_date", day(action.endDate)),
+        ]
+        members += [("responsible", .array(responsible)), ("tasks", .array(tasks)), ("costs", .array(costs)),
+                    ("reductions", .array(reductions)), ("indicators", .array(indicators))]
+        return .object(members)
+    }
+
+    func languageCode(_ t: Localizer) -> String { t.language == .zhHans ? "zh-Hans" : "en" }
+
+    func list(_ t: Localizer) throws -> String {
+        let repository = PlanRepository(database)
+        var body = "<main><ul class=\"plans\">"
+        for plan in try repository.plans() {
+            let count = try repository.actions(plan: plan.identifier).count
+            body += "<li><a href=\"/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(languageCode(t))))</a> · \(Markup.escape(t("plans.count", ["count": String(count)])))</li>"
+        }
+        body += "</ul></main>"
+        return Layout.page(t, title: t("plans.title"), body: body, query: [], footer: t("plans.footer"))
+    }
+
+    func planPage(_ identifier: String, filter: Filter, t: Localizer) throws -> String {
+        let (plan, actions) = try load(identifier)
+        let today = Day.today, lang = languageCode(t)
+        let shown = try filter.apply(actions, plan: plan, today: today)
+        var counts: [ActionStatus: Int] = [:]
+        for action in actions { counts[ActionProgress.of(action, on: today, settings: plan.settings).effectiveStatus(of: action), default: 0] += 1 }
+        let colors: [ActionStatus: String] = [.notStarted: "#a0aec0", .inProgress: "#2b6cb0", .completed: "#38a169", .late: "#dd6b20", .cancelled: "#718096", .merged: "#805ad5"]
+        let chart = BarChart(title: t("plans.chart.title"), description: t("plans.chart.desc", ["count": String(actions.count)]),
+                             bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0),
+                                                                            color: colors[$0]!, link: "/plans/\(identifier)?status=\($0.rawValue)") },
+                             format: { String(Int($0)) })
+        var body = "<main><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "status"))</figure>"
+        func option(_ value: String, _ label: String, _ selected: String?) -> String {
+            "<option value=\"\(Markup.escape(value))\"\(value == selected ? " selected" : "")>\(Markup.escape(label))</option>"
+        }
+        let categories = plan.categoryTypes.flatMap(\.categories)
+        let organisations = Set(actions.flatMap { $0.responsibleParties.map(\.organisation) }).sorted()
+        body += "<form class=\"filters\" method=\"get\"><label>\(Markup.escape(t("plans.filter.area"))) <select name=\"category\">" + option("", t("inventory.filter.all"), filter.category)
+        body += categories.map { option($0.identifier, ($0.parent == nil ? "" : "— ") + $0.name.text(lang), filter.category) }.joined() + "</select></label>"
+        body += "<label>\(Markup.escape(t("plans.filter.status"))) <select name=\"status\">" + option("", t("inventory.filter.all"), filter.status)
+        body += ActionStatus.allCases.map { option($0.rawValue, t("status.\($0.rawValue)"), filter.status) }.joined() + "</select></label>"
+        if !organisations.isEmpty {
+            body += "<label>\(Markup.escape(t("plans.filter.organisation"))) <select name=\"organisation\">" + option("", t("inventory.filter.all"), filter.organisation)
+            body += organisations.map { option($0, $0, filter.organisation) }.joined() + "</select></label>"
+        }
+        body += "<button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></form>"
+        let names = Dictionary(uniqueKeysWithValues: categories.map { ($0.identifier, $0.name.text(lang)) })
+        body += "<table class=\"actions\"><caption>\(Markup.escape(t("plans.table.caption", ["shown": String(shown.count), "count": String(actions.count)])))</caption><thead><tr>"
+        for key in ["plans.col.id", "plans.col.action", "plans.col.area", "plans.col.status", "plans.col.done", "plans.col.updated"] {
+            body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+        }
+        body += "</tr></thead><tbody>"
+        for action in shown {
+            let progress = ActionProgress.of(action, on: today, settings: plan.settings)
+            body += "<tr><td class=\"n\">\(Markup.escape(action.identifier))</td><td><a href=\"/plans/\(Markup.escape(identifier))/actions/\(Markup.escape(action.identifier))\">\(Markup.escape(action.name.text(lang)))</a></td>"
+            body += "<td>\(Markup.escape(action.categories.compactMap { names[$0] }.joined(separator: ", ")))</td><td>\(Markup.escape(t("status.\(progress.effectiveStatus(of: action).rawValue)")))</td>"
+            body += "<td class=\"n\">\(progress.completion.map { "\(Int(($0 * 100).rounded())) %" } ?? "")</td><td>\(Markup.escape(t("timeliness.\(progress.timeliness.rawValue)")))</td></tr>"
+        }
+        body += "</tbody></table><p>\(t("plans.download", ["json": "<a href=\"/api/v1/plans/\(Markup.escape(identifier))/actions?per_page=500\">JSON</a>"]))</p></main>"
+        return Layout.page(t, title: plan.name.text(lang), body: body, query: [("category", filter.category ?? ""), ("status", filter.status ?? ""), ("organisation", filter.organisation ?? "")],
+                           footer: t("plans.footer"))
+    }
+
+    func actionPage(_ identifier: String, _ id: String, t: Localizer) throws -> String {
+        let (plan, actions) = try load(identifier)
+        guard let action = actions.first(where: { $0.identifier == id }) else { throw ProblemDetails(.notFound, "plan \(identifier) has no action \(id)") }
+        let today = Day.today, lang = languageCode(t), other = lang == "en" ? "zh-Hans" : "en"
+        let progress = ActionProgress.of(action, on: today, settings: plan.settings)
+        let categories = plan.categoryTypes.flatMap(\.categories)
+        var trail: [Category] = []
+        var current = categories.first { action.categories.contains($0.identifier) }
+        while let c = current { trail.insert(c, at: 0); current = c.parent.flatMap { p in categories.first { $0.identifier == p } } }
+        var body = "<main><p><a href=\"/plans/\(Markup.escape(identifier))\">\(Markup.escape(plan.name.text(lang)))</a> › "
+        body += trail.map { "<a href=\"/plans/\(Markup.escape(identifier))?category=\(Markup.escape($0.identifier))\">\(Markup.escape($0.name.text(lang)))</a>" }.joined(separator: " › ") + "</p>"
+        if let translation = action.name[other], translation != action.name.text(lang) { body += "<p lang=\"\(other)\"><i>\(Markup.escape(translation))</i></p>" }
+        if !action.description.isEmpty { body += "<p>\(Markup.escape(action.description.text(lang)))</p>" }
+        body += "<table class=\"facts\"><tbody>"
+        func fact(_ key: String, _ value: String) { body += "<tr><th scope=\"row\">\(Markup.escape(t(key)))</th><td>\(Markup.escape(value))</td></tr>" }
+        fact("plans.col.status", t("status.\(progress.effectiveStatus(of: action).rawValue)"))
+        if let phase = action.phase { fact("plans.phase", t("phase.\(phase.rawValue)")) }
+        if let completion = progress.completion { fact("plans.col.done", "\(Int((completion * 100).rounded())) %") }
+        fact("plans.col.updated", t("timeliness.\(progress.timeliness.rawValue)") + (action.updatedOn.map { " (\($0))" } ?? ""))
+        if !action.responsibleParties.isEmpty { fact("plans.responsible", action.responsibleParties.map { "\($0.organisation) (\(t("role.party.\($0.role.rawValue)")))" }.joined(separator: "; ")) }
+        if let start = action.startDate { fact("plans.start", start.description) }
+        if let end = action.endDate { fact("plans.end", end.description) }
+        for reason in progress.lateReasons {
+            switch reason {
+            case .overdueTasks(let tasks): fact("plans.late", t("plans.late.tasks", ["count": String(tasks.count)]))
+            case .indicatorOffTrack(let indicator): fact("plans.late", t("plans.late.indicator", ["indicator": indicator]))
+            case .pastEndDate(let end): fact("plans.late", t("plans.late.end", ["date": end.description]))
+            }
+        }
+        body += "</tbody></table>"
+        if !action.tasks.isEmpty {
+            body += "<table><caption>\(Markup.escape(t("plans.tasks")))</caption><tbody>" + action.tasks.map {
+                "<tr><td>\(Markup.escape($0.name.text(lang)))</td><td>\($0.dueDate)</td><td>\($0.completedOn.map { "✓ \($0)" } ?? ($0.isOverdue(on: today) ? Markup.escape(t("plans.overdue")) : ""))</td></tr>"
+            }.joined() + "</tbody></table>"
+        }
+        if !action.costs.isEmpty {
+            body += "<table><caption>\(Markup.escape(t("plans.costs")))</caption><tbody>" + action.costs.map {
+                "<tr><td>\($0.year)</td><td>\(Markup.escape(t("cost.\($0.kind.rawValue)")))</td><td class=\"n\">\(t.number($0.amount, decimals: 0)) \(Markup.escape($0.currency))</td><td>\(Markup.escape($0.source ?? ""))</td></tr>"
+            }.joined() + "</tbody></table>"
+        }
+        if !action.reductions.isEmpty {
+            body += "<table><caption>\(Markup.escape(t("plans.reductions")))</caption><tbody>" + action.reductions.map {
+                "<tr><td>\($0.year)</td><td class=\"n\">\(t.number($0.tonnesCO2e, decimals: 0)) t CO2e</td><td>\(Markup.escape($0.method ?? ""))</td><td>\(Markup.escape($0.source ?? ""))</td></tr>"
+            }.joined() + "</tbody></table>"
+        }
+        body += "</main>"
+        return Layout.page(t, title: "\(action.identifier). \(action.name.text(lang))", body: body, query: [], footer: plan.name.text(lang))
+    }
+}

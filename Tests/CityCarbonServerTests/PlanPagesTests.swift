@@ -1,0 +1,58 @@
+import CityCarbonStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+@Suite("Climate plan pages and API")
+struct PlanPagesTests {
+    @Test("The plan page lists all 147 Helsinki actions with a status chart, and filters by area")
+    func planPage() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let all = try await client.execute(uri: "/plans/helsinki-2035", method: .get)
+            #expect(all.status == .ok)
+            #expect(all.text.contains("147 of 147 actions"))
+            #expect(all.text.contains(#"aria-labelledby="status-t status-d""#))
+            let transport = try await client.execute(uri: "/plans/helsinki-2035?category=A1", method: .get)
+            #expect(transport.text.contains("30 of 147 actions"))
+            #expect(transport.text.contains("The inner-city cycling network will be completed by 2025"))
+            let chinese = try await client.execute(uri: "/plans/helsinki-2035?category=A1.2&lang=zh-Hans", method: .get)
+            #expect(chinese.text.contains("共 147 项行动，显示 4 项"))
+            #expect(chinese.text.contains("停车收费区域将会扩大"))
+        }
+    }
+
+    @Test("An action's page shows its place in the plan, its status and its other language")
+    func actionPage() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let page = try await client.execute(uri: "/plans/helsinki-2035/actions/22", method: .get)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Transport") && page.text.contains("Changes in vehicle technology"))
+            #expect(page.text.contains("HSL (Helsinki Regional Transport Authority)"))
+            #expect(page.text.contains(#"<p lang="zh-Hans">"#))
+            let missing = try await client.execute(uri: "/plans/helsinki-2035/actions/148", method: .get)
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test("The plan API pages the actions, filters them, and matches the documented schema")
+    func api() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let plans = try await client.execute(uri: "/api/v1/plans", method: .get)
+            expectConforms(plans, path: "/api/v1/plans")
+            #expect(plans.json["items"]?.array?.first?["actions"]?.number == 147)
+            let page = try await client.execute(uri: "/api/v1/plans/helsinki-2035/actions?category=A2&per_page=10", method: .get)
+            expectConforms(page, path: "/api/v1/plans/{plan}/actions")
+            #expect(page.json["total"]?.number == 59)
+            #expect(page.json["items"]?.array?.count == 10)
+            let one = try await client.execute(uri: "/api/v1/plans/helsinki-2035/actions/147", method: .get)
+            expectConforms(one, path: "/api/v1/plans/{plan}/actions/{action}")
+            #expect(one.json["name"]?["zh-Hans"]?.string == "在每个理事会任期内评估行动计划")
+            let bad = try await client.execute(uri: "/api/v1/plans/helsinki-2035/actions?status=finished", method: .get)
+            #expect(bad.status == .badRequest)
+            let none = try await client.execute(uri: "/api/v1/plans/nowhere/actions", method: .get)
+            #expect(none.status == .notFound)
+        }
+    }
+}
