@@ -81,6 +81,7 @@ public enum CityCarbonApplication {
         LoginPage(database: database, gate: gate, throttle: throttle, passwordCost: options.passwordCost).addRoutes(to: routes)
         StaffHomePage(database: database).addRoutes(to: routes)
         DraftInventoryPage(database: database).addRoutes(to: routes)
+        PlanAttentionPage(database: database).addRoutes(to: routes)
         UploadPage(database: database, staged: StagedImports()).addRoutes(to: routes)
         AccountsPage(database: database, passwordCost: options.passwordCost).addRoutes(to: routes)
         APIKeysPage(database: database).addRoutes(to: routes)

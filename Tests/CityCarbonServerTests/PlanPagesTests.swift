@@ -56,3 +56,24 @@ struct PlanPagesTests {
         }
     }
 }
+
+@Suite("Plan follow-up for the climate office")
+struct PlanAttentionTests {
+    @Test("Late actions with their reasons, never-updated actions and monitoring gaps are listed for staff")
+    func attention() async throws {
+        let (database, _, _) = try staffWorkspace()
+        let sheet = Array("kind,identifier,status,organisation,end_date,updated_on\naction,2,in_progress,Urban Environment Division,2025-12-31,2026-01-15\n".utf8)
+        _ = try PlanRepository(database).importSheet(sheet, file: "status.csv", plan: "helsinki-2035", today: nil, actor: "admin")
+        try await application(database).test(.router) { client in
+            let viewer = try await signIn(client, "viewer")
+            let page = try await client.execute(uri: "/staff/plans/helsinki-2035", method: .get, headers: viewer.headers)
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("Late (1)"))
+            #expect(html.contains("its end date 2025-12-31 has passed"))
+            #expect(html.contains("Monitoring gaps (147)"), "no demo action has a contact, a task or an indicator yet")
+            let home = String(buffer: try await client.execute(uri: "/staff", method: .get, headers: viewer.headers).body)
+            #expect(home.contains(#"href="/staff/plans/helsinki-2035""#))
+        }
+    }
+}

@@ -21,6 +21,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     }
     table["GET /staff"] = ("staff", all)
     table["GET /staff/inventories/:year"] = ("staff", [.admin, .editor, .verifier, .viewer])
+    table["GET /staff/plans/:plan"] = ("staff", [.admin, .editor, .verifier, .viewer])
     table["POST /logout"] = ("staff", all)
     for route in ["GET /staff/upload", "POST /staff/upload", "POST /staff/upload/:id/commit", "POST /staff/inventories/:year/compute"] {
         table[route] = ("staff", [.admin, .editor])

@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import CityCarbonStore
+import ClimatePlans
 import Foundation
 import Hummingbird
 
@@ -39,7 +40,16 @@ struct StaffHomePage: Sendable {
         if let organisation = account.organisation { body += " · " + Markup.escape(organisation) }
         if principal.role.isScoped { body += " · " + Markup.escape(t("staff.home.scope", ["jurisdictions": account.jurisdictions.joined(separator: ", ")])) }
         body += "</p></section>"
-        if principal.may(.readDrafts) { body += try years(call) }
+        if principal.may(.readDrafts) {
+            body += try years(call)
+            let plans = try PlanRepository(database).plans()
+            if !plans.isEmpty {
+                let lang = t.language == .zhHans ? "zh-Hans" : "en"
+                body += "<section><h2>\(Markup.escape(t("staff.nav.plans")))</h2><ul>" + plans.map {
+                    "<li><a href=\"/staff/plans/\(Markup.escape($0.identifier))\">\(Markup.escape($0.name.text(lang)))</a></li>"
+                }.joined() + "</ul></section>"
+            }
+        }
         let notice = call.form["notice"].flatMap { key -> String? in
             guard ["computed", "published", "withdrawn", "imported"].contains(key) else { return nil }
             return t("notice.\(key)", ["year": call.form["year"] ?? "", "rows": call.form["rows"] ?? ""])
