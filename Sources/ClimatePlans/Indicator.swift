@@ -64,24 +64,33 @@ public struct IndicatorValue: Sendable, Hashable, Codable {
     public var jurisdiction: String?
     /// A breakdown (a sector, a fuel) or nil for the whole.
     public var dimension: String?
+    public var source: String?
 
-    public init(year: Int, value: Double, jurisdiction: String? = nil, dimension: String? = nil) {
+    public init(year: Int, value: Double, jurisdiction: String? = nil, dimension: String? = nil, source: String? = nil) {
         self.year = year
         self.value = value
         self.jurisdiction = jurisdiction
         self.dimension = dimension
+        self.source = source
     }
 }
 
-/// The value an indicator should reach by a year.
+/// The value an indicator should reach by a year. A goal handed down from a higher level
+/// may be known before its number ("完成省下达任务": meet the province's target): its value
+/// is then nil, and the indicator is not judged against it until the number arrives.
 public struct IndicatorGoal: Sendable, Hashable, Codable {
     public var year: Int
-    public var value: Double
+    public var value: Double?
     public var jurisdiction: String?
+    /// Where the goal is stated: a document and its line, or the level that handed it down.
+    public var source: String?
 
-    public init(year: Int, value: Double, jurisdiction: String? = nil) {
+    public init(year: Int, value: Double?, jurisdiction: String? = nil, source: String? = nil) {
         self.year = year
         self.value = value
         self.jurisdiction = jurisdiction
+        self.source = source
     }
+
+    public var isPending: Bool { value == nil }
 }

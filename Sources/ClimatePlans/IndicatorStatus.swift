@@ -22,15 +22,15 @@ public struct IndicatorAssessment: Sendable, Hashable {
     /// - Parameter tolerance: how far behind the path, as a share of the planned change, still counts as "at risk".
     public static func assess(_ indicator: Indicator, jurisdiction: String? = nil, dimension: String? = nil, tolerance: Double = 0.1) -> IndicatorAssessment {
         let series = indicator.series(jurisdiction: jurisdiction, dimension: dimension)
-        let goals = indicator.goals.filter { $0.jurisdiction == jurisdiction }.sorted { $0.year < $1.year }
+        let goals = indicator.goals.filter { $0.jurisdiction == jurisdiction && !$0.isPending }.sorted { $0.year < $1.year }
         guard let baseline = series.first, let latest = series.last else {
             return IndicatorAssessment(status: .noData, latest: nil, expected: nil, projected: nil, goal: goals.last, earlyWarning: false)
         }
         // The goal the latest value is measured against: the first one not before it, else the last.
-        guard let goal = goals.first(where: { $0.year >= latest.year }) ?? goals.last, goal.year > baseline.year else {
+        guard let goal = goals.first(where: { $0.year >= latest.year }) ?? goals.last, let target = goal.value, goal.year > baseline.year else {
             return IndicatorAssessment(status: .noData, latest: latest, expected: nil, projected: nil, goal: goals.last, earlyWarning: false)
         }
-        let change = goal.value - baseline.value
+        let change = target - baseline.value
         let progress = Double(min(latest.year, goal.year) - baseline.year) / Double(goal.year - baseline.year)
         let expected = baseline.value + change * progress
         // Positive when behind the path, in the indicator's own units.
@@ -44,7 +44,7 @@ public struct IndicatorAssessment: Sendable, Hashable {
             status = .offTrack
         }
         let projected = trend(series).map { $0.intercept + $0.slope * Double(goal.year) }
-        let misses = projected.map { indicator.direction == .decrease ? $0 > goal.value : $0 < goal.value } ?? false
+        let misses = projected.map { indicator.direction == .decrease ? $0 > target : $0 < target } ?? false
         return IndicatorAssessment(status: status, latest: latest, expected: expected, projected: projected, goal: goal,
                                    earlyWarning: misses && latest.year < goal.year)
     }
