@@ -51,6 +51,7 @@ public struct ActivityRepository: Sendable {
     /// While the workspace has no jurisdictions, the file's names become root jurisdictions;
     /// once a tree is imported, every name must be in it. With a `writer`, every row must be
     /// in a jurisdiction that principal may write to.
+    @discardableResult
     public func importCSV(_ bytes: [UInt8], file: String, existing: ExistingActivities = .refuse, actor: String = "system",
                           writer: Principal? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ActivityImportSummary {
         let plan = try validate(bytes, file: file, writer: writer)

@@ -238,6 +238,17 @@ public final class CityCarbonDatabase: Sendable {
                 t.uniqueKey(["plan_id", "identifier"])
             }
         }
+        migrator.registerMigration("v7: indicator catalogue") { db in
+            try db.create(table: "indicator") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("identifier", .text).notNull().unique()
+                t.column("position", .integer).notNull()
+                t.column("grouping", .text)
+                t.column("note", .text)
+                t.column("document", .text).notNull()
+                t.column("updated_at", .text).notNull()
+            }
+        }
         return migrator
     }
 

@@ -23,8 +23,8 @@ public enum DemoCity {
     }
 
     /// Loads the demo city into an empty workspace: its jurisdictions, its activity data, the
-    /// inventory of every year (AR5), each published, and Helsinki's Carbon Neutral 2035 plan
-    /// as its climate plan. Returns false, changing nothing, when the workspace already has
+    /// inventory of every year (AR5), each published, Helsinki's Carbon Neutral 2035 plan as
+    /// its climate plan, and Hangzhou's indicator set as its indicator catalogue. Returns false, changing nothing, when the workspace already has
     /// activity data.
     @discardableResult
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
@@ -38,6 +38,7 @@ public enum DemoCity {
         _ = try PlanRepository(database).importSheet(try data("helsinki-plan.csv"), file: "demo/helsinki-plan.csv", plan: "helsinki-2035",
                                                      name: Multilingual(["en": "Carbon Neutral Helsinki 2035 Action Plan", "zh-Hans": "赫尔辛基碳中和2035行动计划"]),
                                                      today: nil, actor: actor)
+        _ = try IndicatorRepository(database).importSheet(try data("hangzhou-indicators.csv"), file: "demo/hangzhou-indicators.csv", actor: actor)
         return true
     }
 

@@ -36,6 +36,7 @@ public struct JurisdictionRepository: Sendable {
 
     /// Reads a jurisdictions CSV (`name,level,parent,code`; parents before or after their
     /// children) and adds or updates every row in one transaction.
+    @discardableResult
     public func importCSV(_ bytes: [UInt8], file: String, actor: String = "system") throws -> (added: Int, updated: Int) {
         let table: ReferenceTable
         do { table = try bytes.withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: file, bytes: b) } }

@@ -94,3 +94,47 @@ struct PlanCommand: ParsableCommand {
         }
     }
 }
+
+struct IndicatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "indicator",
+        abstract: "The indicator catalogue: definitions, baselines, goals and where each stands.",
+        subcommands: [Import.self, List.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load an indicator sheet: all rows or none; values and goals merge by year.")
+
+        @Argument(help: "The CSV: identifier, name_<language>…, unit, direction, kind, baseline_year, baseline, target_year, target, source, note.")
+        var file: String
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure.usage("cannot read \(file)") }
+            let (added, updated) = try IndicatorRepository(try workspace.open()).importSheet([UInt8](data), file: (file as NSString).lastPathComponent,
+                                                                                            actor: workspace.who)
+            print("\(added.count) indicators added, \(updated.count) updated.")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the indicators with their latest value, goal and status.")
+
+        @Option(help: "en or zh-Hans.")
+        var language = "en"
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let entries = try IndicatorRepository(try workspace.open()).all()
+            if entries.isEmpty { print("No indicators."); return }
+            print(TextTable.render(header: ["Indicator", "Name", "Unit", "Latest", "Goal", "Status"], rows: entries.map { entry in
+                let i = entry.indicator
+                let goal = i.goals.last.map { g in g.value.map { "\($0) (\(g.year))" } ?? "pending (\(g.year))" } ?? ""
+                return [i.identifier, String(i.name.text(language).prefix(40)), i.unit, i.values.last.map { "\($0.value) (\($0.year))" } ?? "",
+                        goal, IndicatorAssessment.assess(i).status.rawValue]
+            }, rightAligned: []))
+        }
+    }
+}

@@ -77,3 +77,38 @@ struct PlanAttentionTests {
         }
     }
 }
+
+@Suite("Indicator pages and API")
+struct IndicatorPagesTests {
+    @Test("Total emissions are an indicator read from the published inventories, beside the catalogue")
+    func emissionsFromInventories() async throws {
+        let database = try demoWorkspace()
+        let published = try #require(try InventoryRepository(database).latest(year: 2023)).totals(year: 2023).basicPlus
+        try await application(database).test(.router) { client in
+            let list = try await client.execute(uri: "/api/v1/indicators", method: .get)
+            expectConforms(list, path: "/api/v1/indicators")
+            let items = list.json["items"]?.array ?? []
+            #expect(items.count == 16)
+            #expect(items.first?["source"]?.string == "inventory:basic_plus_total")
+            #expect(items.first?["values"]?.array?.last?["value"]?.number == published)
+        }
+    }
+
+    @Test("An indicator's page draws its values, its straight path and its goal, with sources; pending goals say so")
+    func detail() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let stock = try await client.execute(uri: "/indicators/forest_stock", method: .get)
+            #expect(stock.status == .ok)
+            #expect(stock.text.contains("stroke-dasharray"))
+            #expect(stock.text.contains("Goal, 2025: 7,790"))
+            #expect(stock.text.contains("seed 003 L75"))
+            let co2 = try await client.execute(uri: "/indicators/co2_per_gdp_cut?lang=zh-Hans", method: .get)
+            #expect(co2.text.contains("完成省下达任务（2025）"))
+            let one = try await client.execute(uri: "/api/v1/indicators/sponge_city", method: .get)
+            expectConforms(one, path: "/api/v1/indicators/{indicator}")
+            #expect(one.json["goals"]?.array?.first?["value"]?.number == 55)
+            let missing = try await client.execute(uri: "/api/v1/indicators/nothing", method: .get)
+            #expect(missing.status == .notFound)
+        }
+    }
+}

@@ -16,7 +16,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /api/v1/inventories", "GET /api/v1/inventories/:year", "GET //", "GET /inventory/:year", "GET /factors", "GET /factors/:name",
                   "GET /assets/site.css", "GET /login", "POST /login",
                   "GET /plans", "GET /plans/:plan", "GET /plans/:plan/actions/:action", "GET /api/v1/plans", "GET /api/v1/plans/:plan/actions",
-                  "GET /api/v1/plans/:plan/actions/:action"] {
+                  "GET /api/v1/plans/:plan/actions/:action", "GET /indicators", "GET /indicators/:indicator", "GET /api/v1/indicators",
+                  "GET /api/v1/indicators/:indicator"] {
         table[route] = ("public", all)
     }
     table["GET /staff"] = ("staff", all)
@@ -78,7 +79,7 @@ struct RoleMatrixTests {
             var checked = 0
             for entry in table.all.sorted(by: { ($0.path, $0.method) < ($1.path, $1.method) }) {
                 let path = entry.path == "//" ? "/" : entry.path
-                    .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":plan", with: "helsinki-2035").replacingOccurrences(of: ":action", with: "1").replacingOccurrences(of: ":username", with: "viewer")
+                    .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":plan", with: "helsinki-2035").replacingOccurrences(of: ":action", with: "1").replacingOccurrences(of: ":indicator", with: "forest_stock").replacingOccurrences(of: ":username", with: "viewer")
                     .replacingOccurrences(of: ":id", with: "999").replacingOccurrences(of: "/api/v1/jurisdictions/:name", with: "/api/v1/jurisdictions/\(root)")
                     .replacingOccurrences(of: ":name", with: "IPCC2006")
                 let method = HTTPRequest.Method(entry.method)!

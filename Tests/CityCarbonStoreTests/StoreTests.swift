@@ -75,7 +75,7 @@ struct StoreTests {
         let db = try temporaryWorkspace()
         let result = try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
         #expect(result.added == 3)
-        try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
+        _ = try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
         let inventory = try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR5"))
         let by = inventory.byJurisdiction(year: 2022)
         #expect(by["Demo City"] == (by["North"] ?? 0) + (by["South"] ?? 0))
@@ -126,7 +126,7 @@ struct StoreTests {
     @Test("A stored inventory loads back with its totals, notation keys and provenance")
     func storedInventory() throws {
         let db = try temporaryWorkspace()
-        try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
+        _ = try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
         let computed = try InventoryRepository(db).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR6"))
         let loaded = try #require(try InventoryRepository(db).latest(year: 2022))
         #expect(loaded.totals(year: 2022) == computed.totals(year: 2022))
@@ -149,7 +149,7 @@ struct RoundTripTests {
     func importExport() throws {
         let db = try temporaryWorkspace()
         try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
-        try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
+        _ = try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
         let gwp = try GasCatalog.standard.gwpSet("AR5")
         _ = try InventoryRepository(db).compute(year: 2022, gwp: gwp)
         let stored = try #require(try InventoryRepository(db).latest(year: 2022))

@@ -1,0 +1,122 @@
+import CarbonAccounting
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import Hummingbird
+
+/// The indicator catalogue for the public: each indicator's values, its goal, the straight
+/// path between them and where it stands (on track, at risk, off track, early warning), as
+/// pages with line charts and through `/api/v1/indicators`. The city's total emissions are an
+/// indicator too, read from the published inventories rather than typed in again.
+struct IndicatorPages: Sendable {
+    let database: CityCarbonDatabase
+    let cache: InventoryCache
+    let pages: PageCache
+
+    static let emissionsID = "emissions_basic_plus"
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.open(.get, "indicators") { request, _ in
+            let language = Language.of(request)
+            return html(try pages.page("indicators/\(language.rawValue)") { try list(Localizer(language)) })
+        }
+        routes.open(.get, "indicators/:indicator") { request, context in
+            let id = try context.parameters.decoded("indicator")
+            let language = Language.of(request)
+            return html(try pages.page("indicator/\(language.rawValue)/\(id)") { try detail(id, t: Localizer(language)) })
+        }
+        routes.open(.get, "api/v1/indicators") { _, _ in
+            JSONValue.object([("items", .array(try catalogue().map { Self.json($0) }))]).httpResponse()
+        }
+        routes.open(.get, "api/v1/indicators/:indicator") { _, context in
+            let id = try context.parameters.decoded("indicator")
+            guard let entry = try catalogue().first(where: { $0.indicator.identifier == id }) else { throw ProblemDetails(.notFound, "no indicator \(id)") }
+            return Self.json(entry).httpResponse()
+        }
+    }
+
+    func html(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
+    /// The catalogue with the emissions indicator first, its values from the published inventories.
+    func catalogue() throws -> [CatalogueIndicator] {
+        var emissions = Indicator(identifier: Self.emissionsID, name: Multilingual(["en": "Greenhouse-gas emissions (BASIC+)", "zh-Hans": "温室气体排放总量（BASIC+）"]),
+                                  unit: "t CO2e", direction: .decrease, kind: .binding, source: .inventory(.basicPlusTotal))
+        for year in try PublicationRepository(database).publishedYears() {
+            if let inventory = try cache.published(year: year) {
+                emissions.values.append(IndicatorValue(year: year, value: inventory.totals(year: year).basicPlus, source: "published inventory \(year)"))
+            }
+        }
+        return [CatalogueIndicator(indicator: emissions, group: "comprehensive", note: nil)] + (try IndicatorRepository(database).all())
+    }
+
+    static func json(_ entry: CatalogueIndicator) -> JSONValue {
+        let i = entry.indicator
+        let a = IndicatorAssessment.assess(i)
+        func number(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
+        let source: JSONValue = switch i.source {
+        case .entered: .string("entered")
+        case .inventory(let measure): .string("inventory:\(measure.rawValue)")
+        }
+        let values: [JSONValue] = i.values.map { .object([("year", .integer($0.year)), ("value", .number($0.value)), ("source", $0.source.map(JSONValue.string) ?? .null)]) }
+        let goals: [JSONValue] = i.goals.map { .object([("year", .integer($0.year)), ("value", number($0.value)), ("source", $0.source.map(JSONValue.string) ?? .null)]) }
+        let assessment: JSONValue = .object([("status", .string(a.status.rawValue)), ("expected", number(a.expected)), ("projected", number(a.projected)),
+                                             ("early_warning", .bool(a.earlyWarning))])
+        return .object([("identifier", .string(i.identifier)), ("name", PlanPages.json(i.name)), ("unit", .string(i.unit)),
+                        ("direction", .string(i.direction.rawValue)), ("kind", .string(i.kind.rawValue)), ("group", entry.group.map(JSONValue.string) ?? .null),
+                        ("source", source), ("values", .array(values)), ("goals", .array(goals)), ("assessment", assessment),
+                        ("note", entry.note.map(JSONValue.string) ?? .null)])
+    }
+
+    func format(_ x: Double) -> String {
+        abs(x) >= 1e6 ? GroupedNumber.format(x, decimals: 0, minus: "−") : GroupedNumber.format(x, decimals: abs(x) < 10 && x != x.rounded() ? 2 : (x == x.rounded() ? 0 : 1), minus: "−")
+    }
+
+    func list(_ t: Localizer) throws -> String {
+        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        var body = "<main><table class=\"indicators\"><caption>\(Markup.escape(t("indicators.caption")))</caption><thead><tr>"
+        for key in ["indicators.name", "indicators.unit", "indicators.kind", "indicators.latest", "indicators.goal", "indicators.status"] {
+            body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+        }
+        body += "</tr></thead><tbody>"
+        for entry in try catalogue() {
+            let i = entry.indicator, a = IndicatorAssessment.assess(i)
+            let goal = i.goals.last.map { g in g.value.map { "\(format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
+            let latest = i.values.last.map { "\(format($0.value)) (\($0.year))" } ?? "—"
+            body += "<tr><td><a href=\"/indicators/\(Markup.escape(i.identifier))\">\(Markup.escape(i.name.text(lang)))</a></td><td>\(Markup.escape(i.unit))</td>"
+            body += "<td>\(Markup.escape(t("indicators.kind.\(i.kind.rawValue)")))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
+            body += "<td>\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))\(a.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
+        }
+        body += "</tbody></table><p>\(t("plans.download", ["json": "<a href=\"/api/v1/indicators\">JSON</a>"]))</p></main>"
+        return Layout.page(t, title: t("indicators.title"), body: body, query: [], footer: t("indicators.footer"))
+    }
+
+    func detail(_ id: String, t: Localizer) throws -> String {
+        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        guard let entry = try catalogue().first(where: { $0.indicator.identifier == id }) else { throw ProblemDetails(.notFound, "no indicator \(id)") }
+        let i = entry.indicator, a = IndicatorAssessment.assess(i)
+        var lines = [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: i.values.map { ($0.year, $0.value) })]
+        if let base = i.values.first, let goal = a.goal, let target = goal.value {
+            lines.append(LineChart.Line(label: t("indicators.path"), color: "#a0aec0", points: [(base.year, base.value), (goal.year, target)], dashed: true))
+        }
+        let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
+        let chart = LineChart(title: "\(i.name.text(lang)) (\(i.unit))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: format)
+        var body = "<main><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
+        body += "<p class=\"status\">\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))"
+        if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": format(expected)])) }
+        if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": format(projected)])) + "</strong>" }
+        body += "</p><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "indicator"))</figure>"
+        body += "<table><caption>\(Markup.escape(t("indicators.data")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("indicators.year")))</th>"
+        body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
+        for v in i.values { body += "<tr><td>\(v.year)</td><td class=\"n\">\(Markup.escape(format(v.value)))</td><td>\(Markup.escape(v.source ?? ""))</td></tr>" }
+        for g in i.goals {
+            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map(format) ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(Markup.escape(g.source ?? ""))</td></tr>"
+        }
+        body += "</tbody></table>"
+        if let note = entry.note { body += "<p>\(Markup.escape(note))</p>" }
+        body += "</main>"
+        return Layout.page(t, title: i.name.text(lang), body: body, query: [], footer: t("indicators.footer"))
+    }
+}

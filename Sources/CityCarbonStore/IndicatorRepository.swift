@@ -1,0 +1,87 @@
+import CarbonKit
+import ClimatePlans
+import Foundation
+import GRDB
+
+/// An indicator with the catalogue's group and note.
+public struct CatalogueIndicator: Sendable, Hashable {
+    public var indicator: Indicator
+    public var group: String?
+    public var note: String?
+
+    public init(indicator: Indicator, group: String?, note: String?) {
+        self.indicator = indicator
+        self.group = group
+        self.note = note
+    }
+}
+
+/// The indicator catalogue: definitions, values and goals, loaded from sheets and audited.
+public struct IndicatorRepository: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    /// Loads a catalogue sheet in one transaction. An indicator already in the catalogue
+    /// takes the sheet's definition; its values and goals merge by year (and jurisdiction),
+    /// the sheet's winning where both have one.
+    public func importSheet(_ bytes: [UInt8], file: String, actor: String) throws -> (added: [String], updated: [String]) {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
+        }
+        let rows = try IndicatorSheet.parse(text, file: file)
+        return try database.writer.write { db in
+            var added: [String] = [], updated: [String] = []
+            var position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM indicator") ?? 0
+            for row in rows {
+                let stored = try Self.entry(db, identifier: row.indicator.identifier)
+                var indicator = row.indicator
+                if let old = stored?.indicator {
+                    indicator.values = Self.merge(old.values, row.indicator.values) { "\($0.year)|\($0.jurisdiction ?? "")|\($0.dimension ?? "")" }
+                    indicator.goals = Self.merge(old.goals, row.indicator.goals) { "\($0.year)|\($0.jurisdiction ?? "")" }
+                }
+                let entry = CatalogueIndicator(indicator: indicator, group: row.group, note: row.note)
+                guard entry != stored else { continue }
+                let document = String(decoding: try PlanRepository.encoder.encode(indicator), as: UTF8.self)
+                if stored == nil { position += 1 }
+                try db.execute(sql: """
+                    INSERT INTO indicator (identifier, position, grouping, note, document, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (identifier) DO UPDATE SET grouping = excluded.grouping, note = excluded.note, document = excluded.document,
+                      updated_at = excluded.updated_at
+                    """, arguments: [indicator.identifier, position, row.group, row.note, document, CityCarbonDatabase.now()])
+                try AuditTrail.append(db, actor: actor, action: stored == nil ? "create" : "update", entity: "indicator", entityID: indicator.identifier,
+                                      before: try stored.map { try PlanRepository.json($0.indicator) }, after: JSONValue(parsing: document))
+                if stored == nil { added.append(indicator.identifier) } else { updated.append(indicator.identifier) }
+            }
+            return (added, updated)
+        }
+    }
+
+    public func all() throws -> [CatalogueIndicator] {
+        try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM indicator ORDER BY position, id").map(Self.entry) }
+    }
+
+    public func indicator(_ identifier: String) throws -> CatalogueIndicator? {
+        try database.writer.read { db in try Self.entry(db, identifier: identifier) }
+    }
+
+    static func merge<T>(_ old: [T], _ new: [T], key: (T) -> String) -> [T] {
+        var byKey: [String: T] = [:]
+        var order: [String] = []
+        for item in old + new {
+            let k = key(item)
+            if byKey[k] == nil { order.append(k) }
+            byKey[k] = item
+        }
+        return order.map { byKey[$0]! }
+    }
+
+    static func entry(_ db: Database, identifier: String) throws -> CatalogueIndicator? {
+        try Row.fetchOne(db, sql: "SELECT * FROM indicator WHERE identifier = ?", arguments: [identifier]).map(entry)
+    }
+
+    static func entry(_ row: Row) throws -> CatalogueIndicator {
+        CatalogueIndicator(indicator: try JSONDecoder().decode(Indicator.self, from: Data((row["document"] as String).utf8)),
+                           group: row["grouping"], note: row["note"])
+    }
+}
