@@ -112,3 +112,20 @@ struct IndicatorPagesTests {
         }
     }
 }
+
+@Suite("Plan API filters")
+struct PlanAPIFilterTests {
+    @Test("An empty status means any status, as the web form sends it; an unknown one is 400")
+    func emptyStatus() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let any = try await client.execute(uri: "/api/v1/plans/helsinki-2035/actions?status=&per_page=1", method: .get)
+            #expect(any.json["total"]?.number == 147)
+            let notStarted = try await client.execute(uri: "/api/v1/plans/helsinki-2035/actions?status=not_started&per_page=1", method: .get)
+            #expect(notStarted.json["total"]?.number == 147)
+            let late = try await client.execute(uri: "/api/v1/plans/helsinki-2035/actions?status=late", method: .get)
+            #expect(late.json["total"]?.number == 0)
+            let bad = try await client.execute(uri: "/api/v1/plans/helsinki-2035/actions?status=finished", method: .get)
+            #expect(bad.status == .badRequest)
+        }
+    }
+}
