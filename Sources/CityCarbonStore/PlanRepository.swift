@@ -32,8 +32,9 @@ public struct PlanRepository: Sendable {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
         }
-        let sheet = try PlanSheet.parse(text, file: file)
         return try database.writer.write { db in
+            let known = Set(try Self.plan(db, identifier: identifier)?.categoryTypes.flatMap { $0.categories.map(\.identifier) } ?? [])
+            let sheet = try PlanSheet.parse(text, file: file, knownCategories: known)
             let stored = try Self.plan(db, identifier: identifier)
             var plan = stored ?? Plan(identifier: identifier, name: name ?? Multilingual(["en": identifier]), primaryLanguage: "en")
             if let name { plan.name = name }

@@ -31,7 +31,9 @@ public struct PlanSheet: Sendable {
     /// Language codes of the sheet's `name_` columns: `zh` is read as `zh-Hans`.
     static func language(_ suffix: String) -> String { suffix == "zh" ? "zh-Hans" : suffix }
 
-    public static func parse(_ text: String, file: String) throws(InputErrors) -> PlanSheet {
+    /// - Parameter knownCategories: categories the plan already has, which rows may name as
+    ///   their parent without listing them again.
+    public static func parse(_ text: String, file: String, knownCategories: Set<String> = []) throws(InputErrors) -> PlanSheet {
         let table = try ReferenceTable(name: file, text: text)
         var issues: [InputIssue] = []
         for column in ["kind", "identifier"] where !table.columns.contains(column) {
@@ -101,15 +103,15 @@ public struct PlanSheet: Sendable {
                 sheet.categories.append(Category(identifier: identifier, name: name, parent: parent.isEmpty ? nil : parent, order: sheet.categories.count))
             }
         }
-        let categoryIDs = Set(sheet.categories.map(\.identifier))
+        let categoryIDs = Set(sheet.categories.map(\.identifier)).union(knownCategories)
         for category in sheet.categories {
             if let parent = category.parent, !categoryIDs.contains(parent) {
-                issues.append(InputIssue(InputLocation(file: file, field: "parent"), value: parent, reason: "category \(category.identifier) names a parent that is not a category of the sheet"))
+                issues.append(InputIssue(InputLocation(file: file, field: "parent"), value: parent, reason: "category \(category.identifier) names a parent that is not a category of the sheet or the plan"))
             }
         }
         for row in sheet.rows {
             if let category = row.category, !categoryIDs.contains(category) {
-                issues.append(InputIssue(InputLocation(file: file, row: row.line, field: "parent"), value: category, reason: "is not a category of the sheet",
+                issues.append(InputIssue(InputLocation(file: file, row: row.line, field: "parent"), value: category, reason: "is not a category of the sheet or the plan",
                                          suggestion: Suggestion.didYouMean(category, among: categoryIDs)))
             }
         }

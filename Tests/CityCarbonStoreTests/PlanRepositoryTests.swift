@@ -36,6 +36,17 @@ struct PlanRepositoryTests {
         #expect(event.before?.contains(#""status":"not_started""#) == true && event.after?.contains(#""status":"in_progress""#) == true)
     }
 
+    @Test("A later sheet may file a new action under a category the plan already has")
+    func knownCategories() throws {
+        let db = try temporaryWorkspace()
+        try DemoCity.seed(db)
+        let sheet = Array("kind,identifier,parent,name_en\naction,148,A1.2,Congestion charge pilot in the inner city\n".utf8)
+        let summary = try PlanRepository(db).importSheet(sheet, file: "new.csv", plan: "helsinki-2035", today: Day("2026-11-22"), actor: "alice")
+        #expect(summary.added == ["148"])
+        #expect(try PlanRepository(db).actions(plan: "helsinki-2035").last?.categories == ["A1.2"])
+        #expect(try PlanRepository(db).plan("helsinki-2035")?.categoryTypes.first?.categories.count == 29)
+    }
+
     @Test("A sheet with an error stores nothing")
     func allOrNothing() throws {
         let db = try temporaryWorkspace()

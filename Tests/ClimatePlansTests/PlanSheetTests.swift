@@ -73,7 +73,7 @@ struct PlanSheetTests {
                 && text.contains("3 end_date 2020-01-01 is before the start date 2021-01-01")
                 && text.contains("4 identifier 1 is already used on line 3")
                 && text.contains("5 end_date 2026-02-30 is not a date")
-                && text.contains("5 parent A9 is not a category of the sheet")
+                && text.contains("5 parent A9 is not a category of the sheet or the plan")
         }
     }
 
