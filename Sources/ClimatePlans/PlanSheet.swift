@@ -6,7 +6,10 @@ import CarbonKit
 /// Columns: `kind` (`action`, or the level of a category: `area`, `group` …), `identifier`,
 /// `parent` (the category above), `name_<language>` for every language (`name_zh`, `name_en`
 /// …), and for actions, optionally: `description_<language>`, `status`, `phase`,
-/// `organisation` (the primary responsible one), `start_date`, `end_date`, `updated_on`.
+/// `organisation` (the primary responsible one), `start_date`, `end_date`, `updated_on`, and
+/// money and effect by year: `capital_cost_<year>`, `operating_cost_<year>` (in `currency`,
+/// with `cost_source`) and `reduction_<year>` in t CO2e (with `reduction_method` and
+/// `reduction_source`). A year's cell replaces that year's entry; an empty cell leaves it.
 /// Only the columns a sheet has are applied: a sheet of identifiers and statuses updates the
 /// statuses and leaves everything else as it was.
 public struct PlanSheet: Sendable {
@@ -26,6 +29,8 @@ public struct PlanSheet: Sendable {
         public var startDate: Day?
         public var endDate: Day?
         public var updatedOn: Day?
+        public var costs: [CostEntry] = []
+        public var reductions: [ReductionEntry] = []
     }
 
     /// Language codes of the sheet's `name_` columns: `zh` is read as `zh-Hans`.
@@ -39,9 +44,18 @@ public struct PlanSheet: Sendable {
         for column in ["kind", "identifier"] where !table.columns.contains(column) {
             issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
         }
-        let known: Set<String> = ["kind", "identifier", "parent", "status", "phase", "organisation", "start_date", "end_date", "updated_on"]
+        let known: Set<String> = ["kind", "identifier", "parent", "status", "phase", "organisation", "start_date", "end_date", "updated_on",
+                                  "currency", "cost_source", "reduction_method", "reduction_source"]
+        /// `capital_cost_2025` → (capital, 2025); `reduction_2030` → (nil, 2030).
+        func yearly(_ column: String) -> (kind: CostEntry.Kind?, year: Int)? {
+            for (prefix, kind) in [("capital_cost_", CostEntry.Kind.capital), ("operating_cost_", .operating)] where column.hasPrefix(prefix) {
+                return Int(column.dropFirst(prefix.count)).map { (kind, $0) }
+            }
+            if column.hasPrefix("reduction_"), let year = Int(column.dropFirst("reduction_".count)) { return (nil, year) }
+            return nil
+        }
         for (i, column) in table.columns.enumerated()
-        where !known.contains(column) && !column.hasPrefix("name_") && !column.hasPrefix("description_") {
+        where !known.contains(column) && !column.hasPrefix("name_") && !column.hasPrefix("description_") && yearly(column) == nil {
             issues.append(InputIssue(InputLocation(file: file, row: 1, column: i + 1), value: column, reason: "unknown column",
                                      suggestion: Suggestion.didYouMean(column, among: known.union(["name_en", "name_zh", "description_en"]))))
         }
@@ -92,6 +106,24 @@ public struct PlanSheet: Sendable {
                 }
                 action.organisation = row["organisation"].isEmpty ? nil : row["organisation"]
                 (action.startDate, action.endDate, action.updatedOn) = (day("start_date", row), day("end_date", row), day("updated_on", row))
+                for column in table.columns {
+                    guard let (kind, year) = yearly(column), !row[column].isEmpty else { continue }
+                    guard let amount = Double(row[column]), amount.isFinite, kind == nil || amount >= 0 else {
+                        issues.append(InputIssue(row.location(column), value: row[column], reason: kind == nil ? "is not a number of tonnes" : "is not an amount of money",
+                                                 suggestion: "a plain number, e.g. 1250000"))
+                        continue
+                    }
+                    if let kind {
+                        guard !row["currency"].isEmpty else {
+                            issues.append(InputIssue(row.location("currency"), value: nil, reason: "a cost needs its currency", suggestion: "EUR, CNY …")); continue
+                        }
+                        action.costs.append(CostEntry(year: year, kind: kind, amount: amount, currency: row["currency"],
+                                                      source: row["cost_source"].isEmpty ? nil : row["cost_source"]))
+                    } else {
+                        action.reductions.append(ReductionEntry(year: year, tonnesCO2e: amount, method: row["reduction_method"].isEmpty ? nil : row["reduction_method"],
+                                                                source: row["reduction_source"].isEmpty ? nil : row["reduction_source"]))
+                    }
+                }
                 if let start = action.startDate, let end = action.endDate, end < start {
                     issues.append(InputIssue(row.location("end_date"), value: end.description, reason: "is before the start date \(start)"))
                 }
@@ -147,6 +179,16 @@ public struct PlanSheet: Sendable {
                 action.responsibleParties.removeAll { $0.role == .primary }
                 action.responsibleParties.insert(ResponsibleParty(organisation: organisation, role: .primary), at: 0)
             }
+            for cost in row.costs {
+                action.costs.removeAll { $0.year == cost.year && $0.kind == cost.kind }
+                action.costs.append(cost)
+            }
+            action.costs.sort { ($0.year, $0.kind.rawValue) < ($1.year, $1.kind.rawValue) }
+            for reduction in row.reductions {
+                action.reductions.removeAll { $0.year == reduction.year }
+                action.reductions.append(reduction)
+            }
+            action.reductions.sort { $0.year < $1.year }
             if let start = row.startDate { action.startDate = start }
             if let end = row.endDate { action.endDate = end }
             if let i = index[row.identifier] {

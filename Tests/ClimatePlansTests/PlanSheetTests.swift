@@ -77,6 +77,42 @@ struct PlanSheetTests {
         }
     }
 
+    @Test("Costs by year and kind and expected reductions by year load from their columns, and a later sheet replaces a year's entry")
+    func costsAndReductions() throws {
+        let plan = try PlanSheet.parse(try helsinkiSheet(), file: "helsinki-plan.csv").apply(to: [], on: nil).actions
+        let money = try PlanSheet.parse("""
+            kind,identifier,currency,capital_cost_2025,operating_cost_2025,reduction_2025,reduction_2030,cost_source,reduction_method,reduction_source
+            action,54,EUR,4200000,150000,1800,2500,Budget 2025,lighting energy × grid factor,HSY
+            """, file: "costs.csv")
+        var (actions, _, _) = try money.apply(to: plan, on: Day("2026-11-22"))
+        let lighting = actions[53]
+        #expect(lighting.costs == [CostEntry(year: 2025, kind: .capital, amount: 4_200_000, currency: "EUR", source: "Budget 2025"),
+                                   CostEntry(year: 2025, kind: .operating, amount: 150_000, currency: "EUR", source: "Budget 2025")])
+        #expect(lighting.reductions.map(\.tonnesCO2e) == [1800, 2500])
+        #expect(lighting.reductions.first?.method == "lighting energy × grid factor")
+        let revised = try PlanSheet.parse("kind,identifier,reduction_2030\naction,54,2100\n", file: "revised.csv")
+        (actions, _, _) = try revised.apply(to: actions, on: Day("2026-11-23"))
+        #expect(actions[53].reductions.map(\.tonnesCO2e) == [1800, 2100])
+        #expect(actions[53].costs.count == 2)
+    }
+
+    @Test("A cost without a currency, a negative cost or a reduction that is not a number is refused")
+    func badMoney() {
+        #expect {
+            try PlanSheet.parse("""
+                kind,identifier,capital_cost_2025,operating_cost_2026,reduction_2025
+                action,1,100,,
+                action,2,,,"1,800"
+                """, file: "bad.csv")
+        } throws: { error in
+            let issues = (error as? InputErrors)?.issues ?? []
+            return issues.map { "\($0.location.row ?? 0) \($0.location.field ?? "")" } == ["2 currency", "3 reduction_2025"]
+        }
+        #expect(throws: InputErrors.self) {
+            try PlanSheet.parse("kind,identifier,currency,capital_cost_2025\naction,1,EUR,-5\n", file: "bad.csv")
+        }
+    }
+
     @Test("A new action without a name is refused")
     func newActionNeedsName() throws {
         let sheet = try PlanSheet.parse("kind,identifier,status\naction,148,in_progress\n", file: "new.csv")
