@@ -14,7 +14,7 @@ struct FactorLibraryPage: Sendable {
         routes.open(.get, "factors") { request, _ in
             let language = Language.of(request)
             let body = try pages.page("factors/\(language.rawValue)") { try list(Localizer(language)) }
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+            return Layout.response(body)
         }
         routes.open(.get, "factors/:name") { request, context in
             let name = try context.parameters.decoded("name")
@@ -24,7 +24,7 @@ struct FactorLibraryPage: Sendable {
             guard let set = try? library.set(named: name) else { throw ProblemDetails(.notFound, "no factor set named \(name)") }
             if let fuel, !set.fuels.contains(fuel) { throw ProblemDetails(.notFound, "the factor set \(name) has no fuel \(fuel)") }
             let body = try pages.page("factors/\(language.rawValue)/\(name)/\(fuel ?? "")") { detail(set, fuel: fuel, t: Localizer(language)) }
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+            return Layout.response(body)
         }
     }
 

@@ -19,12 +19,12 @@ struct IndicatorPages: Sendable {
     func addRoutes(to routes: RouteRegistrar) {
         routes.open(.get, "indicators") { request, _ in
             let language = Language.of(request)
-            return html(try pages.page("indicators/\(language.rawValue)") { try list(Localizer(language)) })
+            return Layout.response(try pages.page("indicators/\(language.rawValue)") { try list(Localizer(language)) })
         }
         routes.open(.get, "indicators/:indicator") { request, context in
             let id = try context.parameters.decoded("indicator")
             let language = Language.of(request)
-            return html(try pages.page("indicator/\(language.rawValue)/\(id)") { try detail(id, t: Localizer(language)) })
+            return Layout.response(try pages.page("indicator/\(language.rawValue)/\(id)") { try detail(id, t: Localizer(language)) })
         }
         routes.open(.get, "api/v1/indicators") { _, _ in
             JSONValue.object([("items", .array(try catalogue().map { Self.json($0) }))]).httpResponse()
@@ -34,10 +34,6 @@ struct IndicatorPages: Sendable {
             guard let entry = try catalogue().first(where: { $0.indicator.identifier == id }) else { throw ProblemDetails(.notFound, "no indicator \(id)") }
             return Self.json(entry).httpResponse()
         }
-    }
-
-    func html(_ body: ByteBuffer) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     /// The catalogue with the emissions indicator first, its values from the published inventories.

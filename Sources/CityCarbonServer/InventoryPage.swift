@@ -40,7 +40,7 @@ struct InventoryPage {
         let language = Language.of(request)
         let key = "inventory-page/\(language.rawValue)/\(year)/\(district ?? "")/\(sector ?? "")/\(compare.map(String.init) ?? "-")"
         let body = try pages.page(key) { try render(selection, published: published, t: Localizer(language)) }
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+        return Layout.response(body)
     }
 
     func render(_ s: Selection, published: [Int], t: Localizer) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// The frame of every public page: title, navigation, the language switch (keeping the page's
 /// own query), the stylesheet, and the footer.
@@ -17,5 +18,10 @@ enum Layout {
             <a class="lang" href="?\(Markup.escape(switchQuery))" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
             \(body)<footer>\(Markup.escape(footer))</footer></body></html>
             """
+    }
+
+    /// A rendered public page as a response.
+    static func response(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

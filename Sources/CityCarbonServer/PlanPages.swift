@@ -15,18 +15,18 @@ struct PlanPages: Sendable {
     func addRoutes(to routes: RouteRegistrar) {
         routes.open(.get, "plans") { request, _ in
             let language = Language.of(request)
-            return html(try pages.page("plans/\(language.rawValue)") { try list(Localizer(language)) })
+            return Layout.response(try pages.page("plans/\(language.rawValue)") { try list(Localizer(language)) })
         }
         routes.open(.get, "plans/:plan") { request, context in
             let plan = try context.parameters.decoded("plan")
             let language = Language.of(request)
             let filter = Filter(request)
-            return html(try pages.page("plan/\(language.rawValue)/\(plan)/\(filter.key)") { try planPage(plan, filter: filter, t: Localizer(language)) })
+            return Layout.response(try pages.page("plan/\(language.rawValue)/\(plan)/\(filter.key)") { try planPage(plan, filter: filter, t: Localizer(language)) })
         }
         routes.open(.get, "plans/:plan/actions/:action") { request, context in
             let plan = try context.parameters.decoded("plan"), action = try context.parameters.decoded("action")
             let language = Language.of(request)
-            return html(try pages.page("action/\(language.rawValue)/\(plan)/\(action)") { try actionPage(plan, action, t: Localizer(language)) })
+            return Layout.response(try pages.page("action/\(language.rawValue)/\(plan)/\(action)") { try actionPage(plan, action, t: Localizer(language)) })
         }
         routes.open(.get, "api/v1/plans") { _, _ in
             let repository = PlanRepository(database)
@@ -49,10 +49,6 @@ struct PlanPages: Sendable {
             guard let action = actions.first(where: { $0.identifier == id }) else { throw ProblemDetails(.notFound, "plan \(plan.identifier) has no action \(id)") }
             return Self.json(action, plan: plan, today: Day.today).httpResponse()
         }
-    }
-
-    func html(_ body: ByteBuffer) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     func load(_ identifier: String) throws -> (Plan, [PlanAction]) {

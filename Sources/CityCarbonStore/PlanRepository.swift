@@ -48,7 +48,7 @@ public struct PlanRepository: Sendable {
                 }
             }
             plan.categoryTypes.removeAll { $0.identifier == categoryType }
-            plan.categoryTypes.append(type)
+            if !type.categories.isEmpty { plan.categoryTypes.append(type) }
             let planID = try Self.save(db, plan: plan)
             if plan != stored {
                 try AuditTrail.append(db, actor: actor, action: stored == nil ? "create" : "update", entity: "plan", entityID: identifier,
