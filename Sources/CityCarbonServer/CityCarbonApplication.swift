@@ -83,6 +83,8 @@ public enum CityCarbonApplication {
         StaffHomePage(database: database).addRoutes(to: routes)
         DraftInventoryPage(database: database).addRoutes(to: routes)
         PlanAttentionPage(database: database).addRoutes(to: routes)
+        ActionEditPage(database: database).addRoutes(to: routes)
+        ActionReviewPage(database: database).addRoutes(to: routes)
         UploadPage(database: database, staged: StagedImports()).addRoutes(to: routes)
         AccountsPage(database: database, passwordCost: options.passwordCost).addRoutes(to: routes)
         APIKeysPage(database: database).addRoutes(to: routes)

@@ -19,6 +19,12 @@ enum Markup {
         return out
     }
 
+    /// A path segment (a plan or action identifier) percent-encoded so that it is safe in a URL,
+    /// a `Location` header and an HTML attribute alike.
+    static func percentEncoded(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#&'\"<>;=+"))) ?? ""
+    }
+
     /// A coordinate with at most one decimal, so SVG stays small.
     static func coordinate(_ x: Double) -> String {
         let rounded = (x * 10).rounded() / 10

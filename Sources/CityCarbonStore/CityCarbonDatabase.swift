@@ -249,6 +249,56 @@ public final class CityCarbonDatabase: Sendable {
                 t.column("updated_at", .text).notNull()
             }
         }
+        migrator.registerMigration("v8: action drafts under review, targets, assessments, pilots, yearly reports") { db in
+            // At most one draft per action: an editor's change waits here until it is approved.
+            try db.create(table: "plan_action_draft") { t in
+                t.primaryKey("plan_action_id", .integer).references("plan_action", onDelete: .cascade)
+                t.column("state", .text).notNull()
+                t.column("document", .text).notNull()
+                // The published action the draft started from: approving over a newer one is refused.
+                t.column("base_document", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("updated_at", .text).notNull()
+                t.column("submitted_at", .text)
+                t.column("review_note", .text)
+                t.column("reviewed_by", .text)
+            }
+            try db.create(table: "target") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("identifier", .text).notNull().unique()
+                t.column("position", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("updated_at", .text).notNull()
+            }
+            try db.create(table: "assessment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("year", .integer).notNull().unique()
+                t.column("state", .text).notNull()
+                t.column("document", .text).notNull()
+                t.column("updated_at", .text).notNull()
+                t.column("frozen_at", .text)
+                t.column("frozen_by", .text)
+                t.column("published_at", .text)
+            }
+            try db.create(table: "pilot") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("identifier", .text).notNull().unique()
+                t.column("position", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("updated_at", .text).notNull()
+            }
+            try db.create(table: "plan_report") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("plan_id", .integer).notNull().references("plan", onDelete: .restrict)
+                t.column("year", .integer).notNull()
+                t.column("version", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("digest", .text).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("created_by", .text).notNull()
+                t.uniqueKey(["plan_id", "year", "version"])
+            }
+        }
         return migrator
     }
 

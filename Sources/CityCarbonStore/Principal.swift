@@ -1,4 +1,5 @@
 import CarbonKit
+import ClimatePlans
 import Crypto
 import Foundation
 
@@ -26,6 +27,15 @@ public struct Principal: Sendable, Equatable {
         guard role.isScoped else { return true }
         let allowed = Set(jurisdictions)
         return tree.lineage(of: jurisdiction).contains(where: allowed.contains)
+    }
+
+    /// Whether this principal may draft changes to `action`: unscoped roles to any, a scoped
+    /// one only where its organisation is among the responsible organisations.
+    public func mayEdit(_ action: PlanAction) -> Bool {
+        guard may(.editPlans) else { return false }
+        guard role.isScoped else { return true }
+        guard let organisation = organisation?.lowercased(), !organisation.isEmpty else { return false }
+        return action.responsibleParties.contains { $0.organisation.lowercased() == organisation }
     }
 }
 

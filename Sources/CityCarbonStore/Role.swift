@@ -3,7 +3,8 @@
 public enum Role: String, Sendable, CaseIterable, Codable {
     /// The climate office: manages accounts and keys, approves publication, reads the audit trail.
     case admin
-    /// A department or district: loads the activity data of its own jurisdictions.
+    /// A department or district: loads the activity data of its own jurisdictions and drafts
+    /// updates to its own organisation's plan actions.
     case editor
     /// An enterprise: files its own facilities' reports (the MRV pages), sees drafts of nothing else.
     case reporter
@@ -15,7 +16,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories]
+        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans]
         case .reporter: [.signIn]
         case .verifier: [.signIn, .readDrafts, .readAudit]
         case .viewer: [.signIn, .readDrafts]
@@ -42,4 +43,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageAccounts = "manage_accounts"
     /// Read and filter the audit trail.
     case readAudit = "read_audit"
+    /// Draft changes to plan actions (an editor: those of its own organisation) and submit them for review.
+    case editPlans = "edit_plans"
+    /// Approve or return drafts of plan actions; run and publish targets, assessments, pilots and reports.
+    case managePlans = "manage_plans"
 }

@@ -4,7 +4,8 @@
 Starts `citycarbon serve` on a fresh demo workspace with an editor and an admin account,
 then walks what the issue asks: open the dashboard, switch to 中文 and back, sign in, upload
 a CSV with errors and see the error table, upload a good one and commit its preview, publish
-as admin, and see the public chart change.
+as admin, and see the public chart change; then an HSL planner updates plan action 22, which
+the public sees only after the climate office approves it.
 
     python3 Tests/Browser/e2e.py --binary .build/debug/citycarbon [--chromium /usr/bin/chromium] [--screenshots DIR]
 """
@@ -70,6 +71,8 @@ def main():
             district = json.load(response)["items"][0]["name"]
         run(binary, "account", "add", "chief", "--role", "admin", "--database", database, stdin=PASSWORD + "\n", workdir=workdir)
         run(binary, "account", "add", "li.wei", "--role", "editor", "--organisation", f"{district} office", "--jurisdiction", district,
+            "--database", database, stdin=PASSWORD + "\n", workdir=workdir)
+        run(binary, "account", "add", "hsl.planner", "--role", "editor", "--organisation", "HSL", "--jurisdiction", district,
             "--database", database, stdin=PASSWORD + "\n", workdir=workdir)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=["--no-sandbox"])
@@ -156,6 +159,56 @@ def main():
             old, new = float(before.split(": ")[1]), float(after.split(": ")[1])
             assert 1.10 < new - old < 1.14, f"the stationary energy bar went from {before} to {after}"
             shot("public chart changed")
+            # An HSL planner updates action 22 of the Helsinki plan and submits it for review.
+            page.goto(base + "/staff")
+            page.click("nav >> text=Sign out")
+            page.goto(base + "/staff")
+            page.fill("#username", "hsl.planner")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.click("nav >> text=Plans")
+            page.click("text=Carbon Neutral Helsinki 2035 Action Plan")
+            mine = page.locator("table#mine")
+            expect(mine).to_contain_text("22.")
+            page.click("tr[data-action='22'] >> a.edit")
+            page.select_option("#status", "in_progress")
+            page.locator("#tasks input[name=task_name]").first.fill("Order the 2027 electric buses")
+            page.locator("#tasks input[name=task_due]").first.fill("2027-03-31")
+            page.locator("#reductions input[name=reduction_year]").first.fill("2030")
+            page.locator("#reductions input[name=reduction_t]").first.fill("12000")
+            shot("editor updates action 22")
+            page.click("#submit")
+            expect(page.locator(".notice")).to_contain_text("Submitted for review")
+            expect(page.locator("#draft-state")).to_contain_text("submitted for review")
+            shot("submitted for review")
+
+            # The public does not see it yet.
+            page.goto(base + "/plans/helsinki-2035/actions/22")
+            expect(page.locator("main")).not_to_contain_text("Order the 2027 electric buses")
+
+            # The climate office reviews the change and approves it.
+            page.goto(base + "/staff")
+            page.click("nav >> text=Sign out")
+            page.goto(base + "/staff")
+            page.fill("#username", "chief")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.click("nav >> text=Reviews")
+            expect(page.locator("table#reviews")).to_contain_text("hsl.planner")
+            page.click("table#reviews a")
+            expect(page.locator("table#changes")).to_contain_text("Order the 2027 electric buses")
+            shot("review")
+            page.click("#approve")
+            expect(page.locator(".notice")).to_contain_text("Action 22 is published")
+
+            # Now the public sees the update: its status, its task and its expected reduction.
+            page.goto(base + "/plans/helsinki-2035/actions/22")
+            main = page.locator("main")
+            expect(main).to_contain_text("Order the 2027 electric buses")
+            expect(main).to_contain_text("in progress")
+            expect(main).to_contain_text("12,000 t CO2e")
+            shot("public sees the approved action")
+
             # The refused upload answers 422 by design; anything else in the console is a fault.
             unexpected = [m for m in console_errors if "status of 422" not in m]
             assert not unexpected, f"console errors: {unexpected}"

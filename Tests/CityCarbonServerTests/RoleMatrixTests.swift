@@ -22,7 +22,13 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     }
     table["GET /staff"] = ("staff", all)
     table["GET /staff/inventories/:year"] = ("staff", [.admin, .editor, .verifier, .viewer])
+    table["GET /staff/plans"] = ("staff", [.admin, .editor, .verifier, .viewer])
     table["GET /staff/plans/:plan"] = ("staff", [.admin, .editor, .verifier, .viewer])
+    table["GET /staff/plans/:plan/actions/:action/edit"] = ("staff", [.admin, .editor])
+    table["POST /staff/plans/:plan/actions/:action/edit"] = ("staff", [.admin, .editor])
+    for route in ["GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
+        table[route] = ("staff", [.admin])
+    }
     table["POST /logout"] = ("staff", all)
     for route in ["GET /staff/upload", "POST /staff/upload", "POST /staff/upload/:id/commit", "POST /staff/inventories/:year/compute"] {
         table[route] = ("staff", [.admin, .editor])
@@ -68,6 +74,9 @@ struct RoleMatrixTests {
     @Test("Every route × every caller (anonymous, each role signed in, each role's API key) is allowed or denied as specified")
     func matrix() async throws {
         let (database, district, _) = try staffWorkspace()
+        // The scoped roles' organisation is responsible for action 1, so the edit routes answer them.
+        _ = try PlanRepository(database).importSheet(Array("kind,identifier,organisation\naction,1,\(district) office\n".utf8), file: "owner.csv",
+                                                     plan: "helsinki-2035", today: nil, actor: "test")
         var keys: [Role: String] = [:]
         for role in Role.allCases {
             keys[role] = try APIKeyRepository(database).create(name: "matrix-\(role.rawValue)", role: role, organisation: role.isScoped ? "office" : nil,

@@ -11,9 +11,25 @@ struct PlanAttentionPage: Sendable {
     let database: CityCarbonDatabase
 
     func addRoutes(to routes: RouteRegistrar) {
+        routes.staff(.get, "staff/plans", .readDrafts) { _, _, call in try list(call) }
         routes.staff(.get, "staff/plans/:plan", .readDrafts) { _, context, call in
             try render(call, plan: try context.parameters.decoded("plan"))
         }
+    }
+
+    func list(_ call: StaffCall) throws -> Response {
+        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let repository = PlanRepository(database)
+        let drafts = try ActionDraftRepository(database).drafts()
+        var body = "<ul class=\"plans\">"
+        for plan in try repository.plans() {
+            let count = try repository.actions(plan: plan.identifier).count
+            let pending = drafts.filter { $0.plan == plan.identifier }.count
+            body += "<li><a href=\"/staff/plans/\(Markup.percentEncoded(plan.identifier))\">\(Markup.escape(plan.name.text(lang)))</a> · "
+                + Markup.escape(t("plans.count", ["count": String(count)])) + (pending > 0 ? " · " + Markup.escape(t("attention.drafts.count", ["count": String(pending)])) : "") + "</li>"
+        }
+        body += "</ul>"
+        return StaffLayout.page(t, call, title: t("staff.nav.plans"), body: body)
     }
 
     func render(_ call: StaffCall, plan identifier: String) throws -> Response {
@@ -21,12 +37,19 @@ struct PlanAttentionPage: Sendable {
         let repository = PlanRepository(database)
         guard let plan = try repository.plan(identifier) else { throw ProblemDetails(.notFound, "no plan named \(identifier)") }
         let today = Day.today
-        var late = "", stale = "", gaps = ""
-        var counts = (late: 0, stale: 0, gaps: 0)
+        var late = "", stale = "", gaps = "", mine = ""
+        var counts = (late: 0, stale: 0, gaps: 0, mine: 0)
+        let principal = call.principal
+        let drafts = Dictionary(try ActionDraftRepository(database).drafts(plan: identifier).map { ($0.action.identifier, $0) }, uniquingKeysWith: { a, _ in a })
         func link(_ action: PlanAction) -> String {
-            "<a href=\"/plans/\(Markup.escape(identifier))/actions/\(Markup.escape(action.identifier))\">\(Markup.escape(action.identifier)). \(Markup.escape(action.name.text(lang)))</a>"
+            var html = "<a href=\"/plans/\(Markup.percentEncoded(identifier))/actions/\(Markup.percentEncoded(action.identifier))\">\(Markup.escape(action.identifier)). \(Markup.escape(action.name.text(lang)))</a>"
+            if principal.mayEdit(action) {
+                html += " <a class=\"edit\" href=\"/staff/plans/\(Markup.percentEncoded(identifier))/actions/\(Markup.percentEncoded(action.identifier))/edit\">\(Markup.escape(t("attention.edit")))</a>"
+            }
+            return html
         }
-        for action in try repository.actions(plan: identifier) {
+        let actions = try repository.actions(plan: identifier)
+        for action in actions {
             let progress = ActionProgress.of(action, on: today, settings: plan.settings)
             if progress.isLate {
                 counts.late += 1
@@ -43,6 +66,11 @@ struct PlanAttentionPage: Sendable {
                 counts.stale += 1
                 stale += "<tr><td>\(link(action))</td><td>\(Markup.escape(action.primaryOrganisation ?? "—"))</td><td>\(Markup.escape(t("timeliness.\(progress.timeliness.rawValue)")))\(action.updatedOn.map { " (\($0))" } ?? "")</td></tr>"
             }
+            if principal.role.isScoped, principal.mayEdit(action) {
+                counts.mine += 1
+                let state = drafts[action.identifier].map { t("attention.draft.\($0.state.rawValue)") } ?? ""
+                mine += "<tr data-action=\"\(Markup.escape(action.identifier))\"><td>\(link(action))</td><td>\(Markup.escape(t("status.\(progress.effectiveStatus(of: action).rawValue)")))</td><td>\(Markup.escape(state))</td></tr>"
+            }
             let missing = MonitoringGap.of(action, on: today, settings: plan.settings)
             if !missing.isEmpty {
                 counts.gaps += 1
@@ -53,9 +81,22 @@ struct PlanAttentionPage: Sendable {
             "<section><table id=\"\(id)\"><caption>\(Markup.escape(t(title, ["count": String(count)])))</caption><thead><tr>" +
             header.map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>\(rows)</tbody></table></section>"
         }
-        let body = section("attention.late", counts.late, ["plans.col.action", "plans.responsible", "plans.late"], late, id: "late")
+        var draftRows = ""
+        for draft in drafts.values.sorted(by: { $0.updatedAt < $1.updatedAt }) {
+            guard let action = actions.first(where: { $0.identifier == draft.action.identifier }), principal.may(.managePlans) || principal.mayEdit(action) else { continue }
+            let review = principal.may(.managePlans) && draft.state == .submitted
+                ? " <a href=\"/staff/plans/\(Markup.percentEncoded(identifier))/actions/\(Markup.percentEncoded(action.identifier))/review\">\(Markup.escape(t("attention.review")))</a>" : ""
+            draftRows += "<tr><td>\(link(action))\(review)</td><td>\(Markup.escape(draft.author))</td><td>\(Markup.escape(t("attention.draft.\(draft.state.rawValue)")))</td></tr>"
+        }
+        var body = ""
+        if principal.role.isScoped {
+            body += section("attention.mine", counts.mine, ["plans.col.action", "plans.col.status", "attention.draft"], mine, id: "mine")
+        }
+        if !draftRows.isEmpty { body += section("attention.drafts", draftRows.components(separatedBy: "<tr>").count - 1, ["plans.col.action", "review.author", "attention.draft"], draftRows, id: "drafts") }
+        body += section("attention.late", counts.late, ["plans.col.action", "plans.responsible", "plans.late"], late, id: "late")
             + section("attention.stale", counts.stale, ["plans.col.action", "plans.responsible", "plans.col.updated"], stale, id: "stale")
             + section("attention.gaps", counts.gaps, ["plans.col.action", "attention.missing"], gaps, id: "gaps")
-        return StaffLayout.page(t, call, title: t("attention.title", ["plan": plan.name.text(lang)]), body: body)
+        let notice = call.form["notice"] == "discarded" ? t("edit.notice.discarded") : nil
+        return StaffLayout.page(t, call, title: t("attention.title", ["plan": plan.name.text(lang)]), notice: notice, body: body)
     }
 }

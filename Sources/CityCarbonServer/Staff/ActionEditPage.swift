@@ -1,0 +1,93 @@
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import Hummingbird
+
+/// An editor's update of a plan action: the form, prefilled from the draft if there is one,
+/// saved as a draft, submitted for the climate office's review, or thrown away. Nothing here
+/// reaches the public pages; approval does (``ActionReviewPage``).
+struct ActionEditPage: Sendable {
+    let database: CityCarbonDatabase
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.staff(.get, "staff/plans/:plan/actions/:action/edit", .editPlans) { _, context, call in
+            let (plan, action) = (try context.parameters.decoded("plan"), try context.parameters.decoded("action"))
+            let (loaded, published) = try load(plan, action, call)
+            let draft = try ActionDraftRepository(database).draft(plan: plan, action: action)
+            return render(call, plan: loaded, action: draft?.action ?? published, draft: draft)
+        }
+        routes.staff(.post, "staff/plans/:plan/actions/:action/edit", .editPlans) { _, context, call in
+            let (plan, action) = (try context.parameters.decoded("plan"), try context.parameters.decoded("action"))
+            let (loaded, published) = try load(plan, action, call)
+            let drafts = ActionDraftRepository(database)
+            let intent = call.form["intent"] ?? "save"
+            if intent == "discard" {
+                do { try drafts.discard(plan: plan, action: action, by: call.principal) } catch let error as ActionDraftError { throw ProblemDetails(error) }
+                return StaffLayout.redirect("/staff/plans/\(Markup.percentEncoded(plan))?notice=discarded")
+            }
+            var (edited, issues) = ActionForm.read(call.form, published: published)
+            edited.updatedOn = Day.today
+            if issues.isEmpty {
+                do {
+                    let indicators = Set(try IndicatorRepository(database).all().map(\.indicator.identifier))
+                    try edited.validate(in: loaded, actions: try PlanRepository(database).actions(plan: plan), indicators: indicators.isEmpty ? nil : indicators)
+                } catch let errors as InputErrors { issues = errors.issues }
+            }
+            let current = try drafts.draft(plan: plan, action: action)
+            guard issues.isEmpty else { return render(call, plan: loaded, action: edited, draft: current, issues: issues) }
+            do {
+                try drafts.save(edited, plan: plan, by: call.principal, submit: intent == "submit", today: Day.today)
+            } catch let error as ActionDraftError { throw ProblemDetails(error) }
+            return StaffLayout.redirect("/staff/plans/\(Markup.percentEncoded(plan))/actions/\(Markup.percentEncoded(action))/edit?notice=\(intent == "submit" ? "submitted" : "saved")")
+        }
+    }
+
+    /// The plan and the published action, or 404; 403 when the caller may not edit it.
+    func load(_ plan: String, _ action: String, _ call: StaffCall) throws -> (Plan, PlanAction) {
+        let repository = PlanRepository(database)
+        guard let loaded = try repository.plan(plan) else { throw ProblemDetails(.notFound, "no plan named \(plan)") }
+        guard let published = try repository.actions(plan: plan).first(where: { $0.identifier == action }) else {
+            throw ProblemDetails(.notFound, "plan \(plan) has no action \(action)")
+        }
+        guard call.principal.mayEdit(published) else { throw ProblemDetails(.notYours(action: action, organisation: call.principal.organisation)) }
+        return (loaded, published)
+    }
+
+    func render(_ call: StaffCall, plan: Plan, action: PlanAction, draft: ActionDraft?, issues: [InputIssue] = []) -> Response {
+        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let indicators = ((try? IndicatorRepository(database).all()) ?? []).map { ($0.indicator.identifier, $0.indicator.name.text(lang)) }
+        let path = "/staff/plans/\(Markup.percentEncoded(plan.identifier))/actions/\(Markup.percentEncoded(action.identifier))/edit"
+        var body = "<p><a href=\"/staff/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(lang)))</a> · "
+            + "<a href=\"/plans/\(Markup.escape(plan.identifier))/actions/\(Markup.escape(action.identifier))\">\(Markup.escape(t("edit.public")))</a></p>"
+        if let draft {
+            body += "<p id=\"draft-state\" class=\"status-draft\">" + Markup.escape(t("edit.state.\(draft.state.rawValue)", ["author": draft.author, "at": draft.updatedAt])) + "</p>"
+            if let note = draft.reviewNote, draft.state == .editing {
+                body += "<p class=\"problem\" id=\"review-note\">\(Markup.escape(t("edit.returned", ["reviewer": draft.reviewedBy ?? "", "note": note])))</p>"
+            }
+        } else {
+            body += "<p id=\"draft-state\">\(Markup.escape(t("edit.state.published")))</p>"
+        }
+        if !issues.isEmpty { body += "<div role=\"alert\">" + StaffLayout.issueTable(t, issues) + "</div>" }
+        body += "<form method=\"post\" action=\"\(path)\" class=\"action-edit\">\(StaffLayout.csrfField(call))"
+        body += ActionForm.fields(action, plan: plan, indicators: indicators, t: t)
+        body += "<p><button type=\"submit\" name=\"intent\" value=\"save\" class=\"secondary\" id=\"save\">\(Markup.escape(t("edit.save")))</button> "
+        body += "<button type=\"submit\" name=\"intent\" value=\"submit\" id=\"submit\">\(Markup.escape(t("edit.submit")))</button>"
+        if draft != nil { body += " <button type=\"submit\" name=\"intent\" value=\"discard\" class=\"secondary\" id=\"discard\" formnovalidate>\(Markup.escape(t("edit.discard")))</button>" }
+        body += "</p></form>"
+        let notice = call.form["notice"].flatMap { ["saved", "submitted"].contains($0) ? t("edit.notice.\($0)") : nil }
+        return StaffLayout.page(t, call, title: t("edit.title", ["action": "\(action.identifier). \(action.name.text(lang))"]),
+                                status: issues.isEmpty ? .ok : .badRequest, notice: notice, body: body)
+    }
+}
+
+extension ProblemDetails {
+    /// A workflow refusal as the HTTP status it means.
+    init(_ error: ActionDraftError) {
+        switch error {
+        case .notYours: self.init(.forbidden, error.description)
+        case .noDraft: self.init(.notFound, error.description)
+        case .notSubmitted, .changedSince: self.init(.conflict, error.description)
+        }
+    }
+}

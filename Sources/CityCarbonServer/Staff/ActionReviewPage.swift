@@ -1,0 +1,114 @@
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import Hummingbird
+
+/// The climate office's review of submitted action drafts: the queue, each draft beside the
+/// published action field by field, and the decision — approve (publish) or return with a note.
+struct ActionReviewPage: Sendable {
+    let database: CityCarbonDatabase
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.staff(.get, "staff/reviews", .managePlans) { _, _, call in try queue(call) }
+        routes.staff(.get, "staff/plans/:plan/actions/:action/review", .managePlans) { _, context, call in
+            try review(call, plan: try context.parameters.decoded("plan"), action: try context.parameters.decoded("action"))
+        }
+        routes.staff(.post, "staff/plans/:plan/actions/:action/review", .managePlans) { _, context, call in
+            let (plan, action) = (try context.parameters.decoded("plan"), try context.parameters.decoded("action"))
+            let drafts = ActionDraftRepository(database)
+            do {
+                switch call.form["decision"] {
+                case "approve": try drafts.approve(plan: plan, action: action, by: call.actor)
+                case "return": try drafts.returnForChanges(plan: plan, action: action, by: call.actor, note: call.form["note"] ?? "")
+                case let other:
+                    throw InputErrors([InputIssue(InputLocation(field: "decision"), value: other, reason: "is not a decision", suggestion: "approve, return")])
+                }
+            } catch let error as ActionDraftError { throw ProblemDetails(error) }
+            return StaffLayout.redirect("/staff/reviews?done=\(call.form["decision"] == "approve" ? "approved" : "returned")&action=\(Markup.percentEncoded(action))")
+        }
+    }
+
+    func queue(_ call: StaffCall) throws -> Response {
+        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let submitted = try ActionDraftRepository(database).drafts(state: .submitted)
+        var body = "<table id=\"reviews\"><caption>\(Markup.escape(t("review.queue", ["count": String(submitted.count)])))</caption><thead><tr>"
+        body += ["plans.col.action", "review.author", "review.submitted", "review.changed"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for draft in submitted {
+            let path = "/staff/plans/\(Markup.percentEncoded(draft.plan))/actions/\(Markup.percentEncoded(draft.action.identifier))/review"
+            body += "<tr><td><a href=\"\(path)\">\(Markup.escape(draft.plan)) / \(Markup.escape(draft.action.identifier)). \(Markup.escape(draft.action.name.text(lang)))</a></td>"
+            body += "<td>\(Markup.escape(draft.author))</td><td>\(Markup.escape(draft.submittedAt ?? ""))</td>"
+            body += "<td>\(Markup.escape(Self.changes(from: draft.base, to: draft.action).map { t("field.\($0.field)") }.joined(separator: ", ")))</td></tr>"
+        }
+        body += "</tbody></table>"
+        let notice = call.form["done"].flatMap { done in ["approved", "returned"].contains(done) ? t("review.notice.\(done)", ["action": call.form["action"] ?? ""]) : nil }
+        return StaffLayout.page(t, call, title: t("review.title"), notice: notice, body: body)
+    }
+
+    func review(_ call: StaffCall, plan: String, action: String) throws -> Response {
+        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        guard let draft = try ActionDraftRepository(database).draft(plan: plan, action: action) else {
+            throw ProblemDetails(.noDraft(action: action))
+        }
+        let published = try PlanRepository(database).actions(plan: plan).first { $0.identifier == action }
+        var body = "<p>\(Markup.escape(t("review.by", ["author": draft.author, "at": draft.submittedAt ?? draft.updatedAt])))</p>"
+        if published != draft.base { body += "<p class=\"problem\" role=\"alert\">\(Markup.escape(ActionDraftError.changedSince(action: action).description))</p>" }
+        body += "<table id=\"changes\"><caption>\(Markup.escape(t("review.changes")))</caption><thead><tr>"
+        body += ["review.field", "review.published", "review.draft"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for change in Self.changes(from: published ?? draft.base, to: draft.action) {
+            body += "<tr><th scope=\"row\">\(Markup.escape(t("field.\(change.field)")))</th><td><del>\(Markup.escape(change.before))</del></td><td><ins>\(Markup.escape(change.after))</ins></td></tr>"
+        }
+        body += "</tbody></table>"
+        if draft.state == .submitted {
+            let path = "/staff/plans/\(Markup.percentEncoded(plan))/actions/\(Markup.percentEncoded(action))/review"
+            body += "<form method=\"post\" action=\"\(path)\">\(StaffLayout.csrfField(call))"
+            body += "<label for=\"note\">\(Markup.escape(t("review.note")))</label><textarea id=\"note\" name=\"note\" rows=\"3\" cols=\"80\"></textarea>"
+            body += "<p><button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">\(Markup.escape(t("review.approve")))</button> "
+            body += "<button type=\"submit\" name=\"decision\" value=\"return\" class=\"secondary\" id=\"return\">\(Markup.escape(t("review.return")))</button></p></form>"
+        } else {
+            body += "<p>\(Markup.escape(t("edit.state.editing", ["author": draft.author, "at": draft.updatedAt])))</p>"
+        }
+        return StaffLayout.page(t, call, title: t("review.action", ["action": "\(action). \(draft.action.name.text(lang))"]), body: body)
+    }
+
+    struct Change: Equatable {
+        var field: String
+        var before: String
+        var after: String
+    }
+
+    /// The top-level fields that differ, each shown as compact JSON: the reviewer sees
+    /// exactly what publishing would change.
+    static func changes(from old: PlanAction, to new: PlanAction) -> [Change] {
+        guard case .object(let before)? = try? json(old), case .object(let after)? = try? json(new) else { return [] }
+        let lookup = Dictionary(before, uniquingKeysWith: { a, _ in a })
+        var result: [Change] = []
+        for (key, value) in after where key != "updatedOn" {
+            let previous = lookup[key] ?? .null
+            if previous != value { result.append(Change(field: key, before: readable(previous), after: readable(value))) }
+        }
+        for (key, value) in before where after.first(where: { $0.0 == key }) == nil && key != "updatedOn" {
+            result.append(Change(field: key, before: readable(value), after: "—"))
+        }
+        return result
+    }
+
+    /// Compact JSON without the `{"values": …}` wrapper of multilingual texts.
+    static func readable(_ value: JSONValue) -> String {
+        func unwrap(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .object(let members) where members.count == 1 && members[0].0 == "values": unwrap(members[0].1)
+            case .object(let members): .object(members.map { ($0.0, unwrap($0.1)) })
+            case .array(let items): .array(items.map(unwrap))
+            default: value
+            }
+        }
+        return value == .null ? "—" : unwrap(value).serialized()
+    }
+
+    static func json(_ action: PlanAction) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return JSONValue(parsing: String(decoding: try encoder.encode(action), as: UTF8.self)) ?? .null
+    }
+}

@@ -1,0 +1,95 @@
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+/// The staff workspace with an HSL planner, the organisation the seed names for actions 22 and 23.
+func planWorkspace() throws -> CityCarbonDatabase {
+    let (database, _, _) = try staffWorkspace()
+    try AccountRepository(database, passwordCost: 4).create(username: "hsl", password: staffPassword, role: .editor, organisation: "HSL",
+                                                           jurisdictions: [try JurisdictionRepository(database).tree().roots[0]], actor: "test")
+    return database
+}
+
+/// The fields the edit form of action 22 sends, with `changes` replacing or adding fields.
+func actionForm(_ browser: Browser, intent: String, _ changes: [(String, String)]) -> ByteBuffer {
+    var fields: [(String, String)] = [("name_en", "HSL will continue to pursue its targets"), ("name_zh-Hans", "HSL 将继续追求其目标"),
+                                      ("category", "A1.4"), ("status", "not_started"), ("primary", "HSL"), ("intent", intent)]
+    for (name, value) in changes {
+        fields.removeAll { $0.0 == name && !["task_name", "task_due", "task_done"].contains(name) }
+        fields.append((name, value))
+    }
+    return browser.form(fields)
+}
+
+@Suite("Editing plan actions: draft, review, publish")
+struct ActionWorkflowPageTests {
+    @Test("An editor submits an update; the public sees it only after the climate office approves it")
+    func editorToPublic() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let form = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/edit", method: .get, headers: editor.headers)
+            #expect(form.status == .ok)
+            #expect(form.text.contains(#"name="task_due""#) && form.text.contains(#"value="HSL""#))
+            let submit = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/edit", method: .post, headers: editor.formHeaders(),
+                                                  body: actionForm(editor, intent: "submit", [("status", "in_progress"), ("task_name", "Order the 2027 electric buses"),
+                                                                                              ("task_due", "2027-03-31"), ("task_done", "")]))
+            #expect(submit.status == .seeOther)
+            let before = try await client.execute(uri: "/plans/helsinki-2035/actions/22", method: .get)
+            #expect(!before.text.contains("Order the 2027 electric buses"))
+
+            let admin = try await signIn(client, "admin")
+            let queue = try await client.execute(uri: "/staff/reviews", method: .get, headers: admin.headers)
+            #expect(queue.text.contains("Submitted drafts (1)") && queue.text.contains("/staff/plans/helsinki-2035/actions/22/review"))
+            let review = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/review", method: .get, headers: admin.headers)
+            #expect(review.text.contains("<ins>&quot;in_progress&quot;</ins>") && review.text.contains("Order the 2027 electric buses"))
+            let approve = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/review", method: .post, headers: admin.formHeaders(),
+                                                   body: admin.form([("decision", "approve")]))
+            #expect(approve.status == .seeOther)
+            let after = try await client.execute(uri: "/plans/helsinki-2035/actions/22", method: .get)
+            #expect(after.text.contains("Order the 2027 electric buses") && after.text.contains("<td>in progress</td>"))
+        }
+    }
+
+    @Test("A form with bad fields comes back with the errors named and the values kept; nothing is stored")
+    func badForm() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let response = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/edit", method: .post, headers: editor.formHeaders(),
+                                                    body: actionForm(editor, intent: "submit", [("task_name", "Tender"), ("task_due", "31.3.2027"),
+                                                                                                ("cost_year", "2026"), ("cost_kind", "capital"), ("cost_amount", "2500000"), ("cost_currency", "EUR"),
+                                                                                                ("depends_on", "22, 148")]))
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("31.3.2027") && response.text.contains("tasks[1].due"))
+            #expect(response.text.contains(#"value="2500000.00""#))
+            #expect(try ActionDraftRepository(database).drafts().isEmpty)
+        }
+    }
+
+    @Test("An editor may not open another organisation's action; the climate office returns a draft with a note the editor then sees")
+    func scopeAndReturn() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let other = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/24/edit", method: .get, headers: editor.headers)
+            #expect(other.status == .forbidden)
+            let worklist = try await client.execute(uri: "/staff/plans/helsinki-2035", method: .get, headers: editor.headers)
+            #expect(worklist.text.contains("Your organisation&#39;s actions (2)"))
+            _ = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/23/edit", method: .post, headers: editor.formHeaders(),
+                                         body: actionForm(editor, intent: "submit", [("name_en", "Bus charging infrastructure"), ("status", "completed")]))
+            let admin = try await signIn(client, "admin")
+            let returned = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/23/review", method: .post, headers: admin.formHeaders(),
+                                                    body: admin.form([("decision", "return"), ("note", "The tender is still open")]))
+            #expect(returned.status == .seeOther)
+            let page = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/23/edit", method: .get, headers: editor.headers)
+            #expect(page.text.contains("Returned by admin: The tender is still open"))
+            #expect(page.text.contains(#"value="completed" selected"#))
+        }
+    }
+}
