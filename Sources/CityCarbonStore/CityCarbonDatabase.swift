@@ -287,6 +287,12 @@ public final class CityCarbonDatabase: Sendable {
                 t.column("document", .text).notNull()
                 t.column("updated_at", .text).notNull()
             }
+            try db.create(table: "pilot_goal") { t in
+                t.primaryKey("kind", .text)
+                t.column("minimum", .integer).notNull()
+                t.column("maximum", .integer)
+                t.column("source", .text)
+            }
             try db.create(table: "plan_report") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("plan_id", .integer).notNull().references("plan", onDelete: .restrict)

@@ -9,7 +9,8 @@ import GRDB
 /// the base year 2015 and 2018–2023 (grid factors from the official series where they exist,
 /// a stated provincial factor before).
 public enum DemoCity {
-    public static let files = ["jurisdictions.csv", "activities.csv", "statistics.csv", "districts.geojson"]
+    public static let files = ["jurisdictions.csv", "activities.csv", "statistics.csv", "districts.geojson", "helsinki-plan.csv", "hangzhou-indicators.csv",
+                               "targets.csv", "pilot-goals.csv", "pilots.csv", "assessment-scheme.csv", "assessment-2023-scores.csv"]
 
     /// The demo data file `name`, as shipped.
     public static func data(_ name: String) throws -> [UInt8] {
@@ -24,7 +25,9 @@ public enum DemoCity {
 
     /// Loads the demo city into an empty workspace: its jurisdictions, its activity data, the
     /// inventory of every year (AR5), each published, Helsinki's Carbon Neutral 2035 plan as
-    /// its climate plan, and Hangzhou's indicator set as its indicator catalogue. Returns false, changing nothing, when the workspace already has
+    /// its climate plan, Hangzhou's indicator set as its indicator catalogue, its targets shared out to
+    /// districts and sectors by base-year emissions, a pilot registry against Hangzhou's pilot
+    /// goals, and its 2023 district assessment, frozen and published. Returns false, changing nothing, when the workspace already has
     /// activity data.
     @discardableResult
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
@@ -39,6 +42,18 @@ public enum DemoCity {
                                                      name: Multilingual(["en": "Carbon Neutral Helsinki 2035 Action Plan", "zh-Hans": "赫尔辛基碳中和2035行动计划"]),
                                                      today: nil, actor: actor)
         _ = try IndicatorRepository(database).importSheet(try data("hangzhou-indicators.csv"), file: "demo/hangzhou-indicators.csv", actor: actor)
+        let targets = TargetRepository(database)
+        _ = try targets.importSheet(try data("targets.csv"), file: "demo/targets.csv", actor: actor)
+        try targets.allocate("peak-2030", dimension: .jurisdiction, method: .proportional, actor: actor)
+        try targets.allocate("peak-2030", dimension: .sector, method: .proportional, actor: actor)
+        let pilots = PilotRepository(database)
+        try pilots.importGoals(try data("pilot-goals.csv"), file: "demo/pilot-goals.csv", actor: actor)
+        try pilots.importSheet(try data("pilots.csv"), file: "demo/pilots.csv", actor: actor)
+        let scheme = try AssessmentSheet.scheme(String(decoding: try data("assessment-scheme.csv"), as: UTF8.self), file: "demo/assessment-scheme.csv")
+        let assessments = AssessmentRepository(database)
+        try assessments.run(year: 2023, scheme: scheme, scores: try data("assessment-2023-scores.csv"), file: "demo/assessment-2023-scores.csv", actor: actor)
+        try assessments.freeze(year: 2023, actor: actor)
+        try assessments.publish(year: 2023, actor: actor)
         return true
     }
 

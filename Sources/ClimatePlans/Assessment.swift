@@ -95,3 +95,34 @@ public enum Assessment {
         return results
     }
 }
+
+/// Scores the platform computes from its own data, so the same facts are never typed twice;
+/// every score carries the sentence that explains it.
+public enum AssessmentEvidence {
+    /// The component identifiers scored from data when a scheme names them.
+    public static let targetComponent = "emissions_target"
+    public static let dataQualityComponent = "data_quality"
+
+    /// A district's emissions against the straight path from its base-year emissions to its
+    /// allocated target level: 100 on or below the path, otherwise 100 × path ÷ actual.
+    public static func targetScore(district: String, year: Int, actual: Double, base: Double, baseYear: Int, part: Double, targetYear: Int) -> ComponentScore {
+        let progress = Double(year - baseYear) / Double(targetYear - baseYear)
+        let path = base + (part - base) * min(1, max(0, progress))
+        let score = actual <= path ? 100 : max(0, 100 * path / actual)
+        func t(_ x: Double) -> String { String(Int(x.rounded())) }
+        return ComponentScore(component: targetComponent, score: score, evidence: [
+            "\(district) \(year): \(t(actual)) t CO2e against \(t(path)) t on the straight path from \(t(base)) t in \(baseYear) to its allocated \(t(part)) t in \(targetYear)",
+        ])
+    }
+
+    /// The share of a district's activity rows of the year whose activity data is of high
+    /// quality, with medium counting half (GPC's H/M/L data-quality ratings).
+    public static func dataQualityScore(district: String, year: Int, high: Int, medium: Int, low: Int, unrated: Int) -> ComponentScore {
+        let rows = high + medium + low + unrated
+        let score = rows == 0 ? 0 : 100 * (Double(high) + 0.5 * Double(medium)) / Double(rows)
+        return ComponentScore(component: dataQualityComponent, score: score, evidence: [
+            rows == 0 ? "\(district) \(year): no activity data"
+                : "\(district) \(year): \(rows) activity rows, \(high) rated high, \(medium) medium, \(low) low, \(unrated) unrated",
+        ])
+    }
+}

@@ -38,6 +38,8 @@ public struct Pilot: Sendable, Hashable, Codable {
     public var kind: Kind
     public var jurisdiction: String
     public var targets: [Target]
+    /// What the pilot is about, from its application.
+    public var notes: String?
     public private(set) var history: [Event]
 
     public init(identifier: String, name: Multilingual, kind: Kind, jurisdiction: String, targets: [Target] = [], appliedOn: Day) {

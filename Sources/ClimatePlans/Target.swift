@@ -30,6 +30,8 @@ public struct Target: Sendable, Hashable, Codable {
     public var value: Value
     /// Where the target comes from: a national or provincial document, the plan itself.
     public var handedDownFrom: String?
+    /// Its share-out to districts and to sectors, at most one per dimension.
+    public var allocations: [TargetAllocation] = []
 
     public init(identifier: String, name: Multilingual, metric: Metric, jurisdiction: String, baseYear: Int, targetYear: Int,
                 value: Value, handedDownFrom: String? = nil) {
@@ -41,6 +43,72 @@ public struct Target: Sendable, Hashable, Codable {
         self.targetYear = targetYear
         self.value = value
         self.handedDownFrom = handedDownFrom
+    }
+}
+
+extension Target {
+    /// The level the target allows in its target year, in the metric's unit: a level as set,
+    /// a reduction applied to the base-year value; nil while pending or without a base value.
+    public func level(baseValue: Double?) -> Double? {
+        switch value {
+        case .level(let x): x
+        case .reduction(let share): baseValue.map { $0 * (1 - share) }
+        case .pending: nil
+        }
+    }
+
+    /// The straight path from the base-year value to the target level, as an indicator with
+    /// `actual` values, so the indicator rules judge it (on track, at risk, off track).
+    public func asIndicator(baseValue: Double?, actual: [IndicatorValue], unit: String) -> Indicator {
+        var values = actual.filter { $0.year != baseYear }
+        if let baseValue { values.insert(IndicatorValue(year: baseYear, value: baseValue, source: "base year"), at: 0) }
+        return Indicator(identifier: identifier, name: name, unit: unit, direction: .decrease, kind: .binding, values: values.sorted { $0.year < $1.year },
+                         goals: [IndicatorGoal(year: targetYear, value: level(baseValue: baseValue), source: handedDownFrom)])
+    }
+}
+
+/// A target shared out to districts or to sectors: each part's allowed level in the target
+/// year, how it was split, and what it was split by (kept as the evidence of the split).
+public struct TargetAllocation: Sendable, Hashable, Codable {
+    public enum Dimension: String, Sendable, Hashable, Codable, CaseIterable { case jurisdiction, sector }
+    public enum Method: String, Sendable, Hashable, Codable, CaseIterable { case equal, proportional, weighted, manual }
+
+    public var dimension: Dimension
+    public var method: Method
+    /// Base-year values or weights the split followed; empty for equal shares.
+    public var basis: [String: Double]
+    public var basisSource: String?
+    public var whole: Double
+    public var parts: [String: Double]
+
+    public init(dimension: Dimension, method: Method, basis: [String: Double] = [:], basisSource: String? = nil, whole: Double, parts: [String: Double]) {
+        self.dimension = dimension
+        self.method = method
+        self.basis = basis
+        self.basisSource = basisSource
+        self.whole = whole
+        self.parts = parts
+    }
+
+    /// Splits an additive target's level (tonnes) among `names`; intensity targets are not
+    /// additive and are refused here (each district takes the city's rate, or rates checked
+    /// with ``Decomposition/checkWeightedAverage(whole:rates:weights:)``).
+    public static func make(for target: Target, level: Double, dimension: Dimension, method: Method, among names: [String],
+                            basis: [String: Double], basisSource: String?) throws(InputErrors) -> TargetAllocation {
+        guard target.metric == .totalEmissions else {
+            throw InputErrors([InputIssue(InputLocation(field: "metric"), value: target.metric.rawValue,
+                                          reason: "an intensity target does not add up over its parts; give each part the rate instead")])
+        }
+        let split: DecompositionMethod = switch method {
+        case .equal: .equalShare
+        case .proportional: .proportional(basis)
+        case .weighted: .weighted(basis)
+        case .manual: .manual(basis)
+        }
+        let decomposition = try Decomposition.split(level, among: names, by: split)
+        try decomposition.check()
+        return TargetAllocation(dimension: dimension, method: method, basis: method == .equal || method == .manual ? [:] : basis,
+                                basisSource: basisSource, whole: level, parts: decomposition.parts)
     }
 }
 
