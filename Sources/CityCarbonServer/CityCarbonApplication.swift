@@ -71,6 +71,9 @@ public enum CityCarbonApplication {
         FactorLibraryPage(database: database, pages: pages).addRoutes(to: routes)
         PlanPages(database: database, pages: pages).addRoutes(to: routes)
         IndicatorPages(database: database, cache: cache, pages: pages).addRoutes(to: routes)
+        TargetPages(database: database, pages: pages).addRoutes(to: routes)
+        AssessmentPages(database: database, pages: pages).addRoutes(to: routes)
+        PilotPages(database: database, pages: pages).addRoutes(to: routes)
         // Read once: the stylesheet ships with the binary and does not change while it runs.
         let stylesheet = (try? Asset.bytes("site.css")).map { ByteBuffer(bytes: $0) }
         routes.open(.get, "assets/site.css") { _, _ in

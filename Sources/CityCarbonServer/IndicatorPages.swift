@@ -36,16 +36,42 @@ struct IndicatorPages: Sendable {
         }
     }
 
-    /// The catalogue with the emissions indicator first, its values from the published inventories.
+    /// The catalogue with the emissions indicators first — total, per capita, per unit of GDP
+    /// and by sector — their values read from the published inventories and the statistics.
     func catalogue() throws -> [CatalogueIndicator] {
-        var emissions = Indicator(identifier: Self.emissionsID, name: Multilingual(["en": "Greenhouse-gas emissions (BASIC+)", "zh-Hans": "温室气体排放总量（BASIC+）"]),
-                                  unit: "t CO2e", direction: .decrease, kind: .binding, source: .inventory(.basicPlusTotal))
+        func both(_ key: String, _ values: [String: String] = [:]) -> Multilingual {
+            Multilingual(["en": Localizer(.en)(key, values), "zh-Hans": Localizer(.zhHans)(key, values)])
+        }
+        let tree = try JurisdictionRepository(database).tree()
+        let city = tree.roots.first
+        let statistics = try city.map { try StatisticsRepository(database).aggregated($0, tree: tree) } ?? [:]
+        let gdpUnit = statistics.values.compactMap(\.gdpUnit).first ?? "unit of GDP"
+        var total = Indicator(identifier: Self.emissionsID, name: both("indicators.emissions.total"), unit: "t CO2e", direction: .decrease, kind: .binding,
+                              source: .inventory(.basicPlusTotal))
+        var perCapita = Indicator(identifier: "emissions_per_capita", name: both("indicators.emissions.capita"), unit: "t CO2e per person", direction: .decrease,
+                                  source: .inventory(.perCapita))
+        var perGDP = Indicator(identifier: "emissions_per_gdp", name: both("indicators.emissions.gdp"), unit: "t CO2e per \(gdpUnit)", direction: .decrease,
+                               kind: .binding, source: .inventory(.perGDP))
+        var sectors: [String: Indicator] = [:]
         for year in try PublicationRepository(database).publishedYears() {
-            if let inventory = try cache.published(year: year) {
-                emissions.values.append(IndicatorValue(year: year, value: inventory.totals(year: year).basicPlus, source: "published inventory \(year)"))
+            guard let inventory = try cache.published(year: year) else { continue }
+            let source = "published inventory \(year)"
+            let emissions = inventory.totals(year: year).basicPlus
+            total.values.append(IndicatorValue(year: year, value: emissions, source: source))
+            if let people = statistics[year]?.population, people > 0 {
+                perCapita.values.append(IndicatorValue(year: year, value: emissions / people, source: "\(source) ÷ population (\(statistics[year]?.source ?? ""))"))
+            }
+            if let gdp = statistics[year]?.gdp, gdp > 0 {
+                perGDP.values.append(IndicatorValue(year: year, value: emissions / gdp, source: "\(source) ÷ GDP (\(statistics[year]?.source ?? ""))"))
+            }
+            for (sector, tonnes) in inventory.bySector(year: year) {
+                sectors[sector, default: Indicator(identifier: "emissions_sector_\(sector)", name: both("indicators.emissions.sector", ["sector": Localizer(.en)("sector.\(sector)")]),
+                                                   unit: "t CO2e", direction: .decrease, source: .inventory(.basicPlusTotal))].values.append(IndicatorValue(year: year, value: tonnes, source: source))
             }
         }
-        return [CatalogueIndicator(indicator: emissions, group: "comprehensive", note: nil)] + (try IndicatorRepository(database).all())
+        for key in sectors.keys { sectors[key]!.name["zh-Hans"] = Localizer(.zhHans)("indicators.emissions.sector", ["sector": Localizer(.zhHans)("sector.\(key)")]) }
+        let derived = [total, perCapita, perGDP] + sectors.keys.sorted().map { sectors[$0]! }
+        return derived.map { CatalogueIndicator(indicator: $0, group: "emissions", note: nil) } + (try IndicatorRepository(database).all())
     }
 
     static func json(_ entry: CatalogueIndicator) -> JSONValue {

@@ -109,14 +109,17 @@ public struct TargetRepository: Sendable {
         let published = try PublicationRepository(database).publishedYears()
         var inventories: [Int: Inventory] = [:]
         for year in published { inventories[year] = try Self.published(database, year: year) }
-        let statistics = try StatisticsRepository(database).all()
+        let tree = try JurisdictionRepository(database).tree()
+        var statistics: [String: [Int: JurisdictionStatistic]] = [:]
         return try all().map { target in
+            if statistics[target.jurisdiction] == nil { statistics[target.jurisdiction] = try StatisticsRepository(database).aggregated(target.jurisdiction, tree: tree) }
+            let stats = statistics[target.jurisdiction] ?? [:]
             func value(_ year: Int) -> Double? {
                 guard let emissions = inventories[year]?.totals(year: year, jurisdiction: target.jurisdiction).basicPlus else { return nil }
                 switch target.metric {
                 case .totalEmissions: return emissions
                 case .emissionsPerGDP:
-                    guard let gdp = statistics.first(where: { $0.jurisdiction == target.jurisdiction && $0.year == year })?.gdp, gdp > 0 else { return nil }
+                    guard let gdp = stats[year]?.gdp, gdp > 0 else { return nil }
                     return emissions / gdp
                 case .energyPerGDP: return nil
                 }
@@ -125,7 +128,7 @@ public struct TargetRepository: Sendable {
             let actual = published.filter { $0 > target.baseYear }.compactMap { year in value(year).map { IndicatorValue(year: year, value: $0, source: "published inventory \(year)") } }
             let unit = switch target.metric {
             case .totalEmissions: "t CO2e"
-            case .emissionsPerGDP: "t CO2e per \(statistics.first?.gdpUnit ?? "unit of GDP")"
+            case .emissionsPerGDP: "t CO2e per \(stats.values.first?.gdpUnit ?? "unit of GDP")"
             case .energyPerGDP: "energy per unit of GDP"
             }
             let indicator = target.asIndicator(baseValue: base, actual: actual, unit: unit)

@@ -1,0 +1,123 @@
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import Hummingbird
+
+/// The district assessment (考核): the public sees published years only — the ranking with
+/// each district's light, its component scores and the evidence behind each; the climate
+/// office freezes a year's results and then publishes them.
+struct AssessmentPages: Sendable {
+    let database: CityCarbonDatabase
+    let pages: PageCache
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.open(.get, "assessments") { request, _ in
+            let language = Language.of(request)
+            return Layout.response(try pages.page("assessments/\(language.rawValue)") { try list(Localizer(language)) })
+        }
+        routes.open(.get, "assessments/:year") { request, context in
+            let year = try context.parameters.require("year", as: Int.self)
+            let language = Language.of(request)
+            return Layout.response(try pages.page("assessment/\(language.rawValue)/\(year)") { try page(year, t: Localizer(language)) })
+        }
+        routes.open(.get, "api/v1/assessments") { _, _ in
+            JSONValue.object([("items", .array(try published().map { .object([("year", .integer($0.year)), ("published_at", $0.publishedAt.map(JSONValue.string) ?? .null)]) }))]).httpResponse()
+        }
+        routes.open(.get, "api/v1/assessments/:year") { _, context in
+            let year = try context.parameters.require("year", as: Int.self)
+            guard let assessment = try published().first(where: { $0.year == year }) else { throw ProblemDetails(.notFound, "no published assessment of \(year)") }
+            return Self.json(assessment).httpResponse()
+        }
+        routes.staff(.get, "staff/assessments", .readDrafts) { _, _, call in try staff(call) }
+        for step in ["freeze", "publish"] {
+            routes.staff(.post, "staff/assessments/:year/\(step)", .managePlans) { _, context, call in
+                let year = try context.parameters.require("year", as: Int.self)
+                do {
+                    if step == "freeze" { try AssessmentRepository(database).freeze(year: year, actor: call.actor) } else { try AssessmentRepository(database).publish(year: year, actor: call.actor) }
+                } catch let error as AssessmentError {
+                    throw ProblemDetails(error == .notRun(year: year) ? .notFound : .conflict, error.description)
+                }
+                return try staff(call, notice: call.t("assessments.notice.\(step)", ["year": String(year)]))
+            }
+        }
+    }
+
+    func published() throws -> [DistrictAssessment] { try AssessmentRepository(database).all().filter { $0.state == .published } }
+
+    static func json(_ a: DistrictAssessment) -> JSONValue {
+        .object([("year", .integer(a.year)), ("state", .string(a.state.rawValue)), ("frozen_at", a.frozenAt.map(JSONValue.string) ?? .null),
+                 ("published_at", a.publishedAt.map(JSONValue.string) ?? .null),
+                 ("scheme", .object([("green", .number(a.scheme.green)), ("amber", .number(a.scheme.amber)), ("components", .array(a.scheme.components.map {
+                     .object([("identifier", .string($0.identifier)), ("name", PlanPages.json($0.name)), ("weight", .number($0.weight))])
+                 }))])),
+                 ("results", .array(a.results.map { r in
+                     .object([("jurisdiction", .string(r.jurisdiction)), ("rank", .integer(r.rank)), ("total", .number(r.total)), ("light", .string(r.light.rawValue)),
+                              ("scores", .array(r.scores.map { .object([("component", .string($0.component)), ("score", .number($0.score)), ("evidence", .array($0.evidence.map(JSONValue.string)))]) }))])
+                 }))])
+    }
+
+    static let lightColors: [DistrictResult.Light: String] = [.green: "#38a169", .amber: "#d69e2e", .red: "#c53030"]
+
+    func list(_ t: Localizer) throws -> String {
+        var body = "<main><ul class=\"assessments\">"
+        for a in try published().reversed() {
+            let counts = Dictionary(grouping: a.results, by: \.light).mapValues(\.count)
+            body += "<li><a href=\"/assessments/\(a.year)\">\(Markup.escape(t("assessments.year", ["year": String(a.year)])))</a> · "
+                + Markup.escape(t("assessments.lights", ["green": String(counts[.green] ?? 0), "amber": String(counts[.amber] ?? 0), "red": String(counts[.red] ?? 0)])) + "</li>"
+        }
+        body += "</ul></main>"
+        return Layout.page(t, title: t("assessments.title"), body: body, query: [], footer: t("assessments.footer"))
+    }
+
+    /// The ranking table with every score and its evidence; shared by the public page and the report.
+    static func ranking(_ a: DistrictAssessment, t: Localizer, id: String = "ranking") -> String {
+        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let chart = BarChart(title: t("assessments.chart", ["year": String(a.year)]), description: t("assessments.chart.desc"),
+                             bars: a.results.map { BarChart.Bar(label: $0.jurisdiction, value: $0.total, color: lightColors[$0.light]!, link: nil) },
+                             format: { t.number($0, decimals: 1) })
+        var body = "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "\(id)-chart"))</figure>"
+        body += "<table id=\"\(id)\"><caption>\(Markup.escape(t("assessments.caption", ["green": t.number(a.scheme.green, decimals: 0), "amber": t.number(a.scheme.amber, decimals: 0)])))</caption><thead><tr>"
+        body += "<th scope=\"col\">\(Markup.escape(t("assessments.rank")))</th><th scope=\"col\">\(Markup.escape(t("assessments.district")))</th>"
+        body += a.scheme.components.map { "<th scope=\"col\">\(Markup.escape($0.name.text(lang))) (\(t.number($0.weight, decimals: 0)))</th>" }.joined()
+        body += "<th scope=\"col\">\(Markup.escape(t("assessments.total")))</th><th scope=\"col\">\(Markup.escape(t("assessments.light")))</th></tr></thead><tbody>"
+        for r in a.results {
+            body += "<tr data-district=\"\(Markup.escape(r.jurisdiction))\"><td class=\"n\">\(r.rank)</td><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th>"
+            for component in a.scheme.components {
+                let score = r.scores.first { $0.component == component.identifier }
+                body += "<td class=\"n\" title=\"\(Markup.escape(score?.evidence.joined(separator: "; ") ?? ""))\">\(score.map { t.number($0.score, decimals: 1) } ?? "—")</td>"
+            }
+            body += "<td class=\"n total\">\(t.number(r.total, decimals: 1))</td><td class=\"light-\(r.light.rawValue)\">\(Markup.escape(t("assessments.light.\(r.light.rawValue)")))</td></tr>"
+        }
+        body += "</tbody></table><table class=\"evidence\"><caption>\(Markup.escape(t("assessments.evidence")))</caption><tbody>"
+        for r in a.results {
+            for score in r.scores {
+                let name = a.scheme.components.first { $0.identifier == score.component }?.name.text(lang) ?? score.component
+                body += "<tr><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th><td>\(Markup.escape(name))</td><td>\(Markup.escape(score.evidence.joined(separator: "; ")))</td></tr>"
+            }
+        }
+        return body + "</tbody></table>"
+    }
+
+    func page(_ year: Int, t: Localizer) throws -> String {
+        guard let a = try published().first(where: { $0.year == year }) else { throw ProblemDetails(.notFound, "no published assessment of \(year)") }
+        let body = "<main><p>\(Markup.escape(t("assessments.frozen", ["at": a.frozenAt ?? "", "published": a.publishedAt ?? ""])))</p>" + Self.ranking(a, t: t)
+            + "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/assessments/\(year)\">JSON</a>"]))</p></main>"
+        return Layout.page(t, title: t("assessments.year", ["year": String(year)]), body: body, query: [], footer: t("assessments.footer"))
+    }
+
+    func staff(_ call: StaffCall, notice: String? = nil) throws -> Response {
+        let t = call.t
+        var body = ""
+        for a in try AssessmentRepository(database).all().reversed() {
+            body += "<section id=\"assessment-\(a.year)\"><h2>\(Markup.escape(t("assessments.year", ["year": String(a.year)]))) · \(Markup.escape(t("assessments.state.\(a.state.rawValue)")))</h2>"
+            if call.principal.may(.managePlans), a.state != .published {
+                let step = a.state == .draft ? "freeze" : "publish"
+                body += "<form method=\"post\" action=\"/staff/assessments/\(a.year)/\(step)\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"\(step)-\(a.year)\">\(Markup.escape(t("assessments.\(step)")))</button></form>"
+            }
+            body += Self.ranking(a, t: t, id: "ranking-\(a.year)") + "</section>"
+        }
+        if body.isEmpty { body = "<p>\(Markup.escape(t("assessments.none")))</p>" }
+        return StaffLayout.page(t, call, title: t("assessments.title"), notice: notice, body: body)
+    }
+}
