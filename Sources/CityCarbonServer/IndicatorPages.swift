@@ -92,7 +92,7 @@ struct IndicatorPages: Sendable {
                         ("note", entry.note.map(JSONValue.string) ?? .null)])
     }
 
-    func format(_ x: Double) -> String {
+    static func format(_ x: Double) -> String {
         abs(x) >= 1e6 ? GroupedNumber.format(x, decimals: 0, minus: "−") : GroupedNumber.format(x, decimals: abs(x) < 10 && x != x.rounded() ? 2 : (x == x.rounded() ? 0 : 1), minus: "−")
     }
 
@@ -105,8 +105,8 @@ struct IndicatorPages: Sendable {
         body += "</tr></thead><tbody>"
         for entry in try catalogue() {
             let i = entry.indicator, a = IndicatorAssessment.assess(i)
-            let goal = i.goals.last.map { g in g.value.map { "\(format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
-            let latest = i.values.last.map { "\(format($0.value)) (\($0.year))" } ?? "—"
+            let goal = i.goals.last.map { g in g.value.map { "\(Self.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
+            let latest = i.values.last.map { "\(Self.format($0.value)) (\($0.year))" } ?? "—"
             body += "<tr><td><a href=\"/indicators/\(Markup.escape(i.identifier))\">\(Markup.escape(i.name.text(lang)))</a></td><td>\(Markup.escape(i.unit))</td>"
             body += "<td>\(Markup.escape(t("indicators.kind.\(i.kind.rawValue)")))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
             body += "<td>\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))\(a.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
@@ -124,17 +124,17 @@ struct IndicatorPages: Sendable {
             lines.append(LineChart.Line(label: t("indicators.path"), color: "#a0aec0", points: [(base.year, base.value), (goal.year, target)], dashed: true))
         }
         let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
-        let chart = LineChart(title: "\(i.name.text(lang)) (\(i.unit))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: format)
+        let chart = LineChart(title: "\(i.name.text(lang)) (\(i.unit))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: Self.format)
         var body = "<main><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
         body += "<p class=\"status\">\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))"
-        if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": format(expected)])) }
-        if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": format(projected)])) + "</strong>" }
+        if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": Self.format(expected)])) }
+        if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": Self.format(projected)])) + "</strong>" }
         body += "</p><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "indicator"))</figure>"
         body += "<table><caption>\(Markup.escape(t("indicators.data")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("indicators.year")))</th>"
         body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
-        for v in i.values { body += "<tr><td>\(v.year)</td><td class=\"n\">\(Markup.escape(format(v.value)))</td><td>\(Markup.escape(v.source ?? ""))</td></tr>" }
+        for v in i.values { body += "<tr><td>\(v.year)</td><td class=\"n\">\(Markup.escape(Self.format(v.value)))</td><td>\(Markup.escape(v.source ?? ""))</td></tr>" }
         for g in i.goals {
-            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map(format) ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(Markup.escape(g.source ?? ""))</td></tr>"
+            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map(Self.format) ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(Markup.escape(g.source ?? ""))</td></tr>"
         }
         body += "</tbody></table>"
         if let note = entry.note { body += "<p>\(Markup.escape(note))</p>" }

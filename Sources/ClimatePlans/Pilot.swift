@@ -53,6 +53,14 @@ public struct Pilot: Sendable, Hashable, Codable {
 
     public var stage: Stage { history.last!.stage }
 
+    /// The pilot as it stood on `day`: its steps up to then, or nil before it applied.
+    public func asOf(_ day: Day) -> Pilot? {
+        guard history[0].on <= day else { return nil }
+        var pilot = self
+        pilot.history = history.filter { $0.on <= day }
+        return pilot
+    }
+
     /// Whether the pilot counts toward the plan's goals (approved and not eliminated).
     public var isActive: Bool { [.approved, .monitoring, .midTermEvaluated, .rectification, .summaryEvaluated].contains(stage) }
 

@@ -59,3 +59,9 @@ enum FileInput {
 
     static func name(_ path: String) -> String { path == "-" ? "<stdin>" : (path as NSString).lastPathComponent }
 }
+
+/// Reads a file the user named, or fails with its name.
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure.usage("cannot read \(path)") }
+    return [UInt8](data)
+}

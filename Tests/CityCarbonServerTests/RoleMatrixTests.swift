@@ -17,7 +17,10 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /assets/site.css", "GET /login", "POST /login",
                   "GET /plans", "GET /plans/:plan", "GET /plans/:plan/actions/:action", "GET /api/v1/plans", "GET /api/v1/plans/:plan/actions",
                   "GET /api/v1/plans/:plan/actions/:action", "GET /indicators", "GET /indicators/:indicator", "GET /api/v1/indicators",
-                  "GET /api/v1/indicators/:indicator"] {
+                  "GET /api/v1/indicators/:indicator", "GET /targets", "GET /api/v1/targets", "GET /assessments", "GET /assessments/:year",
+                  "GET /api/v1/assessments", "GET /api/v1/assessments/:year", "GET /pilots", "GET /api/v1/pilots", "GET /plans/:plan/reports",
+                  "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv",
+                  "GET /api/v1/plans/:plan/reports/:year"] {
         table[route] = ("public", all)
     }
     table["GET /staff"] = ("staff", all)
@@ -26,7 +29,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["GET /staff/plans/:plan"] = ("staff", [.admin, .editor, .verifier, .viewer])
     table["GET /staff/plans/:plan/actions/:action/edit"] = ("staff", [.admin, .editor])
     table["POST /staff/plans/:plan/actions/:action/edit"] = ("staff", [.admin, .editor])
-    for route in ["GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
+    table["GET /staff/assessments"] = ("staff", [.admin, .editor, .verifier, .viewer])
+    for route in ["POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
         table[route] = ("staff", [.admin])
     }
     table["POST /logout"] = ("staff", all)

@@ -93,6 +93,11 @@ struct PlanAttentionPage: Sendable {
             body += section("attention.mine", counts.mine, ["plans.col.action", "plans.col.status", "attention.draft"], mine, id: "mine")
         }
         if !draftRows.isEmpty { body += section("attention.drafts", draftRows.components(separatedBy: "<tr>").count - 1, ["plans.col.action", "review.author", "attention.draft"], draftRows, id: "drafts") }
+        if principal.may(.managePlans) {
+            body += "<section id=\"report-build\"><h2>\(Markup.escape(t("report.build")))</h2><form method=\"post\" action=\"/staff/plans/\(Markup.percentEncoded(identifier))/reports\">"
+                + StaffLayout.csrfField(call) + "<label for=\"report-year\">\(Markup.escape(t("indicators.year")))</label><input id=\"report-year\" name=\"year\" type=\"number\" value=\"\(today.year - 1)\" min=\"1990\" max=\"\(today.year)\"> "
+                + "<button type=\"submit\">\(Markup.escape(t("report.build.button")))</button></form><p><a href=\"/plans/\(Markup.percentEncoded(identifier))/reports\">\(Markup.escape(t("report.all")))</a></p></section>"
+        }
         body += section("attention.late", counts.late, ["plans.col.action", "plans.responsible", "plans.late"], late, id: "late")
             + section("attention.stale", counts.stale, ["plans.col.action", "plans.responsible", "plans.col.updated"], stale, id: "stale")
             + section("attention.gaps", counts.gaps, ["plans.col.action", "attention.missing"], gaps, id: "gaps")

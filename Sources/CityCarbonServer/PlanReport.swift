@@ -1,0 +1,270 @@
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import Hummingbird
+
+/// Builds, renders and serves a plan's yearly report: the snapshot is taken once and stored
+/// with its digest; the printable HTML (with charts), the CSV tables and the JSON all render
+/// from the stored snapshot, so what was reported stays what it was.
+public enum PlanReport {
+    /// Freezes the report of `year`: the plan and its actions as they are, judged as of the
+    /// year's last day (or `today` within the year), with indicators, targets, the year's
+    /// assessment once frozen, and the pilots as they stood.
+    @discardableResult
+    public static func build(database: CityCarbonDatabase, plan identifier: String, year: Int, today: Day = Day.today, actor: String) throws -> StoredPlanReport {
+        let repository = PlanRepository(database)
+        guard let plan = try repository.plan(identifier) else {
+            throw InputErrors([InputIssue(InputLocation(field: "plan"), value: identifier, reason: "is not a plan",
+                                          suggestion: Suggestion.didYouMean(identifier, among: try repository.plans().map(\.identifier)))])
+        }
+        guard year <= today.year, year >= 1990 else {
+            throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(year), reason: "is not a year that has begun", suggestion: "1990 … \(today.year)")])
+        }
+        let asOf = min(today, Day(year: year, month: 12, day: 31)!)
+        let catalogue = try IndicatorPages(database: database, cache: InventoryCache(database), pages: PageCache(database, freshness: .zero)).catalogue()
+        let indicators: [PlanReportSnapshot.IndicatorLine] = catalogue.map { entry in
+            var indicator = entry.indicator
+            indicator.values = indicator.values.filter { $0.year <= year }
+            let assessment = IndicatorAssessment.assess(indicator)
+            return .init(indicator: indicator, group: entry.group, status: assessment.status.rawValue, earlyWarning: assessment.earlyWarning)
+        }
+        let byID = Dictionary(indicators.map { ($0.indicator.identifier, $0.indicator) }, uniquingKeysWith: { a, _ in a })
+        let actions = try repository.actions(plan: identifier)
+        let assessment = try AssessmentRepository(database).assessment(year: year).flatMap { $0.state == .draft ? nil : $0 }
+        let snapshot = PlanReportSnapshot(plan: plan, year: year, asOf: asOf, actions: actions,
+                                          lines: PlanReportSnapshot.lines(actions, plan: plan, year: year, asOf: asOf, indicators: byID),
+                                          indicators: indicators, targets: try TargetRepository(database).all(), assessment: assessment,
+                                          pilots: try PilotRepository(database).all().compactMap { $0.asOf(asOf) })
+        return try PlanReportRepository(database).save(snapshot, actor: actor)
+    }
+
+    /// The printable report as a file that stands alone (its stylesheet inlined), with the
+    /// comparison to the previous year's report when there is one.
+    public static func standaloneHTML(_ report: StoredPlanReport, previous: StoredPlanReport?, english: Bool = true) -> String {
+        let page = html(report, previous: previous, t: Localizer(english ? .en : .zhHans))
+        guard let css = try? Asset.bytes("site.css") else { return page }
+        return page.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"/assets/site.css\">", with: "<style>\(String(decoding: css, as: UTF8.self))</style>")
+    }
+
+    static func html(_ report: StoredPlanReport, previous: StoredPlanReport?, t: Localizer) -> String {
+        let s = report.snapshot, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let categories = s.plan.categoryTypes.flatMap(\.categories)
+        let names = Dictionary(categories.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
+        func area(_ action: PlanAction) -> Category? {
+            var current = action.categories.first.flatMap { names[$0] }
+            while let c = current, let parent = c.parent, let up = names[parent] { current = up }
+            return current
+        }
+        func percent(_ x: Double?) -> String { x.map { "\(Int(($0 * 100).rounded())) %" } ?? "—" }
+        var body = "<main class=\"report\"><p class=\"report-meta\">" + Markup.escape(t("report.meta", [
+            "asof": s.asOf.description, "version": String(report.version), "at": report.createdAt, "by": report.createdBy, "digest": String(report.digest.prefix(16)),
+        ])) + "</p>"
+        // 1. Actions by status.
+        var counts: [ActionStatus: Int] = [:]
+        for line in s.lines { counts[line.status, default: 0] += 1 }
+        let colors: [ActionStatus: String] = [.notStarted: "#a0aec0", .inProgress: "#2b6cb0", .completed: "#38a169", .late: "#dd6b20", .cancelled: "#718096", .merged: "#805ad5"]
+        let chart = BarChart(title: t("report.status.chart", ["year": String(s.year)]), description: t("plans.chart.desc", ["count": String(s.lines.count)]),
+                             bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0), color: colors[$0]!, link: nil) },
+                             format: { String(Int($0)) })
+        body += "<section><h2>\(Markup.escape(t("report.actions")))</h2><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "report-status"))</figure>"
+        let reduction = s.lines.compactMap(\.reductionThisYear).reduce(0, +)
+        var costs: [String: Double] = [:]
+        for line in s.lines { for (currency, amount) in line.costThisYear { costs[currency, default: 0] += amount } }
+        body += "<p id=\"report-totals\">" + Markup.escape(t("report.totals", ["year": String(s.year), "reduction": t.number(reduction, decimals: 0),
+            "costs": costs.isEmpty ? "—" : costs.sorted { $0.key < $1.key }.map { "\(t.number($0.value, decimals: 0)) \($0.key)" }.joined(separator: ", ")])) + "</p>"
+        // By area.
+        body += "<table id=\"report-areas\"><caption>\(Markup.escape(t("report.areas")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("plans.col.area")))</th>"
+        body += ActionStatus.allCases.map { "<th scope=\"col\">\(Markup.escape(t("status.\($0.rawValue)")))</th>" }.joined() + "</tr></thead><tbody>"
+        let lines = Dictionary(s.lines.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
+        for top in categories where top.parent == nil {
+            let inArea = s.actions.filter { area($0)?.identifier == top.identifier }.compactMap { lines[$0.identifier] }
+            body += "<tr><th scope=\"row\">\(Markup.escape(top.name.text(lang)))</th>" + ActionStatus.allCases.map { status in
+                "<td class=\"n\">\(inArea.filter { $0.status == status }.count)</td>"
+            }.joined() + "</tr>"
+        }
+        body += "</tbody></table>"
+        body += "<table id=\"report-actions\"><caption>\(Markup.escape(t("report.action.table", ["count": String(s.actions.count)])))</caption><thead><tr>"
+        body += ["plans.col.id", "plans.col.action", "plans.responsible", "plans.col.status", "plans.col.done", "report.reduction", "report.cost"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined()
+        body += "</tr></thead><tbody>"
+        for action in s.actions {
+            guard let line = lines[action.identifier] else { continue }
+            body += "<tr data-action=\"\(Markup.escape(action.identifier))\"><td class=\"n\">\(Markup.escape(action.identifier))</td><td>\(Markup.escape(action.name.text(lang)))</td>"
+            body += "<td>\(Markup.escape(action.primaryOrganisation ?? ""))</td><td>\(Markup.escape(t("status.\(line.status.rawValue)")))</td><td class=\"n\">\(percent(line.completion))</td>"
+            body += "<td class=\"n\">\(line.reductionThisYear.map { t.number($0, decimals: 0) } ?? "")</td>"
+            body += "<td class=\"n\">\(Markup.escape(line.costThisYear.sorted { $0.key < $1.key }.map { "\(t.number($0.value, decimals: 0)) \($0.key)" }.joined(separator: ", ")))</td></tr>"
+        }
+        body += "</tbody></table></section>"
+        // 2. Indicators.
+        body += "<section><h2>\(Markup.escape(t("nav.indicators")))</h2>"
+        if let emissions = s.indicators.first(where: { $0.indicator.identifier == IndicatorPages.emissionsID }), !emissions.indicator.values.isEmpty {
+            let line = LineChart(title: t("report.emissions.chart"), description: t("indicators.chart.desc"),
+                                 lines: [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: emissions.indicator.values.map { ($0.year, $0.value / 1e6) })],
+                                 format: { t.number($0, decimals: 2) })
+            body += "<figure><figcaption>\(Markup.escape(line.title))</figcaption>\(line.svg(id: "report-emissions"))</figure>"
+        }
+        body += "<table id=\"report-indicators\"><thead><tr>" + ["indicators.name", "indicators.unit", "indicators.latest", "indicators.goal", "indicators.status"].map {
+            "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for line in s.indicators {
+            let i = line.indicator
+            let latest = i.series().last.map { "\(IndicatorPages.format($0.value)) (\($0.year))" } ?? "—"
+            let goal = i.goals.last.map { g in g.value.map { "\(IndicatorPages.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
+            body += "<tr><td>\(Markup.escape(i.name.text(lang)))</td><td>\(Markup.escape(i.unit))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
+            body += "<td>\(Markup.escape(t("indicators.status.\(line.status)")))\(line.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
+        }
+        body += "</tbody></table></section>"
+        // 3. Targets.
+        if !s.targets.isEmpty {
+            body += "<section><h2>\(Markup.escape(t("targets.title")))</h2><ul>"
+            for target in s.targets {
+                let value: String = switch target.value {
+                case .reduction(let share): t("targets.reduction", ["share": t.number(share * 100, decimals: 1), "year": String(target.baseYear)])
+                case .level(let level): IndicatorPages.format(level)
+                case .pending: t("targets.pending")
+                }
+                body += "<li>\(Markup.escape(target.name.text(lang))): \(Markup.escape(value)) · \(target.targetYear)"
+                if !target.allocations.isEmpty {
+                    body += " (" + Markup.escape(target.allocations.map { t("targets.allocation.\($0.dimension.rawValue)", ["method": t("targets.method.\($0.method.rawValue)")]) }.joined(separator: "; ")) + ")"
+                }
+                body += "</li>"
+            }
+            body += "</ul></section>"
+        }
+        // 4. Assessment.
+        if let assessment = s.assessment {
+            body += "<section><h2>\(Markup.escape(t("assessments.year", ["year": String(s.year)])))</h2>" + AssessmentPages.ranking(assessment, t: t, id: "report-ranking") + "</section>"
+        }
+        // 5. Pilots.
+        if !s.pilots.isEmpty {
+            body += "<section><h2>\(Markup.escape(t("pilots.title")))</h2><table id=\"report-pilots\"><thead><tr>" + ["pilots.name", "pilots.kind", "pilots.stage"].map {
+                "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+            for pilot in s.pilots {
+                body += "<tr><td>\(Markup.escape(pilot.name.text(lang)))</td><td>\(Markup.escape(t("pilots.kind.\(pilot.kind.rawValue)")))</td><td>\(Markup.escape(t("pilots.stage.\(pilot.stage.rawValue)")))</td></tr>"
+            }
+            body += "</tbody></table></section>"
+        }
+        // 6. Against the previous year.
+        if let previous {
+            let comparison = PlanReportComparison(current: s, previous: previous.snapshot)
+            body += "<section id=\"report-comparison\"><h2>\(Markup.escape(t("report.compare", ["previous": String(comparison.previousYear)])))</h2>"
+            body += "<table id=\"report-status-change\"><thead><tr><th scope=\"col\">\(Markup.escape(t("plans.col.status")))</th><th scope=\"col\">\(comparison.previousYear)</th><th scope=\"col\">\(s.year)</th></tr></thead><tbody>"
+            for status in ActionStatus.allCases {
+                let c = comparison.statusCounts[status] ?? (0, 0)
+                body += "<tr><th scope=\"row\">\(Markup.escape(t("status.\(status.rawValue)")))</th><td class=\"n\">\(c.previous)</td><td class=\"n\">\(c.current)</td></tr>"
+            }
+            body += "</tbody></table><table id=\"report-action-changes\"><caption>\(Markup.escape(t("report.moved", ["count": String(comparison.actions.count)])))</caption><tbody>"
+            for change in comparison.actions {
+                body += "<tr><td class=\"n\">\(Markup.escape(change.identifier))</td><td>\(Markup.escape(change.previous.map { t("status.\($0.rawValue)") } ?? "—")) → \(Markup.escape(t("status.\(change.current.rawValue)")))</td>"
+                body += "<td class=\"n\">\(percent(change.previousCompletion)) → \(percent(change.currentCompletion))</td></tr>"
+            }
+            body += "</tbody></table><table id=\"report-indicator-changes\"><caption>\(Markup.escape(t("report.indicators.moved")))</caption><tbody>"
+            for change in comparison.indicators {
+                let name = s.indicators.first { $0.indicator.identifier == change.identifier }?.indicator.name.text(lang) ?? change.identifier
+                func value(_ v: IndicatorValue?) -> String { v.map { "\(IndicatorPages.format($0.value)) (\($0.year))" } ?? "—" }
+                body += "<tr><td>\(Markup.escape(name))</td><td class=\"n\">\(Markup.escape(value(change.previous)))</td><td class=\"n\">\(Markup.escape(value(change.current)))</td>"
+                body += "<td>\(Markup.escape(t("indicators.status.\(change.currentStatus)")))</td></tr>"
+            }
+            body += "</tbody></table></section>"
+        } else {
+            body += "<p id=\"report-comparison\">\(Markup.escape(t("report.noprevious", ["previous": String(s.year - 1)])))</p>"
+        }
+        body += "</main>"
+        return Layout.page(t, title: t("report.title", ["plan": s.plan.name.text(lang), "year": String(s.year)]), body: body, query: [],
+                           footer: t("report.footer", ["digest": report.digest]))
+    }
+
+    /// One row per action: its progress as the report states it.
+    public static func actionsCSV(_ report: StoredPlanReport) -> String {
+        let s = report.snapshot
+        let lines = Dictionary(s.lines.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
+        var out = "identifier,name_en,name_zh,categories,organisation,status,completion,timeliness,late,reduction_t_co2e,costs\n"
+        for action in s.actions {
+            guard let line = lines[action.identifier] else { continue }
+            let fields = [action.identifier, action.name["en"] ?? "", action.name["zh-Hans"] ?? "", action.categories.joined(separator: ";"), action.primaryOrganisation ?? "",
+                          line.status.rawValue, line.completion.map { String($0) } ?? "", line.timeliness, line.late ? "yes" : "no",
+                          line.reductionThisYear.map { String($0) } ?? "", line.costThisYear.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ";")]
+            out += fields.map(csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// One row per indicator value up to the report's year, with the indicator's status.
+    public static func indicatorsCSV(_ report: StoredPlanReport) -> String {
+        var out = "identifier,name_en,unit,year,value,jurisdiction,dimension,status,source\n"
+        for line in report.snapshot.indicators {
+            let i = line.indicator
+            for v in i.values {
+                out += [i.identifier, i.name["en"] ?? "", i.unit, String(v.year), String(v.value), v.jurisdiction ?? "", v.dimension ?? "", line.status, v.source ?? ""]
+                    .map(csvField).joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}
+
+/// The report's routes: the public list, page, CSVs and JSON of each year's latest version,
+/// and the climate office's build button.
+struct PlanReportPages: Sendable {
+    let database: CityCarbonDatabase
+    let pages: PageCache
+
+    func stored(_ plan: String, _ year: Int) throws -> (StoredPlanReport, StoredPlanReport?) {
+        let repository = PlanReportRepository(database)
+        guard let report = try repository.report(plan: plan, year: year) else { throw ProblemDetails(.notFound, "plan \(plan) has no report for \(year)") }
+        return (report, try repository.report(plan: plan, year: year - 1))
+    }
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.open(.get, "plans/:plan/reports") { request, context in
+            let plan = try context.parameters.decoded("plan")
+            let t = Localizer(Language.of(request))
+            return Layout.response(try pages.page("reports/\(t.language.rawValue)/\(plan)") {
+                guard let loaded = try PlanRepository(database).plan(plan) else { throw ProblemDetails(.notFound, "no plan named \(plan)") }
+                let lang = t.language == .zhHans ? "zh-Hans" : "en"
+                let years = try PlanReportRepository(database).years(plan: plan)
+                let items = years.reversed().map {
+                    "<li><a href=\"/plans/\(Markup.percentEncoded(plan))/reports/\($0.year)\">\($0.year)</a> · \(Markup.escape(t("report.version", ["version": String($0.version), "at": $0.createdAt])))</li>"
+                }.joined()
+                return Layout.page(t, title: t("report.list", ["plan": loaded.name.text(lang)]), body: "<main><ul class=\"reports\">\(items)</ul>\(years.isEmpty ? "<p>\(Markup.escape(t("report.none")))</p>" : "")</main>",
+                                   query: [], footer: t("plans.footer"))
+            })
+        }
+        routes.open(.get, "plans/:plan/reports/:year") { request, context in
+            let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
+            let t = Localizer(Language.of(request))
+            return Layout.response(try pages.page("report/\(t.language.rawValue)/\(plan)/\(year)") {
+                let (report, previous) = try stored(plan, year)
+                return PlanReport.html(report, previous: previous, t: t)
+            })
+        }
+        for (file, render) in [("actions.csv", PlanReport.actionsCSV), ("indicators.csv", PlanReport.indicatorsCSV)] {
+            routes.open(.get, "plans/:plan/reports/:year/\(file)") { _, context in
+                let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
+                let (report, _) = try stored(plan, year)
+                return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(plan)-\(year)-\(file)\""],
+                                body: .init(byteBuffer: ByteBuffer(string: render(report))))
+            }
+        }
+        routes.open(.get, "api/v1/plans/:plan/reports/:year") { _, context in
+            let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
+            let (report, _) = try stored(plan, year)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let snapshot = JSONValue(parsing: String(decoding: try encoder.encode(report.snapshot), as: UTF8.self)) ?? .null
+            return JSONValue.object([("plan", .string(plan)), ("year", .integer(year)), ("version", .integer(report.version)), ("digest", .string(report.digest)),
+                                     ("created_at", .string(report.createdAt)), ("created_by", .string(report.createdBy)), ("snapshot", snapshot)]).httpResponse()
+        }
+        routes.staff(.post, "staff/plans/:plan/reports", .managePlans) { _, context, call in
+            let plan = try context.parameters.decoded("plan")
+            guard let yearText = call.form["year"], let year = Int(yearText) else {
+                throw InputErrors([InputIssue(InputLocation(field: "year"), value: call.form["year"], reason: "is not a year")])
+            }
+            try PlanReport.build(database: database, plan: plan, year: year, actor: call.actor)
+            return StaffLayout.redirect("/plans/\(Markup.percentEncoded(plan))/reports/\(year)")
+        }
+    }
+}

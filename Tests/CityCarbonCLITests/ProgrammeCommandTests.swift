@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@Suite("citycarbon target, assessment, pilot, report")
+struct ProgrammeCommandTests {
+    @Test("report build writes the frozen report of a year as HTML in both languages, CSV and JSON, compared with the year before")
+    func reportBuild() throws {
+        let cli = try CLI()
+        try cli.run("init", "--demo")
+        let out = cli.directory.appendingPathComponent("report-2023").path
+        #expect(try cli.run("report", "build", "--year", "2022", "--out", out, "--plan", "helsinki-2035").status == 0)
+        let built = try cli.run("report", "build", "--year", "2023", "--out", out, "--plan", "helsinki-2035")
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(built.stdout.contains("version 1"))
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("Against 2022") && html.contains("<style>") && !html.contains("/assets/site.css"))
+        #expect(try String(contentsOfFile: out + "/report.zh-Hans.html", encoding: .utf8).contains("年度报告"))
+        #expect(try String(contentsOfFile: out + "/actions.csv", encoding: .utf8).split(separator: "\n").count == 148)
+        #expect(FileManager.default.fileExists(atPath: out + "/snapshot.json") && FileManager.default.fileExists(atPath: out + "/indicators.csv"))
+        let future = try cli.run("report", "build", "--year", "2999", "--out", out, "--plan", "helsinki-2035")
+        #expect(future.status == 1 && future.stderr.contains("2999"))
+    }
+
+    @Test("target allocate shares by hand; parts that do not add up, or a pending target, exit 1 and change nothing")
+    func targetAllocate() throws {
+        let cli = try CLI()
+        try cli.run("init", "--demo")
+        let parts = ["Northbank", "Old Town", "Hillcrest", "Eastgate", "Westfield", "Riverside", "Harbour", "Lakeside"]
+        let level = 16_786_319.7 * 0.8
+        var arguments = ["target", "allocate", "peak-2030", "--by", "jurisdiction", "--method", "manual"]
+        for (i, name) in parts.enumerated() { arguments += ["--part", "\(name)=\(i == 0 ? level - 7_000_000 : 1_000_000)"] }
+        let listed = try cli.run("target", "list")
+        #expect(listed.stdout.contains("peak-2030") && listed.stdout.contains("off_track"))
+        let manual = try cli.run(arguments)
+        #expect(manual.status == 0, "\(manual.stderr)")
+        arguments[arguments.count - 1] = "Lakeside=999"
+        let short = try cli.run(arguments)
+        #expect(short.status == 1 && short.stderr.contains("short by"))
+        let pending = try cli.run("target", "allocate", "co2-per-gdp-2025", "--method", "equal")
+        #expect(pending.status == 1 && pending.stderr.contains("pending"))
+    }
+
+    @Test("assessment show prints the demo's published 2023 ranking; pilot list counts against the goals")
+    func assessmentAndPilots() throws {
+        let cli = try CLI()
+        try cli.run("init", "--demo")
+        let shown = try cli.run("assessment", "show", "--year", "2023")
+        #expect(shown.stdout.contains("published") && shown.stdout.contains("Harbour") && shown.stdout.contains("89.7"))
+        let rerun = try cli.run("assessment", "freeze", "--year", "2023")
+        #expect(rerun.status == 1 && rerun.stderr.contains("frozen"))
+        let pilots = try cli.run("pilot", "list")
+        #expect(pilots.stdout.contains("county") && pilots.stdout.contains("lakeside-village") && pilots.stdout.contains("eliminated"))
+    }
+}
