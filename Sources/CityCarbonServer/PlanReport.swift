@@ -39,6 +39,11 @@ public enum PlanReport {
         return try PlanReportRepository(database).save(snapshot, actor: actor)
     }
 
+    /// The demo plan's reports of 2022 and 2023, so the demo shows a report and its comparison.
+    public static func seedDemo(_ database: CityCarbonDatabase, actor: String) throws {
+        for year in [2022, 2023] { try build(database: database, plan: "helsinki-2035", year: year, actor: actor) }
+    }
+
     /// The printable report as a file that stands alone (its stylesheet inlined), with the
     /// comparison to the previous year's report when there is one.
     public static func standaloneHTML(_ report: StoredPlanReport, previous: StoredPlanReport?, english: Bool = true) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CityCarbonServer
 import CityCarbonStore
 import Foundation
 
@@ -20,6 +21,7 @@ struct InitCommand: ParsableCommand {
         print(existed ? "Workspace \(workspace.path) is up to date." : "Created workspace \(workspace.path).")
         if demo {
             if try DemoCity.seed(database, by: "citycarbon init --demo") {
+                try PlanReport.seedDemo(database, actor: "citycarbon init --demo")
                 print("Loaded the demo city: \(try PublicationRepository(database).publishedYears().map(String.init).joined(separator: ", ")) computed and published.")
             } else {
                 throw CLIFailure.input("the workspace already has activity data; the demo city goes only into an empty one")

@@ -56,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try CityCarbonDatabase(path: workspace.path)
         if demo {
             if try DemoCity.seed(database) {
+                try PlanReport.seedDemo(database, actor: "demo")
                 logger.info("loaded the demo city", metadata: ["database": .string(workspace.path)])
             }
             for account in try DemoCity.seedAccounts(database) {

@@ -1,4 +1,4 @@
-import ClimatePlans
+import CarbonKit
 
 /// A year's report against the year before: how many actions are in each status, which
 /// actions moved and how, and where each indicator's latest value went.
