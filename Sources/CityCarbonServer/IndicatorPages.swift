@@ -82,7 +82,10 @@ struct IndicatorPages: Sendable {
         case .entered: .string("entered")
         case .inventory(let measure): .string("inventory:\(measure.rawValue)")
         }
-        let values: [JSONValue] = i.values.map { .object([("year", .integer($0.year)), ("value", .number($0.value)), ("source", $0.source.map(JSONValue.string) ?? .null)]) }
+        let values: [JSONValue] = i.values.map {
+            .object([("year", .integer($0.year)), ("value", .number($0.value)), ("jurisdiction", $0.jurisdiction.map(JSONValue.string) ?? .null),
+                     ("dimension", $0.dimension.map(JSONValue.string) ?? .null), ("source", $0.source.map(JSONValue.string) ?? .null)])
+        }
         let goals: [JSONValue] = i.goals.map { .object([("year", .integer($0.year)), ("value", number($0.value)), ("source", $0.source.map(JSONValue.string) ?? .null)]) }
         let assessment: JSONValue = .object([("status", .string(a.status.rawValue)), ("expected", number(a.expected)), ("projected", number(a.projected)),
                                              ("early_warning", .bool(a.earlyWarning))])
@@ -106,7 +109,7 @@ struct IndicatorPages: Sendable {
         for entry in try catalogue() {
             let i = entry.indicator, a = IndicatorAssessment.assess(i)
             let goal = i.goals.last.map { g in g.value.map { "\(Self.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
-            let latest = i.values.last.map { "\(Self.format($0.value)) (\($0.year))" } ?? "—"
+            let latest = i.series().last.map { "\(Self.format($0.value)) (\($0.year))" } ?? "—"
             body += "<tr><td><a href=\"/indicators/\(Markup.escape(i.identifier))\">\(Markup.escape(i.name.text(lang)))</a></td><td>\(Markup.escape(i.unit))</td>"
             body += "<td>\(Markup.escape(t("indicators.kind.\(i.kind.rawValue)")))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
             body += "<td>\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))\(a.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
@@ -119,8 +122,8 @@ struct IndicatorPages: Sendable {
         let lang = t.language == .zhHans ? "zh-Hans" : "en"
         guard let entry = try catalogue().first(where: { $0.indicator.identifier == id }) else { throw ProblemDetails(.notFound, "no indicator \(id)") }
         let i = entry.indicator, a = IndicatorAssessment.assess(i)
-        var lines = [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: i.values.map { ($0.year, $0.value) })]
-        if let base = i.values.first, let goal = a.goal, let target = goal.value {
+        var lines = [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: i.series().map { ($0.year, $0.value) })]
+        if let base = i.series().first, let goal = a.goal, let target = goal.value {
             lines.append(LineChart.Line(label: t("indicators.path"), color: "#a0aec0", points: [(base.year, base.value), (goal.year, target)], dashed: true))
         }
         let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
@@ -132,7 +135,10 @@ struct IndicatorPages: Sendable {
         body += "</p><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "indicator"))</figure>"
         body += "<table><caption>\(Markup.escape(t("indicators.data")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("indicators.year")))</th>"
         body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
-        for v in i.values { body += "<tr><td>\(v.year)</td><td class=\"n\">\(Markup.escape(Self.format(v.value)))</td><td>\(Markup.escape(v.source ?? ""))</td></tr>" }
+        for v in i.values.sorted(by: { ($0.jurisdiction ?? "", $0.dimension ?? "", $0.year) < ($1.jurisdiction ?? "", $1.dimension ?? "", $1.year) }) {
+            let part = [v.jurisdiction, v.dimension].compactMap { $0 }.joined(separator: ", ")
+            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(Self.format(v.value)))</td><td>\(Markup.escape(v.source ?? ""))</td></tr>"
+        }
         for g in i.goals {
             body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map(Self.format) ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(Markup.escape(g.source ?? ""))</td></tr>"
         }

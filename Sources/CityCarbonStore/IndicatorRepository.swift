@@ -57,6 +57,31 @@ public struct IndicatorRepository: Sendable {
         }
     }
 
+    /// Loads measured values in one transaction: each indicator's values merge by year,
+    /// jurisdiction and dimension, the sheet's winning. Emissions indicators are not entered:
+    /// they come from the inventories.
+    public func importValues(_ bytes: [UInt8], file: String, actor: String) throws -> Int {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
+        }
+        let tree = try JurisdictionRepository(database).tree()
+        return try database.writer.write { db in
+            let known = Set(try String.fetchAll(db, sql: "SELECT identifier FROM indicator"))
+            let rows = try IndicatorValueSheet.parse(text, file: file, indicators: known, jurisdictions: Set(tree.roots.flatMap { tree.lineageDown(from: $0) }))
+            for (identifier, values) in Dictionary(grouping: rows, by: \.indicator) {
+                guard let stored = try Self.entry(db, identifier: identifier) else { continue }
+                var indicator = stored.indicator
+                indicator.values = Self.merge(indicator.values, values.map(\.value)) { "\($0.year)|\($0.jurisdiction ?? "")|\($0.dimension ?? "")" }
+                guard indicator != stored.indicator else { continue }
+                let document = String(decoding: try PlanRepository.encoder.encode(indicator), as: UTF8.self)
+                try db.execute(sql: "UPDATE indicator SET document = ?, updated_at = ? WHERE identifier = ?", arguments: [document, CityCarbonDatabase.now(), identifier])
+                try AuditTrail.append(db, actor: actor, action: "update", entity: "indicator", entityID: identifier,
+                                      before: try PlanRepository.json(stored.indicator), after: JSONValue(parsing: document))
+            }
+            return rows.count
+        }
+    }
+
     public func all() throws -> [CatalogueIndicator] {
         try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM indicator ORDER BY position, id").map(Self.entry) }
     }

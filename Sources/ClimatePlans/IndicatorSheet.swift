@@ -67,3 +67,46 @@ public enum IndicatorSheet {
         return rows
     }
 }
+
+/// Measured values of catalogue indicators, one per row: `indicator`, `year`, `value`, and
+/// optionally `jurisdiction` (a district's value), `dimension` (a breakdown: a sector, a fuel)
+/// and `source`. A row for a year (and jurisdiction and dimension) already held replaces it.
+public enum IndicatorValueSheet {
+    public static func parse(_ text: String, file: String, indicators: Set<String>, jurisdictions: Set<String>) throws(InputErrors) -> [(indicator: String, value: IndicatorValue)] {
+        let table = try ReferenceTable(name: file, text: text)
+        var issues: [InputIssue] = []
+        for column in ["indicator", "year", "value"] where !table.columns.contains(column) {
+            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        var result: [(String, IndicatorValue)] = []
+        var seen: [String: Int] = [:]
+        for row in table.rows {
+            do throws(InputIssue) {
+                let indicator = try row.required("indicator")
+                guard indicators.contains(indicator) else {
+                    throw InputIssue(row.location("indicator"), value: indicator,
+                                     reason: indicator.hasPrefix("emissions") ? "comes from the published inventories and is not entered" : "is not in the indicator catalogue",
+                                     suggestion: Suggestion.didYouMean(indicator, among: indicators))
+                }
+                guard let year = Int(row["year"]), (1850...2300).contains(year) else { throw InputIssue(row.location("year"), value: row["year"], reason: "is not a year") }
+                let value = try row.double("value")
+                let jurisdiction = row["jurisdiction"].isEmpty ? nil : row["jurisdiction"]
+                if let jurisdiction, !jurisdictions.contains(jurisdiction) {
+                    throw InputIssue(row.location("jurisdiction"), value: jurisdiction, reason: "is not a jurisdiction of the workspace",
+                                     suggestion: Suggestion.didYouMean(jurisdiction, among: jurisdictions))
+                }
+                let dimension = row["dimension"].isEmpty ? nil : row["dimension"]
+                let key = "\(indicator)|\(year)|\(jurisdiction ?? "")|\(dimension ?? "")"
+                if let first = seen[key] { throw InputIssue(row.location("year"), value: String(year), reason: "is already given on line \(first)") }
+                seen[key] = row.line
+                result.append((indicator, IndicatorValue(year: year, value: value, jurisdiction: jurisdiction, dimension: dimension,
+                                                         source: row["source"].isEmpty ? nil : row["source"])))
+            } catch {
+                issues.append(error)
+            }
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        return result
+    }
+}

@@ -99,8 +99,22 @@ struct IndicatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "indicator",
         abstract: "The indicator catalogue: definitions, baselines, goals and where each stands.",
-        subcommands: [Import.self, List.self]
+        subcommands: [Import.self, Values.self, List.self]
     )
+
+    struct Values: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load measured values: all rows or none; a year already held is replaced.")
+
+        @Argument(help: "The CSV: indicator, year, value, and optionally jurisdiction, dimension, source.")
+        var file: String
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let count = try IndicatorRepository(try workspace.open()).importValues(try readFile(file), file: (file as NSString).lastPathComponent, actor: workspace.who)
+            print("Indicator values: \(count) loaded.")
+        }
+    }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Load an indicator sheet: all rows or none; values and goals merge by year.")

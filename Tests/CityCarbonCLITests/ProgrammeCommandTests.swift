@@ -52,3 +52,23 @@ struct ProgrammeCommandTests {
         #expect(pilots.stdout.contains("county") && pilots.stdout.contains("lakeside-village") && pilots.stdout.contains("eliminated"))
     }
 }
+
+@Suite("citycarbon indicator values")
+struct IndicatorValuesCommandTests {
+    @Test("Measured values load by year and district and change the indicator's status; an inventory indicator or an unknown one is refused with its line")
+    func values() throws {
+        let cli = try CLI()
+        try cli.run("init", "--demo")
+        // Forest stock: 6,790 (2020) to 7,790 (2025) × 10^4 m3; 6,900 in 2023 is far behind the path's 7,390.
+        let good = try cli.write("values.csv", "indicator,year,value,jurisdiction,source\nforest_stock,2023,6900,,forestry bureau 2024\nforest_stock,2023,850,Harbour,forestry bureau 2024\n")
+        let loaded = try cli.run("indicator", "values", good)
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        #expect(loaded.stdout.contains("2 loaded"))
+        let list = try cli.run("indicator", "list")
+        #expect(list.stdout.split(separator: "\n").contains { $0.contains("forest_stock") && $0.contains("off_track") })
+        let bad = try cli.write("bad.csv", "indicator,year,value\nemissions_per_capita,2023,5\nforest_stok,2023,1\n")
+        let refused = try cli.run("indicator", "values", bad)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("comes from the published inventories") && refused.stderr.contains("forest_stock") && refused.stderr.contains("row 3"))
+    }
+}
