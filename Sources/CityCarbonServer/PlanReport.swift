@@ -47,7 +47,10 @@ public enum PlanReport {
     /// The printable report as a file that stands alone (its stylesheet inlined), with the
     /// comparison to the previous year's report when there is one.
     public static func standaloneHTML(_ report: StoredPlanReport, previous: StoredPlanReport?, english: Bool = true) -> String {
-        let page = html(report, previous: previous, t: Localizer(english ? .en : .zhHans))
+        let html = html(report, previous: previous, t: Localizer(english ? .en : .zhHans))
+        // The downloads sit beside the file, as `report build` writes them.
+        let base = "/plans/\(Markup.percentEncoded(report.snapshot.plan.identifier))/reports/\(report.snapshot.year)"
+        let page = html.replacingOccurrences(of: "href=\"/api/v1\(base)\"", with: "href=\"snapshot.json\"").replacingOccurrences(of: "href=\"\(base)/", with: "href=\"")
         guard let css = try? Asset.bytes("site.css") else { return page }
         return page.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"/assets/site.css\">", with: "<style>\(String(decoding: css, as: UTF8.self))</style>")
     }
@@ -173,7 +176,9 @@ public enum PlanReport {
         } else {
             body += "<p id=\"report-comparison\">\(Markup.escape(t("report.noprevious", ["previous": String(s.year - 1)])))</p>"
         }
-        body += "</main>"
+        let base = "/plans/\(Markup.percentEncoded(s.plan.identifier))/reports/\(s.year)"
+        body += "<p class=\"downloads\">\(Markup.escape(t("report.downloads"))) <a href=\"\(base)/report.xlsx\">XLSX</a> · <a href=\"\(base)/actions.csv\">actions.csv</a> · "
+            + "<a href=\"\(base)/indicators.csv\">indicators.csv</a> · <a href=\"/api/v1\(base)\">JSON</a></p></main>"
         return Layout.page(t, title: t("report.title", ["plan": s.plan.name.text(lang), "year": String(s.year)]), body: body, query: [],
                            footer: t("report.footer", ["digest": report.digest]))
     }
@@ -204,6 +209,57 @@ public enum PlanReport {
             }
         }
         return out
+    }
+
+    /// The report's tables as a workbook: actions, indicator values, target shares, the
+    /// assessment with its evidence, and the pilots.
+    public static func xlsx(_ report: StoredPlanReport) -> [UInt8] {
+        let s = report.snapshot
+        typealias C = XLSXWriter.Cell
+        func text(_ x: String?) -> C { x.map(C.text) ?? .empty }
+        func number(_ x: Double?) -> C { x.map(C.number) ?? .empty }
+        let lines = Dictionary(s.lines.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
+        var actions: [[C]] = [["identifier", "name_en", "name_zh", "categories", "organisation", "status", "completion", "timeliness", "late",
+                               "reduction_t_co2e", "costs"].map(C.text)]
+        for action in s.actions {
+            guard let line = lines[action.identifier] else { continue }
+            actions.append([.text(action.identifier), text(action.name["en"]), text(action.name["zh-Hans"]), .text(action.categories.joined(separator: ";")),
+                            text(action.primaryOrganisation), .text(line.status.rawValue), number(line.completion), .text(line.timeliness), .text(line.late ? "yes" : "no"),
+                            number(line.reductionThisYear), .text(line.costThisYear.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ";"))])
+        }
+        var indicators: [[C]] = [["identifier", "name_en", "unit", "year", "value", "jurisdiction", "dimension", "status", "source"].map(C.text)]
+        for line in s.indicators {
+            for v in line.indicator.values {
+                indicators.append([.text(line.indicator.identifier), text(line.indicator.name["en"]), .text(line.indicator.unit), .number(Double(v.year)), .number(v.value),
+                                   text(v.jurisdiction), text(v.dimension), .text(line.status), text(v.source)])
+            }
+        }
+        var targets: [[C]] = [["target", "name_en", "base_year", "target_year", "dimension", "method", "part", "basis", "level_t_co2e"].map(C.text)]
+        for target in s.targets {
+            for allocation in target.allocations {
+                for (part, level) in allocation.parts.sorted(by: { $0.key < $1.key }) {
+                    targets.append([.text(target.identifier), text(target.name["en"]), .number(Double(target.baseYear)), .number(Double(target.targetYear)),
+                                    .text(allocation.dimension.rawValue), .text(allocation.method.rawValue), .text(part), number(allocation.basis[part]), .number(level)])
+                }
+            }
+        }
+        var sheets = [XLSXWriter.Sheet(name: "Actions \(s.year)", rows: actions), XLSXWriter.Sheet(name: "Indicators", rows: indicators),
+                      XLSXWriter.Sheet(name: "Target shares", rows: targets)]
+        if let assessment = s.assessment {
+            var rows: [[C]] = [["rank", "district", "total", "light", "component", "weight", "score", "evidence"].map(C.text)]
+            for result in assessment.results {
+                for component in assessment.scheme.components {
+                    let score = result.scores.first { $0.component == component.identifier }
+                    rows.append([.number(Double(result.rank)), .text(result.jurisdiction), .number(result.total), .text(result.light.rawValue), .text(component.identifier),
+                                 .number(component.weight), number(score?.score), .text(score?.evidence.joined(separator: "; ") ?? "")])
+                }
+            }
+            sheets.append(XLSXWriter.Sheet(name: "Assessment \(s.year)", rows: rows))
+        }
+        sheets.append(XLSXWriter.Sheet(name: "Pilots", rows: [["identifier", "name_en", "kind", "jurisdiction", "stage", "since"].map(C.text)] + s.pilots.map {
+            [.text($0.identifier), text($0.name["en"]), .text($0.kind.rawValue), .text($0.jurisdiction), .text($0.stage.rawValue), .text($0.history.last!.on.description)]
+        }))
+        return XLSXWriter(sheets: sheets).bytes()
     }
 
     static func csvField(_ text: String) -> String {
@@ -253,6 +309,13 @@ struct PlanReportPages: Sendable {
                 return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(plan)-\(year)-\(file)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: render(report))))
             }
+        }
+        routes.open(.get, "plans/:plan/reports/:year/report.xlsx") { _, context in
+            let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
+            let (report, _) = try stored(plan, year)
+            return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                   .contentDisposition: "attachment; filename=\"\(plan)-\(year)-report.xlsx\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: PlanReport.xlsx(report))))
         }
         routes.open(.get, "api/v1/plans/:plan/reports/:year") { _, context in
             let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))

@@ -16,8 +16,8 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Freeze the report of a year and write it to a folder.",
             discussion: """
-            Writes report.html (English), report.zh-Hans.html, actions.csv, indicators.csv and
-            snapshot.json. Each build is a new stored version; the HTML compares the year with the
+            Writes report.html (English), report.zh-Hans.html, actions.csv, indicators.csv,
+            report.xlsx (every table as a sheet) and snapshot.json. Each build is a new stored version; the HTML compares the year with the
             previous year's report when there is one. The same report is served at /plans/PLAN/reports/YEAR.
             """
         )
@@ -42,6 +42,7 @@ struct ReportCommand: ParsableCommand {
                 ("report.zh-Hans.html", Data(PlanReport.standaloneHTML(report, previous: previous, english: false).utf8)),
                 ("actions.csv", Data(PlanReport.actionsCSV(report).utf8)),
                 ("indicators.csv", Data(PlanReport.indicatorsCSV(report).utf8)),
+                ("report.xlsx", Data(PlanReport.xlsx(report))),
                 ("snapshot.json", try encoder.encode(report.snapshot)),
             ]
             for (name, data) in files {

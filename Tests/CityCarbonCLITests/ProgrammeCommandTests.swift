@@ -17,6 +17,8 @@ struct ProgrammeCommandTests {
         #expect(try String(contentsOfFile: out + "/report.zh-Hans.html", encoding: .utf8).contains("年度报告"))
         #expect(try String(contentsOfFile: out + "/actions.csv", encoding: .utf8).split(separator: "\n").count == 148)
         #expect(FileManager.default.fileExists(atPath: out + "/snapshot.json") && FileManager.default.fileExists(atPath: out + "/indicators.csv"))
+        let xlsx = try #require(FileManager.default.contents(atPath: out + "/report.xlsx"))
+        #expect(xlsx.prefix(2) == Data("PK".utf8))
         let future = try cli.run("report", "build", "--year", "2999", "--out", out, "--plan", "helsinki-2035")
         #expect(future.status == 1 && future.stderr.contains("2999"))
     }

@@ -19,7 +19,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /api/v1/plans/:plan/actions/:action", "GET /indicators", "GET /indicators/:indicator", "GET /api/v1/indicators",
                   "GET /api/v1/indicators/:indicator", "GET /targets", "GET /api/v1/targets", "GET /assessments", "GET /assessments/:year",
                   "GET /api/v1/assessments", "GET /api/v1/assessments/:year", "GET /pilots", "GET /api/v1/pilots", "GET /plans/:plan/reports",
-                  "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv",
+                  "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv", "GET /plans/:plan/reports/:year/report.xlsx",
                   "GET /api/v1/plans/:plan/reports/:year"] {
         table[route] = ("public", all)
     }
