@@ -44,6 +44,22 @@ public struct ReferenceTable: Sendable {
         }
     }
 
+    /// A sheet's text, refusing bytes that are not UTF-8 with the file's name.
+    public static func text(of bytes: [UInt8], file: String) throws(InputErrors) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
+        }
+        return text
+    }
+
+    /// Refuses a sheet without one of `columns`, naming each missing one.
+    public func require(_ columns: [String]) throws(InputErrors) {
+        let missing = columns.filter { !self.columns.contains($0) }
+        guard missing.isEmpty else {
+            throw InputErrors(missing.map { InputIssue(InputLocation(file: name, row: 1), value: $0, reason: "required column is missing") })
+        }
+    }
+
     public init(name: String, text: String) throws(InputErrors) {
         var bytes = Array(text.utf8)
         if bytes.isEmpty { bytes = [0x0A] }

@@ -23,9 +23,7 @@ public struct AssessmentRepository: Sendable {
         let districts = tree.children(of: city)
         var scores: [String: [ComponentScore]] = [:]
         if let sheet {
-            guard let text = String(validating: sheet, as: UTF8.self) else {
-                throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
-            }
+            let text = try ReferenceTable.text(of: sheet, file: file)
             scores = try AssessmentSheet.scores(text, file: file, scheme: scheme, districts: Set(districts))
         }
         let components = Set(scheme.components.map(\.identifier))

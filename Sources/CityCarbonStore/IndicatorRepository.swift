@@ -26,9 +26,7 @@ public struct IndicatorRepository: Sendable {
     /// takes the sheet's definition; its values and goals merge by year (and jurisdiction),
     /// the sheet's winning where both have one.
     public func importSheet(_ bytes: [UInt8], file: String, actor: String) throws -> (added: [String], updated: [String]) {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
-        }
+        let text = try ReferenceTable.text(of: bytes, file: file)
         let rows = try IndicatorSheet.parse(text, file: file)
         return try database.writer.write { db in
             var added: [String] = [], updated: [String] = []
@@ -61,9 +59,7 @@ public struct IndicatorRepository: Sendable {
     /// jurisdiction and dimension, the sheet's winning. Emissions indicators are not entered:
     /// they come from the inventories.
     public func importValues(_ bytes: [UInt8], file: String, actor: String) throws -> Int {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
-        }
+        let text = try ReferenceTable.text(of: bytes, file: file)
         let tree = try JurisdictionRepository(database).tree()
         return try database.writer.write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT identifier FROM indicator"))

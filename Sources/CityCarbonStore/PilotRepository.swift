@@ -13,9 +13,7 @@ public struct PilotRepository: Sendable {
     /// Applies a sheet of lifecycle steps in one transaction; steps already recorded are skipped.
     @discardableResult
     public func importSheet(_ bytes: [UInt8], file: String, actor: String) throws -> [String] {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
-        }
+        let text = try ReferenceTable.text(of: bytes, file: file)
         let tree = try JurisdictionRepository(database).tree()
         let names = Set(tree.roots.flatMap { tree.lineageDown(from: $0) })
         return try database.writer.write { db in
@@ -37,7 +35,7 @@ public struct PilotRepository: Sendable {
 
     /// Replaces the pilot goals with a sheet's.
     public func importGoals(_ bytes: [UInt8], file: String, actor: String) throws {
-        let goals = try PilotSheet.goals(String(decoding: bytes, as: UTF8.self), file: file)
+        let goals = try PilotSheet.goals(try ReferenceTable.text(of: bytes, file: file), file: file)
         try database.writer.write { db in
             try db.execute(sql: "DELETE FROM pilot_goal")
             for (goal, source) in goals {

@@ -29,9 +29,7 @@ public struct PlanRepository: Sendable {
     /// transaction: categories merge by identifier, actions update in place or are added.
     public func importSheet(_ bytes: [UInt8], file: String, plan identifier: String, name: Multilingual? = nil,
                             categoryType: String = "area", today: Day?, actor: String) throws -> PlanImportSummary {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
-        }
+        let text = try ReferenceTable.text(of: bytes, file: file)
         return try database.writer.write { db in
             let known = Set(try Self.plan(db, identifier: identifier)?.categoryTypes.flatMap { $0.categories.map(\.identifier) } ?? [])
             let sheet = try PlanSheet.parse(text, file: file, knownCategories: known)

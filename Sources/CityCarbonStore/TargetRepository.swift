@@ -26,9 +26,7 @@ public struct TargetRepository: Sendable {
     /// Loads a target sheet in one transaction. A target whose definition changed loses its
     /// allocations, which were made for the old number.
     public func importSheet(_ bytes: [UInt8], file: String, actor: String) throws -> (added: [String], updated: [String]) {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
-        }
+        let text = try ReferenceTable.text(of: bytes, file: file)
         let names = Set(try JurisdictionRepository(database).tree().roots.flatMap { try JurisdictionRepository(database).tree().lineageDown(from: $0) })
         let targets = try TargetSheet.parse(text, file: file, jurisdictions: names)
         return try database.writer.write { db in

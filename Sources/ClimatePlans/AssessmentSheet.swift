@@ -6,11 +6,8 @@ import CarbonKit
 public enum AssessmentSheet {
     public static func scheme(_ text: String, file: String, green: Double = 80, amber: Double = 60) throws(InputErrors) -> AssessmentScheme {
         let table = try ReferenceTable(name: file, text: text)
+        try table.require(["component", "weight"])
         var issues: [InputIssue] = []
-        for column in ["component", "weight"] where !table.columns.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
-        }
-        if !issues.isEmpty { throw InputErrors(issues) }
         var components: [AssessmentScheme.Component] = []
         for row in table.rows {
             do throws(InputIssue) {
@@ -33,11 +30,8 @@ public enum AssessmentSheet {
     /// Scores by district; every component must be one of the scheme's, every district known.
     public static func scores(_ text: String, file: String, scheme: AssessmentScheme, districts: Set<String>) throws(InputErrors) -> [String: [ComponentScore]] {
         let table = try ReferenceTable(name: file, text: text)
+        try table.require(["jurisdiction", "component", "score"])
         var issues: [InputIssue] = []
-        for column in ["jurisdiction", "component", "score"] where !table.columns.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
-        }
-        if !issues.isEmpty { throw InputErrors(issues) }
         let components = Set(scheme.components.map(\.identifier))
         var result: [String: [ComponentScore]] = [:]
         for row in table.rows {

@@ -13,11 +13,8 @@ public enum IndicatorSheet {
 
     public static func parse(_ text: String, file: String) throws(InputErrors) -> [Row] {
         let table = try ReferenceTable(name: file, text: text)
+        try table.require(["identifier", "unit", "direction"])
         var issues: [InputIssue] = []
-        for column in ["identifier", "unit", "direction"] where !table.columns.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
-        }
-        if !issues.isEmpty { throw InputErrors(issues) }
         var rows: [Row] = []
         var seen: Set<String> = []
         for row in table.rows {
@@ -74,11 +71,8 @@ public enum IndicatorSheet {
 public enum IndicatorValueSheet {
     public static func parse(_ text: String, file: String, indicators: Set<String>, jurisdictions: Set<String>) throws(InputErrors) -> [(indicator: String, value: IndicatorValue)] {
         let table = try ReferenceTable(name: file, text: text)
+        try table.require(["indicator", "year", "value"])
         var issues: [InputIssue] = []
-        for column in ["indicator", "year", "value"] where !table.columns.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
-        }
-        if !issues.isEmpty { throw InputErrors(issues) }
         var result: [(String, IndicatorValue)] = []
         var seen: [String: Int] = [:]
         for row in table.rows {

@@ -7,11 +7,8 @@ public enum PilotSheet {
     /// `existing` pilots after the sheet's steps, and the identifiers added or moved on.
     public static func apply(_ text: String, file: String, to existing: [Pilot], jurisdictions: Set<String>) throws(InputErrors) -> (pilots: [Pilot], changed: [String]) {
         let table = try ReferenceTable(name: file, text: text)
+        try table.require(["identifier", "stage", "date"])
         var issues: [InputIssue] = []
-        for column in ["identifier", "stage", "date"] where !table.columns.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
-        }
-        if !issues.isEmpty { throw InputErrors(issues) }
         var pilots = existing
         var index = Dictionary(uniqueKeysWithValues: existing.enumerated().map { ($1.identifier, $0) })
         var changed: [String] = []

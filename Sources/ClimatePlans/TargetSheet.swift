@@ -8,11 +8,8 @@ import CarbonKit
 public enum TargetSheet {
     public static func parse(_ text: String, file: String, jurisdictions: Set<String>) throws(InputErrors) -> [Target] {
         let table = try ReferenceTable(name: file, text: text)
+        try table.require(["identifier", "metric", "jurisdiction", "base_year", "target_year"])
         var issues: [InputIssue] = []
-        for column in ["identifier", "metric", "jurisdiction", "base_year", "target_year"] where !table.columns.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
-        }
-        if !issues.isEmpty { throw InputErrors(issues) }
         var targets: [Target] = []
         var seen: Set<String> = []
         for row in table.rows {
