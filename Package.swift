@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CarbonKit", targets: ["CarbonKit"]),
         .library(name: "CarbonAccounting", targets: ["CarbonAccounting"]),
         .library(name: "ClimatePlans", targets: ["ClimatePlans"]),
+        .library(name: "CarbonPathways", targets: ["CarbonPathways"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(name: "ClimatePlans", dependencies: ["CarbonKit"]),
+        .target(name: "CarbonPathways", dependencies: ["CarbonKit"]),
         .target(
             name: "CityCarbonStore",
             dependencies: [
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "CarbonKitTests", dependencies: ["CarbonKit"]),
         .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
         .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
+        .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
