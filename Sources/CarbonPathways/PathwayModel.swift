@@ -177,8 +177,12 @@ public struct PathwayModel: Sendable {
             let ds = m.districts.map { $0.compactMap { districtIndex[$0] } } ?? Array(0..<D)
             let ss = m.sectors.map { $0.compactMap { sectorIndex[$0] } } ?? Array(0..<S)
             for d in ds { for s in ss { groups.append(d * S + s) } }
-            let ramp = m.ramp ?? Ramp(start: baseYear, full: baseYear)
+            let ramp = m.ramp ?? Ramp(start: baseYear, full: baseYear + 1)
             if ramp.full < ramp.start { fail(field + ".ramp.full", String(ramp.full), "is before the ramp's start \(ramp.start)") }
+            if m.ramp != nil, ramp.level(in: baseYear) > 0 {
+                fail(field + ".ramp.start", String(ramp.start), "must leave the base year \(baseYear) untouched: what a measure did by then is already in the inventory",
+                     "start in \(baseYear) with a later full year, or start after it")
+            }
             let levels = years.map { ramp.level(in: $0) }
             func fraction(_ key: String, _ value: Double?, default fallback: Double? = nil) -> Double {
                 guard let v = value ?? fallback else { fail("\(field).\(key)", nil, "\(m.kind.rawValue) needs \(key) (a share 0…1)"); return 0 }
@@ -226,7 +230,9 @@ public struct PathwayModel: Sendable {
                     if Int(key) == nil { fail("\(field).reductions.\(key)", key, "is not a year") }
                     if !value.isFinite || value < 0 { fail("\(field).reductions.\(key)", String(value), "must be tonnes ≥ 0") }
                 }
-                op = .absolute(tonnes: years.map { m.actionReduction(in: $0) })
+                // What the action achieved by the base year is already in the inventory.
+                let achieved = m.actionReduction(in: baseYear)
+                op = .absolute(tonnes: years.map { max(0, m.actionReduction(in: $0) - achieved) })
             }
             if let cost = m.cost {
                 for (key, value) in [("capital", cost.capital), ("operatingPerYear", cost.operatingPerYear), ("savingsPerYear", cost.savingsPerYear)] {

@@ -71,6 +71,9 @@ public struct BaseSpec: Sendable, Hashable, Codable {
     public var year: Int
     /// Take the cells from the published inventory of `year` (and its activity data).
     public var fromInventory: Bool?
+    /// Which inventory total the pathway projects: `basic` (default) or `basic_plus`, the
+    /// same for the base year and the history.
+    public var level: InventoryLevel?
     public var cells: [BaseCellSpec]?
     public var districts: [String: PathwayBase.DistrictFigures]?
     public var gdpUnit: String?
@@ -82,6 +85,11 @@ public struct BaseSpec: Sendable, Hashable, Codable {
         self.cells = cells
         self.districts = districts
     }
+}
+
+public enum InventoryLevel: String, Sendable, Hashable, Codable {
+    case basic
+    case basicPlus = "basic_plus"
 }
 
 public struct BaseCellSpec: Sendable, Hashable, Codable {

@@ -64,12 +64,14 @@ public struct Distribution: Sendable, Hashable, Codable {
         return nil
     }
 
-    /// The value a run without uncertainty uses.
+    /// The value the deterministic run uses: the mean of a normal or log-normal, the most
+    /// likely value of a triangular, the middle of a uniform. With no spread it is the only
+    /// value a draw can take, so the Monte Carlo runs then equal the deterministic run.
     public var central: Double {
         switch kind {
         case .normal, .lognormal: mean ?? 0
         case .uniform: ((min ?? 0) + (max ?? 0)) / 2
-        case .triangular: ((min ?? 0) + (mode ?? 0) + (max ?? 0)) / 3
+        case .triangular: mode ?? 0
         }
     }
 

@@ -305,6 +305,18 @@ public final class CityCarbonDatabase: Sendable {
                 t.uniqueKey(["plan_id", "year", "version"])
             }
         }
+        migrator.registerMigration("v9: pathway scenarios") { db in
+            try db.create(table: "pathway_scenario") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("identifier", .text).notNull().unique()
+                t.column("position", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("updated_at", .text).notNull()
+                t.column("updated_by", .text).notNull()
+                // Public pages and the open API show a scenario once it is published.
+                t.column("published_at", .text)
+            }
+        }
         return migrator
     }
 

@@ -10,7 +10,10 @@ import GRDB
 /// a stated provincial factor before).
 public enum DemoCity {
     public static let files = ["jurisdictions.csv", "activities.csv", "statistics.csv", "districts.geojson", "helsinki-plan.csv", "hangzhou-indicators.csv",
-                               "targets.csv", "pilot-goals.csv", "pilots.csv", "assessment-scheme.csv", "assessment-2023-scores.csv"]
+                               "targets.csv", "pilot-goals.csv", "pilots.csv", "assessment-scheme.csv", "assessment-2023-scores.csv",
+                               "action-estimates.csv"] + pathwayFiles
+    /// The demo's pathway scenarios: the demo city's three, and Xiong'an's study reproduced.
+    public static let pathwayFiles = ["pathway-demo-baseline.json", "pathway-demo-planned.json", "pathway-demo-ambitious.json", "pathway-xiongan-2035.json"]
 
     /// The demo data file `name`, as shipped.
     public static func data(_ name: String) throws -> [UInt8] {
@@ -27,7 +30,7 @@ public enum DemoCity {
     /// inventory of every year (AR5), each published, Helsinki's Carbon Neutral 2035 plan as
     /// its climate plan, Hangzhou's indicator set as its indicator catalogue, its targets shared out to
     /// districts and sectors by base-year emissions, a pilot registry against Hangzhou's pilot
-    /// goals, and its 2023 district assessment, frozen and published. Returns false, changing nothing, when the workspace already has
+    /// goals, its 2023 district assessment, frozen and published, and its pathway scenarios (published). Returns false, changing nothing, when the workspace already has
     /// activity data.
     @discardableResult
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
@@ -40,6 +43,8 @@ public enum DemoCity {
         for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }
         _ = try PlanRepository(database).importSheet(try data("helsinki-plan.csv"), file: "demo/helsinki-plan.csv", plan: "helsinki-2035",
                                                      name: Multilingual(["en": "Carbon Neutral Helsinki 2035 Action Plan", "zh-Hans": "赫尔辛基碳中和2035行动计划"]),
+                                                     today: nil, actor: actor)
+        _ = try PlanRepository(database).importSheet(try data("action-estimates.csv"), file: "demo/action-estimates.csv", plan: "helsinki-2035",
                                                      today: nil, actor: actor)
         _ = try IndicatorRepository(database).importSheet(try data("hangzhou-indicators.csv"), file: "demo/hangzhou-indicators.csv", actor: actor)
         let targets = TargetRepository(database)
@@ -54,6 +59,11 @@ public enum DemoCity {
         try assessments.run(year: 2023, scheme: scheme, scores: try data("assessment-2023-scores.csv"), file: "demo/assessment-2023-scores.csv", actor: actor)
         try assessments.freeze(year: 2023, actor: actor)
         try assessments.publish(year: 2023, actor: actor)
+        let pathways = PathwayRepository(database)
+        for file in pathwayFiles {
+            let scenario = try pathways.save(try data(file), file: "demo/\(file)", actor: actor)
+            try pathways.setPublished(scenario.identifier, true, actor: actor)
+        }
         return true
     }
 

@@ -58,24 +58,42 @@ struct ProjectionTests {
 
     @Test("A measure acts on what the measures before it left: efficiency after a coal switch saves electricity, not coal")
     func order() throws {
-        let coalOut = Fixture.measure("coal-out", .coalPhaseOut) { $0.to = "electricity"; $0.ramp = Ramp(start: 2020, full: 2020) }
+        let coalOut = Fixture.measure("coal-out", .coalPhaseOut) { $0.to = "electricity"; $0.ramp = Ramp(start: 2020, full: 2021) }
         let efficiency = Fixture.measure("eff", .efficiency) { $0.fuels = ["coal"]; $0.reduction = 0.5 }
         var scenario = Fixture.scenario(measures: [coalOut, efficiency])
         scenario.drivers = nil
         scenario.fuels = nil
         let result = try PathwayModel(scenario, base: Fixture.base).run()
-        #expect(result.wedges[1].tonnes[0] == 0)
-        #expect(close(result.wedges[0].tonnes[0], 189_200 - 2000 * 150))
+        #expect(result.wedges[1].tonnes[1] == 0)
+        #expect(close(result.wedges[0].tonnes[1], 189_200 - 2000 * 150))
     }
 
     @Test("A plan action's tonnes are capped by what is left in its scope: 50,000 t asked of a 30,000 t landfill gives 30,000 t")
     func actionCapped() throws {
-        let landfill = Fixture.measure("landfill", .action) { $0.sectors = ["waste"]; $0.reductions = ["2020": 50_000] }
+        let landfill = Fixture.measure("landfill", .action) { $0.sectors = ["waste"]; $0.reductions = ["2021": 50_000] }
         var scenario = Fixture.scenario(measures: [landfill])
         scenario.drivers = nil
         let result = try PathwayModel(scenario, base: Fixture.base).run()
-        #expect(close(result.wedges[0].tonnes[0], 30_000))
-        #expect(result.bySector["waste"]![0] == 0)
+        #expect(close(result.wedges[0].tonnes[1], 30_000))
+        #expect(result.bySector["waste"]![1] == 0)
+    }
+
+    @Test("What an action achieved by the base year is already in the inventory: only the tonnes beyond it are a wedge")
+    func actionAchieved() throws {
+        let started = Fixture.measure("landfill", .action) { $0.sectors = ["waste"]; $0.reductions = ["2018": 4_000, "2022": 12_000] }
+        var scenario = Fixture.scenario(measures: [started])
+        scenario.drivers = nil
+        let result = try PathwayModel(scenario, base: Fixture.base).run()
+        #expect(result.wedges[0].tonnes[0] == 0)
+        #expect(close(result.wedges[0].tonnes[2], 12_000 - 8_000))
+    }
+
+    @Test("A measure whose ramp already acts in the base year is refused: the inventory has it")
+    func rampBeforeBase() {
+        let early = Fixture.measure("eff", .efficiency) { $0.reduction = 0.1; $0.ramp = Ramp(start: 2015, full: 2025) }
+        #expect { try PathwayModel(Fixture.scenario(measures: [early]), base: Fixture.base) } throws: {
+            String(describing: $0).contains("measures[0].ramp.start: '2015'")
+        }
     }
 
     @Test("An action's reductions are interpolated between its years, nothing before the first, the last held after")

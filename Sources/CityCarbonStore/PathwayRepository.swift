@@ -1,0 +1,121 @@
+import CarbonAccounting
+import CarbonKit
+import CarbonPathways
+import Foundation
+import GRDB
+
+/// A saved scenario and where it stands.
+public struct StoredScenario: Sendable {
+    public var scenario: Scenario
+    public var updatedAt: String
+    public var updatedBy: String
+    public var publishedAt: String?
+    public var isPublished: Bool { publishedAt != nil }
+}
+
+/// The city's pathway scenarios. A scenario is saved only when it runs: it is resolved
+/// against the workspace and checked in full first, so a saved scenario always has a result.
+public struct PathwayRepository: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    /// Reads, checks and saves a scenario file; an existing scenario with the same
+    /// identifier is replaced (and stays published if it was).
+    @discardableResult
+    public func save(_ bytes: [UInt8], file: String, actor: String) throws -> Scenario {
+        let scenario = try ScenarioFile.decode(bytes, file: file)
+        try save(scenario, file: file, actor: actor)
+        return scenario
+    }
+
+    public func save(_ scenario: Scenario, file: String? = nil, actor: String) throws {
+        _ = try PathwayInputs(database).model(scenario, file: file)
+        let document = String(decoding: ScenarioFile.encode(scenario), as: UTF8.self)
+        try database.writer.write { db in
+            let before = try String.fetchOne(db, sql: "SELECT document FROM pathway_scenario WHERE identifier = ?", arguments: [scenario.identifier])
+            if before == document { return }
+            let position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) + 1 FROM pathway_scenario") ?? 1
+            try db.execute(sql: """
+                INSERT INTO pathway_scenario (identifier, position, document, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (identifier) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                """, arguments: [scenario.identifier, position, document, CityCarbonDatabase.now(), actor])
+            try AuditTrail.append(db, actor: actor, action: before == nil ? "create" : "update", entity: "pathway_scenario",
+                                  entityID: scenario.identifier, before: before.flatMap { JSONValue(parsing: $0) }, after: JSONValue(parsing: document))
+        }
+    }
+
+    public func scenarios(publishedOnly: Bool = false) throws -> [StoredScenario] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM pathway_scenario \(publishedOnly ? "WHERE published_at IS NOT NULL" : "") ORDER BY position")
+                .map(Self.stored)
+        }
+    }
+
+    public func scenario(_ identifier: String) throws -> StoredScenario? {
+        try database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]).map(Self.stored)
+        }
+    }
+
+    /// Shows the scenario on the public pages and in the open API, or takes it off them.
+    public func setPublished(_ identifier: String, _ published: Bool, actor: String) throws {
+        try database.writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT published_at FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
+                throw PathwayError.unknownScenario(identifier)
+            }
+            let was: String? = row["published_at"]
+            if (was != nil) == published { return }
+            try db.execute(sql: "UPDATE pathway_scenario SET published_at = ? WHERE identifier = ?",
+                           arguments: [published ? CityCarbonDatabase.now() : nil, identifier])
+            try AuditTrail.append(db, actor: actor, action: published ? "publish" : "withdraw", entity: "pathway_scenario", entityID: identifier)
+        }
+    }
+
+    public func delete(_ identifier: String, actor: String) throws {
+        try database.writer.write { db in
+            guard let before = try String.fetchOne(db, sql: "SELECT document FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
+                throw PathwayError.unknownScenario(identifier)
+            }
+            try db.execute(sql: "DELETE FROM pathway_scenario WHERE identifier = ?", arguments: [identifier])
+            try AuditTrail.append(db, actor: actor, action: "delete", entity: "pathway_scenario", entityID: identifier, before: JSONValue(parsing: before))
+        }
+    }
+
+    /// The compiled model of a saved scenario, resolved against today's workspace.
+    public func model(_ identifier: String) throws -> PathwayModel {
+        guard let stored = try scenario(identifier) else { throw PathwayError.unknownScenario(identifier) }
+        return try PathwayInputs(database).model(stored.scenario, file: identifier)
+    }
+
+    /// LMDI of the change in BASIC emissions of `jurisdiction` (the whole city when nil)
+    /// between two years with activity data, population and GDP.
+    public func decomposition(from start: Int, to end: Int) throws -> LMDI.Result {
+        let inputs = PathwayInputs(database)
+        func base(_ year: Int) throws -> PathwayBase {
+            let spec = BaseSpec(year: year, fromInventory: true)
+            var scenario = Scenario(identifier: "lmdi", name: [:], kind: .custom, jurisdiction: "", base: spec, endYear: year + 1)
+            scenario.history = [:]
+            return try inputs.resolve(scenario, file: nil).1
+        }
+        do { return try LMDI.decompose(from: try base(start), to: try base(end)) } catch let problem as LMDI.Problem {
+            throw InputErrors([InputIssue(InputLocation(file: database.path), reason: problem.description,
+                                          suggestion: "import statistics (jurisdiction,year,population,gdp,…) for both years")])
+        }
+    }
+
+    static func stored(_ row: Row) throws -> StoredScenario {
+        let document: String = row["document"]
+        return StoredScenario(scenario: try JSONDecoder().decode(Scenario.self, from: Data(document.utf8)),
+                              updatedAt: row["updated_at"], updatedBy: row["updated_by"], publishedAt: row["published_at"])
+    }
+}
+
+public enum PathwayError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownScenario(String)
+    public var description: String {
+        switch self {
+        case let .unknownScenario(id): "no scenario '\(id)'"
+        }
+    }
+}
