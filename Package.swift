@@ -36,7 +36,13 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(name: "ClimatePlans", dependencies: ["CarbonKit"]),
-        .target(name: "CarbonPathways", dependencies: ["CarbonKit"]),
+        .target(
+            name: "CarbonPathways",
+            dependencies: ["CarbonKit"],
+            // The Monte Carlo kernel runs ten thousand projections: optimised in debug builds too,
+            // so pages, tests and `swift run` answer in milliseconds rather than seconds.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .target(
             name: "CityCarbonStore",
             dependencies: [

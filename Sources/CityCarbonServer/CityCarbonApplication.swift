@@ -74,6 +74,7 @@ public enum CityCarbonApplication {
         TargetPages(database: database, pages: pages).addRoutes(to: routes)
         AssessmentPages(database: database, pages: pages).addRoutes(to: routes)
         PilotPages(database: database, pages: pages).addRoutes(to: routes)
+        PathwayPages(database: database, pages: pages).addRoutes(to: routes)
         PlanReportPages(database: database, pages: pages).addRoutes(to: routes)
         // Read once: the stylesheet ships with the binary and does not change while it runs.
         let stylesheet = (try? Asset.bytes("site.css")).map { ByteBuffer(bytes: $0) }

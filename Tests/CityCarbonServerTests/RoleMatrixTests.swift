@@ -20,7 +20,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /api/v1/indicators/:indicator", "GET /targets", "GET /api/v1/targets", "GET /assessments", "GET /assessments/:year",
                   "GET /api/v1/assessments", "GET /api/v1/assessments/:year", "GET /pilots", "GET /api/v1/pilots", "GET /plans/:plan/reports",
                   "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv", "GET /plans/:plan/reports/:year/report.xlsx",
-                  "GET /api/v1/plans/:plan/reports/:year"] {
+                  "GET /api/v1/plans/:plan/reports/:year", "GET /pathways", "GET /pathways/:scenario", "GET /pathways/:scenario/pathway.csv",
+                  "GET /pathways/:scenario/scenario.json", "GET /api/v1/pathways", "GET /api/v1/pathways/:scenario", "GET /api/v1/decomposition"] {
         table[route] = ("public", all)
     }
     table["GET /staff"] = ("staff", all)
@@ -30,7 +31,11 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["GET /staff/plans/:plan/actions/:action/edit"] = ("staff", [.admin, .editor])
     table["POST /staff/plans/:plan/actions/:action/edit"] = ("staff", [.admin, .editor])
     table["GET /staff/assessments"] = ("staff", [.admin, .editor, .verifier, .viewer])
-    for route in ["POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
+    table["GET /staff/pathways"] = ("staff", [.admin, .editor, .verifier, .viewer])
+    table["GET /staff/pathways/:scenario"] = ("staff", [.admin, .editor, .verifier, .viewer])
+    table["POST /staff/pathways"] = ("staff", [.admin, .editor])
+    table["POST /staff/pathways/:scenario"] = ("staff", [.admin, .editor])
+    for route in ["POST /staff/pathways/:scenario/publish", "POST /staff/pathways/:scenario/withdraw", "POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
         table[route] = ("staff", [.admin])
     }
     table["POST /logout"] = ("staff", all)

@@ -13,6 +13,7 @@ enum StaffLayout {
         if principal.may(.readDrafts) { links.append(("/staff/plans", t("staff.nav.plans"))) }
         if principal.may(.managePlans) { links.append(("/staff/reviews", t("staff.nav.reviews"))) }
         if principal.may(.readDrafts) { links.append(("/staff/assessments", t("nav.assessments"))) }
+        if principal.may(.readDrafts) { links.append(("/staff/pathways", t("nav.pathways"))) }
         if principal.may(.manageAccounts) {
             links.append(("/staff/accounts", t("staff.nav.accounts")))
             links.append(("/staff/api-keys", t("staff.nav.keys")))

@@ -1,0 +1,437 @@
+import CarbonKit
+import CarbonPathways
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// The pathway scenarios: a comparison of the published ones, a page per scenario (wedges,
+/// net emissions with sinks and the uncertainty band, targets, abatement cost curve, the
+/// LMDI waterfall of the past), the same as JSON and CSV, and the staff pages to edit,
+/// preview and publish them.
+struct PathwayPages: Sendable {
+    let database: CityCarbonDatabase
+    let pages: PageCache
+
+    /// One run of a scenario with everything the page and the API show.
+    struct Computed: Encodable {
+        var scenario: Scenario
+        var result: PathwayResult
+        var monteCarlo: MonteCarloResult?
+        var macc: MarginalAbatementCurve?
+        var published: Bool
+        var updatedAt: String
+    }
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.open(.get, "pathways") { request, _ in
+            let language = Language.of(request)
+            return Layout.response(try pages.page("pathways/\(language.rawValue)") { try comparison(Localizer(language)) })
+        }
+        routes.open(.get, "pathways/:scenario") { request, context in
+            let id = try context.parameters.require("scenario")
+            let language = Language.of(request)
+            let district = request.uri.queryParameters.get("district").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            let key = "pathways/\(id)/\(language.rawValue)/\(district ?? "")"
+            return Layout.response(try pages.page(key) {
+                let t = Localizer(language)
+                let computed = try compute(id, publishedOnly: true, language: language)
+                return Layout.page(t, title: computed.result.name, body: "<main>" + detail(computed, t: t, district: district, base: "/pathways") + "</main>",
+                                   query: district.map { [("district", $0)] } ?? [], footer: t("pathways.footer"))
+            })
+        }
+        routes.open(.get, "pathways/:scenario/pathway.csv") { _, context in
+            let computed = try compute(try context.parameters.require("scenario"), publishedOnly: true, language: .en)
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(computed.scenario.identifier).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: Self.csv(computed))))
+        }
+        routes.open(.get, "pathways/:scenario/scenario.json") { _, context in
+            let id = try context.parameters.require("scenario")
+            guard let stored = try PathwayRepository(database).scenario(id), stored.isPublished else { throw ProblemDetails(.notFound, "no published scenario '\(id)'") }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: ScenarioFile.encode(stored.scenario))))
+        }
+        routes.open(.get, "api/v1/pathways") { request, _ in
+            let language = Language.of(request)
+            let body = try pages.page("api/pathways/\(language.rawValue)") {
+                let items: [JSONValue] = try PathwayRepository(database).scenarios(publishedOnly: true).map { stored in
+                    let result = try PathwayRepository(database).model(stored.scenario.identifier).run(language: language.rawValue)
+                    return Self.summary(stored.scenario, result)
+                }
+                return JSONValue.object([("items", .array(items))]).serialized()
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        }
+        routes.open(.get, "api/v1/pathways/:scenario") { request, context in
+            let id = try context.parameters.require("scenario")
+            let language = Language.of(request)
+            let body = try pages.page("api/pathways/\(id)/\(language.rawValue)") {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                return String(decoding: try encoder.encode(try compute(id, publishedOnly: true, language: language)), as: UTF8.self)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        }
+        routes.open(.get, "api/v1/decomposition") { request, _ in
+            guard let from = request.uri.queryParameters.get("from").flatMap({ Int($0) }), let to = request.uri.queryParameters.get("to").flatMap({ Int($0) }) else {
+                throw ProblemDetails(.badRequest, "give the years as ?from=2015&to=2023")
+            }
+            let published = try PublicationRepository(database).publishedYears()
+            for year in [from, to] where !published.contains(year) { throw ProblemDetails(.notFound, "\(year) has no published inventory") }
+            return Self.json(try PathwayRepository(database).decomposition(from: from, to: to)).httpResponse()
+        }
+
+        routes.staff(.get, "staff/pathways", .readDrafts) { _, _, call in try staffList(call) }
+        routes.staff(.post, "staff/pathways", .editPlans, bodyLimit: BodyLimit.form * 4) { _, _, call in
+            let text = call.form.files["file"].map { $0.bytes } ?? Array((call.form["document"] ?? "").utf8)
+            do {
+                let scenario = try PathwayRepository(database).save(text, file: call.form.files["file"]?.filename ?? "scenario.json", actor: call.actor)
+                return StaffLayout.redirect("/staff/pathways/\(Markup.percentEncoded(scenario.identifier))")
+            } catch let errors as InputErrors {
+                return try staffList(call, errors: errors, status: .unprocessableContent)
+            }
+        }
+        routes.staff(.get, "staff/pathways/:scenario", .readDrafts) { _, context, call in
+            try staffScenario(call, id: try context.parameters.require("scenario"))
+        }
+        routes.staff(.post, "staff/pathways/:scenario", .editPlans, bodyLimit: BodyLimit.form * 4) { _, context, call in
+            let id = try context.parameters.require("scenario")
+            guard let stored = try PathwayRepository(database).scenario(id) else { throw ProblemDetails(.notFound, "no scenario '\(id)'") }
+            do {
+                let edited = try Self.apply(call.form, to: stored.scenario)
+                guard edited.identifier == id else {
+                    throw InputErrors([InputIssue(InputLocation(field: "identifier"), value: edited.identifier, reason: "cannot change here; save a copy from the scenario list")])
+                }
+                try PathwayRepository(database).save(edited, file: id, actor: call.actor)
+                return try staffScenario(call, id: id, notice: call.t("pathways.saved"))
+            } catch let errors as InputErrors {
+                return try staffScenario(call, id: id, errors: errors, submitted: call.form, status: .unprocessableContent)
+            }
+        }
+        for (step, publish) in [("publish", true), ("withdraw", false)] {
+            routes.staff(.post, "staff/pathways/:scenario/\(step)", .managePlans) { _, context, call in
+                let id = try context.parameters.require("scenario")
+                do { try PathwayRepository(database).setPublished(id, publish, actor: call.actor) } catch PathwayError.unknownScenario {
+                    throw ProblemDetails(.notFound, "no scenario '\(id)'")
+                }
+                return try staffScenario(call, id: id, notice: call.t("pathways.notice.\(step)"))
+            }
+        }
+    }
+
+    // MARK: Computing
+
+    func compute(_ id: String, publishedOnly: Bool, language: Language) throws -> Computed {
+        let repository = PathwayRepository(database)
+        guard let stored = try repository.scenario(id), stored.isPublished || !publishedOnly else {
+            throw ProblemDetails(.notFound, "no published scenario '\(id)'")
+        }
+        let model = try PathwayInputs(database).model(stored.scenario, file: id)
+        let result = model.run(language: language.rawValue)
+        let runs = model.scenario.monteCarlo?.runs ?? 0
+        let mc = runs > 0 ? MonteCarlo.run(model, runs: runs, seed: model.scenario.monteCarlo?.seed ?? 1, language: language.rawValue) : nil
+        let macc = MarginalAbatementCurve(scenario: model.scenario, result: result)
+        return Computed(scenario: model.scenario, result: result, monteCarlo: mc, macc: macc.bars.isEmpty ? nil : macc,
+                        published: stored.isPublished, updatedAt: stored.updatedAt)
+    }
+
+    static func summary(_ scenario: Scenario, _ r: PathwayResult) -> JSONValue {
+        let peak = r.analysis.peak
+        return .object([
+            ("identifier", .string(scenario.identifier)), ("name", .string(r.name)), ("kind", .string(scenario.kind.rawValue)),
+            ("jurisdiction", .string(scenario.jurisdiction)), ("baseYear", .integer(scenario.baseYear)), ("endYear", .integer(scenario.endYear)),
+            ("peak", peak.map { .object([("year", .integer($0.year)), ("value", .number($0.value)), ("status", .string($0.status.rawValue))]) } ?? .null),
+            ("neutralityYear", r.analysis.neutralityYear.map(JSONValue.integer) ?? .null),
+            ("grossZeroYear", r.analysis.grossZeroYear.map(JSONValue.integer) ?? .null),
+            ("targetsMet", .integer(r.analysis.targets.filter(\.met).count)), ("targets", .integer(r.analysis.targets.count)),
+            ("href", .string("/api/v1/pathways/\(Markup.percentEncoded(scenario.identifier))")),
+        ])
+    }
+
+    static func json(_ r: LMDI.Result) -> JSONValue {
+        func effects(_ map: [LMDI.Effect: Double]) -> JSONValue { .object(LMDI.Effect.allCases.map { ($0.rawValue, .number(map[$0] ?? 0)) }) }
+        return .object([("fromYear", .integer(r.fromYear)), ("toYear", .integer(r.toYear)), ("from", .number(r.from)), ("to", .number(r.to)),
+                        ("change", .number(r.change)), ("effects", effects(r.effects)),
+                        ("bySector", .object(r.bySector.keys.sorted().map { ($0, effects(r.bySector[$0]!)) }))])
+    }
+
+    static func csv(_ c: Computed) -> String {
+        let r = c.result
+        var header = ["year", "baseline_t", "gross_t"] + r.wedges.map { "wedge_\($0.id)_t" } + r.sinks.map { "sink_\($0.id)_t" } + ["offsets_t", "net_t"]
+        if c.monteCarlo != nil { header += ["net_p10_t", "net_p50_t", "net_p90_t", "probability_peaked"] }
+        var text = header.joined(separator: ",") + "\r\n"
+        for (t, year) in r.years.enumerated() {
+            var cells = [String(year), String(r.baseline[t]), String(r.gross[t])] + r.wedges.map { String($0.tonnes[t]) } + r.sinks.map { String($0.tonnes[t]) }
+            cells += [String(r.offsets[t]), String(r.net[t])]
+            if let mc = c.monteCarlo { cells += [String(mc.net.p10[t]), String(mc.net.p50[t]), String(mc.net.p90[t]), String(mc.peakedBy[t])] }
+            text += cells.joined(separator: ",") + "\r\n"
+        }
+        return text
+    }
+
+    // MARK: Pages
+
+    func comparison(_ t: Localizer) throws -> String {
+        let repository = PathwayRepository(database)
+        let stored = try repository.scenarios(publishedOnly: true)
+        var body = "<main><p>\(Markup.escape(t("pathways.intro")))</p>"
+        guard !stored.isEmpty else { return Layout.page(t, title: t("pathways.title"), body: body + "<p>\(Markup.escape(t("pathways.none")))</p></main>", query: [], footer: t("pathways.footer")) }
+        let runs = try stored.map { ($0.scenario, try repository.model($0.scenario.identifier).run(language: t.language.rawValue)) }
+        let tons = { (x: Double) in t.number(x / 1e6, decimals: 2) }
+        body += "<table id=\"scenarios\"><caption>\(Markup.escape(t("pathways.compare")))</caption><thead><tr>"
+        body += ["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.peak", "pathways.neutrality", "pathways.gross2030", "pathways.net2035", "pathways.netEnd", "pathways.targetsMet"]
+            .map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for (scenario, r) in runs {
+            let peak = r.analysis.peak.map { p in
+                let status = t("pathways.status." + p.status.rawValue)
+                return "\(p.year) · \(tons(p.value)) Mt · \(status)"
+            } ?? "—"
+            body += "<tr data-scenario=\"\(Markup.escape(scenario.identifier))\"><th scope=\"row\"><a href=\"/pathways/\(Markup.percentEncoded(scenario.identifier))\">\(Markup.escape(r.name))</a></th>"
+            body += "<td>\(Markup.escape(t("pathways.kind." + scenario.kind.rawValue)))</td><td>\(Markup.escape(scenario.jurisdiction))</td><td>\(Markup.escape(peak))</td>"
+            body += "<td class=\"n\">\(r.analysis.neutralityYear.map(String.init) ?? "—")</td>"
+            body += "<td class=\"n\">\(r.value(r.gross, in: 2030).map(tons) ?? "—")</td><td class=\"n\">\(r.value(r.net, in: 2035).map(tons) ?? "—")</td>"
+            body += "<td class=\"n\">\(tons(r.net.last ?? 0)) (\(r.years.last ?? 0))</td><td class=\"n\">\(r.analysis.targets.filter(\.met).count) / \(r.analysis.targets.count)</td></tr>"
+        }
+        body += "</tbody></table>"
+        // One chart per jurisdiction: scenarios of the same city side by side.
+        for jurisdiction in Array(Set(runs.map(\.0.jurisdiction))).sorted() {
+            let same = runs.filter { $0.0.jurisdiction == jurisdiction }
+            let lines = same.enumerated().map { k, pair in
+                LineChart.Line(label: pair.1.name, color: PathwayChart.palette[k % PathwayChart.palette.count], points: zip(pair.1.years, pair.1.net).map { ($0, $1) })
+            }
+            let chart = LineChart(title: t("pathways.compareChart", ["jurisdiction": jurisdiction]), description: t("pathways.compareChartDesc"),
+                                  lines: lines, format: { tons($0) }, width: 760)
+            body += "<figure>\(chart.svg(id: "compare-\(Markup.percentEncoded(jurisdiction).replacingOccurrences(of: "%", with: ""))"))<figcaption>\(Markup.escape(t("pathways.compareChart", ["jurisdiction": jurisdiction]))) (Mt CO2e)</figcaption></figure>"
+        }
+        body += "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/pathways\">JSON</a>"]))</p></main>"
+        return Layout.page(t, title: t("pathways.title"), body: body, query: [], footer: t("pathways.footer"))
+    }
+
+    /// The body of a scenario's page, shared by the public page and the staff preview.
+    func detail(_ c: Computed, t: Localizer, district: String?, base: String) -> String {
+        let r = c.result, s = c.scenario, lang = t.language.rawValue
+        let tons = { (x: Double) in t.number(x, decimals: 0) }
+        let mt = { (x: Double) in t.number(x / 1e6, decimals: 2) }
+        let path = "\(base)/\(Markup.percentEncoded(s.identifier))"
+        var body = ""
+        if let text = s.description?[lang] ?? s.description?["en"] { body += "<p class=\"lead\">\(Markup.escape(text))</p>" }
+        body += "<dl class=\"facts\" id=\"analysis\">"
+        let peak = r.analysis.peak
+        body += "<dt>\(Markup.escape(t("pathways.peak")))</dt><dd data-peak=\"\(peak?.year ?? 0)\">" + (peak.map {
+            t("pathways.peakValue", ["year": String($0.year), "value": mt($0.value), "status": t("pathways.status.\($0.status.rawValue)"),
+                                     "from": String($0.plateauFrom), "to": String($0.plateauTo), "tolerance": t.number(r.analysis.plateauTolerance * 100, decimals: 0)])
+        } ?? "—") + "</dd>"
+        body += "<dt>\(Markup.escape(t("pathways.neutrality")))</dt><dd data-neutrality=\"\(r.analysis.neutralityYear ?? 0)\">\(r.analysis.neutralityYear.map(String.init) ?? Markup.escape(t("pathways.notWithin")))</dd>"
+        body += "<dt>\(Markup.escape(t("pathways.grossZero")))</dt><dd>\(r.analysis.grossZeroYear.map(String.init) ?? Markup.escape(t("pathways.notWithin")))</dd>"
+        if let mc = c.monteCarlo, let peakTarget = r.analysis.targets.first(where: { $0.kind == "peak_by" }), let p = mc.probabilityOfPeaking(by: peakTarget.year) {
+            body += "<dt>\(Markup.escape(t("pathways.peakChance", ["year": String(peakTarget.year)])))</dt><dd>\(t.number(p * 100, decimals: 0)) %</dd>"
+        }
+        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) Mt CO2e · \(Markup.escape(r.baseSource ?? ""))</dd></dl>"
+
+        let chart = PathwayChart(title: t("pathways.chart", ["name": r.name]), description: t("pathways.chartDesc"), result: r, band: c.monteCarlo,
+                                 labels: .init(gross: t("pathways.gross"), baseline: t("pathways.baseline"), net: t("pathways.net"), band: t("pathways.band"), history: t("pathways.history")),
+                                 format: { mt($0) })
+        body += "<figure id=\"pathway-chart\">\(chart.svg(id: "pathway"))<figcaption>\(Markup.escape(t("pathways.chartCaption")))</figcaption></figure>"
+
+        if !r.analysis.targets.isEmpty {
+            body += "<table id=\"targets\"><caption>\(Markup.escape(t("pathways.targets")))</caption><thead><tr>"
+            body += ["pathways.target", "pathways.year", "pathways.allowed", "pathways.value", "pathways.gap", "pathways.met", "pathways.probability"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+            for o in r.analysis.targets {
+                let chance = c.monteCarlo?.targets.first { $0.id == o.id }.map { t.number($0.probability * 100, decimals: 0) + " %" } ?? "—"
+                let isIntensity = o.kind == "intensity_reduction"
+                let show = { (x: Double?) in x.map { isIntensity ? t.number($0, decimals: 2) : tons($0) } ?? "—" }
+                body += "<tr data-target=\"\(Markup.escape(o.id))\" data-met=\"\(o.met)\"><th scope=\"row\">\(Markup.escape(o.name))</th><td class=\"n\">\(o.year)</td>"
+                body += "<td class=\"n\">\(show(o.allowed))</td><td class=\"n\">\(show(o.value))</td><td class=\"n\">\((o.gap ?? 0) > 0 ? show(o.gap) : "—")</td>"
+                body += "<td>\(Markup.escape(t(o.met ? "edit.yes" : "edit.no")))</td><td class=\"n\">\(chance)</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+
+        let milestones = r.years.indices.filter { $0 == 0 || $0 == r.years.count - 1 || r.years[$0] % 5 == 0 }
+        func yearHeads() -> String { milestones.map { "<th scope=\"col\">\(r.years[$0])</th>" }.joined() }
+        body += "<table id=\"wedges\"><caption>\(Markup.escape(t("pathways.wedges")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.measure")))</th>\(yearHeads())</tr></thead><tbody>"
+        body += "<tr><th scope=\"row\">\(Markup.escape(t("pathways.baseline")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.baseline[$0]))</td>" }.joined() + "</tr>"
+        for (k, w) in r.wedges.enumerated() {
+            let measure = s.measures[k]
+            let link = measure.plan.flatMap { plan in measure.action.map { "/plans/\(Markup.percentEncoded(plan))/actions/\(Markup.percentEncoded($0))" } }
+            let name = link.map { "<a href=\"\($0)\">\(Markup.escape(w.name))</a>" } ?? Markup.escape(w.name)
+            body += "<tr data-wedge=\"\(Markup.escape(w.id))\"><th scope=\"row\">− \(name) <small>(\(Markup.escape(t("pathways.measureKind.\(w.kind)"))))</small></th>"
+            body += milestones.map { "<td class=\"n\">\(tons(w.tonnes[$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "<tr><th scope=\"row\">= \(Markup.escape(t("pathways.gross")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.gross[$0]))</td>" }.joined() + "</tr>"
+        for sink in r.sinks {
+            body += "<tr data-sink=\"\(Markup.escape(sink.id))\"><th scope=\"row\">− \(Markup.escape(sink.name)) <small>(\(Markup.escape(t("pathways.sink"))))</small></th>"
+            body += milestones.map { "<td class=\"n\">\(tons(sink.tonnes[$0]))</td>" }.joined() + "</tr>"
+        }
+        if r.offsets.contains(where: { $0 != 0 }) {
+            body += "<tr><th scope=\"row\">− \(Markup.escape(t("pathways.offsets")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.offsets[$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "<tr><th scope=\"row\">= \(Markup.escape(t("pathways.net")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.net[$0]))</td>" }.joined() + "</tr>"
+        if let mc = c.monteCarlo {
+            body += "<tr><th scope=\"row\">\(Markup.escape(t("pathways.bandRow")))</th>" + milestones.map { "<td class=\"n\">\(tons(mc.net.p10[$0])) – \(tons(mc.net.p90[$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "</tbody></table>"
+        if !r.stocks.isEmpty {
+            body += "<ul id=\"stocks\">" + r.stocks.map { "<li>\(Markup.escape(t("pathways.stock", ["name": $0.name, "tonnes": tons($0.tonnes.first ?? 0)])))\($0.source.map { " — " + Markup.escape($0) } ?? "")</li>" }.joined() + "</ul>"
+        }
+
+        // By sector, for the whole jurisdiction or one district.
+        let districts = Array(Set(r.cells.map(\.district))).sorted()
+        let cells = district.map { d in r.cells.filter { $0.district == d } } ?? r.cells
+        var bySector: [String: [Double]] = [:]
+        for cell in cells {
+            var series = bySector[cell.sector] ?? Array(repeating: 0, count: r.years.count)
+            for i in series.indices { series[i] += cell.scenario[i] }
+            bySector[cell.sector] = series
+        }
+        body += "<section id=\"by-sector\"><h2>\(Markup.escape(t("pathways.bySector")))</h2>"
+        if districts.count > 1 {
+            body += "<form method=\"get\" action=\"\(path)\"><label>\(Markup.escape(t("assessments.district"))) <select name=\"district\"><option value=\"\">\(Markup.escape(s.jurisdiction))</option>"
+            body += districts.map { "<option\($0 == district ? " selected" : "")>\(Markup.escape($0))</option>" }.joined() + "</select></label> <button type=\"submit\">\(Markup.escape(t("plans.filter")))</button></form>"
+        }
+        let sectorNames = Dictionary((s.sectors ?? []).map { ($0.id, $0.name?[lang] ?? $0.name?["en"] ?? $0.id) }, uniquingKeysWith: { a, _ in a })
+        body += "<table id=\"sectors\"><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.sector")))</th>\(yearHeads())</tr></thead><tbody>"
+        for sector in bySector.keys.sorted() {
+            body += "<tr data-sector=\"\(Markup.escape(sector))\"><th scope=\"row\">\(Markup.escape(sector == (sectorNames[sector] ?? sector) ? sector : "\(sector) \(sectorNames[sector]!)"))</th>"
+            body += milestones.map { "<td class=\"n\">\(tons(bySector[sector]![$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "</tbody></table>"
+        if let population = r.population, let perGDP = r.perGDP, district == nil {
+            body += "<p>\(Markup.escape(t("pathways.intensities", ["capita": t.number(r.gross[0] / max(1, population[0]), decimals: 2), "capitaEnd": t.number((r.gross.last ?? 0) / max(1, population.last ?? 1), decimals: 2), "gdp": t.number(perGDP[0], decimals: 0), "gdpEnd": t.number(perGDP.last ?? 0, decimals: 0), "unit": r.gdpUnit ?? "GDP", "end": String(r.years.last ?? 0)])))</p>"
+        }
+        body += "</section>"
+
+        if let macc = c.macc {
+            let chart = AbatementCurveChart(title: t("pathways.macc", ["year": String(macc.year)]), description: t("pathways.maccDesc"), curve: macc, format: { t.number($0, decimals: 0) })
+            body += "<section id=\"macc\"><h2>\(Markup.escape(t("pathways.macc", ["year": String(macc.year)])))</h2><figure>\(chart.svg(id: "macc-chart"))<figcaption>\(Markup.escape(t("pathways.maccCaption", ["rate": t.number(macc.discountRate * 100, decimals: 1), "life": String(macc.defaultLifetimeYears)])))</figcaption></figure>"
+            body += "<table><thead><tr>" + ["pathways.measure", "pathways.abatement", "pathways.costPerTonne", "pathways.cumulative"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+            for bar in macc.bars {
+                body += "<tr data-macc=\"\(Markup.escape(bar.id))\"\(bar.closesGap ? " class=\"closes-gap\"" : "")><th scope=\"row\">\(Markup.escape(bar.name))\(bar.noRegret ? " <small>(\(Markup.escape(t("pathways.noRegret"))))</small>" : "")</th>"
+                body += "<td class=\"n\">\(tons(bar.abatementTonnes))</td><td class=\"n\">\(t.number(bar.costPerTonne, decimals: 0)) \(Markup.escape(bar.currency))</td><td class=\"n\">\(tons(bar.cumulativeTo))</td></tr>"
+            }
+            body += "</tbody></table>"
+            if let gap = macc.targetGap { body += "<p>\(Markup.escape(t("pathways.maccGap", ["gap": tons(gap), "year": String(macc.year)])))</p>" }
+            body += "</section>"
+        }
+
+        if s.base.fromInventory == true, let first = r.historyYears?.first, let lmdi = try? PathwayRepository(database).decomposition(from: first, to: s.baseYear) {
+            let steps = LMDI.Effect.allCases.map { (label: t("pathways.effect.\($0.rawValue)"), value: lmdi.effect($0)) }
+            let chart = WaterfallChart(title: t("pathways.lmdi", ["from": String(first), "to": String(s.baseYear)]), description: t("pathways.lmdiDesc"),
+                                       start: (String(first), lmdi.from), steps: steps, end: (String(s.baseYear), lmdi.to), format: { mt($0) })
+            body += "<section id=\"lmdi\"><h2>\(Markup.escape(t("pathways.lmdi", ["from": String(first), "to": String(s.baseYear)])))</h2><figure>\(chart.svg(id: "lmdi-chart"))<figcaption>\(Markup.escape(t("pathways.lmdiCaption")))</figcaption></figure>"
+            body += "<table><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.effect")))</th><th scope=\"col\">t CO2e</th></tr></thead><tbody>"
+            body += steps.map { "<tr><th scope=\"row\">\(Markup.escape($0.label))</th><td class=\"n\">\(tons($0.value))</td></tr>" }.joined()
+            body += "<tr><th scope=\"row\">\(Markup.escape(t("pathways.change")))</th><td class=\"n\">\(tons(lmdi.change))</td></tr></tbody></table></section>"
+        }
+        if base == "/pathways" {
+            body += "<p>\(t("pathways.downloads", ["json": "<a href=\"/api/v1/pathways/\(Markup.percentEncoded(s.identifier))\">JSON</a>", "csv": "<a href=\"\(path)/pathway.csv\">CSV</a>", "scenario": "<a href=\"\(path)/scenario.json\">\(Markup.escape(t("pathways.scenarioFile")))</a>"]))</p>"
+        }
+        return body
+    }
+
+    // MARK: Staff
+
+    func staffList(_ call: StaffCall, errors: InputErrors? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let t = call.t
+        var body = ""
+        if let errors { body += Self.problems(errors, t) }
+        body += "<table id=\"staff-scenarios\"><thead><tr>" + ["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.state", "pathways.updated"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for stored in try PathwayRepository(database).scenarios() {
+            let s = stored.scenario
+            body += "<tr data-scenario=\"\(Markup.escape(s.identifier))\"><th scope=\"row\"><a href=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\">\(Markup.escape(s.name(t.language.rawValue)))</a></th>"
+            body += "<td>\(Markup.escape(t("pathways.kind.\(s.kind.rawValue)")))</td><td>\(Markup.escape(s.jurisdiction))</td>"
+            body += "<td>\(Markup.escape(t(stored.isPublished ? "pathways.published" : "pathways.draft")))</td><td>\(Markup.escape(t.date(stored.updatedAt))) · \(Markup.escape(stored.updatedBy))</td></tr>"
+        }
+        body += "</tbody></table>"
+        if call.principal.may(.editPlans) {
+            body += "<form method=\"post\" action=\"/staff/pathways\" enctype=\"multipart/form-data\" id=\"new-scenario\">\(StaffLayout.csrfField(call))"
+            body += "<h2>\(Markup.escape(t("pathways.new")))</h2><p>\(Markup.escape(t("pathways.newHelp")))</p>"
+            body += "<label>\(Markup.escape(t("pathways.file"))) <input type=\"file\" name=\"file\" accept=\"application/json,.json\"></label>"
+            body += "<button type=\"submit\">\(Markup.escape(t("pathways.save")))</button></form>"
+        }
+        return StaffLayout.page(t, call, title: t("pathways.title"), status: status, body: body)
+    }
+
+    func staffScenario(_ call: StaffCall, id: String, notice: String? = nil, errors: InputErrors? = nil, submitted: FormData? = nil,
+                       status: HTTPResponse.Status = .ok) throws -> Response {
+        let t = call.t
+        guard let stored = try PathwayRepository(database).scenario(id) else { throw ProblemDetails(.notFound, "no scenario '\(id)'") }
+        let s = stored.scenario
+        var body = "<p>\(Markup.escape(t(stored.isPublished ? "pathways.published" : "pathways.draft")))"
+        if stored.isPublished { body += " · <a href=\"/pathways/\(Markup.percentEncoded(id))\">\(Markup.escape(t("pathways.publicPage")))</a>" }
+        body += "</p>"
+        if call.principal.may(.managePlans) {
+            let step = stored.isPublished ? "withdraw" : "publish"
+            body += "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(id))/\(step)\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"\(step)\">\(Markup.escape(t("pathways.\(step)")))</button></form>"
+        }
+        if let errors { body += Self.problems(errors, t) }
+        if call.principal.may(.editPlans) { body += Self.editForm(s, call: call, submitted: submitted) }
+        if let computed = try? compute(id, publishedOnly: false, language: t.language) {
+            body += "<section id=\"preview\"><h2>\(Markup.escape(t("pathways.preview")))</h2>" + detail(computed, t: t, district: nil, base: "/staff/pathways") + "</section>"
+        }
+        return StaffLayout.page(t, call, title: s.name(t.language.rawValue), status: status, notice: notice, body: body)
+    }
+
+    static func problems(_ errors: InputErrors, _ t: Localizer) -> String {
+        "<div class=\"problem\" role=\"alert\"><p>\(Markup.escape(t("pathways.problems", ["count": String(errors.issues.count)])))</p><ul>"
+            + errors.issues.map { "<li>\(Markup.escape($0.description))</li>" }.joined() + "</ul></div>"
+    }
+
+    /// The scenario's levers as fields (share or reduction, ramp years), its end year, and the
+    /// whole document for anything else.
+    static func editForm(_ s: Scenario, call: StaffCall, submitted: FormData?) -> String {
+        let t = call.t
+        func value(_ name: String, _ current: String) -> String { Markup.escape(submitted?[name] ?? current) }
+        func number(_ x: Double?) -> String { x.map { String($0) } ?? "" }
+        var form = "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\" id=\"edit-scenario\">\(StaffLayout.csrfField(call))"
+        form += "<h2>\(Markup.escape(t("pathways.edit")))</h2>"
+        form += "<label>\(Markup.escape(t("pathways.endYear"))) <input name=\"endYear\" inputmode=\"numeric\" value=\"\(value("endYear", String(s.endYear)))\"></label>"
+        form += "<table id=\"levers\"><thead><tr>" + ["pathways.measure", "pathways.kind", "pathways.amount", "pathways.rampStart", "pathways.rampFull"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for (i, m) in s.measures.enumerated() {
+            let amount = m.kind == .action ? nil : (m.share ?? m.reduction)
+            form += "<tr data-measure=\"\(Markup.escape(m.id))\"><th scope=\"row\">\(Markup.escape(m.name(t.language.rawValue)))</th><td>\(Markup.escape(t("pathways.measureKind.\(m.kind.rawValue)")))</td>"
+            form += amount == nil && m.kind == .action ? "<td>\(Markup.escape(t("pathways.fromPlan")))</td>" : "<td><input name=\"amount.\(i)\" inputmode=\"decimal\" size=\"6\" value=\"\(value("amount.\(i)", number(amount)))\" aria-label=\"\(Markup.escape(t("pathways.amount")))\"></td>"
+            form += "<td><input name=\"start.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("start.\(i)", m.ramp.map { String($0.start) } ?? ""))\" aria-label=\"\(Markup.escape(t("pathways.rampStart")))\"></td>"
+            form += "<td><input name=\"full.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("full.\(i)", m.ramp.map { String($0.full) } ?? ""))\" aria-label=\"\(Markup.escape(t("pathways.rampFull")))\"></td></tr>"
+        }
+        form += "</tbody></table>"
+        let document = String(decoding: ScenarioFile.encode(s), as: UTF8.self)
+        form += "<details><summary>\(Markup.escape(t("pathways.document")))</summary><textarea name=\"document\" rows=\"24\" cols=\"100\" spellcheck=\"false\">\(Markup.escape(submitted?["document"] ?? document))</textarea>"
+        form += "<input type=\"hidden\" name=\"original\" value=\"\(Markup.escape(document))\"></details>"
+        form += "<button type=\"submit\">\(Markup.escape(t("pathways.save")))</button></form>"
+        return form
+    }
+
+    /// The scenario after a staff form: the JSON document when it was changed, else the
+    /// lever fields applied to the saved scenario. Every bad field is reported together.
+    static func apply(_ form: FormData, to stored: Scenario) throws -> Scenario {
+        if let document = form["document"], let original = form["original"], document != original {
+            return try ScenarioFile.decode(Array(document.utf8), file: nil)
+        }
+        var s = stored
+        var issues: [InputIssue] = []
+        if let text = form["endYear"] {
+            if let year = Int(text.trimmingCharacters(in: .whitespaces)) { s.endYear = year } else {
+                issues.append(InputIssue(InputLocation(field: "endYear"), value: text, reason: "is not a year"))
+            }
+        }
+        for i in s.measures.indices {
+            let m = s.measures[i]
+            if let text = form["amount.\(i)"], m.kind != .action {
+                if let x = Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")) {
+                    if m.share != nil || m.kind == .renewables || m.kind == .fuelSwitch || m.kind == .electrification || m.kind == .coalPhaseOut { s.measures[i].share = x } else { s.measures[i].reduction = x }
+                } else if !text.isEmpty {
+                    issues.append(InputIssue(InputLocation(field: "measures[\(i)].\(m.share != nil ? "share" : "reduction")"), value: text, reason: "is not a number"))
+                }
+            }
+            let start = form["start.\(i)"]?.trimmingCharacters(in: .whitespaces) ?? "", full = form["full.\(i)"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            if start.isEmpty && full.isEmpty { continue }
+            guard let a = Int(start), let b = Int(full.isEmpty ? start : full) else {
+                issues.append(InputIssue(InputLocation(field: "measures[\(i)].ramp"), value: "\(start)–\(full)", reason: "give the start and full years as numbers"))
+                continue
+            }
+            s.measures[i].ramp = Ramp(start: a, full: b, shape: m.ramp?.shape ?? .linear)
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        return s
+    }
+}

@@ -1,0 +1,128 @@
+import CityCarbonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+@Suite("Pathway pages, API and staff editing")
+struct PathwayPagesTests {
+    @Test("The comparison lists every published scenario with its peak and neutrality, and charts them by jurisdiction")
+    func comparison() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/pathways", method: .get)
+            #expect(page.status == .ok)
+            for id in ["demo-baseline", "demo-planned", "demo-ambitious", "xiongan-2035"] { #expect(page.text.contains(#"data-scenario="\#(id)""#)) }
+            #expect(page.text.contains(#"href="/pathways/xiongan-2035""#))
+            #expect(page.text.contains("<svg") && page.text.contains("Net emissions by scenario: Demo City"))
+        }
+    }
+
+    @Test("Xiong'an's page: neutrality in 2031, a wedge per measure in the chart, the forest stock beside the pathway")
+    func xiongan() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/pathways/xiongan-2035", method: .get)
+            #expect(page.status == .ok)
+            #expect(page.text.contains(#"data-neutrality="2031""#))
+            for wedge in ["coal-exit", "oil-to-power", "gas-to-power", "fossil-exit"] { #expect(page.text.contains(#"<polygon points"#) && page.text.contains(#"data-wedge="\#(wedge)""#)) }
+            #expect(page.text.contains(#"data-series="band""#) && page.text.contains(#"data-series="net""#))
+            #expect(page.text.contains(#"id="stocks""#) && page.text.contains("60,830"))
+            #expect(page.text.contains(#"data-target="neutral-2035" data-met="true""#))
+        }
+    }
+
+    @Test("The planned scenario links its plan actions, draws the abatement cost curve and the LMDI waterfall, and filters sectors by district")
+    func planned() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/pathways/demo-planned", method: .get)
+            #expect(page.text.contains(#"href="/plans/helsinki-2035/actions/22""#))
+            #expect(page.text.contains(#"id="macc""#) && page.text.contains(#"data-macc="electric-vehicles""#))
+            #expect(page.text.contains(#"id="lmdi""#) && page.text.contains(#"data-step="Population""#))
+            let harbour = try await client.execute(uri: "/pathways/demo-planned?district=Harbour", method: .get)
+            #expect(harbour.status == .ok && harbour.text.contains("<option selected>Harbour</option>"))
+            #expect(harbour.text != page.text)
+            let zh = try await client.execute(uri: "/pathways/demo-planned?lang=zh-Hans", method: .get)
+            #expect(zh.text.contains("边际减排成本曲线"))
+        }
+    }
+
+    @Test("The API gives the scenario and its run as the OpenAPI document says; the base year equals the published BASIC+ inventory")
+    func api() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let list = try await client.execute(uri: "/api/v1/pathways", method: .get)
+            expectConforms(list, path: "/api/v1/pathways")
+            let one = try await client.execute(uri: "/api/v1/pathways/demo-planned", method: .get)
+            expectConforms(one, path: "/api/v1/pathways/{scenario}")
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: one.body)) as! [String: Any]
+            let result = json["result"] as! [String: Any]
+            let id = try #require(try PublicationRepository(database).publishedInventoryID(year: 2023))
+            let published = try #require(try InventoryRepository(database).inventory(id: id))
+            #expect(abs((result["gross"] as! [Double])[0] - published.totals(year: 2023).basicPlus) < 1)
+            #expect((json["monteCarlo"] as! [String: Any])["runs"] as? Int == 2000)
+            let missing = try await client.execute(uri: "/api/v1/pathways/nowhere", method: .get)
+            #expect(missing.status == .notFound)
+            expectConforms(missing, path: "/api/v1/pathways/{scenario}", status: "404", media: "application/problem+json")
+            let csv = try await client.execute(uri: "/pathways/demo-planned/pathway.csv", method: .get)
+            #expect(csv.text.hasPrefix("year,baseline_t,gross_t,wedge_helsinki-18_t"))
+            #expect(csv.text.split(separator: "\r\n").count == 39)
+        }
+    }
+
+    @Test("The decomposition API adds up to the change between two published inventories; a missing or unpublished year is refused")
+    func decomposition() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let ok = try await client.execute(uri: "/api/v1/decomposition?from=2015&to=2023", method: .get)
+            expectConforms(ok, path: "/api/v1/decomposition")
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: ok.body)) as! [String: Any]
+            let effects = (json["effects"] as! [String: Double]).values.reduce(0, +)
+            #expect(abs(effects - (json["change"] as! Double)) < 1e-3)
+            #expect(try await client.execute(uri: "/api/v1/decomposition?from=2015", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/api/v1/decomposition?from=2016&to=2023", method: .get).status == .notFound)
+        }
+    }
+
+    @Test("An editor changes a lever and the preview shows it; a share above 1 is refused with its field and nothing is saved")
+    func editLevers() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "editor")
+            let page = try await client.execute(uri: "/staff/pathways/demo-planned", method: .get, headers: editor.headers)
+            #expect(page.status == .ok && page.text.contains(#"id="edit-scenario""#) && !page.text.contains(#"data-action="publish""#))
+            let index = try #require(try PathwayRepository(database).scenario("demo-planned")?.scenario.measures.firstIndex { $0.id == "electric-vehicles" })
+            let saved = try await client.execute(uri: "/staff/pathways/demo-planned", method: .post, headers: editor.formHeaders(),
+                                                 body: editor.form([("amount.\(index)", "0.9"), ("start.\(index)", "2024"), ("full.\(index)", "2035")]))
+            #expect(saved.status == .ok, "\(saved.text.prefix(400))")
+            let stored = try #require(try PathwayRepository(database).scenario("demo-planned")).scenario.measures[index]
+            #expect(stored.share == 0.9 && stored.ramp?.full == 2035)
+            let before = try AuditTrail(database).version()
+            let refused = try await client.execute(uri: "/staff/pathways/demo-planned", method: .post, headers: editor.formHeaders(),
+                                                   body: editor.form([("amount.\(index)", "1.5")]))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("field measures[\(index)].share: &#39;1.5&#39;") || refused.text.contains("field measures[\(index)].share: '1.5'"))
+            #expect(try AuditTrail(database).version() == before)
+        }
+    }
+
+    @Test("A new scenario is a draft until the climate office publishes it")
+    func draftThenPublish() async throws {
+        let database = try planWorkspace()
+        let scenario = String(decoding: try DemoCity.data("pathway-demo-baseline.json"), as: UTF8.self).replacingOccurrences(of: #""identifier": "demo-baseline""#, with: #""identifier": "district-test""#)
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "editor")
+            let upload = multipart([("csrf", editor.csrf)], file: ("file", "district-test.json", scenario))
+            let saved = try await client.execute(uri: "/staff/pathways", method: .post, headers: [.cookie: editor.cookie, .contentType: upload.contentType], body: upload.body)
+            #expect(saved.status == .seeOther)
+            #expect(try await client.execute(uri: "/pathways/district-test", method: .get).status == .notFound)
+            let admin = try await signIn(client, "admin")
+            let published = try await client.execute(uri: "/staff/pathways/district-test/publish", method: .post, headers: admin.formHeaders(), body: admin.form())
+            #expect(published.status == .ok && published.text.contains(#"data-action="withdraw""#))
+            #expect(try await client.execute(uri: "/pathways/district-test", method: .get).status == .ok)
+        }
+    }
+}
