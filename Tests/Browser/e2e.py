@@ -174,8 +174,8 @@ def main():
             page.select_option("#status", "in_progress")
             page.locator("#tasks input[name=task_name]").first.fill("Order the 2027 electric buses")
             page.locator("#tasks input[name=task_due]").first.fill("2027-03-31")
-            page.locator("#reductions input[name=reduction_year]").first.fill("2030")
-            page.locator("#reductions input[name=reduction_t]").first.fill("12000")
+            # The plan estimates 60,000 t for 2030 (demo/action-estimates.csv); HSL revises it.
+            page.locator("#reductions tr:has(input[name=reduction_year][value='2030']) input[name=reduction_t]").fill("12000")
             shot("editor updates action 22")
             page.click("#submit")
             expect(page.locator(".notice")).to_contain_text("Submitted for review")
@@ -208,6 +208,24 @@ def main():
             expect(main).to_contain_text("in progress")
             expect(main).to_contain_text("12,000 t CO2e")
             shot("public sees the approved action")
+
+            # The approved reduction flows into the planned pathway: the plan is the pathway's input.
+            page.goto(base + "/pathways/demo-planned")
+            expect(page.locator("table#wedges tr[data-wedge='helsinki-22']")).to_contain_text("12,000")
+            expect(page.locator("#pathway-chart svg")).to_be_visible()
+            expect(page.locator("#macc svg")).to_be_visible()
+            shot("pathway of the adopted plan")
+
+            # The climate office strengthens the electric-vehicle lever; the preview shows the new wedge.
+            page.goto(base + "/staff/pathways/demo-planned")
+            wedge = page.locator("#preview table#wedges tr[data-wedge='electric-vehicles'] td").last
+            before_ev = wedge.inner_text()
+            page.locator("#levers tr[data-measure='electric-vehicles'] input[name^=amount]").fill("0.95")
+            page.click("#edit-scenario button[type=submit]")
+            expect(page.locator(".notice")).to_contain_text("Saved")
+            after_ev = page.locator("#preview table#wedges tr[data-wedge='electric-vehicles'] td").last.inner_text()
+            assert float(after_ev.replace(",", "")) > float(before_ev.replace(",", "")), f"EV wedge {before_ev} → {after_ev}"
+            shot("scenario lever edited")
 
             # The refused upload answers 422 by design; anything else in the console is a fault.
             unexpected = [m for m in console_errors if "status of 422" not in m]
