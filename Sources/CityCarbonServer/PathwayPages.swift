@@ -22,6 +22,8 @@ struct PathwayPages: Sendable {
         var updatedAt: String
     }
 
+    static let maximumRunsOnline = 20_000
+
     func addRoutes(to routes: RouteRegistrar) {
         routes.open(.get, "pathways") { request, _ in
             let language = Language.of(request)
@@ -127,7 +129,8 @@ struct PathwayPages: Sendable {
         }
         let model = try PathwayInputs(database).model(stored.scenario, file: id)
         let result = model.run(language: language.rawValue)
-        let runs = model.scenario.monteCarlo?.runs ?? 0
+        // A page answers within a second or so: a scenario asking for more runs gets them from the CLI.
+        let runs = min(model.scenario.monteCarlo?.runs ?? 0, Self.maximumRunsOnline)
         let mc = runs > 0 ? MonteCarlo.run(model, runs: runs, seed: model.scenario.monteCarlo?.seed ?? 1, language: language.rawValue) : nil
         let macc = MarginalAbatementCurve(scenario: model.scenario, result: result)
         return Computed(scenario: model.scenario, result: result, monteCarlo: mc, macc: macc.bars.isEmpty ? nil : macc,

@@ -84,4 +84,21 @@ struct AnalysisTests {
         #expect(close(budget.value!, result.cumulativeGross[30]))
         #expect(!budget.met && budget.gap! > 0)
     }
+
+    @Test("Helsinki's rule, 80 % below 1990 by 2035 and the rest offset, read from one pathway")
+    func helsinkiRule() throws {
+        var scenario = Fixture.scenario(measures: Fixture.overlapping, endYear: 2040)
+        scenario.history = ["1990": 700_000]
+        scenario.targets = [PathwayTarget(id: "cut-80", kind: .reduction, year: 2035, baseYear: 1990, percent: 80),
+                            PathwayTarget(id: "neutral-2035", kind: .netZeroBy, year: 2035)]
+        let withoutOffsets = try PathwayModel(scenario, base: Fixture.base).run()
+        let residual = try #require(withoutOffsets.value(withoutOffsets.gross, in: 2035))
+        scenario.offsets = .values([2034: 0, 2035: residual])
+        let result = try PathwayModel(scenario, base: Fixture.base).run()
+        let cut = result.analysis.targets[0]
+        #expect(close(cut.allowed!, 140_000))
+        #expect(close(cut.gap!, residual - 140_000))
+        #expect(result.analysis.targets[1].met, "offsets bought for the whole residual make 2035 net zero")
+        #expect(result.analysis.neutralityYear == 2035)
+    }
 }
