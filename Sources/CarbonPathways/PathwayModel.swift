@@ -27,6 +27,9 @@ public struct PathwayModel: Sendable {
     let gdpIndex: [[Double]]
     let sectorDriver: [SectorSpec.Driver]
     let intensityIndex: [[Double]]
+    /// Driver index × intensity index per district × sector group and year (`g * years + t`):
+    /// what the base energy of a group is multiplied by in a run without uncertainty.
+    let groupScale: [Double]
     let factorIndex: [[Double]]
     let measures: [CompiledMeasure]
     let sinkFlux: [[Double]]
@@ -36,7 +39,11 @@ public struct PathwayModel: Sendable {
 
     var groupCount: Int { districts.count * sectors.count }
 
-    public init(_ scenario: Scenario, base: PathwayBase, file: String? = nil) throws(InputErrors) {
+    /// `requireTargetHistory`: a target measured from a past year must find that year in the
+    /// history (on by default, so a mistyped year is caught when a scenario is saved). A saved
+    /// scenario is run with it off: when a past inventory is withdrawn later, that target
+    /// shows no value instead of the whole scenario failing.
+    public init(_ scenario: Scenario, base: PathwayBase, file: String? = nil, requireTargetHistory: Bool = true) throws(InputErrors) {
         var issues: [InputIssue] = []
         func fail(_ field: String, _ value: String?, _ reason: String, _ suggestion: String? = nil) {
             issues.append(InputIssue(InputLocation(file: file, field: field), value: value, reason: reason, suggestion: suggestion))
@@ -128,7 +135,8 @@ public struct PathwayModel: Sendable {
         var factor = [Double](repeating: 0, count: D * S * F)
         for c in 0..<factor.count {
             let f = c % F
-            factor[c] = fuelOrder[f] == Self.nonEnergy ? 1 : energy[c] > 0 ? emissions[c] / energy[c] : defaultFactor[f]
+            // A fuel nobody uses and nothing switches into keeps no energy: its factor is moot.
+            factor[c] = fuelOrder[f] == Self.nonEnergy ? 1 : energy[c] > 0 ? emissions[c] / energy[c] : defaultFactor[f].isNaN ? 0 : defaultFactor[f]
         }
         baseEnergy = energy
 
@@ -275,7 +283,7 @@ public struct PathwayModel: Sendable {
                 if target.kind == .intensityReduction {
                     if by < baseYear { fail(field + ".baseYear", String(by), "intensity targets are measured within the projection (GDP of earlier years is not in the scenario)") }
                     if base.gdp == nil { fail(field, target.id, "needs the base year's GDP") }
-                } else if by < baseYear, scenario.historyByYear[by] == nil {
+                } else if requireTargetHistory, by < baseYear, scenario.historyByYear[by] == nil {
                     fail(field + ".baseYear", String(by), "has no emissions: add it to history")
                 }
             case .budget:
@@ -328,6 +336,20 @@ public struct PathwayModel: Sendable {
         if let tol = scenario.plateauTolerance, !(0..<0.5).contains(tol) { fail("plateauTolerance", String(tol), "must be a share below 0.5, such as 0.02") }
 
         baseFactor = factor
+        var scale = [Double](repeating: 0, count: D * S * years.count)
+        for d in 0..<D {
+            for s in 0..<S {
+                for t in years.indices {
+                    let activity: Double = switch sectorDriver[s] {
+                    case .population: populationIndex[d][t]
+                    case .gdp: gdpIndex[d][t]
+                    case .none: 1
+                    }
+                    scale[(d * S + s) * years.count + t] = activity * intensityIndex[s][t]
+                }
+            }
+        }
+        groupScale = scale
         if !issues.isEmpty { throw InputErrors(issues) }
     }
 

@@ -55,80 +55,89 @@ extension PathwayModel {
     func project(_ draw: Draw, gross: UnsafeMutableBufferPointer<Double>, net: UnsafeMutableBufferPointer<Double>,
                  energy: UnsafeMutableBufferPointer<Double>, factor: UnsafeMutableBufferPointer<Double>,
                  detail: UnsafeMutablePointer<ProjectionDetail>? = nil) {
-        let S = sectors.count, F = fuels.count, G = groupCount
+        let S = sectors.count, F = fuels.count, G = groupCount, n = years.count
         var populationGrowth = 1.0, gdpGrowth = 1.0
         var intensityGrowth = [Double](repeating: 1, count: S)
+        var sectorGrowth = [Double](repeating: 1, count: S)
         var factorNow = [Double](repeating: 1, count: F)
-        for t in years.indices {
-            if t > 0 {
-                populationGrowth *= 1 + draw.populationGrowth
-                gdpGrowth *= 1 + draw.gdpGrowth
-                for s in 0..<S { intensityGrowth[s] *= 1 + draw.intensity[s] }
-            }
-            for f in 0..<F { factorNow[f] = 1 + draw.fuelFactor[f] * (factorIndex[f][t] - 1) }
-            for g in 0..<G {
-                let d = g / S, s = g % S
-                let activity: Double = switch sectorDriver[s] {
-                case .population: populationIndex[d][t] * populationGrowth
-                case .gdp: gdpIndex[d][t] * gdpGrowth
-                case .none: 1
-                }
-                let m = activity * intensityIndex[s][t] * intensityGrowth[s]
-                let c0 = g * F
-                for f in 0..<F {
-                    energy[c0 + f] = baseEnergy[c0 + f] * m
-                    factor[c0 + f] = baseFactor[c0 + f] * factorNow[f]
-                }
-            }
-            if let detail { record(&detail.pointee.baselineByGroup[t], energy, factor) }
-            var previous = detail == nil ? 0 : total(energy, factor)
-            for (k, measure) in measures.enumerated() {
-                let level = measure.levels[t]
-                if level == 0 { continue }
-                let effect = draw.measure[k]
-                switch measure.operation {
-                case let .fuelSwitch(from, to, share, ratio):
-                    let x = min(1, max(0, share * level * effect))
-                    for g in measure.groups {
-                        let c0 = g * F
-                        for f in from {
-                            let moved = energy[c0 + f] * x
-                            energy[c0 + f] -= moved
-                            energy[c0 + to] += moved * ratio
+        baseEnergy.withUnsafeBufferPointer { e0 in
+            baseFactor.withUnsafeBufferPointer { f0 in
+                groupScale.withUnsafeBufferPointer { scale in
+                    for t in years.indices {
+                        if t > 0 {
+                            populationGrowth *= 1 + draw.populationGrowth
+                            gdpGrowth *= 1 + draw.gdpGrowth
+                            for s in 0..<S { intensityGrowth[s] *= 1 + draw.intensity[s] }
+                        }
+                        for s in 0..<S {
+                            let driver: Double = switch sectorDriver[s] {
+                            case .population: populationGrowth
+                            case .gdp: gdpGrowth
+                            case .none: 1
+                            }
+                            sectorGrowth[s] = driver * intensityGrowth[s]
+                        }
+                        for f in 0..<F { factorNow[f] = 1 + draw.fuelFactor[f] * (factorIndex[f][t] - 1) }
+                        for g in 0..<G {
+                            let m = scale[g * n + t] * sectorGrowth[g % S]
+                            let c0 = g * F
+                            for f in 0..<F {
+                                energy[c0 + f] = e0[c0 + f] * m
+                                factor[c0 + f] = f0[c0 + f] * factorNow[f]
+                            }
+                        }
+                        if let detail { record(&detail.pointee.baselineByGroup[t], energy, factor) }
+                        var previous = detail == nil ? 0 : total(energy, factor)
+                        for (k, measure) in measures.enumerated() {
+                            let level = measure.levels[t]
+                            if level == 0 { continue }
+                            let effect = draw.measure[k]
+                            switch measure.operation {
+                            case let .fuelSwitch(from, to, share, ratio):
+                                let x = min(1, max(0, share * level * effect))
+                                for g in measure.groups {
+                                    let c0 = g * F
+                                    for f in from {
+                                        let moved = energy[c0 + f] * x
+                                        energy[c0 + f] -= moved
+                                        energy[c0 + to] += moved * ratio
+                                    }
+                                }
+                            case let .scaleEnergy(mask, reduction):
+                                let keep = 1 - min(1, max(0, reduction * level * effect))
+                                for g in measure.groups { for f in 0..<F where mask[f] { energy[g * F + f] *= keep } }
+                            case let .scaleFactor(mask, reduction):
+                                let keep = 1 - min(1, max(0, reduction * level * effect))
+                                for g in measure.groups { for f in 0..<F where mask[f] { factor[g * F + f] *= keep } }
+                            case let .scaleActivity(reduction):
+                                let keep = 1 - min(1, max(0, reduction * level * effect))
+                                for g in measure.groups { for f in 0..<F { energy[g * F + f] *= keep } }
+                            case let .absolute(tonnes):
+                                let wanted = max(0, tonnes[t] * level * effect)
+                                if wanted == 0 { break }
+                                var inScope = 0.0
+                                for g in measure.groups { for f in 0..<F { inScope += energy[g * F + f] * factor[g * F + f] } }
+                                guard inScope > 0 else { break }
+                                let keep = 1 - min(1, wanted / inScope)
+                                for g in measure.groups { for f in 0..<F { energy[g * F + f] *= keep } }
+                            }
+                            if let detail {
+                                let now = total(energy, factor)
+                                detail.pointee.wedges[k][t] = previous - now
+                                previous = now
+                            }
+                        }
+                        let grossNow = total(energy, factor)
+                        var removals = 0.0
+                        for k in sinkFlux.indices { removals += sinkFlux[k][t] * max(0, draw.sink[k]) }
+                        gross[t] = grossNow
+                        net[t] = grossNow - removals - offsets[t] * max(0, draw.offsets)
+                        if let detail {
+                            record(&detail.pointee.scenarioByGroup[t], energy, factor)
+                            for c in 0..<(G * F) { detail.pointee.energyByFuel[t][c % F] += energy[c] }
                         }
                     }
-                case let .scaleEnergy(mask, reduction):
-                    let keep = 1 - min(1, max(0, reduction * level * effect))
-                    for g in measure.groups { for f in 0..<F where mask[f] { energy[g * F + f] *= keep } }
-                case let .scaleFactor(mask, reduction):
-                    let keep = 1 - min(1, max(0, reduction * level * effect))
-                    for g in measure.groups { for f in 0..<F where mask[f] { factor[g * F + f] *= keep } }
-                case let .scaleActivity(reduction):
-                    let keep = 1 - min(1, max(0, reduction * level * effect))
-                    for g in measure.groups { for f in 0..<F { energy[g * F + f] *= keep } }
-                case let .absolute(tonnes):
-                    let wanted = max(0, tonnes[t] * level * effect)
-                    if wanted == 0 { break }
-                    var inScope = 0.0
-                    for g in measure.groups { for f in 0..<F { inScope += energy[g * F + f] * factor[g * F + f] } }
-                    guard inScope > 0 else { break }
-                    let keep = 1 - min(1, wanted / inScope)
-                    for g in measure.groups { for f in 0..<F { energy[g * F + f] *= keep } }
                 }
-                if let detail {
-                    let now = total(energy, factor)
-                    detail.pointee.wedges[k][t] = previous - now
-                    previous = now
-                }
-            }
-            let grossNow = total(energy, factor)
-            var removals = 0.0
-            for k in sinkFlux.indices { removals += sinkFlux[k][t] * max(0, draw.sink[k]) }
-            gross[t] = grossNow
-            net[t] = grossNow - removals - offsets[t] * max(0, draw.offsets)
-            if let detail {
-                record(&detail.pointee.scenarioByGroup[t], energy, factor)
-                for c in 0..<(G * F) { detail.pointee.energyByFuel[t][c % F] += energy[c] }
             }
         }
     }

@@ -56,8 +56,12 @@ struct PathwayPages: Sendable {
             let language = Language.of(request)
             let body = try pages.page("api/pathways/\(language.rawValue)") {
                 let items: [JSONValue] = try PathwayRepository(database).scenarios(publishedOnly: true).map { stored in
-                    let result = try PathwayRepository(database).model(stored.scenario.identifier).run(language: language.rawValue)
-                    return Self.summary(stored.scenario, result)
+                    do {
+                        let result = try PathwayRepository(database).model(stored.scenario.identifier).run(language: language.rawValue)
+                        return Self.summary(stored.scenario, result)
+                    } catch let errors as InputErrors {
+                        return Self.summary(stored.scenario, nil, problem: errors.issues.map(\.description).joined(separator: "; "))
+                    }
                 }
                 return JSONValue.object([("items", .array(items))]).serialized()
             }
@@ -127,7 +131,10 @@ struct PathwayPages: Sendable {
         guard let stored = try repository.scenario(id), stored.isPublished || !publishedOnly else {
             throw ProblemDetails(.notFound, "no published scenario '\(id)'")
         }
-        let model = try PathwayInputs(database).model(stored.scenario, file: id)
+        let model: PathwayModel
+        do { model = try PathwayInputs(database).model(stored.scenario, file: id, saved: true) } catch let errors as InputErrors {
+            throw ProblemDetails(.conflict, "scenario '\(id)' no longer runs against the workspace's data", issues: errors.issues)
+        }
         let result = model.run(language: language.rawValue)
         // A page answers within a second or so: a scenario asking for more runs gets them from the CLI.
         let runs = min(model.scenario.monteCarlo?.runs ?? 0, Self.maximumRunsOnline)
@@ -137,16 +144,18 @@ struct PathwayPages: Sendable {
                         published: stored.isPublished, updatedAt: stored.updatedAt)
     }
 
-    static func summary(_ scenario: Scenario, _ r: PathwayResult) -> JSONValue {
-        let peak = r.analysis.peak
+    /// A scenario in the list; one that no longer runs carries its problem instead of results.
+    static func summary(_ scenario: Scenario, _ r: PathwayResult?, problem: String? = nil) -> JSONValue {
+        let peak = r?.analysis.peak
         return .object([
-            ("identifier", .string(scenario.identifier)), ("name", .string(r.name)), ("kind", .string(scenario.kind.rawValue)),
+            ("identifier", .string(scenario.identifier)), ("name", .string(r?.name ?? scenario.name("en"))), ("kind", .string(scenario.kind.rawValue)),
             ("jurisdiction", .string(scenario.jurisdiction)), ("baseYear", .integer(scenario.baseYear)), ("endYear", .integer(scenario.endYear)),
             ("peak", peak.map { .object([("year", .integer($0.year)), ("value", .number($0.value)), ("status", .string($0.status.rawValue))]) } ?? .null),
-            ("neutralityYear", r.analysis.neutralityYear.map(JSONValue.integer) ?? .null),
-            ("grossZeroYear", r.analysis.grossZeroYear.map(JSONValue.integer) ?? .null),
-            ("targetsMet", .integer(r.analysis.targets.filter(\.met).count)), ("targets", .integer(r.analysis.targets.count)),
+            ("neutralityYear", r?.analysis.neutralityYear.map(JSONValue.integer) ?? .null),
+            ("grossZeroYear", r?.analysis.grossZeroYear.map(JSONValue.integer) ?? .null),
+            ("targetsMet", .integer(r?.analysis.targets.filter(\.met).count ?? 0)), ("targets", .integer(r?.analysis.targets.count ?? 0)),
             ("href", .string("/api/v1/pathways/\(Markup.percentEncoded(scenario.identifier))")),
+            ("problem", problem.map(JSONValue.string) ?? .null),
         ])
     }
 
@@ -178,7 +187,12 @@ struct PathwayPages: Sendable {
         let stored = try repository.scenarios(publishedOnly: true)
         var body = "<main><p>\(Markup.escape(t("pathways.intro")))</p>"
         guard !stored.isEmpty else { return Layout.page(t, title: t("pathways.title"), body: body + "<p>\(Markup.escape(t("pathways.none")))</p></main>", query: [], footer: t("pathways.footer")) }
-        let runs = try stored.map { ($0.scenario, try repository.model($0.scenario.identifier).run(language: t.language.rawValue)) }
+        var runs: [(Scenario, PathwayResult)] = [], broken: [(Scenario, InputErrors)] = []
+        for s in stored {
+            do { runs.append((s.scenario, try repository.model(s.scenario.identifier).run(language: t.language.rawValue))) } catch let errors as InputErrors {
+                broken.append((s.scenario, errors))
+            }
+        }
         let tons = { (x: Double) in t.number(x / 1e6, decimals: 2) }
         body += "<table id=\"scenarios\"><caption>\(Markup.escape(t("pathways.compare")))</caption><thead><tr>"
         body += ["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.peak", "pathways.neutrality", "pathways.gross2030", "pathways.net2035", "pathways.netEnd", "pathways.targetsMet"]
@@ -193,6 +207,10 @@ struct PathwayPages: Sendable {
             body += "<td class=\"n\">\(r.analysis.neutralityYear.map(String.init) ?? "—")</td>"
             body += "<td class=\"n\">\(r.value(r.gross, in: 2030).map(tons) ?? "—")</td><td class=\"n\">\(r.value(r.net, in: 2035).map(tons) ?? "—")</td>"
             body += "<td class=\"n\">\(tons(r.net.last ?? 0)) (\(r.years.last ?? 0))</td><td class=\"n\">\(r.analysis.targets.filter(\.met).count) / \(r.analysis.targets.count)</td></tr>"
+        }
+        for (scenario, errors) in broken {
+            body += "<tr data-scenario=\"\(Markup.escape(scenario.identifier))\"><th scope=\"row\">\(Markup.escape(scenario.name(t.language.rawValue)))</th>"
+            body += "<td colspan=\"8\" class=\"problem\">\(Markup.escape(t("pathways.broken", ["problem": errors.issues.map(\.description).joined(separator: "; ")])))</td></tr>"
         }
         body += "</tbody></table>"
         // One chart per jurisdiction: scenarios of the same city side by side.

@@ -15,9 +15,11 @@ public struct PathwayInputs: Sendable {
     /// `database` may be nil for a scenario file whose base is given inline.
     public init(_ database: CityCarbonDatabase?) { self.database = database }
 
-    public func model(_ scenario: Scenario, file: String?) throws -> PathwayModel {
+    /// `saved`: the scenario was checked when it was saved; data that changed since (a
+    /// withdrawn past inventory) leaves its targets without a value rather than failing it.
+    public func model(_ scenario: Scenario, file: String?, saved: Bool = false) throws -> PathwayModel {
         let (resolved, base) = try resolve(scenario, file: file)
-        return try PathwayModel(resolved, base: base, file: file)
+        return try PathwayModel(resolved, base: base, file: file, requireTargetHistory: !saved)
     }
 
     public func resolve(_ written: Scenario, file: String?) throws -> (Scenario, PathwayBase) {

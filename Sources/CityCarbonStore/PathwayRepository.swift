@@ -85,7 +85,7 @@ public struct PathwayRepository: Sendable {
     /// The compiled model of a saved scenario, resolved against today's workspace.
     public func model(_ identifier: String) throws -> PathwayModel {
         guard let stored = try scenario(identifier) else { throw PathwayError.unknownScenario(identifier) }
-        return try PathwayInputs(database).model(stored.scenario, file: identifier)
+        return try PathwayInputs(database).model(stored.scenario, file: identifier, saved: true)
     }
 
     /// LMDI of the change in BASIC emissions of `jurisdiction` (the whole city when nil)

@@ -104,6 +104,15 @@ struct ProjectionTests {
         #expect(action.actionReduction(in: 2045) == 50_000)
     }
 
+    @Test("A fuel listed with only a factor path and used nowhere changes nothing")
+    func unusedFuel() throws {
+        var scenario = Fixture.scenario()
+        scenario.fuels?["hydrogen"] = FuelSpec(factor: .values([2020: 1, 2040: 0.5]))
+        let result = try PathwayModel(scenario, base: Fixture.base).run()
+        #expect(result.gross.allSatisfy { $0.isFinite })
+        #expect(close(result.gross[0], Fixture.base.emissionsTonnes))
+    }
+
     @Test("Net emissions are gross minus flux sinks minus offsets; a stock is reported and never subtracted")
     func sinksAndOffsets() throws {
         var scenario = Fixture.scenario()

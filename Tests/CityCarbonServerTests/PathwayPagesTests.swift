@@ -125,4 +125,21 @@ struct PathwayPagesTests {
             #expect(try await client.execute(uri: "/pathways/district-test", method: .get).status == .ok)
         }
     }
+
+    @Test("Withdrawing a past inventory leaves the scenarios running: the target measured from it shows no value")
+    func withdrawnHistory() async throws {
+        let database = try demoWorkspace()
+        _ = try PublicationRepository(database).withdraw(year: 2015, by: "test")
+        try await application(database).test(.router) { client in
+            let list = try await client.execute(uri: "/api/v1/pathways", method: .get)
+            #expect(list.status == .ok)
+            expectConforms(list, path: "/api/v1/pathways")
+            let one = try await client.execute(uri: "/api/v1/pathways/demo-planned", method: .get)
+            #expect(one.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: one.body)) as! [String: Any]
+            let targets = ((json["result"] as! [String: Any])["analysis"] as! [String: Any])["targets"] as! [[String: Any]]
+            let cut = try #require(targets.first { $0["id"] as? String == "cut-2030" })
+            #expect(cut["allowed"] == nil && cut["met"] as? Bool == false)
+        }
+    }
 }
