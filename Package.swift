@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CarbonAccounting", targets: ["CarbonAccounting"]),
         .library(name: "ClimatePlans", targets: ["ClimatePlans"]),
         .library(name: "CarbonPathways", targets: ["CarbonPathways"]),
+        .library(name: "CarbonMonitoring", targets: ["CarbonMonitoring"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
     ],
@@ -44,12 +45,18 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
+            name: "CarbonMonitoring",
+            dependencies: ["CarbonKit"],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "CityCarbonStore",
             dependencies: [
                 "CarbonKit",
                 "CarbonAccounting",
                 "ClimatePlans",
                 "CarbonPathways",
+                "CarbonMonitoring",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -88,6 +95,7 @@ let package = Package(
         .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
         .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
+        .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonPathways", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",

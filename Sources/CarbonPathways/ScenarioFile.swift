@@ -8,7 +8,7 @@ public enum ScenarioFile {
         do {
             return try JSONDecoder().decode(Scenario.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw InputErrors([issue(error, file: file)])
+            throw InputErrors([InputIssue(error, file: file, subject: "a scenario")])
         } catch {
             throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not a scenario: \(error)")])
         }
@@ -18,48 +18,5 @@ public enum ScenarioFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return Array((try? encoder.encode(scenario)) ?? Data())
-    }
-
-    static func issue(_ error: DecodingError, file: String?) -> InputIssue {
-        func path(_ keys: [CodingKey]) -> String {
-            var text = ""
-            for key in keys {
-                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-            }
-            return text
-        }
-        switch error {
-        case let .keyNotFound(key, context):
-            let field = path(context.codingPath + [key])
-            return InputIssue(InputLocation(file: file, field: field), reason: "is required")
-        case let .typeMismatch(type, context):
-            return InputIssue(InputLocation(file: file, field: path(context.codingPath)), reason: "should be \(describe(type))")
-        case let .valueNotFound(type, context):
-            return InputIssue(InputLocation(file: file, field: path(context.codingPath)), reason: "should be \(describe(type)), not null")
-        case let .dataCorrupted(context):
-            let reason = context.codingPath.isEmpty ? "is not valid JSON" : context.debugDescription
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            let last = context.codingPath.last?.stringValue
-            return InputIssue(InputLocation(file: file, field: context.codingPath.isEmpty ? nil : path(context.codingPath)),
-                              value: last.flatMap { enumValue(context.debugDescription, $0) },
-                              reason: context.codingPath.isEmpty ? reason + (detail.map { " (\($0))" } ?? "") : reason)
-        @unknown default:
-            return InputIssue(InputLocation(file: file), reason: "is not a scenario")
-        }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is Double.Type, is Int.Type, is UInt64.Type: "a number"
-        case is String.Type: "text"
-        case is Bool.Type: "true or false"
-        default: "\(type)".hasPrefix("Array") ? "a list" : "an object"
-        }
-    }
-
-    private static func enumValue(_ description: String, _ key: String) -> String? {
-        // "Cannot initialize Kind from invalid String value electrify"
-        guard let range = description.range(of: "invalid String value ") else { return nil }
-        return String(description[range.upperBound...])
     }
 }

@@ -1,0 +1,117 @@
+import CarbonKit
+import Foundation
+
+/// The OGC SensorThings API (Part 1: Sensing, v1.1) bodies that create Observations: a single
+/// Observation, and the `CreateObservations` data-array extension that carries many per
+/// Datastream. A Datastream is named by its `@iot.id`; `phenomenonTime` may be an interval
+/// (`start/end`), whose end is the reading's time.
+public enum SensorThings {
+    public struct Observation: Sendable, Hashable {
+        public let datastreamID: Int64
+        public let time: UnixSeconds
+        public let result: Double
+    }
+
+    struct Reference: Decodable {
+        let id: Int64
+        enum CodingKeys: String, CodingKey { case id = "@iot.id" }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let n = try? c.decode(Int64.self, forKey: .id) { id = n; return }
+            let text = try c.decode(String.self, forKey: .id)
+            guard let n = Int64(text) else {
+                throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "not a Datastream id: \(text)")
+            }
+            id = n
+        }
+    }
+
+    struct Single: Decodable {
+        let phenomenonTime: String
+        let result: Double
+        let datastream: Reference
+        enum CodingKeys: String, CodingKey { case phenomenonTime, result, datastream = "Datastream" }
+    }
+
+    enum Cell: Decodable {
+        case text(String), number(Double), null
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { self = .null } else if let n = try? c.decode(Double.self) { self = .number(n) } else { self = .text(try c.decode(String.self)) }
+        }
+        var description: String {
+            switch self { case .text(let s): s; case .number(let n): "\(n)"; case .null: "null" }
+        }
+    }
+
+    struct DataArray: Decodable {
+        let datastream: Reference
+        let components: [String]
+        let dataArray: [[Cell]]
+        enum CodingKeys: String, CodingKey { case datastream = "Datastream", components, dataArray }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], subject: String) throws(InputErrors) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw InputErrors([InputIssue(error, file: nil, subject: subject)])
+        } catch {
+            throw InputErrors([InputIssue(InputLocation(), reason: "is not \(subject): \(error)")])
+        }
+    }
+
+    /// The time of a `phenomenonTime`: an instant, or the end of an interval.
+    public static func time(_ text: String) -> UnixSeconds? {
+        if let slash = text.firstIndex(of: "/") { return Timestamp.parse(text[text.index(after: slash)...]) }
+        return Timestamp.parse(text)
+    }
+
+    /// `POST /Observations`.
+    public static func observation(_ bytes: [UInt8]) throws(InputErrors) -> Observation {
+        let single = try decode(Single.self, bytes, subject: "an Observation")
+        guard let time = time(single.phenomenonTime) else {
+            throw InputErrors([InputIssue(InputLocation(field: "phenomenonTime"), value: single.phenomenonTime, reason: "not an ISO 8601 time or interval")])
+        }
+        guard single.result.isFinite else { throw InputErrors([InputIssue(InputLocation(field: "result"), reason: "not a finite number")]) }
+        return Observation(datastreamID: single.datastream.id, time: time, result: single.result)
+    }
+
+    /// `POST /CreateObservations`: one list of observations per Datastream entry, in order.
+    public static func createObservations(_ bytes: [UInt8]) throws(InputErrors) -> [[Observation]] {
+        let arrays = try decode([DataArray].self, bytes, subject: "a CreateObservations request")
+        var issues: [InputIssue] = []
+        var result: [[Observation]] = []
+        for (i, entry) in arrays.enumerated() {
+            guard let timeColumn = entry.components.firstIndex(of: "phenomenonTime"),
+                  let resultColumn = entry.components.firstIndex(of: "result") else {
+                issues.append(InputIssue(InputLocation(field: "[\(i)].components"), value: entry.components.joined(separator: ","),
+                                         reason: "must name phenomenonTime and result"))
+                continue
+            }
+            var observations: [Observation] = []
+            observations.reserveCapacity(entry.dataArray.count)
+            for (j, row) in entry.dataArray.enumerated() {
+                let field = "[\(i)].dataArray[\(j)]"
+                guard row.count == entry.components.count else {
+                    issues.append(InputIssue(InputLocation(field: field), reason: "has \(row.count) values for \(entry.components.count) components"))
+                    continue
+                }
+                guard case .text(let t) = row[timeColumn], let time = time(t) else {
+                    issues.append(InputIssue(InputLocation(field: "\(field)[\(timeColumn)]"), value: row[timeColumn].description,
+                                             reason: "phenomenonTime is not an ISO 8601 time or interval"))
+                    continue
+                }
+                guard case .number(let value) = row[resultColumn], value.isFinite else {
+                    issues.append(InputIssue(InputLocation(field: "\(field)[\(resultColumn)]"), value: row[resultColumn].description,
+                                             reason: "result is not a number"))
+                    continue
+                }
+                observations.append(Observation(datastreamID: entry.datastream.id, time: time, result: value))
+            }
+            result.append(observations)
+        }
+        guard issues.isEmpty else { throw InputErrors(Array(issues.prefix(100))) }
+        return result
+    }
+}
