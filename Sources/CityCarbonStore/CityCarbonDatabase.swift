@@ -10,6 +10,8 @@ import GRDB
 public final class CityCarbonDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let path: String
+    /// What ingestion keeps in memory of the monitoring registry; see ``MonitoringState``.
+    let monitoring = MonitoringState()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -17,6 +19,9 @@ public final class CityCarbonDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        // A write is acknowledged only once it is on disk: meter batches are acknowledged to
+        // devices that then discard them.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(writer)
     }
@@ -316,6 +321,110 @@ public final class CityCarbonDatabase: Sendable {
                 // Public pages and the open API show a scenario once it is published.
                 t.column("published_at", .text)
             }
+        }
+        migrator.registerMigration("v10: monitoring sites, datastreams, readings, roll-ups, alerts") { db in
+            // One row of settings: the city's clock and the factors that price its meters.
+            try db.create(table: "monitor_config") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("utc_offset_minutes", .integer).notNull()
+                t.column("grid_series", .text).notNull()
+                t.column("fuel_factor_set", .text).notNull()
+                t.column("gwp", .text).notNull()
+            }
+            try db.execute(sql: "INSERT INTO monitor_config VALUES (1, 480, 'cn_national', 'IPCC2006', 'AR5')")
+            try db.create(table: "monitor_site") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("use", .text).notNull()
+                t.column("jurisdiction_id", .integer).notNull().indexed().references("jurisdiction", onDelete: .restrict)
+                t.column("organisation", .text).notNull().indexed()
+                t.column("gpc_ref", .text).notNull()
+                t.column("floor_area_m2", .double)
+                t.column("annual_output", .double)
+                t.column("output_unit", .text)
+                t.column("created_at", .text).notNull()
+            }
+            // A Datastream carries its site's jurisdiction so that readings can be distributed by it.
+            try db.create(table: "monitor_datastream") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("site_id", .integer).notNull().indexed().references("monitor_site", onDelete: .cascade)
+                t.column("jurisdiction_id", .integer).notNull().references("jurisdiction", onDelete: .restrict)
+                t.column("quantity", .text).notNull()
+                t.column("unit", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("interval_s", .integer).notNull()
+                t.column("multiplier", .double).notNull()
+                t.column("rollover_at", .double)
+                t.column("max_per_hour", .double)
+                t.column("factor_set", .text)
+                t.column("registered_at", .integer).notNull()
+                // The newest reading, so ingestion appends without looking the readings up.
+                t.column("last_time", .integer)
+                t.column("last_value", .double)
+            }
+            // Readings keyed by datastream then time: a meter's history is one range, and a
+            // reading sent twice meets its own key.
+            try db.execute(sql: """
+                CREATE TABLE monitor_reading (
+                  datastream_id INTEGER NOT NULL,
+                  t INTEGER NOT NULL,
+                  value REAL NOT NULL,
+                  consumption REAL,
+                  kg_co2e REAL,
+                  flag TEXT,
+                  PRIMARY KEY (datastream_id, t)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                CREATE TABLE monitor_hour (
+                  jurisdiction_id INTEGER NOT NULL,
+                  gpc_ref TEXT NOT NULL,
+                  quantity TEXT NOT NULL,
+                  hour INTEGER NOT NULL,
+                  consumption REAL NOT NULL,
+                  kg_co2e REAL NOT NULL,
+                  readings INTEGER NOT NULL,
+                  PRIMARY KEY (jurisdiction_id, gpc_ref, quantity, hour)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX monitor_hour_on_hour ON monitor_hour(hour)")
+            try db.execute(sql: """
+                CREATE TABLE monitor_datastream_day (
+                  datastream_id INTEGER NOT NULL,
+                  day INTEGER NOT NULL,
+                  consumption REAL NOT NULL,
+                  kg_co2e REAL NOT NULL,
+                  readings INTEGER NOT NULL,
+                  PRIMARY KEY (datastream_id, day)
+                ) WITHOUT ROWID
+                """)
+            try db.create(table: "monitor_factor_series") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("start_hour", .integer).notNull()
+                t.column("step_hours", .integer).notNull()
+                t.column("kg_per_kwh", .blob).notNull()
+                t.column("source", .text).notNull()
+                t.column("imported_at", .text).notNull()
+            }
+            try db.create(table: "monitor_alert") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("datastream_id", .integer).notNull().references("monitor_datastream", onDelete: .cascade)
+                t.column("site_id", .integer).notNull().indexed().references("monitor_site", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("from_t", .integer).notNull()
+                t.column("to_t", .integer).notNull()
+                t.column("observed", .double)
+                t.column("expected", .double)
+                t.column("status", .text).notNull().defaults(to: "open")
+                t.column("created_at", .integer).notNull()
+                t.uniqueKey(["datastream_id", "kind", "from_t"])
+            }
+            // Integration keys may be limited to named sites as well as to an organisation.
+            try db.alter(table: "api_key") { t in t.add(column: "sites", .text).notNull().defaults(to: "") }
         }
         return migrator
     }

@@ -1,0 +1,388 @@
+import CarbonKit
+import CarbonMonitoring
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Who may send readings for which datastreams.
+public enum IngestScope: Sendable, Hashable {
+    case everything
+    /// An integration key: the sites of one organisation, or only the named sites.
+    case sites(organisation: String?, keys: [String])
+
+    func allows(organisation: String, site: String) -> Bool {
+        switch self {
+        case .everything: true
+        case let .sites(owner, keys): keys.contains(site) || (keys.isEmpty && owner?.lowercased() == organisation.lowercased())
+        }
+    }
+}
+
+/// What one acknowledged batch did.
+public struct IngestReport: Sendable, Hashable {
+    public var received = 0
+    /// Readings new to the store (including late ones).
+    public var stored = 0
+    /// Sent before with the same value: stored once.
+    public var duplicates = 0
+    /// Sent before with another value: the new value replaced it and the roll-ups were corrected.
+    public var revised = 0
+    /// Older than the datastream's newest reading: inserted in place, roll-ups corrected.
+    public var late = 0
+    public var flagged: [Anomaly.Kind: Int] = [:]
+    public var gaps: [Gap] = []
+    public var gapCount = 0
+    public var missingReadings = 0
+    public var kgCO2e = 0.0
+
+    public struct Gap: Sendable, Hashable {
+        public let datastream: String
+        public let from: UnixSeconds
+        public let to: UnixSeconds
+        public let missing: Int
+    }
+
+    mutating func add(_ other: IngestReport) {
+        received += other.received; stored += other.stored; duplicates += other.duplicates
+        revised += other.revised; late += other.late; gapCount += other.gapCount; missingReadings += other.missingReadings
+        kgCO2e += other.kgCO2e
+        for (k, v) in other.flagged { flagged[k, default: 0] += v }
+        gaps += other.gaps.prefix(max(0, 100 - gaps.count))
+    }
+}
+
+/// Writes batches of readings: dedup, register conversion, emissions by the hour's factor and
+/// roll-up maintenance, in one transaction that is durable (`synchronous = FULL`) before the
+/// batch is acknowledged.
+///
+/// A reading newer than its datastream's last one — the common case — is appended using only
+/// what ``MonitoringState`` holds. A reading at or before it is looked up: the same value is a
+/// duplicate, another value a revision; a missing one is inserted between its neighbours and,
+/// for a register, the next reading's consumption is recomputed, every change applied to the
+/// roll-ups as a difference.
+public struct ReadingIngestor: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    /// A reading whose datastream is given by key, with the unit it was sent in (SenML), if any.
+    public struct Item: Sendable {
+        public var reading: Reading
+        public var unit: String?
+        public var location: InputLocation
+
+        public init(_ reading: Reading, unit: String? = nil, location: InputLocation) {
+            (self.reading, self.unit, self.location) = (reading, unit, location)
+        }
+    }
+
+    /// Stores readings named by datastream key. Nothing is written unless every reading names
+    /// a known datastream inside `scope` in a unit it can be converted from.
+    @discardableResult
+    public func ingest(_ items: [Item], scope: IngestScope = .everything, actor: String, source: String) throws -> IngestReport {
+        try write(actor: actor, source: source) { state in
+            var issues: [InputIssue] = []
+            var refused: [String] = []
+            var resolved: [ResolvedReading] = []
+            resolved.reserveCapacity(items.count)
+            var lastKey = "", lastIndex: Int32 = -1
+            for item in items {
+                let index: Int32
+                if item.reading.datastream == lastKey, lastIndex >= 0 { index = lastIndex } else {
+                    guard let found = state.indexByKey[item.reading.datastream] else {
+                        if issues.count < 100 {
+                            issues.append(InputIssue(item.location, value: item.reading.datastream, reason: "no such datastream",
+                                                     suggestion: "register it first (citycarbon monitor datastreams FILE)"))
+                        }
+                        continue
+                    }
+                    index = found; lastKey = item.reading.datastream; lastIndex = found
+                }
+                let stream = state.streams[Int(index)]
+                guard scope.allows(organisation: stream.organisation, site: stream.siteKey) else {
+                    if !refused.contains(stream.key) { refused.append(stream.key) }
+                    continue
+                }
+                var value = item.reading.value
+                if let unit = item.unit, unit != stream.unit {
+                    guard let from = UnitCatalog.standard.unit(unit), let to = UnitCatalog.standard.unit(stream.unit), from.dimension == to.dimension else {
+                        if issues.count < 100 {
+                            issues.append(InputIssue(item.location, value: unit, reason: "\(stream.key) is metered in \(stream.unit); \(unit) cannot be converted to it"))
+                        }
+                        continue
+                    }
+                    value *= from.baseUnitsPerUnit / to.baseUnitsPerUnit
+                }
+                resolved.append(ResolvedReading(datastreamID: stream.id, time: item.reading.time, value: value))
+            }
+            if !refused.isEmpty { throw MonitoringError.outOfScope(refused) }
+            guard issues.isEmpty else { throw InputErrors(issues) }
+            return resolved
+        }
+    }
+
+    /// Stores readings already resolved to datastream ids (SensorThings names Datastreams by `@iot.id`).
+    @discardableResult
+    public func ingest(resolved readings: [ResolvedReading], scope: IngestScope = .everything, actor: String, source: String) throws -> IngestReport {
+        try write(actor: actor, source: source) { state in
+            var unknown: [InputIssue] = []
+            var refused: [String] = []
+            for (i, r) in readings.enumerated() {
+                guard let index = state.indexByID[r.datastreamID] else {
+                    if unknown.count < 100 {
+                        unknown.append(InputIssue(InputLocation(field: "[\(i)].Datastream"), value: "\(r.datastreamID)", reason: "no such Datastream"))
+                    }
+                    continue
+                }
+                let stream = state.streams[Int(index)]
+                if !scope.allows(organisation: stream.organisation, site: stream.siteKey), !refused.contains(stream.key) { refused.append(stream.key) }
+            }
+            if !refused.isEmpty { throw MonitoringError.outOfScope(refused) }
+            guard unknown.isEmpty else { throw InputErrors(unknown) }
+            return readings
+        }
+    }
+
+    /// Resolution runs on the writer so it sees the registry as the write will.
+    private func write(actor: String, source: String, resolve: (MonitoringState) throws -> [ResolvedReading]) throws -> IngestReport {
+        let state = database.monitoring
+        return try database.writer.writeWithoutTransaction { db in
+            try state.refresh(db)
+            var readings = try resolve(state)
+            var report = IngestReport()
+            report.received = readings.count
+            guard !readings.isEmpty else { return report }
+            // Sorted by datastream then time; where one time comes twice, the later in the batch stands.
+            if !zip(readings, readings.dropFirst()).allSatisfy({ ($0.datastreamID, $0.time) <= ($1.datastreamID, $1.time) }) {
+                readings = readings.enumerated()
+                    .sorted { ($0.element.datastreamID, $0.element.time, $0.offset) < ($1.element.datastreamID, $1.element.time, $1.offset) }
+                    .map(\.element)
+            }
+            var heads: [(Int32, UnixSeconds, Double)] = []
+            try db.inTransaction {
+                var batch = try Batch(db: db, state: state)
+                heads = try batch.apply(readings, report: &report)
+                try batch.flush()
+                try AuditTrail.append(db, actor: actor, action: "ingest", entity: "monitor_reading", entityID: source,
+                                      after: .object([("received", .number(Double(report.received))), ("stored", .number(Double(report.stored))),
+                                                      ("duplicates", .number(Double(report.duplicates))), ("revised", .number(Double(report.revised))),
+                                                      ("late", .number(Double(report.late)))]))
+                return .commit
+            }
+            // Committed: only now does memory follow the database.
+            for (index, time, value) in heads {
+                state.streams[Int(index)].lastTime = time
+                state.streams[Int(index)].lastValue = value
+            }
+            try state.noteOwnCommit(db)
+            return report
+        }
+    }
+}
+
+/// One transaction's work: prepared statements and the roll-up differences it accumulates.
+private struct Batch {
+    let db: Database
+    let state: MonitoringState
+    let calendar: MonitoringCalendar
+
+    struct Sums { var consumption = 0.0, kg = 0.0, readings = 0 }
+    struct HourKey: Hashable { let cell: Int32; let hour: Int64 }
+    struct DayKey: Hashable { let datastream: Int64; let day: Int64 }
+
+    var hours: [HourKey: Sums] = [:]
+    var days: [DayKey: Sums] = [:]
+    let insert: Statement
+    let now: Int64
+
+    init(db: Database, state: MonitoringState) throws {
+        self.db = db
+        self.state = state
+        calendar = state.config.calendar
+        insert = try db.cachedStatement(sql: "INSERT INTO monitor_reading (datastream_id, t, value, consumption, kg_co2e, flag) VALUES (?, ?, ?, ?, ?, ?)")
+        now = Int64(Date().timeIntervalSince1970)
+    }
+
+    /// Adds a reading's contribution (or takes it away, with `sign` −1) to its hour and day.
+    @inline(__always)
+    mutating func account(_ stream: MonitoringState.Stream, time: UnixSeconds, consumption: Double?, kg: Double?, sign: Double) {
+        guard let consumption, stream.isAdditive else { return }
+        let count = sign > 0 ? 1 : -1
+        let hour = calendar.hour(endingAt: time)
+        hours[HourKey(cell: stream.cell, hour: hour), default: Sums()].add(sign * consumption, sign * (kg ?? 0), count)
+        days[DayKey(datastream: stream.id, day: calendar.dayOrdinal(endingAt: time)), default: Sums()].add(sign * consumption, sign * (kg ?? 0), count)
+    }
+
+    @inline(__always)
+    func kg(_ stream: MonitoringState.Stream, time: UnixSeconds, consumption: Double?) -> Double? {
+        guard let consumption, stream.timeline >= 0 else { return nil }
+        let timeline = state.timelines[Int(stream.timeline)]
+        return timeline.kgPerUnit(hour: calendar.hour(endingAt: time), year: calendar.year(endingAt: time)).map { $0 * consumption }
+    }
+
+    /// Applies sorted readings; returns the new newest reading of every datastream that moved.
+    mutating func apply(_ readings: [ResolvedReading], report: inout IngestReport) throws -> [(Int32, UnixSeconds, Double)] {
+        var heads: [(Int32, UnixSeconds, Double)] = []
+        let handle = insert.sqliteStatement
+        var i = 0
+        while i < readings.count {
+            let id = readings[i].datastreamID
+            let index = state.indexByID[id]!
+            let stream = state.streams[Int(index)]
+            var end = i
+            while end < readings.count, readings[end].datastreamID == id { end += 1 }
+            var lastTime = stream.lastTime ?? Int64.min
+            var lastValue = stream.lastValue ?? 0
+            var moved = false
+            // Cached factor for the hour being written: consecutive readings share it.
+            var factorHour = Int64.min, factor: Double? = nil
+            var j = i
+            while j < end {
+                let r = readings[j]
+                // Within a batch the same time twice: the later one in the batch stands.
+                if j + 1 < end, readings[j + 1].time == r.time {
+                    report.duplicates += 1
+                    j += 1
+                    continue
+                }
+                if r.time <= lastTime {
+                    let revisedHead = try applyOutOfOrder(stream, r, report: &report)
+                    if r.time == lastTime, let revisedHead { lastValue = revisedHead; moved = true }
+                    j += 1
+                    continue
+                }
+                let previous: (time: UnixSeconds, value: Double)? = lastTime == Int64.min ? nil : (lastTime, lastValue)
+                let outcome = stream.rule.outcome(value: r.value, time: r.time, previous: previous, intervalSeconds: stream.intervalSeconds)
+                var kgValue: Double?
+                if let consumption = outcome.consumption, stream.timeline >= 0 {
+                    let hour = calendar.hour(endingAt: r.time)
+                    if hour != factorHour {
+                        factorHour = hour
+                        factor = state.timelines[Int(stream.timeline)].kgPerUnit(hour: hour, year: calendar.year(endingAt: r.time))
+                    }
+                    kgValue = factor.map { $0 * consumption }
+                }
+                if let previous {
+                    let missing = Int((r.time - previous.time + Int64(stream.intervalSeconds / 2)) / Int64(stream.intervalSeconds)) - 1
+                    if missing > 0 {
+                        report.gapCount += 1
+                        report.missingReadings += missing
+                        if report.gaps.count < 100 { report.gaps.append(.init(datastream: stream.key, from: previous.time, to: r.time, missing: missing)) }
+                    }
+                }
+                sqlite3_bind_int64(handle, 1, id)
+                sqlite3_bind_int64(handle, 2, r.time)
+                sqlite3_bind_double(handle, 3, r.value)
+                if let c = outcome.consumption { sqlite3_bind_double(handle, 4, c) } else { sqlite3_bind_null(handle, 4) }
+                if let k = kgValue { sqlite3_bind_double(handle, 5, k); report.kgCO2e += k } else { sqlite3_bind_null(handle, 5) }
+                if let anomaly = outcome.anomaly {
+                    sqlite3_bind_text(handle, 6, anomaly.rawValue, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                } else {
+                    sqlite3_bind_null(handle, 6)
+                }
+                let code = sqlite3_step(handle)
+                sqlite3_reset(handle)
+                guard code == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+                if let anomaly = outcome.anomaly { try alert(stream, anomaly, time: r.time, observed: r.value, report: &report) }
+                account(stream, time: r.time, consumption: outcome.consumption, kg: kgValue, sign: 1)
+                report.stored += 1
+                lastTime = r.time
+                lastValue = r.value
+                moved = true
+                j += 1
+            }
+            if moved {
+                heads.append((index, lastTime, lastValue))
+                try db.execute(sql: "UPDATE monitor_datastream SET last_time = ?, last_value = ? WHERE id = ?", arguments: [lastTime, lastValue, id])
+            }
+            i = end
+        }
+        return heads
+    }
+
+    /// A reading at or before the datastream's newest: a duplicate, a revision or a late arrival.
+    /// Returns the stored value when it revised the newest reading itself.
+    mutating func applyOutOfOrder(_ stream: MonitoringState.Stream, _ r: ResolvedReading, report: inout IngestReport) throws -> Double? {
+        let existing = try Row.fetchOne(db, sql: "SELECT value, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ? AND t = ?",
+                                        arguments: [stream.id, r.time])
+        if let existing, (existing["value"] as Double) == r.value {
+            report.duplicates += 1
+            return nil
+        }
+        let previous = try Row.fetchOne(db, sql: "SELECT t, value FROM monitor_reading WHERE datastream_id = ? AND t < ? ORDER BY t DESC LIMIT 1",
+                                        arguments: [stream.id, r.time]).map { (time: $0["t"] as Int64, value: $0["value"] as Double) }
+        let outcome = stream.rule.outcome(value: r.value, time: r.time, previous: previous, intervalSeconds: stream.intervalSeconds)
+        let kgValue = kg(stream, time: r.time, consumption: outcome.consumption)
+        if let existing {
+            account(stream, time: r.time, consumption: existing["consumption"], kg: existing["kg_co2e"], sign: -1)
+            try db.execute(sql: "UPDATE monitor_reading SET value = ?, consumption = ?, kg_co2e = ?, flag = ? WHERE datastream_id = ? AND t = ?",
+                           arguments: [r.value, outcome.consumption, kgValue, outcome.anomaly?.rawValue, stream.id, r.time])
+            report.revised += 1
+        } else {
+            try db.execute(sql: "INSERT INTO monitor_reading (datastream_id, t, value, consumption, kg_co2e, flag) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [stream.id, r.time, r.value, outcome.consumption, kgValue, outcome.anomaly?.rawValue])
+            report.late += 1
+            report.stored += 1
+        }
+        if let k = kgValue { report.kgCO2e += k }
+        if let anomaly = outcome.anomaly { try alert(stream, anomaly, time: r.time, observed: r.value, report: &report) }
+        account(stream, time: r.time, consumption: outcome.consumption, kg: kgValue, sign: 1)
+        // A register's next reading measured from the old neighbour; it now measures from this one.
+        if stream.rule.kind == .cumulative,
+           let next = try Row.fetchOne(db, sql: "SELECT t, value, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ? AND t > ? ORDER BY t LIMIT 1",
+                                       arguments: [stream.id, r.time]) {
+            let nextTime: Int64 = next["t"]
+            let nextOutcome = stream.rule.outcome(value: next["value"], time: nextTime, previous: (r.time, r.value), intervalSeconds: stream.intervalSeconds)
+            let nextKg = kg(stream, time: nextTime, consumption: nextOutcome.consumption)
+            account(stream, time: nextTime, consumption: next["consumption"], kg: next["kg_co2e"], sign: -1)
+            account(stream, time: nextTime, consumption: nextOutcome.consumption, kg: nextKg, sign: 1)
+            if let old = next["kg_co2e"] as Double? { report.kgCO2e -= old }
+            if let k = nextKg { report.kgCO2e += k }
+            try db.execute(sql: "UPDATE monitor_reading SET consumption = ?, kg_co2e = ?, flag = ? WHERE datastream_id = ? AND t = ?",
+                           arguments: [nextOutcome.consumption, nextKg, nextOutcome.anomaly?.rawValue, stream.id, nextTime])
+        }
+        return existing != nil ? r.value : nil
+    }
+
+    mutating func alert(_ stream: MonitoringState.Stream, _ kind: Anomaly.Kind, time: UnixSeconds, observed: Double, report: inout IngestReport) throws {
+        report.flagged[kind, default: 0] += 1
+        try db.execute(sql: """
+            INSERT INTO monitor_alert (datastream_id, site_id, kind, from_t, to_t, observed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """, arguments: [stream.id, stream.siteID, kind.rawValue, time - Int64(stream.intervalSeconds), time, observed, now])
+    }
+
+    /// Writes the accumulated roll-up differences.
+    func flush() throws {
+        let hour = try db.cachedStatement(sql: """
+            INSERT INTO monitor_hour (jurisdiction_id, gpc_ref, quantity, hour, consumption, kg_co2e, readings) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (jurisdiction_id, gpc_ref, quantity, hour) DO UPDATE SET consumption = consumption + excluded.consumption,
+              kg_co2e = kg_co2e + excluded.kg_co2e, readings = readings + excluded.readings
+            """)
+        for (key, sums) in hours where sums.readings != 0 || sums.consumption != 0 {
+            let cell = state.cells[Int(key.cell)]
+            try hour.execute(arguments: [cell.jurisdictionID, cell.gpcRef, cell.quantity, key.hour, sums.consumption, sums.kg, sums.readings])
+        }
+        let day = try db.cachedStatement(sql: """
+            INSERT INTO monitor_datastream_day (datastream_id, day, consumption, kg_co2e, readings) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (datastream_id, day) DO UPDATE SET consumption = consumption + excluded.consumption,
+              kg_co2e = kg_co2e + excluded.kg_co2e, readings = readings + excluded.readings
+            """)
+        let handle = day.sqliteStatement
+        for (key, sums) in days where sums.readings != 0 || sums.consumption != 0 {
+            sqlite3_bind_int64(handle, 1, key.datastream)
+            sqlite3_bind_int64(handle, 2, key.day)
+            sqlite3_bind_double(handle, 3, sums.consumption)
+            sqlite3_bind_double(handle, 4, sums.kg)
+            sqlite3_bind_int64(handle, 5, Int64(sums.readings))
+            let code = sqlite3_step(handle)
+            sqlite3_reset(handle)
+            guard code == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+        }
+    }
+}
+
+private extension Batch.Sums {
+    @inline(__always)
+    mutating func add(_ c: Double, _ k: Double, _ n: Int) { consumption += c; kg += k; readings += n }
+}
