@@ -15,6 +15,20 @@ public enum ReadingCSV {
     }
 
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws(InputErrors) -> [Reading] {
+        let header = try header(buffer, file: file)
+        return try rows(buffer, from: header.end, to: buffer.count, firstLine: header.line + 1, columns: header.columns, file: file)
+    }
+
+    /// Where the three columns are, as the header names them.
+    public struct Columns: Sendable, Hashable {
+        public let datastream: Int
+        public let time: Int
+        public let value: Int
+        public let count: Int
+    }
+
+    /// Reads the header line; returns the columns, the offset just after the header and its line.
+    public static func header(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws(InputErrors) -> (columns: Columns, end: Int, line: Int) {
         var start = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
         var scanner = CSVScanner(bytes: buffer, start: start)
@@ -30,9 +44,18 @@ public enum ReadingCSV {
             throw InputErrors([InputIssue(InputLocation(file: file, row: record.line), value: header.joined(separator: ","),
                                           reason: "missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))")])
         }
-        let (ds, tc, vc) = (columns["datastream"]!, columns["time"]!, columns["value"]!)
+        return (Columns(datastream: columns["datastream"]!, time: columns["time"]!, value: columns["value"]!, count: header.count),
+                scanner.position, record.line)
+    }
+
+    /// Reads the rows between two offsets (whole lines), numbering them from `firstLine`.
+    public static func rows(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, firstLine: Int, columns: Columns,
+                            file: String) throws(InputErrors) -> [Reading] {
+        var scanner = CSVScanner(bytes: buffer, start: from, end: to, firstLine: firstLine)
+        var record = CSVRecord()
+        let (ds, tc, vc) = (columns.datastream, columns.time, columns.value)
         var readings: [Reading] = []
-        readings.reserveCapacity(buffer.count / 40)
+        readings.reserveCapacity((to - from) / 40)
         var issues: [InputIssue] = []
         var names: [Int: [String]] = [:]  // interning by hash keeps one String per datastream
         while scanner.next(into: &record) {
@@ -41,7 +64,7 @@ public enum ReadingCSV {
                 InputLocation(file: file, row: record.line, column: column + 1, field: name)
             }
             guard record.fields.count > max(ds, tc, vc) else {
-                issues.append(InputIssue(InputLocation(file: file, row: record.line), reason: "has \(record.fields.count) fields, the header \(header.count)"))
+                issues.append(InputIssue(InputLocation(file: file, row: record.line), reason: "has \(record.fields.count) fields, the header \(columns.count)"))
                 if issues.count >= 100 { break } else { continue }
             }
             let nameRange = scanner.trimmedRange(record.fields[ds])
@@ -100,5 +123,21 @@ public enum ReadingCSV {
             }
             return value
         }
+    }
+}
+
+extension ReadingCSV {
+    /// The line of each of the first `count` data rows (blank lines skipped), for error messages
+    /// about readings found bad after parsing (an unknown datastream).
+    public static func lineNumbers(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, firstLine: Int, count: Int) -> [Int32] {
+        var scanner = CSVScanner(bytes: buffer, start: from, firstLine: firstLine)
+        var record = CSVRecord()
+        var lines: [Int32] = []
+        lines.reserveCapacity(count)
+        while lines.count < count, scanner.next(into: &record) {
+            if record.fields.count == 1, record.fields[0].isEmpty { continue }
+            lines.append(Int32(record.line))
+        }
+        return lines
     }
 }

@@ -62,6 +62,7 @@ public enum CityCarbonApplication {
         let pages = PageCache(database, freshness: options.freshness)
         PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: routes)
         WriteAPI(database: database).addRoutes(to: routes)
+        MonitoringAPI(database: database).addRoutes(to: routes)
         let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
         routes.open(.get, "/") { request, _ in try dashboard.response(request) }
         let inventoryPage = InventoryPage(database: database, cache: cache, pages: pages)
@@ -75,6 +76,7 @@ public enum CityCarbonApplication {
         AssessmentPages(database: database, pages: pages).addRoutes(to: routes)
         PilotPages(database: database, pages: pages).addRoutes(to: routes)
         PathwayPages(database: database, pages: pages).addRoutes(to: routes)
+        MonitoringPages(database: database).addRoutes(to: routes)
         PlanReportPages(database: database, pages: pages).addRoutes(to: routes)
         // Read once: the stylesheet ships with the binary and does not change while it runs.
         let stylesheet = (try? Asset.bytes("site.css")).map { ByteBuffer(bytes: $0) }

@@ -11,18 +11,20 @@ public struct APIKey: Sendable, Equatable {
     public var role: Role
     public var organisation: String?
     public var jurisdictions: [String]
+    /// Monitoring sites an integration key is limited to (empty: all of its organisation's).
+    public var sites: [String] = []
     public var createdBy: String
     public var createdAt: String
     public var revokedAt: String?
 
     public var principal: Principal {
-        Principal(actor: "api-key:\(name)", role: role, organisation: organisation, jurisdictions: jurisdictions)
+        Principal(actor: "api-key:\(name)", role: role, organisation: organisation, jurisdictions: jurisdictions, sites: sites)
     }
 
     var json: JSONValue {
         .object([("name", .string(name)), ("prefix", .string(prefix)), ("role", .string(role.rawValue)),
                  ("organisation", organisation.map(JSONValue.string) ?? .null), ("jurisdictions", .array(jurisdictions.map(JSONValue.string))),
-                 ("revoked_at", revokedAt.map(JSONValue.string) ?? .null)])
+                 ("sites", .array(sites.map(JSONValue.string))), ("revoked_at", revokedAt.map(JSONValue.string) ?? .null)])
     }
 }
 
@@ -36,7 +38,8 @@ public struct APIKeyRepository: Sendable {
     static let keyPrefix = "cck_"
 
     /// Creates a key; the secret is returned once and cannot be read again.
-    public func create(name: String, role: Role, organisation: String? = nil, jurisdictions: [String] = [], actor: String) throws -> (key: APIKey, secret: String) {
+    public func create(name: String, role: Role, organisation: String? = nil, jurisdictions: [String] = [], sites: [String] = [],
+                       actor: String) throws -> (key: APIKey, secret: String) {
         let name = name.trimmingCharacters(in: .whitespaces)
         let organisation = organisation?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         let secret = Self.keyPrefix + Secret.make()
@@ -47,16 +50,28 @@ public struct APIKeyRepository: Sendable {
             } else if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_key WHERE name = ? AND revoked_at IS NULL", arguments: [name]) ?? 0 > 0 {
                 issues.append(InputIssue(InputLocation(field: "name"), value: name, reason: "is already the name of a live key"))
             }
+            for site in sites {
+                guard let owner = try String.fetchOne(db, sql: "SELECT organisation FROM monitor_site WHERE key = ?", arguments: [site]) else {
+                    issues.append(InputIssue(InputLocation(field: "sites"), value: site, reason: "is not a monitoring site of this workspace"))
+                    continue
+                }
+                if role != .integration {
+                    issues.append(InputIssue(InputLocation(field: "sites"), value: site, reason: "only integration keys are limited to sites"))
+                } else if owner.lowercased() != organisation?.lowercased() {
+                    issues.append(InputIssue(InputLocation(field: "sites"), value: site, reason: "belongs to \(owner), not to the key's organisation"))
+                }
+            }
             if !issues.isEmpty { throw InputErrors(issues) }
             let now = CityCarbonDatabase.now()
             let prefix = String(secret.prefix(Self.keyPrefix.count + 6))
             try db.execute(sql: """
-                INSERT INTO api_key (name, prefix, key_hash, role, organisation, jurisdictions, created_by, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO api_key (name, prefix, key_hash, role, organisation, jurisdictions, sites, created_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [name, prefix, Secret.digest(secret), role.rawValue, organisation,
-                                 JSONValue.array(jurisdictions.map(JSONValue.string)).serialized(), actor, now])
+                                 JSONValue.array(jurisdictions.map(JSONValue.string)).serialized(),
+                                 JSONValue.array(sites.map(JSONValue.string)).serialized(), actor, now])
             let key = APIKey(id: db.lastInsertedRowID, name: name, prefix: prefix, role: role, organisation: organisation,
-                             jurisdictions: jurisdictions, createdBy: actor, createdAt: now, revokedAt: nil)
+                             jurisdictions: jurisdictions, sites: sites, createdBy: actor, createdAt: now, revokedAt: nil)
             try AuditTrail.append(db, actor: actor, action: "create", entity: "api_key", entityID: String(key.id), after: key.json)
             return (key, secret)
         }
@@ -91,6 +106,6 @@ public struct APIKeyRepository: Sendable {
     static func key(_ row: Row) -> APIKey {
         APIKey(id: row["id"], name: row["name"], prefix: row["prefix"], role: Role(rawValue: row["role"]) ?? .viewer,
                organisation: row["organisation"], jurisdictions: AccountRepository.names(row["jurisdictions"]),
-               createdBy: row["created_by"], createdAt: row["created_at"], revokedAt: row["revoked_at"])
+               sites: AccountRepository.names(row["sites"]), createdBy: row["created_by"], createdAt: row["created_at"], revokedAt: row["revoked_at"])
     }
 }

@@ -48,6 +48,10 @@ public struct AccountRepository: Sendable {
         let username = username.trimmingCharacters(in: .whitespaces).lowercased()
         let organisation = organisation?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         var issues = Self.usernameIssues(username) + Self.passwordIssues(password)
+        if !role.permissions.contains(.signIn) {
+            issues.append(InputIssue(InputLocation(field: "role"), value: role.rawValue, reason: "is a role for API keys, not for people who sign in",
+                                     suggestion: "create a key: citycarbon key create NAME --role \(role.rawValue)"))
+        }
         let hash = issues.isEmpty ? Bcrypt.hash(password, cost: passwordCost) : ""
         return try database.writer.write { db in
             issues += try Self.scopeIssues(db, role: role, organisation: organisation, jurisdictions: jurisdictions)
@@ -190,7 +194,8 @@ public struct AccountRepository: Sendable {
             if organisation == nil {
                 issues.append(InputIssue(InputLocation(field: "organisation"), value: nil, reason: "is required for the \(role.rawValue) role"))
             }
-            if jurisdictions.isEmpty {
+            // An integration key is bounded by its organisation's sites, not by districts.
+            if jurisdictions.isEmpty, role != .integration {
                 issues.append(InputIssue(InputLocation(field: "jurisdictions"), value: nil, reason: "must name at least one jurisdiction for the \(role.rawValue) role"))
             }
         }

@@ -30,7 +30,7 @@ public enum DemoCity {
     /// inventory of every year (AR5), each published, Helsinki's Carbon Neutral 2035 plan as
     /// its climate plan, Hangzhou's indicator set as its indicator catalogue, its targets shared out to
     /// districts and sectors by base-year emissions, a pilot registry against Hangzhou's pilot
-    /// goals, its 2023 district assessment, frozen and published, and its pathway scenarios (published). Returns false, changing nothing, when the workspace already has
+    /// goals, its 2023 district assessment, frozen and published, its pathway scenarios (published), and its metered sites with four weeks of readings up to now. Returns false, changing nothing, when the workspace already has
     /// activity data.
     @discardableResult
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
@@ -64,6 +64,7 @@ public enum DemoCity {
             let scenario = try pathways.save(try data(file), file: "demo/\(file)", actor: actor)
             try pathways.setPublished(scenario.identifier, true, actor: actor)
         }
+        try DemoMonitoring.seed(database, by: actor)
         return true
     }
 

@@ -118,7 +118,7 @@ public struct MonitoringRegistry: Sendable {
             var added = 0, updated = 0
             let now = CityCarbonDatabase.now()
             for (site, jurisdictionID) in sites {
-                let existing = try Int64.fetchOne(db, sql: "SELECT id FROM monitor_site WHERE key = ?", arguments: [site.key])
+                let existing = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM monitor_site WHERE key = ?"), arguments: [site.key])
                 let values: [(any DatabaseValueConvertible)?] = [site.name, site.kind.rawValue, site.use, jurisdictionID, site.organisation, site.gpcRef,
                                                                  site.floorAreaM2, site.annualOutput, site.outputUnit]
                 if let existing {
@@ -129,10 +129,10 @@ public struct MonitoringRegistry: Sendable {
                     try db.execute(sql: "UPDATE monitor_datastream SET jurisdiction_id = ? WHERE site_id = ?", arguments: [jurisdictionID, existing])
                     updated += 1
                 } else {
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO monitor_site (key, name, kind, use, jurisdiction_id, organisation, gpc_ref, floor_area_m2, annual_output, output_unit, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: StatementArguments([site.key] + values + [now]))
+                        """).execute(arguments: StatementArguments([site.key] + values + [now]))
                     added += 1
                 }
             }
@@ -232,7 +232,7 @@ public struct MonitoringRegistry: Sendable {
             var added = 0, updated = 0
             let now = Int64(Date().timeIntervalSince1970)
             for (stream, factorSet, siteID, jurisdictionID, line) in streams {
-                if let existing = try Row.fetchOne(db, sql: "SELECT id, quantity, unit, kind, multiplier, last_time FROM monitor_datastream WHERE key = ?",
+                if let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, quantity, unit, kind, multiplier, last_time FROM monitor_datastream WHERE key = ?"),
                                                    arguments: [stream.key]) {
                     let changed = existing["quantity"] as String != stream.quantity || existing["unit"] as String != stream.unit
                         || existing["kind"] as String != stream.kind.rawValue || existing["multiplier"] as Double != stream.multiplier
@@ -249,10 +249,10 @@ public struct MonitoringRegistry: Sendable {
                                          stream.multiplier, stream.rolloverAt, stream.maxPerHour, factorSet, existing["id"] as Int64])
                     updated += 1
                 } else {
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO monitor_datastream (key, site_id, jurisdiction_id, quantity, unit, kind, interval_s, multiplier, rollover_at,
                           max_per_hour, factor_set, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [stream.key, siteID, jurisdictionID, stream.quantity, stream.unit, stream.kind.rawValue, stream.intervalSeconds,
+                        """).execute(arguments: [stream.key, siteID, jurisdictionID, stream.quantity, stream.unit, stream.kind.rawValue, stream.intervalSeconds,
                                          stream.multiplier, stream.rolloverAt, stream.maxPerHour, factorSet, now])
                     added += 1
                 }

@@ -11,12 +11,20 @@ public struct Principal: Sendable, Equatable {
     public var organisation: String?
     /// The jurisdictions a scoped role may write to, with everything below them.
     public var jurisdictions: [String]
+    /// The monitoring sites an integration key is limited to; empty means all of its organisation's.
+    public var sites: [String]
 
-    public init(actor: String, role: Role, organisation: String? = nil, jurisdictions: [String] = []) {
+    public init(actor: String, role: Role, organisation: String? = nil, jurisdictions: [String] = [], sites: [String] = []) {
         self.actor = actor
         self.role = role
         self.organisation = organisation
         self.jurisdictions = jurisdictions
+        self.sites = sites
+    }
+
+    /// The sites whose readings this principal may send and whose alerts it may read.
+    public var monitoringScope: IngestScope {
+        role.isScoped ? .sites(organisation: organisation, keys: sites) : .everything
     }
 
     public func may(_ permission: Permission) -> Bool { role.permissions.contains(permission) }

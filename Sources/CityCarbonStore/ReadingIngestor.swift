@@ -10,7 +10,7 @@ public enum IngestScope: Sendable, Hashable {
     /// An integration key: the sites of one organisation, or only the named sites.
     case sites(organisation: String?, keys: [String])
 
-    func allows(organisation: String, site: String) -> Bool {
+    public func allows(organisation: String, site: String) -> Bool {
         switch self {
         case .everything: true
         case let .sites(owner, keys): keys.contains(site) || (keys.isEmpty && owner?.lowercased() == organisation.lowercased())
@@ -35,6 +35,8 @@ public struct IngestReport: Sendable, Hashable {
     public var missingReadings = 0
     public var kgCO2e = 0.0
 
+    public init() {}
+
     public struct Gap: Sendable, Hashable {
         public let datastream: String
         public let from: UnixSeconds
@@ -42,7 +44,8 @@ public struct IngestReport: Sendable, Hashable {
         public let missing: Int
     }
 
-    mutating func add(_ other: IngestReport) {
+    /// Adds another batch's report, for a command that sends several.
+    public mutating func add(_ other: IngestReport) {
         received += other.received; stored += other.stored; duplicates += other.duplicates
         revised += other.revised; late += other.late; gapCount += other.gapCount; missingReadings += other.missingReadings
         kgCO2e += other.kgCO2e
@@ -65,60 +68,68 @@ public struct ReadingIngestor: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    /// A reading whose datastream is given by key, with the unit it was sent in (SenML), if any.
-    public struct Item: Sendable {
-        public var reading: Reading
-        public var unit: String?
-        public var location: InputLocation
+    /// Stores readings named by datastream key. Nothing is written unless every reading names
+    /// a known datastream inside `scope` in a unit it can be converted from.
+    ///
+    /// - Parameters:
+    ///   - units: the unit each reading was sent in (SenML's `u`), converted to the datastream's; nil when all are in it.
+    ///   - locate: where reading *i* came from (file and row, or field), for error messages.
+    @discardableResult
+    public func ingest(_ readings: [Reading], units: [String?]? = nil, scope: IngestScope = .everything, actor: String, source: String,
+                       locate: (Int) -> InputLocation = { InputLocation(field: "[\($0)]") }) throws -> IngestReport {
+        try write(actor: actor, source: source) { state in try Self.resolve(readings, units: units, scope: scope, state: state, locate: locate) }
+    }
 
-        public init(_ reading: Reading, unit: String? = nil, location: InputLocation) {
-            (self.reading, self.unit, self.location) = (reading, unit, location)
+    /// Checks readings as ``ingest(_:units:scope:actor:source:locate:)`` would, writing nothing:
+    /// a large file is checked whole before its first batch is written.
+    public func check(_ readings: [Reading], units: [String?]? = nil, scope: IngestScope = .everything,
+                      locate: (Int) -> InputLocation = { InputLocation(field: "[\($0)]") }) throws {
+        let state = database.monitoring
+        try database.writer.writeWithoutTransaction { db in
+            try state.refresh(db)
+            _ = try Self.resolve(readings, units: units, scope: scope, state: state, locate: locate)
         }
     }
 
-    /// Stores readings named by datastream key. Nothing is written unless every reading names
-    /// a known datastream inside `scope` in a unit it can be converted from.
-    @discardableResult
-    public func ingest(_ items: [Item], scope: IngestScope = .everything, actor: String, source: String) throws -> IngestReport {
-        try write(actor: actor, source: source) { state in
-            var issues: [InputIssue] = []
-            var refused: [String] = []
-            var resolved: [ResolvedReading] = []
-            resolved.reserveCapacity(items.count)
-            var lastKey = "", lastIndex: Int32 = -1
-            for item in items {
-                let index: Int32
-                if item.reading.datastream == lastKey, lastIndex >= 0 { index = lastIndex } else {
-                    guard let found = state.indexByKey[item.reading.datastream] else {
-                        if issues.count < 100 {
-                            issues.append(InputIssue(item.location, value: item.reading.datastream, reason: "no such datastream",
-                                                     suggestion: "register it first (citycarbon monitor datastreams FILE)"))
-                        }
-                        continue
+    static func resolve(_ readings: [Reading], units: [String?]?, scope: IngestScope, state: MonitoringState,
+                        locate: (Int) -> InputLocation) throws -> [ResolvedReading] {
+        var issues: [InputIssue] = []
+        var refused: [String] = []
+        var resolved: [ResolvedReading] = []
+        resolved.reserveCapacity(readings.count)
+        var lastKey = "", lastIndex: Int32 = -1
+        for (position, reading) in readings.enumerated() {
+            let index: Int32
+            if reading.datastream == lastKey, lastIndex >= 0 { index = lastIndex } else {
+                guard let found = state.indexByKey[reading.datastream] else {
+                    if issues.count < 100 {
+                        issues.append(InputIssue(locate(position), value: reading.datastream, reason: "no such datastream",
+                                                 suggestion: "register it first (citycarbon monitor datastreams FILE)"))
                     }
-                    index = found; lastKey = item.reading.datastream; lastIndex = found
-                }
-                let stream = state.streams[Int(index)]
-                guard scope.allows(organisation: stream.organisation, site: stream.siteKey) else {
-                    if !refused.contains(stream.key) { refused.append(stream.key) }
                     continue
                 }
-                var value = item.reading.value
-                if let unit = item.unit, unit != stream.unit {
-                    guard let from = UnitCatalog.standard.unit(unit), let to = UnitCatalog.standard.unit(stream.unit), from.dimension == to.dimension else {
-                        if issues.count < 100 {
-                            issues.append(InputIssue(item.location, value: unit, reason: "\(stream.key) is metered in \(stream.unit); \(unit) cannot be converted to it"))
-                        }
-                        continue
-                    }
-                    value *= from.baseUnitsPerUnit / to.baseUnitsPerUnit
-                }
-                resolved.append(ResolvedReading(datastreamID: stream.id, time: item.reading.time, value: value))
+                index = found; lastKey = reading.datastream; lastIndex = found
             }
-            if !refused.isEmpty { throw MonitoringError.outOfScope(refused) }
-            guard issues.isEmpty else { throw InputErrors(issues) }
-            return resolved
+            let stream = state.streams[Int(index)]
+            guard scope.allows(organisation: stream.organisation, site: stream.siteKey) else {
+                if !refused.contains(stream.key) { refused.append(stream.key) }
+                continue
+            }
+            var value = reading.value
+            if let units, let unit = units[position], unit != stream.unit {
+                guard let from = UnitCatalog.standard.unit(unit), let to = UnitCatalog.standard.unit(stream.unit), from.dimension == to.dimension else {
+                    if issues.count < 100 {
+                        issues.append(InputIssue(locate(position), value: unit, reason: "\(stream.key) is metered in \(stream.unit); \(unit) cannot be converted to it"))
+                    }
+                    continue
+                }
+                value *= from.baseUnitsPerUnit / to.baseUnitsPerUnit
+            }
+            resolved.append(ResolvedReading(datastreamID: stream.id, time: reading.time, value: value))
         }
+        if !refused.isEmpty { throw MonitoringError.outOfScope(refused) }
+        guard issues.isEmpty else { throw InputErrors(issues) }
+        return resolved
     }
 
     /// Stores readings already resolved to datastream ids (SensorThings names Datastreams by `@iot.id`).
@@ -293,7 +304,7 @@ private struct Batch {
             }
             if moved {
                 heads.append((index, lastTime, lastValue))
-                try db.execute(sql: "UPDATE monitor_datastream SET last_time = ?, last_value = ? WHERE id = ?", arguments: [lastTime, lastValue, id])
+                try db.cachedStatement(sql: "UPDATE monitor_datastream SET last_time = ?, last_value = ? WHERE id = ?").execute(arguments: [lastTime, lastValue, id])
             }
             i = end
         }

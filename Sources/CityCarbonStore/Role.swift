@@ -12,6 +12,9 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case verifier
     /// Reads drafts before they are published.
     case viewer
+    /// A meter head-end, gateway or building system: sends readings for its organisation's sites
+    /// (or only the sites written on its key), and reads their alerts.
+    case integration
 
     public var permissions: Set<Permission> {
         switch self {
@@ -20,11 +23,12 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         case .reporter: [.signIn]
         case .verifier: [.signIn, .readDrafts, .readAudit]
         case .viewer: [.signIn, .readDrafts]
+        case .integration: [.ingestReadings]
         }
     }
 
     /// Whether this role's accounts are limited to the jurisdictions written on them.
-    public var isScoped: Bool { self == .editor || self == .reporter }
+    public var isScoped: Bool { self == .editor || self == .reporter || self == .integration }
 }
 
 /// One thing a route may require.
@@ -47,4 +51,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case editPlans = "edit_plans"
     /// Approve or return drafts of plan actions; run and publish targets, assessments, pilots and reports.
     case managePlans = "manage_plans"
+    /// Send meter and sensor readings (an integration key: for its own organisation's sites).
+    case ingestReadings = "ingest_readings"
 }

@@ -137,11 +137,14 @@ struct KeyCommand: ParsableCommand {
         @Option(name: .customLong("jurisdiction"), help: "A jurisdiction the key may write to (repeat for several).")
         var jurisdictions: [String] = []
 
+        @Option(name: .customLong("site"), help: "A monitoring site an integration key is limited to (repeat for several; default: all of its organisation's).")
+        var sites: [String] = []
+
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
             let (key, secret) = try APIKeyRepository(try workspace.open()).create(name: name, role: role, organisation: organisation,
-                                                                                  jurisdictions: jurisdictions, actor: workspace.who)
+                                                                                  jurisdictions: jurisdictions, sites: sites, actor: workspace.who)
             FileHandle.standardError.write(Data("Created key \(key.id) \(key.name) (\(key.role.rawValue)); it is shown only now:\n".utf8))
             print(secret)
         }

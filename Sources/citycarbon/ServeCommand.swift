@@ -25,8 +25,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
-    @Flag(help: "Load the demo city into an empty workspace first.")
+    @Flag(help: "Load the demo city into an empty workspace first; its meters keep sending readings while it runs.")
     var demo = false
+
+    @Option(help: "Minutes between scans of the meter data for spikes, flat lines and silent meters.")
+    var scanMinutes = 15
 
     @Flag(help: "Mark cookies Secure: use when clients reach the server over HTTPS.")
     var secureCookies = false
@@ -42,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
+        guard scanMinutes >= 1 else { throw ValidationError("--scan-minutes must be at least 1") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
@@ -66,6 +70,29 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = CityCarbonApplication.application(database: database, host: host, port: port,
                                                     options: ServerOptions(secureCookies: secureCookies), logger: logger)
-        try await app.runService()
+        let scanEvery = Duration.seconds(scanMinutes * 60)
+        let backgroundLogger = logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            // Alert rules look at what arrived; the demo's meters keep sending while it runs.
+            group.addTask { [demo] in
+                var lastScan = ContinuousClock.now
+                while !Task.isCancelled {
+                    try await Task.sleep(for: demo ? .seconds(60) : scanEvery)
+                    do {
+                        if demo { try DemoMonitoring.topUp(database) }
+                        if ContinuousClock.now - lastScan >= scanEvery || !demo {
+                            try MonitoringRepository(database).scan()
+                            lastScan = ContinuousClock.now
+                        }
+                    } catch {
+                        backgroundLogger.error("monitoring background work failed", metadata: ["error": .string("\(error)")])
+                    }
+                }
+            }
+            // The server stopping (SIGTERM) ends the background work with it.
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CarbonKit
+import CityCarbonStore
 import Foundation
 
 /// Runs the command line and returns the exit status: 0 success, 1 the input has errors (all
@@ -15,6 +16,9 @@ func runCommandLine() async -> Int32 {
         return 0
     } catch let errors as InputErrors {
         Terminal.printErrors(errors)
+        return 1
+    } catch let error as MonitoringError {
+        Terminal.error(error.description)
         return 1
     } catch let failure as CLIFailure {
         Terminal.error(failure.message)

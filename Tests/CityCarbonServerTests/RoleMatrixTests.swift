@@ -10,6 +10,8 @@ import Testing
 /// key for client routes). This table is the specification; the server must match it.
 let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     let all = Set(Role.allCases)
+    // Every role that may sign in: an integration key is for machines only.
+    let signedIn = all.subtracting([.integration])
     var table: [String: (String, Set<Role>)] = [:]
     for route in ["GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "GET /api/v1/jurisdictions", "GET /api/v1/jurisdictions/:name/statistics",
                   "GET /api/v1/boundaries", "GET /api/v1/factor-sets", "GET /api/v1/factor-sets/:name/factors", "GET /api/v1/activities",
@@ -21,10 +23,18 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /api/v1/assessments", "GET /api/v1/assessments/:year", "GET /pilots", "GET /api/v1/pilots", "GET /plans/:plan/reports",
                   "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv", "GET /plans/:plan/reports/:year/report.xlsx",
                   "GET /api/v1/plans/:plan/reports/:year", "GET /pathways", "GET /pathways/:scenario", "GET /pathways/:scenario/pathway.csv",
-                  "GET /pathways/:scenario/scenario.json", "GET /api/v1/pathways", "GET /api/v1/pathways/:scenario", "GET /api/v1/decomposition"] {
+                  "GET /pathways/:scenario/scenario.json", "GET /api/v1/pathways", "GET /api/v1/pathways/:scenario", "GET /api/v1/decomposition",
+                  "GET /monitoring", "GET /api/v1/monitoring/nowcast"] {
         table[route] = ("public", all)
     }
-    table["GET /staff"] = ("staff", all)
+    table["GET /staff"] = ("staff", signedIn)
+    for route in ["GET /staff/monitoring", "GET /staff/monitoring/sites/:site", "GET /staff/monitoring/alerts", "POST /staff/monitoring/alerts/:id/acknowledge"] {
+        table[route] = ("staff", signedIn)
+    }
+    for route in ["POST /api/v1/readings", "POST /sta/v1.1/Observations", "POST /sta/v1.1/CreateObservations", "GET /sta/v1.1", "GET /sta/v1.1/Things",
+                  "GET /sta/v1.1/Datastreams", "GET /api/v1/monitoring/alerts"] {
+        table[route] = ("client", [.admin, .integration])
+    }
     table["GET /staff/inventories/:year"] = ("staff", [.admin, .editor, .verifier, .viewer])
     table["GET /staff/plans"] = ("staff", [.admin, .editor, .verifier, .viewer])
     table["GET /staff/plans/:plan"] = ("staff", [.admin, .editor, .verifier, .viewer])
@@ -38,7 +48,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     for route in ["POST /staff/pathways/:scenario/publish", "POST /staff/pathways/:scenario/withdraw", "POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
         table[route] = ("staff", [.admin])
     }
-    table["POST /logout"] = ("staff", all)
+    table["POST /logout"] = ("staff", signedIn)
     for route in ["GET /staff/upload", "POST /staff/upload", "POST /staff/upload/:id/commit", "POST /staff/inventories/:year/compute"] {
         table[route] = ("staff", [.admin, .editor])
     }
@@ -99,17 +109,23 @@ struct RoleMatrixTests {
                 let path = entry.path == "//" ? "/" : entry.path
                     .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":plan", with: "helsinki-2035").replacingOccurrences(of: ":action", with: "1").replacingOccurrences(of: ":indicator", with: "forest_stock").replacingOccurrences(of: ":username", with: "viewer")
                     .replacingOccurrences(of: ":id", with: "999").replacingOccurrences(of: "/api/v1/jurisdictions/:name", with: "/api/v1/jurisdictions/\(root)")
-                    .replacingOccurrences(of: ":name", with: "IPCC2006")
+                    .replacingOccurrences(of: ":name", with: "IPCC2006").replacingOccurrences(of: ":site", with: "nb-tower")
                 let method = HTTPRequest.Method(entry.method)!
                 let expected = try #require(expectedAccess["\(entry.method) \(entry.path)"])
                 // Anonymous.
                 let anonymous = try await call(client, method, path, headers: [:], body: nil)
                 #expect(isDenied(anonymous) == (expected.kind != "public"), "anonymous \(entry.method) \(path): \(anonymous.status)")
                 for role in Role.allCases {
-                    // Signed in: a new session each time, since some routes end or change it.
-                    let browser = try await signIn(client, role.rawValue)
-                    let bySession = try await call(client, method, path, headers: method == .get ? browser.headers : browser.formHeaders(),
+                    // Signed in: a new session each time, since some routes end or change it. A
+                    // role that cannot sign in (integration) has no account: it calls as anonymous.
+                    let bySession: TestResponse
+                    if role.permissions.contains(.signIn) {
+                        let browser = try await signIn(client, role.rawValue)
+                        bySession = try await call(client, method, path, headers: method == .get ? browser.headers : browser.formHeaders(),
                                                    body: method == .get ? nil : browser.form(path == "/login" ? [("username", "viewer"), ("password", staffPassword)] : []))
+                    } else {
+                        bySession = anonymous
+                    }
                     let sessionAllowed = expected.kind == "public" || (expected.kind == "staff" && expected.roles.contains(role))
                     #expect(isDenied(bySession) == !sessionAllowed, "\(role) session \(entry.method) \(path): \(bySession.status)")
                     // By API key.

@@ -28,8 +28,8 @@ func monitoringWorkspace() throws -> CityCarbonDatabase {
 /// 2026-11-25 00:00 +08:00.
 let localMidnight = Timestamp.parse("2026-11-25T00:00:00+08:00")!
 
-func items(_ stream: String, _ values: [(UnixSeconds, Double)]) -> [ReadingIngestor.Item] {
-    values.enumerated().map { i, v in .init(Reading(datastream: stream, time: v.0, value: v.1), location: InputLocation(file: "batch", row: i + 2)) }
+func items(_ stream: String, _ values: [(UnixSeconds, Double)]) -> [Reading] {
+    values.map { Reading(datastream: stream, time: $0.0, value: $0.1) }
 }
 
 /// Every roll-up recomputed from the readings themselves: what the maintained sums must equal.
@@ -139,19 +139,17 @@ struct ReadingIngestorTests {
 
     @Test func unitsSentInAnotherUnitOfTheSameDimensionAreConverted() throws {
         let db = try monitoringWorkspace()
-        let item = ReadingIngestor.Item(Reading(datastream: "plant-1/elec", time: localMidnight + 900, value: 2500), unit: "kWh", location: InputLocation())
-        try ReadingIngestor(db).ingest([item], actor: "meter", source: "senml")
+        try ReadingIngestor(db).ingest([Reading(datastream: "plant-1/elec", time: localMidnight + 900, value: 2500)], units: ["kWh"], actor: "meter", source: "senml")
         #expect(try db.writer.read { try Double.fetchOne($0, sql: "SELECT value FROM monitor_reading") } == 2.5)
-        let wrong = ReadingIngestor.Item(Reading(datastream: "plant-1/elec", time: localMidnight + 1800, value: 1), unit: "m3", location: InputLocation(field: "[0].u"))
-        #expect(throws: InputErrors.self) { try ReadingIngestor(db).ingest([wrong], actor: "meter", source: "senml") }
+        let wrong = Reading(datastream: "plant-1/elec", time: localMidnight + 1800, value: 1)
+        #expect(throws: InputErrors.self) { try ReadingIngestor(db).ingest([wrong], units: ["m3"], actor: "meter", source: "senml") }
     }
 
     @Test func aBatchWithAnUnknownDatastreamWritesNothingAndNamesTheRow() throws {
         let db = try monitoringWorkspace()
-        var batch = items("office-1/elec", [(localMidnight + 900, 20)])
-        batch += items("office-9/elec", [(localMidnight + 900, 20)]).map { var i = $0; i.location.row = 3; return i }
+        let batch = items("office-1/elec", [(localMidnight + 900, 20)]) + items("office-9/elec", [(localMidnight + 900, 20)])
         #expect {
-            try ReadingIngestor(db).ingest(batch, actor: "meter", source: "b1")
+            try ReadingIngestor(db).ingest(batch, actor: "meter", source: "b1") { InputLocation(file: "batch.csv", row: $0 + 2) }
         } throws: { error in
             let issue = (error as! InputErrors).issues[0]
             return issue.location.row == 3 && issue.value == "office-9/elec"

@@ -1,0 +1,163 @@
+import CarbonKit
+import CarbonMonitoring
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// Readings in, through the platform's own batch endpoint and the SensorThings create
+/// endpoints, for integration keys; the nowcast and alerts out. A batch is answered only once
+/// it is committed to disk.
+struct MonitoringAPI: Sendable {
+    let database: CityCarbonDatabase
+
+    static let staRoot = "sta/v1.1"
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.client(.post, "api/v1/readings", .ingestReadings) { request, _, principal in
+            let body = try await FormData.body(of: request, limit: BodyLimit.upload)
+            let bytes = [UInt8](body.readableBytesView)
+            guard !bytes.isEmpty else {
+                throw InputErrors([InputIssue(InputLocation(field: "body"), reason: "is empty",
+                                              suggestion: "send readings as text/csv, application/json or application/senml+json")])
+            }
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            let source = request.uri.queryParameters.get("source").map { String($0) } ?? "api"
+            let ingestor = ReadingIngestor(database)
+            let report: IngestReport
+            if type.hasPrefix("text/csv") {
+                var lines: [Int32] = []
+                let readings = try bytes.withUnsafeBufferPointer { buffer throws(InputErrors) in
+                    let header = try ReadingCSV.header(buffer, file: source)
+                    let parsed = try ReadingCSV.rows(buffer, from: header.end, to: buffer.count, firstLine: header.line + 1, columns: header.columns, file: source)
+                    lines = ReadingCSV.lineNumbers(buffer, from: header.end, firstLine: header.line + 1, count: parsed.count)
+                    return parsed
+                }
+                report = try ingestor.ingest(readings, scope: principal.monitoringScope, actor: principal.actor, source: source) {
+                    InputLocation(file: source, row: Int(lines[$0]))
+                }
+            } else if type.hasPrefix("application/senml+json") {
+                let entries = try SenML.parse(bytes, file: source, now: UnixSeconds(Date().timeIntervalSince1970))
+                report = try ingestor.ingest(entries.map(\.reading), units: entries.map(\.unit), scope: principal.monitoringScope,
+                                             actor: principal.actor, source: source) { InputLocation(field: "[\(entries[$0].index)].n") }
+            } else if type.hasPrefix("application/json") {
+                let readings = try ReadingJSON.parse(bytes, file: source)
+                report = try ingestor.ingest(readings, scope: principal.monitoringScope, actor: principal.actor, source: source) {
+                    InputLocation(field: "readings[\($0)].datastream")
+                }
+            } else {
+                throw ProblemDetails(.unsupportedMediaType, "send readings as text/csv, application/json or application/senml+json, not \(type.isEmpty ? "no content type" : type)")
+            }
+            return Self.json(report).httpResponse()
+        }
+        routes.client(.post, "\(Self.staRoot)/Observations", .ingestReadings) { request, _, principal in
+            let body = try await FormData.body(of: request, limit: BodyLimit.form)
+            let observation = try SensorThings.observation([UInt8](body.readableBytesView))
+            try ReadingIngestor(database).ingest(resolved: [ResolvedReading(datastreamID: observation.datastreamID, time: observation.time, value: observation.result)],
+                                                 scope: principal.monitoringScope, actor: principal.actor, source: "sta")
+            let link = Self.selfLink(observation.datastreamID, observation.time)
+            var response = JSONValue.object([("@iot.id", .string("\(observation.datastreamID)-\(observation.time)")), ("@iot.selfLink", .string(link)),
+                                             ("phenomenonTime", .string(Timestamp.iso(observation.time))), ("result", .number(observation.result))])
+                .httpResponse(status: .created)
+            response.headers[.location] = link
+            return response
+        }
+        routes.client(.post, "\(Self.staRoot)/CreateObservations", .ingestReadings) { request, _, principal in
+            let body = try await FormData.body(of: request, limit: BodyLimit.upload)
+            let groups = try SensorThings.createObservations([UInt8](body.readableBytesView))
+            let readings = groups.flatMap { $0.map { ResolvedReading(datastreamID: $0.datastreamID, time: $0.time, value: $0.result) } }
+            try ReadingIngestor(database).ingest(resolved: readings, scope: principal.monitoringScope, actor: principal.actor, source: "sta")
+            // The extension answers one self link per observation, in the order sent.
+            return JSONValue.array(readings.map { .string(Self.selfLink($0.datastreamID, $0.time)) }).httpResponse(status: .created)
+        }
+        routes.client(.get, Self.staRoot, .ingestReadings) { _, _, _ in
+            JSONValue.object([
+                ("value", .array(["Things", "Datastreams", "Observations"].map { .object([("name", .string($0)), ("url", .string("/\(Self.staRoot)/\($0)"))]) })),
+                ("serverSettings", .object([("conformance", .array([
+                    .string("http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/create-entity"),
+                    .string("http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array"),
+                ]))])),
+            ]).httpResponse()
+        }
+        routes.client(.get, "\(Self.staRoot)/Things", .ingestReadings) { request, _, principal in
+            let sites = try MonitoringRegistry(database).sites().filter { principal.monitoringScope.allows(organisation: $0.site.organisation, site: $0.site.key) }
+            let page = Self.page(request, sites)
+            return Self.collection(page.items.map { s in
+                .object([("@iot.id", .integer(Int(s.id))), ("name", .string(s.site.name)), ("description", .string("\(s.site.kind.rawValue) / \(s.site.use)")),
+                         ("properties", .object([("key", .string(s.site.key)), ("jurisdiction", .string(s.site.jurisdiction)),
+                                                 ("organisation", .string(s.site.organisation)), ("gpc_ref", .string(s.site.gpcRef))]))])
+            }, count: sites.count, next: page.next, path: "Things").httpResponse()
+        }
+        routes.client(.get, "\(Self.staRoot)/Datastreams", .ingestReadings) { request, _, principal in
+            let owners = Dictionary(uniqueKeysWithValues: try MonitoringRegistry(database).sites().map { ($0.site.key, $0.site.organisation) })
+            let streams = try MonitoringRegistry(database).datastreams().filter {
+                principal.monitoringScope.allows(organisation: owners[$0.datastream.siteKey] ?? "", site: $0.datastream.siteKey)
+            }
+            let page = Self.page(request, streams)
+            return Self.collection(page.items.map { d in
+                .object([("@iot.id", .integer(Int(d.id))), ("name", .string(d.datastream.key)),
+                         ("unitOfMeasurement", .object([("name", .string(d.datastream.unit)), ("symbol", .string(d.datastream.unit)), ("definition", .string(""))])),
+                         ("observationType", .string("http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement")),
+                         ("ObservedProperty", .object([("name", .string(d.datastream.quantity))])),
+                         ("properties", .object([("site", .string(d.datastream.siteKey)), ("kind", .string(d.datastream.kind.rawValue)),
+                                                 ("interval_s", .integer(d.datastream.intervalSeconds))]))])
+            }, count: streams.count, next: page.next, path: "Datastreams").httpResponse()
+        }
+        routes.client(.get, "api/v1/monitoring/alerts", .ingestReadings) { request, _, principal in
+            let all = request.uri.queryParameters.get("status").map { String($0) } == "all"
+            var alerts = try MonitoringRepository(database).alerts(organisation: principal.role.isScoped ? principal.organisation : nil,
+                                                                   status: all ? nil : "open")
+            if !principal.sites.isEmpty { alerts = alerts.filter { principal.sites.contains($0.site) } }
+            return JSONValue.object([("alerts", .array(alerts.map(Self.json)))]).httpResponse()
+        }
+        routes.open(.get, "api/v1/monitoring/nowcast") { _, _ in
+            Self.json(try MonitoringRepository(database).nowcast()).httpResponse()
+        }
+    }
+
+    static func selfLink(_ datastream: Int64, _ time: UnixSeconds) -> String { "/\(staRoot)/Observations('\(datastream)-\(time)')" }
+
+    static func page<T>(_ request: Request, _ items: [T]) -> (items: ArraySlice<T>, next: (Int, Int)?) {
+        let top = min(1000, max(1, request.uri.queryParameters.get("$top").flatMap { Int(String($0)) } ?? 100))
+        let skip = max(0, request.uri.queryParameters.get("$skip").flatMap { Int(String($0)) } ?? 0)
+        let slice = items.dropFirst(min(skip, items.count)).prefix(top)
+        return (slice, skip + top < items.count ? (top, skip + top) : nil)
+    }
+
+    static func collection(_ values: [JSONValue], count: Int, next: (Int, Int)?, path: String) -> JSONValue {
+        var members: [(String, JSONValue)] = [("@iot.count", .integer(count))]
+        if let (top, skip) = next { members.append(("@iot.nextLink", .string("/\(staRoot)/\(path)?$top=\(top)&$skip=\(skip)"))) }
+        members.append(("value", .array(values)))
+        return .object(members)
+    }
+
+    static func json(_ report: IngestReport) -> JSONValue {
+        .object([("received", .integer(report.received)), ("stored", .integer(report.stored)), ("duplicates", .integer(report.duplicates)),
+                 ("revised", .integer(report.revised)), ("late", .integer(report.late)), ("kg_co2e", .number(report.kgCO2e)),
+                 ("flagged", .object(report.flagged.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .integer($0.value)) })),
+                 ("gap_count", .integer(report.gapCount)), ("missing_readings", .integer(report.missingReadings)),
+                 ("gaps", .array(report.gaps.map { .object([("datastream", .string($0.datastream)), ("from", .string(Timestamp.iso($0.from))),
+                                                            ("to", .string(Timestamp.iso($0.to))), ("missing", .integer($0.missing))]) }))])
+    }
+
+    static func json(_ alert: MonitoringAlert) -> JSONValue {
+        .object([("id", .integer(Int(alert.id))), ("kind", .string(alert.kind.rawValue)), ("site", .string(alert.site)), ("datastream", .string(alert.datastream)),
+                 ("organisation", .string(alert.organisation)), ("from", .string(Timestamp.iso(alert.from))), ("to", .string(Timestamp.iso(alert.to))),
+                 ("observed", alert.observed.map(JSONValue.number) ?? .null), ("expected", alert.expected.map(JSONValue.number) ?? .null),
+                 ("status", .string(alert.status))])
+    }
+
+    static func json(_ n: Nowcast) -> JSONValue {
+        func area(_ a: Nowcast.Area) -> JSONValue {
+            .object([("name", .string(a.name)), ("today_kg_co2e", .number(a.todayKg)), ("typical_kg_co2e", a.typicalKg.map(JSONValue.number) ?? .null),
+                     ("change", a.change.map(JSONValue.number) ?? .null)])
+        }
+        return .object([("now", .string(Timestamp.iso(n.now))), ("day", .string(n.day.description)), ("hours_elapsed", .integer(n.hoursElapsed)),
+                        ("city", area(n.city)), ("districts", .array(n.districts.map(area))), ("sectors", .array(n.sectors.map(area))),
+                        ("today_by_hour_kg_co2e", .array(n.todayByHour.map { $0.map(JSONValue.number) ?? .null })),
+                        ("typical_by_hour_kg_co2e", .array(n.typicalByHour.map { $0.map(JSONValue.number) ?? .null })),
+                        ("consumption", .array(n.consumptionByQuantity.map { .object([("quantity", .string($0.quantity)), ("amount", .number($0.amount))]) })),
+                        ("month_to_date_kg_co2e", .number(n.monthToDateKg)),
+                        ("previous_month_same_period_kg_co2e", n.previousMonthSamePeriodKg.map(JSONValue.number) ?? .null),
+                        ("readings_today", .integer(n.readingsToday)), ("latest_reading", n.latestReading.map { .string(Timestamp.iso($0)) } ?? .null)])
+    }
+}

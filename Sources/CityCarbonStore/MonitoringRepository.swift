@@ -1,0 +1,309 @@
+import CarbonKit
+import CarbonMonitoring
+import Foundation
+import GRDB
+
+/// The city now: what monitored sites have used and emitted today, against a typical day.
+public struct Nowcast: Sendable {
+    public struct Area: Sendable, Hashable {
+        public let name: String
+        public let todayKg: Double
+        /// The mean of the same weekdays of the four weeks before, up to the same hour.
+        public let typicalKg: Double?
+        public var change: Double? { typicalKg.flatMap { $0 > 0 ? todayKg / $0 - 1 : nil } }
+    }
+
+    public let now: UnixSeconds
+    public let day: Day
+    /// Complete hours of today so far.
+    public let hoursElapsed: Int
+    public let city: Area
+    public let districts: [Area]
+    /// By GPC sub-sector (I.1, I.2 …).
+    public let sectors: [Area]
+    /// Today's kg CO2e by local hour, and the typical day's.
+    public let todayByHour: [Double?]
+    public let typicalByHour: [Double?]
+    /// Consumption so far today by quantity (its default unit as registered).
+    public let consumptionByQuantity: [(quantity: String, amount: Double)]
+    public let monthToDateKg: Double
+    public let previousMonthSamePeriodKg: Double?
+    public let readingsToday: Int
+    public let latestReading: UnixSeconds?
+}
+
+public struct SiteDetail: Sendable {
+    public struct Stream: Sendable {
+        public let summary: DatastreamSummary
+        public let lastValue: Double?
+        public let todayByHour: [Double?]
+        public let typicalByHour: [Double?]
+        public let gapsToday: [GapDetector.Gap]
+        /// Why the stream has no emissions, when it has none.
+        public let unpriced: String?
+    }
+
+    public let summary: SiteSummary
+    public let streams: [Stream]
+    /// The last 30 local days: consumption per quantity and kg CO2e.
+    public let days: [(day: Day, kg: Double, consumption: [String: Double])]
+    public let monthToDateKg: Double
+    public let intensity: [IntensityBenchmark.Entry]
+    public let alerts: [MonitoringAlert]
+}
+
+public struct MonitoringAlert: Sendable, Hashable {
+    public let id: Int64
+    public let datastream: String
+    public let site: String
+    public let siteName: String
+    public let organisation: String
+    public let kind: Anomaly.Kind
+    public let from: UnixSeconds
+    public let to: UnixSeconds
+    public let observed: Double?
+    public let expected: Double?
+    public let status: String
+}
+
+/// Reading what ingestion wrote: nowcast, site pages, alerts, benchmarks, gaps, reconciliation.
+public struct MonitoringRepository: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    public func nowcast(now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970)) throws -> Nowcast {
+        try database.writer.read { db in
+            let calendar = try MonitoringRegistry.config(db).calendar
+            // Today so far is compared in whole hours: the hour under way is not yet complete.
+            let today = calendar.day(endingAt: now + 1)
+            let firstHour = calendar.start(ofDay: today) / 3600
+            let currentHour = now / 3600 - 1
+            let elapsed = Int(currentHour - firstHour) + 1
+            let week: Int64 = 7 * 24
+            // Sum of kg by key for today, and for each of the four same weekdays before.
+            func sums(_ key: String, from: Int64, to: Int64) throws -> [String: Double] {
+                var result: [String: Double] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT \(key) AS k, SUM(h.kg_co2e) AS kg FROM monitor_hour h JOIN jurisdiction j ON j.id = h.jurisdiction_id
+                    WHERE h.hour BETWEEN ? AND ? GROUP BY k
+                    """, arguments: [from, to]) { result[row["k"]] = row["kg"] }
+                return result
+            }
+            func areas(_ key: String) throws -> (today: [String: Double], typical: [String: Double]) {
+                let today = try sums(key, from: firstHour, to: currentHour)
+                var typical: [String: [Double]] = [:]
+                for k in 1...4 {
+                    for (name, kg) in try sums(key, from: firstHour - Int64(k) * week, to: currentHour - Int64(k) * week) { typical[name, default: []].append(kg) }
+                }
+                return (today, typical.mapValues { $0.reduce(0, +) / Double($0.count) })
+            }
+            func list(_ pair: (today: [String: Double], typical: [String: Double])) -> [Nowcast.Area] {
+                Set(pair.today.keys).union(pair.typical.keys).sorted().map { Nowcast.Area(name: $0, todayKg: pair.today[$0] ?? 0, typicalKg: pair.typical[$0]) }
+            }
+            let city = try areas("'city'")
+            var todayByHour = [Double?](repeating: nil, count: 24)
+            var typicalByHour = [Double?](repeating: nil, count: 24)
+            for row in try Row.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
+                                        arguments: [firstHour, currentHour]) {
+                todayByHour[Int((row["hour"] as Int64) - firstHour)] = row["kg"]
+            }
+            var typicalSums = [[Double]](repeating: [], count: 24)
+            for k in 1...4 {
+                let shift = Int64(k) * week
+                for row in try Row.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
+                                            arguments: [firstHour - shift, firstHour - shift + 23]) {
+                    typicalSums[Int((row["hour"] as Int64) - (firstHour - shift))].append(row["kg"])
+                }
+            }
+            for h in 0..<24 where !typicalSums[h].isEmpty { typicalByHour[h] = typicalSums[h].reduce(0, +) / Double(typicalSums[h].count) }
+            let consumption = try Row.fetchAll(db, sql: """
+                SELECT quantity, SUM(consumption) AS amount FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY quantity ORDER BY quantity
+                """, arguments: [firstHour, currentHour]).map { (quantity: $0["quantity"] as String, amount: $0["amount"] as Double) }
+            let monthStart = Day(year: today.year, month: today.month, day: 1)!
+            let monthFirstHour = calendar.start(ofDay: monthStart) / 3600
+            let monthToDate = try Double.fetchOne(db, sql: "SELECT SUM(kg_co2e) FROM monitor_hour WHERE hour BETWEEN ? AND ?",
+                                                  arguments: [monthFirstHour, currentHour]) ?? 0
+            let previousMonth = today.month == 1 ? Day(year: today.year - 1, month: 12, day: 1)! : Day(year: today.year, month: today.month - 1, day: 1)!
+            let previousFirstHour = calendar.start(ofDay: previousMonth) / 3600
+            let span = currentHour - monthFirstHour
+            let previousKg = try Double.fetchOne(db, sql: "SELECT SUM(kg_co2e) FROM monitor_hour WHERE hour BETWEEN ? AND ?",
+                                                 arguments: [previousFirstHour, min(previousFirstHour + span, monthFirstHour - 1)])
+            let readings = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(readings), 0) FROM monitor_hour WHERE hour BETWEEN ? AND ?",
+                                            arguments: [firstHour, currentHour]) ?? 0
+            let latest = try Int64.fetchOne(db, sql: "SELECT MAX(last_time) FROM monitor_datastream")
+            let cityArea = list(city).first ?? Nowcast.Area(name: "city", todayKg: 0, typicalKg: nil)
+            return Nowcast(now: now, day: today, hoursElapsed: elapsed, city: cityArea, districts: list(try areas("j.name")),
+                           sectors: list(try areas("h.gpc_ref")), todayByHour: todayByHour, typicalByHour: typicalByHour,
+                           consumptionByQuantity: consumption, monthToDateKg: monthToDate, previousMonthSamePeriodKg: previousKg,
+                           readingsToday: readings, latestReading: latest)
+        }
+    }
+
+    /// Hourly consumption of one datastream from its readings, between two hours (inclusive).
+    static func hourly(_ db: Database, datastream: Int64, fromHour: Int64, toHour: Int64) throws -> [(hour: Int64, value: Double)] {
+        try Row.fetchAll(db, sql: """
+            SELECT (t - 1) / 3600 AS hour, SUM(consumption) AS c FROM monitor_reading
+            WHERE datastream_id = ? AND t > ? AND t <= ? AND consumption IS NOT NULL GROUP BY hour ORDER BY hour
+            """, arguments: [datastream, fromHour * 3600, (toHour + 1) * 3600]).map { (hour: $0["hour"] as Int64, value: $0["c"] as Double) }
+    }
+
+    public func site(_ key: String, now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970)) throws -> SiteDetail? {
+        guard let summary = try MonitoringRegistry(database).site(key) else { return nil }
+        let unpriced = try database.writer.write { db -> [Int64: String] in
+            try database.monitoring.refresh(db)
+            var result: [Int64: String] = [:]
+            for (index, reason) in database.monitoring.unpriced { result[database.monitoring.streams[Int(index)].id] = reason }
+            return result
+        }
+        let streams = try MonitoringRegistry(database).datastreams(site: key)
+        let intensity = try benchmark(days: 28, now: now).filter { $0.peerGroup == "\(summary.site.kind.rawValue)/\(summary.site.use)" }
+        let alerts = try self.alerts(site: key, status: nil, limit: 50)
+        return try database.writer.read { db in
+            let calendar = try MonitoringRegistry.config(db).calendar
+            let today = calendar.day(endingAt: now + 1)
+            let firstHour = calendar.start(ofDay: today) / 3600
+            let currentHour = calendar.hour(endingAt: now + 1)
+            var details: [SiteDetail.Stream] = []
+            for stream in streams {
+                var todayByHour = [Double?](repeating: nil, count: 24)
+                for (hour, value) in try Self.hourly(db, datastream: stream.id, fromHour: firstHour, toHour: currentHour) {
+                    todayByHour[Int(hour - firstHour)] = value
+                }
+                let history = try Self.hourly(db, datastream: stream.id, fromHour: firstHour - 28 * 24, toHour: firstHour - 1)
+                let baseline = Baseline(hourly: history, calendar: calendar)
+                let typical = (0..<24).map { baseline.slot(ofHour: firstHour + Int64($0), calendar: calendar)?.median }
+                let times = try Int64.fetchAll(db, sql: "SELECT t FROM monitor_reading WHERE datastream_id = ? AND t > ? AND t <= ? ORDER BY t",
+                                               arguments: [stream.id, firstHour * 3600, now])
+                let gaps = GapDetector.gaps(times: times, interval: stream.datastream.intervalSeconds,
+                                            windowStart: max(firstHour * 3600, stream.registeredAt), windowEnd: now)
+                let lastValue = try Double.fetchOne(db, sql: "SELECT value FROM monitor_reading WHERE datastream_id = ? ORDER BY t DESC LIMIT 1", arguments: [stream.id])
+                details.append(.init(summary: stream, lastValue: lastValue, todayByHour: todayByHour, typicalByHour: typical,
+                                     gapsToday: gaps, unpriced: unpriced[stream.id]))
+            }
+            let firstDay = today.adding(days: -29)
+            var byDay: [Int: (kg: Double, consumption: [String: Double])] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT d.day, s.quantity, SUM(d.consumption) AS c, SUM(d.kg_co2e) AS kg FROM monitor_datastream_day d
+                JOIN monitor_datastream s ON s.id = d.datastream_id WHERE s.site_id = ? AND d.day BETWEEN ? AND ? GROUP BY d.day, s.quantity
+                """, arguments: [summary.id, firstDay.ordinal, today.ordinal]) {
+                let day: Int = row["day"]
+                byDay[day, default: (0, [:])].kg += row["kg"]
+                byDay[day, default: (0, [:])].consumption[row["quantity"]] = row["c"]
+            }
+            let days = (0..<30).map { offset -> (day: Day, kg: Double, consumption: [String: Double]) in
+                let day = firstDay.adding(days: offset)
+                return (day, byDay[day.ordinal]?.kg ?? 0, byDay[day.ordinal]?.consumption ?? [:])
+            }
+            let monthStart = Day(year: today.year, month: today.month, day: 1)!
+            let monthKg = try Double.fetchOne(db, sql: """
+                SELECT SUM(d.kg_co2e) FROM monitor_datastream_day d JOIN monitor_datastream s ON s.id = d.datastream_id
+                WHERE s.site_id = ? AND d.day BETWEEN ? AND ?
+                """, arguments: [summary.id, monthStart.ordinal, today.ordinal]) ?? 0
+            return SiteDetail(summary: summary, streams: details, days: days, monthToDateKg: monthKg, intensity: intensity, alerts: alerts)
+        }
+    }
+
+    /// kg CO2e per m² per year over the last `days` complete local days, ranked within each
+    /// peer group (kind/use); with `quantity`, that quantity's consumption per m² per year instead.
+    public func benchmark(days: Int = 28, quantity: String? = nil, now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970)) throws -> [IntensityBenchmark.Entry] {
+        try database.writer.read { db in
+            let calendar = try MonitoringRegistry.config(db).calendar
+            let today = calendar.day(endingAt: now + 1)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.key, s.kind, s.use, s.floor_area_m2, SUM(\(quantity == nil ? "d.kg_co2e" : "d.consumption")) AS amount
+                FROM monitor_site s JOIN monitor_datastream ds ON ds.site_id = s.id
+                JOIN monitor_datastream_day d ON d.datastream_id = ds.id
+                WHERE d.day BETWEEN ? AND ? AND (? IS NULL OR ds.quantity = ?) AND s.floor_area_m2 > 0
+                GROUP BY s.id
+                """, arguments: [today.ordinal - days, today.ordinal - 1, quantity, quantity])
+            let annualise = 365.0 / Double(days)
+            return IntensityBenchmark.rank(rows.map { row in
+                IntensityBenchmark.Input(siteKey: row["key"], peerGroup: "\(row["kind"] as String)/\(row["use"] as String)",
+                                         amount: (row["amount"] as Double) * annualise, denominator: row["floor_area_m2"])
+            })
+        }
+    }
+
+    public func alerts(organisation: String? = nil, site: String? = nil, status: String? = "open", limit: Int = 200) throws -> [MonitoringAlert] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.*, d.key AS datastream, s.key AS site, s.name AS site_name, s.organisation FROM monitor_alert a
+                JOIN monitor_datastream d ON d.id = a.datastream_id JOIN monitor_site s ON s.id = a.site_id
+                WHERE (? IS NULL OR lower(s.organisation) = lower(?)) AND (? IS NULL OR s.key = ?) AND (? IS NULL OR a.status = ?)
+                ORDER BY a.from_t DESC, a.id DESC LIMIT ?
+                """, arguments: [organisation, organisation, site, site, status, status, limit]).map { row in
+                MonitoringAlert(id: row["id"], datastream: row["datastream"], site: row["site"], siteName: row["site_name"],
+                                organisation: row["organisation"], kind: Anomaly.Kind(rawValue: row["kind"]) ?? .spike,
+                                from: row["from_t"], to: row["to_t"], observed: row["observed"], expected: row["expected"], status: row["status"])
+            }
+        }
+    }
+
+    /// Marks an alert seen; an organisation's staff may only acknowledge their own.
+    @discardableResult
+    public func acknowledge(alert id: Int64, organisation: String?, actor: String) throws -> Bool {
+        try database.writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT a.status, s.organisation FROM monitor_alert a JOIN monitor_site s ON s.id = a.site_id WHERE a.id = ?
+                """, arguments: [id]) else { return false }
+            if let organisation, (row["organisation"] as String).lowercased() != organisation.lowercased() { return false }
+            try db.execute(sql: "UPDATE monitor_alert SET status = 'acknowledged' WHERE id = ?", arguments: [id])
+            try AuditTrail.append(db, actor: actor, action: "acknowledge", entity: "monitor_alert", entityID: "\(id)",
+                                  before: .string(row["status"]), after: .string("acknowledged"))
+            return true
+        }
+    }
+
+    /// Looks for spikes and flat lines in the last day of every datastream that has new data
+    /// since the last scan, against its four-week baseline, and for datastreams gone silent.
+    /// Found anomalies become alerts (once each). Returns how many were new.
+    @discardableResult
+    public func scan(now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970), rules: AnomalyRules = AnomalyRules()) throws -> Int {
+        try database.writer.write { db in
+            let calendar = try MonitoringRegistry.config(db).calendar
+            let currentHour = calendar.hour(endingAt: now + 1)
+            var found = 0
+            let streams = try Row.fetchAll(db, sql: """
+                SELECT d.id, d.site_id, d.kind, d.interval_s, d.registered_at, d.last_time FROM monitor_datastream d
+                """)
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO monitor_alert (datastream_id, site_id, kind, from_t, to_t, observed, expected, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            func record(_ anomaly: Anomaly, _ row: Row) throws {
+                try insert.execute(arguments: [row["id"], row["site_id"], anomaly.kind.rawValue, anomaly.from, anomaly.to, anomaly.observed, anomaly.expected, now])
+                found += db.changesCount
+            }
+            for row in streams {
+                let id: Int64 = row["id"]
+                let lastTime: Int64? = row["last_time"]
+                if let missing = AnomalyDetector.missing(lastReading: lastTime, since: row["registered_at"], intervalSeconds: row["interval_s"], now: now, rules: rules) {
+                    try record(missing, row)
+                }
+                guard row["kind"] as String != "instantaneous", let lastTime, lastTime > now - 86_400 else { continue }
+                let recent = try Self.hourly(db, datastream: id, fromHour: currentHour - 24, toHour: currentHour - 1)
+                let history = try Self.hourly(db, datastream: id, fromHour: currentHour - 24 - 28 * 24, toHour: currentHour - 25)
+                let baseline = Baseline(hourly: history, calendar: calendar)
+                for anomaly in AnomalyDetector.spikes(hourly: recent, baseline: baseline, calendar: calendar, rules: rules)
+                    + AnomalyDetector.flatlines(hourly: recent, baseline: history.isEmpty ? nil : baseline, calendar: calendar, rules: rules) {
+                    try record(anomaly, row)
+                }
+            }
+            if found > 0 {
+                try AuditTrail.append(db, actor: "system", action: "scan", entity: "monitor_alert", after: .object([("new", .number(Double(found)))]))
+            }
+            return found
+        }
+    }
+
+    /// Gaps in one datastream's readings between two times.
+    public func gaps(datastream key: String, from: UnixSeconds, to: UnixSeconds) throws -> [GapDetector.Gap]? {
+        try database.writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, interval_s FROM monitor_datastream WHERE key = ?", arguments: [key]) else { return nil }
+            let times = try Int64.fetchAll(db, sql: "SELECT t FROM monitor_reading WHERE datastream_id = ? AND t > ? AND t <= ? ORDER BY t",
+                                           arguments: [row["id"], from, to])
+            return GapDetector.gaps(times: times, interval: row["interval_s"], windowStart: from, windowEnd: to)
+        }
+    }
+}
