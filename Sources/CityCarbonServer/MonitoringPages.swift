@@ -1,3 +1,4 @@
+import CarbonAccounting
 import CarbonKit
 import CarbonMonitoring
 import CityCarbonStore
@@ -67,6 +68,12 @@ struct MonitoringPages: Sendable {
         }
     }
 
+    /// "I.2 Commercial and institutional buildings and facilities", in the page's language.
+    static func sectorName(_ ref: String, _ t: Localizer) -> String {
+        guard let entry = GPCTaxonomy.standard.entry(ref + ".1") else { return ref }
+        return ref + " " + (t.language == .zhHans ? entry.subsectorName.zhHans : entry.subsectorName.en)
+    }
+
     static func tonnes(_ kg: Double, _ t: Localizer) -> String { t.number(kg / 1000, decimals: 2) + " t" }
 
     static func hourChart(today: [Double?], typical: [Double?], title: String, t: Localizer, scale: Double, unit: String) -> String {
@@ -93,7 +100,7 @@ struct MonitoringPages: Sendable {
                                                               "latest": n.latestReading.map(Timestamp.iso) ?? "—"])) + "</p>"
         out += hourChart(today: n.todayByHour, typical: n.typicalByHour, title: t("monitoring.chart.title"), t: t, scale: 1000, unit: "t") + "</section>"
         out += "<section id=\"districts\"><h2>\(Markup.escape(t("monitoring.districts")))</h2><table>\(head)<tbody>" + n.districts.map { row($0, label: $0.name) }.joined() + "</tbody></table></section>"
-        out += "<section id=\"sectors\"><h2>\(Markup.escape(t("monitoring.sectors")))</h2><table>\(head)<tbody>" + n.sectors.map { row($0, label: $0.name) }.joined() + "</tbody></table></section>"
+        out += "<section id=\"sectors\"><h2>\(Markup.escape(t("monitoring.sectors")))</h2><table>\(head)<tbody>" + n.sectors.map { row($0, label: sectorName($0.name, t)) }.joined() + "</tbody></table></section>"
         out += "<section id=\"month\"><h2>\(Markup.escape(t("monitoring.month")))</h2><p>" + Markup.escape(t("monitoring.month.text", [
             "kg": tonnes(n.monthToDateKg, t), "previous": n.previousMonthSamePeriodKg.map { tonnes($0, t) } ?? "—",
         ])) + "</p><ul>" + n.consumptionByQuantity.map { q in

@@ -11,6 +11,7 @@ public struct ReconciliationRow: Sendable, Hashable {
     /// The inventory row: the site's sub-sector with .1 (fuels, scope 1) or .2 (grid energy, scope 2).
     public let gpcRef: String
     public let fuel: String
+    /// The quantity's default unit: meters in kWh and MWh are added up in it.
     public let unit: String
     public let datastreams: Int
     public let monthlyConsumption: [Double]
@@ -44,11 +45,11 @@ public struct MonitoringReconciliation: Sendable {
             let yearStartHour = calendar.start(ofDay: first) / 3600, yearEndHour = calendar.start(ofDay: last.adding(days: 1)) / 3600
             let seriesOverlap = series.contains { $0.startHour < yearEndHour && $0.endHour > yearStartHour }
             let rows = try Row.fetchAll(db, sql: """
-                SELECT j.name AS jurisdiction, s.gpc_ref, ds.quantity, ds.unit, ds.factor_set, d.day, COUNT(DISTINCT ds.id) AS streams,
+                SELECT j.name AS jurisdiction, s.gpc_ref, ds.quantity, ds.factor_set, d.day, COUNT(DISTINCT ds.id) AS streams,
                   SUM(d.consumption) AS consumption, SUM(d.kg_co2e) AS kg
                 FROM monitor_datastream_day d JOIN monitor_datastream ds ON ds.id = d.datastream_id
                 JOIN monitor_site s ON s.id = ds.site_id JOIN jurisdiction j ON j.id = ds.jurisdiction_id
-                WHERE d.day BETWEEN ? AND ? GROUP BY j.name, s.gpc_ref, ds.quantity, ds.unit, ds.factor_set, d.day
+                WHERE d.day BETWEEN ? AND ? GROUP BY j.name, s.gpc_ref, ds.quantity, ds.factor_set, d.day
                 """, arguments: [first.ordinal, last.ordinal])
             struct Key: Hashable { let jurisdiction, gpcRef, fuel, unit: String; let factorSet: String? }
             var sums: [Key: (streams: Int, consumption: [Double], kg: [Double])] = [:]
@@ -56,7 +57,7 @@ public struct MonitoringReconciliation: Sendable {
                 guard let quantity = quantities[row["quantity"]], let fuel = quantity.fuel, quantity.direction == .consumption,
                       let fuelEntry = library.fuels[fuel] else { continue }
                 let key = Key(jurisdiction: row["jurisdiction"], gpcRef: (row["gpc_ref"] as String) + (fuelEntry.origin == .carrier ? ".2" : ".1"),
-                              fuel: fuel, unit: row["unit"], factorSet: row["factor_set"])
+                              fuel: fuel, unit: quantity.defaultUnit, factorSet: row["factor_set"])
                 let month = Day(ordinal: row["day"]).month - 1
                 var entry = sums[key] ?? (0, Array(repeating: 0, count: 12), Array(repeating: 0, count: 12))
                 entry.streams = max(entry.streams, row["streams"])

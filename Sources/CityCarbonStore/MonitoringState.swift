@@ -29,6 +29,9 @@ final class MonitoringState: @unchecked Sendable {
         let unit: String
         let quantity: String
         let isAdditive: Bool
+        /// Turns consumption in the datastream's unit into the quantity's default unit, which
+        /// the roll-ups use so that kWh and MWh meters add up.
+        let rollupScale: Double
         let registeredAt: UnixSeconds
         var lastTime: UnixSeconds?
         var lastValue: Double?
@@ -123,11 +126,17 @@ final class MonitoringState: @unchecked Sendable {
                                 organisation: row["organisation"], jurisdictionID: cell.jurisdictionID, cell: cellID,
                                 rule: ConsumptionRule(datastream: datastream, quantity: quantity), intervalSeconds: datastream.intervalSeconds,
                                 timeline: timeline, unit: unit, quantity: quantityKey, isAdditive: quantity.isAdditive,
-                                registeredAt: row["registered_at"], lastTime: row["last_time"], lastValue: row["last_value"])
+                                rollupScale: Self.scale(from: unit, to: quantity.defaultUnit), registeredAt: row["registered_at"], lastTime: row["last_time"], lastValue: row["last_value"])
             indexByKey[stream.key] = index
             indexByID[stream.id] = index
             streams.append(stream)
         }
+    }
+
+    static func scale(from unit: String, to target: String) -> Double {
+        guard unit != target, let from = UnitCatalog.standard.unit(unit), let to = UnitCatalog.standard.unit(target),
+              from.dimension == to.dimension else { return 1 }
+        return from.baseUnitsPerUnit / to.baseUnitsPerUnit
     }
 
     /// Kilograms of CO2e per unit of the datastream, by hour: the factor library's factors for

@@ -217,7 +217,8 @@ private struct Batch {
     /// Adds a reading's contribution (or takes it away, with `sign` −1) to its hour and day.
     @inline(__always)
     mutating func account(_ stream: MonitoringState.Stream, time: UnixSeconds, consumption: Double?, kg: Double?, sign: Double) {
-        guard let consumption, stream.isAdditive else { return }
+        guard var consumption, stream.isAdditive else { return }
+        consumption *= stream.rollupScale
         let count = sign > 0 ? 1 : -1
         let hour = calendar.hour(endingAt: time)
         hours[HourKey(cell: stream.cell, hour: hour), default: Sums()].add(sign * consumption, sign * (kg ?? 0), count)

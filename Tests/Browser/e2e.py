@@ -227,6 +227,35 @@ def main():
             assert float(after_ev.replace(",", "")) > float(before_ev.replace(",", "")), f"EV wedge {before_ev} → {after_ev}"
             shot("scenario lever edited")
 
+            # Live monitoring: the public nowcast, then a building system's key sends an impossible reading
+            # (3,900 kWh in a quarter-hour on a 4,000 kW connection) and the office sees the alert.
+            page.goto(base + "/monitoring")
+            expect(page.locator("#districts")).to_contain_text("Westfield")
+            expect(page.locator("#now svg")).to_be_visible()
+            shot("live monitoring")
+            key = run(binary, "key", "create", "tower-bms", "--role", "integration", "--organisation", "Acme Property",
+                      "--database", database, workdir=workdir).strip()
+            quarter = int(time.time()) // 900 * 900
+            request = urllib.request.Request(base + "/api/v1/readings?source=tower-bms", method="POST",
+                                             data=f"datastream,time,value\nnb-tower/elec,{quarter},3900\n".encode(),
+                                             headers={"Authorization": f"Bearer {key}", "Content-Type": "text/csv"})
+            with urllib.request.urlopen(request) as response:
+                report = json.load(response)
+            assert report["flagged"].get("impossible") == 1, report
+            page.goto(base + "/staff/monitoring")
+            expect(page.locator("tr[data-site='wf-site-b']")).to_have_class(re.compile("outlier"))
+            expect(page.locator("tr[data-site='wf-site-a']")).not_to_have_class(re.compile("outlier"))
+            page.click("tr[data-site='wf-site-b'] a")
+            expect(page.locator("section[data-datastream='wf-site-b/diesel']")).to_be_visible()
+            expect(page.locator("#intensity")).to_contain_text("rank 2 of 2")
+            shot("the wasteful construction site")
+            page.goto(base + "/staff/monitoring/alerts")
+            alert = page.locator("tr[data-kind='impossible']").first
+            expect(alert).to_contain_text("nb-tower/elec")
+            alert.locator("button").click()
+            expect(page.locator("tr[data-kind='impossible']")).to_have_count(0)
+            shot("alert acknowledged")
+
             # The refused upload answers 422 by design; anything else in the console is a fault.
             unexpected = [m for m in console_errors if "status of 422" not in m]
             assert not unexpected, f"console errors: {unexpected}"
