@@ -22,6 +22,9 @@ struct MonitoringAPI: Sendable {
             }
             let type = request.headers[.contentType]?.lowercased() ?? ""
             let source = request.uri.queryParameters.get("source").map { String($0) } ?? "api"
+            guard (1...200).contains(source.count) else {
+                throw InputErrors([InputIssue(InputLocation(field: "source"), value: String(source.prefix(40)), reason: "must be 1 to 200 characters")])
+            }
             let ingestor = ReadingIngestor(database)
             let report: IngestReport
             if type.hasPrefix("text/csv") {
@@ -80,7 +83,7 @@ struct MonitoringAPI: Sendable {
         }
         routes.client(.get, "\(Self.staRoot)/Things", .ingestReadings) { request, _, principal in
             let sites = try MonitoringRegistry(database).sites().filter { principal.monitoringScope.allows(organisation: $0.site.organisation, site: $0.site.key) }
-            let page = Self.page(request, sites)
+            let page = try Self.page(request, sites)
             return Self.collection(page.items.map { s in
                 .object([("@iot.id", .integer(Int(s.id))), ("name", .string(s.site.name)), ("description", .string("\(s.site.kind.rawValue) / \(s.site.use)")),
                          ("properties", .object([("key", .string(s.site.key)), ("jurisdiction", .string(s.site.jurisdiction)),
@@ -92,7 +95,7 @@ struct MonitoringAPI: Sendable {
             let streams = try MonitoringRegistry(database).datastreams().filter {
                 principal.monitoringScope.allows(organisation: owners[$0.datastream.siteKey] ?? "", site: $0.datastream.siteKey)
             }
-            let page = Self.page(request, streams)
+            let page = try Self.page(request, streams)
             return Self.collection(page.items.map { d in
                 .object([("@iot.id", .integer(Int(d.id))), ("name", .string(d.datastream.key)),
                          ("unitOfMeasurement", .object([("name", .string(d.datastream.unit)), ("symbol", .string(d.datastream.unit)), ("definition", .string(""))])),
@@ -103,7 +106,11 @@ struct MonitoringAPI: Sendable {
             }, count: streams.count, next: page.next, path: "Datastreams").httpResponse()
         }
         routes.client(.get, "api/v1/monitoring/alerts", .ingestReadings) { request, _, principal in
-            let all = request.uri.queryParameters.get("status").map { String($0) } == "all"
+            let status = request.uri.queryParameters.get("status").map { String($0) } ?? "open"
+            guard status == "open" || status == "all" else {
+                throw InputErrors([InputIssue(InputLocation(field: "status"), value: status, reason: "is open or all")])
+            }
+            let all = status == "all"
             var alerts = try MonitoringRepository(database).alerts(organisation: principal.role.isScoped ? principal.organisation : nil,
                                                                    status: all ? nil : "open")
             if !principal.sites.isEmpty { alerts = alerts.filter { principal.sites.contains($0.site) } }
@@ -116,9 +123,19 @@ struct MonitoringAPI: Sendable {
 
     static func selfLink(_ datastream: Int64, _ time: UnixSeconds) -> String { "/\(staRoot)/Observations('\(datastream)-\(time)')" }
 
-    static func page<T>(_ request: Request, _ items: [T]) -> (items: ArraySlice<T>, next: (Int, Int)?) {
-        let top = min(1000, max(1, request.uri.queryParameters.get("$top").flatMap { Int(String($0)) } ?? 100))
-        let skip = max(0, request.uri.queryParameters.get("$skip").flatMap { Int(String($0)) } ?? 0)
+    /// SensorThings paging: `$top` (1–1000, default 100) and `$skip`.
+    static func page<T>(_ request: Request, _ items: [T]) throws -> (items: ArraySlice<T>, next: (Int, Int)?) {
+        func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+            // `$` may come percent-encoded (`%24top`), and the query's keys are not decoded.
+            let raw = request.uri.queryParameters.get(name) ?? request.uri.queryParameters.get(name.replacingOccurrences(of: "$", with: "%24"))
+            guard let text = raw.map({ String($0) }) else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw InputErrors([InputIssue(InputLocation(field: name), value: String(text.prefix(40)), reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")])
+            }
+            return number
+        }
+        let top = try integer("$top", default: 100, range: 1...1000)
+        let skip = try integer("$skip", default: 0, range: 0...Int(Int32.max))
         let slice = items.dropFirst(min(skip, items.count)).prefix(top)
         return (slice, skip + top < items.count ? (top, skip + top) : nil)
     }

@@ -123,6 +123,23 @@ struct MonitoringTests {
         }
     }
 
+    @Test("SensorThings collections page with $top and $skip (encoded or not) and refuse a $top over 1000")
+    func sensorThingsPaging() async throws {
+        let database = try demoWorkspace()
+        let admin = try APIKeyRepository(database).create(name: "office", role: .admin, actor: "test").secret
+        try await application(database).test(.router) { client in
+            let headers: HTTPFields = [.authorization: "Bearer \(admin)"]
+            let first = try await client.execute(uri: "/sta/v1.1/Things?%24top=5", method: .get, headers: headers)
+            #expect(first.json["value"]?.array?.count == 5)
+            #expect(first.json["@iot.nextLink"]?.string == "/sta/v1.1/Things?$top=5&$skip=5")
+            let last = try await client.execute(uri: "/sta/v1.1/Things?$top=5&$skip=10", method: .get, headers: headers)
+            #expect(last.json["value"]?.array?.count == 2 && last.json["@iot.nextLink"] == nil)
+            let refused = try await client.execute(uri: "/sta/v1.1/Things?$top=1001", method: .get, headers: headers)
+            #expect(refused.status == .badRequest)
+            #expect(try await client.execute(uri: "/api/v1/monitoring/alerts?status=closed", method: .get, headers: headers).status == .badRequest)
+        }
+    }
+
     @Test("The nowcast API is public and follows its schema; the page shows the city and every district with metered sites")
     func nowcast() async throws {
         let database = try demoWorkspace()
