@@ -36,10 +36,14 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Readings per transaction.")
     var batch = 200_000
 
+    @Option(help: .hidden)
+    var chunkBytes = 1 << 24
+
     @OptionGroup var workspace: WorkspaceOptions
 
     func validate() throws {
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if chunkBytes < 64 { throw ValidationError("--chunk-bytes must be at least 64") }
     }
 
     var resolvedFormat: Format {
@@ -52,44 +56,102 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let database = try workspace.open()
-        let bytes = try FileInput.read(file)
         let name = FileInput.name(file)
-        let readings: [Reading]
-        var units: [String?]?
-        var locate: (Int) -> InputLocation = { InputLocation(file: name, field: "readings[\($0)]") }
+        let ingestor = ReadingIngestor(database)
+        let clock = ContinuousClock(), start = clock.now
+        var report = IngestReport()
         switch resolvedFormat {
         case .csv:
-            // Row numbers come back from the parsed lines: blank lines are skipped, so count them as parsed.
-            var lines: [Int32] = []
-            readings = try bytes.withUnsafeBufferPointer { buffer throws(InputErrors) in
-                let header = try ReadingCSV.header(buffer, file: name)
-                let parsed = try ReadingCSV.rows(buffer, from: header.end, to: buffer.count, firstLine: header.line + 1, columns: header.columns, file: name)
-                lines = ReadingCSV.lineNumbers(buffer, from: header.end, firstLine: header.line + 1, count: parsed.count)
-                return parsed
+            report = try streamCSV(ingestor, name: name)
+        case .json, .senml:
+            let bytes = try FileInput.read(file)
+            let readings: [Reading]
+            var units: [String?]?
+            var locate: (Int) -> InputLocation = { InputLocation(file: name, field: "readings[\($0)]") }
+            if resolvedFormat == .json {
+                readings = try ReadingJSON.parse(bytes, file: name)
+            } else {
+                let entries = try SenML.parse(bytes, file: name, now: UnixSeconds(Date().timeIntervalSince1970))
+                readings = entries.map(\.reading)
+                units = entries.map(\.unit)
+                locate = { InputLocation(file: name, field: "[\(entries[$0].index)]") }
             }
-            locate = { InputLocation(file: name, row: Int(lines[$0])) }
-        case .json:
-            readings = try ReadingJSON.parse(bytes, file: name)
-        case .senml:
-            let entries = try SenML.parse(bytes, file: name, now: UnixSeconds(Date().timeIntervalSince1970))
-            readings = entries.map(\.reading)
-            units = entries.map(\.unit)
-            locate = { InputLocation(file: name, field: "[\(entries[$0].index)]") }
-        }
-        let ingestor = ReadingIngestor(database)
-        try ingestor.check(readings, units: units, locate: locate)
-        var report = IngestReport()
-        var first = 0
-        let clock = ContinuousClock(), start = clock.now
-        while first < readings.count {
-            let end = min(readings.count, first + batch)
-            report.add(try ingestor.ingest(Array(readings[first..<end]), units: units.map { Array($0[first..<end]) }, actor: workspace.who, source: name))
-            first = end
-            Terminal.progress("Ingesting \(name)", done: first, total: readings.count)
+            try ingestor.check(readings, units: units, locate: locate)
+            var first = 0
+            while first < readings.count {
+                let end = min(readings.count, first + batch)
+                report.add(try ingestor.ingest(Array(readings[first..<end]), units: units.map { Array($0[first..<end]) }, actor: workspace.who, source: name))
+                first = end
+                Terminal.progress("Ingesting \(name)", done: first, total: readings.count)
+            }
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(Self.summary(report, seconds: seconds))
+        print(Self.summary(report, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+    }
+
+    /// A CSV of any size, mapped rather than read, in chunks of whole lines: checked chunk by
+    /// chunk first (nothing is written if any row is bad), then parsed again and written in
+    /// batches. Standard input is spooled to a temporary file first.
+    func streamCSV(_ ingestor: ReadingIngestor, name: String) throws -> IngestReport {
+        var path = file
+        var spooled: URL?
+        if file == "-" {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-ingest-\(UUID().uuidString).csv")
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+            let out = try FileHandle(forWritingTo: url)
+            while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 22), !chunk.isEmpty { out.write(chunk) }
+            try out.close()
+            path = url.path
+            spooled = url
+        }
+        defer { if let spooled { try? FileManager.default.removeItem(at: spooled) } }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+            throw CLIFailure.usage("cannot read \(file): \(error.localizedDescription)")
+        }
+        let batchSize = batch, chunkSize = chunkBytes
+        let who = workspace.who
+        return try data.withUnsafeBytes { raw throws -> IngestReport in
+            let buffer = raw.bindMemory(to: UInt8.self)
+            let header = try ReadingCSV.header(buffer, file: name)
+            // Chunks of about 16 MB (--chunk-bytes) ending at a line break, with the line each starts on.
+            var chunks: [(from: Int, to: Int, line: Int)] = []
+            var from = header.end, line = header.line + 1
+            while from < buffer.count {
+                var to = min(buffer.count, from + chunkSize)
+                while to < buffer.count, buffer[to - 1] != 10 { to += 1 }
+                chunks.append((from, to, line))
+                line += buffer[from..<to].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                from = to
+            }
+            func readings(_ chunk: (from: Int, to: Int, line: Int)) throws -> (readings: [Reading], lines: [Int32]) {
+                let parsed = try ReadingCSV.rows(buffer, from: chunk.from, to: chunk.to, firstLine: chunk.line, columns: header.columns, file: name)
+                return (parsed, ReadingCSV.lineNumbers(buffer, from: chunk.from, firstLine: chunk.line, count: parsed.count))
+            }
+            var issues: [InputIssue] = []
+            for (i, chunk) in chunks.enumerated() where issues.count < 100 {
+                do {
+                    let (parsed, lines) = try readings(chunk)
+                    try ingestor.check(parsed) { InputLocation(file: name, row: Int(lines[$0])) }
+                } catch let errors as InputErrors {
+                    issues += errors.issues.prefix(100 - issues.count)
+                }
+                Terminal.progress("Checking \(name)", done: i + 1, total: chunks.count)
+            }
+            guard issues.isEmpty else { throw InputErrors(issues) }
+            var report = IngestReport()
+            for (i, chunk) in chunks.enumerated() {
+                let (parsed, _) = try readings(chunk)
+                var first = 0
+                while first < parsed.count {
+                    let end = min(parsed.count, first + batchSize)
+                    report.add(try ingestor.ingest(Array(parsed[first..<end]), actor: who, source: name))
+                    first = end
+                }
+                Terminal.progress("Ingesting \(name)", done: i + 1, total: chunks.count)
+            }
+            return report
+        }
     }
 
     static func summary(_ report: IngestReport, seconds: Double) -> String {

@@ -39,6 +39,24 @@ struct MonitoringCommandTests {
         #expect(again.stdout.contains("0 new") && again.stdout.contains("96 duplicates"))
     }
 
+    @Test func aFileReadInManyChunksIsCheckedWholeBeforeAnythingIsWritten() throws {
+        let (cli, database) = try monitoringCLI()
+        var csv = "datastream,time,value\n"
+        for i in 1...300 { csv += "office-1/elec,\(1_795_536_000 + i * 900),\(10 + i % 4)\n" }
+        let good = try cli.write("many.csv", csv)
+        // Row 301 (the 300th reading) is bad, in the last of many 1 kB chunks.
+        let bad = try cli.write("late-error.csv", csv.replacingOccurrences(of: "\(1_795_536_000 + 300 * 900),", with: "noon,"))
+        let refused = try cli.run("ingest", bad, "--chunk-bytes", "1000", "--batch", "50", "--database", database)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("row 301"))
+        let count = { try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") } }
+        #expect(try count() == 0)
+        let stored = try cli.run("ingest", good, "--chunk-bytes", "1000", "--batch", "50", "--database", database)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        #expect(stored.stdout.contains("300 new"))
+        #expect(try count() == 300)
+    }
+
     @Test func ingestFromStandardInputReadsSenML() throws {
         let (cli, database) = try monitoringCLI()
         let pack = #"[{"bn":"office-1/","bt":1795536900,"n":"elec","u":"kWh","v":12},{"n":"elec","t":900,"v":13}]"#
