@@ -255,31 +255,21 @@ public struct MonitoringRepository: Sendable {
         }
     }
 
-    /// Looks for spikes and flat lines in the last day of every datastream that has new data
-    /// since the last scan, against its four-week baseline, and for datastreams gone silent.
+    /// Looks for spikes and flat lines in the last 24 hours of every datastream that read in
+    /// them, against its four-week baseline, and for datastreams gone silent.
     /// Found anomalies become alerts (once each). Returns how many were new.
     @discardableResult
     public func scan(now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970), rules: AnomalyRules = AnomalyRules()) throws -> Int {
-        try database.writer.write { db in
+        // The looking is a read (in WAL mode it runs beside ingestion); only the findings are written.
+        let findings = try database.writer.read { db -> [(datastream: Int64, site: Int64, anomaly: Anomaly)] in
             let calendar = try MonitoringRegistry.config(db).calendar
             let currentHour = calendar.hour(endingAt: now + 1)
-            var found = 0
-            let streams = try Row.fetchAll(db, sql: """
-                SELECT d.id, d.site_id, d.kind, d.interval_s, d.registered_at, d.last_time FROM monitor_datastream d
-                """)
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO monitor_alert (datastream_id, site_id, kind, from_t, to_t, observed, expected, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """)
-            func record(_ anomaly: Anomaly, _ row: Row) throws {
-                try insert.execute(arguments: [row["id"], row["site_id"], anomaly.kind.rawValue, anomaly.from, anomaly.to, anomaly.observed, anomaly.expected, now])
-                found += db.changesCount
-            }
-            for row in streams {
-                let id: Int64 = row["id"]
+            var found: [(Int64, Int64, Anomaly)] = []
+            for row in try Row.fetchAll(db, sql: "SELECT id, site_id, kind, interval_s, registered_at, last_time FROM monitor_datastream") {
+                let id: Int64 = row["id"], site: Int64 = row["site_id"]
                 let lastTime: Int64? = row["last_time"]
                 if let missing = AnomalyDetector.missing(lastReading: lastTime, since: row["registered_at"], intervalSeconds: row["interval_s"], now: now, rules: rules) {
-                    try record(missing, row)
+                    found.append((id, site, missing))
                 }
                 guard row["kind"] as String != "instantaneous", let lastTime, lastTime > now - 86_400 else { continue }
                 let recent = try Self.hourly(db, datastream: id, fromHour: currentHour - 24, toHour: currentHour - 1)
@@ -287,13 +277,26 @@ public struct MonitoringRepository: Sendable {
                 let baseline = Baseline(hourly: history, calendar: calendar)
                 for anomaly in AnomalyDetector.spikes(hourly: recent, baseline: baseline, calendar: calendar, rules: rules)
                     + AnomalyDetector.flatlines(hourly: recent, baseline: history.isEmpty ? nil : baseline, calendar: calendar, rules: rules) {
-                    try record(anomaly, row)
+                    found.append((id, site, anomaly))
                 }
             }
-            if found > 0 {
-                try AuditTrail.append(db, actor: "system", action: "scan", entity: "monitor_alert", after: .object([("new", .number(Double(found)))]))
-            }
             return found
+        }
+        guard !findings.isEmpty else { return 0 }
+        return try database.writer.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO monitor_alert (datastream_id, site_id, kind, from_t, to_t, observed, expected, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            var added = 0
+            for (datastream, site, anomaly) in findings {
+                try insert.execute(arguments: [datastream, site, anomaly.kind.rawValue, anomaly.from, anomaly.to, anomaly.observed, anomaly.expected, now])
+                added += db.changesCount
+            }
+            if added > 0 {
+                try AuditTrail.append(db, actor: "system", action: "scan", entity: "monitor_alert", after: .object([("new", .number(Double(added)))]))
+            }
+            return added
         }
     }
 

@@ -1,0 +1,51 @@
+import CarbonKit
+import CarbonMonitoring
+import Foundation
+import GRDB
+import Testing
+@testable import CityCarbonStore
+
+@Suite("Scanning meter data for anomalies")
+struct MonitoringScanTests {
+    /// Four weeks and a day of an office meter: 10 kWh a quarter-hour by day (08–18), 2 at night,
+    /// with the last night's 02:00–03:00 at day load.
+    func officeWithANightSpike(_ db: CityCarbonDatabase, days: Int = 29) throws -> UnixSeconds {
+        let calendar = MonitoringCalendar(utcOffsetMinutes: 480)
+        let start = localMidnight - UnixSeconds(days - 1) * 86_400
+        var readings: [Reading] = []
+        for q in 1...(days * 96) {
+            let t = start + UnixSeconds(q * 900)
+            let hourOfDay = calendar.slot(ofHour: calendar.hour(endingAt: t)).hourOfDay
+            var value = (8..<18).contains(hourOfDay) ? 10.0 : 2.0
+            if t > localMidnight + 2 * 3600, t <= localMidnight + 3 * 3600 { value = 10 }
+            readings.append(Reading(datastream: "office-1/elec", time: t, value: value + Double(q % 3) * 0.1))
+        }
+        try ReadingIngestor(db).ingest(readings, actor: "meter", source: "history")
+        return localMidnight + 86_400  // the end of the last day: "now"
+    }
+
+    @Test func aNightAtDayLoadBecomesOneSpikeAlertAndScanningAgainAddsNothing() throws {
+        let db = try monitoringWorkspace()
+        let now = try officeWithANightSpike(db)
+        let found = try MonitoringRepository(db).scan(now: now)
+        let alerts = try MonitoringRepository(db).alerts()
+        let spikes = alerts.filter { $0.kind == .spike }
+        #expect(spikes.count == 1)
+        #expect(spikes.first?.from == localMidnight + 2 * 3600)
+        #expect((spikes.first?.observed ?? 0) > 39 && (spikes.first?.expected ?? 0) < 9)
+        #expect(found == alerts.count)
+        #expect(try MonitoringRepository(db).scan(now: now) == 0)
+    }
+
+    @Test func aMeterSilentForAnHourIsMissingAndOneNeverReadIsMissingAnHourAfterItsRegistration() throws {
+        let db = try monitoringWorkspace()
+        let now = try officeWithANightSpike(db) + 3600
+        try MonitoringRepository(db).scan(now: now)
+        // The gas register and the plant's meter were registered after that moment: not missing yet.
+        #expect(try MonitoringRepository(db).alerts().filter { $0.kind == .missing }.map(\.datastream) == ["office-1/elec"])
+        try MonitoringRepository(db).scan(now: UnixSeconds(Date().timeIntervalSince1970) + 3600)
+        let missing = try MonitoringRepository(db).alerts().filter { $0.kind == .missing }.map(\.datastream).sorted()
+        // The same silence is one alert, not one per scan.
+        #expect(missing == ["office-1/elec", "office-1/gas", "plant-1/elec"])
+    }
+}
