@@ -116,9 +116,57 @@ struct MonitoringAPI: Sendable {
             if !principal.sites.isEmpty { alerts = alerts.filter { principal.sites.contains($0.site) } }
             return JSONValue.object([("alerts", .array(alerts.map(Self.json)))]).httpResponse()
         }
+        routes.open(.get, "api/v1/monitoring/rollups") { request, _ in
+            let query = try Self.rollupQuery(request, levels: [.city, .district, .sector])
+            let rows = try MonitoringRollups(database).rows(level: query.level, period: query.period, from: query.from, to: query.to)
+            return Self.json(rows, query: query).httpResponse()
+        }
+        routes.client(.get, "api/v1/monitoring/rollups/sites", .ingestReadings) { request, _, principal in
+            let query = try Self.rollupQuery(request, levels: [.organisation, .site])
+            let rows = try MonitoringRollups(database).rows(level: query.level, period: query.period, from: query.from, to: query.to,
+                                                            scope: principal.monitoringScope)
+            return Self.json(rows, query: query).httpResponse()
+        }
         routes.open(.get, "api/v1/monitoring/nowcast") { _, _ in
             Self.json(try MonitoringRepository(database).nowcast()).httpResponse()
         }
+    }
+
+    struct RollupQuery { let level: MonitoringRollups.Level; let period: MonitoringRollups.Period; let from: Day; let to: Day }
+
+    /// `level`, `period` (hour, day, month; default day), `from` and `to` (local days, inclusive).
+    static func rollupQuery(_ request: Request, levels: [MonitoringRollups.Level]) throws -> RollupQuery {
+        func text(_ name: String) -> String? { request.uri.queryParameters.get(name).map { String($0) } }
+        var issues: [InputIssue] = []
+        let levelText = text("level") ?? levels[0].rawValue
+        let level = MonitoringRollups.Level(rawValue: levelText).flatMap { levels.contains($0) ? $0 : nil }
+        if level == nil {
+            issues.append(InputIssue(InputLocation(field: "level"), value: String(levelText.prefix(40)), reason: "is one of " + levels.map(\.rawValue).joined(separator: ", ")))
+        }
+        let periodText = text("period") ?? "day"
+        let period = MonitoringRollups.Period(rawValue: periodText)
+        if period == nil { issues.append(InputIssue(InputLocation(field: "period"), value: String(periodText.prefix(40)), reason: "is hour, day or month")) }
+        var days: [Day] = []
+        for name in ["from", "to"] {
+            guard let value = text(name) else { issues.append(InputIssue(InputLocation(field: name), reason: "is required (a day, 2026-11-25)")); continue }
+            guard let day = Day(value), (1900...2200).contains(day.year) else {
+                issues.append(InputIssue(InputLocation(field: name), value: String(value.prefix(40)), reason: "is not a day (2026-11-25)")); continue
+            }
+            days.append(day)
+        }
+        guard issues.isEmpty, let level, let period else { throw InputErrors(issues) }
+        return RollupQuery(level: level, period: period, from: days[0], to: days[1])
+    }
+
+    static func json(_ rows: [MonitoringRollups.Row], query: RollupQuery) -> JSONValue {
+        let units = Set(rows.flatMap { $0.consumption.keys }).sorted().map { ($0, JSONValue.string(MeterQuantityCatalog.standard[$0]?.defaultUnit ?? "")) }
+        return .object([("level", .string(query.level.rawValue)), ("period", .string(query.period.rawValue)),
+                        ("from", .string(query.from.description)), ("to", .string(query.to.description)), ("units", .object(units)),
+                        ("rows", .array(rows.map { row in
+                            .object([("key", .string(row.key)), ("period", .string(row.period)), ("kg_co2e", .number(row.kgCO2e)),
+                                     ("readings", .integer(row.readings)),
+                                     ("consumption", .object(row.consumption.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))])
+                        }))])
     }
 
     static func selfLink(_ datastream: Int64, _ time: UnixSeconds) -> String { "/\(staRoot)/Observations('\(datastream)-\(time)')" }

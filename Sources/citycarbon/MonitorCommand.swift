@@ -9,7 +9,7 @@ struct MonitorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
         abstract: "Register sites and meters, look at alerts and gaps, reconcile meters with the inventory.",
-        subcommands: [Sites.self, Datastreams.self, FactorSeries.self, Config.self, Alerts.self, Scan.self, Gaps.self, Reconcile.self]
+        subcommands: [Sites.self, Datastreams.self, FactorSeries.self, Config.self, Rollups.self, Alerts.self, Scan.self, Gaps.self, Reconcile.self]
     )
 
     struct Sites: ParsableCommand {
@@ -92,6 +92,39 @@ struct MonitorCommand: ParsableCommand {
                 try registry.setConfig(config, actor: workspace.who)
             }
             print("utc offset: \(config.utcOffsetMinutes) min\ngrid series: \(config.gridSeries)\nfuel factor set: \(config.fuelFactorSet)\ngwp: \(config.gwp)")
+        }
+    }
+
+    struct Rollups: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Metered emissions and consumption by city, district, sector, organisation or site, by hour, day or month.")
+        @Option(help: "city, district, sector, organisation or site.") var level: String = "district"
+        @Option(help: "hour, day or month.") var period: String = "day"
+        @Option(help: "First local day (2026-11-01).") var from: String
+        @Option(help: "Last local day (default: from).") var to: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            guard let level = MonitoringRollups.Level(rawValue: level) else { throw CLIFailure.usage("--level is one of \(MonitoringRollups.Level.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard let period = MonitoringRollups.Period(rawValue: period) else { throw CLIFailure.usage("--period is hour, day or month") }
+            guard let first = Day(from) else { throw CLIFailure.usage("--from \(from) is not a day (2026-11-25)") }
+            guard let last = Day(to ?? from) else { throw CLIFailure.usage("--to \(to ?? "") is not a day (2026-11-25)") }
+            let rows = try MonitoringRollups(try workspace.open()).rows(level: level, period: period, from: first, to: last)
+            let quantities = Array(Set(rows.flatMap { $0.consumption.keys })).sorted()
+            let units = quantities.map { "\($0) (\(MeterQuantityCatalog.standard[$0]?.defaultUnit ?? ""))" }
+            switch format {
+            case .json:
+                print(JSONValue.array(rows.map { r in .object([("key", .string(r.key)), ("period", .string(r.period)), ("kg_co2e", .number(r.kgCO2e)),
+                                                            ("readings", .integer(r.readings)),
+                                                            ("consumption", .object(r.consumption.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))]) }).serialized(pretty: true))
+            case .csv:
+                print((["period", level.rawValue, "kg_co2e", "readings"] + units).joined(separator: ","))
+                for r in rows { print(([r.period, r.key, JSONValue.format(r.kgCO2e), "\(r.readings)"] + quantities.map { r.consumption[$0].map(JSONValue.format) ?? "" }).joined(separator: ",")) }
+            case .table:
+                print(TextTable.render(header: ["period", level.rawValue, "t CO2e", "readings"] + units, rows: rows.map { r in
+                    [r.period, r.key, GroupedNumber.format(r.kgCO2e / 1000, decimals: 3), "\(r.readings)"] + quantities.map { r.consumption[$0].map { GroupedNumber.format($0, decimals: 1) } ?? "" }
+                }))
+            }
         }
     }
 

@@ -140,6 +140,26 @@ struct MonitoringTests {
         }
     }
 
+    @Test("Roll-ups: districts by day are public and follow their schema; sites need a key and show only its organisation's")
+    func rollups() async throws {
+        let database = try demoWorkspace()
+        let key = try acmeKey(database)
+        let today = MonitoringCalendar(utcOffsetMinutes: 480).day(endingAt: UnixSeconds(Date().timeIntervalSince1970))
+        let range = "from=\(today.adding(days: -7))&to=\(today)"
+        try await application(database).test(.router) { client in
+            let districts = try await client.execute(uri: "/api/v1/monitoring/rollups?level=district&period=day&\(range)", method: .get)
+            #expect(districts.status == .ok, "\(districts.text)")
+            expectConforms(districts, path: "/api/v1/monitoring/rollups", method: "get", status: "200")
+            let keys = Set(districts.json["rows"]?.array?.compactMap { $0["key"]?.string } ?? [])
+            #expect(keys.contains("Westfield"))
+            #expect(try await client.execute(uri: "/api/v1/monitoring/rollups?level=site&\(range)", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/api/v1/monitoring/rollups/sites?level=site&\(range)", method: .get).status == .unauthorized)
+            let sites = try await client.execute(uri: "/api/v1/monitoring/rollups/sites?level=site&\(range)", method: .get, headers: [.authorization: "Bearer \(key)"])
+            #expect(sites.status == .ok)
+            #expect(Set(sites.json["rows"]?.array?.compactMap { $0["key"]?.string } ?? []) == ["nb-tower"])
+        }
+    }
+
     @Test("The nowcast API is public and follows its schema; the page shows the city and every district with metered sites")
     func nowcast() async throws {
         let database = try demoWorkspace()

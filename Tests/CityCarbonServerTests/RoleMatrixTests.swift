@@ -24,7 +24,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv", "GET /plans/:plan/reports/:year/report.xlsx",
                   "GET /api/v1/plans/:plan/reports/:year", "GET /pathways", "GET /pathways/:scenario", "GET /pathways/:scenario/pathway.csv",
                   "GET /pathways/:scenario/scenario.json", "GET /api/v1/pathways", "GET /api/v1/pathways/:scenario", "GET /api/v1/decomposition",
-                  "GET /monitoring", "GET /api/v1/monitoring/nowcast"] {
+                  "GET /monitoring", "GET /api/v1/monitoring/nowcast", "GET /api/v1/monitoring/rollups"] {
         table[route] = ("public", all)
     }
     table["GET /staff"] = ("staff", signedIn)
@@ -32,7 +32,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
         table[route] = ("staff", signedIn)
     }
     for route in ["POST /api/v1/readings", "POST /sta/v1.1/Observations", "POST /sta/v1.1/CreateObservations", "GET /sta/v1.1", "GET /sta/v1.1/Things",
-                  "GET /sta/v1.1/Datastreams", "GET /api/v1/monitoring/alerts"] {
+                  "GET /sta/v1.1/Datastreams", "GET /api/v1/monitoring/alerts", "GET /api/v1/monitoring/rollups/sites"] {
         table[route] = ("client", [.admin, .integration])
     }
     table["GET /staff/inventories/:year"] = ("staff", [.admin, .editor, .verifier, .viewer])

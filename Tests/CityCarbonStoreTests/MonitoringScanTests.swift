@@ -49,3 +49,61 @@ struct MonitoringScanTests {
         #expect(missing == ["office-1/elec", "office-1/gas", "plant-1/elec"])
     }
 }
+
+@Suite("Roll-ups by place and period")
+struct MonitoringRollupTests {
+    func twoSitesOneDay() throws -> CityCarbonDatabase {
+        let db = try monitoringWorkspace()
+        var readings: [Reading] = []
+        for q in 1...96 {
+            readings.append(Reading(datastream: "office-1/elec", time: localMidnight + UnixSeconds(q * 900), value: 10))
+            readings.append(Reading(datastream: "plant-1/elec", time: localMidnight + UnixSeconds(q * 900), value: 0.5))  // MWh
+        }
+        try ReadingIngestor(db).ingest(readings, actor: "meter", source: "day")
+        return db
+    }
+
+    @Test func theCityIsTheSumOfItsDistrictsAndOfItsSites() throws {
+        let db = try twoSitesOneDay()
+        let day = Day("2026-11-25")!
+        let rollups = MonitoringRollups(db)
+        let city = try rollups.rows(level: .city, period: .day, from: day, to: day)
+        let districts = try rollups.rows(level: .district, period: .day, from: day, to: day)
+        let sites = try rollups.rows(level: .site, period: .day, from: day, to: day)
+        #expect(city.count == 1)
+        // 960 kWh at the office and 48 MWh at the plant, added in kWh.
+        #expect(abs((city[0].consumption["electricity"] ?? 0) - (960 + 48_000)) < 1e-6)
+        #expect(abs(districts.reduce(0) { $0 + $1.kgCO2e } - city[0].kgCO2e) < 1e-6)
+        #expect(abs(sites.reduce(0) { $0 + $1.kgCO2e } - city[0].kgCO2e) < 1e-6)
+        #expect(districts.map(\.key) == ["North", "South"])
+    }
+
+    @Test func hoursAddUpToTheDayAndDaysToTheMonth() throws {
+        let db = try twoSitesOneDay()
+        let day = Day("2026-11-25")!
+        let rollups = MonitoringRollups(db)
+        for level in [MonitoringRollups.Level.district, .site] {
+            let hours = try rollups.rows(level: level, period: .hour, from: day, to: day)
+            let days = try rollups.rows(level: level, period: .day, from: day, to: day)
+            let month = try rollups.rows(level: level, period: .month, from: Day("2026-11-01")!, to: Day("2026-11-30")!)
+            #expect(hours.count == 48)
+            #expect(hours.first?.period == "2026-11-25T00")
+            #expect(abs(hours.reduce(0) { $0 + $1.kgCO2e } - days.reduce(0) { $0 + $1.kgCO2e }) < 1e-6)
+            #expect(month.map(\.period) == ["2026-11", "2026-11"])
+            #expect(abs(month.reduce(0) { $0 + $1.kgCO2e } - days.reduce(0) { $0 + $1.kgCO2e }) < 1e-6)
+        }
+    }
+
+    @Test func anOrganisationsKeySeesOnlyItsOwnSites() throws {
+        let db = try twoSitesOneDay()
+        let day = Day("2026-11-25")!
+        let rows = try MonitoringRollups(db).rows(level: .organisation, period: .day, from: day, to: day, scope: .sites(organisation: "Acme", keys: []))
+        #expect(rows.map(\.key) == ["Acme"])
+    }
+
+    @Test func anHourlyRangeOverAMonthIsRefused() throws {
+        let db = try monitoringWorkspace()
+        #expect(throws: InputErrors.self) { try MonitoringRollups(db).rows(level: .city, period: .hour, from: Day("2026-10-01")!, to: Day("2026-11-25")!) }
+        #expect(throws: InputErrors.self) { try MonitoringRollups(db).rows(level: .city, period: .day, from: Day("2026-11-25")!, to: Day("2026-11-01")!) }
+    }
+}
