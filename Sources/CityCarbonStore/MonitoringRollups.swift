@@ -24,16 +24,19 @@ public struct MonitoringRollups: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    /// The longest range each period may ask for, so that one request stays cheap.
+    /// The longest range each period may ask for at the organisation and site levels, whose hours
+    /// come from the readings themselves; the city, district and sector levels read the hourly
+    /// roll-up and cost what data there is, whatever the range.
     public static func maximumDays(_ period: Period) -> Int {
         switch period { case .hour: 31; case .day: 366; case .month: 3660 }
     }
 
     /// Rows ordered by period then key. Only sites `scope` allows are counted at the organisation
     /// and site levels; city, district and sector levels are the public aggregates.
+    /// A range whose `to` is before its `from` is empty.
     public func rows(level: Level, period: Period, from: Day, to: Day, scope: IngestScope = .everything) throws -> [Row] {
-        guard from <= to else { throw InputErrors([InputIssue(InputLocation(field: "to"), value: to.description, reason: "is before from (\(from))")]) }
-        guard to.ordinal - from.ordinal < Self.maximumDays(period) else {
+        guard from <= to else { return [] }
+        guard level == .city || level == .district || level == .sector || to.ordinal - from.ordinal < Self.maximumDays(period) else {
             throw InputErrors([InputIssue(InputLocation(field: "to"), value: to.description,
                                           reason: "a \(period.rawValue)ly roll-up covers at most \(Self.maximumDays(period)) days")])
         }

@@ -160,6 +160,29 @@ struct MonitoringTests {
         }
     }
 
+    @Test("The climate office creates an integration key limited to one site on the keys page; another site of the same organisation is refused to it")
+    func siteLimitedKey() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try MonitoringRegistry(database).importSites(Array("""
+            key,name,kind,use,jurisdiction,organisation,gpc_ref,floor_area_m2
+            lk-offices,Lakeside Business Park,building,office,Lakeside,Acme Property,I.2,18000
+            """.utf8), file: "owner.csv", actor: "test")
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            let page = try await client.execute(uri: "/staff/api-keys", method: .post, headers: admin.formHeaders(),
+                                                body: admin.form([("name", "tower-bms"), ("role", "integration"), ("organisation", "Acme Property"), ("sites", "nb-tower")]))
+            #expect(page.status == .ok)
+            let secret = try #require(page.text.range(of: #"cck_[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(page.text[$0]) })
+            let headers: HTTPFields = [.authorization: "Bearer \(secret)", .contentType: "text/csv"]
+            let own = try await client.execute(uri: "/api/v1/readings", method: .post, headers: headers,
+                                               body: ByteBuffer(string: "datastream,time,value\nnb-tower/elec,\(Timestamp.iso(future)),400\n"))
+            #expect(own.status == .ok)
+            let other = try await client.execute(uri: "/api/v1/readings", method: .post, headers: headers,
+                                                 body: ByteBuffer(string: "datastream,time,value\nlk-offices/elec,\(Timestamp.iso(future)),400\n"))
+            #expect(other.status == .forbidden)
+        }
+    }
+
     @Test("The nowcast API is public and follows its schema; the page shows the city and every district with metered sites")
     func nowcast() async throws {
         let database = try demoWorkspace()

@@ -101,9 +101,10 @@ struct MonitoringRollupTests {
         #expect(rows.map(\.key) == ["Acme"])
     }
 
-    @Test func anHourlyRangeOverAMonthIsRefused() throws {
-        let db = try monitoringWorkspace()
-        #expect(throws: InputErrors.self) { try MonitoringRollups(db).rows(level: .city, period: .hour, from: Day("2026-10-01")!, to: Day("2026-11-25")!) }
-        #expect(throws: InputErrors.self) { try MonitoringRollups(db).rows(level: .city, period: .day, from: Day("2026-11-25")!, to: Day("2026-11-01")!) }
+    @Test func sitesByTheHourOverMoreThanAMonthAreRefusedWhileTheCityCostsOnlyWhatDataThereIs() throws {
+        let db = try twoSitesOneDay()
+        #expect(throws: InputErrors.self) { try MonitoringRollups(db).rows(level: .site, period: .hour, from: Day("2026-10-01")!, to: Day("2026-11-25")!) }
+        #expect(try MonitoringRollups(db).rows(level: .city, period: .hour, from: Day("2026-10-01")!, to: Day("2026-11-25")!).count == 24)
+        #expect(try MonitoringRollups(db).rows(level: .city, period: .day, from: Day("2026-11-25")!, to: Day("2026-11-01")!).isEmpty)
     }
 }

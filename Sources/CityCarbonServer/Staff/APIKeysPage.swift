@@ -13,6 +13,7 @@ struct APIKeysPage: Sendable {
         routes.staff(.post, "staff/api-keys", .manageAccounts) { _, _, call in
             let (key, secret) = try APIKeyRepository(database).create(name: call.form["name"] ?? "", role: try AccountsPage.role(call.form["role"]),
                                                                       organisation: call.form["organisation"], jurisdictions: AccountsPage.names(call.form),
+                                                                      sites: (call.form["sites"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                                                                       actor: call.actor)
             let shown = "<p class=\"notice\" role=\"status\">\(Markup.escape(call.t("keys.created", ["name": key.name])))</p>" +
                 "<p><code class=\"secret\" id=\"secret\">\(Markup.escape(secret))</code></p>"
@@ -37,7 +38,7 @@ struct APIKeysPage: Sendable {
         }
         html += "</tr></thead><tbody>"
         for key in try APIKeyRepository(database).all().reversed() {
-            let scope = ([key.organisation].compactMap { $0 } + key.jurisdictions).joined(separator: ", ")
+            let scope = ([key.organisation].compactMap { $0 } + key.jurisdictions + key.sites).joined(separator: ", ")
             let state = key.revokedAt.map { t("keys.revoked", ["date": t.date($0)]) } ?? t("keys.live")
             let revoke = key.revokedAt == nil ? "<form class=\"inline\" method=\"post\" action=\"/staff/api-keys/\(key.id)/revoke\">\(csrf)<button type=\"submit\" class=\"secondary\">\(Markup.escape(t("keys.revoke")))</button></form>" : ""
             html += "<tr><th scope=\"row\">\(Markup.escape(key.name))</th><td><code>\(Markup.escape(key.prefix))…</code></td><td>\(Markup.escape(t("role.\(key.role.rawValue)")))</td>" +
@@ -49,6 +50,7 @@ struct APIKeysPage: Sendable {
             Role.allCases.map { "<option value=\"\($0.rawValue)\">\(Markup.escape(t("role.\($0.rawValue)")))</option>" }.joined() + "</select>"
         html += "<label for=\"key-organisation\">\(Markup.escape(t("accounts.organisation")))</label><input id=\"key-organisation\" name=\"organisation\">"
         html += "<label for=\"key-jurisdictions\">\(Markup.escape(t("accounts.jurisdictions")))</label><input id=\"key-jurisdictions\" name=\"jurisdictions\" placeholder=\"\(Markup.escape(t("accounts.jurisdictions.hint")))\">"
+        html += "<label for=\"key-sites\">\(Markup.escape(t("keys.sites")))</label><input id=\"key-sites\" name=\"sites\" placeholder=\"\(Markup.escape(t("keys.sites.hint")))\">"
         html += "<p><button type=\"submit\">\(Markup.escape(t("keys.create")))</button></p></form><p>\(Markup.escape(t("keys.help")))</p></section>"
         return StaffLayout.page(t, call, title: t("keys.title"), body: html)
     }
