@@ -40,6 +40,15 @@ public struct MonitoringCalendar: Sendable, Hashable {
     /// First unix second of a local day.
     public func start(ofDay day: Day) -> UnixSeconds { Int64(day.ordinal) * 86_400 - Int64(utcOffsetSeconds) }
 
+    /// `2026-11-26 08:15`: a moment as the city's clocks show it, for people (APIs keep UTC).
+    public func local(_ t: UnixSeconds) -> String {
+        let shifted = t + Int64(utcOffsetSeconds)
+        let day = floorDiv(shifted, 86_400)
+        let seconds = Int(shifted - day * 86_400)
+        func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
+        return "\(Day(ordinal: Int(day))) \(two(seconds / 3600)):\(two(seconds / 60 % 60))"
+    }
+
     /// Local year of the interval ending at `t`.
     public func year(endingAt t: UnixSeconds) -> Int { day(endingAt: t).year }
 

@@ -15,7 +15,8 @@ struct MonitoringPages: Sendable {
         routes.open(.get, "monitoring") { request, _ in
             let t = Localizer(Language.of(request))
             let nowcast = try MonitoringRepository(database).nowcast()
-            let html = Layout.page(t, title: t("monitoring.title"), body: "<main>" + Self.nowcast(nowcast, t: t) + "</main>", query: [], footer: t("monitoring.footer"))
+            let calendar = try MonitoringRegistry(database).config().calendar
+            let html = Layout.page(t, title: t("monitoring.title"), body: "<main>" + Self.nowcast(nowcast, t: t, calendar: calendar) + "</main>", query: [], footer: t("monitoring.footer"))
             var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
             response.headers[.cacheControl] = "no-cache"
             return response
@@ -46,7 +47,8 @@ struct MonitoringPages: Sendable {
                   call.principal.monitoringScope.allows(organisation: detail.summary.site.organisation, site: key) else {
                 throw ProblemDetails(.notFound, call.t("monitoring.site.missing", ["site": key]))
             }
-            return StaffLayout.page(call.t, call, title: detail.summary.site.name, body: Self.site(detail, call: call))
+            let calendar = try MonitoringRegistry(database).config().calendar
+            return StaffLayout.page(call.t, call, title: detail.summary.site.name, body: Self.site(detail, call: call, calendar: calendar))
         }
         routes.staff(.get, "staff/monitoring/alerts", .signIn) { _, _, call in
             let t = call.t
@@ -55,7 +57,7 @@ struct MonitoringPages: Sendable {
                                                                    status: all ? nil : "open")
             if call.principal.role.isScoped, call.principal.organisation == nil { alerts = [] }
             var body = "<p><a href=\"?status=\(all ? "open" : "all")\">\(Markup.escape(t(all ? "monitoring.alerts.openOnly" : "monitoring.alerts.all")))</a></p>"
-            body += Self.alertTable(alerts, call: call)
+            body += Self.alertTable(alerts, call: call, calendar: try MonitoringRegistry(database).config().calendar)
             return StaffLayout.page(t, call, title: t("monitoring.alerts.title"), body: body)
         }
         routes.staff(.post, "staff/monitoring/alerts/:id/acknowledge", .signIn) { _, context, call in
@@ -87,7 +89,7 @@ struct MonitoringPages: Sendable {
         return "<figure>" + chart.svg(id: "hours") + "<figcaption>\(Markup.escape(t("monitoring.chart.caption")))</figcaption></figure>"
     }
 
-    static func nowcast(_ n: Nowcast, t: Localizer) -> String {
+    static func nowcast(_ n: Nowcast, t: Localizer, calendar: MonitoringCalendar) -> String {
         func row(_ a: Nowcast.Area, label: String) -> String {
             "<tr><th scope=\"row\">\(Markup.escape(label))</th><td class=\"num\">\(tonnes(a.todayKg, t))</td><td class=\"num\">\(a.typicalKg.map { tonnes($0, t) } ?? "—")</td><td class=\"num\">\(a.change.map(t.percent) ?? "—")</td></tr>"
         }
@@ -97,7 +99,7 @@ struct MonitoringPages: Sendable {
             "typical": n.city.typicalKg.map { tonnes($0, t) } ?? "—", "change": n.city.change.map(t.percent) ?? "—",
         ])) + "</p>"
         out += "<p>" + Markup.escape(t("monitoring.freshness", ["readings": t.number(Double(n.readingsToday), decimals: 0),
-                                                              "latest": n.latestReading.map(Timestamp.iso) ?? "—"])) + "</p>"
+                                                              "latest": n.latestReading.map(calendar.local) ?? "—"])) + "</p>"
         out += hourChart(today: n.todayByHour, typical: n.typicalByHour, title: t("monitoring.chart.title"), t: t, scale: 1000, unit: "t") + "</section>"
         out += "<section id=\"districts\"><h2>\(Markup.escape(t("monitoring.districts")))</h2><table>\(head)<tbody>" + n.districts.map { row($0, label: $0.name) }.joined() + "</tbody></table></section>"
         out += "<section id=\"sectors\"><h2>\(Markup.escape(t("monitoring.sectors")))</h2><table>\(head)<tbody>" + n.sectors.map { row($0, label: sectorName($0.name, t)) }.joined() + "</tbody></table></section>"
@@ -109,7 +111,7 @@ struct MonitoringPages: Sendable {
         return out
     }
 
-    static func site(_ d: SiteDetail, call: StaffCall) -> String {
+    static func site(_ d: SiteDetail, call: StaffCall, calendar: MonitoringCalendar) -> String {
         let t = call.t
         let s = d.summary.site
         var out = "<p>\(Markup.escape(t("monitoring.siteKind.\(s.kind.rawValue)"))) / \(Markup.escape(s.use)) · \(Markup.escape(s.jurisdiction)) · \(Markup.escape(s.organisation)) · GPC \(Markup.escape(s.gpcRef))"
@@ -126,14 +128,14 @@ struct MonitoringPages: Sendable {
             let quantity = MeterQuantityCatalog.standard[ds.quantity]
             out += "<section class=\"stream\" data-datastream=\"\(Markup.escape(ds.key))\"><h2>\(Markup.escape(quantity?.name.text(t.language.rawValue) ?? ds.quantity)) · \(Markup.escape(ds.key))</h2>"
             out += "<p>" + Markup.escape(t("monitoring.stream.facts", ["kind": ds.kind.rawValue, "unit": ds.unit, "interval": String(ds.intervalSeconds / 60),
-                                                                     "last": stream.summary.lastTime.map(Timestamp.iso) ?? "—", "id": String(stream.summary.id)])) + "</p>"
+                                                                     "last": stream.summary.lastTime.map(calendar.local) ?? "—", "id": String(stream.summary.id)])) + "</p>"
             if let reason = stream.unpriced { out += "<p class=\"problem\">\(Markup.escape(t("monitoring.unpriced", ["reason": reason])))</p>" }
             if quantity?.isAdditive == true {
                 out += hourChart(today: stream.todayByHour, typical: stream.typicalByHour, title: t("monitoring.stream.chart", ["unit": ds.unit]), t: t, scale: 1, unit: ds.unit)
             }
             if !stream.gapsToday.isEmpty {
                 out += "<p class=\"gaps\">" + Markup.escape(t("monitoring.gaps", ["count": String(stream.gapsToday.count), "missing": String(stream.gapsToday.reduce(0) { $0 + $1.missing })]))
-                    + " " + stream.gapsToday.prefix(5).map { "\(Markup.escape(Timestamp.iso($0.from))) → \(Markup.escape(Timestamp.iso($0.to)))" }.joined(separator: "; ") + "</p>"
+                    + " " + stream.gapsToday.prefix(5).map { "\(Markup.escape(calendar.local($0.from))) → \(Markup.escape(calendar.local($0.to)))" }.joined(separator: "; ") + "</p>"
             }
             out += "</section>"
         }
@@ -144,11 +146,11 @@ struct MonitoringPages: Sendable {
             out += "<tr><th scope=\"row\">\(day.day)</th><td class=\"num\">\(t.number(day.kg / 1000, decimals: 3))</td>"
                 + quantities.map { "<td class=\"num\">\(day.consumption[$0].map { t.number($0, decimals: 1) } ?? "—")</td>" }.joined() + "</tr>"
         }
-        out += "</tbody></table></section><section id=\"alerts\"><h2>\(Markup.escape(t("monitoring.alerts.title")))</h2>" + alertTable(d.alerts, call: call) + "</section>"
+        out += "</tbody></table></section><section id=\"alerts\"><h2>\(Markup.escape(t("monitoring.alerts.title")))</h2>" + alertTable(d.alerts, call: call, calendar: calendar) + "</section>"
         return out
     }
 
-    static func alertTable(_ alerts: [MonitoringAlert], call: StaffCall) -> String {
+    static func alertTable(_ alerts: [MonitoringAlert], call: StaffCall, calendar: MonitoringCalendar) -> String {
         let t = call.t
         guard !alerts.isEmpty else { return "<p>\(Markup.escape(t("monitoring.alerts.none")))</p>" }
         var out = "<table class=\"alerts\"><thead><tr>" + ["monitoring.alert.kind", "monitoring.site", "monitoring.datastream", "monitoring.alert.from", "monitoring.alert.to", "monitoring.alert.observed", "monitoring.alert.expected", "monitoring.alert.status"]
@@ -156,7 +158,7 @@ struct MonitoringPages: Sendable {
         for a in alerts {
             out += "<tr data-alert=\"\(a.id)\" data-kind=\"\(a.kind.rawValue)\"><td>\(Markup.escape(t("monitoring.anomaly.\(a.kind.rawValue)")))</td>"
             out += "<td><a href=\"/staff/monitoring/sites/\(Markup.percentEncoded(a.site))\">\(Markup.escape(a.siteName))</a></td><td>\(Markup.escape(a.datastream))</td>"
-            out += "<td>\(Timestamp.iso(a.from))</td><td>\(Timestamp.iso(a.to))</td><td class=\"num\">\(a.observed.map { t.number($0, decimals: 2) } ?? "—")</td>"
+            out += "<td>\(calendar.local(a.from))</td><td>\(calendar.local(a.to))</td><td class=\"num\">\(a.observed.map { t.number($0, decimals: 2) } ?? "—")</td>"
             out += "<td class=\"num\">\(a.expected.map { t.number($0, decimals: 2) } ?? "—")</td><td>\(Markup.escape(t("monitoring.alert.status.\(a.status)")))</td><td>"
             if a.status == "open" {
                 out += "<form method=\"post\" action=\"/staff/monitoring/alerts/\(a.id)/acknowledge\">\(StaffLayout.csrfField(call))<button>\(Markup.escape(t("monitoring.alert.acknowledge")))</button></form>"

@@ -31,6 +31,11 @@ struct IngestionRuleTests {
         #expect(calendar.slot(ofHour: calendar.hour(endingAt: midnight + 3600)).hourOfDay == 0)
     }
 
+    @Test func peopleSeeTheCitysLocalClock() {
+        let calendar = MonitoringCalendar(utcOffsetMinutes: 480)
+        #expect(calendar.local(Timestamp.parse("2026-11-25T23:45:00Z")!) == "2026-11-26 07:45")
+    }
+
     @Test func aRegisterThatMovesForwardGivesItsDifferenceTimesTheMultiplier() {
         #expect(RegisterConversion.between(previous: 1200.5, current: 1210.5, multiplier: 40, rolloverAt: nil, maxConsumption: nil)
             == .consumption(400))
