@@ -288,10 +288,16 @@ public struct MonitoringRepository: Sendable {
                 INSERT INTO monitor_alert (datastream_id, site_id, kind, from_t, to_t, observed, expected, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
+            // A silence still going on keeps its one alert and stretches it to now.
+            let extend = try db.cachedStatement(sql: "UPDATE monitor_alert SET to_t = ? WHERE datastream_id = ? AND kind = 'missing' AND from_t = ? AND to_t < ?")
             var added = 0
             for (datastream, site, anomaly) in findings {
                 try insert.execute(arguments: [datastream, site, anomaly.kind.rawValue, anomaly.from, anomaly.to, anomaly.observed, anomaly.expected, now])
-                added += db.changesCount
+                if db.changesCount > 0 {
+                    added += 1
+                } else if anomaly.kind == .missing {
+                    try extend.execute(arguments: [anomaly.to, datastream, anomaly.from, anomaly.to])
+                }
             }
             if added > 0 {
                 try AuditTrail.append(db, actor: "system", action: "scan", entity: "monitor_alert", after: .object([("new", .number(Double(added)))]))

@@ -43,10 +43,13 @@ struct MonitoringScanTests {
         try MonitoringRepository(db).scan(now: now)
         // The gas register and the plant's meter were registered after that moment: not missing yet.
         #expect(try MonitoringRepository(db).alerts().filter { $0.kind == .missing }.map(\.datastream) == ["office-1/elec"])
-        try MonitoringRepository(db).scan(now: UnixSeconds(Date().timeIntervalSince1970) + 3600)
+        let later = UnixSeconds(Date().timeIntervalSince1970) + 3600
+        try MonitoringRepository(db).scan(now: later)
         let missing = try MonitoringRepository(db).alerts().filter { $0.kind == .missing }.map(\.datastream).sorted()
-        // The same silence is one alert, not one per scan.
+        // The same silence is one alert, not one per scan, and it now lasts until the later scan.
         #expect(missing == ["office-1/elec", "office-1/gas", "plant-1/elec"])
+        let office = try MonitoringRepository(db).alerts().first { $0.kind == .missing && $0.datastream == "office-1/elec" }
+        #expect(office?.to == later)
     }
 }
 
