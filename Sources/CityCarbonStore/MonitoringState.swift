@@ -61,6 +61,8 @@ final class MonitoringState: @unchecked Sendable {
     func invalidate() { lock.withLock { generation += 1 } }
 
     /// Reloads from the database when anything it mirrors may have changed. Writer only.
+    /// `PRAGMA data_version` does not move for this connection's own commits, only for another
+    /// connection's, so the value read here stays the reference until someone else writes.
     func refresh(_ db: Database) throws {
         let wanted = lock.withLock { generation }
         let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
@@ -68,12 +70,6 @@ final class MonitoringState: @unchecked Sendable {
         try load(db)
         loadedGeneration = wanted
         dataVersion = version
-    }
-
-    /// After our own commit the data version of this connection does not move; after another
-    /// connection's it does, and the next ``refresh(_:)`` reloads.
-    func noteOwnCommit(_ db: Database) throws {
-        dataVersion = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
     }
 
     private func load(_ db: Database) throws {

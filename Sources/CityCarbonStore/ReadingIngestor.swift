@@ -170,7 +170,8 @@ public struct ReadingIngestor: Sendable {
                     .map(\.element)
             }
             var heads: [(Int32, UnixSeconds, Double)] = []
-            try db.inTransaction {
+            // If anything fails, memory may no longer match the file: reload before the next batch.
+            do { try db.inTransaction {
                 var batch = try Batch(db: db, state: state)
                 heads = try batch.apply(readings, report: &report)
                 try batch.flush()
@@ -179,13 +180,15 @@ public struct ReadingIngestor: Sendable {
                                                       ("duplicates", .number(Double(report.duplicates))), ("revised", .number(Double(report.revised))),
                                                       ("late", .number(Double(report.late)))]))
                 return .commit
+            } } catch {
+                state.invalidate()
+                throw error
             }
             // Committed: only now does memory follow the database.
             for (index, time, value) in heads {
                 state.streams[Int(index)].lastTime = time
                 state.streams[Int(index)].lastValue = value
             }
-            try state.noteOwnCommit(db)
             return report
         }
     }
