@@ -27,6 +27,7 @@ struct IngestBench: ParsableCommand {
     @Option(help: "Meters per batch (each batch holds one day of them).") var batchMeters = 1_000
     @Option(help: "Measured runs, each in a fresh workspace.") var runs = 3
     @Flag(help: "Send every batch as CSV text, so parsing is timed with ingestion.") var csv = false
+    @Flag(help: "Also time one anomaly scan of all meters after each run.") var scan = false
     @Option(help: ArgumentHelp("Directory for the workspaces (default: the temporary directory).", valueName: "dir")) var directory: String?
 
     func validate() throws {
@@ -75,6 +76,13 @@ struct IngestBench: ParsableCommand {
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = Double(stored) / seconds
+            if scan {
+                let t0 = ContinuousClock.now
+                let found = try MonitoringRepository(database).scan(now: UnixSeconds(start.timeIntervalSince1970) + UnixSeconds(days * 86_400) + 1800)
+                let took = ContinuousClock.now - t0
+                print(String(format: "run %d: anomaly scan of %d datastreams in %.2f s (%d new alerts)", run, meters,
+                             Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18, found))
+            }
             rates.append(rate)
             let size = Self.size(of: path)
             print(String(format: "run %d: %@ readings in %.2f s = %@ readings/s (registration %.1f s; database %.0f MB)", run,
