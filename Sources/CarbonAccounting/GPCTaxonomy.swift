@@ -94,6 +94,12 @@ public struct GPCTaxonomy: Sendable {
 
     public func entry(_ ref: String) -> GPCEntry? { indexByRef[ref].map { entries[$0] } }
 
+    /// The row of an energy sub-sector (`I.2`) where `fuel` belongs: `.1` for fuel burned in the
+    /// city (scope 1), `.2` for grid-supplied electricity and heat (scope 2).
+    public func energyRow(subsector: String, fuel: Fuel) -> GPCEntry? {
+        entry(subsector + (fuel.isCarrier ? ".2" : ".1"))
+    }
+
     public var refs: [String] { entries.map(\.ref) }
 
     /// An unknown reference with the nearest real one, and a hint when it only looks wrong

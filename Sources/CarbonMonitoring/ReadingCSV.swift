@@ -110,19 +110,8 @@ public enum ReadingCSV {
     }
 
     private static func number(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
-        guard !range.isEmpty, range.count < 64 else { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { text in
-            for (i, byte) in buffer[range].enumerated() { text[i] = CChar(bitPattern: byte) }
-            text[range.count] = 0
-            var end: UnsafeMutablePointer<CChar>?
-            let value = strtod(text.baseAddress!, &end)
-            guard end == text.baseAddress! + range.count else { return nil }
-            // strtod also reads hex and "inf"/"nan": a meter value is plain decimal.
-            for byte in buffer[range] where !(byte >= 48 && byte <= 57) && byte != 46 && byte != 45 && byte != 43 && byte != 101 && byte != 69 {
-                return nil
-            }
-            return value
-        }
+        guard !range.isEmpty else { return nil }
+        return DecimalParser.parse(buffer.baseAddress! + range.lowerBound, range.count)
     }
 }
 

@@ -42,7 +42,7 @@ struct MonitoringAPI: Sendable {
             } else if type.hasPrefix("application/senml+json") {
                 let entries = try SenML.parse(bytes, file: source, now: UnixSeconds(Date().timeIntervalSince1970))
                 report = try ingestor.ingest(entries.map(\.reading), units: entries.map(\.unit), scope: principal.monitoringScope,
-                                             actor: principal.actor, source: source) { InputLocation(field: "[\(entries[$0].index)].n") }
+                                             actor: principal.actor, source: source) { InputLocation(field: "[\(entries[$0].index)]") }
             } else if type.hasPrefix("application/json") {
                 let readings = try ReadingJSON.parse(bytes, file: source)
                 report = try ingestor.ingest(readings, scope: principal.monitoringScope, actor: principal.actor, source: source) {

@@ -55,8 +55,8 @@ public struct MonitoringReconciliation: Sendable {
             var sums: [Key: (streams: Int, consumption: [Double], kg: [Double])] = [:]
             for row in rows {
                 guard let quantity = quantities[row["quantity"]], let fuel = quantity.fuel, quantity.direction == .consumption,
-                      let fuelEntry = library.fuels[fuel] else { continue }
-                let key = Key(jurisdiction: row["jurisdiction"], gpcRef: (row["gpc_ref"] as String) + (fuelEntry.origin == .carrier ? ".2" : ".1"),
+                      let fuelEntry = library.fuels[fuel], let gpcRow = library.taxonomy.energyRow(subsector: row["gpc_ref"], fuel: fuelEntry) else { continue }
+                let key = Key(jurisdiction: row["jurisdiction"], gpcRef: gpcRow.ref,
                               fuel: fuel, unit: quantity.defaultUnit, factorSet: row["factor_set"])
                 let month = Day(ordinal: row["day"]).month - 1
                 var entry = sums[key] ?? (0, Array(repeating: 0, count: 12), Array(repeating: 0, count: 12))

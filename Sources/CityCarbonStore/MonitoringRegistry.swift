@@ -80,9 +80,7 @@ public struct MonitoringRegistry: Sendable {
             var seen: [String: Int] = [:]
             for row in table.rows {
                 do throws(InputIssue) {
-                    let key = try row.required("key")
-                    if let first = seen[key] { throw InputIssue(row.location("key"), value: key, reason: "also on row \(first)") }
-                    seen[key] = row.line
+                    let key = try Self.uniqueKey(row, seen: &seen)
                     guard let kind = Site.Kind(rawValue: row["kind"]) else {
                         throw InputIssue(row.location("kind"), value: row["kind"], reason: "unknown site kind",
                                          suggestion: "one of " + Site.Kind.allCases.map(\.rawValue).joined(separator: ", "))
@@ -168,8 +166,6 @@ public struct MonitoringRegistry: Sendable {
     @discardableResult
     public func importDatastreams(_ bytes: [UInt8], file: String, actor: String) throws -> (added: Int, updated: Int) {
         let table = try Self.table(bytes, file: file, required: Array(Self.datastreamColumns.prefix(6)), known: Self.datastreamColumns)
-        let quantities = MeterQuantityCatalog.standard
-        let units = UnitCatalog.standard
         let library = FactorLibrary.standard
         return try database.writer.write { db in
             var siteIDs: [String: (Int64, Int64)] = [:]
@@ -179,51 +175,32 @@ public struct MonitoringRegistry: Sendable {
             var seen: [String: Int] = [:]
             for row in table.rows {
                 do throws(InputIssue) {
-                    let key = try row.required("key")
-                    if let first = seen[key] { throw InputIssue(row.location("key"), value: key, reason: "also on row \(first)") }
-                    seen[key] = row.line
+                    let key = try Self.uniqueKey(row, seen: &seen)
                     let siteKey = try row.required("site")
                     guard let (siteID, jurisdictionID) = siteIDs[siteKey] else {
                         throw InputIssue(row.location("site"), value: siteKey, reason: "no such site",
                                          suggestion: Suggestion.didYouMean(siteKey, among: Array(siteIDs.keys)))
                     }
-                    guard let quantity = quantities[row["quantity"]] else {
-                        throw InputIssue(row.location("quantity"), value: row["quantity"], reason: "unknown quantity",
-                                         suggestion: Suggestion.didYouMean(row["quantity"], among: quantities.keys) ?? "one of " + quantities.keys.joined(separator: ", "))
-                    }
-                    let unit = try row.required("unit")
-                    if let dimension = quantity.dimension {
-                        guard let known = units.unit(unit), known.dimension == dimension else {
-                            throw InputIssue(row.location("unit"), value: unit, reason: "not a unit of \(dimension.rawValue) for \(quantity.key)",
-                                             suggestion: "e.g. \(quantity.defaultUnit)")
-                        }
-                    }
                     guard let kind = Datastream.ReadingKind(rawValue: row["kind"]) else {
                         throw InputIssue(row.location("kind"), value: row["kind"], reason: "unknown kind", suggestion: "interval, cumulative or instantaneous")
                     }
-                    if quantity.isAdditive == (kind == .instantaneous) {
-                        throw InputIssue(row.location("kind"), value: kind.rawValue,
-                                         reason: quantity.isAdditive ? "\(quantity.key) is consumption: interval or cumulative" : "\(quantity.key) is a state: instantaneous")
-                    }
-                    guard let interval = Int(row["interval_s"]), interval >= 60, interval <= 86_400 else {
+                    guard let interval = Int(row["interval_s"]) else {
                         throw InputIssue(row.location("interval_s"), value: row["interval_s"], reason: "seconds between readings, 60 to 86400")
                     }
-                    let multiplier = try row.optionalDouble("multiplier") ?? 1
-                    guard multiplier > 0 else { throw InputIssue(row.location("multiplier"), value: row["multiplier"], reason: "must be greater than zero") }
-                    let rollover = try row.optionalDouble("rollover_at")
-                    if let rollover, rollover <= 0 || kind != .cumulative {
-                        throw InputIssue(row.location("rollover_at"), value: row["rollover_at"], reason: "only a cumulative register wraps, at a value above zero")
+                    let stream = Datastream(key: key, siteKey: siteKey, quantity: row["quantity"], unit: try row.required("unit"), kind: kind,
+                                            intervalSeconds: interval, multiplier: try row.optionalDouble("multiplier") ?? 1,
+                                            rolloverAt: try row.optionalDouble("rollover_at"), maxPerHour: try row.optionalDouble("max_per_hour"))
+                    do throws(Datastream.Problem) { try stream.validate() } catch {
+                        // The row's own text, as the sheet has it, is the value to show.
+                        let text = row[error.field]
+                        throw InputIssue(row.location(error.field), value: text.isEmpty ? error.value : text, reason: error.reason, suggestion: error.suggestion)
                     }
-                    let maxPerHour = try row.optionalDouble("max_per_hour")
-                    if let maxPerHour, maxPerHour <= 0 { throw InputIssue(row.location("max_per_hour"), value: row["max_per_hour"], reason: "must be greater than zero") }
                     let factorSet = row["factor_set"].isEmpty ? nil : row["factor_set"]
                     if let factorSet, library.sets[factorSet] == nil {
                         throw InputIssue(row.location("factor_set"), value: factorSet, reason: "no such factor set",
                                          suggestion: Suggestion.didYouMean(factorSet, among: Array(library.sets.keys)))
                     }
-                    streams.append((Datastream(key: key, siteKey: siteKey, quantity: quantity.key, unit: unit, kind: kind, intervalSeconds: interval,
-                                               multiplier: multiplier, rolloverAt: rollover, maxPerHour: maxPerHour),
-                                    factorSet, siteID, jurisdictionID, row.line))
+                    streams.append((stream, factorSet, siteID, jurisdictionID, row.line))
                 } catch {
                     issues.append(error)
                 }
@@ -330,6 +307,14 @@ public struct MonitoringRegistry: Sendable {
             let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
             return FactorTimeline.Series(name: row["name"], startHour: row["start_hour"], stepHours: row["step_hours"], kgPerUnit: values)
         }
+    }
+
+    /// The row's `key`, refused when an earlier row of the same sheet had it.
+    static func uniqueKey(_ row: ReferenceTable.Row, seen: inout [String: Int]) throws(InputIssue) -> String {
+        let key = try row.required("key")
+        if let first = seen[key] { throw InputIssue(row.location("key"), value: key, reason: "also on row \(first)") }
+        seen[key] = row.line
+        return key
     }
 
     static func table(_ bytes: [UInt8], file: String, required: [String], known: [String]) throws(InputErrors) -> ReferenceTable {

@@ -142,9 +142,9 @@ final class MonitoringState: @unchecked Sendable {
     static func timeline(fuel: String, unit: String, gpcRef: String, factorSet: String?, config: MonitoringConfig,
                          library: FactorLibrary, gwp: GWPSet, series: [FactorTimeline.Series]) throws -> FactorTimeline {
         guard let fuelEntry = library.fuels[fuel] else { throw MonitoringError.unpriced("the factor library has no fuel \(fuel)") }
-        let isCarrier = fuelEntry.origin == .carrier
-        let ref = gpcRef + (isCarrier ? ".2" : ".1")
-        guard let entry = library.taxonomy.entry(ref) else { throw MonitoringError.unpriced("GPC has no row \(ref)") }
+        guard let entry = library.taxonomy.energyRow(subsector: gpcRef, fuel: fuelEntry) else {
+            throw MonitoringError.unpriced("GPC has no row for \(fuel) in \(gpcRef)")
+        }
         let measure = UnitCatalog.standard.unit(unit)
         guard let measure else { throw MonitoringError.unpriced("unit \(unit) is not in the unit catalogue") }
         func kgCO2e(_ set: FactorSet) throws -> Double {

@@ -120,3 +120,28 @@ struct FactorTimelineTests {
         #expect(timeline.kgPerUnit(hour: 72, year: 1970) == nil)
     }
 }
+
+@Suite("Datastream registration rules")
+struct DatastreamRuleTests {
+    func stream(quantity: String = "natural_gas", unit: String = "m3", kind: Datastream.ReadingKind = .cumulative, rolloverAt: Double? = nil) -> Datastream {
+        Datastream(key: "g", siteKey: "s", quantity: quantity, unit: unit, kind: kind, intervalSeconds: 900, rolloverAt: rolloverAt)
+    }
+
+    @Test func aGasRegisterInCubicMetresWithAFiveDigitWrapIsValid() throws {
+        try stream(rolloverAt: 100_000).validate()
+    }
+
+    @Test func gasMeteredInKilowattHoursIsRefusedOnItsUnit() {
+        #expect(throws: Datastream.Problem.self) { try stream(unit: "kWh").validate() }
+        do { try stream(unit: "kWh").validate() } catch { #expect(error.field == "unit" && error.suggestion == "e.g. m3") }
+    }
+
+    @Test func consumptionCannotBeInstantaneousNorAStateCumulative() {
+        do { try stream(kind: .instantaneous).validate() } catch { #expect(error.field == "kind") }
+        do { try stream(quantity: "co2_concentration", unit: "ppm").validate() } catch { #expect(error.reason.contains("state")) }
+    }
+
+    @Test func onlyARegisterWraps() {
+        do { try stream(kind: .interval, rolloverAt: 100_000).validate(); Issue.record("accepted") } catch { #expect(error.field == "rollover_at") }
+    }
+}

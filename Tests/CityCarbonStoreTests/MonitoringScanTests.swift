@@ -111,3 +111,33 @@ struct MonitoringRollupTests {
         #expect(try MonitoringRollups(db).rows(level: .city, period: .day, from: Day("2026-11-25")!, to: Day("2026-11-01")!).isEmpty)
     }
 }
+
+@Suite("Registering sites and datastreams")
+struct MonitoringRegistryTests {
+    @Test func aDatastreamSheetWithBadRowsNamesEachAndAddsNothing() throws {
+        let db = try monitoringWorkspace()
+        let before = try MonitoringRegistry(db).datastreams().count
+        #expect {
+            try MonitoringRegistry(db).importDatastreams(bytes("""
+                key,site,quantity,unit,kind,interval_s
+                new/gas,office-1,natural_gas,kWh,cumulative,900
+                new/elec,office-9,electricity,kWh,interval,900
+                new/co2,office-1,co2_concentration,ppm,instantaneous,900
+                new/co2,office-1,co2_concentration,ppm,instantaneous,900
+                """), file: "streams.csv", actor: "alice")
+        } throws: { error in
+            let issues = (error as! InputErrors).issues
+            return issues.map(\.location.field) == ["unit", "site", "key"] && issues.map(\.location.row) == [2, 3, 5] && issues[0].value == "kWh"
+        }
+        #expect(try MonitoringRegistry(db).datastreams().count == before)
+    }
+
+    @Test func aDatastreamWithReadingsKeepsItsUnit() throws {
+        let db = try monitoringWorkspace()
+        try ReadingIngestor(db).ingest([Reading(datastream: "office-1/elec", time: localMidnight + 900, value: 1)], actor: "meter", source: "b")
+        #expect(throws: InputErrors.self) {
+            try MonitoringRegistry(db).importDatastreams(bytes("key,site,quantity,unit,kind,interval_s\noffice-1/elec,office-1,electricity,MWh,interval,900\n"),
+                                                         file: "streams.csv", actor: "alice")
+        }
+    }
+}
