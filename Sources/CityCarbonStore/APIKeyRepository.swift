@@ -1,6 +1,5 @@
 import CarbonKit
 import Foundation
-import GRDB
 
 /// A key an integration client sends as `Authorization: Bearer …`, scoped to a role.
 public struct APIKey: Sendable, Equatable {
@@ -43,7 +42,7 @@ public struct APIKeyRepository: Sendable {
         let name = name.trimmingCharacters(in: .whitespaces)
         let organisation = organisation?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         let secret = Self.keyPrefix + Secret.make()
-        return try database.writer.write { db in
+        return try database.write { db in
             var issues = try AccountRepository.scopeIssues(db, role: role, organisation: organisation, jurisdictions: jurisdictions)
             if name.isEmpty || name.count > 64 {
                 issues.append(InputIssue(InputLocation(field: "name"), value: name, reason: "must be 1 to 64 characters"))
@@ -64,13 +63,13 @@ public struct APIKeyRepository: Sendable {
             if !issues.isEmpty { throw InputErrors(issues) }
             let now = CityCarbonDatabase.now()
             let prefix = String(secret.prefix(Self.keyPrefix.count + 6))
-            try db.execute(sql: """
+            let id = try db.insertReturningID(sql: """
                 INSERT INTO api_key (name, prefix, key_hash, role, organisation, jurisdictions, sites, created_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [name, prefix, Secret.digest(secret), role.rawValue, organisation,
                                  JSONValue.array(jurisdictions.map(JSONValue.string)).serialized(),
                                  JSONValue.array(sites.map(JSONValue.string)).serialized(), actor, now])
-            let key = APIKey(id: db.lastInsertedRowID, name: name, prefix: prefix, role: role, organisation: organisation,
+            let key = APIKey(id: id, name: name, prefix: prefix, role: role, organisation: organisation,
                              jurisdictions: jurisdictions, sites: sites, createdBy: actor, createdAt: now, revokedAt: nil)
             try AuditTrail.append(db, actor: actor, action: "create", entity: "api_key", entityID: String(key.id), after: key.json)
             return (key, secret)
@@ -80,8 +79,8 @@ public struct APIKeyRepository: Sendable {
     /// Revokes a key; returns false when it was already revoked or never existed.
     @discardableResult
     public func revoke(id: Int64, actor: String) throws -> Bool {
-        try database.writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_key WHERE id = ? AND revoked_at IS NULL", arguments: [id]) else { return false }
+        try database.write { db in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM api_key WHERE id = ? AND revoked_at IS NULL", arguments: [id]) else { return false }
             let before = Self.key(row)
             var after = before
             after.revokedAt = CityCarbonDatabase.now()
@@ -94,16 +93,16 @@ public struct APIKeyRepository: Sendable {
     /// The live key with this secret, or nil.
     public func authenticate(_ secret: String) throws -> APIKey? {
         guard secret.hasPrefix(Self.keyPrefix) else { return nil }
-        return try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_key WHERE key_hash = ? AND revoked_at IS NULL", arguments: [Secret.digest(secret)]).map(Self.key)
+        return try database.read { db in
+            try SQLRow.fetchOne(db, sql: "SELECT * FROM api_key WHERE key_hash = ? AND revoked_at IS NULL", arguments: [Secret.digest(secret)]).map(Self.key)
         }
     }
 
     public func all() throws -> [APIKey] {
-        try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM api_key ORDER BY id").map(Self.key) }
+        try database.read { db in try SQLRow.fetchAll(db, sql: "SELECT * FROM api_key ORDER BY id").map(Self.key) }
     }
 
-    static func key(_ row: Row) -> APIKey {
+    static func key(_ row: SQLRow) -> APIKey {
         APIKey(id: row["id"], name: row["name"], prefix: row["prefix"], role: Role(rawValue: row["role"]) ?? .viewer,
                organisation: row["organisation"], jurisdictions: AccountRepository.names(row["jurisdictions"]),
                sites: AccountRepository.names(row["sites"]), createdBy: row["created_by"], createdAt: row["created_at"], revokedAt: row["revoked_at"])

@@ -1,6 +1,5 @@
 import CarbonKit
 import Foundation
-import GRDB
 import HummingbirdBcrypt
 
 /// A person who signs in to the staff side.
@@ -53,19 +52,19 @@ public struct AccountRepository: Sendable {
                                      suggestion: "create a key: citycarbon key create NAME --role \(role.rawValue)"))
         }
         let hash = issues.isEmpty ? Bcrypt.hash(password, cost: passwordCost) : ""
-        return try database.writer.write { db in
+        return try database.write { db in
             issues += try Self.scopeIssues(db, role: role, organisation: organisation, jurisdictions: jurisdictions)
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account WHERE username = ?", arguments: [username]) ?? 0 > 0 {
                 issues.append(InputIssue(InputLocation(field: "username"), value: username, reason: "is already taken"))
             }
             if !issues.isEmpty { throw InputErrors(issues) }
             let now = CityCarbonDatabase.now()
-            try db.execute(sql: """
+            let id = try db.insertReturningID(sql: """
                 INSERT INTO account (username, display_name, password_hash, role, organisation, jurisdictions, disabled, created_at, password_changed_at)
                 VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
                 """, arguments: [username, displayName?.nilIfEmpty ?? username, hash, role.rawValue, organisation,
                                  JSONValue.array(jurisdictions.map(JSONValue.string)).serialized(), now, now])
-            let account = Account(id: db.lastInsertedRowID, username: username, displayName: displayName?.nilIfEmpty ?? username, role: role,
+            let account = Account(id: id, username: username, displayName: displayName?.nilIfEmpty ?? username, role: role,
                                   organisation: organisation, jurisdictions: jurisdictions, disabled: false, createdAt: now)
             try AuditTrail.append(db, actor: actor, action: "create", entity: "account", entityID: username, after: account.json)
             return account
@@ -76,7 +75,7 @@ public struct AccountRepository: Sendable {
     @discardableResult
     public func update(username: String, role: Role, organisation: String?, jurisdictions: [String], disabled: Bool, actor: String) throws -> Account {
         let organisation = organisation?.trimmingCharacters(in: .whitespaces).nilIfEmpty
-        return try database.writer.write { db in
+        return try database.write { db in
             guard let before = try Self.account(db, username: username) else { throw Self.noSuchAccount(username) }
             let issues = try Self.scopeIssues(db, role: role, organisation: organisation, jurisdictions: jurisdictions)
             if !issues.isEmpty { throw InputErrors(issues) }
@@ -99,7 +98,7 @@ public struct AccountRepository: Sendable {
         let issues = Self.passwordIssues(password)
         if !issues.isEmpty { throw InputErrors(issues) }
         let hash = Bcrypt.hash(password, cost: passwordCost)
-        try database.writer.write { db in
+        try database.write { db in
             guard let account = try Self.account(db, username: username) else { throw Self.noSuchAccount(username) }
             let now = CityCarbonDatabase.now()
             try db.execute(sql: "UPDATE account SET password_hash = ?, password_changed_at = ? WHERE id = ?", arguments: [hash, now, account.id])
@@ -113,8 +112,8 @@ public struct AccountRepository: Sendable {
     /// password, so timing does not tell which names exist.
     public func authenticate(username: String, password: String) throws -> Account? {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
-        let found = try database.writer.read { db -> (Account, String)? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [name]) else { return nil }
+        let found = try database.read { db -> (Account, String)? in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [name]) else { return nil }
             return (try Self.account(row), row["password_hash"])
         }
         guard password.utf8.count <= Self.maximumPasswordBytes else { return nil }
@@ -127,25 +126,25 @@ public struct AccountRepository: Sendable {
     }
 
     public func all() throws -> [Account] {
-        try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY username").map(Self.account) }
+        try database.read { db in try SQLRow.fetchAll(db, sql: "SELECT * FROM account ORDER BY username").map(Self.account) }
     }
 
     public func account(username: String) throws -> Account? {
-        try database.writer.read { db in try Self.account(db, username: username) }
+        try database.read { db in try Self.account(db, username: username) }
     }
 
     public func count() throws -> Int {
-        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0 }
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0 }
     }
 
     /// A hash of a secret nobody knows, at the default cost, checked against unknown names.
     static let decoyHash = Bcrypt.hash(Secret.make(), cost: 12)
 
-    static func account(_ db: Database, username: String) throws -> Account? {
-        try Row.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [username.lowercased()]).map(account)
+    static func account(_ db: any SQLConnection, username: String) throws -> Account? {
+        try SQLRow.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [username.lowercased()]).map(account)
     }
 
-    static func account(_ row: Row) throws -> Account {
+    static func account(_ row: SQLRow) throws -> Account {
         Account(id: row["id"], username: row["username"], displayName: row["display_name"], role: Role(rawValue: row["role"]) ?? .viewer,
                 organisation: row["organisation"], jurisdictions: names(row["jurisdictions"]), disabled: row["disabled"], createdAt: row["created_at"])
     }
@@ -155,7 +154,7 @@ public struct AccountRepository: Sendable {
         return names
     }
 
-    static func activeAdmins(_ db: Database) throws -> Int {
+    static func activeAdmins(_ db: any SQLConnection) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account WHERE role = 'admin' AND disabled = 0") ?? 0
     }
 
@@ -183,7 +182,7 @@ public struct AccountRepository: Sendable {
     }
 
     /// Scoped roles name an organisation and jurisdictions of the tree; the others need neither.
-    static func scopeIssues(_ db: Database, role: Role, organisation: String?, jurisdictions: [String]) throws -> [InputIssue] {
+    static func scopeIssues(_ db: any SQLConnection, role: Role, organisation: String?, jurisdictions: [String]) throws -> [InputIssue] {
         var issues: [InputIssue] = []
         let tree = try JurisdictionRepository.tree(db)
         for name in jurisdictions where !tree.contains(name) {

@@ -1,7 +1,6 @@
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// A change to a plan action that is not public yet. Editors write drafts; the climate office
 /// approves them, which publishes the draft, or returns them with a note.
@@ -39,7 +38,7 @@ public struct ActionDraftRepository: Sendable {
     /// - Parameter today: the day the action counts as updated on.
     @discardableResult
     public func save(_ edited: PlanAction, plan identifier: String, by principal: Principal, submit: Bool, today: Day) throws -> ActionDraft {
-        try database.writer.write { db in
+        try database.write { db in
             let (plan, planID, actions) = try Self.plan(db, identifier)
             guard let published = actions.first(where: { $0.identifier == edited.identifier }) else {
                 throw InputErrors([InputIssue(InputLocation(field: "identifier"), value: edited.identifier, reason: "is not an action of plan \(identifier)")])
@@ -69,7 +68,7 @@ public struct ActionDraftRepository: Sendable {
 
     /// The draft of one action, if there is one.
     public func draft(plan identifier: String, action: String) throws -> ActionDraft? {
-        try database.writer.read { db in
+        try database.read { db in
             guard let planID = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE identifier = ?", arguments: [identifier]),
                   let actionID = try Int64.fetchOne(db, sql: "SELECT id FROM plan_action WHERE plan_id = ? AND identifier = ?", arguments: [planID, action])
             else { return nil }
@@ -79,15 +78,15 @@ public struct ActionDraftRepository: Sendable {
 
     /// Drafts of every plan, or of one, oldest change first; only those in `state` when given.
     public func drafts(plan identifier: String? = nil, state: ActionDraft.State? = nil) throws -> [ActionDraft] {
-        try database.writer.read { db in
+        try database.read { db in
             var sql = """
                 SELECT d.*, p.identifier AS plan FROM plan_action_draft d JOIN plan_action a ON a.id = d.plan_action_id JOIN plan p ON p.id = a.plan_id
                 WHERE 1 = 1
                 """
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let identifier { sql += " AND p.identifier = ?"; arguments += [identifier] }
             if let state { sql += " AND d.state = ?"; arguments += [state.rawValue] }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY d.updated_at, a.position", arguments: arguments).map(Self.draft)
+            return try SQLRow.fetchAll(db, sql: sql + " ORDER BY d.updated_at, a.position", arguments: arguments).map(Self.draft)
         }
     }
 
@@ -95,7 +94,7 @@ public struct ActionDraftRepository: Sendable {
     /// gone. Refused when the published action changed after the draft was saved (a sheet import,
     /// another approval), so nobody's change is overwritten unseen.
     public func approve(plan identifier: String, action: String, by actor: String) throws {
-        try database.writer.write { db in
+        try database.write { db in
             let (_, planID, actions) = try Self.plan(db, identifier)
             let actionID = try Self.actionID(db, planID: planID, identifier: action)
             guard let draft = try Self.draft(db, plan: identifier, actionID: actionID) else { throw ActionDraftError.noDraft(action: action) }
@@ -114,7 +113,7 @@ public struct ActionDraftRepository: Sendable {
     public func returnForChanges(plan identifier: String, action: String, by actor: String, note: String) throws {
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { throw InputErrors([InputIssue(InputLocation(field: "note"), reason: "say what needs changing")]) }
-        try database.writer.write { db in
+        try database.write { db in
             let (_, planID, _) = try Self.plan(db, identifier)
             let actionID = try Self.actionID(db, planID: planID, identifier: action)
             guard let draft = try Self.draft(db, plan: identifier, actionID: actionID) else { throw ActionDraftError.noDraft(action: action) }
@@ -128,7 +127,7 @@ public struct ActionDraftRepository: Sendable {
 
     /// Throws the draft away; the published action stays as it is.
     public func discard(plan identifier: String, action: String, by principal: Principal) throws {
-        try database.writer.write { db in
+        try database.write { db in
             let (_, planID, actions) = try Self.plan(db, identifier)
             let actionID = try Self.actionID(db, planID: planID, identifier: action)
             guard let draft = try Self.draft(db, plan: identifier, actionID: actionID) else { throw ActionDraftError.noDraft(action: action) }
@@ -141,7 +140,7 @@ public struct ActionDraftRepository: Sendable {
         }
     }
 
-    static func plan(_ db: Database, _ identifier: String) throws -> (Plan, Int64, [PlanAction]) {
+    static func plan(_ db: any SQLConnection, _ identifier: String) throws -> (Plan, Int64, [PlanAction]) {
         guard let plan = try PlanRepository.plan(db, identifier: identifier),
               let id = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE identifier = ?", arguments: [identifier]) else {
             throw InputErrors([InputIssue(InputLocation(field: "plan"), value: identifier, reason: "is not a plan")])
@@ -149,7 +148,7 @@ public struct ActionDraftRepository: Sendable {
         return (plan, id, try PlanRepository.actions(db, planID: id))
     }
 
-    static func actionID(_ db: Database, planID: Int64, identifier: String) throws -> Int64 {
+    static func actionID(_ db: any SQLConnection, planID: Int64, identifier: String) throws -> Int64 {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM plan_action WHERE plan_id = ? AND identifier = ?", arguments: [planID, identifier]) else {
             throw InputErrors([InputIssue(InputLocation(field: "action"), value: identifier, reason: "is not an action of the plan")])
         }
@@ -158,11 +157,11 @@ public struct ActionDraftRepository: Sendable {
 
     static func text(_ action: PlanAction) throws -> String { String(decoding: try PlanRepository.encoder.encode(action), as: UTF8.self) }
 
-    static func draft(_ db: Database, plan: String, actionID: Int64) throws -> ActionDraft? {
-        try Row.fetchOne(db, sql: "SELECT d.*, ? AS plan FROM plan_action_draft d WHERE plan_action_id = ?", arguments: [plan, actionID]).map(draft)
+    static func draft(_ db: any SQLConnection, plan: String, actionID: Int64) throws -> ActionDraft? {
+        try SQLRow.fetchOne(db, sql: "SELECT d.*, ? AS plan FROM plan_action_draft d WHERE plan_action_id = ?", arguments: [plan, actionID]).map(draft)
     }
 
-    static func draft(_ row: Row) throws -> ActionDraft {
+    static func draft(_ row: SQLRow) throws -> ActionDraft {
         let decoder = JSONDecoder()
         return ActionDraft(plan: row["plan"], action: try decoder.decode(PlanAction.self, from: Data((row["document"] as String).utf8)),
                            base: try decoder.decode(PlanAction.self, from: Data((row["base_document"] as String).utf8)),

@@ -60,7 +60,7 @@ public struct ActivityRepository: Sendable {
 
     /// Everything ``importCSV(_:file:existing:actor:writer:progress:)`` checks before it writes.
     public func validate(_ bytes: [UInt8], file: String, writer: Principal? = nil) throws -> ActivityImportPlan {
-        let (library, tree) = try database.writer.read { db in
+        let (library, tree) = try database.read { db in
             (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
         }
         let strict = !tree.order.isEmpty
@@ -87,7 +87,7 @@ public struct ActivityRepository: Sendable {
 
     /// The rows already stored for each (year, jurisdiction) of the plan.
     public func existingRows(for plan: ActivityImportPlan) throws -> [ExistingRows] {
-        try database.writer.read { db in
+        try database.read { db in
             try plan.activities.table.yearJurisdictionPairs.compactMap { year, name in
                 let count = try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE a.year = ? AND j.name = ?
@@ -100,7 +100,7 @@ public struct ActivityRepository: Sendable {
     /// The inventory of the plan's years as it would be after storing it, computed in memory:
     /// nothing is written.
     public func previewInventory(of plan: ActivityImportPlan, existing: ExistingActivities, gwp: GWPSet) throws -> Inventory {
-        let (library, tree) = try database.writer.read { db in
+        let (library, tree) = try database.read { db in
             (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
         }
         let replaced = Set(plan.activities.table.yearJurisdictionPairs.map { "\($0.year)\u{1}\($0.jurisdiction)" })
@@ -121,12 +121,11 @@ public struct ActivityRepository: Sendable {
         let table = activities.table
         let names = table.jurisdictionNames
         let pairs = table.yearJurisdictionPairs
-        return try database.writer.write { db in
+        return try database.write { db in
             var ids = try JurisdictionRepository.ids(db)
             var created: [String] = []
             for name in names.sorted() where ids[name] == nil {
-                try db.execute(sql: "INSERT INTO jurisdiction (name, level) VALUES (?, 'other')", arguments: [name])
-                ids[name] = db.lastInsertedRowID
+                ids[name] = try db.insertReturningID(sql: "INSERT INTO jurisdiction (name, level) VALUES (?, 'other')", arguments: [name])
                 created.append(name)
                 try AuditTrail.append(db, actor: actor, action: "create", entity: "jurisdiction", entityID: name,
                                       after: JurisdictionRepository.json(Jurisdiction(name: name, level: .other)))
@@ -156,9 +155,8 @@ public struct ActivityRepository: Sendable {
             }
             if !clashes.isEmpty { throw InputErrors(clashes) }
             try db.execute(sql: "DELETE FROM source_file WHERE id NOT IN (SELECT DISTINCT source_file_id FROM activity_record)")
-            try db.execute(sql: "INSERT INTO source_file (name, sha256, byte_count, row_count, imported_at) VALUES (?, ?, ?, ?, ?)",
+            let fileID = try db.insertReturningID(sql: "INSERT INTO source_file (name, sha256, byte_count, row_count, imported_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [file, sha256, byteCount, table.count, CityCarbonDatabase.now()])
-            let fileID = db.lastInsertedRowID
             try AuditTrail.append(db, actor: actor, action: "import", entity: "activity_file", entityID: String(fileID),
                                   before: replaced > 0 ? .object([("replaced_rows", .integer(replaced))]) : nil,
                                   after: .object([("file", .string(file)), ("sha256", .string(sha256)), ("rows", .integer(table.count)),
@@ -171,7 +169,7 @@ public struct ActivityRepository: Sendable {
 
     /// The stored rows of `year` (every year when nil), in the order they were imported.
     public func load(year: Int? = nil) throws -> ActivityTable {
-        try database.writer.read { db in
+        try database.read { db in
             var table = ActivityTable()
             let sql = """
                 SELECT a.year, j.name, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
@@ -180,6 +178,19 @@ public struct ActivityRepository: Sendable {
                 FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id
                 \(year == nil ? "" : "WHERE a.year = ?") ORDER BY a.id
                 """
+            guard let db = (db as? SQLiteConnection)?.db else {
+                try db.forEachRow(sql: sql, arguments: year.map { [$0] } ?? []) { row in
+                    table.append(ActivityRecord(
+                        year: row["year"], jurisdiction: row["name"], gpcRef: row["gpc_ref"], fuel: row["fuel"], technology: row["technology"],
+                        amount: row["amount"], unit: row["unit"], factorSet: row["factor_set"], co2KgPerUnit: row["co2_kg_per_unit"],
+                        ch4KgPerUnit: row["ch4_kg_per_unit"], n2oKgPerUnit: row["n2o_kg_per_unit"], gas: row["gas"], tdLossRate: row["td_loss_rate"],
+                        notationKey: (row["notation_key"] as String?).flatMap(NotationKey.init(rawValue:)), ieRef: row["ie_ref"],
+                        adQuality: (row["ad_quality"] as String?).flatMap(DataQuality.init(rawValue:)),
+                        efQuality: (row["ef_quality"] as String?).flatMap(DataQuality.init(rawValue:)), source: row["source"], note: row["note"], line: row["line"]))
+                }
+                return table
+            }
+            // SQLite: column values are read in place, without a row object per record.
             let statement = try db.makeStatement(sql: sql)
             if let year { try statement.setArguments([year]) }
             let handle = statement.sqliteStatement
@@ -209,11 +220,11 @@ public struct ActivityRepository: Sendable {
     }
 
     public func years() throws -> [Int] {
-        try database.writer.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT year FROM activity_record ORDER BY year") }
+        try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT year FROM activity_record ORDER BY year") }
     }
 
     public func count() throws -> Int {
-        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activity_record") ?? 0 }
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activity_record") ?? 0 }
     }
 }
 
@@ -221,26 +232,26 @@ extension ActivityRepository {
     /// A page of stored rows of `year`, filtered by jurisdiction (and those below it) and GPC
     /// reference prefix, in import order, with the number of rows that match.
     public func page(year: Int, jurisdictions: [String]?, gpcPrefix: String?, offset: Int, limit: Int) throws -> (rows: [ActivityRecord], total: Int) {
-        try database.writer.read { db in
+        try database.read { db in
             var conditions = ["a.year = ?"]
-            var arguments: [any DatabaseValueConvertible] = [year]
+            var arguments: [any SQLValueConvertible] = [year]
             if let jurisdictions {
                 conditions.append("j.name IN (\(jurisdictions.map { _ in "?" }.joined(separator: ",")))")
-                arguments += jurisdictions as [any DatabaseValueConvertible]
+                arguments += jurisdictions as [any SQLValueConvertible]
             }
             if let gpcPrefix {
                 conditions.append("(a.gpc_ref = ? OR a.gpc_ref LIKE ? ESCAPE '\\')")
                 arguments += [gpcPrefix, gpcPrefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".%"]
             }
             let filter = "FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(filter)", arguments: StatementArguments(arguments)) ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT a.*, j.name AS jurisdiction \(filter) ORDER BY a.id LIMIT ? OFFSET ?",
-                                        arguments: StatementArguments(arguments + [limit, offset]))
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(filter)", arguments: SQLArguments(arguments)) ?? 0
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT a.*, j.name AS jurisdiction \(filter) ORDER BY a.id LIMIT ? OFFSET ?",
+                                        arguments: SQLArguments(arguments + [limit, offset]))
             return (rows.map(Self.record), total)
         }
     }
 
-    static func record(_ row: Row) -> ActivityRecord {
+    static func record(_ row: SQLRow) -> ActivityRecord {
         ActivityRecord(
             year: row["year"], jurisdiction: row["jurisdiction"], gpcRef: row["gpc_ref"], fuel: row["fuel"],
             technology: row["technology"], amount: row["amount"], unit: row["unit"], factorSet: row["factor_set"],

@@ -2,7 +2,6 @@ import CarbonAccounting
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// The annual assessment (考核) of the districts. Components the platform can score from its
 /// own data are scored here — `emissions_target` against each district's allocated target,
@@ -46,7 +45,7 @@ public struct AssessmentRepository: Sendable {
         for district in districts where scores[district] == nil { scores[district] = [] }
         let results = try Assessment.run(scheme, scores: scores)
         let assessment = DistrictAssessment(year: year, scheme: scheme, results: results, state: .draft)
-        try database.writer.write { db in
+        try database.write { db in
             let before = try Self.assessment(db, year: year)
             try Self.save(db, assessment)
             try AuditTrail.append(db, actor: actor, action: before == nil ? "create" : "update", entity: "assessment", entityID: String(year),
@@ -75,17 +74,17 @@ public struct AssessmentRepository: Sendable {
     }
 
     public func assessment(year: Int) throws -> DistrictAssessment? {
-        try database.writer.read { db in try Self.assessment(db, year: year) }
+        try database.read { db in try Self.assessment(db, year: year) }
     }
 
     public func all() throws -> [DistrictAssessment] {
-        try database.writer.read { db in
+        try database.read { db in
             try String.fetchAll(db, sql: "SELECT document FROM assessment ORDER BY year").map { try JSONDecoder().decode(DistrictAssessment.self, from: Data($0.utf8)) }
         }
     }
 
     func move(year: Int, actor: String, action: String, _ change: (inout DistrictAssessment) throws -> Void) throws {
-        try database.writer.write { db in
+        try database.write { db in
             guard var assessment = try Self.assessment(db, year: year) else { throw AssessmentError.notRun(year: year) }
             let before = assessment.state
             try change(&assessment)
@@ -97,11 +96,11 @@ public struct AssessmentRepository: Sendable {
 
     func dataQuality(_ district: String, year: Int, tree: JurisdictionTree) throws -> ComponentScore {
         let names = tree.lineageDown(from: district)
-        let counts = try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        let counts = try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT COALESCE(a.ad_quality, '') AS quality, COUNT(*) AS n FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id
                 WHERE a.year = ? AND j.name IN (\(names.map { _ in "?" }.joined(separator: ", "))) GROUP BY quality
-                """, arguments: StatementArguments([year] + names.map { $0 as any DatabaseValueConvertible })!)
+                """, arguments: SQLArguments([year] + names.map { $0 as any SQLValueConvertible }))
         }
         var byQuality: [String: Int] = [:]
         for row in counts { byQuality[row["quality"], default: 0] += row["n"] }
@@ -128,11 +127,11 @@ public struct AssessmentRepository: Sendable {
         return result
     }
 
-    static func assessment(_ db: Database, year: Int) throws -> DistrictAssessment? {
+    static func assessment(_ db: any SQLConnection, year: Int) throws -> DistrictAssessment? {
         try String.fetchOne(db, sql: "SELECT document FROM assessment WHERE year = ?", arguments: [year]).map { try JSONDecoder().decode(DistrictAssessment.self, from: Data($0.utf8)) }
     }
 
-    static func save(_ db: Database, _ assessment: DistrictAssessment) throws {
+    static func save(_ db: any SQLConnection, _ assessment: DistrictAssessment) throws {
         let document = String(decoding: try PlanRepository.encoder.encode(assessment), as: UTF8.self)
         try db.execute(sql: """
             INSERT INTO assessment (year, state, document, updated_at, frozen_at, frozen_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -1,7 +1,6 @@
 import CarbonKit
 import Crypto
 import Foundation
-import GRDB
 
 /// One change of data: who, when, what entity, and its state before and after, as JSON.
 public struct AuditEvent: Sendable, Equatable {
@@ -42,9 +41,10 @@ public struct AuditTrail: Sendable {
 
     /// Records an event in the current transaction and moves the chain's head.
     @discardableResult
-    public static func append(_ db: Database, actor: String, action: String, entity: String, entityID: String? = nil,
+    public static func append(_ db: any SQLConnection, actor: String, action: String, entity: String, entityID: String? = nil,
                               before: JSONValue? = nil, after: JSONValue? = nil) throws -> AuditEvent {
-        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        // On PostgreSQL another process may be writing: the head row is locked until commit.
+        let head = try SQLRow.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1" + (db.dialect == .postgres ? " FOR UPDATE" : ""))
         let previousHash: String = head?["last_hash"] ?? genesis
         let id: Int64 = (head?["last_id"] ?? 0) + 1
         let at = CityCarbonDatabase.now()
@@ -55,7 +55,10 @@ public struct AuditTrail: Sendable {
             INSERT INTO audit_event (id, at, actor, action, entity, entity_id, before, after, previous_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [id, at, actor, action, entity, entityID, beforeText, afterText, previousHash, hash])
-        try db.execute(sql: "INSERT OR REPLACE INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)", arguments: [id, hash])
+        try db.execute(sql: """
+            INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
+            """, arguments: [id, hash])
         return AuditEvent(id: id, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
                           before: beforeText, after: afterText, previousHash: previousHash, hash: hash)
     }
@@ -73,9 +76,9 @@ public struct AuditTrail: Sendable {
             (self.entity, self.actor, self.action, self.since, self.until) = (entity, actor, action, since, until)
         }
 
-        var sql: (clause: String, arguments: [any DatabaseValueConvertible]) {
+        var sql: (clause: String, arguments: [any SQLValueConvertible]) {
             var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
+            var arguments: [any SQLValueConvertible] = []
             if let entity { conditions.append("entity = ?"); arguments.append(entity) }
             if let actor { conditions.append("actor = ?"); arguments.append(actor) }
             if let action { conditions.append("action = ?"); arguments.append(action) }
@@ -93,25 +96,25 @@ public struct AuditTrail: Sendable {
 
     /// Events that pass `filter`, newest first, with how many pass in all.
     public func events(_ filter: Filter, limit: Int, offset: Int) throws -> (events: [AuditEvent], total: Int) {
-        try database.writer.read { db in
+        try database.read { db in
             let (clause, arguments) = filter.sql
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event \(clause)", arguments: StatementArguments(arguments)) ?? 0
-            let events = try Row.fetchAll(db, sql: "SELECT * FROM audit_event \(clause) ORDER BY id DESC LIMIT ? OFFSET ?",
-                                          arguments: StatementArguments(arguments + [limit, offset])).map(Self.event)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event \(clause)", arguments: SQLArguments(arguments)) ?? 0
+            let events = try SQLRow.fetchAll(db, sql: "SELECT * FROM audit_event \(clause) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                          arguments: SQLArguments(arguments + [limit, offset])).map(Self.event)
             return (events, total)
         }
     }
 
     /// The entities, actors and actions the trail has, for filter choices.
     public func facets() throws -> (entities: [String], actors: [String], actions: [String]) {
-        try database.writer.read { db in
+        try database.read { db in
             (try String.fetchAll(db, sql: "SELECT DISTINCT entity FROM audit_event ORDER BY entity"),
              try String.fetchAll(db, sql: "SELECT DISTINCT actor FROM audit_event ORDER BY actor"),
              try String.fetchAll(db, sql: "SELECT DISTINCT action FROM audit_event ORDER BY action"))
         }
     }
 
-    static func event(_ row: Row) -> AuditEvent {
+    static func event(_ row: SQLRow) -> AuditEvent {
         AuditEvent(id: row["id"], at: row["at"], actor: row["actor"], action: row["action"], entity: row["entity"],
                    entityID: row["entity_id"], before: row["before"], after: row["after"], previousHash: row["previous_hash"], hash: row["hash"])
     }
@@ -130,29 +133,29 @@ public struct AuditTrail: Sendable {
     /// Recomputes every hash in order: an altered event, a removed one (a gap in the ids or a
     /// broken link) and a removed tail (the head no longer matches) are all found.
     public func verify() throws -> Verification {
-        try database.writer.read { db in
+        try database.read { db in
             var expectedID: Int64 = 1
             var previous = Self.genesis
             var count = 0
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY id")
-            while let row = try cursor.next() {
+            var firstBad: (id: Int64, reason: String)?
+            try db.forEachRow(sql: "SELECT * FROM audit_event ORDER BY id", arguments: []) { row in
+                guard firstBad == nil else { return }
                 let event = Self.event(row)
                 if event.id != expectedID {
-                    return Verification(events: count, firstBad: (expectedID, "event \(expectedID) is missing (the next one is \(event.id))"))
+                    firstBad = (expectedID, "event \(expectedID) is missing (the next one is \(event.id))")
+                } else if event.previousHash != previous {
+                    firstBad = (event.id, "its link to the previous event does not match")
+                } else if AuditEvent.hash(id: event.id, at: event.at, actor: event.actor, action: event.action, entity: event.entity,
+                                          entityID: event.entityID, before: event.before, after: event.after, previousHash: event.previousHash) != event.hash {
+                    firstBad = (event.id, "its content does not match its hash (altered)")
+                } else {
+                    previous = event.hash
+                    expectedID += 1
+                    count += 1
                 }
-                if event.previousHash != previous {
-                    return Verification(events: count, firstBad: (event.id, "its link to the previous event does not match"))
-                }
-                let recomputed = AuditEvent.hash(id: event.id, at: event.at, actor: event.actor, action: event.action, entity: event.entity,
-                                                 entityID: event.entityID, before: event.before, after: event.after, previousHash: event.previousHash)
-                if recomputed != event.hash {
-                    return Verification(events: count, firstBad: (event.id, "its content does not match its hash (altered)"))
-                }
-                previous = event.hash
-                expectedID += 1
-                count += 1
             }
-            let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+            if let firstBad { return Verification(events: count, firstBad: firstBad) }
+            let head = try SQLRow.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
             let headID: Int64 = head?["last_id"] ?? 0
             if headID != Int64(count) || (head?["last_hash"] ?? Self.genesis) != previous {
                 return Verification(events: count, firstBad: (Int64(count) + 1, "the chain ends at event \(count) but its head says \(headID): events were removed"))
@@ -166,6 +169,6 @@ extension AuditTrail {
     /// The number of the latest event: every write moves it, so anything derived from the data
     /// (a rendered page, a cached response) stays valid while it stays the same.
     public func version() throws -> Int64 {
-        try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT last_id FROM audit_head WHERE singleton = 1") ?? 0 }
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT last_id FROM audit_head WHERE singleton = 1") ?? 0 }
     }
 }

@@ -1,6 +1,5 @@
 import CarbonKit
 import Foundation
-import GRDB
 
 /// Jurisdiction boundaries as GeoJSON geometries (Polygon or MultiPolygon, WGS 84
 /// longitude/latitude), for maps.
@@ -18,7 +17,7 @@ public struct BoundaryRepository: Sendable {
             throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not a GeoJSON FeatureCollection")])
         }
         var issues: [InputIssue] = []
-        return try database.writer.write { db in
+        return try database.write { db in
             let ids = try JurisdictionRepository.ids(db)
             var accepted: [(Int64, String)] = []
             for (index, item) in features.enumerated() {
@@ -44,7 +43,10 @@ public struct BoundaryRepository: Sendable {
             }
             if !issues.isEmpty { throw InputErrors(issues) }
             for (id, geometry) in accepted {
-                try db.execute(sql: "INSERT OR REPLACE INTO jurisdiction_boundary (jurisdiction_id, geometry, source) VALUES (?, ?, ?)",
+                try db.execute(sql: """
+                    INSERT INTO jurisdiction_boundary (jurisdiction_id, geometry, source) VALUES (?, ?, ?)
+                    ON CONFLICT (jurisdiction_id) DO UPDATE SET geometry = excluded.geometry, source = excluded.source
+                    """,
                                arguments: [id, geometry, file])
             }
             try AuditTrail.append(db, actor: actor, action: "import", entity: "boundaries", entityID: file,
@@ -73,8 +75,8 @@ public struct BoundaryRepository: Sendable {
 
     /// Every stored boundary as a GeoJSON FeatureCollection, `properties.name` and `properties.level` set.
     public func featureCollection() throws -> String {
-        try database.writer.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT j.name, j.level, b.geometry FROM jurisdiction_boundary b JOIN jurisdiction j ON j.id = b.jurisdiction_id ORDER BY j.id")
+        try database.read { db in
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT j.name, j.level, b.geometry FROM jurisdiction_boundary b JOIN jurisdiction j ON j.id = b.jurisdiction_id ORDER BY j.id")
             let features = rows.map { row -> String in
                 let properties = JSONValue.object([("name", .string(row["name"])), ("level", .string(row["level"]))]).serialized()
                 return #"{"type":"Feature","properties":\#(properties),"geometry":\#(row["geometry"] as String)}"#

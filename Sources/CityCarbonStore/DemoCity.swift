@@ -2,7 +2,6 @@ import CarbonAccounting
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// The fictional demo city shipped with CityCarbon: eight districts with their boundaries,
 /// population and GDP by year, and a plausible activity dataset across the GPC sectors for

@@ -1,7 +1,6 @@
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 
 /// The demo city's meters: twelve sites, two dozen datastreams, and four weeks of readings up
 /// to now, made up (illustrative, not measured) but shaped like real ones: offices busy on

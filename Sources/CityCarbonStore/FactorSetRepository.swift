@@ -1,7 +1,6 @@
 import CarbonAccounting
 import CarbonKit
 import Foundation
-import GRDB
 
 /// Custom factor sets a city loads from CSV, kept with every number's provenance, and the
 /// library they form together with the built-in sets.
@@ -12,14 +11,14 @@ public struct FactorSetRepository: Sendable {
 
     /// The built-in library plus every custom set in the database.
     public func library() throws -> FactorLibrary {
-        try database.writer.read { db in try Self.library(db) }
+        try database.read { db in try Self.library(db) }
     }
 
-    static func library(_ db: Database) throws -> FactorLibrary {
+    static func library(_ db: any SQLConnection) throws -> FactorLibrary {
         var library = FactorLibrary.standard
-        let sets = try Row.fetchAll(db, sql: "SELECT * FROM factor_set WHERE kind = 'custom' ORDER BY id")
+        let sets = try SQLRow.fetchAll(db, sql: "SELECT * FROM factor_set WHERE kind = 'custom' ORDER BY id")
         for set in sets {
-            let records = try Row.fetchAll(db, sql: "SELECT * FROM factor WHERE factor_set_id = ? ORDER BY id", arguments: [set["id"] as Int64]).map { row in
+            let records = try SQLRow.fetchAll(db, sql: "SELECT * FROM factor WHERE factor_set_id = ? ORDER BY id", arguments: [set["id"] as Int64]).map { row in
                 FactorRecord(fuel: row["fuel"], appliesTo: (row["applies_to"] as String).split(separator: " ").map(String.init),
                              technology: row["technology"], isDefaultTechnology: row["is_default"], quantity: row["quantity"],
                              value: row["value"], unit: row["unit"], source: row["source"], year: row["year"],
@@ -41,18 +40,17 @@ public struct FactorSetRepository: Sendable {
         if let builtin = FactorLibrary.standard.sets[name], builtin.kind != .custom {
             throw InputErrors([InputIssue(InputLocation(file: file), value: name, reason: FactorLookupError.nameTaken(builtin.name).description)])
         }
-        try database.writer.write { db in
-            let previous = try Row.fetchOne(db, sql: "SELECT s.fingerprint, s.source, (SELECT COUNT(*) FROM factor f WHERE f.factor_set_id = s.id) AS numbers FROM factor_set s WHERE s.name = ?", arguments: [name])
+        try database.write { db in
+            let previous = try SQLRow.fetchOne(db, sql: "SELECT s.fingerprint, s.source, (SELECT COUNT(*) FROM factor f WHERE f.factor_set_id = s.id) AS numbers FROM factor_set s WHERE s.name = ?", arguments: [name])
             try AuditTrail.append(db, actor: actor, action: previous == nil ? "create" : "replace", entity: "factor_set", entityID: name,
                                   before: previous.map { .object([("fingerprint", .string($0["fingerprint"])), ("source", .string($0["source"])), ("numbers", .integer($0["numbers"]))]) },
                                   after: .object([("fingerprint", .string(set.fingerprint)), ("source", .string(file)), ("numbers", .integer(set.records.count))]))
             try db.execute(sql: "DELETE FROM factor_set WHERE name = ?", arguments: [name])
-            try db.execute(sql: """
+            let id = try db.insertReturningID(sql: """
                 INSERT INTO factor_set (name, title, kind, default_ef_quality, required_gases, method, source, year, fingerprint, created_at)
                 VALUES (?, ?, 'custom', ?, '', '', ?, NULL, ?, ?)
                 """, arguments: [name, set.title, quality?.rawValue, file, set.fingerprint, CityCarbonDatabase.now()])
-            let id = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
+            let insert = db.makeStatement(sql: """
                 INSERT INTO factor (factor_set_id, fuel, applies_to, technology, is_default, quantity, value, unit, source, year, confidence, note)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -65,6 +63,6 @@ public struct FactorSetRepository: Sendable {
     }
 
     public func customSetNames() throws -> [String] {
-        try database.writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM factor_set WHERE kind = 'custom' ORDER BY name") }
+        try database.read { db in try String.fetchAll(db, sql: "SELECT name FROM factor_set WHERE kind = 'custom' ORDER BY name") }
     }
 }

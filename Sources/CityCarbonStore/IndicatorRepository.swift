@@ -1,7 +1,6 @@
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// An indicator with the catalogue's group and note.
 public struct CatalogueIndicator: Sendable, Hashable {
@@ -28,7 +27,7 @@ public struct IndicatorRepository: Sendable {
     public func importSheet(_ bytes: [UInt8], file: String, actor: String) throws -> (added: [String], updated: [String]) {
         let text = try ReferenceTable.text(of: bytes, file: file)
         let rows = try IndicatorSheet.parse(text, file: file)
-        return try database.writer.write { db in
+        return try database.write { db in
             var added: [String] = [], updated: [String] = []
             var position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM indicator") ?? 0
             for row in rows {
@@ -61,7 +60,7 @@ public struct IndicatorRepository: Sendable {
     public func importValues(_ bytes: [UInt8], file: String, actor: String) throws -> Int {
         let text = try ReferenceTable.text(of: bytes, file: file)
         let tree = try JurisdictionRepository(database).tree()
-        return try database.writer.write { db in
+        return try database.write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT identifier FROM indicator"))
             let rows = try IndicatorValueSheet.parse(text, file: file, indicators: known, jurisdictions: Set(tree.roots.flatMap { tree.lineageDown(from: $0) }))
             for (identifier, values) in Dictionary(grouping: rows, by: \.indicator) {
@@ -79,11 +78,11 @@ public struct IndicatorRepository: Sendable {
     }
 
     public func all() throws -> [CatalogueIndicator] {
-        try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM indicator ORDER BY position, id").map(Self.entry) }
+        try database.read { db in try SQLRow.fetchAll(db, sql: "SELECT * FROM indicator ORDER BY position, id").map(Self.entry) }
     }
 
     public func indicator(_ identifier: String) throws -> CatalogueIndicator? {
-        try database.writer.read { db in try Self.entry(db, identifier: identifier) }
+        try database.read { db in try Self.entry(db, identifier: identifier) }
     }
 
     static func merge<T>(_ old: [T], _ new: [T], key: (T) -> String) -> [T] {
@@ -97,11 +96,11 @@ public struct IndicatorRepository: Sendable {
         return order.map { byKey[$0]! }
     }
 
-    static func entry(_ db: Database, identifier: String) throws -> CatalogueIndicator? {
-        try Row.fetchOne(db, sql: "SELECT * FROM indicator WHERE identifier = ?", arguments: [identifier]).map(entry)
+    static func entry(_ db: any SQLConnection, identifier: String) throws -> CatalogueIndicator? {
+        try SQLRow.fetchOne(db, sql: "SELECT * FROM indicator WHERE identifier = ?", arguments: [identifier]).map(entry)
     }
 
-    static func entry(_ row: Row) throws -> CatalogueIndicator {
+    static func entry(_ row: SQLRow) throws -> CatalogueIndicator {
         CatalogueIndicator(indicator: try JSONDecoder().decode(Indicator.self, from: Data((row["document"] as String).utf8)),
                            group: row["grouping"], note: row["note"])
     }

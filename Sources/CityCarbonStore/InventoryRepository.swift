@@ -1,7 +1,6 @@
 import CarbonAccounting
 import CarbonKit
 import Foundation
-import GRDB
 
 /// Computed inventories, each kept with its provenance; the latest computation of a year is
 /// the one shown.
@@ -12,7 +11,7 @@ public struct InventoryRepository: Sendable {
 
     /// Computes the inventory of `year` (every year when nil) from the stored rows, and saves it.
     public func compute(year: Int?, gwp: GWPSet, actor: String = "system") throws -> Inventory {
-        let (library, tree) = try database.writer.read { db in
+        let (library, tree) = try database.read { db in
             (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
         }
         let table = try ActivityRepository(database).load(year: year)
@@ -31,10 +30,10 @@ public struct InventoryRepository: Sendable {
     public func save(_ inventory: Inventory, actor: String = "system") throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try database.writer.write { db in
+        try database.write { db in
             let ids = try JurisdictionRepository.ids(db)
             for year in inventory.years {
-                let previous = try Row.fetchOne(db, sql: "SELECT gwp, input_fingerprint, basic_t, basic_plus_t, territorial_t FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1", arguments: [year])
+                let previous = try SQLRow.fetchOne(db, sql: "SELECT gwp, input_fingerprint, basic_t, basic_plus_t, territorial_t FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1", arguments: [year])
                 var single = inventory
                 single.cells = inventory.cells(year: year)
                 let usedSets = Set(single.cells.flatMap(\.factorSets))
@@ -42,12 +41,11 @@ public struct InventoryRepository: Sendable {
                 let totals = inventory.totals(year: year)
                 let document = String(decoding: try encoder.encode(single), as: UTF8.self)
                 let sets = String(decoding: try encoder.encode(inventory.provenance.factorSets), as: UTF8.self)
-                try db.execute(sql: """
+                let id = try db.insertReturningID(sql: """
                     INSERT INTO inventory (year, gwp, engine, input_fingerprint, factor_sets, row_count, basic_t, basic_plus_t, territorial_t, computed_at, document)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [year, inventory.gwp, inventory.provenance.engine, inventory.provenance.inputFingerprint, sets,
                                      inventory.provenance.rows, totals.basic, totals.basicPlus, totals.territorial, CityCarbonDatabase.now(), document])
-                let id = db.lastInsertedRowID
                 func summary(_ gwp: String, _ fingerprint: String, _ basic: Double, _ basicPlus: Double, _ territorial: Double) -> JSONValue {
                     .object([("gwp", .string(gwp)), ("input_fingerprint", .string(fingerprint)), ("basic_t", .number(basic)),
                              ("basic_plus_t", .number(basicPlus)), ("territorial_t", .number(territorial))])
@@ -55,7 +53,7 @@ public struct InventoryRepository: Sendable {
                 try AuditTrail.append(db, actor: actor, action: "compute", entity: "inventory", entityID: String(year),
                                       before: previous.map { summary($0["gwp"], $0["input_fingerprint"], $0["basic_t"], $0["basic_plus_t"], $0["territorial_t"]) },
                                       after: summary(inventory.gwp, inventory.provenance.inputFingerprint, totals.basic, totals.basicPlus, totals.territorial))
-                let insert = try db.makeStatement(sql: """
+                let insert = db.makeStatement(sql: """
                     INSERT INTO inventory_cell (inventory_id, jurisdiction_id, gpc_ref, scope, level, co2e_t, biogenic_co2_t, gases_kg, notation_keys, ad_quality, ef_quality, row_count)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
@@ -73,7 +71,7 @@ public struct InventoryRepository: Sendable {
 
     /// The latest stored inventory of `year`, or of the latest year when nil.
     public func latest(year: Int?) throws -> Inventory? {
-        try database.writer.read { db in
+        try database.read { db in
             let sql = year == nil
                 ? "SELECT document FROM inventory ORDER BY year DESC, id DESC LIMIT 1"
                 : "SELECT document FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1"
@@ -84,8 +82,8 @@ public struct InventoryRepository: Sendable {
 
     /// Years with a stored inventory, with the latest totals of each.
     public func list() throws -> [(year: Int, gwp: String, basic: Double, basicPlus: Double, computedAt: String, fingerprint: String)] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT year, gwp, basic_t, basic_plus_t, computed_at, input_fingerprint FROM inventory i
                 WHERE id = (SELECT MAX(id) FROM inventory WHERE year = i.year) ORDER BY year
                 """).map { ($0["year"], $0["gwp"], $0["basic_t"], $0["basic_plus_t"], $0["computed_at"], $0["input_fingerprint"]) }
@@ -96,7 +94,7 @@ public struct InventoryRepository: Sendable {
 extension InventoryRepository {
     /// One stored computation, by its row id.
     public func inventory(id: Int64) throws -> Inventory? {
-        try database.writer.read { db in
+        try database.read { db in
             guard let text = try String.fetchOne(db, sql: "SELECT document FROM inventory WHERE id = ?", arguments: [id]) else { return nil }
             return try JSONDecoder().decode(Inventory.self, from: Data(text.utf8))
         }
@@ -104,7 +102,7 @@ extension InventoryRepository {
 
     /// The row id of the latest computation of `year`: it changes whenever the year is recomputed.
     public func latestID(year: Int) throws -> Int64? {
-        try database.writer.read { db in
+        try database.read { db in
             try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM inventory WHERE year = ?", arguments: [year])
         }
     }

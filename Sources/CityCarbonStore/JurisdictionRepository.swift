@@ -1,6 +1,5 @@
 import CarbonKit
 import Foundation
-import GRDB
 
 /// The jurisdiction tree: country → province → city → district.
 public struct JurisdictionRepository: Sendable {
@@ -9,11 +8,11 @@ public struct JurisdictionRepository: Sendable {
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
     public func tree() throws -> JurisdictionTree {
-        try database.writer.read { db in try Self.tree(db) }
+        try database.read { db in try Self.tree(db) }
     }
 
-    static func tree(_ db: Database) throws -> JurisdictionTree {
-        let rows = try Row.fetchAll(db, sql: """
+    static func tree(_ db: any SQLConnection) throws -> JurisdictionTree {
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT j.name, j.level, p.name AS parent, j.code FROM jurisdiction j
             LEFT JOIN jurisdiction p ON p.id = j.parent_id ORDER BY j.id
             """)
@@ -28,9 +27,9 @@ public struct JurisdictionRepository: Sendable {
                  ("code", j.code.map(JSONValue.string) ?? .null)])
     }
 
-    static func ids(_ db: Database) throws -> [String: Int64] {
+    static func ids(_ db: any SQLConnection) throws -> [String: Int64] {
         var result: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM jurisdiction") { result[row["name"]] = row["id"] }
+        for row in try SQLRow.fetchAll(db, sql: "SELECT id, name FROM jurisdiction") { result[row["name"]] = row["id"] }
         return result
     }
 
@@ -63,7 +62,7 @@ public struct JurisdictionRepository: Sendable {
                                      code: row["code"].isEmpty ? nil : row["code"]))
         }
         if !issues.isEmpty { throw InputErrors(issues) }
-        return try database.writer.write { db in
+        return try database.write { db in
             var existing = try Self.tree(db)
             var merged = existing.order.compactMap { existing.nodes[$0] }
             for j in list {
@@ -80,8 +79,7 @@ public struct JurisdictionRepository: Sendable {
                                           before: previous.map(Self.json), after: Self.json(j))
                 }
                 if ids[j.name] == nil {
-                    try db.execute(sql: "INSERT INTO jurisdiction (name, level, code) VALUES (?, ?, ?)", arguments: [j.name, j.level.rawValue, j.code])
-                    ids[j.name] = db.lastInsertedRowID
+                    ids[j.name] = try db.insertReturningID(sql: "INSERT INTO jurisdiction (name, level, code) VALUES (?, ?, ?)", arguments: [j.name, j.level.rawValue, j.code])
                     added += 1
                 } else {
                     try db.execute(sql: "UPDATE jurisdiction SET level = ?, code = ? WHERE name = ?", arguments: [j.level.rawValue, j.code, j.name])

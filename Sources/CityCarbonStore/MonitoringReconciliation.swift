@@ -2,7 +2,6 @@ import CarbonAccounting
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 
 /// Metered sites against the inventory: what the meters add up to in each GPC row of each
 /// district, month by month, beside the published inventory's cell for the same row.
@@ -36,7 +35,7 @@ public struct MonitoringReconciliation: Sendable {
     public func rows(year: Int) throws -> [ReconciliationRow] {
         let library = FactorLibrary.standard
         let quantities = MeterQuantityCatalog.standard
-        return try database.writer.read { db in
+        return try database.read { db in
             let config = try MonitoringRegistry.config(db)
             let calendar = config.calendar
             let first = Day(year: year, month: 1, day: 1)!, last = Day(year: year, month: 12, day: 31)!
@@ -44,7 +43,7 @@ public struct MonitoringReconciliation: Sendable {
             let series = try MonitoringRegistry.factorSeries(db)
             let yearStartHour = calendar.start(ofDay: first) / 3600, yearEndHour = calendar.start(ofDay: last.adding(days: 1)) / 3600
             let seriesOverlap = series.contains { $0.startHour < yearEndHour && $0.endHour > yearStartHour }
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try SQLRow.fetchAll(db, sql: """
                 SELECT j.name AS jurisdiction, s.gpc_ref, ds.quantity, ds.factor_set, d.day, COUNT(DISTINCT ds.id) AS streams,
                   SUM(d.consumption) AS consumption, SUM(d.kg_co2e) AS kg
                 FROM monitor_datastream_day d JOIN monitor_datastream ds ON ds.id = d.datastream_id

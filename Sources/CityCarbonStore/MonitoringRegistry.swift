@@ -2,7 +2,6 @@ import CarbonAccounting
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 
 /// The city's monitoring settings: its clock and the factor sources that price its meters.
 public struct MonitoringConfig: Sendable, Hashable {
@@ -29,11 +28,11 @@ public struct MonitoringRegistry: Sendable {
     static let datastreamColumns = ["key", "site", "quantity", "unit", "kind", "interval_s", "multiplier", "rollover_at", "max_per_hour", "factor_set"]
 
     public func config() throws -> MonitoringConfig {
-        try database.writer.read { db in try Self.config(db) }
+        try database.read { db in try Self.config(db) }
     }
 
-    static func config(_ db: Database) throws -> MonitoringConfig {
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM monitor_config WHERE id = 1")!
+    static func config(_ db: any SQLConnection) throws -> MonitoringConfig {
+        let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM monitor_config WHERE id = 1")!
         return MonitoringConfig(utcOffsetMinutes: row["utc_offset_minutes"], gridSeries: row["grid_series"],
                                 fuelFactorSet: row["fuel_factor_set"], gwp: row["gwp"])
     }
@@ -56,10 +55,11 @@ public struct MonitoringRegistry: Sendable {
             issues.append(InputIssue(InputLocation(field: "utc_offset_minutes"), value: "\(config.utcOffsetMinutes)", reason: "not a UTC offset"))
         }
         guard issues.isEmpty else { throw InputErrors(issues) }
-        try database.writer.write { db in
+        try database.write { db in
             let before = try Self.config(db)
             try db.execute(sql: "UPDATE monitor_config SET utc_offset_minutes = ?, grid_series = ?, fuel_factor_set = ?, gwp = ? WHERE id = 1",
                            arguments: [config.utcOffsetMinutes, config.gridSeries, config.fuelFactorSet, config.gwp])
+            try MonitoringState.countWrite(db)
             try AuditTrail.append(db, actor: actor, action: "update", entity: "monitor_config", entityID: "1",
                                   before: .string("\(before)"), after: .string("\(config)"))
         }
@@ -73,7 +73,7 @@ public struct MonitoringRegistry: Sendable {
     public func importSites(_ bytes: [UInt8], file: String, actor: String) throws -> (added: Int, updated: Int) {
         let table = try Self.table(bytes, file: file, required: Array(Self.siteColumns.prefix(7)), known: Self.siteColumns)
         let taxonomy = GPCTaxonomy.standard
-        return try database.writer.write { db in
+        return try database.write { db in
             let jurisdictions = try JurisdictionRepository.ids(db)
             var issues: [InputIssue] = []
             var sites: [(Site, Int64)] = []
@@ -116,24 +116,25 @@ public struct MonitoringRegistry: Sendable {
             var added = 0, updated = 0
             let now = CityCarbonDatabase.now()
             for (site, jurisdictionID) in sites {
-                let existing = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM monitor_site WHERE key = ?"), arguments: [site.key])
-                let values: [(any DatabaseValueConvertible)?] = [site.name, site.kind.rawValue, site.use, jurisdictionID, site.organisation, site.gpcRef,
+                let existing = try Int64.fetchOne(db, sql: "SELECT id FROM monitor_site WHERE key = ?", arguments: [site.key])
+                let values: [(any SQLValueConvertible)?] = [site.name, site.kind.rawValue, site.use, jurisdictionID, site.organisation, site.gpcRef,
                                                                  site.floorAreaM2, site.annualOutput, site.outputUnit]
                 if let existing {
                     try db.execute(sql: """
                         UPDATE monitor_site SET name = ?, kind = ?, use = ?, jurisdiction_id = ?, organisation = ?, gpc_ref = ?,
                           floor_area_m2 = ?, annual_output = ?, output_unit = ? WHERE id = ?
-                        """, arguments: StatementArguments(values + [existing]))
+                        """, arguments: SQLArguments(values + [existing]))
                     try db.execute(sql: "UPDATE monitor_datastream SET jurisdiction_id = ? WHERE site_id = ?", arguments: [jurisdictionID, existing])
                     updated += 1
                 } else {
-                    try db.cachedStatement(sql: """
+                    try db.execute(sql: """
                         INSERT INTO monitor_site (key, name, kind, use, jurisdiction_id, organisation, gpc_ref, floor_area_m2, annual_output, output_unit, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: StatementArguments([site.key] + values + [now]))
+                        """, arguments: SQLArguments([site.key] + values + [now]))
                     added += 1
                 }
             }
+            try MonitoringState.countWrite(db)
             try AuditTrail.append(db, actor: actor, action: "import", entity: "monitor_site", entityID: file,
                                   after: .object([("added", .number(Double(added))), ("updated", .number(Double(updated)))]))
             database.monitoring.invalidate()
@@ -142,8 +143,8 @@ public struct MonitoringRegistry: Sendable {
     }
 
     public func sites() throws -> [SiteSummary] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT s.*, j.name AS jurisdiction, (SELECT COUNT(*) FROM monitor_datastream d WHERE d.site_id = s.id) AS datastreams
                 FROM monitor_site s JOIN jurisdiction j ON j.id = s.jurisdiction_id ORDER BY s.key
                 """).map(SiteSummary.init)
@@ -151,8 +152,8 @@ public struct MonitoringRegistry: Sendable {
     }
 
     public func site(_ key: String) throws -> SiteSummary? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchOne(db, sql: """
                 SELECT s.*, j.name AS jurisdiction, (SELECT COUNT(*) FROM monitor_datastream d WHERE d.site_id = s.id) AS datastreams
                 FROM monitor_site s JOIN jurisdiction j ON j.id = s.jurisdiction_id WHERE s.key = ?
                 """, arguments: [key]).map(SiteSummary.init)
@@ -167,9 +168,9 @@ public struct MonitoringRegistry: Sendable {
     public func importDatastreams(_ bytes: [UInt8], file: String, actor: String) throws -> (added: Int, updated: Int) {
         let table = try Self.table(bytes, file: file, required: Array(Self.datastreamColumns.prefix(6)), known: Self.datastreamColumns)
         let library = FactorLibrary.standard
-        return try database.writer.write { db in
+        return try database.write { db in
             var siteIDs: [String: (Int64, Int64)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, key, jurisdiction_id FROM monitor_site") { siteIDs[row["key"]] = (row["id"], row["jurisdiction_id"]) }
+            for row in try SQLRow.fetchAll(db, sql: "SELECT id, key, jurisdiction_id FROM monitor_site") { siteIDs[row["key"]] = (row["id"], row["jurisdiction_id"]) }
             var issues: [InputIssue] = []
             var streams: [(Datastream, factorSet: String?, siteID: Int64, jurisdictionID: Int64, line: Int)] = []
             var seen: [String: Int] = [:]
@@ -209,8 +210,7 @@ public struct MonitoringRegistry: Sendable {
             var added = 0, updated = 0
             let now = Int64(Date().timeIntervalSince1970)
             for (stream, factorSet, siteID, jurisdictionID, line) in streams {
-                if let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, quantity, unit, kind, multiplier, last_time FROM monitor_datastream WHERE key = ?"),
-                                                   arguments: [stream.key]) {
+                if let existing = try SQLRow.fetchOne(db, sql: "SELECT id, quantity, unit, kind, multiplier, last_time FROM monitor_datastream WHERE key = ?", arguments: [stream.key]) {
                     let changed = existing["quantity"] as String != stream.quantity || existing["unit"] as String != stream.unit
                         || existing["kind"] as String != stream.kind.rawValue || existing["multiplier"] as Double != stream.multiplier
                     if changed, (existing["last_time"] as Int64?) != nil {
@@ -226,15 +226,16 @@ public struct MonitoringRegistry: Sendable {
                                          stream.multiplier, stream.rolloverAt, stream.maxPerHour, factorSet, existing["id"] as Int64])
                     updated += 1
                 } else {
-                    try db.cachedStatement(sql: """
+                    try db.execute(sql: """
                         INSERT INTO monitor_datastream (key, site_id, jurisdiction_id, quantity, unit, kind, interval_s, multiplier, rollover_at,
                           max_per_hour, factor_set, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [stream.key, siteID, jurisdictionID, stream.quantity, stream.unit, stream.kind.rawValue, stream.intervalSeconds,
+                        """, arguments: [stream.key, siteID, jurisdictionID, stream.quantity, stream.unit, stream.kind.rawValue, stream.intervalSeconds,
                                          stream.multiplier, stream.rolloverAt, stream.maxPerHour, factorSet, now])
                     added += 1
                 }
             }
             guard issues.isEmpty else { throw InputErrors(issues) }
+            try MonitoringState.countWrite(db)
             try AuditTrail.append(db, actor: actor, action: "import", entity: "monitor_datastream", entityID: file,
                                   after: .object([("added", .number(Double(added))), ("updated", .number(Double(updated)))]))
             database.monitoring.invalidate()
@@ -243,10 +244,10 @@ public struct MonitoringRegistry: Sendable {
     }
 
     public func datastreams(site: String? = nil) throws -> [DatastreamSummary] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT d.*, s.key AS site_key FROM monitor_datastream d JOIN monitor_site s ON s.id = d.site_id
-                WHERE ? IS NULL OR s.key = ? ORDER BY d.key
+                WHERE CAST(? AS TEXT) IS NULL OR s.key = ? ORDER BY d.key
                 """, arguments: [site, site]).map(DatastreamSummary.init)
         }
     }
@@ -288,12 +289,13 @@ public struct MonitoringRegistry: Sendable {
         guard issues.isEmpty else { throw InputErrors(Array(issues.prefix(100))) }
         let series = FactorTimeline.Series(name: name, startHour: (points[0].0 - step) / 3600, stepHours: Int(step / 3600), kgPerUnit: points.map(\.1))
         let blob = series.kgPerUnit.withUnsafeBufferPointer { Data(buffer: $0) }
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: """
                 INSERT INTO monitor_factor_series (name, start_hour, step_hours, kg_per_kwh, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(name) DO UPDATE SET start_hour = excluded.start_hour, step_hours = excluded.step_hours, kg_per_kwh = excluded.kg_per_kwh,
                   source = excluded.source, imported_at = excluded.imported_at
                 """, arguments: [name, series.startHour, series.stepHours, blob, source, CityCarbonDatabase.now()])
+            try MonitoringState.countWrite(db)
             try AuditTrail.append(db, actor: actor, action: "import", entity: "monitor_factor_series", entityID: name,
                                   after: .object([("points", .number(Double(points.count))), ("source", .string(source))]))
         }
@@ -301,8 +303,8 @@ public struct MonitoringRegistry: Sendable {
         return series
     }
 
-    static func factorSeries(_ db: Database) throws -> [FactorTimeline.Series] {
-        try Row.fetchAll(db, sql: "SELECT name, start_hour, step_hours, kg_per_kwh FROM monitor_factor_series ORDER BY start_hour").map { row in
+    static func factorSeries(_ db: any SQLConnection) throws -> [FactorTimeline.Series] {
+        try SQLRow.fetchAll(db, sql: "SELECT name, start_hour, step_hours, kg_per_kwh FROM monitor_factor_series ORDER BY start_hour").map { row in
             let data: Data = row["kg_per_kwh"]
             let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
             return FactorTimeline.Series(name: row["name"], startHour: row["start_hour"], stepHours: row["step_hours"], kgPerUnit: values)
@@ -338,7 +340,7 @@ public struct SiteSummary: Sendable, Hashable {
     public let site: Site
     public let datastreams: Int
 
-    init(_ row: Row) {
+    init(_ row: SQLRow) {
         id = row["id"]
         site = Site(key: row["key"], name: row["name"], kind: Site.Kind(rawValue: row["kind"]) ?? .building, use: row["use"],
                     jurisdiction: row["jurisdiction"], organisation: row["organisation"], gpcRef: row["gpc_ref"],
@@ -354,7 +356,7 @@ public struct DatastreamSummary: Sendable, Hashable {
     public let registeredAt: UnixSeconds
     public let lastTime: UnixSeconds?
 
-    init(_ row: Row) {
+    init(_ row: SQLRow) {
         id = row["id"]
         datastream = Datastream(key: row["key"], siteKey: row["site_key"], quantity: row["quantity"], unit: row["unit"],
                                 kind: Datastream.ReadingKind(rawValue: row["kind"]) ?? .interval, intervalSeconds: row["interval_s"],

@@ -1,7 +1,6 @@
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 
 /// The city now: what monitored sites have used and emitted today, against a typical day.
 public struct Nowcast: Sendable {
@@ -73,7 +72,7 @@ public struct MonitoringRepository: Sendable {
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
     public func nowcast(now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970)) throws -> Nowcast {
-        try database.writer.read { db in
+        try database.read { db in
             let calendar = try MonitoringRegistry.config(db).calendar
             // Today so far is compared in whole hours: the hour under way is not yet complete.
             let today = calendar.day(endingAt: now + 1)
@@ -84,7 +83,7 @@ public struct MonitoringRepository: Sendable {
             // Sum of kg by key for today, and for each of the four same weekdays before.
             func sums(_ key: String, from: Int64, to: Int64) throws -> [String: Double] {
                 var result: [String: Double] = [:]
-                for row in try Row.fetchAll(db, sql: """
+                for row in try SQLRow.fetchAll(db, sql: """
                     SELECT \(key) AS k, SUM(h.kg_co2e) AS kg FROM monitor_hour h JOIN jurisdiction j ON j.id = h.jurisdiction_id
                     WHERE h.hour BETWEEN ? AND ? GROUP BY k
                     """, arguments: [from, to]) { result[row["k"]] = row["kg"] }
@@ -104,20 +103,20 @@ public struct MonitoringRepository: Sendable {
             let city = try areas("'city'")
             var todayByHour = [Double?](repeating: nil, count: 24)
             var typicalByHour = [Double?](repeating: nil, count: 24)
-            for row in try Row.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
+            for row in try SQLRow.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
                                         arguments: [firstHour, currentHour]) {
                 todayByHour[Int((row["hour"] as Int64) - firstHour)] = row["kg"]
             }
             var typicalSums = [[Double]](repeating: [], count: 24)
             for k in 1...4 {
                 let shift = Int64(k) * week
-                for row in try Row.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
+                for row in try SQLRow.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
                                             arguments: [firstHour - shift, firstHour - shift + 23]) {
                     typicalSums[Int((row["hour"] as Int64) - (firstHour - shift))].append(row["kg"])
                 }
             }
             for h in 0..<24 where !typicalSums[h].isEmpty { typicalByHour[h] = typicalSums[h].reduce(0, +) / Double(typicalSums[h].count) }
-            let consumption = try Row.fetchAll(db, sql: """
+            let consumption = try SQLRow.fetchAll(db, sql: """
                 SELECT quantity, SUM(consumption) AS amount FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY quantity ORDER BY quantity
                 """, arguments: [firstHour, currentHour]).map { (quantity: $0["quantity"] as String, amount: $0["amount"] as Double) }
             let monthStart = Day(year: today.year, month: today.month, day: 1)!
@@ -141,8 +140,8 @@ public struct MonitoringRepository: Sendable {
     }
 
     /// Hourly consumption of one datastream from its readings, between two hours (inclusive).
-    static func hourly(_ db: Database, datastream: Int64, fromHour: Int64, toHour: Int64) throws -> [(hour: Int64, value: Double)] {
-        try Row.fetchAll(db, sql: """
+    static func hourly(_ db: any SQLConnection, datastream: Int64, fromHour: Int64, toHour: Int64) throws -> [(hour: Int64, value: Double)] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT (t - 1) / 3600 AS hour, SUM(consumption) AS c FROM monitor_reading
             WHERE datastream_id = ? AND t > ? AND t <= ? AND consumption IS NOT NULL GROUP BY hour ORDER BY hour
             """, arguments: [datastream, fromHour * 3600, (toHour + 1) * 3600]).map { (hour: $0["hour"] as Int64, value: $0["c"] as Double) }
@@ -150,7 +149,7 @@ public struct MonitoringRepository: Sendable {
 
     public func site(_ key: String, now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970)) throws -> SiteDetail? {
         guard let summary = try MonitoringRegistry(database).site(key) else { return nil }
-        let unpriced = try database.writer.write { db -> [Int64: String] in
+        let unpriced = try database.write { db -> [Int64: String] in
             try database.monitoring.refresh(db)
             var result: [Int64: String] = [:]
             for (index, reason) in database.monitoring.unpriced { result[database.monitoring.streams[Int(index)].id] = reason }
@@ -159,7 +158,7 @@ public struct MonitoringRepository: Sendable {
         let streams = try MonitoringRegistry(database).datastreams(site: key)
         let intensity = try benchmark(days: 28, now: now).filter { $0.peerGroup == "\(summary.site.kind.rawValue)/\(summary.site.use)" }
         let alerts = try self.alerts(site: key, status: nil, limit: 50)
-        return try database.writer.read { db in
+        return try database.read { db in
             let calendar = try MonitoringRegistry.config(db).calendar
             let today = calendar.day(endingAt: now + 1)
             let firstHour = calendar.start(ofDay: today) / 3600
@@ -183,7 +182,7 @@ public struct MonitoringRepository: Sendable {
             }
             let firstDay = today.adding(days: -29)
             var byDay: [Int: (kg: Double, consumption: [String: Double])] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT d.day, s.quantity, SUM(d.consumption) AS c, SUM(d.kg_co2e) AS kg FROM monitor_datastream_day d
                 JOIN monitor_datastream s ON s.id = d.datastream_id WHERE s.site_id = ? AND d.day BETWEEN ? AND ? GROUP BY d.day, s.quantity
                 """, arguments: [summary.id, firstDay.ordinal, today.ordinal]) {
@@ -207,14 +206,14 @@ public struct MonitoringRepository: Sendable {
     /// kg CO2e per m² per year over the last `days` complete local days, ranked within each
     /// peer group (kind/use); with `quantity`, that quantity's consumption per m² per year instead.
     public func benchmark(days: Int = 28, quantity: String? = nil, now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970)) throws -> [IntensityBenchmark.Entry] {
-        try database.writer.read { db in
+        try database.read { db in
             let calendar = try MonitoringRegistry.config(db).calendar
             let today = calendar.day(endingAt: now + 1)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try SQLRow.fetchAll(db, sql: """
                 SELECT s.key, s.kind, s.use, s.floor_area_m2, SUM(\(quantity == nil ? "d.kg_co2e" : "d.consumption")) AS amount
                 FROM monitor_site s JOIN monitor_datastream ds ON ds.site_id = s.id
                 JOIN monitor_datastream_day d ON d.datastream_id = ds.id
-                WHERE d.day BETWEEN ? AND ? AND (? IS NULL OR ds.quantity = ?) AND s.floor_area_m2 > 0
+                WHERE d.day BETWEEN ? AND ? AND (CAST(? AS TEXT) IS NULL OR ds.quantity = ?) AND s.floor_area_m2 > 0
                 GROUP BY s.id
                 """, arguments: [today.ordinal - days, today.ordinal - 1, quantity, quantity])
             let annualise = 365.0 / Double(days)
@@ -226,11 +225,11 @@ public struct MonitoringRepository: Sendable {
     }
 
     public func alerts(organisation: String? = nil, site: String? = nil, status: String? = "open", limit: Int = 200) throws -> [MonitoringAlert] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT a.*, d.key AS datastream, s.key AS site, s.name AS site_name, s.organisation FROM monitor_alert a
                 JOIN monitor_datastream d ON d.id = a.datastream_id JOIN monitor_site s ON s.id = a.site_id
-                WHERE (? IS NULL OR lower(s.organisation) = lower(?)) AND (? IS NULL OR s.key = ?) AND (? IS NULL OR a.status = ?)
+                WHERE (CAST(? AS TEXT) IS NULL OR lower(s.organisation) = lower(?)) AND (CAST(? AS TEXT) IS NULL OR s.key = ?) AND (CAST(? AS TEXT) IS NULL OR a.status = ?)
                 ORDER BY a.from_t DESC, a.id DESC LIMIT ?
                 """, arguments: [organisation, organisation, site, site, status, status, limit]).map { row in
                 MonitoringAlert(id: row["id"], datastream: row["datastream"], site: row["site"], siteName: row["site_name"],
@@ -243,8 +242,8 @@ public struct MonitoringRepository: Sendable {
     /// Marks an alert seen; an organisation's staff may only acknowledge their own.
     @discardableResult
     public func acknowledge(alert id: Int64, organisation: String?, actor: String) throws -> Bool {
-        try database.writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
+        try database.write { db in
+            guard let row = try SQLRow.fetchOne(db, sql: """
                 SELECT a.status, s.organisation FROM monitor_alert a JOIN monitor_site s ON s.id = a.site_id WHERE a.id = ?
                 """, arguments: [id]) else { return false }
             if let organisation, (row["organisation"] as String).lowercased() != organisation.lowercased() { return false }
@@ -261,11 +260,11 @@ public struct MonitoringRepository: Sendable {
     @discardableResult
     public func scan(now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970), rules: AnomalyRules = AnomalyRules()) throws -> Int {
         // The looking is a read (in WAL mode it runs beside ingestion); only the findings are written.
-        let findings = try database.writer.read { db -> [(datastream: Int64, site: Int64, anomaly: Anomaly)] in
+        let findings = try database.read { db -> [(datastream: Int64, site: Int64, anomaly: Anomaly)] in
             let calendar = try MonitoringRegistry.config(db).calendar
             let currentHour = calendar.hour(endingAt: now + 1)
             var found: [(Int64, Int64, Anomaly)] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, site_id, kind, interval_s, registered_at, last_time FROM monitor_datastream") {
+            for row in try SQLRow.fetchAll(db, sql: "SELECT id, site_id, kind, interval_s, registered_at, last_time FROM monitor_datastream") {
                 let id: Int64 = row["id"], site: Int64 = row["site_id"]
                 let lastTime: Int64? = row["last_time"]
                 if let missing = AnomalyDetector.missing(lastReading: lastTime, since: row["registered_at"], intervalSeconds: row["interval_s"], now: now, rules: rules) {
@@ -283,13 +282,13 @@ public struct MonitoringRepository: Sendable {
             return found
         }
         guard !findings.isEmpty else { return 0 }
-        return try database.writer.write { db in
-            let insert = try db.cachedStatement(sql: """
+        return try database.write { db in
+            let insert = db.makeStatement(sql: """
                 INSERT INTO monitor_alert (datastream_id, site_id, kind, from_t, to_t, observed, expected, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
             // A silence still going on keeps its one alert and stretches it to now.
-            let extend = try db.cachedStatement(sql: "UPDATE monitor_alert SET to_t = ? WHERE datastream_id = ? AND kind = 'missing' AND from_t = ? AND to_t < ?")
+            let extend = db.makeStatement(sql: "UPDATE monitor_alert SET to_t = ? WHERE datastream_id = ? AND kind = 'missing' AND from_t = ? AND to_t < ?")
             var added = 0
             for (datastream, site, anomaly) in findings {
                 try insert.execute(arguments: [datastream, site, anomaly.kind.rawValue, anomaly.from, anomaly.to, anomaly.observed, anomaly.expected, now])
@@ -308,10 +307,10 @@ public struct MonitoringRepository: Sendable {
 
     /// Gaps in one datastream's readings between two times.
     public func gaps(datastream key: String, from: UnixSeconds, to: UnixSeconds) throws -> [GapDetector.Gap]? {
-        try database.writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, interval_s FROM monitor_datastream WHERE key = ?", arguments: [key]) else { return nil }
+        try database.read { db in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, interval_s FROM monitor_datastream WHERE key = ?", arguments: [key]) else { return nil }
             let times = try Int64.fetchAll(db, sql: "SELECT t FROM monitor_reading WHERE datastream_id = ? AND t > ? AND t <= ? ORDER BY t",
-                                           arguments: [row["id"], from, to])
+                                           arguments: [row["id"] as Int64, from, to])
             return GapDetector.gaps(times: times, interval: row["interval_s"], windowStart: from, windowEnd: to)
         }
     }

@@ -1,7 +1,6 @@
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 
 /// Metered consumption and emissions added up by place and by period: the city, a district, a
 /// GPC sub-sector, an organisation or a site, by hour, day or month (local calendar).
@@ -40,7 +39,7 @@ public struct MonitoringRollups: Sendable {
             throw InputErrors([InputIssue(InputLocation(field: "to"), value: to.description,
                                           reason: "a \(period.rawValue)ly roll-up covers at most \(Self.maximumDays(period)) days")])
         }
-        return try database.writer.read { db in
+        return try database.read { db in
             let calendar = try MonitoringRegistry.config(db).calendar
             func label(day: Day) -> String { period == .month ? String(day.description.prefix(7)) : day.description }
             struct Key: Hashable { let key: String; let period: String }
@@ -56,7 +55,7 @@ public struct MonitoringRollups: Sendable {
             switch level {
             case .city, .district, .sector:
                 let key = level == .city ? "'city'" : level == .district ? "j.name" : "h.gpc_ref"
-                for row in try GRDB.Row.fetchAll(db, sql: """
+                for row in try SQLRow.fetchAll(db, sql: """
                     SELECT \(key) AS k, h.quantity, h.hour, SUM(h.consumption) AS c, SUM(h.kg_co2e) AS kg, SUM(h.readings) AS n
                     FROM monitor_hour h JOIN jurisdiction j ON j.id = h.jurisdiction_id WHERE h.hour BETWEEN ? AND ? GROUP BY k, h.quantity, h.hour
                     """, arguments: [firstHour, endHour]) {
@@ -71,14 +70,14 @@ public struct MonitoringRollups: Sendable {
                     add(row["k"], periodLabel, row["quantity"], row["c"], row["kg"], row["n"])
                 }
             case .organisation, .site:
-                let sites = try GRDB.Row.fetchAll(db, sql: "SELECT id, key, organisation FROM monitor_site")
+                let sites = try SQLRow.fetchAll(db, sql: "SELECT id, key, organisation FROM monitor_site")
                     .filter { scope.allows(organisation: $0["organisation"], site: $0["key"]) }
                 let keyOf = Dictionary(uniqueKeysWithValues: sites.map { ($0["id"] as Int64, level == .site ? $0["key"] as String : $0["organisation"] as String) })
                 guard !keyOf.isEmpty else { break }
                 let quantities = MeterQuantityCatalog.standard
                 if period == .hour {
                     // Hourly site data comes from the readings themselves, in each meter's unit, scaled here.
-                    for row in try GRDB.Row.fetchAll(db, sql: """
+                    for row in try SQLRow.fetchAll(db, sql: """
                         SELECT d.site_id, d.quantity, d.unit, (r.t - 1) / 3600 AS hour, SUM(r.consumption) AS c, SUM(COALESCE(r.kg_co2e, 0)) AS kg, COUNT(*) AS n
                         FROM monitor_reading r JOIN monitor_datastream d ON d.id = r.datastream_id
                         WHERE r.t > ? AND r.t <= ? AND r.consumption IS NOT NULL GROUP BY d.id, hour
@@ -91,7 +90,7 @@ public struct MonitoringRollups: Sendable {
                             quantity.key, (row["c"] as Double) * scale, row["kg"], row["n"])
                     }
                 } else {
-                    for row in try GRDB.Row.fetchAll(db, sql: """
+                    for row in try SQLRow.fetchAll(db, sql: """
                         SELECT d.site_id, d.quantity, x.day, SUM(x.consumption) AS c, SUM(x.kg_co2e) AS kg, SUM(x.readings) AS n
                         FROM monitor_datastream_day x JOIN monitor_datastream d ON d.id = x.datastream_id
                         WHERE x.day BETWEEN ? AND ? GROUP BY d.site_id, d.quantity, x.day

@@ -2,16 +2,15 @@ import CarbonAccounting
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 
 /// What ingestion keeps in memory so that a reading that extends a meter's history is written
 /// without reading anything back: every datastream's rule, factor timeline, roll-up cell and
 /// newest reading.
 ///
-/// It is only read and changed on the database's writer (inside `writer.write…`), so writes
-/// are serialised by GRDB; ``invalidate()`` may be called from anywhere. It reloads when a
-/// repository in this process changed the registry or the settings, and when another process
-/// (the CLI beside a running server) committed to the file (`PRAGMA data_version`).
+/// It is only read and changed inside the store's write transactions, which are serial;
+/// ``invalidate()`` may be called from anywhere. It reloads when a repository in this process
+/// changed the registry or the settings, and when another process (the CLI beside a running
+/// server) committed: SQLite's `PRAGMA data_version`, PostgreSQL's `store_version` counter.
 final class MonitoringState: @unchecked Sendable {
     struct Stream {
         let id: Int64
@@ -61,18 +60,52 @@ final class MonitoringState: @unchecked Sendable {
     func invalidate() { lock.withLock { generation += 1 } }
 
     /// Reloads from the database when anything it mirrors may have changed. Writer only.
-    /// `PRAGMA data_version` does not move for this connection's own commits, only for another
-    /// connection's, so the value read here stays the reference until someone else writes.
-    func refresh(_ db: Database) throws {
+    func refresh(_ db: any SQLConnection) throws {
         let wanted = lock.withLock { generation }
-        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        let version = try Self.changeCount(db)
         guard wanted != loadedGeneration || version != dataVersion else { return }
         try load(db)
         loadedGeneration = wanted
         dataVersion = version
     }
 
-    private func load(_ db: Database) throws {
+    /// How many times other connections changed what this mirrors.
+    ///
+    /// SQLite's `PRAGMA data_version` does not move for this connection's own commits. On
+    /// PostgreSQL every ingestion and registry commit counts itself in `store_version`
+    /// (``countWrite(_:)``), and reading the row locks it to the end of the transaction, so
+    /// two processes ingest one after the other.
+    static func changeCount(_ db: any SQLConnection) throws -> Int64 {
+        switch db.dialect {
+        case .sqlite: try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        case .postgres: try Int64.fetchOne(db, sql: "SELECT monitoring FROM store_version WHERE id = 1 FOR UPDATE") ?? 0
+        }
+    }
+
+    /// Counts a write of the registry or the readings, for the other processes' caches.
+    static func countWrite(_ db: any SQLConnection) throws {
+        guard db.dialect == .postgres else { return }
+        try db.execute(sql: "UPDATE store_version SET monitoring = monitoring + 1 WHERE id = 1")
+    }
+
+    /// After this process's ingestion committed: its own count is not another's write.
+    func committedOwnWrite(_ dialect: SQLDialect) {
+        if dialect == .postgres { dataVersion += 1 }
+    }
+
+    /// Month partitions of `monitor_reading` known to exist (PostgreSQL), by lower bound.
+    var partitions: Set<Int64> = []
+
+    /// Creates the month partitions that readings between `first` and `last` fall in.
+    func ensurePartitions(_ db: any SQLConnection, first: UnixSeconds, last: UnixSeconds) throws {
+        guard db.dialect == .postgres else { return }
+        for month in PostgresSchema.monthBounds(from: first, to: last) where !partitions.contains(month.lower) {
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(month.name) PARTITION OF monitor_reading FOR VALUES FROM (\(month.lower)) TO (\(month.upper))")
+            partitions.insert(month.lower)
+        }
+    }
+
+    private func load(_ db: any SQLConnection) throws {
         config = try MonitoringRegistry.config(db)
         let library = FactorLibrary.standard
         let gwp = try GasCatalog.standard.gwpSet(config.gwp)
@@ -81,14 +114,14 @@ final class MonitoringState: @unchecked Sendable {
         var timelineIndex: [String: Int32] = [:]
         var cellIndex: [Cell: Int32] = [:]
         streams = []; indexByKey = [:]; indexByID = [:]; cells = []; timelines = []; unpriced = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        partitions = []
+        try db.forEachRow(sql: """
             SELECT d.id, d.key, d.site_id, s.key AS site_key, s.organisation, d.jurisdiction_id, s.gpc_ref, d.quantity, d.unit, d.kind,
               d.interval_s, d.multiplier, d.rollover_at, d.max_per_hour, d.factor_set, d.registered_at, d.last_time, d.last_value
             FROM monitor_datastream d JOIN monitor_site s ON s.id = d.site_id ORDER BY d.id
-            """)
-        while let row = try rows.next() {
+            """, arguments: []) { row in
             let quantityKey: String = row["quantity"]
-            guard let quantity = quantities[quantityKey] else { continue }
+            guard let quantity = quantities[quantityKey] else { return }
             let unit: String = row["unit"]
             let gpcRef: String = row["gpc_ref"]
             let factorSet: String? = row["factor_set"]

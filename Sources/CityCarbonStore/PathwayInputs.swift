@@ -3,7 +3,6 @@ import CarbonKit
 import CarbonPathways
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// Turns a scenario as written into one ready to run: its base year from the workspace's
 /// activity data (or its inline cells converted with the unit list and the factor library),
@@ -28,7 +27,7 @@ public struct PathwayInputs: Sendable {
         func fail(_ field: String, _ value: String?, _ reason: String, _ suggestion: String? = nil) {
             issues.append(InputIssue(InputLocation(file: file, field: field), value: value, reason: reason, suggestion: suggestion))
         }
-        let library = try database.map { db in try db.writer.read { try FactorSetRepository.library($0) } } ?? .standard
+        let library = try database.map { db in try db.read { try FactorSetRepository.library($0) } } ?? .standard
         let spec = scenario.base
         var cells: [PathwayBase.Cell] = []
         var source = spec.source

@@ -2,7 +2,6 @@ import CarbonAccounting
 import CarbonKit
 import CarbonPathways
 import Foundation
-import GRDB
 
 /// A saved scenario and where it stands.
 public struct StoredScenario: Sendable {
@@ -32,7 +31,7 @@ public struct PathwayRepository: Sendable {
     public func save(_ scenario: Scenario, file: String? = nil, actor: String) throws {
         _ = try PathwayInputs(database).model(scenario, file: file)
         let document = String(decoding: ScenarioFile.encode(scenario), as: UTF8.self)
-        try database.writer.write { db in
+        try database.write { db in
             let before = try String.fetchOne(db, sql: "SELECT document FROM pathway_scenario WHERE identifier = ?", arguments: [scenario.identifier])
             if before == document { return }
             let position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) + 1 FROM pathway_scenario") ?? 1
@@ -46,22 +45,22 @@ public struct PathwayRepository: Sendable {
     }
 
     public func scenarios(publishedOnly: Bool = false) throws -> [StoredScenario] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM pathway_scenario \(publishedOnly ? "WHERE published_at IS NOT NULL" : "") ORDER BY position")
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM pathway_scenario \(publishedOnly ? "WHERE published_at IS NOT NULL" : "") ORDER BY position")
                 .map(Self.stored)
         }
     }
 
     public func scenario(_ identifier: String) throws -> StoredScenario? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]).map(Self.stored)
+        try database.read { db in
+            try SQLRow.fetchOne(db, sql: "SELECT * FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]).map(Self.stored)
         }
     }
 
     /// Shows the scenario on the public pages and in the open API, or takes it off them.
     public func setPublished(_ identifier: String, _ published: Bool, actor: String) throws {
-        try database.writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT published_at FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
+        try database.write { db in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT published_at FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
                 throw PathwayError.unknownScenario(identifier)
             }
             let was: String? = row["published_at"]
@@ -73,7 +72,7 @@ public struct PathwayRepository: Sendable {
     }
 
     public func delete(_ identifier: String, actor: String) throws {
-        try database.writer.write { db in
+        try database.write { db in
             guard let before = try String.fetchOne(db, sql: "SELECT document FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
                 throw PathwayError.unknownScenario(identifier)
             }
@@ -104,7 +103,7 @@ public struct PathwayRepository: Sendable {
         }
     }
 
-    static func stored(_ row: Row) throws -> StoredScenario {
+    static func stored(_ row: SQLRow) throws -> StoredScenario {
         let document: String = row["document"]
         return StoredScenario(scenario: try JSONDecoder().decode(Scenario.self, from: Data(document.utf8)),
                               updatedAt: row["updated_at"], updatedBy: row["updated_by"], publishedAt: row["published_at"])

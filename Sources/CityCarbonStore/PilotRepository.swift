@@ -1,7 +1,6 @@
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// The low-carbon pilot registry and the plan's pilot goals, loaded from sheets and audited
 /// step by step.
@@ -16,7 +15,7 @@ public struct PilotRepository: Sendable {
         let text = try ReferenceTable.text(of: bytes, file: file)
         let tree = try JurisdictionRepository(database).tree()
         let names = Set(tree.roots.flatMap { tree.lineageDown(from: $0) })
-        return try database.writer.write { db in
+        return try database.write { db in
             let existing = try Self.pilots(db)
             let (pilots, changed) = try PilotSheet.apply(text, file: file, to: existing, jurisdictions: names)
             let before = Dictionary(uniqueKeysWithValues: existing.map { ($0.identifier, $0) })
@@ -36,11 +35,11 @@ public struct PilotRepository: Sendable {
     /// Replaces the pilot goals with a sheet's.
     public func importGoals(_ bytes: [UInt8], file: String, actor: String) throws {
         let goals = try PilotSheet.goals(try ReferenceTable.text(of: bytes, file: file), file: file)
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM pilot_goal")
-            for (goal, source) in goals {
-                try db.execute(sql: "INSERT INTO pilot_goal (kind, minimum, maximum, source) VALUES (?, ?, ?, ?)",
-                               arguments: [goal.kind.rawValue, goal.minimum, goal.maximum, source])
+            for (position, (goal, source)) in goals.enumerated() {
+                try db.execute(sql: "INSERT INTO pilot_goal (kind, minimum, maximum, source, position) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [goal.kind.rawValue, goal.minimum, goal.maximum, source, position])
             }
             try AuditTrail.append(db, actor: actor, action: "update", entity: "pilot_goal",
                                   after: .array(goals.map { .object([("kind", .string($0.goal.kind.rawValue)), ("minimum", .integer($0.goal.minimum)),
@@ -49,18 +48,18 @@ public struct PilotRepository: Sendable {
     }
 
     public func all() throws -> [Pilot] {
-        try database.writer.read { db in try Self.pilots(db) }
+        try database.read { db in try Self.pilots(db) }
     }
 
     public func goals() throws -> [(goal: PilotGoal, source: String?)] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM pilot_goal ORDER BY rowid").compactMap { row in
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM pilot_goal ORDER BY position").compactMap { row in
                 Pilot.Kind(rawValue: row["kind"]).map { (PilotGoal(kind: $0, minimum: row["minimum"], maximum: row["maximum"]), row["source"]) }
             }
         }
     }
 
-    static func pilots(_ db: Database) throws -> [Pilot] {
+    static func pilots(_ db: any SQLConnection) throws -> [Pilot] {
         try String.fetchAll(db, sql: "SELECT document FROM pilot ORDER BY position, id").map { try JSONDecoder().decode(Pilot.self, from: Data($0.utf8)) }
     }
 }

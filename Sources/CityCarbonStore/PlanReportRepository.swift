@@ -2,7 +2,6 @@ import CarbonKit
 import ClimatePlans
 import Crypto
 import Foundation
-import GRDB
 
 /// One stored version of a report.
 public struct StoredPlanReport: Sendable {
@@ -25,7 +24,7 @@ public struct PlanReportRepository: Sendable {
     public func save(_ snapshot: PlanReportSnapshot, actor: String) throws -> StoredPlanReport {
         let document = String(decoding: try PlanRepository.encoder.encode(snapshot), as: UTF8.self)
         let digest = SHA256.hash(data: Data(document.utf8)).map { String(format: "%02x", $0) }.joined()
-        return try database.writer.write { db in
+        return try database.write { db in
             guard let planID = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE identifier = ?", arguments: [snapshot.plan.identifier]) else {
                 throw InputErrors([InputIssue(InputLocation(field: "plan"), value: snapshot.plan.identifier, reason: "is not a plan")])
             }
@@ -41,8 +40,8 @@ public struct PlanReportRepository: Sendable {
 
     /// The latest version of a year's report.
     public func report(plan: String, year: Int) throws -> StoredPlanReport? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchOne(db, sql: """
                 SELECT r.* FROM plan_report r JOIN plan p ON p.id = r.plan_id WHERE p.identifier = ? AND r.year = ? ORDER BY r.version DESC LIMIT 1
                 """, arguments: [plan, year]).map(Self.report)
         }
@@ -50,15 +49,15 @@ public struct PlanReportRepository: Sendable {
 
     /// Every year with a report, and its latest version.
     public func years(plan: String) throws -> [(year: Int, version: Int, createdAt: String)] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT r.year, MAX(r.version) AS version, MAX(r.created_at) AS created_at FROM plan_report r JOIN plan p ON p.id = r.plan_id
                 WHERE p.identifier = ? GROUP BY r.year ORDER BY r.year
                 """, arguments: [plan]).map { ($0["year"], $0["version"], $0["created_at"]) }
         }
     }
 
-    static func report(_ row: Row) throws -> StoredPlanReport {
+    static func report(_ row: SQLRow) throws -> StoredPlanReport {
         StoredPlanReport(snapshot: try JSONDecoder().decode(PlanReportSnapshot.self, from: Data((row["document"] as String).utf8)),
                          version: row["version"], digest: row["digest"], createdAt: row["created_at"], createdBy: row["created_by"])
     }

@@ -1,7 +1,6 @@
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// What a plan import did.
 public struct PlanImportSummary: Sendable {
@@ -30,7 +29,7 @@ public struct PlanRepository: Sendable {
     public func importSheet(_ bytes: [UInt8], file: String, plan identifier: String, name: Multilingual? = nil,
                             categoryType: String = "area", today: Day?, actor: String) throws -> PlanImportSummary {
         let text = try ReferenceTable.text(of: bytes, file: file)
-        return try database.writer.write { db in
+        return try database.write { db in
             let known = Set(try Self.plan(db, identifier: identifier)?.categoryTypes.flatMap { $0.categories.map(\.identifier) } ?? [])
             let sheet = try PlanSheet.parse(text, file: file, knownCategories: known)
             let stored = try Self.plan(db, identifier: identifier)
@@ -71,24 +70,24 @@ public struct PlanRepository: Sendable {
     }
 
     public func plans() throws -> [Plan] {
-        try database.writer.read { db in
+        try database.read { db in
             try String.fetchAll(db, sql: "SELECT document FROM plan ORDER BY identifier").map { try JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         }
     }
 
     public func plan(_ identifier: String) throws -> Plan? {
-        try database.writer.read { db in try Self.plan(db, identifier: identifier) }
+        try database.read { db in try Self.plan(db, identifier: identifier) }
     }
 
     /// The plan's actions in the order they were first loaded.
     public func actions(plan identifier: String) throws -> [PlanAction] {
-        try database.writer.read { db in
+        try database.read { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE identifier = ?", arguments: [identifier]) else { return [] }
             return try Self.actions(db, planID: id)
         }
     }
 
-    static func plan(_ db: Database, identifier: String) throws -> Plan? {
+    static func plan(_ db: any SQLConnection, identifier: String) throws -> Plan? {
         try String.fetchOne(db, sql: "SELECT document FROM plan WHERE identifier = ?", arguments: [identifier])
             .map { try JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
     }
@@ -98,7 +97,7 @@ public struct PlanRepository: Sendable {
         JSONValue(parsing: String(decoding: try encoder.encode(value), as: UTF8.self)) ?? .null
     }
 
-    static func save(_ db: Database, plan: Plan) throws -> Int64 {
+    static func save(_ db: any SQLConnection, plan: Plan) throws -> Int64 {
         let document = String(decoding: try encoder.encode(plan), as: UTF8.self)
         try db.execute(sql: """
             INSERT INTO plan (identifier, document, updated_at) VALUES (?, ?, ?)
@@ -107,7 +106,7 @@ public struct PlanRepository: Sendable {
         return try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE identifier = ?", arguments: [plan.identifier])!
     }
 
-    static func actions(_ db: Database, planID: Int64) throws -> [PlanAction] {
+    static func actions(_ db: any SQLConnection, planID: Int64) throws -> [PlanAction] {
         try String.fetchAll(db, sql: "SELECT document FROM plan_action WHERE plan_id = ? ORDER BY position, id", arguments: [planID])
             .map { try JSONDecoder().decode(PlanAction.self, from: Data($0.utf8)) }
     }

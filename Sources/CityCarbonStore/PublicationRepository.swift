@@ -1,7 +1,6 @@
 import CarbonAccounting
 import CarbonKit
 import Foundation
-import GRDB
 
 /// Which inventory years the public may see. Public pages and the public API show a year
 /// only once it is published; withdrawing hides it again without deleting anything.
@@ -13,16 +12,19 @@ public struct PublicationRepository: Sendable {
     /// Publishes the latest computed inventory of `year`: the public sees exactly that
     /// computation until the year is published again. A year never computed cannot be published.
     public func publish(year: Int, by actor: String) throws {
-        try database.writer.write { db in
+        try database.write { db in
             let computed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inventory WHERE year = ?", arguments: [year]) ?? 0
             guard computed > 0 else {
                 throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(year), reason: "has no computed inventory to publish",
                                               suggestion: "compute it first: citycarbon inventory compute --year \(year)")])
             }
-            let previous = try Row.fetchOne(db, sql: "SELECT inventory_id FROM inventory_publication WHERE year = ?", arguments: [year])
+            let previous = try SQLRow.fetchOne(db, sql: "SELECT inventory_id FROM inventory_publication WHERE year = ?", arguments: [year])
             let inventoryID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM inventory WHERE year = ?", arguments: [year])
             let at = CityCarbonDatabase.now()
-            try db.execute(sql: "INSERT OR REPLACE INTO inventory_publication (year, published_at, published_by, inventory_id) VALUES (?, ?, ?, ?)",
+            try db.execute(sql: """
+                INSERT INTO inventory_publication (year, published_at, published_by, inventory_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT (year) DO UPDATE SET published_at = excluded.published_at, published_by = excluded.published_by, inventory_id = excluded.inventory_id
+                """,
                            arguments: [year, at, actor, inventoryID])
             let previousID: Int64? = previous?["inventory_id"]
             try AuditTrail.append(db, actor: actor, action: "publish", entity: "publication", entityID: String(year),
@@ -34,7 +36,7 @@ public struct PublicationRepository: Sendable {
     /// Withdraws `year` from public view; returns false when it was not published.
     @discardableResult
     public func withdraw(year: Int, by actor: String = "system") throws -> Bool {
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM inventory_publication WHERE year = ?", arguments: [year])
             guard db.changesCount > 0 else { return false }
             try AuditTrail.append(db, actor: actor, action: "withdraw", entity: "publication", entityID: String(year),
@@ -44,26 +46,26 @@ public struct PublicationRepository: Sendable {
     }
 
     public func publishedYears() throws -> [Int] {
-        try database.writer.read { db in try Int.fetchAll(db, sql: "SELECT year FROM inventory_publication ORDER BY year") }
+        try database.read { db in try Int.fetchAll(db, sql: "SELECT year FROM inventory_publication ORDER BY year") }
     }
 
     public func isPublished(_ year: Int) throws -> Bool {
-        try database.writer.read { db in
+        try database.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inventory_publication WHERE year = ?", arguments: [year]) ?? 0 > 0
         }
     }
 
     /// The computation of `year` the public sees, or nil when the year is not published.
     public func publishedInventoryID(year: Int) throws -> Int64? {
-        try database.writer.read { db in
+        try database.read { db in
             try Int64.fetchOne(db, sql: "SELECT inventory_id FROM inventory_publication WHERE year = ?", arguments: [year])
         }
     }
 
     /// Every computed year with what the public sees of it, for the staff's publication page.
     public func status() throws -> [YearPublication] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT i.year, i.id AS latest_id, i.basic_t, i.basic_plus_t, i.computed_at, p.inventory_id AS published_id, p.published_at, p.published_by,
                   pi.basic_plus_t AS published_basic_plus_t
                 FROM inventory i LEFT JOIN inventory_publication p ON p.year = i.year LEFT JOIN inventory pi ON pi.id = p.inventory_id

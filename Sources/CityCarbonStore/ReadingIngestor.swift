@@ -1,8 +1,6 @@
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
-import GRDBSQLite
 
 /// Who may send readings for which datastreams.
 public enum IngestScope: Sendable, Hashable {
@@ -85,9 +83,14 @@ public struct ReadingIngestor: Sendable {
     public func check(_ readings: [Reading], units: [String?]? = nil, scope: IngestScope = .everything,
                       locate: (Int) -> InputLocation = { InputLocation(field: "[\($0)]") }) throws {
         let state = database.monitoring
-        try database.writer.writeWithoutTransaction { db in
-            try state.refresh(db)
-            _ = try Self.resolve(readings, units: units, scope: scope, state: state, locate: locate)
+        do {
+            try database.write { db in
+                try state.refresh(db)
+                _ = try Self.resolve(readings, units: units, scope: scope, state: state, locate: locate)
+            }
+        } catch {
+            state.invalidate()
+            throw error
         }
     }
 
@@ -157,46 +160,51 @@ public struct ReadingIngestor: Sendable {
     /// Resolution runs on the writer so it sees the registry as the write will.
     private func write(actor: String, source: String, resolve: (MonitoringState) throws -> [ResolvedReading]) throws -> IngestReport {
         let state = database.monitoring
-        return try database.writer.writeWithoutTransaction { db in
-            try state.refresh(db)
-            var readings = try resolve(state)
-            var report = IngestReport()
-            report.received = readings.count
-            guard !readings.isEmpty else { return report }
-            // Sorted by datastream then time; where one time comes twice, the later in the batch stands.
-            if !zip(readings, readings.dropFirst()).allSatisfy({ ($0.datastreamID, $0.time) <= ($1.datastreamID, $1.time) }) {
-                readings = readings.enumerated()
-                    .sorted { ($0.element.datastreamID, $0.element.time, $0.offset) < ($1.element.datastreamID, $1.element.time, $1.offset) }
-                    .map(\.element)
-            }
-            var heads: [(Int32, UnixSeconds, Double)] = []
-            // If anything fails, memory may no longer match the file: reload before the next batch.
-            do { try db.inTransaction {
-                var batch = try Batch(db: db, state: state)
+        var heads: [(Int32, UnixSeconds, Double)] = []
+        let report: IngestReport
+        // If anything fails, memory may no longer match the database: reload before the next batch.
+        do {
+            report = try database.write { db in
+                try state.refresh(db)
+                var readings = try resolve(state)
+                var report = IngestReport()
+                report.received = readings.count
+                guard !readings.isEmpty else { return report }
+                // Sorted by datastream then time; where one time comes twice, the later in the batch stands.
+                if !zip(readings, readings.dropFirst()).allSatisfy({ ($0.datastreamID, $0.time) <= ($1.datastreamID, $1.time) }) {
+                    readings = readings.enumerated()
+                        .sorted { ($0.element.datastreamID, $0.element.time, $0.offset) < ($1.element.datastreamID, $1.element.time, $1.offset) }
+                        .map(\.element)
+                }
+                let times = readings.lazy.map(\.time)
+                try state.ensurePartitions(db, first: times.min()!, last: times.max()!)
+                var batch = Batch(db: db, state: state)
                 heads = try batch.apply(readings, report: &report)
-                try batch.flush()
+                try batch.flush(heads: heads)
+                try MonitoringState.countWrite(db)
                 try AuditTrail.append(db, actor: actor, action: "ingest", entity: "monitor_reading", entityID: source,
                                       after: .object([("received", .number(Double(report.received))), ("stored", .number(Double(report.stored))),
                                                       ("duplicates", .number(Double(report.duplicates))), ("revised", .number(Double(report.revised))),
                                                       ("late", .number(Double(report.late)))]))
-                return .commit
-            } } catch {
-                state.invalidate()
-                throw error
+                return report
             }
-            // Committed: only now does memory follow the database.
-            for (index, time, value) in heads {
-                state.streams[Int(index)].lastTime = time
-                state.streams[Int(index)].lastValue = value
-            }
-            return report
+        } catch {
+            state.invalidate()
+            throw error
         }
+        // Committed: only now does memory follow the database.
+        if report.received > 0 { state.committedOwnWrite(database.dialect) }
+        for (index, time, value) in heads {
+            state.streams[Int(index)].lastTime = time
+            state.streams[Int(index)].lastValue = value
+        }
+        return report
     }
 }
 
-/// One transaction's work: prepared statements and the roll-up differences it accumulates.
+/// One transaction's work: the new readings and the roll-up differences it accumulates.
 private struct Batch {
-    let db: Database
+    let db: any SQLConnection
     let state: MonitoringState
     let calendar: MonitoringCalendar
 
@@ -206,14 +214,15 @@ private struct Batch {
 
     var hours: [HourKey: Sums] = [:]
     var days: [DayKey: Sums] = [:]
-    let insert: Statement
     let now: Int64
+    /// New readings, column by column, written at once by ``flush(heads:)``.
+    var ids: [Int64] = [], times: [Int64] = [], values: [Double] = []
+    var consumptions: [Double?] = [], kgs: [Double?] = [], flags: [String?] = []
 
-    init(db: Database, state: MonitoringState) throws {
+    init(db: any SQLConnection, state: MonitoringState) {
         self.db = db
         self.state = state
         calendar = state.config.calendar
-        insert = try db.cachedStatement(sql: "INSERT INTO monitor_reading (datastream_id, t, value, consumption, kg_co2e, flag) VALUES (?, ?, ?, ?, ?, ?)")
         now = Int64(Date().timeIntervalSince1970)
     }
 
@@ -238,7 +247,8 @@ private struct Batch {
     /// Applies sorted readings; returns the new newest reading of every datastream that moved.
     mutating func apply(_ readings: [ResolvedReading], report: inout IngestReport) throws -> [(Int32, UnixSeconds, Double)] {
         var heads: [(Int32, UnixSeconds, Double)] = []
-        let handle = insert.sqliteStatement
+        ids.reserveCapacity(readings.count); times.reserveCapacity(readings.count); values.reserveCapacity(readings.count)
+        consumptions.reserveCapacity(readings.count); kgs.reserveCapacity(readings.count); flags.reserveCapacity(readings.count)
         var i = 0
         while i < readings.count {
             let id = readings[i].datastreamID
@@ -285,19 +295,9 @@ private struct Batch {
                         if report.gaps.count < 100 { report.gaps.append(.init(datastream: stream.key, from: previous.time, to: r.time, missing: missing)) }
                     }
                 }
-                sqlite3_bind_int64(handle, 1, id)
-                sqlite3_bind_int64(handle, 2, r.time)
-                sqlite3_bind_double(handle, 3, r.value)
-                if let c = outcome.consumption { sqlite3_bind_double(handle, 4, c) } else { sqlite3_bind_null(handle, 4) }
-                if let k = kgValue { sqlite3_bind_double(handle, 5, k); report.kgCO2e += k } else { sqlite3_bind_null(handle, 5) }
-                if let anomaly = outcome.anomaly {
-                    sqlite3_bind_text(handle, 6, anomaly.rawValue, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-                } else {
-                    sqlite3_bind_null(handle, 6)
-                }
-                let code = sqlite3_step(handle)
-                sqlite3_reset(handle)
-                guard code == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+                ids.append(id); times.append(r.time); values.append(r.value)
+                consumptions.append(outcome.consumption); kgs.append(kgValue); flags.append(outcome.anomaly?.rawValue)
+                if let k = kgValue { report.kgCO2e += k }
                 if let anomaly = outcome.anomaly { try alert(stream, anomaly, time: r.time, observed: r.value, report: &report) }
                 account(stream, time: r.time, consumption: outcome.consumption, kg: kgValue, sign: 1)
                 report.stored += 1
@@ -306,10 +306,7 @@ private struct Batch {
                 moved = true
                 j += 1
             }
-            if moved {
-                heads.append((index, lastTime, lastValue))
-                try db.cachedStatement(sql: "UPDATE monitor_datastream SET last_time = ?, last_value = ? WHERE id = ?").execute(arguments: [lastTime, lastValue, id])
-            }
+            if moved { heads.append((index, lastTime, lastValue)) }
             i = end
         }
         return heads
@@ -318,13 +315,13 @@ private struct Batch {
     /// A reading at or before the datastream's newest: a duplicate, a revision or a late arrival.
     /// Returns the stored value when it revised the newest reading itself.
     mutating func applyOutOfOrder(_ stream: MonitoringState.Stream, _ r: ResolvedReading, report: inout IngestReport) throws -> Double? {
-        let existing = try Row.fetchOne(db, sql: "SELECT value, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ? AND t = ?",
+        let existing = try SQLRow.fetchOne(db, sql: "SELECT value, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ? AND t = ?",
                                         arguments: [stream.id, r.time])
         if let existing, (existing["value"] as Double) == r.value {
             report.duplicates += 1
             return nil
         }
-        let previous = try Row.fetchOne(db, sql: "SELECT t, value FROM monitor_reading WHERE datastream_id = ? AND t < ? ORDER BY t DESC LIMIT 1",
+        let previous = try SQLRow.fetchOne(db, sql: "SELECT t, value FROM monitor_reading WHERE datastream_id = ? AND t < ? ORDER BY t DESC LIMIT 1",
                                         arguments: [stream.id, r.time]).map { (time: $0["t"] as Int64, value: $0["value"] as Double) }
         let outcome = stream.rule.outcome(value: r.value, time: r.time, previous: previous, intervalSeconds: stream.intervalSeconds)
         let kgValue = kg(stream, time: r.time, consumption: outcome.consumption)
@@ -344,7 +341,7 @@ private struct Batch {
         account(stream, time: r.time, consumption: outcome.consumption, kg: kgValue, sign: 1)
         // A register's next reading measured from the old neighbour; it now measures from this one.
         if stream.rule.kind == .cumulative,
-           let next = try Row.fetchOne(db, sql: "SELECT t, value, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ? AND t > ? ORDER BY t LIMIT 1",
+           let next = try SQLRow.fetchOne(db, sql: "SELECT t, value, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ? AND t > ? ORDER BY t LIMIT 1",
                                        arguments: [stream.id, r.time]) {
             let nextTime: Int64 = next["t"]
             let nextOutcome = stream.rule.outcome(value: next["value"], time: nextTime, previous: (r.time, r.value), intervalSeconds: stream.intervalSeconds)
@@ -367,33 +364,35 @@ private struct Batch {
             """, arguments: [stream.id, stream.siteID, kind.rawValue, time - Int64(stream.intervalSeconds), time, observed, now])
     }
 
-    /// Writes the accumulated roll-up differences.
-    func flush() throws {
-        let hour = try db.cachedStatement(sql: """
-            INSERT INTO monitor_hour (jurisdiction_id, gpc_ref, quantity, hour, consumption, kg_co2e, readings) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (jurisdiction_id, gpc_ref, quantity, hour) DO UPDATE SET consumption = consumption + excluded.consumption,
-              kg_co2e = kg_co2e + excluded.kg_co2e, readings = readings + excluded.readings
+    /// Writes the new readings, the datastreams' newest readings and the roll-up differences.
+    func flush(heads: [(Int32, UnixSeconds, Double)]) throws {
+        try db.bulkInsert(into: "monitor_reading", columns: [
+            SQLColumn("datastream_id", .integer(ids)), SQLColumn("t", .integer(times)), SQLColumn("value", .real(values)),
+            SQLColumn("consumption", .optionalReal(consumptions)), SQLColumn("kg_co2e", .optionalReal(kgs)), SQLColumn("flag", .optionalText(flags)),
+        ], onConflict: nil)
+        try db.bulkUpdate("monitor_datastream", key: SQLColumn("id", .integer(heads.map { state.streams[Int($0.0)].id })), set: [
+            SQLColumn("last_time", .integer(heads.map(\.1))), SQLColumn("last_value", .real(heads.map(\.2))),
+        ])
+        let hourRows = hours.filter { $0.value.readings != 0 || $0.value.consumption != 0 }
+        let cells = hourRows.map { state.cells[Int($0.key.cell)] }
+        try db.bulkInsert(into: "monitor_hour", columns: [
+            SQLColumn("jurisdiction_id", .integer(cells.map(\.jurisdictionID))), SQLColumn("gpc_ref", .text(cells.map(\.gpcRef))),
+            SQLColumn("quantity", .text(cells.map(\.quantity))), SQLColumn("hour", .integer(hourRows.map(\.key.hour))),
+            SQLColumn("consumption", .real(hourRows.map(\.value.consumption))), SQLColumn("kg_co2e", .real(hourRows.map(\.value.kg))),
+            SQLColumn("readings", .integer(hourRows.map { Int64($0.value.readings) })),
+        ], onConflict: """
+            (jurisdiction_id, gpc_ref, quantity, hour) DO UPDATE SET consumption = monitor_hour.consumption + excluded.consumption,
+              kg_co2e = monitor_hour.kg_co2e + excluded.kg_co2e, readings = monitor_hour.readings + excluded.readings
             """)
-        for (key, sums) in hours where sums.readings != 0 || sums.consumption != 0 {
-            let cell = state.cells[Int(key.cell)]
-            try hour.execute(arguments: [cell.jurisdictionID, cell.gpcRef, cell.quantity, key.hour, sums.consumption, sums.kg, sums.readings])
-        }
-        let day = try db.cachedStatement(sql: """
-            INSERT INTO monitor_datastream_day (datastream_id, day, consumption, kg_co2e, readings) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (datastream_id, day) DO UPDATE SET consumption = consumption + excluded.consumption,
-              kg_co2e = kg_co2e + excluded.kg_co2e, readings = readings + excluded.readings
+        let dayRows = days.filter { $0.value.readings != 0 || $0.value.consumption != 0 }
+        try db.bulkInsert(into: "monitor_datastream_day", columns: [
+            SQLColumn("datastream_id", .integer(dayRows.map(\.key.datastream))), SQLColumn("day", .integer(dayRows.map(\.key.day))),
+            SQLColumn("consumption", .real(dayRows.map(\.value.consumption))), SQLColumn("kg_co2e", .real(dayRows.map(\.value.kg))),
+            SQLColumn("readings", .integer(dayRows.map { Int64($0.value.readings) })),
+        ], onConflict: """
+            (datastream_id, day) DO UPDATE SET consumption = monitor_datastream_day.consumption + excluded.consumption,
+              kg_co2e = monitor_datastream_day.kg_co2e + excluded.kg_co2e, readings = monitor_datastream_day.readings + excluded.readings
             """)
-        let handle = day.sqliteStatement
-        for (key, sums) in days where sums.readings != 0 || sums.consumption != 0 {
-            sqlite3_bind_int64(handle, 1, key.datastream)
-            sqlite3_bind_int64(handle, 2, key.day)
-            sqlite3_bind_double(handle, 3, sums.consumption)
-            sqlite3_bind_double(handle, 4, sums.kg)
-            sqlite3_bind_int64(handle, 5, Int64(sums.readings))
-            let code = sqlite3_step(handle)
-            sqlite3_reset(handle)
-            guard code == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
-        }
     }
 }
 

@@ -1,6 +1,5 @@
 import CarbonKit
 import Foundation
-import GRDB
 
 /// A signed-in browser: the account and the token every form of the session must carry.
 public struct StaffSession: Sendable, Equatable {
@@ -21,7 +20,7 @@ public struct SessionRepository: Sendable {
     public func open(for account: Account, lifetime: TimeInterval, now: Date = Date()) throws -> (token: String, session: StaffSession) {
         let token = Secret.make(), csrf = Secret.make()
         let expires = now.addingTimeInterval(lifetime)
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970])
             try db.execute(sql: "INSERT INTO session (token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [Secret.digest(token), account.id, csrf, CityCarbonDatabase.now(), expires.timeIntervalSince1970])
@@ -32,8 +31,8 @@ public struct SessionRepository: Sendable {
 
     /// The live session of `token`, or nil when it is unknown, expired, or its account disabled.
     public func session(token: String, now: Date = Date()) throws -> StaffSession? {
-        try database.writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+        try database.read { db in
+            guard let row = try SQLRow.fetchOne(db, sql: """
                 SELECT a.*, s.csrf_token, s.expires_at FROM session s JOIN account a ON a.id = s.account_id
                 WHERE s.token_hash = ? AND s.expires_at > ? AND a.disabled = 0
                 """, arguments: [Secret.digest(token), now.timeIntervalSince1970]) else { return nil }
@@ -44,7 +43,7 @@ public struct SessionRepository: Sendable {
 
     /// Ends the session of `token`; signing out twice is harmless.
     public func close(token: String) throws {
-        try database.writer.write { db in
+        try database.write { db in
             guard let username = try String.fetchOne(db, sql: """
                 SELECT a.username FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = ?
                 """, arguments: [Secret.digest(token)]) else { return }

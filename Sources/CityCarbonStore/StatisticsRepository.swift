@@ -1,6 +1,5 @@
 import CarbonKit
 import Foundation
-import GRDB
 
 /// Population and GDP of a jurisdiction in a year: the denominators of per-capita and
 /// per-GDP emissions.
@@ -34,7 +33,7 @@ public struct StatisticsRepository: Sendable {
                                      suggestion: Suggestion.didYouMean(column, among: Self.columns)))
         }
         if !issues.isEmpty { throw InputErrors(issues) }
-        return try database.writer.write { db in
+        return try database.write { db in
             let ids = try JurisdictionRepository.ids(db)
             var rows: [(Int64, JurisdictionStatistic)] = []
             for row in table.rows {
@@ -66,7 +65,8 @@ public struct StatisticsRepository: Sendable {
             if !issues.isEmpty { throw InputErrors(issues) }
             for (id, s) in rows {
                 try db.execute(sql: """
-                    INSERT OR REPLACE INTO jurisdiction_statistic (jurisdiction_id, year, population, gdp, gdp_unit, source) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO jurisdiction_statistic (jurisdiction_id, year, population, gdp, gdp_unit, source) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (jurisdiction_id, year) DO UPDATE SET population = excluded.population, gdp = excluded.gdp, gdp_unit = excluded.gdp_unit, source = excluded.source
                     """, arguments: [id, s.year, s.population, s.gdp, s.gdpUnit, s.source])
             }
             try AuditTrail.append(db, actor: actor, action: "import", entity: "statistics", entityID: file,
@@ -77,8 +77,8 @@ public struct StatisticsRepository: Sendable {
 
     /// Every statistic, by jurisdiction and year; of one jurisdiction when given.
     public func all(jurisdiction: String? = nil) throws -> [JurisdictionStatistic] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT j.name, s.* FROM jurisdiction_statistic s JOIN jurisdiction j ON j.id = s.jurisdiction_id
                 \(jurisdiction == nil ? "" : "WHERE j.name = ?") ORDER BY j.id, s.year
                 """, arguments: jurisdiction.map { [$0] } ?? []).map {

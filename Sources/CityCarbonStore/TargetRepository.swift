@@ -2,7 +2,6 @@ import CarbonAccounting
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 
 /// Where a target stands: its base-year value and actual values from the published
 /// inventories, and its judgement on the straight path.
@@ -29,7 +28,7 @@ public struct TargetRepository: Sendable {
         let text = try ReferenceTable.text(of: bytes, file: file)
         let names = Set(try JurisdictionRepository(database).tree().roots.flatMap { try JurisdictionRepository(database).tree().lineageDown(from: $0) })
         let targets = try TargetSheet.parse(text, file: file, jurisdictions: names)
-        return try database.writer.write { db in
+        return try database.write { db in
             var added: [String] = [], updated: [String] = []
             var position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM target") ?? 0
             for var target in targets {
@@ -52,13 +51,13 @@ public struct TargetRepository: Sendable {
     }
 
     public func all() throws -> [Target] {
-        try database.writer.read { db in
+        try database.read { db in
             try String.fetchAll(db, sql: "SELECT document FROM target ORDER BY position, id").map { try JSONDecoder().decode(Target.self, from: Data($0.utf8)) }
         }
     }
 
     public func target(_ identifier: String) throws -> Target? {
-        try database.writer.read { db in try Self.target(db, identifier) }
+        try database.read { db in try Self.target(db, identifier) }
     }
 
     /// Shares a total-emissions target out to the districts below its jurisdiction, or to the
@@ -92,7 +91,7 @@ public struct TargetRepository: Sendable {
         let basis = method == .proportional ? emissions : values
         let source = method == .proportional ? "published inventory \(target.baseYear), BASIC+ t CO2e (\(inventory.gwp))" : method == .weighted ? "weights set by \(actor)" : nil
         let allocation = try TargetAllocation.make(for: target, level: level, dimension: dimension, method: method, among: names, basis: basis, basisSource: source)
-        try database.writer.write { db in
+        try database.write { db in
             let before = try Self.target(db, identifier)
             target.allocations.removeAll { $0.dimension == dimension }
             target.allocations.append(allocation)
@@ -140,11 +139,11 @@ public struct TargetRepository: Sendable {
         return try InventoryRepository(database).inventory(id: id)
     }
 
-    static func target(_ db: Database, _ identifier: String) throws -> Target? {
+    static func target(_ db: any SQLConnection, _ identifier: String) throws -> Target? {
         try String.fetchOne(db, sql: "SELECT document FROM target WHERE identifier = ?", arguments: [identifier]).map { try JSONDecoder().decode(Target.self, from: Data($0.utf8)) }
     }
 
-    static func save(_ db: Database, _ target: Target, position: Int, actor: String, before: Target?) throws {
+    static func save(_ db: any SQLConnection, _ target: Target, position: Int, actor: String, before: Target?) throws {
         let document = String(decoding: try PlanRepository.encoder.encode(target), as: UTF8.self)
         try db.execute(sql: """
             INSERT INTO target (identifier, position, document, updated_at) VALUES (?, ?, ?, ?)

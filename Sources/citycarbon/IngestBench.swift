@@ -12,7 +12,8 @@ struct IngestBench: ParsableCommand {
         abstract: "Time sustained ingestion of 15-minute meter readings (dedup, register conversion, emissions, roll-ups, durable commits).",
         discussion: """
         Registers --meters datastreams (half electricity interval meters in kWh, half gas
-        registers in m3) on --meters/2 sites in 10 districts of a fresh SQLite workspace, then
+        registers in m3) on --meters/2 sites in 10 districts of a fresh SQLite workspace (or, with
+        --postgres, a fresh database on that PostgreSQL server, dropped afterwards), then
         ingests --days days of readings in batches of --batch-meters meters × one day, each
         batch one durable transaction. Only the ingest calls are timed; with --csv the batch is
         CSV text and its parsing is timed too. Prints readings per second of each run, the
@@ -29,22 +30,28 @@ struct IngestBench: ParsableCommand {
     @Flag(help: "Send every batch as CSV text, so parsing is timed with ingestion.") var csv = false
     @Flag(help: "Also time one anomaly scan of all meters after each run.") var scan = false
     @Option(help: ArgumentHelp("Directory for the workspaces (default: the temporary directory).", valueName: "dir")) var directory: String?
+    @Option(help: ArgumentHelp("Run on this PostgreSQL server instead, in a new database per run.", valueName: "postgres://user@host:port/db")) var postgres: String?
 
     func validate() throws {
         if meters < 2 || days < 1 || batchMeters < 1 || runs < 1 { throw ValidationError("--meters must be at least 2; --days, --batch-meters and --runs at least 1") }
+        if let postgres, PostgresLocation(url: postgres) == nil { throw ValidationError("--postgres must be a URL like postgres://postgres@127.0.0.1:5432/postgres") }
     }
 
     func run() throws {
         let perDay = 96
         let total = meters * days * perDay
-        print("citycarbon bench ingest: \(meters) meters × \(days) day(s) × \(perDay) readings = \(GroupedNumber.format(Double(total), decimals: 0)) readings per run, batches of \(batchMeters) meters × 1 day\(csv ? ", as CSV" : ""), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let server = postgres.flatMap(PostgresLocation.init(url:))
+        print("citycarbon bench ingest: \(meters) meters × \(days) day(s) × \(perDay) readings = \(GroupedNumber.format(Double(total), decimals: 0)) readings per run, batches of \(batchMeters) meters × 1 day\(csv ? ", as CSV" : ""), \(server.map { "PostgreSQL at \($0)" } ?? "SQLite"), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         var rates: [Double] = []
         for run in 1...runs {
             let folder = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("citycarbon-ingest-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let path = folder.appendingPathComponent("bench.sqlite").path
-            let database = try CityCarbonDatabase(path: path)
+            let benchName = "citycarbon_bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+            let database = try server.map { try CityCarbonDatabase(postgres: try CityCarbonDatabase.createPostgresDatabase(benchName, on: $0)) }
+                ?? CityCarbonDatabase(path: path)
+            defer { if let server { try? CityCarbonDatabase.dropPostgresDatabase(benchName, on: server) } }
             let setupStart = ContinuousClock.now
             try Self.register(database, meters: meters)
             let setup = ContinuousClock.now - setupStart
@@ -84,7 +91,8 @@ struct IngestBench: ParsableCommand {
                              Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18, found))
             }
             rates.append(rate)
-            let size = Self.size(of: path)
+            let size = server == nil ? Self.size(of: path)
+                : try database.read { try Double.fetchOne($0, sql: "SELECT pg_database_size(current_database())") } ?? 0
             print(String(format: "run %d: %@ readings in %.2f s = %@ readings/s (registration %.1f s; database %.0f MB)", run,
                          GroupedNumber.format(Double(stored), decimals: 0), seconds, GroupedNumber.format(rate, decimals: 0),
                          Double(setup.components.seconds) + Double(setup.components.attoseconds) / 1e18, size / 1e6))

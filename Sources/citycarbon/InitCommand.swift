@@ -6,7 +6,7 @@ import Foundation
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a workspace database (SQLite) for a city's inventory.",
+        abstract: "Create a workspace database (a SQLite file, or a PostgreSQL database by URL) for a city's inventory.",
         discussion: "Does nothing to a workspace that already exists, except bring its schema up to date."
     )
 
@@ -16,9 +16,9 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
-        let existed = FileManager.default.fileExists(atPath: workspace.path)
-        let database = try CityCarbonDatabase(path: workspace.path)
-        print(existed ? "Workspace \(workspace.path) is up to date." : "Created workspace \(workspace.path).")
+        let existed = !workspace.isPostgres && FileManager.default.fileExists(atPath: workspace.path)
+        let database = try CityCarbonDatabase(location: workspace.path)
+        print(existed || workspace.isPostgres ? "Workspace \(database.path) is up to date." : "Created workspace \(database.path).")
         if demo {
             if try DemoCity.seed(database, by: "citycarbon init --demo") {
                 try PlanReport.seedDemo(database, actor: "citycarbon init --demo")

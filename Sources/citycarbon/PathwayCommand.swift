@@ -35,7 +35,7 @@ struct PathwayCommand: ParsableCommand {
         }
 
         func run() throws {
-            let database = FileManager.default.fileExists(atPath: workspace.path) ? try workspace.open() : nil
+            let database = workspace.isPostgres || FileManager.default.fileExists(atPath: workspace.path) ? try workspace.open() : nil
             let model: PathwayModel
             if FileManager.default.fileExists(atPath: scenario) {
                 let file = FileInput.name(scenario)

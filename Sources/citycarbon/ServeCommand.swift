@@ -57,11 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "citycarbon")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let database = try CityCarbonDatabase(path: workspace.path)
+        let database = try CityCarbonDatabase(location: workspace.path)
         if demo {
             if try DemoCity.seed(database) {
                 try PlanReport.seedDemo(database, actor: "demo")
-                logger.info("loaded the demo city", metadata: ["database": .string(workspace.path)])
+                logger.info("loaded the demo city", metadata: ["database": .string(database.path)])
             }
             for account in try DemoCity.seedAccounts(database) {
                 logger.notice("demo account created; its password is shown only now",

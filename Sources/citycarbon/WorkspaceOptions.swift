@@ -3,9 +3,9 @@ import CityCarbonStore
 import Foundation
 
 /// Where the workspace database is: `--database`, else `$CITYCARBON_DATABASE`, else
-/// `citycarbon.sqlite` in the current directory.
+/// `citycarbon.sqlite` in the current directory. A `postgres://` URL names a PostgreSQL database.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The workspace database file.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The workspace: a SQLite file, or postgres://user:password@host:port/database.", valueName: "path|url"))
     var database: String?
 
     @Option(help: ArgumentHelp("Who makes the change, for the audit trail (default: $USER).", valueName: "name"))
@@ -20,12 +20,15 @@ struct WorkspaceOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment["CITYCARBON_DATABASE"] ?? "citycarbon.sqlite"
     }
 
-    /// Opens an existing workspace; `citycarbon init` creates one.
+    var isPostgres: Bool { path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") }
+
+    /// Opens an existing workspace; `citycarbon init` creates one. A PostgreSQL database is
+    /// given its schema on first use.
     func open() throws -> CityCarbonDatabase {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard isPostgres || FileManager.default.fileExists(atPath: path) else {
             throw CLIFailure.usage("no workspace at \(path): create one with `citycarbon init` or pass --database")
         }
-        return try CityCarbonDatabase(path: path)
+        return try CityCarbonDatabase(location: path)
     }
 }
 

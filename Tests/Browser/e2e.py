@@ -50,11 +50,12 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--screenshots")
+    parser.add_argument("--database", help="an empty PostgreSQL database (postgres://…) to walk instead of a fresh SQLite file")
     options = parser.parse_args()
     binary = os.path.abspath(options.binary)
 
     workdir = tempfile.mkdtemp(prefix="citycarbon-e2e-")
-    database = os.path.join(workdir, "e2e.sqlite")
+    database = options.database or os.path.join(workdir, "e2e.sqlite")
     run(binary, "init", "--demo", "--database", database, workdir=workdir)
     port = free_port()
     base = f"http://127.0.0.1:{port}"

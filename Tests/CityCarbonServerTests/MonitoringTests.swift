@@ -2,7 +2,6 @@ import CarbonKit
 import CarbonMonitoring
 import CityCarbonStore
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -17,7 +16,7 @@ struct MonitoringTests {
     }
 
     func readings(_ database: CityCarbonDatabase) throws -> Int {
-        try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") ?? 0 }
+        try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") ?? 0 }
     }
 
     /// A quarter-hour well after the demo's last reading, so these are new.
@@ -97,7 +96,7 @@ struct MonitoringTests {
             #expect(response.status == .ok, "\(response.text)")
             #expect(response.json["stored"]?.number == 2)
         }
-        let stored = try await database.writer.read { try Double.fetchOne($0, sql: "SELECT value FROM monitor_reading r JOIN monitor_datastream d ON d.id = r.datastream_id WHERE d.key = 'nb-tower/elec' AND r.t = ?", arguments: [future]) }
+        let stored = try await database.read { try Double.fetchOne($0, sql: "SELECT value FROM monitor_reading r JOIN monitor_datastream d ON d.id = r.datastream_id WHERE d.key = 'nb-tower/elec' AND r.t = ?", arguments: [future]) }
         #expect(stored == 410)
     }
 

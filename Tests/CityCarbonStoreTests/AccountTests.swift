@@ -1,7 +1,6 @@
 import CarbonAccounting
 import CarbonKit
 import Foundation
-import GRDB
 import Testing
 @testable import CityCarbonStore
 
@@ -17,7 +16,7 @@ struct AccountTests {
     func passwordIsHashed() throws {
         let db = try workspace()
         try AccountRepository(db, passwordCost: 4).create(username: "Alice", password: "s3cret enough", role: .admin, actor: "setup")
-        let stored = try db.writer.read { try String.fetchOne($0, sql: "SELECT password_hash FROM account WHERE username = 'alice'") }
+        let stored = try db.read { try String.fetchOne($0, sql: "SELECT password_hash FROM account WHERE username = 'alice'") }
         #expect(stored?.hasPrefix("$2b$04$") == true)
         #expect(stored?.contains("s3cret") == false)
         let event = try #require(try AuditTrail(db).events(entity: "account").first)
@@ -59,7 +58,7 @@ struct AccountTests {
         let sessions = SessionRepository(db)
         let now = Date()
         let (token, session) = try sessions.open(for: account, lifetime: 60, now: now)
-        #expect(try db.writer.read { try String.fetchOne($0, sql: "SELECT token_hash FROM session") } == Secret.digest(token))
+        #expect(try db.read { try String.fetchOne($0, sql: "SELECT token_hash FROM session") } == Secret.digest(token))
         #expect(try sessions.session(token: token, now: now)?.csrfToken == session.csrfToken)
         #expect(try sessions.session(token: token, now: now.addingTimeInterval(61)) == nil)
         try sessions.close(token: token)
@@ -73,7 +72,7 @@ struct AccountTests {
         let keys = APIKeyRepository(db)
         let (key, secret) = try keys.create(name: "gateway", role: .editor, organisation: "North office", jurisdictions: ["North"], actor: "alice")
         #expect(secret.hasPrefix("cck_") && secret.count > 40)
-        #expect(try db.writer.read { try String.fetchOne($0, sql: "SELECT key_hash FROM api_key") } == Secret.digest(secret))
+        #expect(try db.read { try String.fetchOne($0, sql: "SELECT key_hash FROM api_key") } == Secret.digest(secret))
         #expect(try keys.authenticate(secret)?.principal == Principal(actor: "api-key:gateway", role: .editor, organisation: "North office", jurisdictions: ["North"]))
         #expect(try keys.authenticate(secret + "x") == nil)
         try keys.revoke(id: key.id, actor: "alice")

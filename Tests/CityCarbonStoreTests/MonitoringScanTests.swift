@@ -1,7 +1,6 @@
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 import Testing
 @testable import CityCarbonStore
 

@@ -1,7 +1,6 @@
 import CarbonKit
 import ClimatePlans
 import Foundation
-import GRDB
 import Testing
 @testable import CityCarbonStore
 

@@ -1,14 +1,13 @@
 import CarbonKit
 import CarbonMonitoring
 import Foundation
-import GRDB
 import Testing
 @testable import CityCarbonStore
 
 /// A workspace with two districts, an office in North (Acme) and a plant in South (Beta), and
 /// the office's 15-minute electricity meter, a gas register with five digits, and the plant's meter.
-func monitoringWorkspace() throws -> CityCarbonDatabase {
-    let db = try temporaryWorkspace()
+func monitoringWorkspace(_ db: CityCarbonDatabase? = nil) throws -> CityCarbonDatabase {
+    let db = try db ?? temporaryWorkspace()
     try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
     let registry = MonitoringRegistry(db)
     try registry.importSites(bytes("""
@@ -33,19 +32,19 @@ func items(_ stream: String, _ values: [(UnixSeconds, Double)]) -> [Reading] {
 }
 
 /// Every roll-up recomputed from the readings themselves: what the maintained sums must equal.
-func recomputedHours(_ db: CityCarbonDatabase) throws -> [Row] {
-    try db.writer.read { db in
-        try Row.fetchAll(db, sql: """
-            SELECT (r.t - 1) / 3600 AS hour, SUM(r.consumption) AS consumption, ROUND(SUM(COALESCE(r.kg_co2e, 0)), 9) AS kg, COUNT(r.consumption) AS readings
+func recomputedHours(_ db: CityCarbonDatabase) throws -> [SQLRow] {
+    try db.read { db in
+        try SQLRow.fetchAll(db, sql: """
+            SELECT (r.t - 1) / 3600 AS hour, SUM(r.consumption) AS consumption, ROUND(CAST(SUM(COALESCE(r.kg_co2e, 0)) AS NUMERIC), 9) AS kg, COUNT(r.consumption) AS readings
             FROM monitor_reading r WHERE r.consumption IS NOT NULL GROUP BY hour ORDER BY hour
             """)
     }
 }
 
-func maintainedHours(_ db: CityCarbonDatabase) throws -> [Row] {
-    try db.writer.read { db in
-        try Row.fetchAll(db, sql: """
-            SELECT hour, SUM(consumption) AS consumption, ROUND(SUM(kg_co2e), 9) AS kg, SUM(readings) AS readings
+func maintainedHours(_ db: CityCarbonDatabase) throws -> [SQLRow] {
+    try db.read { db in
+        try SQLRow.fetchAll(db, sql: """
+            SELECT hour, SUM(consumption) AS consumption, ROUND(CAST(SUM(kg_co2e) AS NUMERIC), 9) AS kg, SUM(readings) AS readings
             FROM monitor_hour GROUP BY hour HAVING SUM(readings) != 0 ORDER BY hour
             """)
     }
@@ -60,7 +59,7 @@ struct ReadingIngestorTests {
         let again = try ReadingIngestor(db).ingest(batch, actor: "meter", source: "b2")
         #expect(first.stored == 2)
         #expect(again.stored == 0 && again.duplicates == 2)
-        #expect(try db.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") } == 2)
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") } == 2)
         #expect(try maintainedHours(db).map { $0["consumption"] as Double } == [42])
     }
 
@@ -104,7 +103,7 @@ struct ReadingIngestorTests {
                                                     actor: "meter", source: "b1")
         #expect(report.flagged[.reset] == 1)
         #expect(try maintainedHours(db).map { $0["consumption"] as Double } == [10])
-        #expect(try db.writer.read { try String.fetchOne($0, sql: "SELECT kind FROM monitor_alert") } == "reset")
+        #expect(try db.read { try String.fetchOne($0, sql: "SELECT kind FROM monitor_alert") } == "reset")
     }
 
     @Test func gapsInABatchAreReported() throws {
@@ -124,7 +123,7 @@ struct ReadingIngestorTests {
             """), file: "series.csv", name: "east-hourly", source: "test series", actor: "alice")
         try ReadingIngestor(db).ingest(items("office-1/elec", [(localMidnight + 3600, 10), (localMidnight + 7200, 10), (localMidnight + 3 * 3600, 10)]),
                                        actor: "meter", source: "b1")
-        let kg = try db.writer.read { try Double.fetchAll($0, sql: "SELECT kg_co2e FROM monitor_reading ORDER BY t") }
+        let kg = try db.read { try Double.fetchAll($0, sql: "SELECT kg_co2e FROM monitor_reading ORDER BY t") }
         // 2026 has no published national factor yet: MEE's 2023 factor, 0.5306 kg/kWh, stands in.
         #expect(kg.map { ($0 * 1e6).rounded() / 1e6 } == [6.1, 4.8, 5.306])
     }
@@ -132,7 +131,7 @@ struct ReadingIngestorTests {
     @Test func naturalGasIsPricedByTheIPCCDefaultsInCO2e() throws {
         let db = try monitoringWorkspace()
         try ReadingIngestor(db).ingest(items("office-1/gas", [(localMidnight + 900, 1000), (localMidnight + 1800, 1100)]), actor: "meter", source: "b1")
-        let kg = try db.writer.read { try Double.fetchOne($0, sql: "SELECT kg_co2e FROM monitor_reading WHERE consumption IS NOT NULL") }!
+        let kg = try db.read { try Double.fetchOne($0, sql: "SELECT kg_co2e FROM monitor_reading WHERE consumption IS NOT NULL") }!
         // 100 m3 × 0.7 kg/m3 × 48 TJ/Gg = 3.36e-3 TJ; × (56,100 CO2 + 5 CH4 × 28 + 0.1 N2O × 265) kg/TJ (commercial, AR5).
         #expect(abs(kg - 100 * 3.36e-5 * (56_100 + 5 * 28 + 0.1 * 265)) < 1e-9)
     }
@@ -140,7 +139,7 @@ struct ReadingIngestorTests {
     @Test func unitsSentInAnotherUnitOfTheSameDimensionAreConverted() throws {
         let db = try monitoringWorkspace()
         try ReadingIngestor(db).ingest([Reading(datastream: "plant-1/elec", time: localMidnight + 900, value: 2500)], units: ["kWh"], actor: "meter", source: "senml")
-        #expect(try db.writer.read { try Double.fetchOne($0, sql: "SELECT value FROM monitor_reading") } == 2.5)
+        #expect(try db.read { try Double.fetchOne($0, sql: "SELECT value FROM monitor_reading") } == 2.5)
         let wrong = Reading(datastream: "plant-1/elec", time: localMidnight + 1800, value: 1)
         #expect(throws: InputErrors.self) { try ReadingIngestor(db).ingest([wrong], units: ["m3"], actor: "meter", source: "senml") }
     }
@@ -154,14 +153,14 @@ struct ReadingIngestorTests {
             let issue = (error as! InputErrors).issues[0]
             return issue.location.row == 3 && issue.value == "office-9/elec"
         }
-        #expect(try db.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") } == 0)
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") } == 0)
     }
 
     @Test func anIntegrationKeyMayOnlySendItsOwnOrganisationsReadings() throws {
         let db = try monitoringWorkspace()
         let batch = items("office-1/elec", [(localMidnight + 900, 20)]) + items("plant-1/elec", [(localMidnight + 900, 2)])
         #expect(throws: MonitoringError.self) { try ReadingIngestor(db).ingest(batch, scope: .sites(organisation: "Acme", keys: []), actor: "acme", source: "b") }
-        #expect(try db.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") } == 0)
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM monitor_reading") } == 0)
         let own = try ReadingIngestor(db).ingest(Array(batch.prefix(1)), scope: .sites(organisation: "Acme", keys: []), actor: "acme", source: "b")
         #expect(own.stored == 1)
     }
@@ -169,8 +168,8 @@ struct ReadingIngestorTests {
     @Test func anotherProcessWritingTheFileIsNoticed() throws {
         let db = try monitoringWorkspace()
         try ReadingIngestor(db).ingest(items("office-1/elec", [(localMidnight + 900, 20)]), actor: "meter", source: "b1")
-        // A second handle on the same file plays the CLI beside a running server.
-        let other = try CityCarbonDatabase(path: db.path)
+        // A second handle on the same database plays the CLI beside a running server.
+        let other = try CityCarbonDatabase(location: db.path)
         try ReadingIngestor(other).ingest(items("office-1/elec", [(localMidnight + 1800, 21)]), actor: "cli", source: "b2")
         let report = try ReadingIngestor(db).ingest(items("office-1/elec", [(localMidnight + 1800, 21), (localMidnight + 2700, 22)]), actor: "meter", source: "b3")
         #expect(report.duplicates == 1 && report.stored == 1)

@@ -4,8 +4,17 @@ import Foundation
 import Testing
 @testable import CityCarbonStore
 
-/// A workspace in a fresh temporary SQLite file (WAL mode, as users get it).
+/// A fresh, empty workspace on the engine under test: a temporary SQLite file (WAL mode, as
+/// users get it), or, when `CITYCARBON_TEST_POSTGRES` names a server, a new PostgreSQL
+/// database on it. `.ci/run` runs this whole suite both ways.
 func temporaryWorkspace() throws -> CityCarbonDatabase {
+    if let server = TestPostgres.server {
+        return try CityCarbonDatabase(postgres: try TestPostgres.createDatabase(on: server))
+    }
+    return try sqliteWorkspace()
+}
+
+func sqliteWorkspace() throws -> CityCarbonDatabase {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return try CityCarbonDatabase(path: directory.appendingPathComponent("workspace.sqlite").path)

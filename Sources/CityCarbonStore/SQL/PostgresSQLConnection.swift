@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A ``SQLConnection`` over one PostgresNIO connection, used from a blocking caller.
+///
+/// Arguments travel as untyped text (type OID 0), so PostgreSQL infers each parameter's type
+/// from where it stands, as SQLite's loose typing lets the same SQL bind an integer to a real
+/// column; the text forms are exact (integers, shortest round-trip doubles).
+final class PostgresSQLConnection: SQLConnection {
+    let connection: PostgresConnection
+    let logger: Logger
+    private(set) var changesCount = 0
+
+    init(_ connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    var dialect: SQLDialect { .postgres }
+
+    func execute(sql: String, arguments: SQLArguments) throws {
+        _ = try run(sql, arguments)
+    }
+
+    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try forEachRow(sql: sql, arguments: arguments) { rows.append($0) }
+        return rows
+    }
+
+    func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
+        let result = try run(sql, arguments)
+        var columns: [String]?
+        for row in result.rows {
+            var values: [SQLValue] = []
+            var names: [String] = []
+            for cell in row {
+                values.append(Self.value(cell))
+                if columns == nil { names.append(cell.columnName) }
+            }
+            if columns == nil { columns = names }
+            try body(SQLRow(columns: columns!, values: values))
+        }
+    }
+
+    /// One `INSERT … SELECT FROM unnest(…)` with every column sent as a binary array.
+    func bulkInsert(into table: String, columns: [SQLColumn], onConflict: String?) throws {
+        guard let count = columns.first?.count, count > 0 else { return }
+        let (binds, relation) = Self.unnest(columns)
+        let sql = "INSERT INTO \(table) (\(columns.map(\.name).joined(separator: ", "))) SELECT \(Self.projections(columns).joined(separator: ", ")) FROM \(relation)"
+            + (onConflict.map { " ON CONFLICT \($0)" } ?? "")
+        changesCount = try wait(PostgresQuery(unsafeSQL: sql, binds: binds)).metadata.rows ?? 0
+    }
+
+    func bulkUpdate(_ table: String, key: SQLColumn, set columns: [SQLColumn]) throws {
+        guard key.count > 0 else { return }
+        let (binds, relation) = Self.unnest([key] + columns)
+        let assignments = zip(columns, Self.projections(columns)).map { "\($0.name) = \($1)" }.joined(separator: ", ")
+        let sql = "UPDATE \(table) SET \(assignments) FROM \(relation) WHERE \(table).\(key.name) = u.\(key.name)"
+        changesCount = try wait(PostgresQuery(unsafeSQL: sql, binds: binds)).metadata.rows ?? 0
+    }
+
+    /// The columns as typed binary arrays and the relation `unnest($1::int8[], …) AS u(…)`. NULLs
+    /// travel as NaN or an empty string and come back through `NULLIF` (see ``projections``):
+    /// PostgresNIO's arrays have no optional elements, and neither value is ever stored.
+    private static func unnest(_ columns: [SQLColumn]) -> (PostgresBindings, String) {
+        var binds = PostgresBindings(capacity: columns.count)
+        var arrays: [String] = []
+        for (i, column) in columns.enumerated() {
+            let n = i + 1
+            switch column.values {
+            case let .integer(v): binds.append(v); arrays.append("$\(n)::int8[]")
+            case let .real(v): binds.append(v); arrays.append("$\(n)::float8[]")
+            case let .optionalReal(v): binds.append(v.map { $0 ?? .nan }); arrays.append("$\(n)::float8[]")
+            case let .text(v): binds.append(v); arrays.append("$\(n)::text[]")
+            case let .optionalText(v): binds.append(v.map { $0 ?? "" }); arrays.append("$\(n)::text[]")
+            }
+        }
+        return (binds, "unnest(\(arrays.joined(separator: ", "))) AS u(\(columns.map(\.name).joined(separator: ", ")))")
+    }
+
+    private static func projections(_ columns: [SQLColumn]) -> [String] {
+        columns.map { column -> String in
+            switch column.values {
+            case .optionalReal: "NULLIF(u.\(column.name), 'NaN'::float8)"
+            case .optionalText: "NULLIF(u.\(column.name), '')"
+            default: "u.\(column.name)"
+            }
+        }
+    }
+
+    @discardableResult
+    func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        var binds = PostgresBindings(capacity: arguments.values.count)
+        for value in arguments.values {
+            switch value {
+            case .null: binds.appendNull()
+            case let .integer(i): binds.append(UntypedText(String(i)))
+            case let .real(d): binds.append(UntypedText(Self.text(d)))
+            case let .text(s): binds.append(UntypedText(s))
+            case let .blob(b): binds.append(UntypedText("\\x" + b.map { String(format: "%02x", $0) }.joined()))
+            }
+        }
+        let result = try wait(PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds))
+        changesCount = result.metadata.rows ?? 0
+        return result
+    }
+
+    private func wait(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        do {
+            return try connection.query(query, logger: logger).wait()
+        } catch let error as PSQLError {
+            throw PostgresStoreError(error, sql: query.sql)
+        }
+    }
+
+    static func text(_ d: Double) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d > 0 ? "Infinity" : "-Infinity" }
+        return "\(d)"
+    }
+
+    static func value(_ cell: PostgresCell) -> SQLValue {
+        guard var bytes = cell.bytes else { return .null }
+        let data = PostgresData(type: cell.dataType, formatCode: cell.format, value: bytes)
+        switch cell.dataType {
+        case .bool: return .integer(data.bool == true ? 1 : 0)
+        case .int2, .int4, .int8, .oid: return data.int64.map(SQLValue.integer) ?? .null
+        case .float4, .float8: return data.double.map(SQLValue.real) ?? .null
+        case .numeric:
+            guard let text = data.string else { return .null }
+            if let i = Int64(text) { return .integer(i) }
+            return Double(text).map(SQLValue.real) ?? .text(text)
+        case .bytea: return .blob(bytes.readBytes(length: bytes.readableBytes) ?? [])
+        default: return data.string.map(SQLValue.text) ?? .blob(bytes.readBytes(length: bytes.readableBytes) ?? [])
+        }
+    }
+}
+
+/// A parameter PostgreSQL types from its context (OID 0, text format).
+struct UntypedText: PostgresDynamicTypeEncodable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    var psqlType: PostgresDataType { .null }
+    var psqlFormat: PostgresFormat { .text }
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        byteBuffer.writeString(text)
+    }
+}
+
+/// `?` placeholders become `$1`, `$2` …, outside quoted strings and identifiers; each SQL text
+/// is translated once.
+enum PostgresPlaceholders {
+    // NSCache is thread-safe.
+    nonisolated(unsafe) private static let cache = NSCache<NSString, NSString>()
+
+    static func numbered(_ sql: String) -> String {
+        if let known = cache.object(forKey: sql as NSString) { return known as String }
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var n = 0
+        var quote: Character?
+        for c in sql {
+            if let q = quote {
+                if c == q { quote = nil }
+                out.append(c)
+            } else if c == "'" || c == "\"" {
+                quote = c
+                out.append(c)
+            } else if c == "?" {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(c)
+            }
+        }
+        cache.setObject(out as NSString, forKey: sql as NSString)
+        return out
+    }
+}
+
+/// A PostgreSQL error with the server's message and the statement it refused.
+public struct PostgresStoreError: Error, CustomStringConvertible {
+    public let message: String
+    public let sqlState: String?
+    public let sql: String
+
+    init(_ error: PSQLError, sql: String) {
+        message = error.serverInfo?[.message] ?? "\(error.code)"
+        sqlState = error.serverInfo?[.sqlState]
+        self.sql = sql
+    }
+
+    public var description: String { "PostgreSQL: \(message)\(sqlState.map { " (\($0))" } ?? "") in \(sql)" }
+
+    /// Unique and foreign-key violations: what the repositories treat as constraint errors.
+    public var isConstraintViolation: Bool { sqlState?.hasPrefix("23") == true }
+}
