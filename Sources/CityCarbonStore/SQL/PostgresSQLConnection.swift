@@ -188,7 +188,8 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     public let sql: String
 
     init(_ error: PSQLError, sql: String) {
-        message = error.serverInfo?[.message] ?? "\(error.code)"
+        // Without a server message (no connection at all) the network error says why.
+        message = error.serverInfo?[.message] ?? error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
         sqlState = error.serverInfo?[.sqlState]
         self.sql = sql
     }

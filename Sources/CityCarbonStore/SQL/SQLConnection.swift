@@ -57,16 +57,6 @@ public struct SQLColumn: Sendable {
         case let .optionalText(v): v.count
         }
     }
-
-    func value(at row: Int) -> SQLValue {
-        switch values {
-        case let .integer(v): .integer(v[row])
-        case let .real(v): .real(v[row])
-        case let .optionalReal(v): v[row].map(SQLValue.real) ?? .null
-        case let .text(v): .text(v[row])
-        case let .optionalText(v): v[row].map(SQLValue.text) ?? .null
-        }
-    }
 }
 
 // The shapes GRDB taught the repositories: `Int.fetchOne(db, sql:arguments:)`, `SQLRow.fetchAll(…)`.
