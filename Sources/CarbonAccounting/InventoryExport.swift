@@ -116,10 +116,6 @@ public enum InventoryExport {
     }
 
     /// A CSV field, quoted when it has a delimiter, quote or line break.
-    public static func csvField(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
+    /// A CSV field: quoted as needed and never a formula (``CSVOutput/field(_:)``).
+    public static func csvField(_ s: String) -> String { CSVOutput.field(s) }
 }

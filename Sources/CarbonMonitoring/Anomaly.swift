@@ -13,6 +13,9 @@ public struct Anomaly: Sendable, Hashable, Codable {
         case reset
         /// No reading for longer than expected.
         case missing
+        /// A register moved across a silence longer than a day: when the consumption happened is
+        /// unknown, so it is counted in no hour.
+        case unplaced
     }
 
     public let kind: Kind

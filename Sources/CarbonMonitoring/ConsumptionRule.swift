@@ -5,6 +5,8 @@ public struct ConsumptionRule: Sendable, Hashable {
     public let multiplier: Double
     public let rolloverAt: Double?
     public let maxPerHour: Double?
+    /// The most any meter of the quantity can carry in an hour (the catalogue's physical limit).
+    public let ceilingPerHour: Double?
     /// Consumption meters never read below zero; generation and state sensors are not judged.
     public let forbidsNegative: Bool
 
@@ -13,14 +15,22 @@ public struct ConsumptionRule: Sendable, Hashable {
         multiplier = datastream.multiplier
         rolloverAt = datastream.rolloverAt
         maxPerHour = datastream.maxPerHour
+        ceilingPerHour = ReadingBounds(datastream: datastream, quantity: quantity).ceilingPerHour
         forbidsNegative = quantity.direction == .consumption
     }
 
     public init(kind: Datastream.ReadingKind, multiplier: Double = 1, rolloverAt: Double? = nil, maxPerHour: Double? = nil,
-                forbidsNegative: Bool = true) {
+                ceilingPerHour: Double? = nil, forbidsNegative: Bool = true) {
         (self.kind, self.multiplier, self.rolloverAt, self.maxPerHour, self.forbidsNegative) =
             (kind, multiplier, rolloverAt, maxPerHour, forbidsNegative)
+        self.ceilingPerHour = ceilingPerHour
     }
+
+    /// The longest span between two register reads whose difference is still placed in the
+    /// interval that ends with the later read. Across a longer silence nobody knows when the
+    /// consumption happened — a read back-filled years before the next one would put years of
+    /// gas into one quarter-hour — so nothing is counted and the read is flagged ``Anomaly/Kind/unplaced``.
+    public static let longestBridgeSeconds: Int64 = 86_400
 
     public struct Outcome: Sendable, Hashable {
         /// What the interval consumed, in the datastream's unit; nil when nothing can be counted.
@@ -47,12 +57,15 @@ public struct ConsumptionRule: Sendable, Hashable {
             return Outcome(consumption: consumption, anomaly: nil)
         case .cumulative:
             guard let previous else { return .nothing }
-            let hours = Double(time - previous.time) / 3600
+            let span = time - previous.time
+            let hours = Double(span) / 3600
             let limit = maxPerHour.map { $0 * hours }
             switch RegisterConversion.between(previous: previous.value, current: value, multiplier: multiplier,
                                               rolloverAt: rolloverAt, maxConsumption: limit) {
             case .consumption(let c), .rollover(let c):
                 if let limit, c > limit { return Outcome(consumption: nil, anomaly: .impossible) }
+                if let ceilingPerHour, c > ceilingPerHour * hours { return Outcome(consumption: nil, anomaly: .impossible) }
+                if span > Self.longestBridgeSeconds, c > 0 { return Outcome(consumption: nil, anomaly: .unplaced) }
                 return Outcome(consumption: c, anomaly: nil)
             case .reset:
                 return Outcome(consumption: nil, anomaly: .reset)

@@ -30,12 +30,14 @@ extension Datastream {
         guard (60...86_400).contains(intervalSeconds) else {
             throw Problem(field: "interval_s", value: "\(intervalSeconds)", reason: "seconds between readings, 60 to 86400", suggestion: nil)
         }
-        guard multiplier > 0 else { throw Problem(field: "multiplier", value: "\(multiplier)", reason: "must be greater than zero", suggestion: nil) }
-        if let rolloverAt, rolloverAt <= 0 || kind != .cumulative {
-            throw Problem(field: "rollover_at", value: "\(rolloverAt)", reason: "only a cumulative register wraps, at a value above zero", suggestion: nil)
+        guard multiplier > 0, multiplier <= 1e9 else {
+            throw Problem(field: "multiplier", value: "\(multiplier)", reason: "must be greater than zero and at most 1e9", suggestion: nil)
         }
-        if let maxPerHour, maxPerHour <= 0 {
-            throw Problem(field: "max_per_hour", value: "\(maxPerHour)", reason: "must be greater than zero", suggestion: nil)
+        if let rolloverAt, !(rolloverAt > 0 && rolloverAt <= 1e15) || kind != .cumulative {
+            throw Problem(field: "rollover_at", value: "\(rolloverAt)", reason: "only a cumulative register wraps, at a value above zero and at most 1e15", suggestion: nil)
+        }
+        if let maxPerHour, !(maxPerHour > 0 && maxPerHour.isFinite) {
+            throw Problem(field: "max_per_hour", value: "\(maxPerHour)", reason: "must be a finite number greater than zero", suggestion: nil)
         }
     }
 }

@@ -185,7 +185,11 @@ public struct PathwayModel: Sendable {
             let ds = m.districts.map { $0.compactMap { districtIndex[$0] } } ?? Array(0..<D)
             let ss = m.sectors.map { $0.compactMap { sectorIndex[$0] } } ?? Array(0..<S)
             for d in ds { for s in ss { groups.append(d * S + s) } }
-            let ramp = m.ramp ?? Ramp(start: baseYear, full: baseYear + 1)
+            var ramp = m.ramp ?? Ramp(start: baseYear, full: baseYear + 1)
+            for (key, year) in [("start", ramp.start), ("full", ramp.full)] where !Scenario.years.contains(year) {
+                fail("\(field).ramp.\(key)", String(year), "is not a year between 1900 and 2200")
+                ramp = Ramp(start: baseYear, full: baseYear + 1)
+            }
             if ramp.full < ramp.start { fail(field + ".ramp.full", String(ramp.full), "is before the ramp's start \(ramp.start)") }
             if m.ramp != nil, ramp.level(in: baseYear) > 0 {
                 fail(field + ".ramp.start", String(ramp.start), "must leave the base year \(baseYear) untouched: what a measure did by then is already in the inventory",
@@ -234,19 +238,22 @@ public struct PathwayModel: Sendable {
                 op = .scaleActivity(reduction: fraction("reduction", m.reduction ?? m.share))
             case .action:
                 if (m.reductions ?? [:]).isEmpty { fail(field + ".reductions", nil, "an action measure needs its expected reductions by year") }
+                var usable = true
                 for (key, value) in m.reductions ?? [:] {
-                    if Int(key) == nil { fail("\(field).reductions.\(key)", key, "is not a year") }
-                    if !value.isFinite || value < 0 { fail("\(field).reductions.\(key)", String(value), "must be tonnes ≥ 0") }
+                    if !(Int(key).map(Scenario.years.contains) ?? false) {
+                        fail("\(field).reductions.\(key)", key, "is not a year between 1900 and 2200"); usable = false
+                    }
+                    if !value.isFinite || value < 0 { fail("\(field).reductions.\(key)", String(value), "must be tonnes ≥ 0"); usable = false }
                 }
                 // What the action achieved by the base year is already in the inventory.
-                let achieved = m.actionReduction(in: baseYear)
-                op = .absolute(tonnes: years.map { max(0, m.actionReduction(in: $0) - achieved) })
+                let achieved = usable ? m.actionReduction(in: baseYear) : 0
+                op = .absolute(tonnes: years.map { usable ? max(0, m.actionReduction(in: $0) - achieved) : 0 })
             }
             if let cost = m.cost {
                 for (key, value) in [("capital", cost.capital), ("operatingPerYear", cost.operatingPerYear), ("savingsPerYear", cost.savingsPerYear)] {
                     if let value, !value.isFinite { fail("\(field).cost.\(key)", String(value), "must be a number") }
                 }
-                if let life = cost.lifetimeYears, life < 1 { fail(field + ".cost.lifetimeYears", String(life), "must be at least 1") }
+                if let life = cost.lifetimeYears, !(1...200).contains(life) { fail(field + ".cost.lifetimeYears", String(life), "must be 1 to 200 years") }
             }
             compiled.append(CompiledMeasure(id: m.id, groups: groups, levels: levels, operation: op))
         }
@@ -270,9 +277,16 @@ public struct PathwayModel: Sendable {
         offsets = years.map { scenario.offsets?.value(in: $0, baseYear: baseYear) ?? 0 }
         if offsets.contains(where: { !$0.isFinite || $0 < 0 }) { fail("offsets", nil, "offsets must be tonnes ≥ 0") }
 
+        if let macc = scenario.maccYear, !Scenario.years.contains(macc) { fail("maccYear", String(macc), "is not a year between 1900 and 2200") }
+        for (key, value) in scenario.history ?? [:] {
+            if !(Int(key).map(Scenario.years.contains) ?? false) { fail("history.\(key)", key, "is not a year between 1900 and 2200") }
+            if !value.isFinite || value < 0 { fail("history.\(key)", String(value), "must be tonnes ≥ 0") }
+        }
+
         // Targets.
         for (i, target) in (scenario.targets ?? []).enumerated() {
             let field = "targets[\(i)]"
+            if let by = target.baseYear, !Scenario.years.contains(by) { fail(field + ".baseYear", String(by), "is not a year between 1900 and 2200") }
             if target.year < (scenario.historyByYear.keys.min() ?? baseYear) || target.year > scenario.endYear {
                 fail(field + ".year", String(target.year), "lies outside the history and projection (\(scenario.historyByYear.keys.min() ?? baseYear)–\(scenario.endYear))")
             }

@@ -35,6 +35,9 @@ public struct Ramp: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         start = try c.decode(Int.self, forKey: .start)
         full = try c.decodeIfPresent(Int.self, forKey: .full) ?? start
+        for (key, year) in [(CodingKeys.start, start), (.full, full)] where !Scenario.years.contains(year) {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(year) is not a year between 1900 and 2200")
+        }
         shape = try c.decodeIfPresent(Shape.self, forKey: .shape) ?? .linear
     }
 }

@@ -52,6 +52,10 @@ public struct Scenario: Sendable, Hashable, Codable {
         self.measures = measures
     }
 
+    /// Every year a scenario may name (ramps, reductions, targets, trajectories): a number from
+    /// outside is checked against it before any arithmetic meets it.
+    public static let years = 1900...2200
+
     public var baseYear: Int { base.year }
 
     public func name(_ language: String) -> String { name[language] ?? name["en"] ?? name.values.sorted().first ?? identifier }

@@ -111,7 +111,7 @@ public struct Trajectory: Sendable, Hashable, Codable {
 
     private static func years(_ map: [String: Double], _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [YearValue] {
         try map.map { key2, value in
-            guard let year = Int(key2), (1900...2200).contains(year) else {
+            guard let year = Int(key2), Scenario.years.contains(year) else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "'\(key2)' is not a year between 1900 and 2200")
             }
             guard value.isFinite else {

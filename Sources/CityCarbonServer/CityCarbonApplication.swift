@@ -4,7 +4,9 @@ import CityCarbonStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 
 /// How the server behaves beyond its routes.
 public struct ServerOptions: Sendable {
@@ -16,12 +18,20 @@ public struct ServerOptions: Sendable {
     public var secureCookies: Bool
     /// Failed sign-ins allowed per account name in fifteen minutes.
     public var signInAttempts: Int
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client; from nobody else.
+    public var trustedProxies: Set<String>
+    /// How long a client may take to send a request's head (from connecting, or after the last
+    /// response) and its body; longer, and the connection is closed.
+    public var requestHeadTimeout: Duration = .seconds(30)
+    public var requestBodyTimeout: Duration = .seconds(300)
 
-    public init(freshness: Duration = .milliseconds(250), passwordCost: UInt8 = 12, secureCookies: Bool = false, signInAttempts: Int = 5) {
+    public init(freshness: Duration = .milliseconds(250), passwordCost: UInt8 = 12, secureCookies: Bool = false, signInAttempts: Int = 5,
+                trustedProxies: Set<String> = []) {
         self.freshness = freshness
         self.passwordCost = passwordCost
         self.secureCookies = secureCookies
         self.signInAttempts = signInAttempts
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -46,10 +56,10 @@ public enum CityCarbonApplication {
         }
         routes.open(.get, "metrics") { _, _ in
             let published = (try? PublicationRepository(database).publishedYears().count) ?? 0
-            let rows = (try? ActivityRepository(database).count()) ?? 0
+            let rows = (try? ActivityRepository(database).count(rows: .published)) ?? 0
             let text = metrics.exposition(extra: [
                 ("citycarbon_published_inventory_years", "Inventory years the public can see.", Double(published)),
-                ("citycarbon_activity_rows", "Activity rows in the workspace.", Double(rows)),
+                ("citycarbon_activity_rows", "Activity rows of the published inventory years.", Double(rows)),
             ])
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -86,7 +96,8 @@ public enum CityCarbonApplication {
                             body: .init(byteBuffer: stylesheet))
         }
         let throttle = LoginThrottle(perName: options.signInAttempts)
-        LoginPage(database: database, gate: gate, throttle: throttle, passwordCost: options.passwordCost).addRoutes(to: routes)
+        LoginPage(database: database, gate: gate, throttle: throttle, addresses: ClientAddress(trustedProxies: options.trustedProxies),
+                  passwordCost: options.passwordCost).addRoutes(to: routes)
         StaffHomePage(database: database).addRoutes(to: routes)
         DraftInventoryPage(database: database).addRoutes(to: routes)
         PlanAttentionPage(database: database).addRoutes(to: routes)
@@ -103,9 +114,18 @@ public enum CityCarbonApplication {
     /// letting requests in flight finish.
     public static func application(database: CityCarbonDatabase, host: String, port: Int, options: ServerOptions = ServerOptions(),
                                    logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(database: database, options: options),
+        Application(router: router(database: database, options: options), server: server(options),
                     configuration: .init(address: .hostname(host, port: port), serverName: "CityCarbon"),
                     logger: logger)
+    }
+
+    /// HTTP/1.1 with deadlines for slow clients (``RequestDeadline``).
+    public static func server(_ options: ServerOptions) -> HTTPServerBuilder {
+        let head = TimeAmount.nanoseconds(Int64(options.requestHeadTimeout.components.seconds) * 1_000_000_000
+                                          + options.requestHeadTimeout.components.attoseconds / 1_000_000_000)
+        let body = TimeAmount.nanoseconds(Int64(options.requestBodyTimeout.components.seconds) * 1_000_000_000
+                                          + options.requestBodyTimeout.components.attoseconds / 1_000_000_000)
+        return .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(head: head, body: body)], idleTimeout: head))
     }
 }
 

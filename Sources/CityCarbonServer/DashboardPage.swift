@@ -83,7 +83,7 @@ struct DashboardPage {
         let provenance = latest.provenance
         let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": provenance.factorSets.map(\.name).joined(separator: ", "),
                                                "fingerprint": String(provenance.inputFingerprint.prefix(23))])
-        let computed = try InventoryRepository(database).list().first { $0.year == year }.map { t("footer.updated", ["date": t.date($0.computedAt)]) } ?? ""
+        let computed = try PublicationRepository(database).published().first { $0.year == year }.map { t("footer.updated", ["date": t.date($0.computedAt)]) } ?? ""
         return page(t, city: root, body: body, footer: footer + " · " + computed)
     }
 

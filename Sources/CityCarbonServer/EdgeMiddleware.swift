@@ -23,6 +23,11 @@ struct EdgeMiddleware: RouterMiddleware {
             response = ProblemDetails.response(for: error, request: request, context: context, routes: routes)
         }
         response.headers.append(contentsOf: securityHeaders)
+        // HEAD (RFC 9110 §9.3.2): GET's headers and the length of its body, and no body, errors included.
+        if request.method == .head {
+            if let length = response.body.contentLength { response.headers[.contentLength] = String(length) }
+            response.body = .init()
+        }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let status = Int(response.status.code)

@@ -24,6 +24,10 @@ struct FormData: Sendable {
             guard let boundary = parameter("boundary", of: contentType) else {
                 throw ProblemDetails(.badRequest, "a multipart body needs a boundary in its Content-Type")
             }
+            // RFC 2046 §5.1.1: 1 to 70 characters from a small set.
+            guard (1...70).contains(boundary.utf8.count), boundary.utf8.allSatisfy(boundaryCharacters.contains) else {
+                throw ProblemDetails(.badRequest, "a multipart boundary is 1 to 70 letters, digits or '()+_,-./:=? (RFC 2046)")
+            }
             return try multipart(bytes, boundary: boundary)
         }
         return urlEncoded(String(decoding: bytes, as: UTF8.self))
@@ -97,15 +101,32 @@ struct FormData: Sendable {
         return nil
     }
 
-    /// The first index at or after `start`, and before `end`, where `needle` begins.
+    static let boundaryCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'()+_,-./:=? ".utf8)
+
+    /// The first index at or after `start`, and before `end`, where `needle` begins, by
+    /// Knuth–Morris–Pratt: linear in the haystack whatever the needle and the body, so a
+    /// crafted body near the boundary costs no more than any other.
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, before end: Int? = nil) -> Int? {
-        let end = end ?? haystack.count
-        guard !needle.isEmpty else { return nil }
-        var i = start
-        while i + needle.count <= end {
-            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
+        let end = min(end ?? haystack.count, haystack.count)
+        let m = needle.count
+        guard m > 0, start >= 0, start < end, m <= end - start else { return nil }
+        var failure = [Int](repeating: 0, count: m)
+        var k = 0
+        for i in 1..<max(m, 1) {
+            while k > 0 && needle[i] != needle[k] { k = failure[k - 1] }
+            if needle[i] == needle[k] { k += 1 }
+            failure[i] = k
         }
-        return nil
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var q = 0
+                for i in start..<end {
+                    while q > 0 && hay[i] != pin[q] { q = failure[q - 1] }
+                    if hay[i] == pin[q] { q += 1 }
+                    if q == m { return i - m + 1 }
+                }
+                return nil
+            }
+        }
     }
 }

@@ -33,6 +33,9 @@ struct InventoryPage {
         guard published.contains(year) else { throw ProblemDetails(.notFound, "no published inventory for \(year)") }
         let query = request.uri.queryParameters
         let district = query.get("jurisdiction").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        if let district, !(try JurisdictionRepository(database).tree().contains(district)) {
+            throw ProblemDetails(.notFound, "no jurisdiction named \(district)")
+        }
         let sector = query.get("sector").map { String($0) }.flatMap { GPCTaxonomy.sectors.contains($0) ? $0 : nil }
         var compare = published.last { $0 < year }
         if let text = query.get("compare") { compare = Int(text).flatMap { published.contains($0) && $0 != year ? $0 : nil } }

@@ -118,22 +118,52 @@ struct MonitoringAPI: Sendable {
             return JSONValue.object([("alerts", .array(alerts.map(Self.json)))]).httpResponse()
         }
         routes.open(.get, "api/v1/monitoring/rollups") { request, _ in
-            let query = try Self.rollupQuery(request, levels: [.city, .district, .sector])
+            let asked = try Self.rollupQuery(request, levels: [.city, .district, .sector])
+            let query = asked.capped()
             let rows = try MonitoringRollups(database).rows(level: query.level, period: query.period, from: query.from, to: query.to)
-            return Self.json(rows, query: query).httpResponse()
+            return Self.json(rows, query: query, next: query.nextLink(path: "api/v1/monitoring/rollups", end: asked.to)).httpResponse()
         }
         routes.client(.get, "api/v1/monitoring/rollups/sites", .ingestReadings) { request, _, principal in
-            let query = try Self.rollupQuery(request, levels: [.organisation, .site])
+            let asked = try Self.rollupQuery(request, levels: [.organisation, .site])
+            let query = asked.capped()
             let rows = try MonitoringRollups(database).rows(level: query.level, period: query.period, from: query.from, to: query.to,
                                                             scope: principal.monitoringScope)
-            return Self.json(rows, query: query).httpResponse()
+            return Self.json(rows, query: query, next: query.nextLink(path: "api/v1/monitoring/rollups/sites", end: asked.to)).httpResponse()
         }
         routes.open(.get, "api/v1/monitoring/nowcast") { _, _ in
             Self.json(try MonitoringRepository(database).nowcast()).httpResponse()
         }
     }
 
-    struct RollupQuery { let level: MonitoringRollups.Level; let period: MonitoringRollups.Period; let from: Day; let to: Day }
+    struct RollupQuery {
+        let level: MonitoringRollups.Level
+        let period: MonitoringRollups.Period
+        let from: Day
+        var to: Day
+        /// Where the next page starts when the range asked for is longer than one answer holds.
+        var next: Day?
+
+        /// The most days one answer covers: 31 of hours, 366 of days, ten years of months. A
+        /// longer range is answered a page at a time, each with a `next` link.
+        static func maximumDays(_ period: MonitoringRollups.Period) -> Int {
+            switch period { case .hour: 31; case .day: 366; case .month: 3660 }
+        }
+
+        func capped() -> RollupQuery {
+            var query = self
+            let limit = Self.maximumDays(period)
+            if from.days(until: to) >= limit {
+                query.to = from.adding(days: limit - 1)
+                query.next = from.adding(days: limit)
+            }
+            return query
+        }
+
+        /// The next page of the range that ended at `end`.
+        func nextLink(path: String, end: Day) -> String? {
+            next.map { "/\(path)?level=\(level.rawValue)&period=\(period.rawValue)&from=\($0)&to=\(end)" }
+        }
+    }
 
     /// `level`, `period` (hour, day, month; default day), `from` and `to` (local days, inclusive).
     static func rollupQuery(_ request: Request, levels: [MonitoringRollups.Level]) throws -> RollupQuery {
@@ -156,13 +186,14 @@ struct MonitoringAPI: Sendable {
             days.append(day)
         }
         guard issues.isEmpty, let level, let period else { throw InputErrors(issues) }
-        return RollupQuery(level: level, period: period, from: days[0], to: days[1])
+        return RollupQuery(level: level, period: period, from: days[0], to: days[1], next: nil)
     }
 
-    static func json(_ rows: [MonitoringRollups.Row], query: RollupQuery) -> JSONValue {
+    static func json(_ rows: [MonitoringRollups.Row], query: RollupQuery, next: String?) -> JSONValue {
         let units = Set(rows.flatMap { $0.consumption.keys }).sorted().map { ($0, JSONValue.string(MeterQuantityCatalog.standard[$0]?.defaultUnit ?? "")) }
         return .object([("level", .string(query.level.rawValue)), ("period", .string(query.period.rawValue)),
-                        ("from", .string(query.from.description)), ("to", .string(query.to.description)), ("units", .object(units)),
+                        ("from", .string(query.from.description)), ("to", .string(query.to.description)), ("next", next.map(JSONValue.string) ?? .null),
+                        ("units", .object(units)),
                         ("rows", .array(rows.map { row in
                             .object([("key", .string(row.key)), ("period", .string(row.period)), ("kg_co2e", .number(row.kgCO2e)),
                                      ("readings", .integer(row.readings)),

@@ -6,12 +6,30 @@ import Synchronization
 /// audit trail's latest event number is the version of everything a page shows. The version
 /// is read again at most every `freshness`, so a busy server answers from memory and a
 /// change made by any process (the CLI too) shows within that time.
+///
+/// The cache holds at most `capacity` bytes: past it, the least recently served pages go first,
+/// and pages of an older version go as soon as a newer one is stored. Routes key pages only on
+/// values they checked (a known year, district, filter), so no query can grow it unchecked.
 final class PageCache: Sendable {
     private let database: CityCarbonDatabase
     private let freshness: Duration
+    let capacity: Int
+
     private struct Page {
         var version: Int64
         var body: ByteBuffer
+        var lastUse: UInt64
+    }
+
+    private struct Store {
+        var pages: [String: Page] = [:]
+        var bytes = 0
+        var clock: UInt64 = 0
+        var newestVersion: Int64 = .min
+
+        mutating func remove(_ key: String) {
+            if let page = pages.removeValue(forKey: key) { bytes -= page.body.readableBytes + key.utf8.count }
+        }
     }
 
     private struct Check {
@@ -19,12 +37,13 @@ final class PageCache: Sendable {
         var at: ContinuousClock.Instant
     }
 
-    private let pages = Mutex<[String: Page]>([:])
+    private let store = Mutex(Store())
     private let checked = Mutex<Check?>(nil)
 
-    init(_ database: CityCarbonDatabase, freshness: Duration) {
+    init(_ database: CityCarbonDatabase, freshness: Duration, capacity: Int = 64 << 20) {
         self.database = database
         self.freshness = freshness
+        self.capacity = capacity
     }
 
     private func version() throws -> Int64 {
@@ -35,11 +54,40 @@ final class PageCache: Sendable {
         return version
     }
 
+    /// Bytes held now (bodies and keys), for tests and metrics.
+    var bytes: Int { store.withLock { $0.bytes } }
+    var count: Int { store.withLock { $0.pages.count } }
+
     func page(_ key: String, render: () throws -> String) throws -> ByteBuffer {
         let version = try version()
-        if let cached = pages.withLock({ $0[key] }), cached.version == version { return cached.body }
+        let hit: ByteBuffer? = store.withLock { store in
+            guard var page = store.pages[key], page.version == version else { return nil }
+            store.clock += 1
+            page.lastUse = store.clock
+            store.pages[key] = page
+            return page.body
+        }
+        if let hit { return hit }
         let body = ByteBuffer(string: try render())
-        pages.withLock { $0[key] = Page(version: version, body: body) }
+        let size = body.readableBytes + key.utf8.count
+        guard size <= capacity / 4 else { return body }
+        store.withLock { store in
+            if version > store.newestVersion {
+                // The data changed: every page of an older version is stale.
+                store.newestVersion = version
+                for (old, page) in store.pages where page.version < version { store.remove(old) }
+            }
+            store.remove(key)
+            store.clock += 1
+            store.pages[key] = Page(version: version, body: body, lastUse: store.clock)
+            store.bytes += size
+            if store.bytes > capacity {
+                // Evict the least recently served down to three quarters, so eviction is rare.
+                for (old, _) in store.pages.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where store.bytes > capacity * 3 / 4 {
+                    store.remove(old)
+                }
+            }
+        }
         return body
     }
 }

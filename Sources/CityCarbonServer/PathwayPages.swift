@@ -37,6 +37,9 @@ struct PathwayPages: Sendable {
             return Layout.response(try pages.page(key) {
                 let t = Localizer(language)
                 let computed = try compute(id, publishedOnly: true, language: language)
+                if let district, !computed.result.cells.contains(where: { $0.district == district }) {
+                    throw ProblemDetails(.notFound, "the scenario \(id) has no district \(district)")
+                }
                 return Layout.page(t, title: computed.result.name, body: "<main>" + detail(computed, t: t, district: district, base: "/pathways") + "</main>",
                                    query: district.map { [("district", $0)] } ?? [], footer: t("pathways.footer"))
             })
@@ -48,7 +51,7 @@ struct PathwayPages: Sendable {
         }
         routes.open(.get, "pathways/:scenario/scenario.json") { _, context in
             let id = try context.parameters.require("scenario")
-            guard let stored = try PathwayRepository(database).scenario(id), stored.isPublished else { throw ProblemDetails(.notFound, "no published scenario '\(id)'") }
+            guard let stored = try PathwayRepository(database).scenario(id, published: true) else { throw ProblemDetails(.notFound, "no published scenario '\(id)'") }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: ScenarioFile.encode(stored.scenario))))
         }
@@ -57,7 +60,7 @@ struct PathwayPages: Sendable {
             let body = try pages.page("api/pathways/\(language.rawValue)") {
                 let items: [JSONValue] = try PathwayRepository(database).scenarios(publishedOnly: true).map { stored in
                     do {
-                        let result = try PathwayRepository(database).model(stored.scenario.identifier).run(language: language.rawValue)
+                        let result = try PathwayRepository(database).model(stored.scenario.identifier, rows: .published).run(language: language.rawValue)
                         return Self.summary(stored.scenario, result)
                     } catch let errors as InputErrors {
                         return Self.summary(stored.scenario, nil, problem: errors.issues.map(\.description).joined(separator: "; "))
@@ -78,9 +81,14 @@ struct PathwayPages: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         }
         routes.open(.get, "api/v1/decomposition") { request, _ in
-            guard let from = request.uri.queryParameters.get("from").flatMap({ Int($0) }), let to = request.uri.queryParameters.get("to").flatMap({ Int($0) }) else {
+            guard let fromText = request.uri.queryParameters.get("from"), let toText = request.uri.queryParameters.get("to") else {
                 throw ProblemDetails(.badRequest, "give the years as ?from=2015&to=2023")
             }
+            let from: Int, to: Int
+            do throws(InputIssue) {
+                from = try InputNumber.integer(fromText, field: "from", in: Scenario.years)
+                to = try InputNumber.integer(toText, field: "to", in: Scenario.years)
+            } catch { throw InputErrors([error]) }
             let published = try PublicationRepository(database).publishedYears()
             for year in [from, to] where !published.contains(year) { throw ProblemDetails(.notFound, "\(year) has no published inventory") }
             return Self.json(try PathwayRepository(database).decomposition(from: from, to: to)).httpResponse()
@@ -128,11 +136,13 @@ struct PathwayPages: Sendable {
 
     func compute(_ id: String, publishedOnly: Bool, language: Language) throws -> Computed {
         let repository = PathwayRepository(database)
-        guard let stored = try repository.scenario(id), stored.isPublished || !publishedOnly else {
+        guard let stored = try repository.scenario(id, published: publishedOnly) else {
             throw ProblemDetails(.notFound, "no published scenario '\(id)'")
         }
         let model: PathwayModel
-        do { model = try PathwayInputs(database).model(stored.scenario, file: id, saved: true) } catch let errors as InputErrors {
+        do {
+            model = try PathwayInputs(database, rows: publishedOnly ? .published : .current).model(stored.scenario, file: id, saved: true)
+        } catch let errors as InputErrors {
             throw ProblemDetails(.conflict, "scenario '\(id)' no longer runs against the workspace's data", issues: errors.issues)
         }
         let result = model.run(language: language.rawValue)
@@ -189,7 +199,7 @@ struct PathwayPages: Sendable {
         guard !stored.isEmpty else { return Layout.page(t, title: t("pathways.title"), body: body + "<p>\(Markup.escape(t("pathways.none")))</p></main>", query: [], footer: t("pathways.footer")) }
         var runs: [(Scenario, PathwayResult)] = [], broken: [(Scenario, InputErrors)] = []
         for s in stored {
-            do { runs.append((s.scenario, try repository.model(s.scenario.identifier).run(language: t.language.rawValue))) } catch let errors as InputErrors {
+            do { runs.append((s.scenario, try repository.model(s.scenario.identifier, rows: .published).run(language: t.language.rawValue))) } catch let errors as InputErrors {
                 broken.append((s.scenario, errors))
             }
         }
@@ -379,10 +389,14 @@ struct PathwayPages: Sendable {
         let s = stored.scenario
         var body = "<p>\(Markup.escape(t(stored.isPublished ? "pathways.published" : "pathways.draft")))"
         if stored.isPublished { body += " · <a href=\"/pathways/\(Markup.percentEncoded(id))\">\(Markup.escape(t("pathways.publicPage")))</a>" }
+        if stored.hasUnpublishedChanges { body += " · " + Markup.escape(t("pathways.unpublishedChanges")) }
         body += "</p>"
         if call.principal.may(.managePlans) {
-            let step = stored.isPublished ? "withdraw" : "publish"
-            body += "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(id))/\(step)\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"\(step)\">\(Markup.escape(t("pathways.\(step)")))</button></form>"
+            // A published scenario saved since can be published again (the new version) or withdrawn.
+            let steps = stored.isPublished ? (stored.hasUnpublishedChanges ? ["publish", "withdraw"] : ["withdraw"]) : ["publish"]
+            for step in steps {
+                body += "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(id))/\(step)\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"\(step)\">\(Markup.escape(t("pathways.\(step)")))</button></form>"
+            }
         }
         if let errors { body += Self.problems(errors, t) }
         if call.principal.may(.editPlans) { body += Self.editForm(s, call: call, submitted: submitted) }

@@ -262,9 +262,7 @@ public enum PlanReport {
         return XLSXWriter(sheets: sheets).bytes()
     }
 
-    static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
+    static func csvField(_ text: String) -> String { CSVOutput.field(text) }
 }
 
 /// The report's routes: the public list, page, CSVs and JSON of each year's latest version,

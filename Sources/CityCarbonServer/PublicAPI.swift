@@ -163,7 +163,7 @@ struct PublicAPI: Sendable {
             names = tree.order.filter { tree.lineage(of: $0).contains(name) }
         }
         let page = try ActivityRepository(database).page(year: year, jurisdictions: names, gpcPrefix: query.get("gpc_ref").map { String($0) },
-                                                         offset: paging.offset, limit: paging.perPage)
+                                                         offset: paging.offset, limit: paging.perPage, rows: .published)
         return paging.envelope(page.rows.map(Self.json), total: page.total)
     }
 
@@ -185,11 +185,11 @@ struct PublicAPI: Sendable {
     }
 
     func inventories() throws -> JSONValue {
-        let published = Set(try PublicationRepository(database).publishedYears())
-        let rows = try InventoryRepository(database).list().filter { published.contains($0.year) }
+        // The computation each year was published with, never a newer draft.
+        let rows = try PublicationRepository(database).published()
         return .object([("items", .array(rows.map { row in
             .object([("year", .integer(row.year)), ("gwp", .string(row.gwp)), ("unit", .string("tCO2e")),
-                     ("basic", .number(row.basic)), ("basic_plus", .number(row.basicPlus)),
+                     ("basic", .number(row.basicTonnes)), ("basic_plus", .number(row.basicPlusTonnes)),
                      ("input_fingerprint", .string(row.fingerprint)), ("computed_at", .string(row.computedAt))])
         }))])
     }

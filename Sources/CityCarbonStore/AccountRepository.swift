@@ -44,7 +44,7 @@ public struct AccountRepository: Sendable {
     @discardableResult
     public func create(username: String, displayName: String? = nil, password: String, role: Role, organisation: String? = nil,
                        jurisdictions: [String] = [], actor: String) throws -> Account {
-        let username = username.trimmingCharacters(in: .whitespaces).lowercased()
+        let username = Self.normalized(username)
         let organisation = organisation?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         var issues = Self.usernameIssues(username) + Self.passwordIssues(password)
         if !role.permissions.contains(.signIn) {
@@ -111,7 +111,7 @@ public struct AccountRepository: Sendable {
     /// The account whose password this is, or nil. An unknown name costs as much as a wrong
     /// password, so timing does not tell which names exist.
     public func authenticate(username: String, password: String) throws -> Account? {
-        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
+        let name = Self.normalized(username)
         let found = try database.read { db -> (Account, String)? in
             guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [name]) else { return nil }
             return (try Self.account(row), row["password_hash"])
@@ -141,7 +141,7 @@ public struct AccountRepository: Sendable {
     static let decoyHash = Bcrypt.hash(Secret.make(), cost: 12)
 
     static func account(_ db: any SQLConnection, username: String) throws -> Account? {
-        try SQLRow.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [username.lowercased()]).map(account)
+        try SQLRow.fetchOne(db, sql: "SELECT * FROM account WHERE username = ?", arguments: [normalized(username)]).map(account)
     }
 
     static func account(_ row: SQLRow) throws -> Account {
@@ -160,6 +160,14 @@ public struct AccountRepository: Sendable {
 
     static func noSuchAccount(_ username: String) -> InputErrors {
         InputErrors([InputIssue(InputLocation(field: "username"), value: username, reason: "is not an account")])
+    }
+
+    /// An account name as it is stored, looked up and throttled: Unicode NFKC (a full-width
+    /// or no-break-space variant is the same name), trimmed of any Unicode space, case-folded.
+    /// One function, so that no variant of a name is a different name anywhere.
+    public static func normalized(_ name: String) -> String {
+        name.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
+            .folding(options: [.caseInsensitive], locale: nil)
     }
 
     static func usernameIssues(_ username: String) -> [InputIssue] {

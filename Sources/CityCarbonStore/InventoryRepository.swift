@@ -26,6 +26,17 @@ public struct InventoryRepository: Sendable {
         return inventory
     }
 
+    /// What `table` gives for `year` under `gwp`, computed and not saved: the check that a
+    /// publication's rows give its numbers, and that pinned rows still do.
+    public func totals(of table: ActivityTable, year: Int, gwp: String) throws -> (basic: Double, basicPlus: Double, territorial: Double) {
+        guard table.count > 0 else { return (0, 0, 0) }
+        let (library, tree) = try database.read { db in (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db)) }
+        let activities = try ActivityValidator(library: library, jurisdictions: tree).validate(table, file: nil)
+        let inventory = try InventoryEngine.compute(activities, gwp: try GasCatalog.standard.gwpSet(gwp), library: library, jurisdictions: tree)
+        let totals = inventory.totals(year: year)
+        return (totals.basic, totals.basicPlus, totals.territorial)
+    }
+
     /// Saves one stored inventory per year of `inventory`.
     public func save(_ inventory: Inventory, actor: String = "system") throws {
         let encoder = JSONEncoder()

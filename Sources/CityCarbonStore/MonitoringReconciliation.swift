@@ -94,7 +94,5 @@ public struct MonitoringReconciliation: Sendable {
         return text
     }
 
-    static func csv(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-    }
+    static func csv(_ field: String) -> String { CSVOutput.field(field) }
 }

@@ -11,6 +11,8 @@ public struct MonitoringConfig: Sendable, Hashable {
     /// The factor set that prices fuels (`IPCC2006`, `CN2011`, a custom set).
     public var fuelFactorSet: String
     public var gwp: String
+    /// The times a reading may carry (earliest, and how far ahead of the server clock).
+    public var window: ReadingWindow = .standard
 
     public var calendar: MonitoringCalendar { MonitoringCalendar(utcOffsetMinutes: utcOffsetMinutes) }
 }
@@ -34,7 +36,8 @@ public struct MonitoringRegistry: Sendable {
     static func config(_ db: any SQLConnection) throws -> MonitoringConfig {
         let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM monitor_config WHERE id = 1")!
         return MonitoringConfig(utcOffsetMinutes: row["utc_offset_minutes"], gridSeries: row["grid_series"],
-                                fuelFactorSet: row["fuel_factor_set"], gwp: row["gwp"])
+                                fuelFactorSet: row["fuel_factor_set"], gwp: row["gwp"],
+                                window: ReadingWindow(earliest: row["earliest_reading"], maxAheadSeconds: row["max_ahead_s"]))
     }
 
     /// Changes the settings; every datastream's factors are looked up again, past readings keep theirs.
@@ -51,14 +54,24 @@ public struct MonitoringRegistry: Sendable {
         if (try? GasCatalog.standard.gwpSet(config.gwp)) == nil {
             issues.append(InputIssue(InputLocation(field: "gwp"), value: config.gwp, reason: "no such GWP set"))
         }
-        if abs(config.utcOffsetMinutes) > 14 * 60 {
+        if !(ReadingWindow.standard.earliest - 100 * 365 * 86_400...Int64(Date().timeIntervalSince1970)).contains(config.window.earliest) {
+            issues.append(InputIssue(InputLocation(field: "earliest_reading"), value: Timestamp.iso(config.window.earliest),
+                                     reason: "must be between 1900 and now"))
+        }
+        if !(0...(366 * 86_400)).contains(config.window.maxAheadSeconds) {
+            issues.append(InputIssue(InputLocation(field: "max_ahead_s"), value: "\(config.window.maxAheadSeconds)", reason: "must be 0 to a year"))
+        }
+        if !(-14 * 60...14 * 60).contains(config.utcOffsetMinutes) {
             issues.append(InputIssue(InputLocation(field: "utc_offset_minutes"), value: "\(config.utcOffsetMinutes)", reason: "not a UTC offset"))
         }
         guard issues.isEmpty else { throw InputErrors(issues) }
         try database.write { db in
             let before = try Self.config(db)
-            try db.execute(sql: "UPDATE monitor_config SET utc_offset_minutes = ?, grid_series = ?, fuel_factor_set = ?, gwp = ? WHERE id = 1",
-                           arguments: [config.utcOffsetMinutes, config.gridSeries, config.fuelFactorSet, config.gwp])
+            try db.execute(sql: """
+                UPDATE monitor_config SET utc_offset_minutes = ?, grid_series = ?, fuel_factor_set = ?, gwp = ?, earliest_reading = ?, max_ahead_s = ?
+                WHERE id = 1
+                """, arguments: [config.utcOffsetMinutes, config.gridSeries, config.fuelFactorSet, config.gwp, config.window.earliest,
+                                 config.window.maxAheadSeconds])
             try MonitoringState.countWrite(db)
             try AuditTrail.append(db, actor: actor, action: "update", entity: "monitor_config", entityID: "1",
                                   before: .string("\(before)"), after: .string("\(config)"))

@@ -22,6 +22,8 @@ final class MonitoringState: @unchecked Sendable {
         /// Index into ``cells``: the (jurisdiction, GPC sub-sector, quantity) roll-up row.
         let cell: Int32
         let rule: ConsumptionRule
+        /// What the datastream can physically be sent; anything else is refused with its batch.
+        let bounds: ReadingBounds
         let intervalSeconds: Int
         /// Index into ``timelines``; -1 when the quantity is not priced (water, generation) or no factor fits.
         let timeline: Int32
@@ -153,7 +155,8 @@ final class MonitoringState: @unchecked Sendable {
             }
             let stream = Stream(id: row["id"], key: datastream.key, siteID: row["site_id"], siteKey: datastream.siteKey,
                                 organisation: row["organisation"], jurisdictionID: cell.jurisdictionID, cell: cellID,
-                                rule: ConsumptionRule(datastream: datastream, quantity: quantity), intervalSeconds: datastream.intervalSeconds,
+                                rule: ConsumptionRule(datastream: datastream, quantity: quantity),
+                                bounds: ReadingBounds(datastream: datastream, quantity: quantity), intervalSeconds: datastream.intervalSeconds,
                                 timeline: timeline, unit: unit, quantity: quantityKey, isAdditive: quantity.isAdditive,
                                 rollupScale: Self.scale(from: unit, to: quantity.defaultUnit), registeredAt: row["registered_at"], lastTime: row["last_time"], lastValue: row["last_value"])
             indexByKey[stream.key] = index

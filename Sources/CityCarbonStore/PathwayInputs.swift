@@ -10,9 +10,14 @@ import Foundation
 /// inventories, and plan actions' expected reductions and costs from the plan itself.
 public struct PathwayInputs: Sendable {
     let database: CityCarbonDatabase?
+    /// The activity rows a base year is read from: the published ones for anything the public sees.
+    let rows: ActivityRows
 
     /// `database` may be nil for a scenario file whose base is given inline.
-    public init(_ database: CityCarbonDatabase?) { self.database = database }
+    public init(_ database: CityCarbonDatabase?, rows: ActivityRows = .current) {
+        self.database = database
+        self.rows = rows
+    }
 
     /// `saved`: the scenario was checked when it was saved; data that changed since (a
     /// withdrawn past inventory) leaves its targets without a value rather than failing it.
@@ -95,10 +100,10 @@ public struct PathwayInputs: Sendable {
 
     /// The base year's cells from the activity data: district, GPC sub-sector, fuel.
     func inventoryCells(_ database: CityCarbonDatabase, year: Int, level: InventoryLevel, library: FactorLibrary, file: String?) throws -> [PathwayBase.Cell] {
-        let table = try ActivityRepository(database).load(year: year)
+        let table = try ActivityRepository(database).load(year: year, rows: rows)
         guard table.count > 0 else {
-            let years = try ActivityRepository(database).years()
-            throw InputErrors([InputIssue(InputLocation(file: file, field: "base.year"), value: String(year), reason: "the workspace has no activity data for this year",
+            let years = rows == .published ? try PublicationRepository(database).publishedYears() : try ActivityRepository(database).years()
+            throw InputErrors([InputIssue(InputLocation(file: file, field: "base.year"), value: String(year), reason: rows == .published ? "the year has no published activity data" : "the workspace has no activity data for this year",
                                           suggestion: years.isEmpty ? nil : "years with data: " + years.map(String.init).joined(separator: ", "))])
         }
         let tree = try JurisdictionRepository(database).tree()

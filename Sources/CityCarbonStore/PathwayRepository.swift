@@ -5,10 +5,13 @@ import Foundation
 
 /// A saved scenario and where it stands.
 public struct StoredScenario: Sendable {
+    /// The version asked for: the latest saved (staff), or the published one (public).
     public var scenario: Scenario
     public var updatedAt: String
     public var updatedBy: String
     public var publishedAt: String?
+    /// Saved since it was published: the public still sees the published version.
+    public var hasUnpublishedChanges: Bool
     public var isPublished: Bool { publishedAt != nil }
 }
 
@@ -19,8 +22,9 @@ public struct PathwayRepository: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    /// Reads, checks and saves a scenario file; an existing scenario with the same
-    /// identifier is replaced (and stays published if it was).
+    /// Reads, checks and saves a scenario file; an existing scenario with the same identifier
+    /// is replaced. Saving never changes what the public sees: a published scenario keeps its
+    /// published version until an admin publishes the new one.
     @discardableResult
     public func save(_ bytes: [UInt8], file: String, actor: String) throws -> Scenario {
         let scenario = try ScenarioFile.decode(bytes, file: file)
@@ -44,29 +48,35 @@ public struct PathwayRepository: Sendable {
         }
     }
 
+    /// Every scenario as staff see it, or with `publishedOnly` the published ones in their published version.
     public func scenarios(publishedOnly: Bool = false) throws -> [StoredScenario] {
         try database.read { db in
             try SQLRow.fetchAll(db, sql: "SELECT * FROM pathway_scenario \(publishedOnly ? "WHERE published_at IS NOT NULL" : "") ORDER BY position")
-                .map(Self.stored)
+                .map { try Self.stored($0, published: publishedOnly) }
         }
     }
 
-    public func scenario(_ identifier: String) throws -> StoredScenario? {
+    /// A scenario's latest saved version, or with `published` the version the public sees (nil when unpublished).
+    public func scenario(_ identifier: String, published: Bool = false) throws -> StoredScenario? {
         try database.read { db in
-            try SQLRow.fetchOne(db, sql: "SELECT * FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]).map(Self.stored)
+            try SQLRow.fetchOne(db, sql: "SELECT * FROM pathway_scenario WHERE identifier = ? \(published ? "AND published_at IS NOT NULL" : "")",
+                                arguments: [identifier]).map { try Self.stored($0, published: published) }
         }
     }
 
     /// Shows the scenario on the public pages and in the open API, or takes it off them.
     public func setPublished(_ identifier: String, _ published: Bool, actor: String) throws {
         try database.write { db in
-            guard let row = try SQLRow.fetchOne(db, sql: "SELECT published_at FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT published_at, document, published_document FROM pathway_scenario WHERE identifier = ?",
+                                                arguments: [identifier]) else {
                 throw PathwayError.unknownScenario(identifier)
             }
             let was: String? = row["published_at"]
-            if (was != nil) == published { return }
-            try db.execute(sql: "UPDATE pathway_scenario SET published_at = ? WHERE identifier = ?",
-                           arguments: [published ? CityCarbonDatabase.now() : nil, identifier])
+            let document: String = row["document"], live: String? = row["published_document"]
+            if published ? live == document : was == nil { return }
+            // Publishing copies the saved version; the public reads only that copy.
+            try db.execute(sql: "UPDATE pathway_scenario SET published_at = ?, published_document = ? WHERE identifier = ?",
+                           arguments: [published ? CityCarbonDatabase.now() : nil, published ? document : nil, identifier])
             try AuditTrail.append(db, actor: actor, action: published ? "publish" : "withdraw", entity: "pathway_scenario", entityID: identifier)
         }
     }
@@ -82,15 +92,18 @@ public struct PathwayRepository: Sendable {
     }
 
     /// The compiled model of a saved scenario, resolved against today's workspace.
-    public func model(_ identifier: String) throws -> PathwayModel {
-        guard let stored = try scenario(identifier) else { throw PathwayError.unknownScenario(identifier) }
-        return try PathwayInputs(database).model(stored.scenario, file: identifier, saved: true)
+    /// With `rows: .published`, what the public sees: the published version on the published rows.
+    public func model(_ identifier: String, rows: ActivityRows = .current) throws -> PathwayModel {
+        guard let stored = try scenario(identifier, published: rows == .published) else { throw PathwayError.unknownScenario(identifier) }
+        return try PathwayInputs(database, rows: rows).model(stored.scenario, file: identifier, saved: true)
     }
 
     /// LMDI of the change in BASIC emissions of `jurisdiction` (the whole city when nil)
     /// between two years with activity data, population and GDP.
-    public func decomposition(from start: Int, to end: Int) throws -> LMDI.Result {
-        let inputs = PathwayInputs(database)
+    /// What changed emissions between two years, from the rows of each (the published ones
+    /// unless `rows` says otherwise).
+    public func decomposition(from start: Int, to end: Int, rows: ActivityRows = .published) throws -> LMDI.Result {
+        let inputs = PathwayInputs(database, rows: rows)
         func base(_ year: Int) throws -> PathwayBase {
             let spec = BaseSpec(year: year, fromInventory: true)
             var scenario = Scenario(identifier: "lmdi", name: [:], kind: .custom, jurisdiction: "", base: spec, endYear: year + 1)
@@ -103,10 +116,12 @@ public struct PathwayRepository: Sendable {
         }
     }
 
-    static func stored(_ row: SQLRow) throws -> StoredScenario {
-        let document: String = row["document"]
-        return StoredScenario(scenario: try JSONDecoder().decode(Scenario.self, from: Data(document.utf8)),
-                              updatedAt: row["updated_at"], updatedBy: row["updated_by"], publishedAt: row["published_at"])
+    static func stored(_ row: SQLRow, published: Bool) throws -> StoredScenario {
+        let document: String = row["document"], live: String? = row["published_document"]
+        let text = published ? live ?? document : document
+        return StoredScenario(scenario: try JSONDecoder().decode(Scenario.self, from: Data(text.utf8)),
+                              updatedAt: row["updated_at"], updatedBy: row["updated_by"], publishedAt: row["published_at"],
+                              hasUnpublishedChanges: live != nil && live != document)
     }
 }
 

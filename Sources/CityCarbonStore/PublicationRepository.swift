@@ -10,8 +10,21 @@ public struct PublicationRepository: Sendable {
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
     /// Publishes the latest computed inventory of `year`: the public sees exactly that
-    /// computation until the year is published again. A year never computed cannot be published.
+    /// computation, and the activity rows it was computed from (pinned), until the year is
+    /// published again. A year never computed cannot be published, nor one whose rows changed
+    /// since its latest computation (the public would see rows that do not give its numbers).
     public func publish(year: Int, by actor: String) throws {
+        let latest = try database.read { db in
+            try SQLRow.fetchOne(db, sql: "SELECT gwp, basic_t, basic_plus_t FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1", arguments: [year])
+        }
+        if let latest {
+            let totals = try InventoryRepository(database).totals(of: ActivityRepository(database).load(year: year), year: year, gwp: latest["gwp"])
+            guard Self.same(totals.basic, latest["basic_t"]), Self.same(totals.basicPlus, latest["basic_plus_t"]) else {
+                throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(year),
+                                              reason: "its activity rows changed since it was last computed: they give \(totals.basicPlus) t, the computation \(latest["basic_plus_t"] as Double) t",
+                                              suggestion: "compute it again, check the draft, then publish")])
+            }
+        }
         try database.write { db in
             let computed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inventory WHERE year = ?", arguments: [year]) ?? 0
             guard computed > 0 else {
@@ -26,6 +39,7 @@ public struct PublicationRepository: Sendable {
                 ON CONFLICT (year) DO UPDATE SET published_at = excluded.published_at, published_by = excluded.published_by, inventory_id = excluded.inventory_id
                 """,
                            arguments: [year, at, actor, inventoryID])
+            try Self.pinRows(db, year: year)
             let previousID: Int64? = previous?["inventory_id"]
             try AuditTrail.append(db, actor: actor, action: "publish", entity: "publication", entityID: String(year),
                                   before: .object([("published", .bool(previous != nil)), ("inventory_id", previousID.map { .integer(Int($0)) } ?? .null)]),
@@ -39,9 +53,38 @@ public struct PublicationRepository: Sendable {
         try database.write { db in
             try db.execute(sql: "DELETE FROM inventory_publication WHERE year = ?", arguments: [year])
             guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "DELETE FROM published_activity_record WHERE year = ?", arguments: [year])
             try AuditTrail.append(db, actor: actor, action: "withdraw", entity: "publication", entityID: String(year),
                                   before: .object([("published", .bool(true))]), after: .object([("published", .bool(false))]))
             return true
+        }
+    }
+
+    /// Totals agree when they are equal to a relative 1e-9: the same rows summed again.
+    static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
+
+    /// Copies the year's activity rows as they stand into the published copy the public reads.
+    static func pinRows(_ db: any SQLConnection, year: Int) throws {
+        try db.execute(sql: "DELETE FROM published_activity_record WHERE year = ?", arguments: [year])
+        try db.execute(sql: """
+            INSERT INTO published_activity_record (year, position, jurisdiction_id, source_file, line, gpc_ref, fuel, technology, amount, unit,
+              factor_set, co2_kg_per_unit, ch4_kg_per_unit, n2o_kg_per_unit, gas, td_loss_rate, notation_key, ie_ref, ad_quality, ef_quality, source, note)
+            SELECT a.year, a.id, a.jurisdiction_id, f.name, a.line, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
+              a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality, a.source, a.note
+            FROM activity_record a JOIN source_file f ON f.id = a.source_file_id WHERE a.year = ?
+            """, arguments: [year])
+    }
+
+    /// Every published year with the totals of the computation the public sees.
+    public func published() throws -> [PublishedInventory] {
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
+                SELECT p.year, p.published_at, i.id, i.gwp, i.basic_t, i.basic_plus_t, i.computed_at, i.input_fingerprint
+                FROM inventory_publication p JOIN inventory i ON i.id = p.inventory_id ORDER BY p.year
+                """).map {
+                PublishedInventory(year: $0["year"], inventoryID: $0["id"], gwp: $0["gwp"], basicTonnes: $0["basic_t"], basicPlusTonnes: $0["basic_plus_t"],
+                                   computedAt: $0["computed_at"], publishedAt: $0["published_at"], fingerprint: $0["input_fingerprint"])
+            }
         }
     }
 
@@ -77,6 +120,18 @@ public struct PublicationRepository: Sendable {
             }
         }
     }
+}
+
+/// A published year: the computation the public sees.
+public struct PublishedInventory: Sendable, Equatable {
+    public var year: Int
+    public var inventoryID: Int64
+    public var gwp: String
+    public var basicTonnes: Double
+    public var basicPlusTonnes: Double
+    public var computedAt: String
+    public var publishedAt: String
+    public var fingerprint: String
 }
 
 /// A computed year and what of it is published.

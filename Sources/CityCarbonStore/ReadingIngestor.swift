@@ -101,6 +101,7 @@ public struct ReadingIngestor: Sendable {
         var resolved: [ResolvedReading] = []
         resolved.reserveCapacity(readings.count)
         var lastKey = "", lastIndex: Int32 = -1
+        let now = UnixSeconds(Date().timeIntervalSince1970)
         for (position, reading) in readings.enumerated() {
             let index: Int32
             if reading.datastream == lastKey, lastIndex >= 0 { index = lastIndex } else {
@@ -128,11 +129,24 @@ public struct ReadingIngestor: Sendable {
                 }
                 value *= from.baseUnitsPerUnit / to.baseUnitsPerUnit
             }
+            if let problem = Self.problem(value: value, time: reading.time, stream: stream, window: state.config.window, now: now) {
+                if issues.count < 100 { issues.append(InputIssue(locate(position), value: problem.value, reason: problem.reason)) }
+                continue
+            }
             resolved.append(ResolvedReading(datastreamID: stream.id, time: reading.time, value: value))
         }
         if !refused.isEmpty { throw MonitoringError.outOfScope(refused) }
         guard issues.isEmpty else { throw InputErrors(issues) }
         return resolved
+    }
+
+    /// Why a reading cannot be stored: a value no meter of its quantity could send, or a time
+    /// outside the city's window. Checked before anything is written, so the batch is refused whole.
+    static func problem(value: Double, time: UnixSeconds, stream: MonitoringState.Stream, window: ReadingWindow,
+                        now: UnixSeconds) -> (field: String, value: String, reason: String)? {
+        if let reason = stream.bounds.problem(value) { return ("value", "\(value)", "\(stream.key): \(reason)") }
+        if let reason = window.problem(time, now: now) { return ("time", Timestamp.iso(time), "\(stream.key): \(reason)") }
+        return nil
     }
 
     /// Stores readings already resolved to datastream ids (SensorThings names Datastreams by `@iot.id`).
@@ -141,6 +155,7 @@ public struct ReadingIngestor: Sendable {
         try write(actor: actor, source: source) { state in
             var unknown: [InputIssue] = []
             var refused: [String] = []
+            let now = UnixSeconds(Date().timeIntervalSince1970)
             for (i, r) in readings.enumerated() {
                 guard let index = state.indexByID[r.datastreamID] else {
                     if unknown.count < 100 {
@@ -150,6 +165,10 @@ public struct ReadingIngestor: Sendable {
                 }
                 let stream = state.streams[Int(index)]
                 if !scope.allows(organisation: stream.organisation, site: stream.siteKey), !refused.contains(stream.key) { refused.append(stream.key) }
+                if let problem = Self.problem(value: r.value, time: r.time, stream: stream, window: state.config.window, now: now), unknown.count < 100 {
+                    unknown.append(InputIssue(InputLocation(field: "[\(i)].\(problem.field == "time" ? "phenomenonTime" : "result")"),
+                                              value: problem.value, reason: problem.reason))
+                }
             }
             if !refused.isEmpty { throw MonitoringError.outOfScope(refused) }
             guard unknown.isEmpty else { throw InputErrors(unknown) }
@@ -352,6 +371,7 @@ private struct Batch {
             if let k = nextKg { report.kgCO2e += k }
             try db.execute(sql: "UPDATE monitor_reading SET consumption = ?, kg_co2e = ?, flag = ? WHERE datastream_id = ? AND t = ?",
                            arguments: [nextOutcome.consumption, nextKg, nextOutcome.anomaly?.rawValue, stream.id, nextTime])
+            if let anomaly = nextOutcome.anomaly { try alert(stream, anomaly, time: nextTime, observed: next["value"], report: &report) }
         }
         return existing != nil ? r.value : nil
     }

@@ -79,19 +79,34 @@ struct MonitorCommand: ParsableCommand {
         @Option(help: "The grid series that prices electricity year by year (e.g. cn_east).") var gridSeries: String?
         @Option(help: "The factor set that prices fuels (IPCC2006, CN2011, a custom set).") var fuelFactorSet: String?
         @Option(help: "The GWP set (AR5, AR6 …).") var gwp: String?
+        @Option(help: "The earliest reading accepted (ISO 8601, e.g. 2010-01-01T00:00:00Z).") var earliestReading: String?
+        @Option(help: "How many hours ahead of the server's clock a reading may be stamped.") var maxAheadHours: Int?
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
             let registry = MonitoringRegistry(try workspace.open())
             var config = try registry.config()
-            if utcOffset != nil || gridSeries != nil || fuelFactorSet != nil || gwp != nil {
+            if utcOffset != nil || gridSeries != nil || fuelFactorSet != nil || gwp != nil || earliestReading != nil || maxAheadHours != nil {
+                if let earliestReading {
+                    guard let t = Timestamp.parse(earliestReading) else {
+                        throw InputErrors([InputIssue(InputLocation(field: "--earliest-reading"), value: earliestReading, reason: "is not an ISO 8601 time")])
+                    }
+                    config.window.earliest = t
+                }
+                if let maxAheadHours {
+                    guard (0...8784).contains(maxAheadHours) else {
+                        throw InputErrors([InputIssue(InputLocation(field: "--max-ahead-hours"), value: "\(maxAheadHours)", reason: "must be 0 to 8784 (a year)")])
+                    }
+                    config.window.maxAheadSeconds = Int64(maxAheadHours) * 3600
+                }
                 config.utcOffsetMinutes = utcOffset ?? config.utcOffsetMinutes
                 config.gridSeries = gridSeries ?? config.gridSeries
                 config.fuelFactorSet = fuelFactorSet ?? config.fuelFactorSet
                 config.gwp = gwp ?? config.gwp
                 try registry.setConfig(config, actor: workspace.who)
             }
-            print("utc offset: \(config.utcOffsetMinutes) min\ngrid series: \(config.gridSeries)\nfuel factor set: \(config.fuelFactorSet)\ngwp: \(config.gwp)")
+            print("utc offset: \(config.utcOffsetMinutes) min\ngrid series: \(config.gridSeries)\nfuel factor set: \(config.fuelFactorSet)\ngwp: \(config.gwp)"
+                  + "\nreadings accepted from \(Timestamp.iso(config.window.earliest)) to \(config.window.maxAheadSeconds / 3600) h ahead of the clock")
         }
     }
 

@@ -34,6 +34,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark cookies Secure: use when clients reach the server over HTTPS.")
     var secureCookies = false
 
+    @Option(name: .customLong("trusted-proxy"),
+            help: "The address of a reverse proxy in front of the server (repeat for several): only its X-Forwarded-For is believed.")
+    var trustedProxies: [String] = []
+
     @Option(help: "Log lines as text or json.")
     var logFormat: LogFormat = .text
 
@@ -69,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let app = CityCarbonApplication.application(database: database, host: host, port: port,
-                                                    options: ServerOptions(secureCookies: secureCookies), logger: logger)
+                                                    options: ServerOptions(secureCookies: secureCookies, trustedProxies: Set(trustedProxies)), logger: logger)
         let scanEvery = Duration.seconds(scanMinutes * 60)
         let backgroundLogger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in

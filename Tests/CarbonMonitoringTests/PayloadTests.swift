@@ -48,6 +48,26 @@ struct PayloadTests {
         #expect(throws: InputErrors.self) { try SenML.parse(Array(#"[{"n":"door","vs":"open"}]"#.utf8), file: "pack", now: 0) }
     }
 
+    @Test func senmlRefusesAFieldItMustUnderstandButDoesNot() {
+        // RFC 8428 §4.4: a label ending in "_" must not be ignored by a reader that lacks it.
+        #expect {
+            try SenML.parse(Array(#"[{"n":"import","v":12.5,"t":1.7955657e9,"ma_":"x"}]"#.utf8), file: "pack", now: 0)
+        } throws: { error in
+            (error as! InputErrors).issues.first?.location.field == "[0].ma_"
+        }
+        // An unknown label without the underscore is an extension a reader may ignore.
+        #expect((try? SenML.parse(Array(#"[{"n":"import","v":12.5,"t":1.7955657e9,"ma":"x"}]"#.utf8), file: "pack", now: 0))?.count == 1)
+    }
+
+    @Test func aSenmlRecordWithOnlyASumIsARegisterRead() throws {
+        let entries = try SenML.parse(Array(#"[{"bn":"gas/","bs":1000,"n":"register","s":234.5,"t":1.7955657e9}]"#.utf8), file: "pack", now: 0)
+        #expect(entries.map(\.reading) == [Reading(datastream: "gas/register", time: 1_795_565_700, value: 1234.5)])
+    }
+
+    @Test func aSenmlValueBeyondADoubleIsRefused() {
+        #expect(throws: InputErrors.self) { try SenML.parse(Array(#"[{"n":"import","v":1e308,"bv":1e308,"t":1.7955657e9}]"#.utf8), file: "pack", now: 0) }
+    }
+
     @Test func sensorThingsDataArraysBecomeObservations() throws {
         let body = #"""
         [{"Datastream":{"@iot.id":7},"components":["phenomenonTime","result"],"dataArray@iot.count":2,

@@ -235,7 +235,7 @@ struct MethodTests {
         try await application(demoWorkspace()).test(.router) { client in
             try await client.execute(uri: "/api/v1/inventories/2022", method: .delete) { response in
                 #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "GET")
+                #expect(response.headers[.allow] == "GET, HEAD")
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
         }

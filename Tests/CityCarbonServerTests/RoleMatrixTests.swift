@@ -74,7 +74,9 @@ struct RoleMatrixTests {
         let router = CityCarbonApplication.router(database: database, options: ServerOptions(passwordCost: 4), routeTable: table)
         let registered = Set(router.routes.map { "\($0.method) \($0.path)".replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "") })
         let recorded = Set(table.all.map { "\($0.method) \($0.path)" })
-        #expect(registered.count == recorded.count)
+        // Every GET also answers HEAD, with the same access (RFC 9110).
+        #expect(registered.count == recorded.count + recorded.filter { $0.hasPrefix("GET ") }.count)
+        #expect(registered.filter { $0.hasPrefix("HEAD ") }.map { $0.dropFirst(5) } .sorted() == registered.filter { $0.hasPrefix("GET ") }.map { $0.dropFirst(4) }.sorted())
         #expect(Set(recorded) == Set(expectedAccess.keys), "routes without a specified access: \(recorded.symmetricDifference(expectedAccess.keys).sorted())")
         for entry in table.all {
             guard let expected = expectedAccess["\(entry.method) \(entry.path)"] else { continue }
@@ -106,10 +108,7 @@ struct RoleMatrixTests {
             let root = try JurisdictionRepository(database).tree().roots[0]
             var checked = 0
             for entry in table.all.sorted(by: { ($0.path, $0.method) < ($1.path, $1.method) }) {
-                let path = entry.path == "//" ? "/" : entry.path
-                    .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":plan", with: "helsinki-2035").replacingOccurrences(of: ":action", with: "1").replacingOccurrences(of: ":indicator", with: "forest_stock").replacingOccurrences(of: ":username", with: "viewer")
-                    .replacingOccurrences(of: ":id", with: "999").replacingOccurrences(of: "/api/v1/jurisdictions/:name", with: "/api/v1/jurisdictions/\(root)")
-                    .replacingOccurrences(of: ":name", with: "IPCC2006").replacingOccurrences(of: ":site", with: "nb-tower")
+                let path = Self.concrete(entry.path, root: root)
                 let method = HTTPRequest.Method(entry.method)!
                 let expected = try #require(expectedAccess["\(entry.method) \(entry.path)"])
                 // Anonymous.
@@ -136,6 +135,37 @@ struct RoleMatrixTests {
                 }
             }
             #expect(checked == table.all.count * Role.allCases.count * 2)
+        }
+    }
+
+    /// A route's pattern with a real value for each parameter.
+    static func concrete(_ pattern: String, root: String) -> String {
+        pattern == "//" ? "/" : pattern
+            .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":plan", with: "helsinki-2035").replacingOccurrences(of: ":action", with: "1").replacingOccurrences(of: ":indicator", with: "forest_stock").replacingOccurrences(of: ":username", with: "viewer")
+            .replacingOccurrences(of: ":id", with: "999").replacingOccurrences(of: "/api/v1/jurisdictions/:name", with: "/api/v1/jurisdictions/\(root)")
+            .replacingOccurrences(of: ":name", with: "IPCC2006").replacingOccurrences(of: ":site", with: "nb-tower")
+    }
+
+    @Test("Every GET route answers HEAD with GET's status and headers, and no body")
+    func headAnswersLikeGet() async throws {
+        let (database, _, _) = try staffWorkspace()
+        let table = RouteTable()
+        try await application(database, routeTable: table).test(.router) { client in
+            let root = try JurisdictionRepository(database).tree().roots[0]
+            let browser = try await signIn(client, "admin")
+            for entry in table.all where entry.method == "GET" && !entry.path.hasPrefix("/sta/") && entry.path != "/api/v1/monitoring/alerts"
+                && entry.path != "/api/v1/monitoring/rollups/sites" {
+                let path = Self.concrete(entry.path, root: root) + (entry.path == "/api/v1/activities" ? "?year=2023" : "")
+                let headers = entry.access == .everyone ? HTTPFields() : browser.headers
+                let get = try await client.execute(uri: path, method: .get, headers: headers)
+                let head = try await client.execute(uri: path, method: .head, headers: headers)
+                #expect(head.status == get.status, "HEAD \(path)")
+                #expect(head.body.readableBytes == 0, "HEAD \(path)")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "HEAD \(path)")
+            }
+            let unknownMethod = try await client.execute(uri: "/api/v1/inventories", method: .delete)
+            #expect(unknownMethod.status == .methodNotAllowed)
+            #expect(unknownMethod.headers[.allow]?.contains("HEAD") == true)
         }
     }
 

@@ -113,10 +113,75 @@ struct SignInTests {
     @Test("The next page after signing in stays on this server")
     func nextStaysLocal() {
         #expect(LoginPage.safeNext("/staff/audit?entity=account") == "/staff/audit?entity=account")
-        #expect(LoginPage.safeNext("//evil.example/") == "/staff")
-        #expect(LoginPage.safeNext("https://evil.example/") == "/staff")
-        #expect(LoginPage.safeNext("/\\evil.example") == "/staff")
+        #expect(LoginPage.safeNext("/staff/inventories/2023#draft") == "/staff/inventories/2023#draft")
         #expect(LoginPage.safeNext(nil) == "/staff")
+    }
+
+    /// Known open-redirect bypasses (OWASP's cheat sheet and browser URL parsing): each would
+    /// leave the server if it reached the Location header as given.
+    @Test("Known open-redirect bypasses all go to /staff", arguments: [
+        "//evil.example/", "https://evil.example/", "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
+        "/\r/evil.example", "/ /evil.example", "/\u{0B}/evil.example", "/\u{0}/evil.example", "/\u{7F}/evil.example", "/\\/evil.example",
+        "///evil.example", "/\u{FF0F}evil.example", "/\u{2215}evil.example", "http:evil.example", "javascript:alert(1)", "evil.example",
+        "", " /staff", "/\u{3000}/evil.example", "/\u{A0}/evil.example", "/%20", "/login?next=//evil.example",
+    ])
+    func bypassesStayHome(_ next: String) {
+        let target = LoginPage.safeNext(next)
+        #expect(target == "/staff" || target == "/%20", "\(next.debugDescription) → \(target)")
+        #expect(!target.hasPrefix("//") && target.allSatisfy { $0.isASCII && !$0.isWhitespace })
+    }
+
+    @Test("Names are one name however they are typed: NFKC, trimmed of any Unicode space, case-folded")
+    func namesAreNormalised() {
+        for variant in ["viewer", "Viewer", "VIEWER", "viewer ", " viewer", "viewer\t", "viewer\u{A0}", "viewer\u{3000}", "\u{FF56}\u{FF49}ewer", "viewer\n"] {
+            #expect(AccountRepository.normalized(variant) == "viewer", "\(variant.debugDescription)")
+        }
+        #expect(AccountRepository.normalized("vie wer") != "viewer")
+    }
+
+    @Test("Variants of a name share its five tries, and the right password under a variant waits too")
+    func variantsShareTheLimit() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            let headers: HTTPFields = [.cookie: "cc_login=\(setCookie(page, "cc_login")!)", .contentType: "application/x-www-form-urlencoded"]
+            let token = csrfToken(in: String(buffer: page.body))!
+            for variant in ["viewer ", "viewer\t", "viewer\u{A0}", "viewer\u{3000}", "VIEWER"] {
+                let failed = try await client.execute(uri: "/login", method: .post, headers: headers,
+                                                      body: urlEncoded([("csrf", token), ("username", variant), ("password", "guess guess guess")]))
+                #expect(failed.status == .unauthorized)
+            }
+            let blocked = try await client.execute(uri: "/login", method: .post, headers: headers,
+                                                   body: urlEncoded([("csrf", token), ("username", "\u{FF56}iewer"), ("password", staffPassword)]))
+            #expect(blocked.status == .tooManyRequests)
+            #expect(setCookie(blocked, "cc_session") == nil)
+        }
+    }
+
+    @Test("A stranger's failures hold back the stranger's address, not the owner at hers")
+    func lockoutIsPerNameAndAddress() {
+        let throttle = LoginThrottle()
+        for _ in 0..<5 { throttle.failed(name: "alice", address: "203.0.113.9") }
+        #expect(throttle.wait(name: "alice", address: "203.0.113.9") != nil)
+        #expect(throttle.wait(name: "ALICE ", address: "203.0.113.9") != nil)
+        #expect(throttle.wait(name: "alice", address: "198.51.100.4") == nil)
+        // Spread over many addresses, a name is still held back after fifty failures.
+        for i in 0..<50 { throttle.failed(name: "bob", address: "192.0.2.\(i)") }
+        #expect(throttle.wait(name: "bob", address: "198.51.100.4") != nil)
+        // Twenty failures from one address hold back every name from it.
+        for i in 0..<20 { throttle.failed(name: "user\(i)", address: "198.51.100.77") }
+        #expect(throttle.wait(name: "carol", address: "198.51.100.77") != nil)
+    }
+
+    @Test("X-Forwarded-For counts only from a trusted proxy, and then its right-most untrusted hop")
+    func forwardedForNeedsATrustedProxy() {
+        let addresses = ClientAddress(trustedProxies: ["10.0.0.2", "10.0.0.3"])
+        let request = Request(head: HTTPRequest(method: .post, scheme: "http", authority: "x", path: "/login",
+                                                headerFields: [.xForwardedFor: "1.2.3.4, 198.51.100.7, 10.0.0.3"]),
+                              body: .init(buffer: ByteBuffer()))
+        #expect(addresses.of(request, peer: "10.0.0.2") == "198.51.100.7")
+        #expect(addresses.of(request, peer: "203.0.113.5") == "203.0.113.5")
+        #expect(ClientAddress(trustedProxies: []).of(request, peer: "10.0.0.2") == "10.0.0.2")
     }
 }
 

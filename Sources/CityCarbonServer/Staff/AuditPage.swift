@@ -17,7 +17,10 @@ struct AuditPage: Sendable {
         let t = call.t, form = call.form
         func value(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
         let filter = AuditTrail.Filter(entity: value("entity"), actor: value("actor"), action: value("action"), since: value("since"), until: value("until"))
-        let offset = max(0, Int(form["offset"] ?? "") ?? 0)
+        var offset = 0
+        if let text = value("offset") {
+            do { offset = try InputNumber.integer(text, field: "offset", in: 0...Int(Int32.max)) } catch { throw InputErrors([error]) }
+        }
         let trail = AuditTrail(database)
         let (events, total) = try trail.events(filter, limit: Self.pageSize, offset: offset)
         let facets = try trail.facets()

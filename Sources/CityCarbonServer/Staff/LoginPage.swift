@@ -10,6 +10,7 @@ struct LoginPage: Sendable {
     let database: CityCarbonDatabase
     let gate: Gatekeeper
     let throttle: LoginThrottle
+    let addresses: ClientAddress
     let passwordCost: UInt8
 
     func addRoutes(to routes: RouteRegistrar) {
@@ -25,7 +26,7 @@ struct LoginPage: Sendable {
             guard let cookie = request.cookies[Gatekeeper.loginCookie]?.value, let token = fields["csrf"], Secret.equal(token, cookie) else {
                 return form(t, token: Secret.make(), next: next, name: name, problem: t("login.expired"), status: .forbidden)
             }
-            let address = context.remoteAddress?.ipAddress
+            let address = addresses.of(request, peer: context.remoteAddress?.ipAddress)
             if let wait = throttle.wait(name: name, address: address) {
                 let seconds = Int(wait.components.seconds) + 1
                 var response = form(t, token: token, next: next, name: name, problem: t("login.throttled", ["minutes": String((seconds + 59) / 60)]),
@@ -38,7 +39,7 @@ struct LoginPage: Sendable {
                 context.logger.warning("sign-in refused", metadata: ["username": .string(name), "address": .string(address ?? "-")])
                 return form(t, token: token, next: next, name: name, problem: t("login.failed"), status: .unauthorized)
             }
-            throttle.succeeded(name: name)
+            throttle.succeeded(name: name, address: address)
             let (sessionToken, _) = try SessionRepository(database).open(for: account, lifetime: gate.sessionLifetime)
             context.logger.info("signed in", metadata: ["username": .string(account.username), "role": .string(account.role.rawValue)])
             return StaffLayout.redirect(Self.safeNext(next), headers: [
@@ -52,9 +53,15 @@ struct LoginPage: Sendable {
         }
     }
 
-    /// Only a path on this server: never `//elsewhere` or a full URL.
+    /// Only a path on this server: printable ASCII that a browser keeps as it is, starting with
+    /// one `/` — never `//host`, `/\\host`, a scheme, or a tab or newline that a browser would
+    /// drop to turn `/\t/evil.example` into `//evil.example`. Anything else goes to `/staff`.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return "/staff" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("/login") else { return "/staff" }
+        let bytes = Array(next.utf8)
+        if bytes.count > 1, bytes[1] == UInt8(ascii: "/") || bytes[1] == UInt8(ascii: "\\") { return "/staff" }
+        let forbidden = Set(" \"<>\\^`{|}".utf8)
+        guard bytes.count <= 2048, bytes.allSatisfy({ (0x21...0x7E).contains($0) && !forbidden.contains($0) }) else { return "/staff" }
         return next
     }
 

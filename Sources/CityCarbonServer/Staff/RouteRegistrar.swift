@@ -24,7 +24,15 @@ struct RouteRegistrar {
     func open(_ method: HTTPRequest.Method, _ path: String,
               _ handler: @escaping @Sendable (Request, CityCarbonContext) async throws -> Response) {
         table.record(method: method.rawValue, path: "/" + path, access: .everyone)
+        on(path, method, handler)
+    }
+
+    /// Registers `handler`, and for a GET the same handler for HEAD (RFC 9110 §9.3.2), whose
+    /// body ``EdgeMiddleware`` drops.
+    private func on(_ path: String, _ method: HTTPRequest.Method,
+                    _ handler: @escaping @Sendable (Request, CityCarbonContext) async throws -> Response) {
         router.on(RouterPath(path), method: method, use: handler)
+        if method == .get { router.on(RouterPath(path), method: .head, use: handler) }
     }
 
     /// A staff page or form. Without a session a GET goes to the sign-in page and a POST is
@@ -33,10 +41,10 @@ struct RouteRegistrar {
                _ handler: @escaping @Sendable (Request, CityCarbonContext, StaffCall) async throws -> Response) {
         table.record(method: method.rawValue, path: "/" + path, access: .staff(permission))
         let gate = gate
-        router.on(RouterPath(path), method: method) { request, context in
+        on(path, method) { request, context in
             let t = Localizer(Language.of(request))
             guard let session = try gate.session(request) else {
-                if method == .get {
+                if method == .get || request.method == .head {
                     let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                     return StaffLayout.redirect("/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/staff"))
                 }
@@ -47,7 +55,7 @@ struct RouteRegistrar {
                                            text: t("staff.forbidden.text", ["role": session.account.role.rawValue]), link: "/staff")
             }
             var form = FormData()
-            if method == .get {
+            if method == .get || request.method == .head {
                 for item in request.uri.queryParameters { form.fields[String(item.key), default: []].append(String(item.value)) }
             } else {
                 form = try await FormData.read(request, limit: bodyLimit)
@@ -72,7 +80,7 @@ struct RouteRegistrar {
                 _ handler: @escaping @Sendable (Request, CityCarbonContext, Principal) async throws -> Response) {
         table.record(method: method.rawValue, path: "/" + path, access: .client(permission))
         let gate = gate
-        router.on(RouterPath(path), method: method) { request, context in
+        on(path, method) { request, context in
             guard let key = try gate.apiKey(request) else {
                 var response = ProblemDetails(.unauthorized, "this route needs an API key: Authorization: Bearer cck_…").json.httpResponse(status: .unauthorized)
                 response.headers[.contentType] = "application/problem+json"

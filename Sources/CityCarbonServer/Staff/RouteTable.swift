@@ -45,7 +45,8 @@ public final class RouteTable: Sendable {
 
     /// The methods registered for a concrete request path, for 405 answers.
     func methods(matching path: String) -> [String] {
-        entries.withLock { list in list.filter { Self.matches(pattern: $0.path, path: path) }.map(\.method) }
+        let methods = entries.withLock { list in list.filter { Self.matches(pattern: $0.path, path: path) }.map(\.method) }
+        return methods.contains("GET") ? methods + ["HEAD"] : methods
     }
 
     static func matches(pattern: String, path: String) -> Bool {

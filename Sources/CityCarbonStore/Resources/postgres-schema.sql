@@ -12,6 +12,7 @@ CREATE TABLE schema_version (
   version TEXT NOT NULL
 );
 INSERT INTO schema_version VALUES (1, 'v11: pilot goals keep their sheet''s order');
+-- Later versions are steps in PostgresSchema.steps, applied after this script.
 
 -- Counts writes to the monitoring registry and readings, so that a process's cache of it
 -- knows when another process wrote (SQLite's PRAGMA data_version).

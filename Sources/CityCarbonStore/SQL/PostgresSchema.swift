@@ -6,7 +6,44 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = "v11: pilot goals keep their sheet's order"
+    static let version = v12
+    static let v11 = "v11: pilot goals keep their sheet's order"
+    static let v12 = "v12: a publication pins its activity rows and its scenario version; the monitoring window"
+
+    /// v11 → v12 in SQL both engines run (SQLite's migration runs the same statements).
+    static let v12Statements = [
+        """
+        CREATE TABLE published_activity_record (
+          year BIGINT NOT NULL,
+          position BIGINT NOT NULL,
+          jurisdiction_id BIGINT NOT NULL REFERENCES jurisdiction(id) ON DELETE RESTRICT,
+          source_file TEXT NOT NULL,
+          line BIGINT,
+          gpc_ref TEXT NOT NULL,
+          fuel TEXT, technology TEXT, amount DOUBLE PRECISION, unit TEXT, factor_set TEXT,
+          co2_kg_per_unit DOUBLE PRECISION, ch4_kg_per_unit DOUBLE PRECISION, n2o_kg_per_unit DOUBLE PRECISION,
+          gas TEXT, td_loss_rate DOUBLE PRECISION, notation_key TEXT, ie_ref TEXT, ad_quality TEXT, ef_quality TEXT,
+          source TEXT, note TEXT,
+          PRIMARY KEY (year, position)
+        )
+        """,
+        // The rows of years already published are pinned as they stand.
+        """
+        INSERT INTO published_activity_record (year, position, jurisdiction_id, source_file, line, gpc_ref, fuel, technology, amount, unit,
+          factor_set, co2_kg_per_unit, ch4_kg_per_unit, n2o_kg_per_unit, gas, td_loss_rate, notation_key, ie_ref, ad_quality, ef_quality, source, note)
+        SELECT a.year, a.id, a.jurisdiction_id, f.name, a.line, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
+          a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality, a.source, a.note
+        FROM activity_record a JOIN source_file f ON f.id = a.source_file_id WHERE a.year IN (SELECT year FROM inventory_publication)
+        """,
+        "ALTER TABLE monitor_config ADD COLUMN earliest_reading BIGINT NOT NULL DEFAULT 946684800",
+        "ALTER TABLE monitor_config ADD COLUMN max_ahead_s BIGINT NOT NULL DEFAULT 86400",
+        // A published scenario keeps the version that was published; saving changes only `document`.
+        "ALTER TABLE pathway_scenario ADD COLUMN published_document TEXT",
+        "UPDATE pathway_scenario SET published_document = document WHERE published_at IS NOT NULL",
+    ]
+
+    /// The steps from each earlier version PostgreSQL databases in the field may have.
+    static let steps: [(from: String, to: String, statements: [String])] = [(v11, v12, v12Statements)]
 
     static func prepare(_ store: PostgresStore) throws {
         let present = try store.read { db in
@@ -18,7 +55,14 @@ enum PostgresSchema {
                 for statement in statements { try db.execute(sql: statement) }
             }
         }
-        let found = try store.read { db in try String.fetchOne(db, sql: "SELECT version FROM schema_version") }
+        var found = try store.read { db in try String.fetchOne(db, sql: "SELECT version FROM schema_version") }
+        for step in steps where step.from == found {
+            try store.write { db in
+                for statement in step.statements { try db.execute(sql: statement) }
+                try db.execute(sql: "UPDATE schema_version SET version = ?", arguments: [step.to])
+            }
+            found = step.to
+        }
         guard found == version else {
             throw InputErrors([InputIssue(InputLocation(field: "database"), value: found ?? "none",
                                           reason: "this PostgreSQL database has schema \(found ?? "none"); this version of CityCarbon uses \(version)")])

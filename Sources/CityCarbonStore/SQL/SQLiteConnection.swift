@@ -41,27 +41,43 @@ final class SQLiteConnection: SQLConnection {
     }
 
     /// Steps one cached statement per row, binding straight from the column arrays.
+    ///
+    /// The statement is GRDB's cached one for this SQL text, which another path may have run
+    /// with its own arguments and left stepped: it is reset and its bindings cleared first (a bind
+    /// on a statement that is not reset fails, and the step would then run with stale or NULL
+    /// values), and every bind's result is checked.
     private func step(_ sql: String, _ columns: [SQLColumn]) throws {
         guard let count = columns.first?.count, count > 0 else { return }
         let handle = try db.cachedStatement(sql: sql).sqliteStatement
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        defer { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
+        guard Int(sqlite3_bind_parameter_count(handle)) == columns.count else {
+            throw DatabaseError(resultCode: .SQLITE_RANGE, message: "\(columns.count) columns for \(sqlite3_bind_parameter_count(handle)) parameters", sql: sql)
+        }
         for row in 0..<count {
             for (i, column) in columns.enumerated() {
                 let index = Int32(i + 1)
+                let bound: Int32
                 switch column.values {
-                case let .integer(v): sqlite3_bind_int64(handle, index, v[row])
-                case let .real(v): sqlite3_bind_double(handle, index, v[row])
-                case let .optionalReal(v): if let d = v[row] { sqlite3_bind_double(handle, index, d) } else { sqlite3_bind_null(handle, index) }
-                case let .text(v): sqlite3_bind_text(handle, index, v[row], -1, transient)
-                case let .optionalText(v): if let s = v[row] { sqlite3_bind_text(handle, index, s, -1, transient) } else { sqlite3_bind_null(handle, index) }
+                case let .integer(v): bound = sqlite3_bind_int64(handle, index, v[row])
+                case let .real(v): bound = sqlite3_bind_double(handle, index, v[row])
+                case let .optionalReal(v): bound = v[row].map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
+                case let .text(v): bound = sqlite3_bind_text(handle, index, v[row], -1, transient)
+                case let .optionalText(v): bound = v[row].map { sqlite3_bind_text(handle, index, $0, -1, transient) } ?? sqlite3_bind_null(handle, index)
                 }
+                guard bound == SQLITE_OK else { throw error(bound, sql, "binding \(column.name) of row \(row)") }
             }
             let code = sqlite3_step(handle)
             sqlite3_reset(handle)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-            }
+            guard code == SQLITE_DONE else { throw error(code, sql, nil) }
         }
+    }
+
+    private func error(_ code: Int32, _ sql: String, _ context: String?) -> DatabaseError {
+        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: context.map { "\($0): \(message)" } ?? message, sql: sql)
     }
 
     static func arguments(_ arguments: SQLArguments) -> StatementArguments {

@@ -400,6 +400,9 @@ enum SQLiteSchema {
             try db.alter(table: "pilot_goal") { t in t.add(column: "position", .integer).notNull().defaults(to: 0) }
             try db.execute(sql: "UPDATE pilot_goal SET position = rowid")
         }
+        migrator.registerMigration(PostgresSchema.v12) { db in
+            try db.execute(sql: PostgresSchema.v12Statements.joined(separator: ";\n"))
+        }
         return migrator
     }
 }
