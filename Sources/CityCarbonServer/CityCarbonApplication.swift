@@ -23,10 +23,13 @@ public struct ServerOptions: Sendable {
     /// How long a client may take to send a request's head (from connecting, or after the last
     /// response) and its body; longer, and the connection is closed.
     public var requestHeadTimeout: Duration = .seconds(30)
+    /// The key that signs the audit chain's head after each publication and at `/api/v1/audit/head`.
+    public var auditKey: AuditKey?
     public var requestBodyTimeout: Duration = .seconds(300)
 
     public init(freshness: Duration = .milliseconds(250), passwordCost: UInt8 = 12, secureCookies: Bool = false, signInAttempts: Int = 5,
-                trustedProxies: Set<String> = []) {
+                trustedProxies: Set<String> = [], auditKey: AuditKey? = nil) {
+        self.auditKey = auditKey
         self.freshness = freshness
         self.passwordCost = passwordCost
         self.secureCookies = secureCookies
@@ -71,7 +74,8 @@ public enum CityCarbonApplication {
         let cache = InventoryCache(database)
         let pages = PageCache(database, freshness: options.freshness)
         PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: routes)
-        WriteAPI(database: database).addRoutes(to: routes)
+        WriteAPI(database: database, auditKey: options.auditKey).addRoutes(to: routes)
+        AuditAPI(database: database, key: options.auditKey).addRoutes(to: routes)
         MonitoringAPI(database: database).addRoutes(to: routes)
         let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
         routes.open(.get, "/") { request, _ in try dashboard.response(request) }
@@ -98,7 +102,7 @@ public enum CityCarbonApplication {
         let throttle = LoginThrottle(perName: options.signInAttempts)
         LoginPage(database: database, gate: gate, throttle: throttle, addresses: ClientAddress(trustedProxies: options.trustedProxies),
                   passwordCost: options.passwordCost).addRoutes(to: routes)
-        StaffHomePage(database: database).addRoutes(to: routes)
+        StaffHomePage(database: database, auditKey: options.auditKey).addRoutes(to: routes)
         DraftInventoryPage(database: database).addRoutes(to: routes)
         PlanAttentionPage(database: database).addRoutes(to: routes)
         ActionEditPage(database: database).addRoutes(to: routes)

@@ -60,7 +60,7 @@ struct MonitoringPages: Sendable {
             body += Self.alertTable(alerts, call: call, calendar: try MonitoringRegistry(database).config().calendar)
             return StaffLayout.page(t, call, title: t("monitoring.alerts.title"), body: body)
         }
-        routes.staff(.post, "staff/monitoring/alerts/:id/acknowledge", .signIn) { _, context, call in
+        routes.staff(.post, "staff/monitoring/alerts/:id/acknowledge", .acknowledgeAlerts) { _, context, call in
             let id = try context.parameters.require("id", as: Int64.self)
             let organisation = call.principal.role.isScoped ? (call.principal.organisation ?? "") : nil
             guard try MonitoringRepository(database).acknowledge(alert: id, organisation: organisation, actor: call.actor) else {
@@ -160,7 +160,7 @@ struct MonitoringPages: Sendable {
             out += "<td><a href=\"/staff/monitoring/sites/\(Markup.percentEncoded(a.site))\">\(Markup.escape(a.siteName))</a></td><td>\(Markup.escape(a.datastream))</td>"
             out += "<td>\(calendar.local(a.from))</td><td>\(calendar.local(a.to))</td><td class=\"num\">\(a.observed.map { t.number($0, decimals: 2) } ?? "—")</td>"
             out += "<td class=\"num\">\(a.expected.map { t.number($0, decimals: 2) } ?? "—")</td><td>\(Markup.escape(t("monitoring.alert.status.\(a.status)")))</td><td>"
-            if a.status == "open" {
+            if a.status == "open", call.principal.may(.acknowledgeAlerts) {
                 out += "<form method=\"post\" action=\"/staff/monitoring/alerts/\(a.id)/acknowledge\">\(StaffLayout.csrfField(call))<button>\(Markup.escape(t("monitoring.alert.acknowledge")))</button></form>"
             }
             out += "</td></tr>"

@@ -187,10 +187,12 @@ struct PublicAPI: Sendable {
     func inventories() throws -> JSONValue {
         // The computation each year was published with, never a newer draft.
         let rows = try PublicationRepository(database).published()
-        return .object([("items", .array(rows.map { row in
+        let trail = AuditTrail(database)
+        return .object([("items", .array(try rows.map { row in
             .object([("year", .integer(row.year)), ("gwp", .string(row.gwp)), ("unit", .string("tCO2e")),
                      ("basic", .number(row.basicTonnes)), ("basic_plus", .number(row.basicPlusTonnes)),
-                     ("input_fingerprint", .string(row.fingerprint)), ("computed_at", .string(row.computedAt))])
+                     ("input_fingerprint", .string(row.fingerprint)), ("computed_at", .string(row.computedAt)),
+                     ("audit_checkpoint", try trail.checkpoints(subject: "publication \(row.year)").last?.json ?? .null)])
         }))])
     }
 
@@ -208,7 +210,15 @@ struct PublicAPI: Sendable {
         let key = "inventory/\(year)/\(jurisdiction ?? "")"
         switch request.uri.queryParameters.get("format").map { String($0) } ?? "json" {
         case "json":
-            let body = try pages.page(key + "/json") { InventoryExport.json(try published(), year: year, jurisdiction: jurisdiction).serialized() }
+            let body = try pages.page(key + "/json") {
+                var document = InventoryExport.json(try published(), year: year, jurisdiction: jurisdiction)
+                // The signed audit head kept when the year was published: the numbers can be checked against the chain.
+                if case .object(var members) = document {
+                    members.append(("audit_checkpoint", try AuditTrail(database).checkpoints(subject: "publication \(year)").last?.json ?? .null))
+                    document = .object(members)
+                }
+                return document.serialized()
+            }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         case "csv":
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]

@@ -8,6 +8,8 @@ import Hummingbird
 /// recomputing a year, publishing and withdrawing. Each is audited under the key's name.
 struct WriteAPI: Sendable {
     let database: CityCarbonDatabase
+    /// Signs the audit head after each publication, when the server was given a key.
+    var auditKey: AuditKey?
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.client(.post, "api/v1/activities", .importActivities) { request, _, principal in
@@ -28,13 +30,8 @@ struct WriteAPI: Sendable {
             guard try ActivityRepository(database).years().contains(year) else {
                 throw ProblemDetails(.notFound, "the workspace has no activity data for \(year); import some first (POST /api/v1/activities)")
             }
-            let stored = try InventoryRepository(database).latest(year: year)?.gwp
-            let name = request.uri.queryParameters.get("gwp").map { String($0) } ?? stored ?? "AR5"
-            let gwp: GWPSet
-            do { gwp = try GasCatalog.standard.gwpSet(name) } catch {
-                throw InputErrors([InputIssue(InputLocation(field: "gwp"), value: name, reason: "unknown GWP set", suggestion: "SAR, AR4, AR5 or AR6")])
-            }
-            let inventory = try InventoryRepository(database).compute(year: year, gwp: gwp, actor: principal.actor)
+            let inventory = try InventoryRepository(database).compute(year: year, gwp: request.uri.queryParameters.get("gwp").map { String($0) },
+                                                                      as: principal)
             let totals = inventory.totals(year: year)
             return JSONValue.object([("year", .integer(year)), ("gwp", .string(inventory.gwp)), ("basic_t", .number(totals.basic)),
                                      ("basic_plus_t", .number(totals.basicPlus)), ("territorial_t", .number(totals.territorial)),
@@ -45,7 +42,7 @@ struct WriteAPI: Sendable {
             guard try InventoryRepository(database).latestID(year: year) != nil else {
                 throw ProblemDetails(.conflict, "\(year) has no computed inventory to publish; compute it first (POST /api/v1/inventories/\(year)/computation)")
             }
-            try PublicationRepository(database).publish(year: year, by: principal.actor)
+            try PublicationRepository(database).publish(year: year, by: principal.actor, key: auditKey)
             return try Self.publication(database, year: year)
         }
         routes.client(.delete, "api/v1/inventories/:year/publication", .publish) { _, context, principal in

@@ -1,5 +1,6 @@
 import CarbonKit
 import ClimatePlans
+import Crypto
 import Foundation
 
 /// A change to a plan action that is not public yet. Editors write drafts; the climate office
@@ -23,6 +24,9 @@ public struct ActionDraft: Sendable, Hashable {
     /// Why the climate office returned it, if it did.
     public var reviewNote: String?
     public var reviewedBy: String?
+    /// SHA-256 of the draft and the version it changes, as stored: the review form carries it,
+    /// and an approval is refused when the draft is no longer the one the reviewer saw.
+    public var digest: String
 }
 
 /// The draft → review → published workflow of plan actions. Every step is one transaction
@@ -93,12 +97,15 @@ public struct ActionDraftRepository: Sendable {
     /// Publishes a submitted draft: the action takes the draft's content and the draft is
     /// gone. Refused when the published action changed after the draft was saved (a sheet import,
     /// another approval), so nobody's change is overwritten unseen.
-    public func approve(plan identifier: String, action: String, by actor: String) throws {
+    /// `seen` is the ``ActionDraft/digest`` of the draft the reviewer looked at: a draft saved or
+    /// submitted again since is refused, so an approval publishes exactly what was reviewed.
+    public func approve(plan identifier: String, action: String, by actor: String, seen: String) throws {
         try database.write { db in
             let (_, planID, actions) = try Self.plan(db, identifier)
             let actionID = try Self.actionID(db, planID: planID, identifier: action)
             guard let draft = try Self.draft(db, plan: identifier, actionID: actionID) else { throw ActionDraftError.noDraft(action: action) }
             guard draft.state == .submitted else { throw ActionDraftError.notSubmitted(action: action) }
+            guard Secret.equal(draft.digest, seen) else { throw ActionDraftError.changedSinceReviewed(action: action) }
             let published = actions.first { $0.identifier == action }!
             guard published == draft.base else { throw ActionDraftError.changedSince(action: action) }
             let document = try Self.text(draft.action)
@@ -163,10 +170,12 @@ public struct ActionDraftRepository: Sendable {
 
     static func draft(_ row: SQLRow) throws -> ActionDraft {
         let decoder = JSONDecoder()
-        return ActionDraft(plan: row["plan"], action: try decoder.decode(PlanAction.self, from: Data((row["document"] as String).utf8)),
-                           base: try decoder.decode(PlanAction.self, from: Data((row["base_document"] as String).utf8)),
+        let document: String = row["document"], base: String = row["base_document"]
+        let digest = SHA256.hash(data: Data((document + "\n" + base).utf8)).map { String(format: "%02x", $0) }.joined()
+        return ActionDraft(plan: row["plan"], action: try decoder.decode(PlanAction.self, from: Data(document.utf8)),
+                           base: try decoder.decode(PlanAction.self, from: Data(base.utf8)),
                            state: ActionDraft.State(rawValue: row["state"]) ?? .editing, author: row["author"], updatedAt: row["updated_at"],
-                           submittedAt: row["submitted_at"], reviewNote: row["review_note"], reviewedBy: row["reviewed_by"])
+                           submittedAt: row["submitted_at"], reviewNote: row["review_note"], reviewedBy: row["reviewed_by"], digest: digest)
     }
 }
 
@@ -176,6 +185,7 @@ public enum ActionDraftError: Error, Sendable, Equatable, CustomStringConvertibl
     case noDraft(action: String)
     case notSubmitted(action: String)
     case changedSince(action: String)
+    case changedSinceReviewed(action: String)
 
     public var description: String {
         switch self {
@@ -185,6 +195,8 @@ public enum ActionDraftError: Error, Sendable, Equatable, CustomStringConvertibl
         case .notSubmitted(let action): "the draft of action \(action) has not been submitted for review"
         case .changedSince(let action):
             "action \(action) was changed after this draft was last saved; the editor must open the draft, check it against the published action and submit it again"
+        case .changedSinceReviewed(let action):
+            "the draft of action \(action) changed after you opened it (saved or submitted again): review the draft as it is now before approving it"
         }
     }
 }

@@ -65,24 +65,33 @@ public struct ActivityRepository: Sendable {
         }
         let strict = !tree.order.isEmpty
         let activities = try ActivityCSV.read(bytes, file: file, library: library, jurisdictions: strict ? tree : nil)
-        if let writer, writer.role.isScoped {
-            var issues: [InputIssue] = []
-            for row in 0..<activities.table.count {
-                let record = activities.table[row]
-                guard !writer.mayWrite(record.jurisdiction, in: tree) else { continue }
-                issues.append(InputIssue(InputLocation(file: file, row: record.line, field: "jurisdiction"), value: record.jurisdiction,
-                                         reason: "is outside the jurisdictions \(writer.actor) may write to (\(writer.jurisdictions.joined(separator: ", ")))"))
-                if issues.count == 100 { break }
-            }
-            if !issues.isEmpty { throw InputErrors(issues) }
-        }
+        if let writer { try Self.checkScope(activities.table, file: file, writer: writer, tree: tree) }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         return ActivityImportPlan(activities: activities, file: file, sha256: digest, byteCount: bytes.count)
     }
 
+    /// Every row must be in a jurisdiction `writer` may write to (a scoped role's own and those below).
+    static func checkScope(_ table: ActivityTable, file: String?, writer: Principal, tree: JurisdictionTree) throws {
+        guard writer.role.isScoped else { return }
+        var issues: [InputIssue] = []
+        for row in 0..<table.count {
+            let record = table[row]
+            guard !writer.mayWrite(record.jurisdiction, in: tree) else { continue }
+            issues.append(InputIssue(InputLocation(file: file, row: record.line, field: "jurisdiction"), value: record.jurisdiction,
+                                     reason: "is outside the jurisdictions \(writer.actor) may write to (\(writer.jurisdictions.joined(separator: ", ")))"))
+            if issues.count == 100 { break }
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+    }
+
     /// Stores a validated file: the second half of an import, after a person saw its preview.
-    public func store(_ plan: ActivityImportPlan, existing: ExistingActivities, actor: String) throws -> ActivityImportSummary {
-        try store(plan.activities, file: plan.file, sha256: plan.sha256, byteCount: plan.byteCount, existing: existing, actor: actor, progress: nil)
+    /// With a `writer`, its scope is checked again as it is now: an editor who lost a district
+    /// between the preview and the commit cannot commit rows of it.
+    public func store(_ plan: ActivityImportPlan, existing: ExistingActivities, actor: String, writer: Principal? = nil) throws -> ActivityImportSummary {
+        if let writer {
+            try Self.checkScope(plan.activities.table, file: plan.file, writer: writer, tree: try JurisdictionRepository(database).tree())
+        }
+        return try store(plan.activities, file: plan.file, sha256: plan.sha256, byteCount: plan.byteCount, existing: existing, actor: actor, progress: nil)
     }
 
     /// The rows already stored for each (year, jurisdiction) of the plan.

@@ -103,7 +103,7 @@ public final class CityCarbonDatabase: Sendable {
         }
     }
 
-    static func now() -> String {
+    public static func now() -> String {
         ISO8601DateFormatter().string(from: Date())
     }
 }

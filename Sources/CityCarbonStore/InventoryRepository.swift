@@ -26,6 +26,33 @@ public struct InventoryRepository: Sendable {
         return inventory
     }
 
+    /// Recomputes `year` as `principal` may: under the year's GWP set (AR5 for a year never
+    /// computed), another only with ``Permission/chooseMethod``; a scoped account only a year
+    /// that holds rows of its jurisdictions. Returns the inventory saved as the year's draft.
+    public func compute(year: Int, gwp requested: String?, as principal: Principal) throws -> Inventory {
+        let current = try latest(year: year)?.gwp ?? "AR5"
+        let name = requested ?? current
+        if name != current, !principal.may(.chooseMethod) {
+            throw AccessDenied("\(principal.actor) may recompute \(year) under its GWP set \(current), not switch it to \(name): the climate office chooses the method")
+        }
+        let gwp: GWPSet
+        do { gwp = try GasCatalog.standard.gwpSet(name) } catch {
+            throw InputErrors([InputIssue(InputLocation(field: "gwp"), value: name, reason: "unknown GWP set", suggestion: "SAR, AR4, AR5 or AR6")])
+        }
+        if principal.role.isScoped {
+            let tree = try JurisdictionRepository(database).tree()
+            let names = try database.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT DISTINCT j.name FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE a.year = ?
+                    """, arguments: [year])
+            }
+            guard names.contains(where: { principal.mayWrite($0, in: tree) }) else {
+                throw AccessDenied("\(year) holds no activity data of \(principal.jurisdictions.joined(separator: ", ")): \(principal.actor) may recompute only years with its own data")
+            }
+        }
+        return try compute(year: year, gwp: gwp, actor: principal.actor)
+    }
+
     /// What `table` gives for `year` under `gwp`, computed and not saved: the check that a
     /// publication's rows give its numbers, and that pinned rows still do.
     public func totals(of table: ActivityTable, year: Int, gwp: String) throws -> (basic: Double, basicPlus: Double, territorial: Double) {

@@ -47,6 +47,13 @@ public struct Principal: Sendable, Equatable {
     }
 }
 
+/// A principal asked for something its role allows only in a narrower scope.
+public struct AccessDenied: Error, Sendable, Equatable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
 /// Random secrets and their digests, for session tokens, CSRF tokens and API keys.
 public enum Secret {
     /// 32 bytes from the system's secure generator, base64url without padding.

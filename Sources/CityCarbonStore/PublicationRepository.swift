@@ -1,5 +1,6 @@
 import CarbonAccounting
 import CarbonKit
+import Crypto
 import Foundation
 
 /// Which inventory years the public may see. Public pages and the public API show a year
@@ -13,7 +14,10 @@ public struct PublicationRepository: Sendable {
     /// computation, and the activity rows it was computed from (pinned), until the year is
     /// published again. A year never computed cannot be published, nor one whose rows changed
     /// since its latest computation (the public would see rows that do not give its numbers).
-    public func publish(year: Int, by actor: String) throws {
+    ///
+    /// With `key`, the audit chain's head after the publication is signed and kept with it
+    /// (``AuditTrail/checkpoint(with:subject:)``), so anyone can later check the chain against it.
+    public func publish(year: Int, by actor: String, key: AuditKey? = nil) throws {
         let latest = try database.read { db in
             try SQLRow.fetchOne(db, sql: "SELECT gwp, basic_t, basic_plus_t FROM inventory WHERE year = ? ORDER BY id DESC LIMIT 1", arguments: [year])
         }
@@ -40,11 +44,79 @@ public struct PublicationRepository: Sendable {
                 """,
                            arguments: [year, at, actor, inventoryID])
             try Self.pinRows(db, year: year)
+            let pinned = try Self.pinnedDigest(db, year: year)
+            let totals = try SQLRow.fetchOne(db, sql: "SELECT basic_t, basic_plus_t FROM inventory WHERE id = ?", arguments: [inventoryID])
             let previousID: Int64? = previous?["inventory_id"]
+            // The event keeps what was published, so a later change of the numbers or of the
+            // pinned rows in the database contradicts the signed chain.
             try AuditTrail.append(db, actor: actor, action: "publish", entity: "publication", entityID: String(year),
                                   before: .object([("published", .bool(previous != nil)), ("inventory_id", previousID.map { .integer(Int($0)) } ?? .null)]),
-                                  after: .object([("published", .bool(true)), ("published_at", .string(at)), ("inventory_id", inventoryID.map { .integer(Int($0)) } ?? .null)]))
+                                  after: .object([("published", .bool(true)), ("published_at", .string(at)), ("inventory_id", inventoryID.map { .integer(Int($0)) } ?? .null),
+                                                  ("basic_t", .number((totals?["basic_t"] as Double?) ?? 0)), ("basic_plus_t", .number((totals?["basic_plus_t"] as Double?) ?? 0)),
+                                                  ("rows", .integer(pinned.rows)), ("rows_sha256", .string(pinned.sha256))]))
         }
+        if let key { try AuditTrail(database).checkpoint(with: key, subject: "publication \(year)") }
+    }
+
+    /// SHA-256 over the pinned rows of `year`, every column in order: what the publication event records.
+    static func pinnedDigest(_ db: any SQLConnection, year: Int) throws -> (rows: Int, sha256: String) {
+        var hasher = SHA256()
+        var rows = 0
+        try db.forEachRow(sql: """
+            SELECT position, jurisdiction_id, source_file, line, gpc_ref, fuel, technology, amount, unit, factor_set, co2_kg_per_unit, ch4_kg_per_unit,
+              n2o_kg_per_unit, gas, td_loss_rate, notation_key, ie_ref, ad_quality, ef_quality, source, note
+            FROM published_activity_record WHERE year = ? ORDER BY position
+            """, arguments: [year]) { row in
+            rows += 1
+            for value in row.values {
+                let text: String
+                switch value {
+                case .null: text = "n"
+                case let .integer(i): text = "i\(i)"
+                case let .real(d): text = d == d.rounded() && abs(d) < 1e15 ? "i\(Int64(d))" : "r\(d)"
+                case let .text(t): text = "t\(t.utf8.count):\(t)"
+                case let .blob(b): text = "b\(Hex.string(b))"
+                }
+                hasher.update(data: Data((text + "\u{1f}").utf8))
+            }
+            hasher.update(data: Data("\u{1e}".utf8))
+        }
+        return (rows, Hex.string(hasher.finalize()))
+    }
+
+    /// What contradicts the published inventories: for each published year, its pinned rows
+    /// recomputed must give its stored totals, and the totals and rows must be those its
+    /// publication event recorded. A change of either, made in the database behind the
+    /// platform's back, is named here. Empty when every publication holds.
+    public func problems() throws -> [String] {
+        var problems: [String] = []
+        for published in try published() {
+            let year = published.year
+            let table = try ActivityRepository(database).load(year: year, rows: .published)
+            let totals = try InventoryRepository(database).totals(of: table, year: year, gwp: published.gwp)
+            if !Self.same(totals.basicPlus, published.basicPlusTonnes) || !Self.same(totals.basic, published.basicTonnes) {
+                problems.append("\(year): its pinned rows give \(totals.basicPlus) t BASIC+, the published inventory says \(published.basicPlusTonnes) t")
+            }
+            if let document = try InventoryRepository(database).inventory(id: published.inventoryID) {
+                let stated = document.totals(year: year)
+                if !Self.same(stated.basicPlus, published.basicPlusTonnes) {
+                    problems.append("\(year): the published inventory's document says \(stated.basicPlus) t BASIC+, its row \(published.basicPlusTonnes) t")
+                }
+            }
+            let event = try AuditTrail(database).events(AuditTrail.Filter(entity: "publication", action: "publish"), limit: 1_000, offset: 0).events
+                .first { $0.entityID == String(year) }
+            guard let recorded = event?.after.flatMap(JSONValue.init(parsing:)), case .object(let fields) = recorded else { continue }
+            let members = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+            let recordedTotal: Double? = switch members["basic_plus_t"] { case .number(let t)?: t; case .integer(let i)?: Double(i); default: nil }
+            if let t = recordedTotal, !Self.same(t, published.basicPlusTonnes) {
+                problems.append("\(year): published as \(t) t BASIC+ (event \(event!.id)), the database now says \(published.basicPlusTonnes) t")
+            }
+            if case .string(let digest)? = members["rows_sha256"] {
+                let now = try database.read { db in try Self.pinnedDigest(db, year: year) }
+                if now.sha256 != digest { problems.append("\(year): its pinned activity rows changed since they were published (event \(event!.id))") }
+            }
+        }
+        return problems
     }
 
     /// Withdraws `year` from public view; returns false when it was not published.

@@ -19,8 +19,8 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans]
-        case .reporter: [.signIn]
+        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts]
+        case .reporter: [.signIn, .acknowledgeAlerts]
         case .verifier: [.signIn, .readDrafts, .readAudit]
         case .viewer: [.signIn, .readDrafts]
         case .integration: [.ingestReadings]
@@ -39,8 +39,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case readDrafts = "read_drafts"
     /// Import activity CSVs (within the account's jurisdictions when it is scoped).
     case importActivities = "import_activities"
-    /// Recompute the inventory of a year from the stored rows.
+    /// Recompute the inventory of a year from the stored rows, with the year's GWP set (a scoped
+    /// account: only a year that holds rows of its jurisdictions).
     case computeInventories = "compute_inventories"
+    /// Choose a year's method: compute it under another GWP set than the one it has.
+    case chooseMethod = "choose_method"
     /// Publish or withdraw an inventory year.
     case publish
     /// Create, change and disable accounts and API keys.
@@ -53,4 +56,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case managePlans = "manage_plans"
     /// Send meter and sensor readings (an integration key: for its own organisation's sites).
     case ingestReadings = "ingest_readings"
+    /// Mark monitoring alerts seen (a scoped account: only its own organisation's sites' alerts).
+    case acknowledgeAlerts = "acknowledge_alerts"
 }

@@ -126,11 +126,15 @@ struct InventoryCommand: ParsableCommand {
         @Option(help: "The year to publish.")
         var year: Int
 
+        @Option(help: "Sign the audit chain's head after publishing with this key file (citycarbon audit key).")
+        var auditKey: String?
+
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
-            try PublicationRepository(try workspace.open()).publish(year: year, by: workspace.who)
-            print("Published the \(year) inventory.")
+            let key = try auditKey.map(AuditKey.load)
+            try PublicationRepository(try workspace.open()).publish(year: year, by: workspace.who, key: key)
+            print("Published the \(year) inventory." + (key == nil ? "" : " The audit head is signed."))
         }
     }
 

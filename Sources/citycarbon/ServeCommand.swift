@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
             help: "The address of a reverse proxy in front of the server (repeat for several): only its X-Forwarded-For is believed.")
     var trustedProxies: [String] = []
 
+    @Option(help: "The audit key file (citycarbon audit key): the chain's head is signed after every publication and at /api/v1/audit/head.")
+    var auditKey: String?
+
     @Option(help: "Log lines as text or json.")
     var logFormat: LogFormat = .text
 
@@ -73,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let app = CityCarbonApplication.application(database: database, host: host, port: port,
-                                                    options: ServerOptions(secureCookies: secureCookies, trustedProxies: Set(trustedProxies)), logger: logger)
+                                                    options: ServerOptions(secureCookies: secureCookies, trustedProxies: Set(trustedProxies), auditKey: try auditKey.map(AuditKey.load)), logger: logger)
         let scanEvery = Duration.seconds(scanMinutes * 60)
         let backgroundLogger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in

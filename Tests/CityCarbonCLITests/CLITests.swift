@@ -147,6 +147,34 @@ struct CLITests {
         #expect(broken.stderr.contains("event 2"))
     }
 
+    @Test("audit key, a signed publication and a saved head: verify holds, then names a cut tail and changed published numbers")
+    func signedAuditVerify() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init", "--demo").status == 0)
+        let keyFile = cli.directory.appendingPathComponent("audit.key").path
+        let made = try cli.run("audit", "key", "--out", keyFile)
+        #expect(made.status == 0 && made.stdout.trimmingCharacters(in: .whitespacesAndNewlines).count == 64)
+        #expect(try cli.run("audit", "key", "--out", keyFile).status != 0)
+        #expect(try cli.run("inventory", "publish", "--year", "2022", "--audit-key", keyFile).stdout.contains("signed"))
+        let head = try cli.run("audit", "checkpoint", "--key", keyFile)
+        let saved = try cli.write("heads.jsonl", head.stdout)
+        let intact = try cli.run("audit", "verify", "--key", keyFile, "--checkpoints", saved)
+        #expect(intact.status == 0, "\(intact.stderr)")
+        #expect(intact.stdout.contains("signed checkpoints hold") && intact.stdout.contains("recomputed from their pinned rows"))
+        let queue = try DatabaseQueue(path: cli.directory.appendingPathComponent("citycarbon.sqlite").path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_no_delete")
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM audit_event")!
+            let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_event WHERE id = ?", arguments: [last - 1])!
+            try db.execute(sql: "DELETE FROM audit_event WHERE id = ?", arguments: [last])
+            try db.execute(sql: "UPDATE audit_head SET last_id = ?, last_hash = ?", arguments: [last - 1, previous])
+            try db.execute(sql: "UPDATE inventory SET basic_plus_t = basic_plus_t * 0.9 WHERE id = (SELECT inventory_id FROM inventory_publication WHERE year = 2021)")
+        }
+        let broken = try cli.run("audit", "verify", "--key", keyFile, "--checkpoints", saved)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("no longer in the chain") && broken.stderr.contains("2021:"))
+    }
+
     @Test("Commands that need a workspace say how to make one")
     func missingWorkspace() throws {
         let cli = try CLI()

@@ -48,8 +48,12 @@ struct ActionWorkflowPageTests {
             #expect(queue.text.contains("Submitted drafts (1)") && queue.text.contains("/staff/plans/helsinki-2035/actions/22/review"))
             let review = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/review", method: .get, headers: admin.headers)
             #expect(review.text.contains("<ins>&quot;in_progress&quot;</ins>") && review.text.contains("Order the 2027 electric buses"))
+            let digest = try #require(review.text.range(of: #"name="digest" value=""#).map { String(review.text[$0.upperBound...].prefix { $0 != "\"" }) })
+            let unseen = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/review", method: .post, headers: admin.formHeaders(),
+                                                  body: admin.form([("decision", "approve"), ("digest", "0000")]))
+            #expect(unseen.status == .conflict)
             let approve = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/review", method: .post, headers: admin.formHeaders(),
-                                                   body: admin.form([("decision", "approve")]))
+                                                   body: admin.form([("decision", "approve"), ("digest", digest)]))
             #expect(approve.status == .seeOther)
             let after = try await client.execute(uri: "/plans/helsinki-2035/actions/22", method: .get)
             #expect(after.text.contains("Order the 2027 electric buses") && after.text.contains("<td>in progress</td>"))

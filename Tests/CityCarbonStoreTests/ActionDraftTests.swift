@@ -32,13 +32,33 @@ struct ActionDraftTests {
         let draft = try #require(try ActionDraftRepository(db).draft(plan: "helsinki-2035", action: "22"))
         #expect(draft.state == .submitted && draft.author == "hsl.planner" && draft.action.updatedOn == day)
 
-        try ActionDraftRepository(db).approve(plan: "helsinki-2035", action: "22", by: "climate.office")
+        try ActionDraftRepository(db).approve(plan: "helsinki-2035", action: "22", by: "climate.office", seen: draft.digest)
         let published = try action(db, "22")
         #expect(published.status == .inProgress && published.tasks.count == 1 && published.updatedOn == day)
         #expect(try ActionDraftRepository(db).draft(plan: "helsinki-2035", action: "22") == nil)
         let events = try AuditTrail(db).events(entity: "plan_action_draft", limit: 10).map(\.action) + [try AuditTrail(db).events(entity: "plan_action", limit: 1)[0].action]
         #expect(events.contains("submit") && events.last == "approve")
         #expect(try AuditTrail(db).verify().firstBad == nil)
+    }
+
+    @Test("Approving publishes only the draft the reviewer saw: one submitted again since is refused and kept")
+    func approvalNeedsTheVersionSeen() throws {
+        let db = try workspace()
+        var edited = try action(db, "22")
+        edited.status = .inProgress
+        try ActionDraftRepository(db).save(edited, plan: "helsinki-2035", by: hsl, submit: true, today: day)
+        let seen = try #require(try ActionDraftRepository(db).draft(plan: "helsinki-2035", action: "22")).digest
+        // The editor changes it again while the reviewer has the first version open.
+        edited.status = .completed
+        try ActionDraftRepository(db).save(edited, plan: "helsinki-2035", by: hsl, submit: true, today: day)
+        #expect(throws: ActionDraftError.changedSinceReviewed(action: "22")) {
+            try ActionDraftRepository(db).approve(plan: "helsinki-2035", action: "22", by: "climate.office", seen: seen)
+        }
+        #expect(try action(db, "22").status == .notStarted)
+        let now = try #require(try ActionDraftRepository(db).draft(plan: "helsinki-2035", action: "22"))
+        #expect(now.digest != seen && now.action.status == .completed)
+        try ActionDraftRepository(db).approve(plan: "helsinki-2035", action: "22", by: "climate.office", seen: now.digest)
+        #expect(try action(db, "22").status == .completed)
     }
 
     @Test("An editor cannot draft another organisation's action, and nothing is stored")
@@ -62,8 +82,9 @@ struct ActionDraftTests {
         edited.status = .inProgress
         try ActionDraftRepository(db).save(edited, plan: "helsinki-2035", by: hsl, submit: true, today: day)
         _ = try PlanRepository(db).importSheet(Array("kind,identifier,status\naction,22,late\n".utf8), file: "status.csv", plan: "helsinki-2035", today: day, actor: "office")
+        let seen = try #require(try ActionDraftRepository(db).draft(plan: "helsinki-2035", action: "22")).digest
         #expect(throws: ActionDraftError.changedSince(action: "22")) {
-            try ActionDraftRepository(db).approve(plan: "helsinki-2035", action: "22", by: "climate.office")
+            try ActionDraftRepository(db).approve(plan: "helsinki-2035", action: "22", by: "climate.office", seen: seen)
         }
         #expect(try action(db, "22").status == .late)
         #expect(try ActionDraftRepository(db).draft(plan: "helsinki-2035", action: "22")?.state == .submitted)
@@ -80,7 +101,7 @@ struct ActionDraftTests {
         try drafts.returnForChanges(plan: "helsinki-2035", action: "23", by: "office", note: "Completed? The charging tender is still open.")
         let returned = try #require(try drafts.draft(plan: "helsinki-2035", action: "23"))
         #expect(returned.state == .editing && returned.reviewNote == "Completed? The charging tender is still open." && returned.reviewedBy == "office")
-        #expect(throws: ActionDraftError.notSubmitted(action: "23")) { try drafts.approve(plan: "helsinki-2035", action: "23", by: "office") }
+        #expect(throws: ActionDraftError.notSubmitted(action: "23")) { try drafts.approve(plan: "helsinki-2035", action: "23", by: "office", seen: "") }
     }
 
     @Test("A draft breaking the plan's rules is refused with every field named, and nothing is stored")

@@ -87,7 +87,7 @@ extension ProblemDetails {
         switch error {
         case .notYours: self.init(.forbidden, error.description)
         case .noDraft: self.init(.notFound, error.description)
-        case .notSubmitted, .changedSince: self.init(.conflict, error.description)
+        case .notSubmitted, .changedSince, .changedSinceReviewed: self.init(.conflict, error.description)
         }
     }
 }

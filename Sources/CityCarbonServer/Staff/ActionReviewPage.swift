@@ -19,7 +19,7 @@ struct ActionReviewPage: Sendable {
             let drafts = ActionDraftRepository(database)
             do {
                 switch call.form["decision"] {
-                case "approve": try drafts.approve(plan: plan, action: action, by: call.actor)
+                case "approve": try drafts.approve(plan: plan, action: action, by: call.actor, seen: call.form["digest"] ?? "")
                 case "return": try drafts.returnForChanges(plan: plan, action: action, by: call.actor, note: call.form["note"] ?? "")
                 case let other:
                     throw InputErrors([InputIssue(InputLocation(field: "decision"), value: other, reason: "is not a decision", suggestion: "approve, return")])
@@ -61,7 +61,8 @@ struct ActionReviewPage: Sendable {
         body += "</tbody></table>"
         if draft.state == .submitted {
             let path = "/staff/plans/\(Markup.percentEncoded(plan))/actions/\(Markup.percentEncoded(action))/review"
-            body += "<form method=\"post\" action=\"\(path)\">\(StaffLayout.csrfField(call))"
+            // The version reviewed: approving a draft changed since is refused.
+            body += "<form method=\"post\" action=\"\(path)\">\(StaffLayout.csrfField(call))<input type=\"hidden\" name=\"digest\" value=\"\(draft.digest)\">"
             body += "<label for=\"note\">\(Markup.escape(t("review.note")))</label><textarea id=\"note\" name=\"note\" rows=\"3\" cols=\"80\"></textarea>"
             body += "<p><button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">\(Markup.escape(t("review.approve")))</button> "
             body += "<button type=\"submit\" name=\"decision\" value=\"return\" class=\"secondary\" id=\"return\">\(Markup.escape(t("review.return")))</button></p></form>"

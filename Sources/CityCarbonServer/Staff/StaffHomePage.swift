@@ -10,18 +10,19 @@ import Hummingbird
 /// recompute a year after loading data.
 struct StaffHomePage: Sendable {
     let database: CityCarbonDatabase
+    /// Signs the audit head after each publication, when the server was given a key.
+    var auditKey: AuditKey?
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.staff(.get, "staff", .signIn) { _, _, call in try render(call) }
         routes.staff(.post, "staff/inventories/:year/compute", .computeInventories) { _, context, call in
             let year = try context.parameters.require("year", as: Int.self)
-            let gwp = try InventoryRepository(database).latest(year: year).map(\.gwp) ?? "AR5"
-            _ = try InventoryRepository(database).compute(year: year, gwp: try GasCatalog.standard.gwpSet(gwp), actor: call.actor)
+            _ = try InventoryRepository(database).compute(year: year, gwp: nil, as: call.principal)
             return StaffLayout.redirect("/staff?notice=computed&year=\(year)")
         }
         routes.staff(.post, "staff/inventories/:year/publish", .publish) { _, context, call in
             let year = try context.parameters.require("year", as: Int.self)
-            try PublicationRepository(database).publish(year: year, by: call.actor)
+            try PublicationRepository(database).publish(year: year, by: call.actor, key: auditKey)
             return StaffLayout.redirect("/staff?notice=published&year=\(year)")
         }
         routes.staff(.post, "staff/inventories/:year/withdraw", .publish) { _, context, call in

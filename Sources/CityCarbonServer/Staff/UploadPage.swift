@@ -23,7 +23,8 @@ struct UploadPage: Sendable {
                 return StaffLayout.page(call.t, call, title: call.t("upload.expired.title"), status: .gone,
                                         body: "<p class=\"problem\">\(Markup.escape(call.t("upload.expired.text")))</p>" + form(call))
             }
-            let summary = try ActivityRepository(database).store(upload.plan, existing: upload.existing, actor: call.actor)
+            // The scope as it is now (the session reads the account afresh), not as it was at the preview.
+            let summary = try ActivityRepository(database).store(upload.plan, existing: upload.existing, actor: call.actor, writer: call.principal)
             for year in summary.years {
                 let gwp = try InventoryRepository(database).latest(year: year).map(\.gwp) ?? "AR5"
                 _ = try InventoryRepository(database).compute(year: year, gwp: try GasCatalog.standard.gwpSet(gwp), actor: call.actor)

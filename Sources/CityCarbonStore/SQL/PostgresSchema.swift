@@ -8,7 +8,7 @@ import Foundation
 enum PostgresSchema {
     static let version = v12
     static let v11 = "v11: pilot goals keep their sheet's order"
-    static let v12 = "v12: a publication pins its activity rows and its scenario version; the monitoring window"
+    static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
     /// v11 → v12 in SQL both engines run (SQLite's migration runs the same statements).
     static let v12Statements = [
@@ -40,6 +40,18 @@ enum PostgresSchema {
         // A published scenario keeps the version that was published; saving changes only `document`.
         "ALTER TABLE pathway_scenario ADD COLUMN published_document TEXT",
         "UPDATE pathway_scenario SET published_document = document WHERE published_at IS NOT NULL",
+        // Signed heads of the audit chain (the key is never in the database).
+        """
+        CREATE TABLE audit_checkpoint (
+          event BIGINT NOT NULL,
+          hash TEXT NOT NULL,
+          at TEXT NOT NULL,
+          public_key TEXT NOT NULL,
+          signature TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          PRIMARY KEY (event, public_key)
+        )
+        """,
     ]
 
     /// The steps from each earlier version PostgreSQL databases in the field may have.

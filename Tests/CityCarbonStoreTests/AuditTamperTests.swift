@@ -1,0 +1,124 @@
+import CarbonKit
+import Foundation
+import Testing
+@testable import CityCarbonStore
+
+/// Someone with the database's own credentials goes around the platform: every way they
+/// could hide it — cut the tail and move the head back, rewrite an event and re-hash all after
+/// it, change a published inventory's numbers or its pinned rows — is found, on SQLite and
+/// (with a server given) on PostgreSQL.
+@Suite("Tampering with the audit trail and the published inventories")
+struct AuditTamperTests {
+    /// A workspace with 2022 published and its head signed, then more work after it; and the
+    /// head as someone outside saved it at the end (from `/api/v1/audit/head`).
+    static func signedWorkspace() throws -> (CityCarbonDatabase, AuditKey, saved: AuditCheckpoint) {
+        let db = try temporaryWorkspace()
+        try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
+        try ActivityRepository(db).importCSV(bytes(activities), file: "activities.csv")
+        let gwp = try GasCatalog.standard.gwpSet("AR5")
+        _ = try InventoryRepository(db).compute(year: 2022, gwp: gwp)
+        let key = AuditKey.generate()
+        try PublicationRepository(db).publish(year: 2022, by: "office", key: key)
+        _ = try InventoryRepository(db).compute(year: 2021, gwp: gwp)
+        let head = try AuditTrail(db).head()
+        return (db, key, key.sign(event: head.event, hash: head.hash, at: CityCarbonDatabase.now()))
+    }
+
+    static func bypass(_ trigger: String, _ db: any SQLConnection) throws {
+        try db.execute(sql: db.dialect == .postgres ? "DROP TRIGGER \(trigger) ON audit_event" : "DROP TRIGGER \(trigger)")
+    }
+
+    @Test func anUntouchedWorkspaceHoldsEverywhere() throws {
+        let (db, key, saved) = try Self.signedWorkspace()
+        #expect(try AuditTrail(db).verify().firstBad == nil)
+        #expect(try AuditTrail(db).problems(against: AuditTrail(db).checkpoints() + [saved], trusting: key.publicKeyHex).isEmpty)
+        #expect(try PublicationRepository(db).problems().isEmpty)
+        #expect(try AuditTrail(db).checkpoints(subject: "publication 2022").count == 1)
+    }
+
+    @Test func cuttingTheTailAndMovingTheHeadBackIsFoundByASavedCheckpoint() throws {
+        let (db, key, saved) = try Self.signedWorkspace()
+        try db.write { db in
+            try Self.bypass("audit_event_no_delete", db)
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM audit_event")!
+            let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_event WHERE id = ?", arguments: [last - 1])!
+            try db.execute(sql: "DELETE FROM audit_event WHERE id = ?", arguments: [last])
+            try db.execute(sql: "UPDATE audit_head SET last_id = ?, last_hash = ?", arguments: [last - 1, previous])
+        }
+        // The chain alone cannot tell: it is a shorter chain that holds together…
+        #expect(try AuditTrail(db).verify().firstBad == nil)
+        // …but the head someone kept says there was more.
+        let problems = try AuditTrail(db).problems(against: [saved], trusting: key.publicKeyHex)
+        #expect(problems.count == 1 && problems[0].contains("no longer in the chain"))
+    }
+
+    @Test func rewritingAnEventAndRehashingTheRestIsFoundByThePublicationsCheckpoint() throws {
+        let (db, key, _) = try Self.signedWorkspace()
+        try db.write { db in
+            try Self.bypass("audit_event_no_update", db)
+            var previous = AuditTrail.genesis
+            for row in try SQLRow.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY id") {
+                var event = AuditTrail.event(row)
+                if event.id == 2 { event.actor = "somebody else" }
+                let hash = AuditEvent.hash(id: event.id, at: event.at, actor: event.actor, action: event.action, entity: event.entity,
+                                           entityID: event.entityID, before: event.before, after: event.after, previousHash: previous)
+                try db.execute(sql: "UPDATE audit_event SET actor = ?, previous_hash = ?, hash = ? WHERE id = ?", arguments: [event.actor, previous, hash, event.id])
+                previous = hash
+            }
+            try db.execute(sql: "UPDATE audit_head SET last_hash = ?", arguments: [previous])
+        }
+        #expect(try AuditTrail(db).verify().firstBad == nil)
+        let problems = try AuditTrail(db).problems(against: AuditTrail(db).checkpoints(), trusting: key.publicKeyHex)
+        #expect(problems.count == 1 && problems[0].contains("rewritten"))
+    }
+
+    @Test func aCheckpointSignedByAnotherKeyIsNotTrusted() throws {
+        let (db, key, _) = try Self.signedWorkspace()
+        let head = try AuditTrail(db).head()
+        let forged = AuditKey.generate().sign(event: head.event, hash: head.hash, at: CityCarbonDatabase.now())
+        let problems = try AuditTrail(db).problems(against: [forged], trusting: key.publicKeyHex)
+        #expect(problems.count == 1 && problems[0].contains("not signed by the trusted key"))
+        var altered = try #require(try AuditTrail(db).checkpoints().first)
+        altered.hash = String(repeating: "f", count: 64)
+        #expect(try AuditTrail(db).problems(against: [altered], trusting: key.publicKeyHex).count == 1)
+    }
+
+    @Test func changingAPublishedInventorysNumbersIsFound() throws {
+        let (db, _, _) = try Self.signedWorkspace()
+        try db.write { db in
+            try db.execute(sql: "UPDATE inventory SET basic_t = basic_t / 2, basic_plus_t = basic_plus_t / 2 WHERE id = (SELECT inventory_id FROM inventory_publication WHERE year = 2022)")
+        }
+        let problems = try PublicationRepository(db).problems()
+        #expect(problems.contains { $0.hasPrefix("2022: its pinned rows give") })
+        #expect(problems.contains { $0.contains("published as") })
+    }
+
+    @Test func changingThePinnedRowsIsFoundEvenWithTheNumbersChangedToMatch() throws {
+        let (db, _, _) = try Self.signedWorkspace()
+        try db.write { db in
+            try db.execute(sql: "UPDATE published_activity_record SET amount = amount * 2 WHERE year = 2022 AND fuel = 'natural_gas'")
+        }
+        #expect(try PublicationRepository(db).problems().contains { $0.hasPrefix("2022: its pinned rows give") })
+        // The forger also makes the stored totals agree with the doubled rows: the publication event still says otherwise.
+        let table = try ActivityRepository(db).load(year: 2022, rows: .published)
+        let doubled = try InventoryRepository(db).totals(of: table, year: 2022, gwp: "AR5")
+        try db.write { db in
+            try db.execute(sql: "UPDATE inventory SET basic_t = ?, basic_plus_t = ? WHERE id = (SELECT inventory_id FROM inventory_publication WHERE year = 2022)",
+                           arguments: [doubled.basic, doubled.basicPlus])
+        }
+        let problems = try PublicationRepository(db).problems()
+        #expect(problems.contains { $0.contains("pinned activity rows changed since they were published") })
+        #expect(problems.contains { $0.contains("published as") })
+    }
+
+    @Test func aKeyFileRoundTripsAndIsNeverOverwritten() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).key").path
+        let key = AuditKey.generate()
+        try key.write(to: path)
+        #expect(try AuditKey.load(path).publicKeyHex == key.publicKeyHex)
+        #expect(throws: InputErrors.self) { try AuditKey.generate().write(to: path) }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(key.sign(event: 3, hash: "ab", at: "now").isSigned(by: key.publicKeyHex))
+    }
+}
