@@ -27,8 +27,10 @@ enum Markup {
 
     /// A coordinate with at most one decimal, so SVG stays small.
     static func coordinate(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }
         let rounded = (x * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        // Within ±2^53 a whole number prints as one; beyond (a hostile value) as a double, never a trap.
+        return rounded == rounded.rounded() && abs(rounded) < 9e15 ? String(Int(rounded)) : String(rounded)
     }
 
     /// Round tick values from 0 to at least `maximum`: 1, 2 or 5 times a power of ten apart.

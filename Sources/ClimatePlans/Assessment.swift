@@ -109,7 +109,7 @@ public enum AssessmentEvidence {
         let progress = Double(year - baseYear) / Double(targetYear - baseYear)
         let path = base + (part - base) * min(1, max(0, progress))
         let score = actual <= path ? 100 : max(0, 100 * path / actual)
-        func t(_ x: Double) -> String { String(Int(x.rounded())) }
+        func t(_ x: Double) -> String { abs(x) < 9e15 ? String(Int(x.rounded())) : "\(x)" }
         return ComponentScore(component: targetComponent, score: score, evidence: [
             "\(district) \(year): \(t(actual)) t CO2e against \(t(path)) t on the straight path from \(t(base)) t in \(baseYear) to its allocated \(t(part)) t in \(targetYear)",
         ])

@@ -68,8 +68,10 @@ public enum PilotSheet {
                     throw InputIssue(row.location("kind"), value: row["kind"], reason: "is not a kind of pilot", suggestion: Pilot.Kind.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 let minimum = try row.double("minimum"), maximum = try row.optionalDouble("maximum")
-                guard minimum >= 0, minimum == minimum.rounded(), maximum.map({ $0 >= minimum && $0 == $0.rounded() }) ?? true else {
-                    throw InputIssue(row.location("maximum"), value: row["maximum"], reason: "goals are whole numbers with the maximum at or above the minimum")
+                guard (0...1_000_000).contains(minimum), minimum == minimum.rounded(),
+                      maximum.map({ $0 >= minimum && $0 <= 1_000_000 && $0 == $0.rounded() }) ?? true else {
+                    throw InputIssue(row.location("maximum"), value: row["maximum"],
+                                     reason: "goals are whole numbers from 0 to 1,000,000 with the maximum at or above the minimum")
                 }
                 goals.append((PilotGoal(kind: kind, minimum: Int(minimum), maximum: maximum.map { Int($0) }), row["source"].isEmpty ? nil : row["source"]))
             } catch {

@@ -1,0 +1,196 @@
+import CarbonAccounting
+import CarbonKit
+import CarbonMonitoring
+import CarbonPathways
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+/// Every parser of outside input, fed mutations of real inputs — flipped and inserted bytes,
+/// invalid UTF-8, cut and doubled ranges, and the numbers and characters that broke things
+/// before (1e308, 2^63, NaN, year 0001, quotes, BOMs, look-alikes). Each must return or throw
+/// its typed error naming a place; a crash ends the test process, so a pass is the proof.
+///
+/// `CITYCARBON_FUZZ_SECONDS` is each target's time (default 1 s; `.ci/run` gives more).
+@Suite("Parsers under mutated input", .serialized)
+struct ParserFuzzTests {
+    static let seconds = Double(ProcessInfo.processInfo.environment["CITYCARBON_FUZZ_SECONDS"] ?? "") ?? 1
+
+    /// SplitMix64: fast, seeded, the same run every time for a seed.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+    }
+
+    static let tokens: [[UInt8]] = ["1e308", "-1e308", "1e999", "NaN", "nan", "inf", "-inf", "9223372036854775807", "-9223372036854775808",
+                                    "18446744073709551616", "0", "-0", "0.0000000000000000000001", "\"", "\"\"", ",", "\n", "\r\n", "\r", "\t", " ",
+                                    "\u{0}", "\u{FEFF}", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-02-30", "{", "}", "[", "]", ":", "\\u0000",
+                                    "%", "%ff", "=", "+", "@", "-", "#", "\u{202E}", "ℌ", "１２３", "\u{3000}", "null", "true", "{}", "[]", "\"bt\":"]
+        .map { Array($0.utf8) } + [[0xFF], [0xFE, 0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]]
+
+    static func mutate(_ seed: [UInt8], _ r: inout Random) -> [UInt8] {
+        var bytes = seed
+        for _ in 0..<(1 + r.below(8)) {
+            let at = r.below(bytes.count + 1)
+            switch r.below(6) {
+            case 0 where !bytes.isEmpty: bytes[min(at, bytes.count - 1)] ^= UInt8(1 << r.below(8))
+            case 1: bytes.insert(UInt8(truncatingIfNeeded: r.next()), at: at)
+            case 2 where !bytes.isEmpty:
+                let end = min(bytes.count, at + 1 + r.below(40))
+                if at < end { bytes.removeSubrange(at..<end) }
+            case 3 where !bytes.isEmpty:
+                let end = min(bytes.count, at + 1 + r.below(200))
+                if at < end { bytes.insert(contentsOf: bytes[at..<end], at: at) }
+            default: bytes.insert(contentsOf: tokens[r.below(tokens.count)], at: at)
+            }
+        }
+        return bytes
+    }
+
+    /// Runs `body` on mutations of `seeds` for the target's time; returns how many inputs it took.
+    @discardableResult
+    static func fuzz(_ name: String, seeds: [String], _ body: ([UInt8]) throws -> Void) rethrows -> Int {
+        var r = Random(state: UInt64(truncatingIfNeeded: name.hashValue & 0x7FFF_FFFF) | 1)
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        var runs = 0
+        let seedBytes = seeds.map { Array($0.utf8) }
+        while ContinuousClock.now < deadline || runs < 50 {
+            try body(mutate(seedBytes[r.below(seedBytes.count)], &r))
+            runs += 1
+        }
+        print("fuzz \(name): \(runs) mutated inputs in \(seconds) s, no crash")
+        return runs
+    }
+
+    static func demo(_ name: String) -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = (try? String(contentsOf: root.appendingPathComponent("Sources/CityCarbonStore/Resources/demo/\(name)"), encoding: .utf8)) ?? ""
+        // A few hundred lines are seed enough, and keep each run short.
+        return text.split(separator: "\n", omittingEmptySubsequences: false).prefix(60).joined(separator: "\n")
+    }
+
+    /// A parser's verdict on bad input: its typed errors, each naming where.
+    static func named(_ errors: InputErrors) {
+        #expect(!errors.issues.isEmpty)
+        for issue in errors.issues.prefix(3) { #expect(!issue.description.isEmpty) }
+    }
+
+    @Test func activityCSV() {
+        let seeds = [Self.demo("activities.csv"), "year,jurisdiction,gpc_ref,fuel,amount,unit\n2022,North,I.1.1,natural_gas,1,TJ\n"]
+        Self.fuzz("activity", seeds: seeds) { bytes in
+            do throws(InputErrors) { _ = try ActivityCSV.read(bytes, file: "a.csv") } catch { Self.named(error) }
+        }
+    }
+
+    @Test func readingCSVAndJSON() {
+        let csv = ["datastream,time,value\nnb-tower/elec,2026-11-25T00:15:00+08:00,410.5\nx,1795565700,1e3\n"]
+        Self.fuzz("reading-csv", seeds: csv) { bytes in
+            do throws(InputErrors) { _ = try ReadingCSV.parse(bytes, file: "r.csv") } catch { Self.named(error) }
+        }
+        let json = [#"{"readings":[{"datastream":"nb-tower/elec","time":"2026-11-25T00:15:00Z","value":410.5},{"datastream":"x","time":1795565700,"value":-2}]}"#,
+                    #"[{"datastream":"a","time":"2026-11-25T00:15:00Z","value":1}]"#]
+        Self.fuzz("reading-json", seeds: json) { bytes in
+            do throws(InputErrors) { _ = try ReadingJSON.parse(bytes, file: "r.json") } catch { Self.named(error) }
+        }
+    }
+
+    @Test func senMLAndSensorThings() {
+        let senml = [#"[{"bn":"urn:dev:ow:10e2073a01080063/","bt":1.7955657e9,"bu":"kWh","n":"import","v":12.5},{"n":"import","t":900,"v":11},{"n":"gas","s":5,"bs":1}]"#]
+        Self.fuzz("senml", seeds: senml) { bytes in
+            do throws(InputErrors) { _ = try SenML.parse(bytes, file: "p", now: 1_795_565_700) } catch { Self.named(error) }
+        }
+        let create = [#"[{"Datastream":{"@iot.id":7},"components":["phenomenonTime","result"],"dataArray@iot.count":2,"dataArray":[["2026-11-25T00:00:00Z/2026-11-25T00:15:00Z",12.5],["2026-11-25T00:30:00Z",11]]}]"#]
+        Self.fuzz("sta-create", seeds: create) { bytes in
+            do throws(InputErrors) { _ = try SensorThings.createObservations(bytes) } catch { Self.named(error) }
+        }
+        let one = [#"{"phenomenonTime":"2026-11-25T00:15:00Z","result":399,"Datastream":{"@iot.id":3}}"#]
+        Self.fuzz("sta-observation", seeds: one) { bytes in
+            do throws(InputErrors) { _ = try SensorThings.observation(bytes) } catch { Self.named(error) }
+        }
+    }
+
+    @Test func scenarioJSON() {
+        let seeds = [Self.demoWhole("pathway-demo-planned.json")]
+        Self.fuzz("scenario", seeds: seeds) { bytes in
+            do throws(InputErrors) {
+                let scenario = try ScenarioFile.decode(bytes, file: "s.json")
+                // What decodes must also compile or be refused, without a trap in its arithmetic.
+                do { _ = try PathwayModel(scenario, base: PathwayBase(year: 2020, cells: [
+                    .init(district: "A", sector: "I.1", fuel: "natural_gas", energyTJ: 10, emissionsTonnes: 561),
+                ], districts: [:], gdpUnit: nil)) } catch { }
+            } catch { Self.named(error) }
+        }
+    }
+
+    static func demoWhole(_ name: String) -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return (try? String(contentsOf: root.appendingPathComponent("Sources/CityCarbonStore/Resources/demo/\(name)"), encoding: .utf8)) ?? "{}"
+    }
+
+    @Test func planIndicatorTargetAndPilotSheets() {
+        Self.fuzz("plan", seeds: [Self.demo("helsinki-plan.csv")]) { bytes in
+            do throws(InputErrors) { _ = try PlanSheet.parse(String(decoding: bytes, as: UTF8.self), file: "p.csv") } catch { Self.named(error) }
+        }
+        Self.fuzz("indicators", seeds: [Self.demo("hangzhou-indicators.csv")]) { bytes in
+            do throws(InputErrors) { _ = try IndicatorSheet.parse(String(decoding: bytes, as: UTF8.self), file: "i.csv") } catch { Self.named(error) }
+        }
+        Self.fuzz("targets", seeds: [Self.demo("targets.csv")]) { bytes in
+            do throws(InputErrors) { _ = try TargetSheet.parse(String(decoding: bytes, as: UTF8.self), file: "t.csv", jurisdictions: ["Demo City", "Harbour"]) }
+            catch { Self.named(error) }
+        }
+        Self.fuzz("pilots", seeds: [Self.demo("pilots.csv")]) { bytes in
+            do throws(InputErrors) { _ = try PilotSheet.apply(String(decoding: bytes, as: UTF8.self), file: "p.csv", to: [], jurisdictions: ["Harbour"]) }
+            catch { Self.named(error) }
+        }
+        Self.fuzz("pilot-goals", seeds: [Self.demo("pilot-goals.csv")]) { bytes in
+            do throws(InputErrors) { _ = try PilotSheet.goals(String(decoding: bytes, as: UTF8.self), file: "g.csv") } catch { Self.named(error) }
+        }
+    }
+
+    @Test func formAndMultipartBodies() {
+        Self.fuzz("urlencoded", seeds: ["csrf=abc&username=viewer%20&password=p%C3%A4ss&next=%2Fstaff"]) { bytes in
+            _ = FormData.urlEncoded(String(decoding: bytes, as: UTF8.self))
+        }
+        let boundary = "----CityCarbonFuzz"
+        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nyear,x\n2022,1\r\n--\(boundary)--\r\n"
+        Self.fuzz("multipart", seeds: [body]) { bytes in
+            do { _ = try FormData.multipart(bytes, boundary: boundary) } catch { #expect(error is ProblemDetails) }
+        }
+    }
+
+    @Test func queryStringsOfThePublicRoutes() async throws {
+        let database = try demoWorkspace()
+        let table = RouteTable()
+        try await application(database, routeTable: table).test(.router) { client in
+            var r = Random(state: 42)
+            let paths = ["/api/v1/activities", "/api/v1/inventories/2023", "/api/v1/jurisdictions", "/api/v1/factor-sets/IPCC2006/factors", "/api/v1/decomposition",
+                         "/api/v1/monitoring/rollups", "/inventory/2023", "/plans/helsinki-2035", "/pathways", "/factors/IPCC2006", "/api/v1/plans/helsinki-2035/actions"]
+            let names = ["year", "format", "page", "per_page", "jurisdiction", "gpc_ref", "from", "to", "level", "period", "fuel", "sector", "compare",
+                         "status", "category", "organisation", "lang", "district", "kind", "parent", "quantity"]
+            let values = ["2023", "csv", "json", "1", "0", "-1", "9223372036854775807", "1e308", "NaN", "%00", "%ff%fe", "%E2%80%AE", "1900-01-01",
+                          "2200-12-31", "0001-01-01", "hour", "day", "city", "district", "zh-Hans", "Old%20Town", String(repeating: "x", count: 3000)]
+            let deadline = ContinuousClock.now + .milliseconds(Int(Self.seconds * 1000))
+            var runs = 0
+            while ContinuousClock.now < deadline || runs < 50 {
+                var query: [String] = []
+                for _ in 0..<(1 + r.below(4)) { query.append("\(names[r.below(names.count)])=\(values[r.below(values.count)])") }
+                let uri = paths[r.below(paths.count)] + "?" + query.joined(separator: "&")
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status.code < 500, "\(uri): \(response.status)")
+                runs += 1
+            }
+        }
+    }
+}
