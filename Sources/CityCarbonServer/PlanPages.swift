@@ -75,12 +75,12 @@ struct PlanPages: Sendable {
                 throw InputErrors([InputIssue(InputLocation(field: "status"), value: status, reason: "is not a status",
                                               suggestion: ActionStatus.allCases.map(\.rawValue).joined(separator: ", "))])
             }
-            // Only values the plan has: anything else is refused, never rendered (or cached) as a page.
+            // Only values the plan has: anything else is not found, never rendered (or cached) as a page.
             if let category, !plan.categoryTypes.flatMap(\.categories).contains(where: { $0.identifier == category }) {
-                throw InputErrors([InputIssue(InputLocation(field: "category"), value: category, reason: "is not a category of this plan")])
+                throw ProblemDetails(.notFound, "\(category) is not a category of this plan")
             }
             if let organisation, !actions.contains(where: { $0.responsibleParties.contains { $0.organisation == organisation } }) {
-                throw InputErrors([InputIssue(InputLocation(field: "organisation"), value: organisation, reason: "is responsible for no action of this plan")])
+                throw ProblemDetails(.notFound, "\(organisation) is responsible for no action of this plan")
             }
             let categories = category.map { id in Set(plan.categoryTypes.flatMap { $0.subtree(of: id) }) }
             return actions.filter { action in
