@@ -93,6 +93,10 @@ public struct PublicationRepository: Sendable {
         for published in try published() {
             let year = published.year
             let table = try ActivityRepository(database).load(year: year, rows: .published)
+            guard table.count > 0 || published.basicPlusTonnes == 0 else {
+                problems.append("\(year): published before publications pinned their rows, with a newer draft since: publish it again to pin its rows")
+                continue
+            }
             let totals = try InventoryRepository(database).totals(of: table, year: year, gwp: published.gwp)
             if !Self.same(totals.basicPlus, published.basicPlusTonnes) || !Self.same(totals.basic, published.basicTonnes) {
                 problems.append("\(year): its pinned rows give \(totals.basicPlus) t BASIC+, the published inventory says \(published.basicPlusTonnes) t")

@@ -1,5 +1,6 @@
 import CarbonKit
 import Foundation
+import GRDB
 import Testing
 @testable import CityCarbonStore
 
@@ -120,5 +121,38 @@ struct AuditTamperTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(key.sign(event: 3, hash: "ab", at: "now").isSigned(by: key.publicKeyHex))
+    }
+}
+
+/// A workspace published before publications pinned their rows is upgraded without showing a draft.
+@Suite("Upgrading a workspace to pinned publications")
+struct PinnedRowsMigrationTests {
+    @Test func onlyYearsWhosePublishedComputationIsTheLatestArePinned() throws {
+        let db = try sqliteWorkspace()
+        try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
+        try ActivityRepository(db).importCSV(bytes(activities), file: "activities.csv")
+        let gwp = try GasCatalog.standard.gwpSet("AR5")
+        _ = try InventoryRepository(db).compute(year: nil, gwp: gwp)
+        try PublicationRepository(db).publish(year: 2022, by: "office")
+        try PublicationRepository(db).publish(year: 2021, by: "office")
+        // A draft of 2021 after its publication: new rows, recomputed, not published.
+        try ActivityRepository(db).importCSV(bytes("year,jurisdiction,gpc_ref,fuel,amount,unit\n2021,North,I.1.1,natural_gas,9,TJ\n"), file: "draft.csv",
+                                             existing: .replace, actor: "editor")
+        _ = try InventoryRepository(db).compute(year: 2021, gwp: gwp)
+        // Back to the schema before v12, as a workspace in the field has it.
+        let path = db.path
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TABLE published_activity_record; DROP TABLE audit_checkpoint")
+            try db.execute(sql: "ALTER TABLE monitor_config DROP COLUMN earliest_reading; ALTER TABLE monitor_config DROP COLUMN max_ahead_s")
+            try db.execute(sql: "ALTER TABLE pathway_scenario DROP COLUMN published_document")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [PostgresSchema.v12])
+        }
+        try queue.close()
+        let upgraded = try CityCarbonDatabase(path: path)
+        #expect(try ActivityRepository(upgraded).page(year: 2022, jurisdictions: nil, gpcPrefix: nil, offset: 0, limit: 50, rows: .published).total == 4)
+        #expect(try ActivityRepository(upgraded).page(year: 2021, jurisdictions: nil, gpcPrefix: nil, offset: 0, limit: 50, rows: .published).total == 0)
+        let problems = try PublicationRepository(upgraded).problems()
+        #expect(problems.count == 1 && problems[0].hasPrefix("2021: published before publications pinned their rows"))
     }
 }

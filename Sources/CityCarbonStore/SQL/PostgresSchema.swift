@@ -27,13 +27,16 @@ enum PostgresSchema {
           PRIMARY KEY (year, position)
         )
         """,
-        // The rows of years already published are pinned as they stand.
+        // The rows of years already published are pinned as they stand, but only where the
+        // published computation is the year's latest: where a newer draft exists the rows may be
+        // the draft's, and the public must not see them (such a year is pinned when published again).
         """
         INSERT INTO published_activity_record (year, position, jurisdiction_id, source_file, line, gpc_ref, fuel, technology, amount, unit,
           factor_set, co2_kg_per_unit, ch4_kg_per_unit, n2o_kg_per_unit, gas, td_loss_rate, notation_key, ie_ref, ad_quality, ef_quality, source, note)
         SELECT a.year, a.id, a.jurisdiction_id, f.name, a.line, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
           a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality, a.source, a.note
-        FROM activity_record a JOIN source_file f ON f.id = a.source_file_id WHERE a.year IN (SELECT year FROM inventory_publication)
+        FROM activity_record a JOIN source_file f ON f.id = a.source_file_id
+        WHERE a.year IN (SELECT p.year FROM inventory_publication p WHERE p.inventory_id = (SELECT MAX(i.id) FROM inventory i WHERE i.year = p.year))
         """,
         "ALTER TABLE monitor_config ADD COLUMN earliest_reading BIGINT NOT NULL DEFAULT 946684800",
         "ALTER TABLE monitor_config ADD COLUMN max_ahead_s BIGINT NOT NULL DEFAULT 86400",
