@@ -121,11 +121,19 @@ struct PathwayPages: Sendable {
                 return try staffScenario(call, id: id, errors: errors, submitted: call.form, status: .unprocessableContent)
             }
         }
-        for (step, publish) in [("publish", true), ("withdraw", false)] {
-            routes.staff(.post, "staff/pathways/:scenario/\(step)", .managePlans) { _, context, call in
+        // Draft → review → published: an editor submits the saved version, the climate office
+        // publishes exactly the version it reviewed (its digest is in the form), or withdraws.
+        let steps: [(String, Permission, @Sendable (String, StaffCall) throws -> Void)] = [
+            ("submit", .editPlans, { id, call in try PathwayRepository(database).submit(id, actor: call.actor) }),
+            ("publish", .managePlans, { id, call in try PathwayRepository(database).publish(id, actor: call.actor, seen: call.form["digest"] ?? "") }),
+            ("withdraw", .managePlans, { id, call in try PathwayRepository(database).setPublished(id, false, actor: call.actor) }),
+        ]
+        for (step, permission, act) in steps {
+            routes.staff(.post, "staff/pathways/:scenario/\(step)", permission) { _, context, call in
                 let id = try context.parameters.require("scenario")
-                do { try PathwayRepository(database).setPublished(id, publish, actor: call.actor) } catch PathwayError.unknownScenario {
-                    throw ProblemDetails(.notFound, "no scenario '\(id)'")
+                do { try act(id, call) } catch let error as PathwayError {
+                    if case .unknownScenario = error { throw ProblemDetails(.notFound, error.description) }
+                    throw ProblemDetails(.conflict, error.description)
                 }
                 return try staffScenario(call, id: id, notice: call.t("pathways.notice.\(step)"))
             }
@@ -370,7 +378,8 @@ struct PathwayPages: Sendable {
             let s = stored.scenario
             body += "<tr data-scenario=\"\(Markup.escape(s.identifier))\"><th scope=\"row\"><a href=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\">\(Markup.escape(s.name(t.language.rawValue)))</a></th>"
             body += "<td>\(Markup.escape(t("pathways.kind.\(s.kind.rawValue)")))</td><td>\(Markup.escape(s.jurisdiction))</td>"
-            body += "<td>\(Markup.escape(t(stored.isPublished ? "pathways.published" : "pathways.draft")))</td><td>\(Markup.escape(t.date(stored.updatedAt))) · \(Markup.escape(stored.updatedBy))</td></tr>"
+            let state = stored.submittedBy != nil ? "pathways.inReview" : stored.isPublished ? "pathways.published" : "pathways.draft"
+            body += "<td>\(Markup.escape(t(state)))</td><td>\(Markup.escape(t.date(stored.updatedAt))) · \(Markup.escape(stored.updatedBy))</td></tr>"
         }
         body += "</tbody></table>"
         if call.principal.may(.editPlans) {
@@ -390,13 +399,18 @@ struct PathwayPages: Sendable {
         var body = "<p>\(Markup.escape(t(stored.isPublished ? "pathways.published" : "pathways.draft")))"
         if stored.isPublished { body += " · <a href=\"/pathways/\(Markup.percentEncoded(id))\">\(Markup.escape(t("pathways.publicPage")))</a>" }
         if stored.hasUnpublishedChanges { body += " · " + Markup.escape(t("pathways.unpublishedChanges")) }
+        if let by = stored.submittedBy { body += " · " + Markup.escape(t("pathways.submitted", ["who": by])) }
         body += "</p>"
+        func button(_ step: String, digest: String? = nil) -> String {
+            "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(id))/\(step)\">\(StaffLayout.csrfField(call))"
+                + (digest.map { "<input type=\"hidden\" name=\"digest\" value=\"\($0)\">" } ?? "")
+                + "<button type=\"submit\" data-action=\"\(step)\">\(Markup.escape(t("pathways.\(step)")))</button></form>"
+        }
+        // The version shown below is the one a submission or a publication is of.
+        if stored.hasDraft, stored.submittedBy == nil, call.principal.may(.editPlans) { body += button("submit") }
         if call.principal.may(.managePlans) {
-            // A published scenario saved since can be published again (the new version) or withdrawn.
-            let steps = stored.isPublished ? (stored.hasUnpublishedChanges ? ["publish", "withdraw"] : ["withdraw"]) : ["publish"]
-            for step in steps {
-                body += "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(id))/\(step)\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"\(step)\">\(Markup.escape(t("pathways.\(step)")))</button></form>"
-            }
+            if stored.submittedBy != nil { body += button("publish", digest: stored.digest) }
+            if stored.isPublished { body += button("withdraw") }
         }
         if let errors { body += Self.problems(errors, t) }
         if call.principal.may(.editPlans) { body += Self.editForm(s, call: call, submitted: submitted) }

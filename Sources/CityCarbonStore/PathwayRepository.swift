@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import CarbonPathways
+import Crypto
 import Foundation
 
 /// A saved scenario and where it stands.
@@ -12,7 +13,14 @@ public struct StoredScenario: Sendable {
     public var publishedAt: String?
     /// Saved since it was published: the public still sees the published version.
     public var hasUnpublishedChanges: Bool
+    /// Who submitted the saved version for the climate office's review; nil while it is a draft.
+    public var submittedBy: String?
+    /// SHA-256 of the version in ``scenario``: the review form carries it, and publishing a version other
+    /// than the one reviewed is refused.
+    public var digest: String
     public var isPublished: Bool { publishedAt != nil }
+    /// A version the public does not see yet: never published, or saved since.
+    public var hasDraft: Bool { !isPublished || hasUnpublishedChanges }
 }
 
 /// The city's pathway scenarios. A scenario is saved only when it runs: it is resolved
@@ -41,7 +49,8 @@ public struct PathwayRepository: Sendable {
             let position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) + 1 FROM pathway_scenario") ?? 1
             try db.execute(sql: """
                 INSERT INTO pathway_scenario (identifier, position, document, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (identifier) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                ON CONFLICT (identifier) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+                  submitted_by = NULL, submitted_at = NULL
                 """, arguments: [scenario.identifier, position, document, CityCarbonDatabase.now(), actor])
             try AuditTrail.append(db, actor: actor, action: before == nil ? "create" : "update", entity: "pathway_scenario",
                                   entityID: scenario.identifier, before: before.flatMap { JSONValue(parsing: $0) }, after: JSONValue(parsing: document))
@@ -64,7 +73,41 @@ public struct PathwayRepository: Sendable {
         }
     }
 
-    /// Shows the scenario on the public pages and in the open API, or takes it off them.
+    /// Submits the saved version for review; saving again takes it back to a draft.
+    public func submit(_ identifier: String, actor: String) throws {
+        try database.write { db in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
+                throw PathwayError.unknownScenario(identifier)
+            }
+            let stored = try Self.stored(row, published: false)
+            guard stored.hasDraft else { throw PathwayError.nothingToReview(identifier) }
+            try db.execute(sql: "UPDATE pathway_scenario SET submitted_by = ?, submitted_at = ? WHERE identifier = ?",
+                           arguments: [actor, CityCarbonDatabase.now(), identifier])
+            try AuditTrail.append(db, actor: actor, action: "submit", entity: "pathway_scenario", entityID: identifier,
+                                  after: .object([("digest", .string(stored.digest))]))
+        }
+    }
+
+    /// Publishes the submitted version the reviewer saw (`seen`, its ``StoredScenario/digest``):
+    /// one saved again since, or never submitted, is refused.
+    public func publish(_ identifier: String, actor: String, seen: String) throws {
+        try database.write { db in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM pathway_scenario WHERE identifier = ?", arguments: [identifier]) else {
+                throw PathwayError.unknownScenario(identifier)
+            }
+            let stored = try Self.stored(row, published: false)
+            guard stored.submittedBy != nil else { throw PathwayError.notSubmitted(identifier) }
+            guard Secret.equal(stored.digest, seen) else { throw PathwayError.changedSinceReviewed(identifier) }
+            try db.execute(sql: """
+                UPDATE pathway_scenario SET published_at = ?, published_document = document, submitted_by = NULL, submitted_at = NULL WHERE identifier = ?
+                """, arguments: [CityCarbonDatabase.now(), identifier])
+            try AuditTrail.append(db, actor: actor, action: "publish", entity: "pathway_scenario", entityID: identifier,
+                                  after: .object([("digest", .string(stored.digest)), ("submitted_by", .string(stored.submittedBy ?? ""))]))
+        }
+    }
+
+    /// Shows the scenario on the public pages and in the open API, or takes it off them: the
+    /// operator's path (the CLI, the demo), which needs no review; the staff pages review first.
     public func setPublished(_ identifier: String, _ published: Bool, actor: String) throws {
         try database.write { db in
             guard let row = try SQLRow.fetchOne(db, sql: "SELECT published_at, document, published_document FROM pathway_scenario WHERE identifier = ?",
@@ -75,7 +118,7 @@ public struct PathwayRepository: Sendable {
             let document: String = row["document"], live: String? = row["published_document"]
             if published ? live == document : was == nil { return }
             // Publishing copies the saved version; the public reads only that copy.
-            try db.execute(sql: "UPDATE pathway_scenario SET published_at = ?, published_document = ? WHERE identifier = ?",
+            try db.execute(sql: "UPDATE pathway_scenario SET published_at = ?, published_document = ?, submitted_by = NULL, submitted_at = NULL WHERE identifier = ?",
                            arguments: [published ? CityCarbonDatabase.now() : nil, published ? document : nil, identifier])
             try AuditTrail.append(db, actor: actor, action: published ? "publish" : "withdraw", entity: "pathway_scenario", entityID: identifier)
         }
@@ -121,15 +164,22 @@ public struct PathwayRepository: Sendable {
         let text = published ? live ?? document : document
         return StoredScenario(scenario: try JSONDecoder().decode(Scenario.self, from: Data(text.utf8)),
                               updatedAt: row["updated_at"], updatedBy: row["updated_by"], publishedAt: row["published_at"],
-                              hasUnpublishedChanges: live != nil && live != document)
+                              hasUnpublishedChanges: live != nil && live != document, submittedBy: row["submitted_by"],
+                              digest: Hex.string(SHA256.hash(data: Data(text.utf8))))
     }
 }
 
 public enum PathwayError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownScenario(String)
+    case nothingToReview(String)
+    case notSubmitted(String)
+    case changedSinceReviewed(String)
     public var description: String {
         switch self {
         case let .unknownScenario(id): "no scenario '\(id)'"
+        case let .nothingToReview(id): "scenario '\(id)' has no version the public does not already see"
+        case let .notSubmitted(id): "scenario '\(id)' has not been submitted for review"
+        case let .changedSinceReviewed(id): "scenario '\(id)' was saved again after you opened it: review it as it is now before publishing"
         }
     }
 }

@@ -109,7 +109,7 @@ struct PathwayPagesTests {
         }
     }
 
-    @Test("A new scenario is a draft until the climate office publishes it")
+    @Test("A new scenario is a draft until its editor submits it and the climate office publishes the version it reviewed")
     func draftThenPublish() async throws {
         let database = try planWorkspace()
         let scenario = String(decoding: try DemoCity.data("pathway-demo-baseline.json"), as: UTF8.self).replacingOccurrences(of: #""identifier": "demo-baseline""#, with: #""identifier": "district-test""#)
@@ -120,7 +120,18 @@ struct PathwayPagesTests {
             #expect(saved.status == .seeOther)
             #expect(try await client.execute(uri: "/pathways/district-test", method: .get).status == .notFound)
             let admin = try await signIn(client, "admin")
-            let published = try await client.execute(uri: "/staff/pathways/district-test/publish", method: .post, headers: admin.formHeaders(), body: admin.form())
+            // Not reviewable before it is submitted.
+            let early = try await client.execute(uri: "/staff/pathways/district-test/publish", method: .post, headers: admin.formHeaders(),
+                                                 body: admin.form([("digest", "")]))
+            #expect(early.status == .conflict)
+            let submitted = try await client.execute(uri: "/staff/pathways/district-test/submit", method: .post, headers: editor.formHeaders(), body: editor.form())
+            #expect(submitted.status == .ok && !submitted.text.contains(#"data-action="publish""#))
+            let review = try await client.execute(uri: "/staff/pathways/district-test", method: .get, headers: admin.headers)
+            let digest = try #require(review.text.range(of: #"name="digest" value=""#).map { String(review.text[$0.upperBound...].prefix { $0 != "\"" }) })
+            #expect(try await client.execute(uri: "/staff/pathways/district-test/publish", method: .post, headers: admin.formHeaders(),
+                                             body: admin.form([("digest", String(repeating: "0", count: 64))])).status == .conflict)
+            let published = try await client.execute(uri: "/staff/pathways/district-test/publish", method: .post, headers: admin.formHeaders(),
+                                                     body: admin.form([("digest", digest)]))
             #expect(published.status == .ok && published.text.contains(#"data-action="withdraw""#))
             #expect(try await client.execute(uri: "/pathways/district-test", method: .get).status == .ok)
         }

@@ -145,8 +145,24 @@ struct PublishedOnlyTests {
         #expect(!live.scenario.name("en").contains(Self.marker))
         let saved = try #require(try repository.scenario(live.scenario.identifier))
         #expect(saved.scenario.name("en").contains(Self.marker) && saved.hasUnpublishedChanges)
-        try repository.setPublished(live.scenario.identifier, true, actor: "admin")
+        // Publishing the new version goes through review: submitted, then the version seen published.
+        #expect(throws: PathwayError.notSubmitted(live.scenario.identifier)) {
+            try repository.publish(live.scenario.identifier, actor: "admin", seen: saved.digest)
+        }
+        try repository.submit(live.scenario.identifier, actor: "editor")
+        #expect(throws: PathwayError.changedSinceReviewed(live.scenario.identifier)) {
+            try repository.publish(live.scenario.identifier, actor: "admin", seen: live.digest)
+        }
+        try repository.publish(live.scenario.identifier, actor: "admin", seen: saved.digest)
         #expect(try repository.scenario(live.scenario.identifier, published: true)?.scenario.name("en").contains(Self.marker) == true)
+        // Saving after a submission takes it back to a draft.
+        var again = saved.scenario
+        again.name = ["en": "second revision"]
+        try repository.save(again, actor: "editor")
+        try repository.submit(live.scenario.identifier, actor: "editor")
+        try repository.save({ var s = again; s.name = ["en": "third revision"]; return s }(), actor: "editor")
+        #expect(try repository.scenario(live.scenario.identifier)?.submittedBy == nil)
+        #expect(try repository.scenario(live.scenario.identifier)?.submittedBy == nil)
     }
 }
 

@@ -47,6 +47,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["GET /staff/pathways/:scenario"] = ("staff", [.admin, .editor, .verifier, .viewer])
     table["POST /staff/pathways"] = ("staff", [.admin, .editor])
     table["POST /staff/pathways/:scenario"] = ("staff", [.admin, .editor])
+    table["POST /staff/pathways/:scenario/submit"] = ("staff", [.admin, .editor])
     for route in ["POST /staff/pathways/:scenario/publish", "POST /staff/pathways/:scenario/withdraw", "POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
         table[route] = ("staff", [.admin])
     }

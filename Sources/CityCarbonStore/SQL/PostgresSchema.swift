@@ -43,6 +43,9 @@ enum PostgresSchema {
         // A published scenario keeps the version that was published; saving changes only `document`.
         "ALTER TABLE pathway_scenario ADD COLUMN published_document TEXT",
         "UPDATE pathway_scenario SET published_document = document WHERE published_at IS NOT NULL",
+        // Draft → review → published: who submitted the saved version for review, and when.
+        "ALTER TABLE pathway_scenario ADD COLUMN submitted_by TEXT",
+        "ALTER TABLE pathway_scenario ADD COLUMN submitted_at TEXT",
         // Signed heads of the audit chain (the key is never in the database).
         """
         CREATE TABLE audit_checkpoint (
