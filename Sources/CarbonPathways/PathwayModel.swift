@@ -313,7 +313,7 @@ public struct PathwayModel: Sendable {
             let field = "uncertainty[\(i)]"
             if let problem = u.distribution.problem { fail(field + ".distribution", u.distribution.kind.rawValue, problem) }
             let parts = u.input.split(separator: ":", maxSplits: 1).map(String.init)
-            let name = parts[0], argument = parts.count > 1 ? parts[1] : nil
+            let name = parts.first ?? "", argument = parts.count > 1 ? parts[1] : nil
             var target: CompiledInput.Target?
             switch (name, argument) {
             case ("population_growth", nil): target = .populationGrowth

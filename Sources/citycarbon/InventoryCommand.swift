@@ -81,7 +81,7 @@ struct InventoryCommand: ParsableCommand {
                 var library = FactorLibrary.standard
                 for spec in factors {
                     let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-                    let path = parts.count == 2 ? parts[1] : parts[0]
+                    let path = parts.count == 2 ? parts[1] : spec
                     let name = parts.count == 2 ? parts[0] : (FileInput.name(path) as NSString).deletingPathExtension
                     let table = try FileInput.read(path).withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: FileInput.name(path), bytes: b) }
                     do { try library.add(try FactorSet.parse(table, name: name, source: FileInput.name(path))) }

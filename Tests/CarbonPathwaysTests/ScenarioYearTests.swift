@@ -31,4 +31,10 @@ struct ScenarioYearTests {
         let m = Fixture.measure("e", .efficiency) { $0.reduction = 0.1; $0.cost = MeasureCost(capital: 1, lifetimeYears: Int.max, currency: "CNY") }
         #expect(throws: InputErrors.self) { try PathwayModel(Fixture.scenario(measures: [m]), base: Fixture.base) }
     }
+
+    @Test func anUncertainInputWithNoNameIsRefusedNotATrap() throws {
+        var s = Fixture.scenario()
+        s.uncertainty = [UncertainInput(input: "", distribution: .normal(mean: 0, sd: 0.01))]
+        #expect(throws: InputErrors.self) { try PathwayModel(s, base: Fixture.base) }
+    }
 }

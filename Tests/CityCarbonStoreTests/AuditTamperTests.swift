@@ -146,6 +146,7 @@ struct PinnedRowsMigrationTests {
             try db.execute(sql: "DROP TABLE published_activity_record; DROP TABLE audit_checkpoint")
             try db.execute(sql: "ALTER TABLE monitor_config DROP COLUMN earliest_reading; ALTER TABLE monitor_config DROP COLUMN max_ahead_s")
             try db.execute(sql: "ALTER TABLE pathway_scenario DROP COLUMN published_document")
+            try db.execute(sql: "ALTER TABLE pathway_scenario DROP COLUMN submitted_by; ALTER TABLE pathway_scenario DROP COLUMN submitted_at")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [PostgresSchema.v12])
         }
         try queue.close()
