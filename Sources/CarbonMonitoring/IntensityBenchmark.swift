@@ -1,5 +1,5 @@
 /// Ranks comparable sites by how much they use per square metre or per unit of output, so the
-/// one that wastes energy stands out (seed 001 §五.3: two sites doing the same work).
+/// one that wastes energy stands out (the article "'雙碳'願景下的'世界數字友好城市'建設", 2022, §五.3: two sites doing the same work).
 public enum IntensityBenchmark {
     public struct Input: Sendable, Hashable {
         public let siteKey: String

@@ -17,7 +17,7 @@ struct IndicatorSheetTests {
         #expect(rows.count == 15)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.indicator.identifier, $0.indicator) })
         let stock = try #require(byID["forest_stock"])
-        #expect(stock.values == [IndicatorValue(year: 2020, value: 6790, source: "seed 003 L75 (2020); L141 (2025)")])
+        #expect(stock.values == [IndicatorValue(year: 2020, value: 6790, source: "Hangzhou 14th Five-Year Plan for Addressing Climate Change (2021) §一（二） 应对气候变化工作成效 (2020); §二（三） 总体目标 (2025)")])
         #expect(stock.goals.map(\.value) == [7790])
         #expect(stock.name["zh-Hans"] == "森林蓄积量" && stock.unit == "10^4 m3")
         let co2 = try #require(byID["co2_per_gdp_cut"])
