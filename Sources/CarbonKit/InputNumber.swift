@@ -13,13 +13,4 @@ public enum InputNumber {
         }
         return n
     }
-
-    /// A finite number in `range` (a decimal comma is read as a point), or an issue naming the field.
-    public static func decimal(_ text: some StringProtocol, field: String, in range: ClosedRange<Double>) throws(InputIssue) -> Double {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-        guard let x = Double(trimmed), x.isFinite, range.contains(x) else {
-            throw InputIssue(InputLocation(field: field), value: String(text), reason: "must be a number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return x
-    }
 }
