@@ -21,7 +21,7 @@ struct DashboardPage {
         }
         let totals = latest.totals(year: year)
         let baseTotals = first.totals(year: base)
-        let statistics = try StatisticsRepository(database).all()
+        let statistics = try StatisticsRepository(database).all(edition: .published)
         func sum(_ key: KeyPath<JurisdictionStatistic, Double?>, _ y: Int) -> Double? {
             let own = statistics.filter { $0.jurisdiction == root && $0.year == y }.compactMap { $0[keyPath: key] }
             if let value = own.first { return value }

@@ -44,7 +44,7 @@ struct IndicatorPages: Sendable {
         }
         let tree = try JurisdictionRepository(database).tree()
         let city = tree.roots.first
-        let statistics = try city.map { try StatisticsRepository(database).aggregated($0, tree: tree) } ?? [:]
+        let statistics = try city.map { try StatisticsRepository(database).aggregated($0, tree: tree, edition: .published) } ?? [:]
         let gdpUnit = statistics.values.compactMap(\.gdpUnit).first ?? "unit of GDP"
         var total = Indicator(identifier: Self.emissionsID, name: both("indicators.emissions.total"), unit: "t CO2e", direction: .decrease, kind: .binding,
                               source: .inventory(.basicPlusTotal))
@@ -71,7 +71,7 @@ struct IndicatorPages: Sendable {
         }
         for key in sectors.keys { sectors[key]!.name["zh-Hans"] = Localizer(.zhHans)("indicators.emissions.sector", ["sector": Localizer(.zhHans)("sector.\(key)")]) }
         let derived = [total, perCapita, perGDP] + sectors.keys.sorted().map { sectors[$0]! }
-        return derived.map { CatalogueIndicator(indicator: $0, group: "emissions", note: nil) } + (try IndicatorRepository(database).all())
+        return derived.map { CatalogueIndicator(indicator: $0, group: "emissions", note: nil) } + (try IndicatorRepository(database).all(edition: .published))
     }
 
     static func json(_ entry: CatalogueIndicator) -> JSONValue {

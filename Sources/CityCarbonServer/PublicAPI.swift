@@ -47,7 +47,7 @@ struct PublicAPI: Sendable {
 
     func statistics(name: String) throws -> JSONValue {
         guard try JurisdictionRepository(database).tree().contains(name) else { throw ProblemDetails(.notFound, "no jurisdiction named \(name)") }
-        let rows = try StatisticsRepository(database).all(jurisdiction: name)
+        let rows = try StatisticsRepository(database).all(jurisdiction: name, edition: .published)
         return .object([("items", .array(rows.map { s in
             .object([("year", .integer(s.year)), ("population", s.population.map(JSONValue.number) ?? .null),
                      ("gdp", s.gdp.map(JSONValue.number) ?? .null), ("gdp_unit", s.gdpUnit.map(JSONValue.string) ?? .null),

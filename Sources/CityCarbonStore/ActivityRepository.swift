@@ -178,15 +178,15 @@ public struct ActivityRepository: Sendable {
 
     /// The stored rows of `year` (every year when nil), in the order they were imported:
     /// the editors' current rows, or the rows each published year was published with.
-    public func load(year: Int? = nil, rows: ActivityRows = .current) throws -> ActivityTable {
+    public func load(year: Int? = nil, rows: Edition = .current) throws -> ActivityTable {
         try database.read { db in
             var table = ActivityTable()
             let sql = """
                 SELECT a.year, j.name, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
                   a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality,
                   a.source, a.note, a.line
-                FROM \(rows.table) a JOIN jurisdiction j ON j.id = a.jurisdiction_id
-                \(year == nil ? "" : "WHERE a.year = ?") ORDER BY a.\(rows.order)
+                FROM \(rows.activityTable) a JOIN jurisdiction j ON j.id = a.jurisdiction_id
+                \(year == nil ? "" : "WHERE a.year = ?") ORDER BY a.\(rows.activityOrder)
                 """
             guard let db = (db as? SQLiteConnection)?.db else {
                 try db.forEachRow(sql: sql, arguments: year.map { [$0] } ?? []) { row in
@@ -233,28 +233,21 @@ public struct ActivityRepository: Sendable {
         try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT year FROM activity_record ORDER BY year") }
     }
 
-    public func count(rows: ActivityRows = .current) throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(rows.table)") ?? 0 }
+    public func count(rows: Edition = .current) throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(rows.activityTable)") ?? 0 }
     }
 }
 
-/// Which activity rows a reader sees.
-public enum ActivityRows: Sendable {
-    /// The rows as editors left them: drafts included. Staff pages and the CLI.
-    case current
-    /// The rows each published year was published with (``PublicationRepository/publish(year:by:)``):
-    /// what every public route, export and metric reads.
-    case published
-
-    var table: String { self == .current ? "activity_record" : "published_activity_record" }
-    var order: String { self == .current ? "id" : "position" }
+extension Edition {
+    var activityTable: String { self == .current ? "activity_record" : "published_activity_record" }
+    var activityOrder: String { self == .current ? "id" : "position" }
 }
 
 extension ActivityRepository {
     /// A page of stored rows of `year`, filtered by jurisdiction (and those below it) and GPC
     /// reference prefix, in import order, with the number of rows that match.
     public func page(year: Int, jurisdictions: [String]?, gpcPrefix: String?, offset: Int, limit: Int,
-                     rows source: ActivityRows = .current) throws -> (rows: [ActivityRecord], total: Int) {
+                     rows source: Edition = .current) throws -> (rows: [ActivityRecord], total: Int) {
         try database.read { db in
             var conditions = ["a.year = ?"]
             var arguments: [any SQLValueConvertible] = [year]
@@ -266,9 +259,9 @@ extension ActivityRepository {
                 conditions.append("(a.gpc_ref = ? OR a.gpc_ref LIKE ? ESCAPE '\\')")
                 arguments += [gpcPrefix, gpcPrefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".%"]
             }
-            let filter = "FROM \(source.table) a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE " + conditions.joined(separator: " AND ")
+            let filter = "FROM \(source.activityTable) a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(filter)", arguments: SQLArguments(arguments)) ?? 0
-            let rows = try SQLRow.fetchAll(db, sql: "SELECT a.*, j.name AS jurisdiction \(filter) ORDER BY a.\(source.order) LIMIT ? OFFSET ?",
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT a.*, j.name AS jurisdiction \(filter) ORDER BY a.\(source.activityOrder) LIMIT ? OFFSET ?",
                                         arguments: SQLArguments(arguments + [limit, offset]))
             return (rows.map(Self.record), total)
         }

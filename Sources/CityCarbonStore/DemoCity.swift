@@ -26,8 +26,8 @@ public enum DemoCity {
     }
 
     /// Loads the demo city into an empty workspace: its jurisdictions, its activity data, the
-    /// inventory of every year (AR5), each published, Helsinki's Carbon Neutral 2035 plan as
-    /// its climate plan, Hangzhou's indicator set as its indicator catalogue, its targets shared out to
+    /// inventory of every year (AR5), each published, its population and GDP (published), Helsinki's Carbon Neutral 2035 plan as
+    /// its climate plan, Hangzhou's indicator set as its indicator catalogue (published), its targets shared out to
     /// districts and sectors by base-year emissions, a pilot registry against Hangzhou's pilot
     /// goals, its 2023 district assessment, frozen and published, its pathway scenarios (published), and its metered sites with four weeks of readings up to now. Returns false, changing nothing, when the workspace already has
     /// activity data.
@@ -37,6 +37,7 @@ public enum DemoCity {
         _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv", actor: actor)
         try BoundaryRepository(database).importGeoJSON(try data("districts.geojson"), file: "demo/districts.geojson", actor: actor)
         try StatisticsRepository(database).importCSV(try data("statistics.csv"), file: "demo/statistics.csv", actor: actor)
+        try StatisticsRepository(database).publish(by: actor)
         _ = try ActivityRepository(database).importCSV(try data("activities.csv"), file: "demo/activities.csv", actor: actor)
         let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR5"), actor: actor)
         for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }
@@ -46,6 +47,7 @@ public enum DemoCity {
         _ = try PlanRepository(database).importSheet(try data("action-estimates.csv"), file: "demo/action-estimates.csv", plan: "helsinki-2035",
                                                      today: nil, actor: actor)
         _ = try IndicatorRepository(database).importSheet(try data("hangzhou-indicators.csv"), file: "demo/hangzhou-indicators.csv", actor: actor)
+        try IndicatorRepository(database).publish(by: actor)
         let targets = TargetRepository(database)
         _ = try targets.importSheet(try data("targets.csv"), file: "demo/targets.csv", actor: actor)
         try targets.allocate("peak-2030", dimension: .jurisdiction, method: .proportional, actor: actor)

@@ -16,6 +16,9 @@ public struct CatalogueIndicator: Sendable, Hashable {
 }
 
 /// The indicator catalogue: definitions, values and goals, loaded from sheets and audited.
+///
+/// What a sheet loads is a draft: the public sees an indicator as it was last published
+/// (``publish(_:by:key:)``), definition, group, note, values and goals alike.
 public struct IndicatorRepository: Sendable {
     let database: CityCarbonDatabase
 
@@ -77,12 +80,91 @@ public struct IndicatorRepository: Sendable {
         }
     }
 
-    public func all() throws -> [CatalogueIndicator] {
-        try database.read { db in try SQLRow.fetchAll(db, sql: "SELECT * FROM indicator ORDER BY position, id").map(Self.entry) }
+    /// The catalogue of `edition`: published, only the indicators ever published, as they were.
+    public func all(edition: Edition) throws -> [CatalogueIndicator] {
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM indicator \(edition == .published ? "WHERE published_document IS NOT NULL" : "") ORDER BY position, id")
+                .map { try Self.entry($0, edition: edition) }
+        }
     }
 
-    public func indicator(_ identifier: String) throws -> CatalogueIndicator? {
-        try database.read { db in try Self.entry(db, identifier: identifier) }
+    public func indicator(_ identifier: String, edition: Edition) throws -> CatalogueIndicator? {
+        try database.read { db in
+            try SQLRow.fetchOne(db, sql: "SELECT * FROM indicator WHERE identifier = ?", arguments: [identifier])
+                .flatMap { edition == .published && ($0["published_document"] as String?) == nil ? nil : try Self.entry($0, edition: edition) }
+        }
+    }
+
+    /// The indicators whose draft differs from what the public sees (never published, or changed since).
+    public func unpublished() throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT identifier FROM indicator WHERE published_document IS NULL OR published_document <> document
+                  OR COALESCE(published_grouping, '') <> COALESCE(grouping, '') OR COALESCE(published_note, '') <> COALESCE(note, '')
+                ORDER BY position, id
+                """)
+        }
+    }
+
+    /// Publishes the drafts of `identifiers` (every unpublished indicator when nil) as they stand,
+    /// one audit event each holding what was published; returns the identifiers published. An
+    /// identifier not in the catalogue is refused, naming it, and nothing is published. With
+    /// `key`, the chain's head after them is signed.
+    @discardableResult
+    public func publish(_ identifiers: [String]? = nil, by actor: String, key: AuditKey? = nil) throws -> [String] {
+        let pending = try unpublished()
+        if let identifiers {
+            let known = Set(try all(edition: .current).map(\.indicator.identifier))
+            let unknown = identifiers.filter { !known.contains($0) }
+            if !unknown.isEmpty {
+                throw InputErrors(unknown.map { InputIssue(InputLocation(field: "indicator"), value: $0, reason: "is not an indicator of the catalogue",
+                                                           suggestion: Suggestion.didYouMean($0, among: known)) })
+            }
+        }
+        let chosen = identifiers.map { wanted in pending.filter(Set(wanted).contains) } ?? pending
+        guard !chosen.isEmpty else { return [] }
+        try database.write { db in
+            for identifier in chosen {
+                guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM indicator WHERE identifier = ?", arguments: [identifier]) else { continue }
+                let before = (row["published_document"] as String?).flatMap(JSONValue.init(parsing:))
+                try db.execute(sql: """
+                    UPDATE indicator SET published_document = document, published_grouping = grouping, published_note = note WHERE identifier = ?
+                    """, arguments: [identifier])
+                try AuditTrail.append(db, actor: actor, action: "publish", entity: "indicator", entityID: identifier, before: before,
+                                      after: Self.publishedRecord(row))
+            }
+        }
+        if let key { try AuditTrail(database).checkpoint(with: key, subject: "indicators") }
+        return chosen
+    }
+
+    /// What contradicts the publications: each published indicator must be what its latest
+    /// publication event recorded. An indicator changed in the database behind the platform's
+    /// back is named here.
+    public func problems() throws -> [String] {
+        var recorded: [String: (Int64, JSONValue)] = [:]
+        for event in try AuditTrail(database).events(AuditTrail.Filter(entity: "indicator", action: "publish"), limit: 100_000, offset: 0).events
+        {
+            guard let identifier = event.entityID, recorded[identifier] == nil, let after = event.after.flatMap(JSONValue.init(parsing:)) else { continue }
+            recorded[identifier] = (event.id, after)
+        }
+        return try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM indicator WHERE published_document IS NOT NULL ORDER BY position, id").compactMap { row in
+                let identifier: String = row["identifier"]
+                guard let (event, after) = recorded[identifier] else { return nil }
+                return Self.publishedRecord(row, published: true) == after ? nil
+                    : "indicator \(identifier): changed since it was published (event \(event))"
+            }
+        }
+    }
+
+    /// What a publication event records: the document, group and note the public sees.
+    static func publishedRecord(_ row: SQLRow, published: Bool = false) -> JSONValue {
+        let prefix = published ? "published_" : ""
+        let document: String = row[published ? "published_document" : "document"]
+        let group: String? = row[prefix + "grouping"], note: String? = row[prefix + "note"]
+        return .object([("document", JSONValue(parsing: document) ?? .string(document)), ("group", group.map(JSONValue.string) ?? .null),
+                        ("note", note.map(JSONValue.string) ?? .null)])
     }
 
     static func merge<T>(_ old: [T], _ new: [T], key: (T) -> String) -> [T] {
@@ -97,11 +179,12 @@ public struct IndicatorRepository: Sendable {
     }
 
     static func entry(_ db: any SQLConnection, identifier: String) throws -> CatalogueIndicator? {
-        try SQLRow.fetchOne(db, sql: "SELECT * FROM indicator WHERE identifier = ?", arguments: [identifier]).map(entry)
+        try SQLRow.fetchOne(db, sql: "SELECT * FROM indicator WHERE identifier = ?", arguments: [identifier]).map { try entry($0, edition: .current) }
     }
 
-    static func entry(_ row: SQLRow) throws -> CatalogueIndicator {
-        CatalogueIndicator(indicator: try JSONDecoder().decode(Indicator.self, from: Data((row["document"] as String).utf8)),
-                           group: row["grouping"], note: row["note"])
+    static func entry(_ row: SQLRow, edition: Edition) throws -> CatalogueIndicator {
+        let prefix = edition == .published ? "published_" : ""
+        return CatalogueIndicator(indicator: try JSONDecoder().decode(Indicator.self, from: Data((row[prefix + "document"] as String).utf8)),
+                                  group: row[prefix + "grouping"], note: row[prefix + "note"])
     }
 }

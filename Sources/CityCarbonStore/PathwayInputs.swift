@@ -10,11 +10,11 @@ import Foundation
 /// inventories, and plan actions' expected reductions and costs from the plan itself.
 public struct PathwayInputs: Sendable {
     let database: CityCarbonDatabase?
-    /// The activity rows a base year is read from: the published ones for anything the public sees.
-    let rows: ActivityRows
+    /// The activity rows and statistics a base year is read from: the published ones for anything the public sees.
+    let rows: Edition
 
     /// `database` may be nil for a scenario file whose base is given inline.
-    public init(_ database: CityCarbonDatabase?, rows: ActivityRows = .current) {
+    public init(_ database: CityCarbonDatabase?, rows: Edition = .current) {
         self.database = database
         self.rows = rows
     }
@@ -74,7 +74,7 @@ public struct PathwayInputs: Sendable {
             let tree = try JurisdictionRepository(database).tree()
             let statistics = StatisticsRepository(database)
             for name in Set(cells.map(\.district)) {
-                if let s = try statistics.aggregated(name, tree: tree)[spec.year] {
+                if let s = try statistics.aggregated(name, tree: tree, edition: rows)[spec.year] {
                     districts[name] = .init(population: s.population, gdp: s.gdp)
                     gdpUnit = gdpUnit ?? s.gdpUnit
                 }

@@ -136,7 +136,7 @@ public struct PathwayRepository: Sendable {
 
     /// The compiled model of a saved scenario, resolved against today's workspace.
     /// With `rows: .published`, what the public sees: the published version on the published rows.
-    public func model(_ identifier: String, rows: ActivityRows = .current) throws -> PathwayModel {
+    public func model(_ identifier: String, rows: Edition = .current) throws -> PathwayModel {
         guard let stored = try scenario(identifier, published: rows == .published) else { throw PathwayError.unknownScenario(identifier) }
         return try PathwayInputs(database, rows: rows).model(stored.scenario, file: identifier, saved: true)
     }
@@ -145,7 +145,7 @@ public struct PathwayRepository: Sendable {
     /// between two years with activity data, population and GDP.
     /// What changed emissions between two years, from the rows of each (the published ones
     /// unless `rows` says otherwise).
-    public func decomposition(from start: Int, to end: Int, rows: ActivityRows = .published) throws -> LMDI.Result {
+    public func decomposition(from start: Int, to end: Int, rows: Edition = .published) throws -> LMDI.Result {
         let inputs = PathwayInputs(database, rows: rows)
         func base(_ year: Int) throws -> PathwayBase {
             let spec = BaseSpec(year: year, fromInventory: true)

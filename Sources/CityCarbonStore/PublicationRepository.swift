@@ -1,6 +1,5 @@
 import CarbonAccounting
 import CarbonKit
-import Crypto
 import Foundation
 
 /// Which inventory years the public may see. Public pages and the public API show a year
@@ -59,29 +58,12 @@ public struct PublicationRepository: Sendable {
     }
 
     /// SHA-256 over the pinned rows of `year`, every column in order: what the publication event records.
-    static func pinnedDigest(_ db: any SQLConnection, year: Int) throws -> (rows: Int, sha256: String) {
-        var hasher = SHA256()
-        var rows = 0
-        try db.forEachRow(sql: """
+    static func pinnedDigest(_ db: any SQLConnection, year: Int) throws -> RowDigest {
+        try RowDigest(db, sql: """
             SELECT position, jurisdiction_id, source_file, line, gpc_ref, fuel, technology, amount, unit, factor_set, co2_kg_per_unit, ch4_kg_per_unit,
               n2o_kg_per_unit, gas, td_loss_rate, notation_key, ie_ref, ad_quality, ef_quality, source, note
             FROM published_activity_record WHERE year = ? ORDER BY position
-            """, arguments: [year]) { row in
-            rows += 1
-            for value in row.values {
-                let text: String
-                switch value {
-                case .null: text = "n"
-                case let .integer(i): text = "i\(i)"
-                case let .real(d): text = d == d.rounded() && abs(d) < 1e15 ? "i\(Int64(d))" : "r\(d)"
-                case let .text(t): text = "t\(t.utf8.count):\(t)"
-                case let .blob(b): text = "b\(Hex.string(b))"
-                }
-                hasher.update(data: Data((text + "\u{1f}").utf8))
-            }
-            hasher.update(data: Data("\u{1e}".utf8))
-        }
-        return (rows, Hex.string(hasher.finalize()))
+            """, arguments: [year])
     }
 
     /// What contradicts the published inventories: for each published year, its pinned rows

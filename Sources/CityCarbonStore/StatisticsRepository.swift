@@ -20,7 +20,8 @@ public struct StatisticsRepository: Sendable {
     static let columns = ["jurisdiction", "year", "population", "gdp", "gdp_unit", "source"]
 
     /// Reads `jurisdiction,year,population,gdp,gdp_unit,source` and stores every row (replacing
-    /// the same jurisdiction and year) in one transaction, or nothing.
+    /// the same jurisdiction and year) in one transaction, or nothing. The rows are a draft:
+    /// the public sees them once they are published (``publish(by:key:)``).
     @discardableResult
     public func importCSV(_ bytes: [UInt8], file: String, actor: String = "system") throws -> Int {
         let table = try bytes.withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: file, bytes: b) }
@@ -75,11 +76,11 @@ public struct StatisticsRepository: Sendable {
         }
     }
 
-    /// Every statistic, by jurisdiction and year; of one jurisdiction when given.
-    public func all(jurisdiction: String? = nil) throws -> [JurisdictionStatistic] {
+    /// Every statistic of `edition`, by jurisdiction and year; of one jurisdiction when given.
+    public func all(jurisdiction: String? = nil, edition: Edition) throws -> [JurisdictionStatistic] {
         try database.read { db in
             try SQLRow.fetchAll(db, sql: """
-                SELECT j.name, s.* FROM jurisdiction_statistic s JOIN jurisdiction j ON j.id = s.jurisdiction_id
+                SELECT j.name, s.* FROM \(edition.statisticTable) s JOIN jurisdiction j ON j.id = s.jurisdiction_id
                 \(jurisdiction == nil ? "" : "WHERE j.name = ?") ORDER BY j.id, s.year
                 """, arguments: jurisdiction.map { [$0] } ?? []).map {
                 JurisdictionStatistic(jurisdiction: $0["name"], year: $0["year"], population: $0["population"], gdp: $0["gdp"],
@@ -88,10 +89,70 @@ public struct StatisticsRepository: Sendable {
         }
     }
 
+    /// Publishes the statistics as they stand: the public sees exactly these rows until they are
+    /// published again. Returns how many rows changed for the public (0: nothing to publish, and
+    /// nothing is written). The audit event records the rows' digest, so a later change of the
+    /// published rows in the database shows in ``problems()``; with `key`, the chain's head after
+    /// it is signed (``AuditTrail/checkpoint(with:subject:)``).
+    @discardableResult
+    public func publish(by actor: String, key: AuditKey? = nil) throws -> Int {
+        let changed = try database.write { db in
+            let changed = try Self.unpublishedChanges(db)
+            guard changed > 0 else { return 0 }
+            let before = try Self.publishedDigest(db)
+            try db.execute(sql: "DELETE FROM published_statistic")
+            try db.execute(sql: """
+                INSERT INTO published_statistic (jurisdiction_id, year, population, gdp, gdp_unit, source)
+                SELECT jurisdiction_id, year, population, gdp, gdp_unit, source FROM jurisdiction_statistic
+                """)
+            let after = try Self.publishedDigest(db)
+            try AuditTrail.append(db, actor: actor, action: "publish", entity: "statistics", entityID: "statistics",
+                                  before: .object([("rows", .integer(before.rows)), ("rows_sha256", .string(before.sha256))]),
+                                  after: .object([("rows", .integer(after.rows)), ("rows_sha256", .string(after.sha256)),
+                                                  ("changed", .integer(changed))]))
+            return changed
+        }
+        if changed > 0, let key { try AuditTrail(database).checkpoint(with: key, subject: "statistics") }
+        return changed
+    }
+
+    /// How many jurisdiction-years differ between the draft and the published statistics:
+    /// added, changed or removed since the last publication.
+    public func unpublishedChanges() throws -> Int {
+        try database.read { db in try Self.unpublishedChanges(db) }
+    }
+
+    /// What contradicts the last publication: the published rows must be those its audit event
+    /// recorded. Empty when they are, or when nothing was ever published through the platform.
+    public func problems() throws -> [String] {
+        let event = try AuditTrail(database).events(AuditTrail.Filter(entity: "statistics", action: "publish"), limit: 1, offset: 0).events.first
+        guard let event, let recorded = event.after.flatMap(JSONValue.init(parsing:)), case .object(let fields) = recorded,
+              case .string(let digest)? = Dictionary(fields, uniquingKeysWith: { a, _ in a })["rows_sha256"] else { return [] }
+        let now = try database.read { db in try Self.publishedDigest(db) }
+        return now.sha256 == digest ? [] : ["statistics: the published population and GDP changed since they were published (event \(event.id))"]
+    }
+
+    static let comparedColumns = "jurisdiction_id, year, population, gdp, gdp_unit, source"
+
+    static func unpublishedChanges(_ db: any SQLConnection) throws -> Int {
+        let c = comparedColumns
+        return try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM (
+              SELECT a.jurisdiction_id, a.year FROM (SELECT \(c) FROM jurisdiction_statistic EXCEPT SELECT \(c) FROM published_statistic) a
+              UNION
+              SELECT b.jurisdiction_id, b.year FROM (SELECT \(c) FROM published_statistic EXCEPT SELECT \(c) FROM jurisdiction_statistic) b
+            ) changed
+            """) ?? 0
+    }
+
+    static func publishedDigest(_ db: any SQLConnection) throws -> RowDigest {
+        try RowDigest(db, sql: "SELECT \(comparedColumns) FROM published_statistic ORDER BY jurisdiction_id, year")
+    }
+
     /// The population and GDP of `jurisdiction` in each year: its own statistic, or else the
     /// sum over the jurisdictions directly below it when every one of them has that number.
-    public func aggregated(_ jurisdiction: String, tree: JurisdictionTree) throws -> [Int: JurisdictionStatistic] {
-        let all = try all()
+    public func aggregated(_ jurisdiction: String, tree: JurisdictionTree, edition: Edition) throws -> [Int: JurisdictionStatistic] {
+        let all = try all(edition: edition)
         var result: [Int: JurisdictionStatistic] = [:]
         for s in all where s.jurisdiction == jurisdiction { result[s.year] = s }
         let children = tree.children(of: jurisdiction)
@@ -106,4 +167,8 @@ public struct StatisticsRepository: Sendable {
         }
         return result
     }
+}
+
+extension Edition {
+    var statisticTable: String { self == .current ? "jurisdiction_statistic" : "published_statistic" }
 }

@@ -101,7 +101,8 @@ public struct TargetRepository: Sendable {
         return allocation
     }
 
-    /// Every target with its base value, level and actual values by year, judged on its path.
+    /// Every target with its base value, level and actual values by year, judged on its path:
+    /// public figures, so from the published inventories and statistics only.
     public func progress() throws -> [TargetProgress] {
         let published = try PublicationRepository(database).publishedYears()
         var inventories: [Int: Inventory] = [:]
@@ -109,7 +110,7 @@ public struct TargetRepository: Sendable {
         let tree = try JurisdictionRepository(database).tree()
         var statistics: [String: [Int: JurisdictionStatistic]] = [:]
         return try all().map { target in
-            if statistics[target.jurisdiction] == nil { statistics[target.jurisdiction] = try StatisticsRepository(database).aggregated(target.jurisdiction, tree: tree) }
+            if statistics[target.jurisdiction] == nil { statistics[target.jurisdiction] = try StatisticsRepository(database).aggregated(target.jurisdiction, tree: tree, edition: .published) }
             let stats = statistics[target.jurisdiction] ?? [:]
             func value(_ year: Int) -> Double? {
                 guard let emissions = inventories[year]?.totals(year: year, jurisdiction: target.jurisdiction).basicPlus else { return nil }

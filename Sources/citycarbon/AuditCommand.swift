@@ -43,6 +43,8 @@ struct AuditCommand: ParsableCommand {
                 throw CLIFailure.input("--checkpoints needs the key they were signed with: --public-key HEX or --key FILE")
             }
             problems += try PublicationRepository(database).problems()
+            problems += try StatisticsRepository(database).problems()
+            problems += try IndicatorRepository(database).problems()
             guard problems.isEmpty else { throw CLIFailure.input(problems.joined(separator: "\n")) }
             let years = try PublicationRepository(database).publishedYears()
             print("Audit trail intact: \(result.events) events"

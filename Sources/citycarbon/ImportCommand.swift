@@ -8,8 +8,30 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import data into the workspace: all of a file, or nothing.",
-        subcommands: [Activities.self, Jurisdictions.self, Factors.self]
+        subcommands: [Activities.self, Jurisdictions.self, Statistics.self, Factors.self]
     )
+
+    struct Statistics: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import population and GDP by jurisdiction and year (jurisdiction, year, population, gdp, gdp_unit, source).",
+            discussion: """
+            All rows or none; a jurisdiction and year already held is replaced. The rows are a
+            draft until published (citycarbon statistics publish).
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The CSV file, or - for standard input.", valueName: "file"))
+        var file: String
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let database = try workspace.open()
+            let count = try StatisticsRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file), actor: workspace.who)
+            let pending = try StatisticsRepository(database).unpublishedChanges()
+            print("Imported \(count) statistics rows from \(FileInput.name(file)). \(pending) jurisdiction-years differ from what the public sees.")
+        }
+    }
 
     struct Activities: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -99,11 +99,13 @@ struct IndicatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "indicator",
         abstract: "The indicator catalogue: definitions, baselines, goals and where each stands.",
-        subcommands: [Import.self, Values.self, List.self]
+        subcommands: [Import.self, Values.self, List.self, Publish.self]
     )
 
     struct Values: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load measured values: all rows or none; a year already held is replaced.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load measured values: all rows or none; a year already held is replaced.",
+            discussion: "The values are a draft until published (citycarbon indicator publish).")
 
         @Argument(help: "The CSV: indicator, year, value, and optionally jurisdiction, dimension, source.")
         var file: String
@@ -117,7 +119,9 @@ struct IndicatorCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load an indicator sheet: all rows or none; values and goals merge by year.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load an indicator sheet: all rows or none; values and goals merge by year.",
+            discussion: "The sheet is a draft until published (citycarbon indicator publish).")
 
         @Argument(help: "The CSV: identifier, name_<language>…, unit, direction, kind, baseline_year, baseline, target_year, target, source, note.")
         var file: String
@@ -138,10 +142,13 @@ struct IndicatorCommand: ParsableCommand {
         @Option(help: "en or zh-Hans.")
         var language = "en"
 
+        @Flag(help: "Show what the public sees, rather than the drafts.")
+        var published = false
+
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
-            let entries = try IndicatorRepository(try workspace.open()).all()
+            let entries = try IndicatorRepository(try workspace.open()).all(edition: published ? .published : .current)
             if entries.isEmpty { print("No indicators."); return }
             print(TextTable.render(header: ["Indicator", "Name", "Unit", "Latest", "Goal", "Status"], rows: entries.map { entry in
                 let i = entry.indicator
@@ -149,6 +156,26 @@ struct IndicatorCommand: ParsableCommand {
                 return [i.identifier, String(i.name.text(language).prefix(40)), i.unit, i.values.last.map { "\($0.value) (\($0.year))" } ?? "",
                         goal, IndicatorAssessment.assess(i).status.rawValue]
             }, rightAligned: []))
+        }
+    }
+
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish indicator drafts: the public pages and API then show them as they stand.")
+
+        @Argument(help: "The indicators to publish (default: every one with unpublished changes).")
+        var identifiers: [String] = []
+
+        @Option(help: "Sign the audit chain's head after publishing with this key file (citycarbon audit key).")
+        var auditKey: String?
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let key = try auditKey.map(AuditKey.load)
+            let published = try IndicatorRepository(try workspace.open()).publish(identifiers.isEmpty ? nil : identifiers, by: workspace.who, key: key)
+            print(published.isEmpty ? "Nothing to publish: the public sees every indicator as it stands."
+                  : "Published \(published.count) indicators: \(published.joined(separator: ", "))." + (key == nil ? "" : " The audit head is signed."))
         }
     }
 }

@@ -19,7 +19,9 @@ struct PublishedOnlyTests {
 
     /// The demo city with drafts of every kind: replaced 2023 activity rows (recomputed, not
     /// published), 2022 recomputed under another GWP, a plan action draft submitted for
-    /// review, a new unpublished scenario, and a published scenario saved over.
+    /// review, a new unpublished scenario, a published scenario saved over, population and GDP
+    /// of every district and year replaced, indicator values loaded, an indicator's note and
+    /// name changed and a new indicator added.
     static func plantDrafts() throws -> (CityCarbonDatabase, published: [PublishedInventory]) {
         let (database, district, _) = try staffWorkspace()
         let published = try PublicationRepository(database).published()
@@ -45,6 +47,18 @@ struct PublishedOnlyTests {
         var savedOver = live.scenario
         savedOver.name = ["en": "\(marker) saved over", "zh-Hans": "\(marker) 覆盖"]
         try scenarios.save(savedOver, actor: "editor")
+        let tree = try JurisdictionRepository(database).tree()
+        var statistics = "jurisdiction,year,population,gdp,gdp_unit,source\n"
+        for name in tree.order { for year in 2015...2024 { statistics += "\(name),\(year),987654321,987654321,10^8 CNY,\(marker) yearbook\n" } }
+        try StatisticsRepository(database).importCSV(Array(statistics.utf8), file: "\(marker).csv", actor: "editor")
+        let indicators = IndicatorRepository(database)
+        let first = try #require(try indicators.all(edition: .current).first).indicator.identifier
+        _ = try indicators.importValues(Array("indicator,year,value,source\n\(first),2024,987654321,\(marker) survey\n".utf8), file: "\(marker).csv", actor: "editor")
+        _ = try indicators.importSheet(Array("""
+            identifier,group,name_zh,name_en,unit,direction,kind,baseline_year,baseline,target_year,target,source,note
+            \(first),\(marker),\(marker) 指标,\(marker) indicator,%,increase,binding,2020,0,2025,,\(marker) plan,\(marker) note
+            zz_new,\(marker),\(marker) 新,\(marker) new,%,increase,expected,2020,0,2025,1,\(marker) plan,
+            """.utf8), file: "\(marker).csv", actor: "editor")
         return (database, published)
     }
 
@@ -55,7 +69,7 @@ struct PublishedOnlyTests {
         let scenarios = try PathwayRepository(database).scenarios().map(\.scenario.identifier)
         let action = try PlanRepository(database).actions(plan: "helsinki-2035").first!.identifier
         let values: [String: [String]] = [
-            ":year": years, ":plan": ["helsinki-2035"], ":action": [action], ":indicator": try IndicatorRepository(database).all().map(\.indicator.identifier).prefix(3).map { $0 },
+            ":year": years, ":plan": ["helsinki-2035"], ":action": [action], ":indicator": try IndicatorRepository(database).all(edition: .published).map(\.indicator.identifier).prefix(3).map { $0 },
             ":scenario": scenarios, ":name": tree.order.prefix(3).map { $0 } + ["IPCC2006"],
         ]
         var urls: [String] = []
@@ -127,6 +141,36 @@ struct PublishedOnlyTests {
         #expect(page.rows.contains { $0.note == "\(Self.marker) note" })
         try PublicationRepository(database).withdraw(year: 2023, by: "admin")
         #expect(try ActivityRepository(database).page(year: 2023, jurisdictions: nil, gpcPrefix: nil, offset: 0, limit: 5, rows: .published).total == 0)
+    }
+
+    @Test("The staff home names the unpublished statistics and indicators; an admin's publish makes them public")
+    func staffPublishStatisticsAndIndicators() async throws {
+        let (database, _) = try Self.plantDrafts()
+        let root = try #require(try JurisdictionRepository(database).tree().roots.first)
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            let home = String(buffer: try await client.execute(uri: "/staff", method: .get, headers: admin.headers).body)
+            #expect(home.contains("data-action=\"publish-statistics\"") && home.contains("data-action=\"publish-indicators\""))
+            #expect(home.contains("zz_new"))
+            let statisticsURL = "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)/statistics"
+            #expect(!String(buffer: try await client.execute(uri: statisticsURL, method: .get).body).contains(Self.marker))
+            for data in ["statistics", "indicators"] {
+                let published = try await client.execute(uri: "/staff/\(data)/publish", method: .post, headers: admin.formHeaders(), body: admin.form())
+                #expect(published.status == .seeOther, "\(data)")
+                #expect(published.headers[.location]?.contains("notice=\(data)") == true)
+            }
+            #expect(String(buffer: try await client.execute(uri: statisticsURL, method: .get).body).contains(Self.marker))
+            #expect(String(buffer: try await client.execute(uri: "/api/v1/indicators/zz_new", method: .get).body).contains(Self.marker))
+            let again = String(buffer: try await client.execute(uri: "/staff", method: .get, headers: admin.headers).body)
+            #expect(!again.contains("data-action=\"publish-statistics\"") && !again.contains("data-action=\"publish-indicators\""))
+            // An editor sees what is pending but has no button, and the route refuses it.
+            try StatisticsRepository(database).importCSV(Array("jurisdiction,year,population\n\(root),2024,1\n".utf8), file: "late.csv", actor: "editor")
+            let editor = try await signIn(client, "editor")
+            let page = String(buffer: try await client.execute(uri: "/staff", method: .get, headers: editor.headers).body)
+            #expect(page.contains("data-draft=\"statistics\"") && !page.contains("data-action=\"publish-statistics\""))
+            let refused = try await client.execute(uri: "/staff/statistics/publish", method: .post, headers: editor.formHeaders(), body: editor.form())
+            #expect(refused.status == .forbidden)
+        }
     }
 
     @Test("A year whose rows changed since its computation cannot be published")

@@ -55,7 +55,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     for route in ["GET /staff/upload", "POST /staff/upload", "POST /staff/upload/:id/commit", "POST /staff/inventories/:year/compute"] {
         table[route] = ("staff", [.admin, .editor])
     }
-    for route in ["POST /staff/inventories/:year/publish", "POST /staff/inventories/:year/withdraw", "GET /staff/accounts", "POST /staff/accounts",
+    for route in ["POST /staff/inventories/:year/publish", "POST /staff/inventories/:year/withdraw", "POST /staff/statistics/publish",
+                  "POST /staff/indicators/publish", "GET /staff/accounts", "POST /staff/accounts",
                   "POST /staff/accounts/:username", "POST /staff/accounts/:username/password", "GET /staff/api-keys", "POST /staff/api-keys",
                   "POST /staff/api-keys/:id/revoke"] {
         table[route] = ("staff", [.admin])

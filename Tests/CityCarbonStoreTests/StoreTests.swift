@@ -189,7 +189,7 @@ struct StatisticsAndBoundaryTests {
         let db = try workspace()
         let count = try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population,gdp,gdp_unit\nNorth,2022,410000,512.5,10^8 CNY\nSouth,2022,380000,,\n"), file: "s.csv")
         #expect(count == 2)
-        let north = try StatisticsRepository(db).all(jurisdiction: "North")
+        let north = try StatisticsRepository(db).all(jurisdiction: "North", edition: .current)
         #expect(north == [JurisdictionStatistic(jurisdiction: "North", year: 2022, population: 410_000, gdp: 512.5, gdpUnit: "10^8 CNY", source: nil)])
     }
 
@@ -203,7 +203,7 @@ struct StatisticsAndBoundaryTests {
             #expect(error.issues.map { $0.location.row ?? 0 } == [2, 3, 4])
             #expect(error.issues.first?.suggestion == "did you mean 'North'?")
         }
-        #expect(try StatisticsRepository(db).all().isEmpty)
+        #expect(try StatisticsRepository(db).all(edition: .current).isEmpty)
     }
 
     @Test("Boundaries: a polygon per named jurisdiction; an open ring or an unknown name is refused whole")

@@ -30,7 +30,7 @@ struct ActionEditPage: Sendable {
             edited.updatedOn = Day.today
             if issues.isEmpty {
                 do {
-                    let indicators = Set(try IndicatorRepository(database).all().map(\.indicator.identifier))
+                    let indicators = Set(try IndicatorRepository(database).all(edition: .current).map(\.indicator.identifier))
                     try edited.validate(in: loaded, actions: try PlanRepository(database).actions(plan: plan), indicators: indicators.isEmpty ? nil : indicators)
                 } catch let errors as InputErrors { issues = errors.issues }
             }
@@ -56,7 +56,7 @@ struct ActionEditPage: Sendable {
 
     func render(_ call: StaffCall, plan: Plan, action: PlanAction, draft: ActionDraft?, issues: [InputIssue] = []) -> Response {
         let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
-        let indicators = ((try? IndicatorRepository(database).all()) ?? []).map { ($0.indicator.identifier, $0.indicator.name.text(lang)) }
+        let indicators = ((try? IndicatorRepository(database).all(edition: .current)) ?? []).map { ($0.indicator.identifier, $0.indicator.name.text(lang)) }
         let path = "/staff/plans/\(Markup.percentEncoded(plan.identifier))/actions/\(Markup.percentEncoded(action.identifier))/edit"
         var body = "<p><a href=\"/staff/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(lang)))</a> · "
             + "<a href=\"/plans/\(Markup.escape(plan.identifier))/actions/\(Markup.escape(action.identifier))\">\(Markup.escape(t("edit.public")))</a></p>"

@@ -32,6 +32,14 @@ struct StaffHomePage: Sendable {
             }
             return StaffLayout.redirect("/staff?notice=withdrawn&year=\(year)")
         }
+        routes.staff(.post, "staff/statistics/publish", .publish) { _, _, call in
+            let changed = try StatisticsRepository(database).publish(by: call.actor, key: auditKey)
+            return StaffLayout.redirect("/staff?notice=\(changed == 0 ? "nothing" : "statistics")&rows=\(changed)")
+        }
+        routes.staff(.post, "staff/indicators/publish", .publish) { _, _, call in
+            let published = try IndicatorRepository(database).publish(by: call.actor, key: auditKey)
+            return StaffLayout.redirect("/staff?notice=\(published.isEmpty ? "nothing" : "indicators")&rows=\(published.count)")
+        }
     }
 
     func render(_ call: StaffCall) throws -> Response {
@@ -43,6 +51,7 @@ struct StaffHomePage: Sendable {
         body += "</p></section>"
         if principal.may(.readDrafts) {
             body += try years(call)
+            body += try drafts(call)
             let plans = try PlanRepository(database).plans()
             if !plans.isEmpty {
                 let lang = t.language == .zhHans ? "zh-Hans" : "en"
@@ -52,7 +61,7 @@ struct StaffHomePage: Sendable {
             }
         }
         let notice = call.form["notice"].flatMap { key -> String? in
-            guard ["computed", "published", "withdrawn", "imported"].contains(key) else { return nil }
+            guard ["computed", "published", "withdrawn", "imported", "statistics", "indicators", "nothing"].contains(key) else { return nil }
             return t("notice.\(key)", ["year": call.form["year"] ?? "", "rows": call.form["rows"] ?? ""])
         }
         return StaffLayout.page(t, call, title: t("staff.home.title"), notice: notice, body: body)
@@ -93,5 +102,32 @@ struct StaffHomePage: Sendable {
                 "<td><span class=\"status-draft\">\(Markup.escape(t("staff.status.uncomputed")))</span></td><td>—</td><td>\(actions)</td></tr>"
         }
         return html + "</tbody></table><p>\(Markup.escape(t("staff.years.note")))</p></section>"
+    }
+
+    /// The statistics and indicator values that differ from what the public sees, with the
+    /// button that publishes them for those allowed.
+    func drafts(_ call: StaffCall) throws -> String {
+        let t = call.t
+        let statistics = try StatisticsRepository(database).unpublishedChanges()
+        let indicators = try IndicatorRepository(database).unpublished()
+        func row(_ id: String, _ label: String, _ state: String, pending: Bool) -> String {
+            var html = "<tr data-draft=\"\(id)\"><th scope=\"row\">\(Markup.escape(t(label)))</th><td>"
+            html += "<span class=\"\(pending ? "status-draft" : "status-published")\">\(Markup.escape(state))</span></td><td>"
+            if pending && call.principal.may(.publish) {
+                html += "<form class=\"inline\" method=\"post\" action=\"/staff/\(id)/publish\">\(StaffLayout.csrfField(call))" +
+                    "<button type=\"submit\" data-action=\"publish-\(id)\">\(Markup.escape(t("staff.action.publish")))</button></form>"
+            }
+            return html + "</td></tr>"
+        }
+        var html = "<section><h2>\(Markup.escape(t("staff.drafts.title")))</h2><table id=\"drafts\"><thead><tr>"
+        for key in ["staff.drafts.data", "staff.years.status", "staff.years.actions"] { html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>" }
+        html += "</tr></thead><tbody>"
+        html += row("statistics", "staff.drafts.statistics",
+                    statistics == 0 ? t("staff.drafts.uptodate") : t("staff.drafts.statisticspending", ["count": String(statistics)]), pending: statistics > 0)
+        html += row("indicators", "staff.drafts.indicators",
+                    indicators.isEmpty ? t("staff.drafts.uptodate")
+                        : t("staff.drafts.indicatorspending", ["count": String(indicators.count), "names": indicators.prefix(8).joined(separator: ", ")]),
+                    pending: !indicators.isEmpty)
+        return html + "</tbody></table><p>\(Markup.escape(t("staff.drafts.note")))</p></section>"
     }
 }

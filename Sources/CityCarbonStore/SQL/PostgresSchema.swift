@@ -6,9 +6,11 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = v12
+    static let version = v13
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
+
+    static let v13 = "v13: statistics and indicator values are drafts until published"
 
     /// v11 → v12 in SQL both engines run (SQLite's migration runs the same statements).
     static let v12Statements = [
@@ -60,8 +62,33 @@ enum PostgresSchema {
         """,
     ]
 
+    /// v12 → v13. What the public saw before (every statistic, every indicator as stored) is
+    /// what stays published; later imports are drafts until published again.
+    static let v13Statements = [
+        """
+        CREATE TABLE published_statistic (
+          jurisdiction_id BIGINT NOT NULL REFERENCES jurisdiction(id) ON DELETE CASCADE,
+          year BIGINT NOT NULL,
+          population DOUBLE PRECISION,
+          gdp DOUBLE PRECISION,
+          gdp_unit TEXT,
+          source TEXT,
+          PRIMARY KEY (jurisdiction_id, year)
+        )
+        """,
+        """
+        INSERT INTO published_statistic (jurisdiction_id, year, population, gdp, gdp_unit, source)
+        SELECT jurisdiction_id, year, population, gdp, gdp_unit, source FROM jurisdiction_statistic
+        """,
+        // The indicator as the public sees it (definition, values, goals); `document` is the draft.
+        "ALTER TABLE indicator ADD COLUMN published_document TEXT",
+        "ALTER TABLE indicator ADD COLUMN published_grouping TEXT",
+        "ALTER TABLE indicator ADD COLUMN published_note TEXT",
+        "UPDATE indicator SET published_document = document, published_grouping = grouping, published_note = note",
+    ]
+
     /// The steps from each earlier version PostgreSQL databases in the field may have.
-    static let steps: [(from: String, to: String, statements: [String])] = [(v11, v12, v12Statements)]
+    static let steps: [(from: String, to: String, statements: [String])] = [(v11, v12, v12Statements), (v12, v13, v13Statements)]
 
     static func prepare(_ store: PostgresStore) throws {
         let present = try store.read { db in

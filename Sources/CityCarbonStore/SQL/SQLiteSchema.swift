@@ -403,6 +403,9 @@ enum SQLiteSchema {
         migrator.registerMigration(PostgresSchema.v12) { db in
             try db.execute(sql: PostgresSchema.v12Statements.joined(separator: ";\n"))
         }
+        migrator.registerMigration(PostgresSchema.v13) { db in
+            try db.execute(sql: PostgresSchema.v13Statements.joined(separator: ";\n"))
+        }
         return migrator
     }
 }
