@@ -91,7 +91,7 @@ public enum CityCarbonApplication {
         PilotPages(database: database, pages: pages).addRoutes(to: routes)
         PathwayPages(database: database, pages: pages).addRoutes(to: routes)
         MonitoringPages(database: database).addRoutes(to: routes)
-        PlanReportPages(database: database, pages: pages).addRoutes(to: routes)
+        PlanReportPages(database: database, pages: pages, auditKey: options.auditKey).addRoutes(to: routes)
         // Read once: the stylesheet ships with the binary and does not change while it runs.
         let stylesheet = (try? Asset.bytes("site.css")).map { ByteBuffer(bytes: $0) }
         routes.open(.get, "assets/site.css") { _, _ in

@@ -10,9 +10,11 @@ import Hummingbird
 public enum PlanReport {
     /// Freezes the report of `year`: the plan and its actions as they are, judged as of the
     /// year's last day (or `today` within the year), with indicators, targets, the year's
-    /// assessment once frozen, and the pilots as they stood.
+    /// assessment once frozen, and the pilots as they stood. With `key`, the audit chain's head
+    /// is signed once the version is stored, and the report quotes that checkpoint.
     @discardableResult
-    public static func build(database: CityCarbonDatabase, plan identifier: String, year: Int, today: Day = Day.today, actor: String) throws -> StoredPlanReport {
+    public static func build(database: CityCarbonDatabase, plan identifier: String, year: Int, today: Day = Day.today, actor: String,
+                             key: AuditKey? = nil) throws -> StoredPlanReport {
         let repository = PlanRepository(database)
         guard let plan = try repository.plan(identifier) else {
             throw InputErrors([InputIssue(InputLocation(field: "plan"), value: identifier, reason: "is not a plan",
@@ -36,12 +38,12 @@ public enum PlanReport {
                                           lines: PlanReportSnapshot.lines(actions, plan: plan, year: year, asOf: asOf, indicators: byID),
                                           indicators: indicators, targets: try TargetRepository(database).all(), assessment: assessment,
                                           pilots: try PilotRepository(database).all().compactMap { $0.asOf(asOf) })
-        return try PlanReportRepository(database).save(snapshot, actor: actor)
+        return try PlanReportRepository(database).save(snapshot, actor: actor, key: key)
     }
 
     /// The demo plan's reports of 2022 and 2023, so the demo shows a report and its comparison.
-    public static func seedDemo(_ database: CityCarbonDatabase, actor: String) throws {
-        for year in [2022, 2023] { try build(database: database, plan: "helsinki-2035", year: year, actor: actor) }
+    public static func seedDemo(_ database: CityCarbonDatabase, actor: String, key: AuditKey? = nil) throws {
+        for year in [2022, 2023] { try build(database: database, plan: "helsinki-2035", year: year, actor: actor, key: key) }
     }
 
     /// The printable report as a file that stands alone (its stylesheet inlined), with the
@@ -67,7 +69,7 @@ public enum PlanReport {
         func percent(_ x: Double?) -> String { x.map { "\(Int(($0 * 100).rounded())) %" } ?? "—" }
         var body = "<main class=\"report\"><p class=\"report-meta\">" + Markup.escape(t("report.meta", [
             "asof": s.asOf.description, "version": String(report.version), "at": report.createdAt, "by": report.createdBy, "digest": String(report.digest.prefix(16)),
-        ])) + "</p>"
+        ])) + "</p>" + checkpointLine(report, t: t)
         // 1. Actions by status.
         var counts: [ActionStatus: Int] = [:]
         for line in s.lines { counts[line.status, default: 0] += 1 }
@@ -183,6 +185,15 @@ public enum PlanReport {
                            footer: t("report.footer", ["digest": report.digest]))
     }
 
+    /// The signed audit head the version was frozen with, in full so a reader can check it
+    /// (`citycarbon audit verify --checkpoints`), or nothing when no key signed it.
+    static func checkpointLine(_ report: StoredPlanReport, t: Localizer) -> String {
+        guard let c = report.checkpoint else { return "" }
+        return "<p class=\"report-checkpoint\" id=\"audit-checkpoint\">" + Markup.escape(t("report.checkpoint", [
+            "event": String(c.event), "hash": c.hash, "key": c.publicKey, "at": c.at,
+        ])) + " <code class=\"signature\">\(Markup.escape(c.signature))</code></p>"
+    }
+
     /// One row per action: its progress as the report states it.
     public static func actionsCSV(_ report: StoredPlanReport) -> String {
         let s = report.snapshot
@@ -270,6 +281,7 @@ public enum PlanReport {
 struct PlanReportPages: Sendable {
     let database: CityCarbonDatabase
     let pages: PageCache
+    var auditKey: AuditKey?
 
     func stored(_ plan: String, _ year: Int) throws -> (StoredPlanReport, StoredPlanReport?) {
         let repository = PlanReportRepository(database)
@@ -322,14 +334,15 @@ struct PlanReportPages: Sendable {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let snapshot = JSONValue(parsing: String(decoding: try encoder.encode(report.snapshot), as: UTF8.self)) ?? .null
             return JSONValue.object([("plan", .string(plan)), ("year", .integer(year)), ("version", .integer(report.version)), ("digest", .string(report.digest)),
-                                     ("created_at", .string(report.createdAt)), ("created_by", .string(report.createdBy)), ("snapshot", snapshot)]).httpResponse()
+                                     ("created_at", .string(report.createdAt)), ("created_by", .string(report.createdBy)),
+                                     ("audit_checkpoint", report.checkpoint?.json ?? .null), ("snapshot", snapshot)]).httpResponse()
         }
         routes.staff(.post, "staff/plans/:plan/reports", .managePlans) { _, context, call in
             let plan = try context.parameters.decoded("plan")
             guard let yearText = call.form["year"], let year = Int(yearText) else {
                 throw InputErrors([InputIssue(InputLocation(field: "year"), value: call.form["year"], reason: "is not a year")])
             }
-            try PlanReport.build(database: database, plan: plan, year: year, actor: call.actor)
+            try PlanReport.build(database: database, plan: plan, year: year, actor: call.actor, key: auditKey)
             return StaffLayout.redirect("/plans/\(Markup.percentEncoded(plan))/reports/\(year)")
         }
     }

@@ -80,11 +80,13 @@ extension AuditTrail {
 
     /// The checkpoints kept in the workspace, oldest first, or the latest one made for `subject`.
     public func checkpoints(subject: String? = nil) throws -> [AuditCheckpoint] {
-        try database.read { db in
-            try SQLRow.fetchAll(db, sql: "SELECT * FROM audit_checkpoint \(subject == nil ? "" : "WHERE subject = ?") ORDER BY event",
-                                arguments: subject.map { [$0] } ?? []).map {
-                AuditCheckpoint(event: $0["event"], hash: $0["hash"], at: $0["at"], publicKey: $0["public_key"], signature: $0["signature"])
-            }
+        try database.read { db in try Self.checkpoints(db, subject: subject) }
+    }
+
+    static func checkpoints(_ db: any SQLConnection, subject: String?) throws -> [AuditCheckpoint] {
+        try SQLRow.fetchAll(db, sql: "SELECT * FROM audit_checkpoint \(subject == nil ? "" : "WHERE subject = ?") ORDER BY event",
+                            arguments: subject.map { [$0] } ?? []).map {
+            AuditCheckpoint(event: $0["event"], hash: $0["hash"], at: $0["at"], publicKey: $0["public_key"], signature: $0["signature"])
         }
     }
 

@@ -71,15 +71,18 @@ public struct AuditTrail: Sendable {
         /// ISO-8601 dates or timestamps; `until` includes the whole day it names.
         public var since: String?
         public var until: String?
+        public var entityID: String?
 
-        public init(entity: String? = nil, actor: String? = nil, action: String? = nil, since: String? = nil, until: String? = nil) {
-            (self.entity, self.actor, self.action, self.since, self.until) = (entity, actor, action, since, until)
+        public init(entity: String? = nil, entityID: String? = nil, actor: String? = nil, action: String? = nil,
+                    since: String? = nil, until: String? = nil) {
+            (self.entity, self.entityID, self.actor, self.action, self.since, self.until) = (entity, entityID, actor, action, since, until)
         }
 
         var sql: (clause: String, arguments: [any SQLValueConvertible]) {
             var conditions: [String] = []
             var arguments: [any SQLValueConvertible] = []
             if let entity { conditions.append("entity = ?"); arguments.append(entity) }
+            if let entityID { conditions.append("entity_id = ?"); arguments.append(entityID) }
             if let actor { conditions.append("actor = ?"); arguments.append(actor) }
             if let action { conditions.append("action = ?"); arguments.append(action) }
             if let since { conditions.append("at >= ?"); arguments.append(since) }

@@ -45,11 +45,13 @@ struct AuditCommand: ParsableCommand {
             problems += try PublicationRepository(database).problems()
             problems += try StatisticsRepository(database).problems()
             problems += try IndicatorRepository(database).problems()
+            problems += try PlanReportRepository(database).problems()
             guard problems.isEmpty else { throw CLIFailure.input(problems.joined(separator: "\n")) }
             let years = try PublicationRepository(database).publishedYears()
             print("Audit trail intact: \(result.events) events"
                   + (trusted == nil ? "" : ", \(signed.count) signed checkpoint\(signed.count == 1 ? "" : "s") hold")
-                  + "; \(years.count) published inventor\(years.count == 1 ? "y" : "ies") recomputed from their pinned rows.")
+                  + "; \(years.count) published inventor\(years.count == 1 ? "y" : "ies") recomputed from their pinned rows; "
+                  + "the published statistics and indicators and every frozen report are as they were published.")
         }
     }
 

@@ -24,6 +24,8 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "The year reported on.") var year: Int
         @Option(help: ArgumentHelp("The folder to write to (created if needed).", valueName: "dir")) var out: String
         @Option(help: "The plan (may be left out when the workspace has only one).") var plan: String?
+        @Option(help: "Sign the audit chain's head once the report is frozen with this key file (citycarbon audit key).")
+        var auditKey: String?
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
@@ -32,7 +34,8 @@ struct ReportCommand: ParsableCommand {
             guard let identifier = plan ?? (plans.count == 1 ? plans[0] : nil) else {
                 throw CLIFailure.usage("name the plan with --plan: \(plans.joined(separator: ", "))")
             }
-            let report = try PlanReport.build(database: database, plan: identifier, year: year, actor: workspace.who)
+            let report = try PlanReport.build(database: database, plan: identifier, year: year, actor: workspace.who,
+                                              key: try auditKey.map(AuditKey.load))
             let previous = try PlanReportRepository(database).report(plan: identifier, year: year - 1)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let encoder = JSONEncoder()

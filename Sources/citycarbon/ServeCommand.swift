@@ -65,9 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "citycarbon")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let database = try CityCarbonDatabase(location: workspace.path)
+        let key = try auditKey.map(AuditKey.load)
         if demo {
             if try DemoCity.seed(database) {
-                try PlanReport.seedDemo(database, actor: "demo")
+                try PlanReport.seedDemo(database, actor: "demo", key: key)
                 logger.info("loaded the demo city", metadata: ["database": .string(database.path)])
             }
             for account in try DemoCity.seedAccounts(database) {
@@ -76,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let app = CityCarbonApplication.application(database: database, host: host, port: port,
-                                                    options: ServerOptions(secureCookies: secureCookies, trustedProxies: Set(trustedProxies), auditKey: try auditKey.map(AuditKey.load)), logger: logger)
+                                                    options: ServerOptions(secureCookies: secureCookies, trustedProxies: Set(trustedProxies), auditKey: key), logger: logger)
         let scanEvery = Duration.seconds(scanMinutes * 60)
         let backgroundLogger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in

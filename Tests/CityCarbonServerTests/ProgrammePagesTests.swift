@@ -96,6 +96,53 @@ struct ProgrammePagesTests {
         }
     }
 
+    @Test("A report frozen with the audit key quotes the signed chain head on its page and in its JSON, and the head holds")
+    func reportCarriesTheSignedAuditHead() async throws {
+        let (database, _, _) = try staffWorkspace()
+        let key = AuditKey.generate()
+        let report = try PlanReport.build(database: database, plan: "helsinki-2035", year: 2022, actor: "test", key: key)
+        let checkpoint = try #require(report.checkpoint)
+        let head = try AuditTrail(database).head()
+        #expect(checkpoint.isSigned(by: key.publicKeyHex) && checkpoint.event == head.event)
+        #expect(try AuditTrail(database).problems(against: [checkpoint], trusting: key.publicKeyHex).isEmpty)
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/plans/helsinki-2035/reports/2022", method: .get)
+            #expect(page.text.contains(#"id="audit-checkpoint""#) && page.text.contains(checkpoint.hash) && page.text.contains(checkpoint.signature))
+            let api = try await client.execute(uri: "/api/v1/plans/helsinki-2035/reports/2022", method: .get)
+            expectConforms(api, path: "/api/v1/plans/{plan}/reports/{year}")
+            #expect(api.text.contains(#""signature":"\#(checkpoint.signature)""#))
+        }
+    }
+
+    @Test("A report built without a key has no checkpoint, says nothing about one, and its JSON gives null")
+    func reportWithoutKeyHasNoCheckpoint() async throws {
+        let (database, _, _) = try staffWorkspace()
+        #expect(try PlanReport.build(database: database, plan: "helsinki-2035", year: 2022, actor: "test").checkpoint == nil)
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/plans/helsinki-2035/reports/2022", method: .get)
+            #expect(!page.text.contains(#"id="audit-checkpoint""#))
+            let api = try await client.execute(uri: "/api/v1/plans/helsinki-2035/reports/2022", method: .get)
+            #expect(api.text.contains(#""audit_checkpoint":null"#))
+        }
+    }
+
+    @Test("A frozen report rewritten in the database is found: its document no longer hashes to its digest, or its digest is not the one audited")
+    func rewrittenReportIsFound() throws {
+        let (database, _, _) = try staffWorkspace()
+        try PlanReport.build(database: database, plan: "helsinki-2035", year: 2022, actor: "test")
+        let repository = PlanReportRepository(database)
+        #expect(try repository.problems().isEmpty)
+        try database.write { db in try db.execute(sql: "UPDATE plan_report SET document = replace(document, 'helsinki', 'helsinkj')") }
+        let rewritten = try repository.problems()
+        #expect(rewritten.count == 1 && rewritten[0].hasPrefix("report helsinki-2035/2022/v1") && rewritten[0].contains("no longer hashes"))
+        // Re-hashing the rewritten document does not hide it: the audit event kept the digest it was frozen with.
+        let document = try database.read { db in try String.fetchOne(db, sql: "SELECT document FROM plan_report")! }
+        let digest = PlanReportRepository.digest(of: document)
+        try database.write { db in try db.execute(sql: "UPDATE plan_report SET digest = ?", arguments: [digest]) }
+        let rehashed = try repository.problems()
+        #expect(rehashed.count == 1 && rehashed[0].contains("not the one recorded"))
+    }
+
     @Test("The indicator catalogue carries emissions per person, per unit of GDP and by sector from the published inventories")
     func emissionIndicators() async throws {
         try await application(demoWorkspace()).test(.router) { client in
