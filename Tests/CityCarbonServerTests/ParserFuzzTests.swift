@@ -16,10 +16,12 @@ import Testing
 /// before (1e308, 2^63, NaN, year 0001, quotes, BOMs, look-alikes). Each must return or throw
 /// its typed error naming a place; a crash ends the test process, so a pass is the proof.
 ///
-/// `CITYCARBON_FUZZ_SECONDS` is each target's time (default 1 s; `.ci/run` gives more).
+/// `CITYCARBON_FUZZ_SECONDS` is each target's time (default 1 s; `.ci/run` gives more);
+/// `CITYCARBON_FUZZ_SEED` picks another sequence of inputs (a run is the same for its seed).
 @Suite("Parsers under mutated input", .serialized)
 struct ParserFuzzTests {
     static let seconds = Double(ProcessInfo.processInfo.environment["CITYCARBON_FUZZ_SECONDS"] ?? "") ?? 1
+    static let seed = UInt64(ProcessInfo.processInfo.environment["CITYCARBON_FUZZ_SEED"] ?? "") ?? 1
 
     /// SplitMix64: fast, seeded, the same run every time for a seed.
     struct Random {
@@ -62,7 +64,8 @@ struct ParserFuzzTests {
     /// Runs `body` on mutations of `seeds` for the target's time; returns how many inputs it took.
     @discardableResult
     static func fuzz(_ name: String, seeds: [String], _ body: ([UInt8]) throws -> Void) rethrows -> Int {
-        var r = Random(state: UInt64(truncatingIfNeeded: name.hashValue & 0x7FFF_FFFF) | 1)
+        // FNV-1a of the name, not `hashValue`: that is seeded anew in every process.
+        var r = Random(state: name.utf8.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 } ^ seed)
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var runs = 0
         let seedBytes = seeds.map { Array($0.utf8) }
@@ -70,7 +73,7 @@ struct ParserFuzzTests {
             try body(mutate(seedBytes[r.below(seedBytes.count)], &r))
             runs += 1
         }
-        print("fuzz \(name): \(runs) mutated inputs in \(seconds) s, no crash")
+        print("fuzz \(name): \(runs) mutated inputs in \(seconds) s (seed \(seed)), no crash")
         return runs
     }
 
