@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ClimatePlans", targets: ["ClimatePlans"]),
         .library(name: "CarbonPathways", targets: ["CarbonPathways"]),
         .library(name: "CarbonMonitoring", targets: ["CarbonMonitoring"]),
+        .library(name: "CityProgramme", targets: ["CityProgramme"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
     ],
@@ -40,6 +41,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(name: "ClimatePlans", dependencies: ["CarbonKit"]),
+        // Rules that join domains: every public figure defined once, statistics roll-ups.
+        .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting"]),
         .target(
             name: "CarbonPathways",
             dependencies: ["CarbonKit"],
@@ -60,6 +63,7 @@ let package = Package(
                 "ClimatePlans",
                 "CarbonPathways",
                 "CarbonMonitoring",
+                "CityProgramme",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -78,6 +82,7 @@ let package = Package(
                 "ClimatePlans",
                 "CarbonPathways",
                 "CarbonMonitoring",
+                "CityProgramme",
                 "CityCarbonStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,7 +111,8 @@ let package = Package(
         .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
-        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonPathways", "CarbonMonitoring", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme"]),
+        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

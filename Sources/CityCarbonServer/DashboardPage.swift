@@ -1,5 +1,6 @@
 import CarbonAccounting
 import CarbonKit
+import CityProgramme
 import CityCarbonStore
 import Foundation
 import Hummingbird
@@ -20,28 +21,25 @@ struct DashboardPage {
             return page(t, city: root, body: "<main><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
         }
         let totals = latest.totals(year: year)
-        let baseTotals = first.totals(year: base)
-        let statistics = try StatisticsRepository(database).all(edition: .published)
-        func sum(_ key: KeyPath<JurisdictionStatistic, Double?>, _ y: Int) -> Double? {
-            let own = statistics.filter { $0.jurisdiction == root && $0.year == y }.compactMap { $0[keyPath: key] }
-            if let value = own.first { return value }
-            let districts = statistics.filter { $0.year == y && $0.jurisdiction != root }.compactMap { $0[keyPath: key] }
-            return districts.isEmpty ? nil : districts.reduce(0, +)
-        }
+        let statistics = try StatisticsRepository(database).aggregated(root, tree: try JurisdictionRepository(database).tree(), edition: .published)
+        let figures = CityFigures(year: year, totals: totals, statistics: statistics[year])
+        let baseFigures = CityFigures(year: base, totals: first.totals(year: base), statistics: statistics[base])
+        let level = figures.level == .basic ? "BASIC" : "BASIC+"
         let mt = { (x: Double) in t.number(x / 1e6, decimals: 2) }
         var cards = [
             card(t("headline.basic", ["year": String(year)]), mt(totals.basic), t("unit.mt"), "/inventory/\(year)"),
             card(t("headline.basicplus", ["year": String(year)]), mt(totals.basicPlus), t("unit.mt"), "/inventory/\(year)"),
         ]
-        if base != year, baseTotals.basic > 0 {
-            cards.append(card(t("headline.change", ["base": String(base)]), t.percent(totals.basic / baseTotals.basic - 1), "BASIC", "/inventory/\(year)?compare=\(base)"))
+        let statisticsLink = "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? root)/statistics"
+        if base != year, let change = figures.change(since: baseFigures) {
+            cards.append(card(t("headline.change", ["base": String(base)]), t.percent(change), level, "/inventory/\(year)?compare=\(base)"))
         }
-        if let population = sum(\.population, year), population > 0 {
-            cards.append(card(t("headline.percapita", ["year": String(year)]), t.number(totals.basic / population, decimals: 2), t("unit.t"), "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? root)/statistics"))
+        if let perCapita = figures.perCapita {
+            cards.append(card(t("headline.percapita", ["year": String(year)]), t.number(perCapita, decimals: 2), "\(t("unit.t")) · \(level)", statisticsLink))
         }
-        if let gdp = sum(\.gdp, year), gdp > 0 {
-            // GDP in 10^8 CNY: tonnes per 10^4 CNY = tonnes / (GDP × 10^4).
-            cards.append(card(t("headline.pergdp", ["year": String(year)]), t.number(totals.basic / (gdp * 1e4) * 1000, decimals: 0), t("unit.kg"), "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? root)/statistics"))
+        if let perGDP = figures.perGDP {
+            cards.append(card(t("headline.pergdp", ["year": String(year)]), t.number(perGDP.value, decimals: 2),
+                              t("unit.tper", ["unit": perGDP.unit]) + " · \(level)", statisticsLink))
         }
         let sectors = ["I", "II", "III", "IV", "V"]
         let trend = StackedAreaChart(

@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import CityCarbonStore
+import CityProgramme
 import ClimatePlans
 import Foundation
 import Hummingbird
@@ -45,7 +46,7 @@ struct IndicatorPages: Sendable {
         let tree = try JurisdictionRepository(database).tree()
         let city = tree.roots.first
         let statistics = try city.map { try StatisticsRepository(database).aggregated($0, tree: tree, edition: .published) } ?? [:]
-        let gdpUnit = statistics.values.compactMap(\.gdpUnit).first ?? "unit of GDP"
+        let gdpUnit = statistics.values.compactMap { $0.gdpUnit.flatMap(MoneyUnit.init)?.intensityDenominator }.first ?? "unit of GDP"
         var total = Indicator(identifier: Self.emissionsID, name: both("indicators.emissions.total"), unit: "t CO2e", direction: .decrease, kind: .binding,
                               source: .inventory(.basicPlusTotal))
         var perCapita = Indicator(identifier: "emissions_per_capita", name: both("indicators.emissions.capita"), unit: "t CO2e per person", direction: .decrease,
@@ -56,13 +57,13 @@ struct IndicatorPages: Sendable {
         for year in try PublicationRepository(database).publishedYears() {
             guard let inventory = try cache.published(year: year) else { continue }
             let source = "published inventory \(year)"
-            let emissions = inventory.totals(year: year).basicPlus
-            total.values.append(IndicatorValue(year: year, value: emissions, source: source))
-            if let people = statistics[year]?.population, people > 0 {
-                perCapita.values.append(IndicatorValue(year: year, value: emissions / people, source: "\(source) ÷ population (\(statistics[year]?.source ?? ""))"))
+            let figures = CityFigures(year: year, totals: inventory.totals(year: year), statistics: statistics[year])
+            total.values.append(IndicatorValue(year: year, value: figures.tonnes, source: source))
+            if let value = figures.perCapita {
+                perCapita.values.append(IndicatorValue(year: year, value: value, source: "\(source) ÷ population (\(statistics[year]?.source ?? ""))"))
             }
-            if let gdp = statistics[year]?.gdp, gdp > 0 {
-                perGDP.values.append(IndicatorValue(year: year, value: emissions / gdp, source: "\(source) ÷ GDP (\(statistics[year]?.source ?? ""))"))
+            if let value = figures.perGDP?.value {
+                perGDP.values.append(IndicatorValue(year: year, value: value, source: "\(source) ÷ GDP (\(statistics[year]?.source ?? ""))"))
             }
             for (sector, tonnes) in inventory.bySector(year: year) {
                 sectors[sector, default: Indicator(identifier: "emissions_sector_\(sector)", name: both("indicators.emissions.sector", ["sector": Localizer(.en)("sector.\(sector)")]),

@@ -1,6 +1,7 @@
 import CarbonKit
 import CarbonPathways
 import CityCarbonStore
+import CityProgramme
 import Foundation
 import Hummingbird
 
@@ -334,8 +335,15 @@ struct PathwayPages: Sendable {
             body += milestones.map { "<td class=\"n\">\(tons(bySector[sector]![$0]))</td>" }.joined() + "</tr>"
         }
         body += "</tbody></table>"
-        if let population = r.population, let perGDP = r.perGDP, district == nil {
-            body += "<p>\(Markup.escape(t("pathways.intensities", ["capita": t.number(r.gross[0] / max(1, population[0]), decimals: 2), "capitaEnd": t.number((r.gross.last ?? 0) / max(1, population.last ?? 1), decimals: 2), "gdp": t.number(perGDP[0], decimals: 0), "gdpEnd": t.number(perGDP.last ?? 0, decimals: 0), "unit": r.gdpUnit ?? "GDP", "end": String(r.years.last ?? 0)])))</p>"
+        if let population = r.population, let gdp = r.gdp, district == nil, let last = r.years.indices.last,
+           let capita = CityFigures.perCapita(tonnes: r.gross[0], population: population[0]),
+           let capitaEnd = CityFigures.perCapita(tonnes: r.gross[last], population: population[last]),
+           let perGDP = CityFigures.perGDP(tonnes: r.gross[0], gdp: gdp[0], unit: r.gdpUnit),
+           let perGDPEnd = CityFigures.perGDP(tonnes: r.gross[last], gdp: gdp[last], unit: r.gdpUnit) {
+            let sentence = t("pathways.intensities", ["capita": t.number(capita, decimals: 2), "capitaEnd": t.number(capitaEnd, decimals: 2),
+                                                      "gdp": t.number(perGDP.value, decimals: 2), "gdpEnd": t.number(perGDPEnd.value, decimals: 2),
+                                                      "unit": perGDP.unit, "end": String(r.years[last])])
+            body += "<p>\(Markup.escape(sentence))</p>"
         }
         body += "</section>"
 

@@ -15,7 +15,7 @@ struct PublicAPI: Sendable {
         routes.open(.get, "api/v1/jurisdictions") { request, _ in try jurisdictions(request).httpResponse() }
         routes.open(.get, "api/v1/jurisdictions/:name/statistics") { request, context in
             try Self.respond(request, statistics(name: context.parameters.decoded("name")), csvName: "statistics",
-                             columns: ["year", "population", "gdp", "gdp_unit", "source"])
+                             columns: ["year", "population", "gdp", "gdp_unit", "source", "derived"])
         }
         routes.open(.get, "api/v1/boundaries") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/geo+json"],
@@ -46,12 +46,14 @@ struct PublicAPI: Sendable {
     }
 
     func statistics(name: String) throws -> JSONValue {
-        guard try JurisdictionRepository(database).tree().contains(name) else { throw ProblemDetails(.notFound, "no jurisdiction named \(name)") }
-        let rows = try StatisticsRepository(database).all(jurisdiction: name, edition: .published)
+        let tree = try JurisdictionRepository(database).tree()
+        guard tree.contains(name) else { throw ProblemDetails(.notFound, "no jurisdiction named \(name)") }
+        // A city given per district has its sums here, marked derived: never an empty list.
+        let rows = try StatisticsRepository(database).aggregated(name, tree: tree, edition: .published).values.sorted { $0.year < $1.year }
         return .object([("items", .array(rows.map { s in
             .object([("year", .integer(s.year)), ("population", s.population.map(JSONValue.number) ?? .null),
                      ("gdp", s.gdp.map(JSONValue.number) ?? .null), ("gdp_unit", s.gdpUnit.map(JSONValue.string) ?? .null),
-                     ("source", s.source.map(JSONValue.string) ?? .null)])
+                     ("source", s.source.map(JSONValue.string) ?? .null), ("derived", .bool(s.derived))])
         }))])
     }
 

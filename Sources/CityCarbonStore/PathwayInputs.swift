@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import CarbonPathways
+import CityProgramme
 import ClimatePlans
 import Foundation
 
@@ -71,13 +72,14 @@ public struct PathwayInputs: Sendable {
         var districts = spec.districts ?? [:]
         var gdpUnit = spec.gdpUnit
         if let database, spec.districts == nil {
-            let tree = try JurisdictionRepository(database).tree()
-            let statistics = StatisticsRepository(database)
-            for name in Set(cells.map(\.district)) {
-                if let s = try statistics.aggregated(name, tree: tree, edition: rows)[spec.year] {
-                    districts[name] = .init(population: s.population, gdp: s.gdp)
-                    gdpUnit = gdpUnit ?? s.gdpUnit
-                }
+            // Cells for the city and for its districts share the city's people: each gets the share
+            // not already counted below it, so the scenario's population is the city's, once.
+            let shares = StatisticsRollUp.disjointShares(Set(cells.map(\.district)), year: spec.year,
+                                                         tree: try JurisdictionRepository(database).tree(),
+                                                         rows: try StatisticsRepository(database).all(edition: rows))
+            for (name, s) in shares {
+                districts[name] = .init(population: s.population, gdp: s.gdp)
+                gdpUnit = gdpUnit ?? s.gdpUnit
             }
         }
 

@@ -1,16 +1,6 @@
 import CarbonKit
+import CityProgramme
 import Foundation
-
-/// Population and GDP of a jurisdiction in a year: the denominators of per-capita and
-/// per-GDP emissions.
-public struct JurisdictionStatistic: Sendable, Equatable {
-    public var jurisdiction: String
-    public var year: Int
-    public var population: Double?
-    public var gdp: Double?
-    public var gdpUnit: String?
-    public var source: String?
-}
 
 public struct StatisticsRepository: Sendable {
     let database: CityCarbonDatabase
@@ -152,20 +142,7 @@ public struct StatisticsRepository: Sendable {
     /// The population and GDP of `jurisdiction` in each year: its own statistic, or else the
     /// sum over the jurisdictions directly below it when every one of them has that number.
     public func aggregated(_ jurisdiction: String, tree: JurisdictionTree, edition: Edition) throws -> [Int: JurisdictionStatistic] {
-        let all = try all(edition: edition)
-        var result: [Int: JurisdictionStatistic] = [:]
-        for s in all where s.jurisdiction == jurisdiction { result[s.year] = s }
-        let children = tree.children(of: jurisdiction)
-        guard !children.isEmpty else { return result }
-        let byYear = Dictionary(grouping: all.filter { children.contains($0.jurisdiction) }, by: \.year)
-        for (year, rows) in byYear where result[year] == nil && Set(rows.map(\.jurisdiction)).count == children.count {
-            let population = rows.allSatisfy { $0.population != nil } ? rows.reduce(0) { $0 + $1.population! } : nil
-            let units = Set(rows.compactMap(\.gdpUnit))
-            let gdp = rows.allSatisfy { $0.gdp != nil } && units.count <= 1 ? rows.reduce(0) { $0 + $1.gdp! } : nil
-            result[year] = JurisdictionStatistic(jurisdiction: jurisdiction, year: year, population: population, gdp: gdp, gdpUnit: units.first,
-                                                 source: "sum of \(children.count) jurisdictions below \(jurisdiction)")
-        }
-        return result
+        StatisticsRollUp.byYear(jurisdiction, tree: tree, rows: try all(edition: edition))
     }
 }
 

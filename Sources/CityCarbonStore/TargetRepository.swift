@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import ClimatePlans
+import CityProgramme
 import Foundation
 
 /// Where a target stands: its base-year value and actual values from the published
@@ -112,21 +113,21 @@ public struct TargetRepository: Sendable {
         return try all().map { target in
             if statistics[target.jurisdiction] == nil { statistics[target.jurisdiction] = try StatisticsRepository(database).aggregated(target.jurisdiction, tree: tree, edition: .published) }
             let stats = statistics[target.jurisdiction] ?? [:]
+            func figures(_ year: Int) -> CityFigures? {
+                inventories[year].map { CityFigures(year: year, totals: $0.totals(year: year, jurisdiction: target.jurisdiction), statistics: stats[year]) }
+            }
             func value(_ year: Int) -> Double? {
-                guard let emissions = inventories[year]?.totals(year: year, jurisdiction: target.jurisdiction).basicPlus else { return nil }
                 switch target.metric {
-                case .totalEmissions: return emissions
-                case .emissionsPerGDP:
-                    guard let gdp = stats[year]?.gdp, gdp > 0 else { return nil }
-                    return emissions / gdp
-                case .energyPerGDP: return nil
+                case .totalEmissions: figures(year)?.tonnes
+                case .emissionsPerGDP: figures(year)?.perGDP?.value
+                case .energyPerGDP: nil
                 }
             }
             let base = value(target.baseYear)
             let actual = published.filter { $0 > target.baseYear }.compactMap { year in value(year).map { IndicatorValue(year: year, value: $0, source: "published inventory \(year)") } }
             let unit = switch target.metric {
             case .totalEmissions: "t CO2e"
-            case .emissionsPerGDP: "t CO2e per \(stats.values.first?.gdpUnit ?? "unit of GDP")"
+            case .emissionsPerGDP: "t CO2e per \(stats.values.compactMap { $0.gdpUnit.flatMap(MoneyUnit.init)?.intensityDenominator }.first ?? "unit of GDP")"
             case .energyPerGDP: "energy per unit of GDP"
             }
             let indicator = target.asIndicator(baseValue: base, actual: actual, unit: unit)

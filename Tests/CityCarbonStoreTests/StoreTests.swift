@@ -1,5 +1,6 @@
 import CarbonAccounting
 import CarbonKit
+import CityProgramme
 import Foundation
 import Testing
 @testable import CityCarbonStore
