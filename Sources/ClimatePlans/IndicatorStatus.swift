@@ -6,8 +6,13 @@
 /// further behind is off track. Independently, the trend of the values so far (least
 /// squares) is carried to the target year: if it misses the goal, an early warning is raised
 /// even while the latest value is still on track.
+///
+/// A judgement needs a quantified goal and a value after the baseline's: without a goal the
+/// status says so (`no_goal`), and a baseline alone is `baseline_only`, never "on track".
 public struct IndicatorAssessment: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case onTrack = "on_track", atRisk = "at_risk", offTrack = "off_track", noData = "no_data" }
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        case onTrack = "on_track", atRisk = "at_risk", offTrack = "off_track", noData = "no_data", noGoal = "no_goal", baselineOnly = "baseline_only"
+    }
 
     public var status: Status
     public var latest: IndicatorValue?
@@ -28,7 +33,10 @@ public struct IndicatorAssessment: Sendable, Hashable {
         }
         // The goal the latest value is measured against: the first one not before it, else the last.
         guard let goal = goals.first(where: { $0.year >= latest.year }) ?? goals.last, let target = goal.value, goal.year > baseline.year else {
-            return IndicatorAssessment(status: .noData, latest: latest, expected: nil, projected: nil, goal: goals.last, earlyWarning: false)
+            return IndicatorAssessment(status: .noGoal, latest: latest, expected: nil, projected: nil, goal: goals.last, earlyWarning: false)
+        }
+        guard latest.year > baseline.year else {
+            return IndicatorAssessment(status: .baselineOnly, latest: latest, expected: baseline.value, projected: nil, goal: goal, earlyWarning: false)
         }
         let change = target - baseline.value
         let progress = Double(min(latest.year, goal.year) - baseline.year) / Double(goal.year - baseline.year)

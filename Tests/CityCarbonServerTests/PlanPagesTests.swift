@@ -1,4 +1,5 @@
 import CityCarbonStore
+import ClimatePlans
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -110,6 +111,24 @@ struct IndicatorPagesTests {
             #expect(one.json["goals"]?.array?.first?["value"]?.number == 55)
             let missing = try await client.execute(uri: "/api/v1/indicators/nothing", method: .get)
             #expect(missing.status == .notFound)
+        }
+    }
+    @Test("A baseline alone is shown as such, never as on track; every status reads in both languages")
+    func honestStatus() async throws {
+        for language in [Language.en, .zhHans] {
+            for status in IndicatorAssessment.Status.allCases {
+                let key = "indicators.status.\(status.rawValue)"
+                #expect(Localizer(language)(key) != key, "\(language) \(key)")
+            }
+        }
+        // Hangzhou's indicators carry their 2020 baselines only: none may claim to be on track.
+        try await application(demoWorkspace()).test(.router) { client in
+            let list = try await client.execute(uri: "/api/v1/indicators", method: .get)
+            for item in list.json["items"]?.array ?? [] where (item["values"]?.array?.count ?? 0) < 2 {
+                #expect(item["assessment"]?["status"]?.string != "on_track", "\(item["identifier"]?.string ?? "")")
+            }
+            let page = try await client.execute(uri: "/indicators/forest_stock", method: .get)
+            #expect(page.text.contains("baseline only, no later value"))
         }
     }
 }

@@ -40,12 +40,25 @@ struct IndicatorStatusTests {
         #expect(result.earlyWarning)
     }
 
-    @Test("No values, or no goal after the baseline, is no data rather than a guess")
+    @Test("No values is no data rather than a guess")
     func noData() {
         #expect(IndicatorAssessment.assess(energyIntensity([])).status == .noData)
+    }
+
+    @Test("Values without a quantified goal say there is no goal, not how they stand")
+    func noGoal() {
         var noGoal = energyIntensity([(2020, 100), (2022, 94)])
         noGoal.goals = []
-        #expect(IndicatorAssessment.assess(noGoal).status == .noData)
+        #expect(IndicatorAssessment.assess(noGoal).status == .noGoal)
+        noGoal.goals = [IndicatorGoal(year: 2025, value: nil)]
+        #expect(IndicatorAssessment.assess(noGoal).status == .noGoal)
+    }
+
+    @Test("A baseline alone is not on track: judging needs a value after it")
+    func baselineOnly() {
+        let result = IndicatorAssessment.assess(energyIntensity([(2020, 100)]))
+        #expect(result.status == .baselineOnly && !result.earlyWarning && result.projected == nil)
+        #expect(IndicatorAssessment.assess(energyIntensity([(2020, 100), (2020, 99)])).status == .baselineOnly)
     }
 
     @Test("Each jurisdiction is judged on its own values and goals")
