@@ -473,11 +473,13 @@ struct PathwayPages: Sendable {
         }
         for i in s.measures.indices {
             let m = s.measures[i]
-            if let text = form["amount.\(i)"], m.kind != .action {
-                if let x = Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")) {
-                    if m.share != nil || m.kind == .renewables || m.kind == .fuelSwitch || m.kind == .electrification || m.kind == .coalPhaseOut { s.measures[i].share = x } else { s.measures[i].reduction = x }
-                } else if !text.isEmpty {
-                    issues.append(InputIssue(InputLocation(field: "measures[\(i)].\(m.share != nil ? "share" : "reduction")"), value: text, reason: "is not a number"))
+            if let text = form["amount.\(i)"], m.kind != .action, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                let isShare = m.share != nil || m.kind == .renewables || m.kind == .fuelSwitch || m.kind == .electrification || m.kind == .coalPhaseOut
+                do throws(InputIssue) {
+                    let x = try InputNumber.decimal(text, field: "measures[\(i)].\(isShare ? "share" : "reduction")")
+                    if isShare { s.measures[i].share = x } else { s.measures[i].reduction = x }
+                } catch {
+                    issues.append(error)
                 }
             }
             let start = form["start.\(i)"]?.trimmingCharacters(in: .whitespaces) ?? "", full = form["full.\(i)"]?.trimmingCharacters(in: .whitespaces) ?? ""

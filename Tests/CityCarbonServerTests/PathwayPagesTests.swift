@@ -106,6 +106,12 @@ struct PathwayPagesTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.text.contains("field measures[\(index)].share: &#39;1.5&#39;") || refused.text.contains("field measures[\(index)].share: '1.5'"))
             #expect(try AuditTrail(database).version() == before)
+            // "0,9" could be 0.9 or 9: refused naming the field, not read either way.
+            let ambiguous = try await client.execute(uri: "/staff/pathways/demo-planned", method: .post, headers: editor.formHeaders(),
+                                                     body: editor.form([("amount.\(index)", "0,9")]))
+            #expect(ambiguous.status == .unprocessableContent || ambiguous.status == .badRequest)
+            #expect(ambiguous.text.contains("measures[\(index)].share") && ambiguous.text.contains("ambiguous"))
+            #expect(try AuditTrail(database).version() == before)
         }
     }
 

@@ -29,9 +29,12 @@ enum ActionForm {
             return day
         }
         func number(_ value: String, field: String) -> Double? {
-            let value = value.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-            guard let x = Double(value), x.isFinite else { issue(field, value, "is not a number", "a plain number, e.g. 1250000"); return nil }
-            return x
+            do throws(InputIssue) {
+                return try InputNumber.decimal(value, field: field)
+            } catch {
+                issues.append(error)
+                return nil
+            }
         }
         /// The rows of parallel fields, without the empty ones, with their 1-based numbers.
         func rows(_ names: [String]) -> [(Int, [String])] {
