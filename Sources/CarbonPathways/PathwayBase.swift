@@ -49,8 +49,10 @@ public struct PathwayBase: Sendable, Hashable, Codable {
     public var population: Double? { sum(\.population) }
     public var gdp: Double? { sum(\.gdp) }
 
+    /// Summed in the districts' name order: a dictionary's order changes between runs, and
+    /// with it the last digits of a floating-point sum.
     private func sum(_ key: KeyPath<DistrictFigures, Double?>) -> Double? {
-        let values = districts.values.compactMap { $0[keyPath: key] }
+        let values = districts.keys.sorted().compactMap { districts[$0]?[keyPath: key] }
         return values.isEmpty ? nil : values.reduce(0, +)
     }
 }

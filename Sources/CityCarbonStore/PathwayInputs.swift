@@ -111,12 +111,13 @@ public struct PathwayInputs: Sendable {
         let tree = try JurisdictionRepository(database).tree()
         let balance = try EnergyBalance.compute(table, library: library, jurisdictions: tree, gwp: GasCatalog.standard.gwpSet("AR5"),
                                               basicPlus: level == .basicPlus)
+        // In one order every run, so every sum over the cells has the same last digits.
         return balance.rows.map { row in
             let parts = row.gpcRef.split(separator: ".")
             let sector = parts.count >= 2 ? "\(parts[0]).\(parts[1])" : row.gpcRef
             return PathwayBase.Cell(district: row.jurisdiction, sector: sector, fuel: row.energyTJ == nil ? nil : row.fuel,
                                     energyTJ: row.energyTJ ?? 0, emissionsTonnes: row.co2eTonnes)
-        }
+        }.sorted { ($0.district, $0.sector, $0.fuel ?? "", $0.emissionsTonnes) < ($1.district, $1.sector, $1.fuel ?? "", $1.emissionsTonnes) }
     }
 
     private func factorTonnesPerTJ(fuel: String, set name: String?, gpcRef: String, library: FactorLibrary, field: String,

@@ -52,4 +52,15 @@ struct PathwayCommandTests {
         #expect(try cli.run("pathway", "publish", "demo-planned", "--withdraw").status == 0)
         #expect(try cli.run("pathway", "list").stdout.contains("draft"))
     }
+
+    @Test("The same workspace gives the same bits: lmdi and a scenario run agree digit for digit across processes")
+    func sameBitsEveryRun() throws {
+        let cli = try CLI()
+        try cli.run("init", "--demo")
+        // Each process hashes with a new seed: any sum taken in a dictionary's order would differ.
+        let lmdi = try (0..<4).map { _ in try cli.run("pathway", "lmdi", "--from", "2015", "--to", "2023", "--format", "json").stdout }
+        #expect(!lmdi[0].isEmpty && Set(lmdi).count == 1)
+        let runs = try (0..<3).map { _ in try cli.run("pathway", "run", "demo-baseline", "--runs", "0", "--format", "json").stdout }
+        #expect(!runs[0].isEmpty && Set(runs).count == 1)
+    }
 }
