@@ -8,68 +8,89 @@ public struct BoundaryRepository: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    /// Reads a GeoJSON FeatureCollection whose features name their jurisdiction in
-    /// `properties.name`, checks every geometry, and stores them all or none.
+    /// Reads an RFC 7946 FeatureCollection and stores every feature's boundary, or none. A
+    /// feature names its jurisdiction by `properties.name`, or by its statistical code in
+    /// `properties.code` or `properties.adcode` (as China's administrative-division files
+    /// do); geometries are checked and rewound as ``Boundary`` says. A feature for a
+    /// jurisdiction already given a boundary replaces it.
     @discardableResult
     public func importGeoJSON(_ bytes: [UInt8], file: String, actor: String = "system") throws -> Int {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], root["type"] as? String == "FeatureCollection",
-              let features = root["features"] as? [Any] else {
-            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not a GeoJSON FeatureCollection")])
+        guard let text = String(validating: bytes, as: UTF8.self), let root = JSONValue(parsing: text), case .object(let top) = root else {
+            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not JSON text in UTF-8 (RFC 7946 GeoJSON)")])
+        }
+        let members = Dictionary(top, uniquingKeysWith: { a, _ in a })
+        guard members["type"] == .string("FeatureCollection"), case .array(let features)? = members["features"] else {
+            throw InputErrors([InputIssue(InputLocation(file: file, field: "type"), value: members["type"]?.serialized(), reason: "is not a GeoJSON FeatureCollection")])
+        }
+        // RFC 7946 §4: coordinates are WGS 84; an old-style "crs" naming anything else would put the map elsewhere.
+        if let crs = members["crs"], !crs.serialized().contains("CRS84"), !crs.serialized().contains("4326") {
+            throw InputErrors([InputIssue(InputLocation(file: file, field: "crs"), value: crs.serialized(),
+                                          reason: "is not WGS 84 longitude/latitude: reproject to EPSG:4326 (RFC 7946 §4)")])
         }
         var issues: [InputIssue] = []
         return try database.write { db in
-            let ids = try JurisdictionRepository.ids(db)
-            var accepted: [(Int64, String)] = []
+            var byName: [String: Int64] = [:], byCode: [String: (Int64, String)] = [:]
+            for row in try SQLRow.fetchAll(db, sql: "SELECT id, name, code FROM jurisdiction") {
+                byName[row["name"]] = row["id"]
+                if let code: String = row["code"] { byCode[code] = (row["id"], row["name"]) }
+            }
+            var accepted: [Int64: (name: String, geometry: String)] = [:]
             for (index, item) in features.enumerated() {
                 let place = "features[\(index)]"
-                guard let feature = item as? [String: Any], let properties = feature["properties"] as? [String: Any],
-                      let name = properties["name"] as? String else {
-                    issues.append(InputIssue(InputLocation(file: file, field: "\(place).properties.name"), reason: "every feature needs properties.name"))
+                guard case .object(let featureMembers) = item else {
+                    issues.append(InputIssue(InputLocation(file: file, field: place), reason: "is not a GeoJSON Feature"))
                     continue
                 }
-                guard let id = ids[name] else {
-                    issues.append(InputIssue(InputLocation(file: file, field: "\(place).properties.name"), value: name,
-                                             reason: "is not a jurisdiction of this city", suggestion: Suggestion.didYouMean(name, among: ids.keys)))
+                let feature = Dictionary(featureMembers, uniquingKeysWith: { a, _ in a })
+                var properties: [String: JSONValue] = [:]
+                if case .object(let p)? = feature["properties"] { properties = Dictionary(p, uniquingKeysWith: { a, _ in a }) }
+                func text(_ key: String) -> String? {
+                    switch properties[key] {
+                    case .string(let s)?: s.trimmingCharacters(in: .whitespaces)
+                    case .integer(let i)?: String(i)
+                    default: nil
+                    }
+                }
+                let name = text("name"), code = text("code") ?? text("adcode")
+                guard let (id, jurisdiction) = name.flatMap({ n in byName[n].map { ($0, n) } }) ?? code.flatMap({ byCode[$0] }) else {
+                    issues.append(InputIssue(InputLocation(file: file, field: "\(place).properties.\(name == nil && code != nil ? "code" : "name")"), value: name ?? code,
+                                             reason: name == nil && code == nil ? "names no jurisdiction: give properties.name or properties.code" : "is not a jurisdiction of this city",
+                                             suggestion: name.flatMap { Suggestion.didYouMean($0, among: byName.keys) }))
                     continue
                 }
-                let geometry = feature["geometry"] as? [String: Any]
-                let problem = geometry.map(Self.check) ?? "has no geometry"
-                guard let geometry, problem.isEmpty else {
-                    issues.append(InputIssue(InputLocation(file: file, field: "\(place).geometry"), value: name, reason: problem))
+                guard let geometry = feature["geometry"], geometry != .null else {
+                    issues.append(InputIssue(InputLocation(file: file, field: "\(place).geometry"), value: jurisdiction, reason: "has no geometry"))
                     continue
                 }
-                let text = String(decoding: try JSONSerialization.data(withJSONObject: geometry, options: [.sortedKeys]), as: UTF8.self)
-                accepted.append((id, text))
+                do throws(InputErrors) {
+                    let boundary = try Boundary(geoJSON: geometry, place: "\(place).geometry")
+                    if let earlier = accepted[id] {
+                        issues.append(InputIssue(InputLocation(file: file, field: place), value: jurisdiction, reason: "gives a second boundary for \(earlier.name)"))
+                        continue
+                    }
+                    accepted[id] = (jurisdiction, boundary.geoJSON.serialized())
+                } catch {
+                    issues += error.issues.map { issue in
+                        var located = issue
+                        located.location.file = file
+                        located.reason = "\(jurisdiction): \(issue.reason)"
+                        return located
+                    }
+                }
             }
+            if features.isEmpty { issues.append(InputIssue(InputLocation(file: file, field: "features"), reason: "holds no feature")) }
             if !issues.isEmpty { throw InputErrors(issues) }
-            for (id, geometry) in accepted {
+            for (id, boundary) in accepted.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: """
                     INSERT INTO jurisdiction_boundary (jurisdiction_id, geometry, source) VALUES (?, ?, ?)
                     ON CONFLICT (jurisdiction_id) DO UPDATE SET geometry = excluded.geometry, source = excluded.source
                     """,
-                               arguments: [id, geometry, file])
+                               arguments: [id, boundary.geometry, file])
             }
             try AuditTrail.append(db, actor: actor, action: "import", entity: "boundaries", entityID: file,
-                                  after: .object([("file", .string(file)), ("features", .integer(accepted.count))]))
+                                  after: .object([("file", .string(file)), ("features", .integer(accepted.count)),
+                                                  ("jurisdictions", .array(accepted.values.map(\.name).sorted().map(JSONValue.string)))]))
             return accepted.count
-        }
-    }
-
-    /// "" when `geometry` is a valid Polygon or MultiPolygon, else what is wrong.
-    static func check(_ geometry: [String: Any]) -> String {
-        func position(_ p: Any) -> Bool {
-            guard let xy = p as? [Any], xy.count >= 2, let x = (xy[0] as? NSNumber)?.doubleValue, let y = (xy[1] as? NSNumber)?.doubleValue else { return false }
-            return (-180...180).contains(x) && (-90...90).contains(y)
-        }
-        func ring(_ r: Any) -> Bool {
-            guard let points = r as? [Any], points.count >= 4, points.allSatisfy(position) else { return false }
-            return "\(points.first!)" == "\(points.last!)"
-        }
-        func polygon(_ p: Any) -> Bool { (p as? [Any]).map { !$0.isEmpty && $0.allSatisfy(ring) } ?? false }
-        switch geometry["type"] as? String {
-        case "Polygon": return polygon(geometry["coordinates"] as Any) ? "" : "a Polygon needs closed rings of at least 4 longitude/latitude positions"
-        case "MultiPolygon": return ((geometry["coordinates"] as? [Any]).map { !$0.isEmpty && $0.allSatisfy(polygon) } ?? false) ? "" : "a MultiPolygon needs valid polygons"
-        case let other: return "geometry type \(other ?? "none") is not Polygon or MultiPolygon"
         }
     }
 

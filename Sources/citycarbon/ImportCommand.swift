@@ -8,7 +8,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import data into the workspace: all of a file, or nothing.",
-        subcommands: [Activities.self, Jurisdictions.self, Statistics.self, Factors.self]
+        subcommands: [Activities.self, Jurisdictions.self, Statistics.self, Boundaries.self, Factors.self]
     )
 
     struct Statistics: ParsableCommand {
@@ -30,6 +30,29 @@ struct ImportCommand: ParsableCommand {
             let count = try StatisticsRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file), actor: workspace.who)
             let pending = try StatisticsRepository(database).unpublishedChanges()
             print("Imported \(count) statistics rows from \(FileInput.name(file)). \(pending) jurisdiction-years differ from what the public sees.")
+        }
+    }
+
+    struct Boundaries: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import jurisdiction boundaries from a GeoJSON FeatureCollection (RFC 7946, WGS 84).",
+            discussion: """
+            Each feature names its jurisdiction by properties.name, or by its code in properties.code
+            or properties.adcode. Polygons and MultiPolygons only; every ring must close and no ring may
+            cross itself or another ring of its polygon. Rings may be wound either way: they are stored
+            and served exterior counter-clockwise, holes clockwise (RFC 7946 §3.1.6). All features or
+            none; a jurisdiction's earlier boundary is replaced.
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The GeoJSON file, or - for standard input.", valueName: "file"))
+        var file: String
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let count = try BoundaryRepository(try workspace.open()).importGeoJSON(try FileInput.read(file), file: FileInput.name(file), actor: workspace.who)
+            print("Imported \(count) boundar\(count == 1 ? "y" : "ies") from \(FileInput.name(file)).")
         }
     }
 

@@ -129,6 +129,32 @@ struct CLITests {
         #expect(try cli.run("inventory", "show", "--year", "1999").status == 1)
     }
 
+    @Test("A city loads its own statistics and boundaries from files; a bad file names its place and changes nothing")
+    func ownStatisticsAndBoundaries() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let tree = try cli.write("jurisdictions.csv", "name,level,parent,code\nRiver City,city,,440100\nEast,district,River City,440103\nWest,district,River City,440104\n")
+        #expect(try cli.run("import", "jurisdictions", tree).status == 0)
+        let statistics = try cli.write("statistics.csv", "jurisdiction,year,population,gdp,gdp_unit,source\nEast,2023,1200000,1800.5,10^8 CNY,yearbook\nWest,2023,800000,950,10^8 CNY,yearbook\n")
+        let imported = try cli.run("import", "statistics", statistics)
+        #expect(imported.status == 0 && imported.stdout.contains("Imported 2 statistics rows"), "\(imported.stderr)")
+        #expect(try cli.run("statistics", "publish").status == 0)
+        #expect(try cli.run("statistics", "list", "--published").stdout.contains("1200000"))
+        func feature(_ property: String, _ ring: String) -> String {
+            #"{"type":"Feature","properties":{\#(property)},"geometry":{"type":"Polygon","coordinates":[\#(ring)]}}"#
+        }
+        let east = feature(#""name":"East""#, "[[113.3,23.1],[113.3,23.2],[113.4,23.2],[113.4,23.1],[113.3,23.1]]")
+        let bowTie = feature(#""adcode":440104"#, "[[113.2,23.1],[113.3,23.2],[113.3,23.1],[113.2,23.2],[113.2,23.1]]")
+        let bad = try cli.write("bad.geojson", #"{"type":"FeatureCollection","features":[\#(east),\#(bowTie)]}"#)
+        let refused = try cli.run("import", "boundaries", bad)
+        #expect(refused.status == 1 && refused.stderr.contains("bad.geojson") && refused.stderr.contains("features[1].geometry.coordinates[0]"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("West: crosses itself"))
+        let west = feature(#""adcode":440104"#, "[[113.2,23.1],[113.3,23.1],[113.3,23.2],[113.2,23.2],[113.2,23.1]]")
+        let good = try cli.write("good.geojson", #"{"type":"FeatureCollection","features":[\#(east),\#(west)]}"#)
+        let loaded = try cli.run("import", "boundaries", good)
+        #expect(loaded.status == 0 && loaded.stdout.contains("Imported 2 boundaries from good.geojson"), "\(loaded.stderr)")
+    }
+
     @Test("audit verify passes on an intact trail and exits 1 naming the event altered in SQLite")
     func auditVerify() throws {
         let cli = try CLI()

@@ -220,9 +220,41 @@ struct StatisticsAndBoundaryTests {
             Issue.record("accepted bad boundaries")
         } catch let error as InputErrors {
             #expect(error.issues.count == 2)
-            #expect(error.issues.first?.location.field == "features[0].geometry")
+            #expect(error.issues.first?.location.field == "features[0].geometry.coordinates[0]")
+            #expect(error.issues.first?.location.file == "b.geojson" && error.issues.first?.reason.hasPrefix("South: does not close") == true)
         }
         #expect(try BoundaryRepository(db).featureCollection().contains("South") == false)
         #expect(throws: InputErrors.self) { try BoundaryRepository(db).importGeoJSON(bytes("not json"), file: "b.geojson") }
+    }
+
+    @Test("Boundaries match by code as well as name, are served counter-clockwise, and a second import replaces them")
+    func boundariesByCodeRewound() throws {
+        let db = try workspace()
+        let code = try #require(try JurisdictionRepository(db).tree().nodes["South"]?.code)
+        // Clockwise, as many GIS tools write it, and named by its code as China's division files do.
+        let clockwise = "[[[120.0,30.0],[120.0,30.1],[120.1,30.1],[120.1,30.0],[120.0,30.0]]]"
+        let file = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"adcode":"\#(code)"},"geometry":{"type":"Polygon","coordinates":\#(clockwise)}}]}"#
+        #expect(try BoundaryRepository(db).importGeoJSON(bytes(file), file: "b.geojson") == 1)
+        let served = try BoundaryRepository(db).featureCollection()
+        #expect(served.contains(#""name":"South""#) && served.contains("[[[120,30],[120.1,30],[120.1,30.1],[120,30.1],[120,30]]]"))
+        let smaller = file.replacingOccurrences(of: "30.1", with: "30.05")
+        try BoundaryRepository(db).importGeoJSON(bytes(smaller), file: "b2.geojson")
+        #expect(try BoundaryRepository(db).featureCollection().contains("30.05") && !BoundaryRepository(db).featureCollection().contains("30.1]"))
+    }
+
+    @Test("Boundaries in another coordinate system, or two for one jurisdiction, are refused whole")
+    func boundariesRefused() throws {
+        let db = try workspace()
+        let square = "[[[120.0,30.0],[120.1,30.0],[120.1,30.1],[120.0,30.1],[120.0,30.0]]]"
+        let feature = #"{"type":"Feature","properties":{"name":"North"},"geometry":{"type":"Polygon","coordinates":\#(square)}}"#
+        let projected = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[\#(feature)]}"#
+        #expect {
+            try BoundaryRepository(db).importGeoJSON(bytes(projected), file: "b.geojson")
+        } throws: { ($0 as? InputErrors)?.issues.first?.location.field == "crs" }
+        let twice = #"{"type":"FeatureCollection","features":[\#(feature),\#(feature)]}"#
+        #expect {
+            try BoundaryRepository(db).importGeoJSON(bytes(twice), file: "b.geojson")
+        } throws: { ($0 as? InputErrors)?.issues.first?.reason.contains("second boundary for North") == true }
+        #expect(try BoundaryRepository(db).featureCollection() == #"{"type":"FeatureCollection","features":[]}"#)
     }
 }
