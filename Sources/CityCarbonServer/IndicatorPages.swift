@@ -72,7 +72,20 @@ struct IndicatorPages: Sendable {
         }
         for key in sectors.keys { sectors[key]!.name["zh-Hans"] = Localizer(.zhHans)("indicators.emissions.sector", ["sector": Localizer(.zhHans)("sector.\(key)")]) }
         let derived = [total, perCapita, perGDP] + sectors.keys.sorted().map { sectors[$0]! }
-        return derived.map { CatalogueIndicator(indicator: $0, group: "emissions", note: nil) } + (try IndicatorRepository(database).all(edition: .published))
+        // The binding intensity cuts, computed from the published inventories and statistics.
+        var dualControl: [Int: DualControl] = [:]
+        for year in try PublicationRepository(database).publishedYears() {
+            guard let inventory = try cache.published(year: year), let figures = statistics[year] else { continue }
+            dualControl[year] = DualControl(year: year, statistics: figures, energyCO2Tonnes: DualControl.energyCO2Tonnes(inventory, year: year))
+        }
+        let catalogue = try IndicatorRepository(database).all(edition: .published).map { entry in
+            var entry = entry
+            entry.indicator = ComputedIndicators.fill(entry.indicator, dualControl: dualControl) { year in
+                "published inventory \(year) (energy CO2) and statistics (\(statistics[year]?.source ?? ""), constant prices)"
+            }
+            return entry
+        }
+        return derived.map { CatalogueIndicator(indicator: $0, group: "emissions", note: nil) } + catalogue
     }
 
     static func json(_ entry: CatalogueIndicator) -> JSONValue {

@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import CityCarbonStore
+import CityProgramme
 import Foundation
 import Hummingbird
 
@@ -15,7 +16,7 @@ struct PublicAPI: Sendable {
         routes.open(.get, "api/v1/jurisdictions") { request, _ in try jurisdictions(request).httpResponse() }
         routes.open(.get, "api/v1/jurisdictions/:name/statistics") { request, context in
             try Self.respond(request, statistics(name: context.parameters.decoded("name")), csvName: "statistics",
-                             columns: ["year", "population", "gdp", "gdp_unit", "source", "derived"])
+                             columns: Self.statisticColumns)
         }
         routes.open(.get, "api/v1/boundaries") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/geo+json"],
@@ -50,11 +51,22 @@ struct PublicAPI: Sendable {
         guard tree.contains(name) else { throw ProblemDetails(.notFound, "no jurisdiction named \(name)") }
         // A city given per district has its sums here, marked derived: never an empty list.
         let rows = try StatisticsRepository(database).aggregated(name, tree: tree, edition: .published).values.sorted { $0.year < $1.year }
-        return .object([("items", .array(rows.map { s in
-            .object([("year", .integer(s.year)), ("population", s.population.map(JSONValue.number) ?? .null),
-                     ("gdp", s.gdp.map(JSONValue.number) ?? .null), ("gdp_unit", s.gdpUnit.map(JSONValue.string) ?? .null),
-                     ("source", s.source.map(JSONValue.string) ?? .null), ("derived", .bool(s.derived))])
-        }))])
+        return .object([("items", .array(rows.map(Self.json)))])
+    }
+
+    /// The columns of a statistic in the API and its CSV, in this order.
+    static let statisticColumns = ["year", "population", "gdp", "gdp_unit", "source", "derived", "gdp_constant", "gdp_constant_base_year",
+                                   "value_added_primary", "value_added_secondary", "value_added_tertiary", "registered_population",
+                                   "energy_tce", "energy_tce_primary", "energy_tce_secondary", "energy_tce_tertiary", "energy_tce_residential",
+                                   "energy_method", "floor_area_m2"]
+
+    static func json(_ s: JurisdictionStatistic) -> JSONValue {
+        var members: [String: JSONValue] = ["year": .integer(s.year), "gdp_unit": s.gdpUnit.map(JSONValue.string) ?? .null,
+                                            "source": s.source.map(JSONValue.string) ?? .null, "derived": .bool(s.derived),
+                                            "gdp_constant_base_year": s.gdpConstantBaseYear.map(JSONValue.integer) ?? .null,
+                                            "energy_method": s.energyMethod.map { .string($0.rawValue) } ?? .null]
+        for (name, keyPath) in JurisdictionStatistic.additive { members[name] = s[keyPath: keyPath].map(JSONValue.number) ?? .null }
+        return .object(statisticColumns.map { ($0, members[$0] ?? .null) })
     }
 
     static func format(_ request: Request) throws -> String {

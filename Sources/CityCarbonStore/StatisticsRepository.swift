@@ -7,11 +7,29 @@ public struct StatisticsRepository: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
+    /// The columns of a statistics file. The first six are the demo's layout; the rest are
+    /// optional, each as ``JurisdictionStatistic`` describes it.
     static let columns = ["jurisdiction", "year", "population", "gdp", "gdp_unit", "source"]
+        + ["gdp_constant", "gdp_constant_base_year", "value_added_primary", "value_added_secondary", "value_added_tertiary",
+           "registered_population", "energy_tce", "energy_tce_primary", "energy_tce_secondary", "energy_tce_tertiary",
+           "energy_tce_residential", "energy_method", "floor_area_m2"]
 
-    /// Reads `jurisdiction,year,population,gdp,gdp_unit,source` and stores every row (replacing
-    /// the same jurisdiction and year) in one transaction, or nothing. The rows are a draft:
-    /// the public sees them once they are published (``publish(by:key:)``).
+    /// The stored columns, in the order of ``values(_:)``.
+    static let storedColumns = ["population", "gdp", "gdp_unit", "source", "gdp_constant", "gdp_constant_base_year",
+                                "value_added_primary", "value_added_secondary", "value_added_tertiary", "registered_population",
+                                "energy_tce", "energy_tce_primary", "energy_tce_secondary", "energy_tce_tertiary", "energy_tce_residential",
+                                "energy_method", "floor_area_m2"]
+
+    static func values(_ s: JurisdictionStatistic) -> [any SQLValueConvertible] {
+        [s.population, s.gdp, s.gdpUnit, s.source, s.gdpConstant, s.gdpConstantBaseYear, s.valueAddedPrimary, s.valueAddedSecondary,
+         s.valueAddedTertiary, s.registeredPopulation, s.energyTce, s.energyTcePrimary, s.energyTceSecondary, s.energyTceTertiary,
+         s.energyTceResidential, s.energyMethod?.rawValue, s.floorAreaM2]
+    }
+
+    /// Reads a statistics CSV — `jurisdiction,year` and any of ``columns`` — and stores every
+    /// row (replacing the same jurisdiction and year) in one transaction, or nothing; each
+    /// problem is named by row, column and value. The rows are a draft: the public sees them
+    /// once they are published (``publish(by:key:)``).
     @discardableResult
     public func importCSV(_ bytes: [UInt8], file: String, actor: String = "system") throws -> Int {
         let table = try bytes.withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: file, bytes: b) }
@@ -27,6 +45,7 @@ public struct StatisticsRepository: Sendable {
         return try database.write { db in
             let ids = try JurisdictionRepository.ids(db)
             var rows: [(Int64, JurisdictionStatistic)] = []
+            var seen: [String: Int] = [:]
             for row in table.rows {
                 let name = row["jurisdiction"]
                 guard let id = ids[name] else {
@@ -38,32 +57,81 @@ public struct StatisticsRepository: Sendable {
                     issues.append(InputIssue(row.location("year"), value: row["year"], reason: "is not a year"))
                     continue
                 }
-                var values: [Double?] = []
-                for column in ["population", "gdp"] {
-                    do throws(InputIssue) {
-                        let value = try row.optionalDouble(column)
-                        if let value, value < 0 { throw InputIssue(row.location(column), value: row[column], reason: "cannot be negative") }
-                        values.append(value)
-                    } catch {
-                        issues.append(error)
-                        values.append(nil)
-                    }
+                if let earlier = seen["\(name)/\(year)"] {
+                    issues.append(InputIssue(row.location("year"), value: "\(name) \(year)", reason: "is given twice (first on row \(earlier))"))
+                    continue
                 }
-                rows.append((id, JurisdictionStatistic(jurisdiction: name, year: year, population: values[0], gdp: values[1],
-                                                       gdpUnit: row["gdp_unit"].isEmpty ? nil : row["gdp_unit"],
-                                                       source: row["source"].isEmpty ? nil : row["source"])))
+                seen["\(name)/\(year)"] = row.location("year").row ?? 0
+                do throws(InputIssue) {
+                    rows.append((id, try Self.statistic(row, jurisdiction: name, year: year)))
+                } catch {
+                    issues.append(error)
+                }
             }
             if !issues.isEmpty { throw InputErrors(issues) }
+            let columns = Self.storedColumns
             for (id, s) in rows {
                 try db.execute(sql: """
-                    INSERT INTO jurisdiction_statistic (jurisdiction_id, year, population, gdp, gdp_unit, source) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (jurisdiction_id, year) DO UPDATE SET population = excluded.population, gdp = excluded.gdp, gdp_unit = excluded.gdp_unit, source = excluded.source
-                    """, arguments: [id, s.year, s.population, s.gdp, s.gdpUnit, s.source])
+                    INSERT INTO jurisdiction_statistic (jurisdiction_id, year, \(columns.joined(separator: ", ")))
+                    VALUES (?, ?, \(columns.map { _ in "?" }.joined(separator: ", ")))
+                    ON CONFLICT (jurisdiction_id, year) DO UPDATE SET \(columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                    """, arguments: SQLArguments([id, s.year] + Self.values(s)))
             }
             try AuditTrail.append(db, actor: actor, action: "import", entity: "statistics", entityID: file,
-                                  after: .object([("file", .string(file)), ("rows", .integer(rows.count))]))
+                                  after: .object([("file", .string(file)), ("rows", .integer(rows.count)),
+                                                  ("columns", .array(table.columns.map(JSONValue.string)))]))
             return rows.count
         }
+    }
+
+    /// One row's figures, checked: finite and not negative, people within what a jurisdiction
+    /// can hold, money in a unit read as a scale and a currency, constant prices with their
+    /// base year, value added summing to GDP and energy by sector within the total (1 %, for
+    /// the statistics' own rounding), energy figures with their electricity method.
+    static func statistic(_ row: ReferenceTable.Row, jurisdiction: String, year: Int) throws(InputIssue) -> JurisdictionStatistic {
+        var s = JurisdictionStatistic(jurisdiction: jurisdiction, year: year, gdpUnit: row["gdp_unit"].isEmpty ? nil : row["gdp_unit"],
+                                      source: row["source"].isEmpty ? nil : row["source"])
+        for (column, keyPath) in JurisdictionStatistic.additive {
+            guard let value = try row.optionalDouble(column) else { continue }
+            if value < 0 { throw InputIssue(row.location(column), value: row[column], reason: "cannot be negative") }
+            if column.hasSuffix("population"), value > 2e8 {
+                throw InputIssue(row.location(column), value: row[column], reason: "is more people than any city holds (at most 200,000,000)")
+            }
+            s[keyPath: keyPath] = value
+        }
+        let money = JurisdictionStatistic.additive.filter { JurisdictionStatistic.money.contains($0.name) && s[keyPath: $0.keyPath] != nil }
+        if let first = money.first {
+            guard let unit = s.gdpUnit else { throw InputIssue(row.location("gdp_unit"), reason: "is required with \(first.name)", suggestion: "10^8 CNY") }
+            guard MoneyUnit(unit) != nil else {
+                throw InputIssue(row.location("gdp_unit"), value: unit, reason: "is not a scale and a currency code", suggestion: "10^8 CNY, 10^4 CNY, million EUR")
+            }
+        }
+        if !row["gdp_constant_base_year"].isEmpty {
+            guard let base = Int(row["gdp_constant_base_year"]), (1950...year).contains(base) else {
+                throw InputIssue(row.location("gdp_constant_base_year"), value: row["gdp_constant_base_year"], reason: "is not a year from 1950 to \(year)")
+            }
+            s.gdpConstantBaseYear = base
+        }
+        if (s.gdpConstant == nil) != (s.gdpConstantBaseYear == nil) {
+            throw InputIssue(row.location(s.gdpConstant == nil ? "gdp_constant" : "gdp_constant_base_year"),
+                             reason: "GDP at constant prices needs both its value and its base year")
+        }
+        if let gdp = s.gdp, let a = s.valueAddedPrimary, let b = s.valueAddedSecondary, let c = s.valueAddedTertiary, abs(a + b + c - gdp) > 0.01 * gdp {
+            throw InputIssue(row.location("value_added_tertiary"), value: "\(a) + \(b) + \(c)", reason: "the value added of the three sectors does not add up to the GDP \(gdp) (within 1 %)")
+        }
+        let sectors = [s.energyTcePrimary, s.energyTceSecondary, s.energyTceTertiary, s.energyTceResidential].compactMap { $0 }
+        if let total = s.energyTce, sectors.reduce(0, +) > total * 1.01 {
+            throw InputIssue(row.location("energy_tce"), value: row["energy_tce"], reason: "is less than its sectors' sum \(sectors.reduce(0, +))")
+        }
+        if !row["energy_method"].isEmpty {
+            guard let method = JurisdictionStatistic.EnergyMethod(rawValue: row["energy_method"]) else {
+                throw InputIssue(row.location("energy_method"), value: row["energy_method"], reason: "is not a way of counting electricity", suggestion: "equivalent or calorific")
+            }
+            s.energyMethod = method
+        } else if s.energyTce != nil || !sectors.isEmpty {
+            throw InputIssue(row.location("energy_method"), reason: "is required with energy figures: how electricity is counted", suggestion: "equivalent or calorific")
+        }
+        return s
     }
 
     /// Every statistic of `edition`, by jurisdiction and year; of one jurisdiction when given.
@@ -73,10 +141,18 @@ public struct StatisticsRepository: Sendable {
                 SELECT j.name, s.* FROM \(edition.statisticTable) s JOIN jurisdiction j ON j.id = s.jurisdiction_id
                 \(jurisdiction == nil ? "" : "WHERE j.name = ?") ORDER BY j.id, s.year
                 """, arguments: jurisdiction.map { [$0] } ?? []).map {
-                JurisdictionStatistic(jurisdiction: $0["name"], year: $0["year"], population: $0["population"], gdp: $0["gdp"],
-                                      gdpUnit: $0["gdp_unit"], source: $0["source"])
+                Self.statistic($0)
             }
         }
+    }
+
+    static func statistic(_ row: SQLRow) -> JurisdictionStatistic {
+        var s = JurisdictionStatistic(jurisdiction: row["name"], year: row["year"], population: row["population"], gdp: row["gdp"],
+                                      gdpUnit: row["gdp_unit"], source: row["source"])
+        for (column, keyPath) in JurisdictionStatistic.additive { s[keyPath: keyPath] = row[column] }
+        s.gdpConstantBaseYear = row["gdp_constant_base_year"]
+        s.energyMethod = (row["energy_method"] as String?).flatMap(JurisdictionStatistic.EnergyMethod.init(rawValue:))
+        return s
     }
 
     /// Publishes the statistics as they stand: the public sees exactly these rows until they are
@@ -92,8 +168,8 @@ public struct StatisticsRepository: Sendable {
             let before = try Self.publishedDigest(db)
             try db.execute(sql: "DELETE FROM published_statistic")
             try db.execute(sql: """
-                INSERT INTO published_statistic (jurisdiction_id, year, population, gdp, gdp_unit, source)
-                SELECT jurisdiction_id, year, population, gdp, gdp_unit, source FROM jurisdiction_statistic
+                INSERT INTO published_statistic (jurisdiction_id, year, \(Self.storedColumns.joined(separator: ", ")))
+                SELECT jurisdiction_id, year, \(Self.storedColumns.joined(separator: ", ")) FROM jurisdiction_statistic
                 """)
             let after = try Self.publishedDigest(db)
             try AuditTrail.append(db, actor: actor, action: "publish", entity: "statistics", entityID: "statistics",
@@ -122,7 +198,7 @@ public struct StatisticsRepository: Sendable {
         return now.sha256 == digest ? [] : ["statistics: the published population and GDP changed since they were published (event \(event.id))"]
     }
 
-    static let comparedColumns = "jurisdiction_id, year, population, gdp, gdp_unit, source"
+    static let comparedColumns = "jurisdiction_id, year, " + storedColumns.joined(separator: ", ")
 
     static func unpublishedChanges(_ db: any SQLConnection) throws -> Int {
         let c = comparedColumns

@@ -22,13 +22,21 @@ public enum StatisticsRollUp {
                 for year in years {
                     let rows = below.compactMap { $0[year] }
                     guard rows.count == children.count else { continue }
-                    let population = rows.allSatisfy { $0.population != nil } ? decimalSum(rows.map { $0.population! }) : nil
-                    let units = Set(rows.compactMap(\.gdpUnit))
-                    let gdp = rows.allSatisfy { $0.gdp != nil } && units.count <= 1 ? decimalSum(rows.map { $0.gdp! }) : nil
-                    guard population != nil || gdp != nil else { continue }
-                    result[year] = JurisdictionStatistic(jurisdiction: name, year: year, population: population, gdp: gdp,
-                                                         gdpUnit: gdp == nil ? nil : units.first,
-                                                         source: "sum of the \(children.count) jurisdictions below \(name)", derived: true)
+                    var sum = JurisdictionStatistic(jurisdiction: name, year: year, source: "sum of the \(children.count) jurisdictions below \(name)",
+                                                    derived: true)
+                    let units = Set(rows.map(\.gdpUnit)), bases = Set(rows.map(\.gdpConstantBaseYear)), methods = Set(rows.map(\.energyMethod))
+                    for (field, keyPath) in JurisdictionStatistic.additive where rows.allSatisfy({ $0[keyPath: keyPath] != nil }) {
+                        if JurisdictionStatistic.money.contains(field) && units.count != 1 { continue }
+                        if field == "gdp_constant" && bases.count != 1 { continue }
+                        if field.hasPrefix("energy_tce") && methods.count != 1 { continue }
+                        sum[keyPath: keyPath] = decimalSum(rows.map { $0[keyPath: keyPath]! })
+                    }
+                    guard JurisdictionStatistic.additive.contains(where: { sum[keyPath: $0.keyPath] != nil }) else { continue }
+                    let hasMoney = JurisdictionStatistic.additive.contains { JurisdictionStatistic.money.contains($0.name) && sum[keyPath: $0.keyPath] != nil }
+                    sum.gdpUnit = hasMoney ? units.first ?? nil : nil
+                    sum.gdpConstantBaseYear = sum.gdpConstant == nil ? nil : bases.first ?? nil
+                    sum.energyMethod = sum.energyTce == nil && sum.energyTceSecondary == nil ? nil : methods.first ?? nil
+                    result[year] = sum
                 }
             }
             memo[name] = result

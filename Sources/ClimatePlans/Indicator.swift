@@ -56,6 +56,14 @@ public enum InventoryMeasure: String, Sendable, Hashable, Codable {
     case basicPlusTotal = "basic_plus_total"
     case perCapita = "per_capita"
     case perGDP = "per_gdp"
+    /// % fall of energy-related CO2 per unit of GDP (constant prices) since the baseline year.
+    case co2IntensityReduction = "co2_intensity_reduction"
+    /// % fall of energy use per unit of GDP (constant prices) since the baseline year.
+    case energyIntensityReduction = "energy_intensity_reduction"
+
+    /// The measures a sheet may name in its `computed` column: its values then come from the
+    /// published inventories and statistics, not from typed-in numbers.
+    public static let computable: [InventoryMeasure] = [.co2IntensityReduction, .energyIntensityReduction]
 }
 
 public struct IndicatorValue: Sendable, Hashable, Codable {

@@ -3,7 +3,8 @@ import CarbonKit
 /// An indicator catalogue as a spreadsheet: one row per indicator with its baseline and its
 /// target. Columns: `identifier`, `name_<language>`…, `unit`, `direction` (increase or
 /// decrease), `kind` (binding or expected), and optionally `group`, `baseline_year`,
-/// `baseline`, `target_year`, `target` (empty: handed down, number pending), `source`, `note`.
+/// `baseline`, `target_year`, `target` (empty: handed down, number pending), `source`, `note`,
+/// `computed` (a measure the platform computes the values of, e.g. `co2_intensity_reduction`).
 public enum IndicatorSheet {
     public struct Row: Sendable, Hashable {
         public var indicator: Indicator
@@ -38,6 +39,13 @@ public enum IndicatorSheet {
                 }
                 let source = row["source"].isEmpty ? nil : row["source"]
                 var indicator = Indicator(identifier: identifier, name: name, unit: try row.required("unit"), direction: direction, kind: kind)
+                if !row["computed"].isEmpty {
+                    guard let measure = InventoryMeasure(rawValue: row["computed"]), InventoryMeasure.computable.contains(measure) else {
+                        throw InputIssue(row.location("computed"), value: row["computed"], reason: "is not a measure the platform computes",
+                                         suggestion: InventoryMeasure.computable.map(\.rawValue).joined(separator: " or "))
+                    }
+                    indicator.source = .inventory(measure)
+                }
                 if let baseYear = try year("baseline_year") {
                     guard let value = try row.optionalDouble("baseline") else {
                         throw InputIssue(row.location("baseline"), value: nil, reason: "a baseline year needs a baseline value")

@@ -113,6 +113,24 @@ struct IndicatorPagesTests {
             #expect(missing.status == .notFound)
         }
     }
+    @Test("The binding cuts in energy and CO2 per unit of GDP are computed from the published statistics and inventories, not typed")
+    func computedIntensityCuts() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            let energy = try await client.execute(uri: "/api/v1/indicators/energy_per_gdp_cut", method: .get)
+            #expect(energy.json["source"]?.string == "inventory:energy_intensity_reduction")
+            let values = energy.json["values"]?.array ?? []
+            #expect(values.compactMap { $0["year"]?.number }.map(Int.init) == [2020, 2021, 2022, 2023])
+            // The demo's energy per 10^4 CNY (2020 prices) falls 3.5 % a year: 1 − 0.965³ = 10.14 % by 2023.
+            let cut2023 = try #require(values.last?["value"]?.number)
+            #expect(abs(cut2023 - 100 * (1 - pow(0.965, 3))) < 0.01, "\(cut2023)")
+            let co2 = try await client.execute(uri: "/api/v1/indicators/co2_per_gdp_cut", method: .get)
+            #expect(co2.json["source"]?.string == "inventory:co2_intensity_reduction")
+            #expect((co2.json["values"]?.array ?? []).count == 4)
+            // The province's number is pending: the cut is shown, not judged.
+            #expect(co2.json["assessment"]?["status"]?.string == "no_goal")
+        }
+    }
+
     @Test("A baseline alone is shown as such, never as on track; every status reads in both languages")
     func honestStatus() async throws {
         for language in [Language.en, .zhHans] {

@@ -6,11 +6,23 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = v13
+    static let version = v14
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
     static let v13 = "v13: statistics and indicator values are drafts until published"
+    static let v14 = "v14: statistics carry constant-price GDP, value added by sector, registered population, energy use and floor area"
+
+    /// The statistics columns v14 adds, each on the draft and the published table.
+    static let v14Columns = [
+        "gdp_constant DOUBLE PRECISION", "gdp_constant_base_year BIGINT", "value_added_primary DOUBLE PRECISION",
+        "value_added_secondary DOUBLE PRECISION", "value_added_tertiary DOUBLE PRECISION", "registered_population DOUBLE PRECISION",
+        "energy_tce DOUBLE PRECISION", "energy_tce_primary DOUBLE PRECISION", "energy_tce_secondary DOUBLE PRECISION",
+        "energy_tce_tertiary DOUBLE PRECISION", "energy_tce_residential DOUBLE PRECISION", "energy_method TEXT", "floor_area_m2 DOUBLE PRECISION",
+    ]
+    static let v14Statements = ["jurisdiction_statistic", "published_statistic"].flatMap { table in
+        v14Columns.map { "ALTER TABLE \(table) ADD COLUMN \($0)" }
+    }
 
     /// v11 → v12 in SQL both engines run (SQLite's migration runs the same statements).
     static let v12Statements = [
@@ -88,7 +100,7 @@ enum PostgresSchema {
     ]
 
     /// The steps from each earlier version PostgreSQL databases in the field may have.
-    static let steps: [(from: String, to: String, statements: [String])] = [(v11, v12, v12Statements), (v12, v13, v13Statements)]
+    static let steps: [(from: String, to: String, statements: [String])] = [(v11, v12, v12Statements), (v12, v13, v13Statements), (v13, v14, v14Statements)]
 
     static func prepare(_ store: PostgresStore) throws {
         let present = try store.read { db in

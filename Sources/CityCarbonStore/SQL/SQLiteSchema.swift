@@ -406,6 +406,9 @@ enum SQLiteSchema {
         migrator.registerMigration(PostgresSchema.v13) { db in
             try db.execute(sql: PostgresSchema.v13Statements.joined(separator: ";\n"))
         }
+        migrator.registerMigration(PostgresSchema.v14) { db in
+            try db.execute(sql: PostgresSchema.v14Statements.joined(separator: ";\n"))
+        }
         return migrator
     }
 }
