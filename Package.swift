@@ -99,6 +99,7 @@ let package = Package(
                 "ClimatePlans",
                 "CarbonPathways",
                 "CarbonMonitoring",
+                "CityProgramme",
                 "CityCarbonStore",
                 "CityCarbonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -111,7 +112,7 @@ let package = Package(
         .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
-        .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme"]),
+        .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting"]),
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",

@@ -22,9 +22,10 @@ struct DashboardPage {
         }
         let totals = latest.totals(year: year)
         let statistics = try StatisticsRepository(database).aggregated(root, tree: try JurisdictionRepository(database).tree(), edition: .published)
-        let figures = CityFigures(year: year, totals: totals, statistics: statistics[year])
-        let baseFigures = CityFigures(year: base, totals: first.totals(year: base), statistics: statistics[base])
-        let level = figures.level == .basic ? "BASIC" : "BASIC+"
+        let level = try CitySettingsRepository(database).current().headlineLevel
+        let figures = CityFigures(year: year, totals: totals, statistics: statistics[year], level: level)
+        let baseFigures = CityFigures(year: base, totals: first.totals(year: base), statistics: statistics[base], level: level)
+        let levelName = level == .basic ? "BASIC" : "BASIC+"
         let mt = { (x: Double) in t.number(x / 1e6, decimals: 2) }
         var cards = [
             card(t("headline.basic", ["year": String(year)]), mt(totals.basic), t("unit.mt"), "/inventory/\(year)"),
@@ -32,14 +33,14 @@ struct DashboardPage {
         ]
         let statisticsLink = "/api/v1/jurisdictions/\(root.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? root)/statistics"
         if base != year, let change = figures.change(since: baseFigures) {
-            cards.append(card(t("headline.change", ["base": String(base)]), t.percent(change), level, "/inventory/\(year)?compare=\(base)"))
+            cards.append(card(t("headline.change", ["base": String(base)]), t.percent(change), levelName, "/inventory/\(year)?compare=\(base)"))
         }
         if let perCapita = figures.perCapita {
-            cards.append(card(t("headline.percapita", ["year": String(year)]), t.number(perCapita, decimals: 2), "\(t("unit.t")) · \(level)", statisticsLink))
+            cards.append(card(t("headline.percapita", ["year": String(year)]), t.number(perCapita, decimals: 2), "\(t("unit.t")) · \(levelName)", statisticsLink))
         }
         if let perGDP = figures.perGDP {
             cards.append(card(t("headline.pergdp", ["year": String(year)]), t.number(perGDP.value, decimals: 2),
-                              t("unit.tper", ["unit": perGDP.unit]) + " · \(level)", statisticsLink))
+                              t("unit.tper", ["unit": t.money(perGDP.unit)]) + " · \(levelName)", statisticsLink))
         }
         let sectors = ["I", "II", "III", "IV", "V"]
         let trend = StackedAreaChart(

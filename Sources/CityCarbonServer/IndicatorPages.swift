@@ -54,10 +54,11 @@ struct IndicatorPages: Sendable {
         var perGDP = Indicator(identifier: "emissions_per_gdp", name: both("indicators.emissions.gdp"), unit: "t CO2e per \(gdpUnit)", direction: .decrease,
                                kind: .binding, source: .inventory(.perGDP))
         var sectors: [String: Indicator] = [:]
+        let level = try CitySettingsRepository(database).current().headlineLevel
         for year in try PublicationRepository(database).publishedYears() {
             guard let inventory = try cache.published(year: year) else { continue }
             let source = "published inventory \(year)"
-            let figures = CityFigures(year: year, totals: inventory.totals(year: year), statistics: statistics[year])
+            let figures = CityFigures(year: year, totals: inventory.totals(year: year), statistics: statistics[year], level: level)
             total.values.append(IndicatorValue(year: year, value: figures.tonnes, source: source))
             if let value = figures.perCapita {
                 perCapita.values.append(IndicatorValue(year: year, value: value, source: "\(source) ÷ population (\(statistics[year]?.source ?? ""))"))

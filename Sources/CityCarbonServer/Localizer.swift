@@ -1,4 +1,5 @@
 import CarbonKit
+import CityProgramme
 import Foundation
 import Hummingbird
 
@@ -51,6 +52,19 @@ struct Localizer: Sendable {
     /// A number with `decimals` decimals and grouped thousands, as both languages write them.
     func number(_ x: Double, decimals: Int) -> String {
         GroupedNumber.format(x, decimals: decimals, minus: "−")
+    }
+
+    /// A money unit as the language writes it: `10^4 CNY` is "10,000 CNY" and "万元".
+    func money(_ unit: String) -> String {
+        guard let money = MoneyUnit(unit) else { return unit }
+        switch language {
+        case .en:
+            return (money.scale == 1 ? "" : number(money.scale, decimals: 0) + " ") + money.currency
+        case .zhHans:
+            let scale = [1: "", 1e3: "千", 1e4: "万", 1e6: "百万", 1e8: "亿", 1e9: "十亿"][money.scale] ?? number(money.scale, decimals: 0)
+            let currency = ["CNY": "元", "EUR": "欧元", "USD": "美元", "HKD": "港元", "JPY": "日元", "GBP": "英镑"][money.currency] ?? " " + money.currency
+            return scale + currency
+        }
     }
 
     func percent(_ x: Double) -> String {

@@ -342,7 +342,7 @@ struct PathwayPages: Sendable {
            let perGDPEnd = CityFigures.perGDP(tonnes: r.gross[last], gdp: gdp[last], unit: r.gdpUnit) {
             let sentence = t("pathways.intensities", ["capita": t.number(capita, decimals: 2), "capitaEnd": t.number(capitaEnd, decimals: 2),
                                                       "gdp": t.number(perGDP.value, decimals: 2), "gdpEnd": t.number(perGDPEnd.value, decimals: 2),
-                                                      "unit": perGDP.unit, "end": String(r.years[last])])
+                                                      "unit": t.money(perGDP.unit), "end": String(r.years[last])])
             body += "<p>\(Markup.escape(sentence))</p>"
         }
         body += "</section>"

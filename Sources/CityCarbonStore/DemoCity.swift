@@ -39,7 +39,7 @@ public enum DemoCity {
         try StatisticsRepository(database).importCSV(try data("statistics.csv"), file: "demo/statistics.csv", actor: actor)
         try StatisticsRepository(database).publish(by: actor)
         _ = try ActivityRepository(database).importCSV(try data("activities.csv"), file: "demo/activities.csv", actor: actor)
-        let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet("AR5"), actor: actor)
+        let inventory = try InventoryRepository(database).compute(year: nil, gwp: GasCatalog.standard.gwpSet(CitySettingsRepository(database).current().gwp), actor: actor)
         for year in inventory.years { try PublicationRepository(database).publish(year: year, by: actor) }
         _ = try PlanRepository(database).importSheet(try data("helsinki-plan.csv"), file: "demo/helsinki-plan.csv", plan: "helsinki-2035",
                                                      name: Multilingual(["en": "Carbon Neutral Helsinki 2035 Action Plan", "zh-Hans": "赫尔辛基碳中和2035行动计划"]),

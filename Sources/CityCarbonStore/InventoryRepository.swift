@@ -26,11 +26,16 @@ public struct InventoryRepository: Sendable {
         return inventory
     }
 
-    /// Recomputes `year` as `principal` may: under the year's GWP set (AR5 for a year never
-    /// computed), another only with ``Permission/chooseMethod``; a scoped account only a year
+    /// The GWP set `year` is computed with: the one it was last computed with, else the city's.
+    public func gwpName(year: Int) throws -> String {
+        try latest(year: year)?.gwp ?? CitySettingsRepository(database).current().gwp
+    }
+
+    /// Recomputes `year` as `principal` may: under the year's GWP set (the city's setting for
+    /// a year never computed), another only with ``Permission/chooseMethod``; a scoped account only a year
     /// that holds rows of its jurisdictions. Returns the inventory saved as the year's draft.
     public func compute(year: Int, gwp requested: String?, as principal: Principal) throws -> Inventory {
-        let current = try latest(year: year)?.gwp ?? "AR5"
+        let current = try gwpName(year: year)
         let name = requested ?? current
         if name != current, !principal.may(.chooseMethod) {
             throw AccessDenied("\(principal.actor) may recompute \(year) under its GWP set \(current), not switch it to \(name): the climate office chooses the method")

@@ -33,10 +33,12 @@ public struct MonitoringRegistry: Sendable {
         try database.read { db in try Self.config(db) }
     }
 
+    /// The clock, grid series, fuel factor set and GWP set are the city's settings
+    /// (``CitySettingsRepository``); the reading window is monitoring's own.
     static func config(_ db: any SQLConnection) throws -> MonitoringConfig {
-        let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM monitor_config WHERE id = 1")!
-        return MonitoringConfig(utcOffsetMinutes: row["utc_offset_minutes"], gridSeries: row["grid_series"],
-                                fuelFactorSet: row["fuel_factor_set"], gwp: row["gwp"],
+        let row = try SQLRow.fetchOne(db, sql: "SELECT earliest_reading, max_ahead_s FROM monitor_config WHERE id = 1")!
+        let city = try CitySettingsRepository.current(db)
+        return MonitoringConfig(utcOffsetMinutes: city.utcOffsetMinutes, gridSeries: city.gridSeries, fuelFactorSet: city.factorSet, gwp: city.gwp,
                                 window: ReadingWindow(earliest: row["earliest_reading"], maxAheadSeconds: row["max_ahead_s"]))
     }
 
@@ -67,11 +69,11 @@ public struct MonitoringRegistry: Sendable {
         guard issues.isEmpty else { throw InputErrors(issues) }
         try database.write { db in
             let before = try Self.config(db)
-            try db.execute(sql: """
-                UPDATE monitor_config SET utc_offset_minutes = ?, grid_series = ?, fuel_factor_set = ?, gwp = ?, earliest_reading = ?, max_ahead_s = ?
-                WHERE id = 1
-                """, arguments: [config.utcOffsetMinutes, config.gridSeries, config.fuelFactorSet, config.gwp, config.window.earliest,
-                                 config.window.maxAheadSeconds])
+            var city = try CitySettingsRepository.current(db)
+            (city.utcOffsetMinutes, city.gridSeries, city.factorSet, city.gwp) = (config.utcOffsetMinutes, config.gridSeries, config.fuelFactorSet, config.gwp)
+            try CitySettingsRepository.save(db, city)
+            try db.execute(sql: "UPDATE monitor_config SET earliest_reading = ?, max_ahead_s = ? WHERE id = 1",
+                           arguments: [config.window.earliest, config.window.maxAheadSeconds])
             try MonitoringState.countWrite(db)
             try AuditTrail.append(db, actor: actor, action: "update", entity: "monitor_config", entityID: "1",
                                   before: .string("\(before)"), after: .string("\(config)"))

@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import CarbonMonitoring
+import CityProgramme
 import Foundation
 
 /// What ingestion keeps in memory so that a reading that extends a meter's history is written
@@ -57,7 +58,8 @@ final class MonitoringState: @unchecked Sendable {
     var timelines: [FactorTimeline] = []
     /// Why a stream has no timeline, by stream index, for the pages to say.
     var unpriced: [Int32: String] = [:]
-    var config = MonitoringConfig(utcOffsetMinutes: 480, gridSeries: "cn_national", fuelFactorSet: "IPCC2006", gwp: "AR5")
+    var config = MonitoringConfig(utcOffsetMinutes: CitySettings.standard.utcOffsetMinutes, gridSeries: CitySettings.standard.gridSeries,
+                                  fuelFactorSet: CitySettings.standard.factorSet, gwp: CitySettings.standard.gwp)
 
     func invalidate() { lock.withLock { generation += 1 } }
 

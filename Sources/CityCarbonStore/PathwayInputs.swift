@@ -35,13 +35,16 @@ public struct PathwayInputs: Sendable {
         }
         let library = try database.map { db in try db.read { try FactorSetRepository.library($0) } } ?? .standard
         let spec = scenario.base
+        // The city's GWP set and fuel factors, or the base year's GWP set where it was computed.
+        let settings = try database.map { try CitySettingsRepository($0).current() } ?? .standard
+        let gwpName = try database.map { try InventoryRepository($0).gwpName(year: spec.year) } ?? settings.gwp
         var cells: [PathwayBase.Cell] = []
         var source = spec.source
         if spec.fromInventory == true {
             guard let database else { throw InputErrors([InputIssue(InputLocation(file: file, field: "base.fromInventory"), value: "true",
                                                                    reason: "needs a workspace with activity data", suggestion: "pass --workspace")]) }
-            cells = try inventoryCells(database, year: spec.year, level: spec.level ?? .basic, library: library, file: file)
-            source = source ?? "activity data and inventory of \(spec.year) (\(spec.level == .basicPlus ? "BASIC+" : "BASIC"), GWP AR5)"
+            cells = try inventoryCells(database, year: spec.year, level: spec.level ?? .basic, library: library, gwp: gwpName, file: file)
+            source = source ?? "activity data and inventory of \(spec.year) (\(spec.level == .basicPlus ? "BASIC+" : "BASIC"), GWP \(gwpName))"
         }
         for (i, cell) in (spec.cells ?? []).enumerated() {
             let field = "base.cells[\(i)]"
@@ -57,7 +60,8 @@ public struct PathwayInputs: Sendable {
             }
             var emissions = cell.emissionsTonnes
             if emissions == nil, let fuel = cell.fuel {
-                emissions = factorTonnesPerTJ(fuel: fuel, set: cell.factorSet, gpcRef: cell.gpcRef ?? "I.1.1", library: library,
+                emissions = factorTonnesPerTJ(fuel: fuel, set: cell.factorSet ?? settings.factorSet(for: fuel), gpcRef: cell.gpcRef ?? "I.1.1",
+                                              library: library, gwp: gwpName,
                                               field: field, fail: fail).map { $0 * energyTJ }
             } else if emissions == nil {
                 fail(field + ".emissionsTonnes", nil, "a cell without a fuel needs its emissions")
@@ -101,7 +105,8 @@ public struct PathwayInputs: Sendable {
     }
 
     /// The base year's cells from the activity data: district, GPC sub-sector, fuel.
-    func inventoryCells(_ database: CityCarbonDatabase, year: Int, level: InventoryLevel, library: FactorLibrary, file: String?) throws -> [PathwayBase.Cell] {
+    func inventoryCells(_ database: CityCarbonDatabase, year: Int, level: InventoryLevel, library: FactorLibrary, gwp: String,
+                        file: String?) throws -> [PathwayBase.Cell] {
         let table = try ActivityRepository(database).load(year: year, rows: rows)
         guard table.count > 0 else {
             let years = rows == .published ? try PublicationRepository(database).publishedYears() : try ActivityRepository(database).years()
@@ -109,7 +114,7 @@ public struct PathwayInputs: Sendable {
                                           suggestion: years.isEmpty ? nil : "years with data: " + years.map(String.init).joined(separator: ", "))])
         }
         let tree = try JurisdictionRepository(database).tree()
-        let balance = try EnergyBalance.compute(table, library: library, jurisdictions: tree, gwp: GasCatalog.standard.gwpSet("AR5"),
+        let balance = try EnergyBalance.compute(table, library: library, jurisdictions: tree, gwp: GasCatalog.standard.gwpSet(gwp),
                                               basicPlus: level == .basicPlus)
         // In one order every run, so every sum over the cells has the same last digits.
         return balance.rows.map { row in
@@ -120,7 +125,7 @@ public struct PathwayInputs: Sendable {
         }.sorted { ($0.district, $0.sector, $0.fuel ?? "", $0.emissionsTonnes) < ($1.district, $1.sector, $1.fuel ?? "", $1.emissionsTonnes) }
     }
 
-    private func factorTonnesPerTJ(fuel: String, set name: String?, gpcRef: String, library: FactorLibrary, field: String,
+    private func factorTonnesPerTJ(fuel: String, set setName: String, gpcRef: String, library: FactorLibrary, gwp gwpName: String, field: String,
                                    fail: (String, String?, String, String?) -> Void) -> Double? {
         guard let fuelEntry = library.fuels[fuel] else {
             fail(field + ".fuel", fuel, "is not a fuel of the factor library", Suggestion.didYouMean(fuel, among: library.fuels.keys))
@@ -130,12 +135,11 @@ public struct PathwayInputs: Sendable {
             fail(field + ".gpcRef", gpcRef, "is not a GPC reference number", nil)
             return nil
         }
-        let setName = name ?? FactorLibrary.defaultSetName
         do {
             let set = try library.set(named: setName)
             let resolved = try set.resolve(fuel: fuelEntry, entry: entry, technology: nil, unit: library.units.require("TJ"),
                                            units: library.units, gases: library.gases)
-            let gwp = try library.gases.gwpSet("AR5")
+            let gwp = try library.gases.gwpSet(gwpName)
             var kg = 0.0
             for factor in resolved.gases where !factor.gas.isBiogenicCO2 { kg += factor.kgPerActivityUnit * (try gwp.potential(of: factor.gas)) }
             return kg / 1000

@@ -110,11 +110,12 @@ public struct TargetRepository: Sendable {
         for year in published { inventories[year] = try Self.published(database, year: year) }
         let tree = try JurisdictionRepository(database).tree()
         var statistics: [String: [Int: JurisdictionStatistic]] = [:]
+        let level = try CitySettingsRepository(database).current().headlineLevel
         return try all().map { target in
             if statistics[target.jurisdiction] == nil { statistics[target.jurisdiction] = try StatisticsRepository(database).aggregated(target.jurisdiction, tree: tree, edition: .published) }
             let stats = statistics[target.jurisdiction] ?? [:]
             func figures(_ year: Int) -> CityFigures? {
-                inventories[year].map { CityFigures(year: year, totals: $0.totals(year: year, jurisdiction: target.jurisdiction), statistics: stats[year]) }
+                inventories[year].map { CityFigures(year: year, totals: $0.totals(year: year, jurisdiction: target.jurisdiction), statistics: stats[year], level: level) }
             }
             func value(_ year: Int) -> Double? {
                 switch target.metric {

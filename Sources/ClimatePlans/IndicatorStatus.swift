@@ -36,7 +36,7 @@ public struct IndicatorAssessment: Sendable, Hashable {
             return IndicatorAssessment(status: .noGoal, latest: latest, expected: nil, projected: nil, goal: goals.last, earlyWarning: false)
         }
         guard latest.year > baseline.year else {
-            return IndicatorAssessment(status: .baselineOnly, latest: latest, expected: baseline.value, projected: nil, goal: goal, earlyWarning: false)
+            return IndicatorAssessment(status: .baselineOnly, latest: latest, expected: nil, projected: nil, goal: goal, earlyWarning: false)
         }
         let change = target - baseline.value
         let progress = Double(min(latest.year, goal.year) - baseline.year) / Double(goal.year - baseline.year)

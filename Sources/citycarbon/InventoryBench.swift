@@ -1,6 +1,7 @@
 import ArgumentParser
 import CarbonAccounting
 import CarbonKit
+import CityProgramme
 import Foundation
 
 /// `citycarbon bench inventory`: end-to-end and compute-only throughput of the inventory
@@ -76,7 +77,7 @@ struct InventoryBench: ParsableCommand {
 
     static func measureOnce(_ path: String) throws {
         let clock = ContinuousClock()
-        let gwp = try GasCatalog.standard.gwpSet("AR5")
+        let gwp = try GasCatalog.standard.gwpSet(CitySettings.standard.gwp)
         _ = FactorLibrary.standard
         let t0 = clock.now
         let bytes = try FileInput.read(path)

@@ -155,6 +155,19 @@ struct CLITests {
         #expect(loaded.status == 0 && loaded.stdout.contains("Imported 2 boundaries from good.geojson"), "\(loaded.stderr)")
     }
 
+    @Test("city set changes settings all or none and city show lists them; a bad value exits 1 naming its key")
+    func citySettings() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let set = try cli.run("city", "set", "name.zh-Hans", "河城市", "utc_offset", "+08:00", "headline_level", "basic")
+        #expect(set.status == 0 && set.stdout.contains("河城市") && set.stdout.contains("basic"), "\(set.stderr)")
+        let refused = try cli.run("city", "set", "gwp", "AR5", "grid_series", "cn_atlantis")
+        #expect(refused.status == 1 && refused.stderr.contains("grid_series") && refused.stderr.contains("cn_atlantis"), "\(refused.stderr)")
+        let shown = try cli.run("city", "show")
+        #expect(shown.stdout.contains("headline_level") && shown.stdout.contains("cn_national") && shown.stdout.contains("+08:00"))
+        #expect(try cli.run("city", "set", "gwp").status != 0)
+    }
+
     @Test("audit verify passes on an intact trail and exits 1 naming the event altered in SQLite")
     func auditVerify() throws {
         let cli = try CLI()

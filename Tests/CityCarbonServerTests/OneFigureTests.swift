@@ -46,7 +46,22 @@ struct OneFigureTests {
 
             let scenario = try await client.execute(uri: "/pathways/demo-baseline", method: .get).text
             #expect(Self.first(#"Per person: ([0-9.]+) t in the base year"#, in: scenario) == shown, "the city's people counted once")
-            #expect(Self.first(#"Per unit of GDP: ([0-9.]+) t per 10\^4 CNY in the base year"#, in: scenario) == shownGDP)
+            #expect(Self.first(#"Per unit of GDP: ([0-9.]+) t per 10,000 CNY in the base year"#, in: scenario) == shownGDP)
+        }
+    }
+
+    @Test("With the headline level set to BASIC, the dashboard and the indicators both divide the BASIC total")
+    func headlineLevelIsTheCitysSetting() async throws {
+        let database = try demoWorkspace()
+        try CitySettingsRepository(database).set([("headline_level", "basic")], actor: "office")
+        let basic = try #require(try InventoryRepository(database).latest(year: 2023)).totals(year: 2023).basic
+        let shown = String(format: "%.2f", basic / 3_163_913)
+        try await application(database).test(.router) { client in
+            let dashboard = try await client.execute(uri: "/", method: .get).text
+            #expect(Self.first(#"Per resident, 2023</div><div class="value">([0-9.]+)<"#, in: dashboard) == shown)
+            #expect(dashboard.contains("t CO2e · BASIC<"))
+            let capita = try await client.execute(uri: "/api/v1/indicators/emissions_per_capita", method: .get).text
+            #expect(Self.value(capita, year: 2023).map { String(format: "%.2f", $0) } == shown)
         }
     }
 }

@@ -26,7 +26,7 @@ struct UploadPage: Sendable {
             // The scope as it is now (the session reads the account afresh), not as it was at the preview.
             let summary = try ActivityRepository(database).store(upload.plan, existing: upload.existing, actor: call.actor, writer: call.principal)
             for year in summary.years {
-                let gwp = try InventoryRepository(database).latest(year: year).map(\.gwp) ?? "AR5"
+                let gwp = try InventoryRepository(database).gwpName(year: year)
                 _ = try InventoryRepository(database).compute(year: year, gwp: try GasCatalog.standard.gwpSet(gwp), actor: call.actor)
             }
             let years = summary.years.map(String.init).joined(separator: ", ")
@@ -73,7 +73,7 @@ struct UploadPage: Sendable {
                            reason: t("upload.clash", ["rows": String($0.rows)]), suggestion: t("upload.clash.hint"))
             }, mode: mode)
         }
-        let gwpName = try plan.activities.years.compactMap { try InventoryRepository(database).latest(year: $0)?.gwp }.first ?? "AR5"
+        let gwpName = try plan.activities.years.first.map { try InventoryRepository(database).gwpName(year: $0) } ?? CitySettingsRepository(database).current().gwp
         let after = try repository.previewInventory(of: plan, existing: existing, gwp: try GasCatalog.standard.gwpSet(gwpName))
         let id = staged.stage(plan, existing: existing, owner: call.actor)
         return StaffLayout.page(t, call, title: t("upload.preview.title"), body: try preview(call, plan: plan, stored: stored, existing: existing, after: after, id: id))

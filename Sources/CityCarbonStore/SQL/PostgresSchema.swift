@@ -6,12 +6,26 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = v14
+    static let version = v15
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
     static let v13 = "v13: statistics and indicator values are drafts until published"
     static let v14 = "v14: statistics carry constant-price GDP, value added by sector, registered population, energy use and floor area"
+
+    static let v15 = "v15: the city's settings in one place"
+
+    /// v14 → v15: the settings start from what monitoring held (clock, grid series, fuel
+    /// factor set, GWP set); the rest take their defaults.
+    static let v15Statements = [
+        "CREATE TABLE city_settings (id BIGINT PRIMARY KEY CHECK (id = 1), document TEXT NOT NULL)",
+        """
+        INSERT INTO city_settings (id, document)
+        SELECT 1, '{"currency":"CNY","energyMethod":"equivalent","factorSet":"' || fuel_factor_set || '","factorSetByFuel":{},"gridSeries":"'
+          || grid_series || '","gwp":"' || gwp || '","headlineLevel":"basic_plus","names":{},"utcOffsetMinutes":' || utc_offset_minutes || '}'
+        FROM monitor_config WHERE id = 1
+        """,
+    ]
 
     /// The statistics columns v14 adds, each on the draft and the published table.
     static let v14Columns = [
@@ -100,7 +114,7 @@ enum PostgresSchema {
     ]
 
     /// The steps from each earlier version PostgreSQL databases in the field may have.
-    static let steps: [(from: String, to: String, statements: [String])] = [(v11, v12, v12Statements), (v12, v13, v13Statements), (v13, v14, v14Statements)]
+    static let steps: [(from: String, to: String, statements: [String])] = [(v11, v12, v12Statements), (v12, v13, v13Statements), (v13, v14, v14Statements), (v14, v15, v15Statements)]
 
     static func prepare(_ store: PostgresStore) throws {
         let present = try store.read { db in

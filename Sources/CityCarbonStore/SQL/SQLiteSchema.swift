@@ -409,6 +409,9 @@ enum SQLiteSchema {
         migrator.registerMigration(PostgresSchema.v14) { db in
             try db.execute(sql: PostgresSchema.v14Statements.joined(separator: ";\n"))
         }
+        migrator.registerMigration(PostgresSchema.v15) { db in
+            try db.execute(sql: PostgresSchema.v15Statements.joined(separator: ";\n"))
+        }
         return migrator
     }
 }
