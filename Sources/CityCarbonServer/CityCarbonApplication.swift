@@ -110,6 +110,7 @@ public enum CityCarbonApplication {
         UploadPage(database: database, staged: StagedImports()).addRoutes(to: routes)
         AccountsPage(database: database, passwordCost: options.passwordCost).addRoutes(to: routes)
         APIKeysPage(database: database).addRoutes(to: routes)
+        CitySettingsPage(database: database).addRoutes(to: routes)
         AuditPage(database: database).addRoutes(to: routes)
         return router
     }

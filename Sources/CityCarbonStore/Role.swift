@@ -58,4 +58,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case ingestReadings = "ingest_readings"
     /// Mark monitoring alerts seen (a scoped account: only its own organisation's sites' alerts).
     case acknowledgeAlerts = "acknowledge_alerts"
+    /// Change the city's settings (GWP set, factor sets, clock, headline level …).
+    case manageSettings = "manage_settings"
 }

@@ -58,7 +58,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     for route in ["POST /staff/inventories/:year/publish", "POST /staff/inventories/:year/withdraw", "POST /staff/statistics/publish",
                   "POST /staff/indicators/publish", "GET /staff/accounts", "POST /staff/accounts",
                   "POST /staff/accounts/:username", "POST /staff/accounts/:username/password", "GET /staff/api-keys", "POST /staff/api-keys",
-                  "POST /staff/api-keys/:id/revoke"] {
+                  "POST /staff/api-keys/:id/revoke", "GET /staff/city", "POST /staff/city"] {
         table[route] = ("staff", [.admin])
     }
     table["GET /staff/audit"] = ("staff", [.admin, .verifier])

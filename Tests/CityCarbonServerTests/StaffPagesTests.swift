@@ -187,3 +187,29 @@ struct DraftReviewTests {
         }
     }
 }
+
+@Suite("City settings on the staff pages")
+struct CitySettingsPageTests {
+    @Test("The climate office changes the city's settings on its page, all or none, audited; a bad value is named and changes nothing")
+    func changeSettings() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            let page = try await client.execute(uri: "/staff/city", method: .get, headers: admin.headers)
+            #expect(page.status == .ok && page.text.contains(#"id="city-settings""#) && page.text.contains(#"<option value="AR5" selected>"#))
+            let saved = try await client.execute(uri: "/staff/city", method: .post, headers: admin.formHeaders(),
+                                                 body: admin.form([("name.zh-Hans", "示范城市"), ("gwp", "AR6"), ("utc_offset", "+08:00"),
+                                                                   ("new_fuel", "natural_gas"), ("new_fuel_set", "CN2011")]))
+            #expect(saved.status == .ok && saved.text.contains("3 settings changed"), "\(saved.text.prefix(300))")
+            let settings = try CitySettingsRepository(database).current()
+            #expect(settings.gwp == "AR6" && settings.names["zh-Hans"] == "示范城市" && settings.factorSet(for: "natural_gas") == "CN2011")
+            let version = try AuditTrail(database).version()
+            let refused = try await client.execute(uri: "/staff/city", method: .post, headers: admin.formHeaders(),
+                                                   body: admin.form([("gwp", "AR5"), ("utc_offset", "+8")]))
+            #expect(refused.status == .unprocessableContent || refused.status == .badRequest)
+            #expect(refused.text.contains("utc_offset") && refused.text.contains("+8"))
+            #expect(try CitySettingsRepository(database).current() == settings && AuditTrail(database).version() == version)
+        }
+    }
+}
+

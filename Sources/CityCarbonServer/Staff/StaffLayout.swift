@@ -19,6 +19,7 @@ enum StaffLayout {
             links.append(("/staff/accounts", t("staff.nav.accounts")))
             links.append(("/staff/api-keys", t("staff.nav.keys")))
         }
+        if principal.may(.manageSettings) { links.append(("/staff/city", t("staff.nav.city"))) }
         if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
         links.append(("/", t("staff.nav.public")))
         let nav = links.map { "<a href=\"\($0.0)\">\(Markup.escape($0.1))</a>" }.joined()
