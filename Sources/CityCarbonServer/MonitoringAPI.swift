@@ -26,31 +26,15 @@ struct MonitoringAPI: Sendable {
             guard (1...200).contains(source.unicodeScalars.count) else {
                 throw InputErrors([InputIssue(InputLocation(field: "source"), value: String(source.prefix(40)), reason: "must be 1 to 200 characters")])
             }
-            let ingestor = ReadingIngestor(database)
-            let report: IngestReport
-            if type.hasPrefix("text/csv") {
-                var lines: [Int32] = []
-                let readings = try bytes.withUnsafeBufferPointer { buffer throws(InputErrors) in
-                    let header = try ReadingCSV.header(buffer, file: source)
-                    let parsed = try ReadingCSV.rows(buffer, from: header.end, to: buffer.count, firstLine: header.line + 1, columns: header.columns, file: source)
-                    lines = ReadingCSV.lineNumbers(buffer, from: header.end, firstLine: header.line + 1, count: parsed.count)
-                    return parsed
-                }
-                report = try ingestor.ingest(readings, scope: principal.monitoringScope, actor: principal.actor, source: source) {
-                    InputLocation(file: source, row: Int(lines[$0]))
-                }
-            } else if type.hasPrefix("application/senml+json") {
-                let entries = try SenML.parse(bytes, file: source, now: UnixSeconds(Date().timeIntervalSince1970))
-                report = try ingestor.ingest(entries.map(\.reading), units: entries.map(\.unit), scope: principal.monitoringScope,
-                                             actor: principal.actor, source: source) { InputLocation(field: "[\(entries[$0].index)]") }
-            } else if type.hasPrefix("application/json") {
-                let readings = try ReadingJSON.parse(bytes, file: source)
-                report = try ingestor.ingest(readings, scope: principal.monitoringScope, actor: principal.actor, source: source) {
-                    InputLocation(field: "readings[\($0)].datastream")
-                }
+            let format: ReadingPayload.Format
+            if type.hasPrefix("text/csv") { format = .csv } else if type.hasPrefix("application/senml+json") { format = .senml } else if type.hasPrefix("application/json") {
+                format = .json
             } else {
                 throw ProblemDetails(.unsupportedMediaType, "send readings as text/csv, application/json or application/senml+json, not \(type.isEmpty ? "no content type" : type)")
             }
+            let payload = try ReadingPayload.decode(bytes, format: format, source: source, now: UnixSeconds(Date().timeIntervalSince1970))
+            let report = try ReadingIngestor(database).ingest(payload.readings, units: payload.units, scope: principal.monitoringScope,
+                                                              actor: principal.actor, source: source, locate: payload.locate)
             return Self.json(report).httpResponse()
         }
         routes.client(.post, "\(Self.staRoot)/Observations", .ingestReadings) { request, _, principal in

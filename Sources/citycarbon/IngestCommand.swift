@@ -64,19 +64,10 @@ struct IngestCommand: ParsableCommand {
         case .csv:
             report = try streamCSV(ingestor, name: name)
         case .json, .senml:
-            let bytes = try FileInput.read(file)
-            let readings: [Reading]
-            var units: [String?]?
-            var locate: (Int) -> InputLocation = { InputLocation(file: name, field: "readings[\($0)]") }
-            if resolvedFormat == .json {
-                readings = try ReadingJSON.parse(bytes, file: name)
-            } else {
-                let entries = try SenML.parse(bytes, file: name, now: UnixSeconds(Date().timeIntervalSince1970))
-                readings = entries.map(\.reading)
-                units = entries.map(\.unit)
-                locate = { InputLocation(file: name, field: "[\(entries[$0].index)]") }
-            }
-            try ingestor.check(readings, units: units, locate: locate)
+            let payload = try ReadingPayload.decode(try FileInput.read(file), format: resolvedFormat == .json ? .json : .senml, source: name,
+                                                    now: UnixSeconds(Date().timeIntervalSince1970))
+            let (readings, units) = (payload.readings, payload.units)
+            try ingestor.check(readings, units: units, locate: payload.locate)
             var first = 0
             while first < readings.count {
                 let end = min(readings.count, first + batch)
