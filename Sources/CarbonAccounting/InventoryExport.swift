@@ -69,53 +69,82 @@ public enum InventoryExport {
     }
 
     public static let csvColumns = [
-        "year", "jurisdiction", "gpc_ref", "sector", "subsector", "scope", "level", "status",
-        "co2_t", "ch4_t", "n2o_t", "hfcs_t", "pfcs_t", "sf6_t", "nf3_t", "co2e_only_t", "co2e_t", "biogenic_co2_t",
+        "year", "jurisdiction", "gpc_ref", "aggregation", "sector", "sector_name", "subsector", "subsector_name", "source_name",
+        "scope", "level", "status",
+        "co2_t", "ch4_t", "n2o_t", "hfcs_t", "pfcs_t", "sf6_t", "nf3_t", "co2e_only_t",
+        "co2_co2e_t", "ch4_co2e_t", "n2o_co2e_t", "hfcs_co2e_t", "pfcs_co2e_t", "sf6_co2e_t", "nf3_co2e_t", "co2e_t", "biogenic_co2_t",
         "notation_key", "ie_ref", "notation_explanation", "ad_quality", "ef_quality", "rows", "factor_sets", "sources", "factor_sources",
     ]
 
-    /// The GPC reporting layout: for every jurisdiction with data, a row per GPC reference —
-    /// reported, keyed with a notation key, or `missing` — so gaps in completeness show.
+    /// What a source with nothing given is reported as: not estimated, and said to be so.
+    public static let notEstimatedNote = "nothing was given for this source; CityCarbon reports it as not estimated (NE)"
+
+    /// The GPC reporting layout, as CIRIS and CityCatalyst read it: for every jurisdiction with
+    /// data, a row per GPC reference — reported, keyed with a notation key, or not estimated
+    /// (NE, stated as set by CityCarbon) — with gas masses and each gas in t CO2e under the
+    /// inventory's GWP set. Rows of a jurisdiction's own data come first (`aggregation` = own);
+    /// then each jurisdiction with others below it gets rows for its whole area
+    /// (`aggregation` = with_jurisdictions_below), so the city's rows hold the city's total.
     public static func csv(_ inventory: Inventory, year: Int?, gases: GasCatalog = .standard) -> String {
         var out = csvColumns.joined(separator: ",") + "\r\n"
         let taxonomy = GPCTaxonomy.standard
+        let gwp = try? gases.gwpSet(inventory.gwp)
         let years = year.map { [$0] } ?? inventory.years
+        let groups: [GasGroup] = [.co2, .ch4, .n2o, .hfcs, .pfcs, .sf6, .nf3]
+        struct Line { var mass: [GasGroup: Double] = [:], co2e: [GasGroup: Double] = [:], total = 0.0, biogenic = 0.0, rows = 0
+            var keys: [NotationEntry] = [], ad: DataQuality?, ef: DataQuality?, factorSets: [String] = [], sources: [String] = [], factorSources: [String] = [] }
+        func add(_ cell: InventoryCell, to line: inout Line) {
+            for (key, kg) in cell.gasesKg where key != Gas.co2Biogenic.key {
+                let group = gases.gases[key]?.group ?? .co2e
+                line.mass[group, default: 0] += kg / 1000
+                if group != .co2e, let gas = gases.gases[key] { line.co2e[group, default: 0] += kg / 1000 * ((try? gwp?.potential(of: gas)) ?? 0) }
+            }
+            line.total += cell.co2eTonnes
+            line.biogenic += cell.biogenicCO2Tonnes
+            line.rows += cell.rows
+            line.keys += cell.notationKeys
+            line.ad = line.ad ?? cell.adQuality
+            line.ef = line.ef ?? cell.efQuality
+            for (list, more) in [(\Line.factorSets, cell.factorSets), (\Line.sources, cell.sources), (\Line.factorSources, cell.factorSources)] {
+                for item in more where !line[keyPath: list].contains(item) { line[keyPath: list].append(item) }
+            }
+        }
+        func row(_ y: Int, _ jurisdiction: String, _ aggregation: String, _ entry: GPCEntry, _ line: Line?) -> String {
+            let reported = (line?.rows ?? 0) > 0
+            let keyed = !(line?.keys.isEmpty ?? true)
+            let status = reported ? "reported" : keyed ? "notation_key" : "not_estimated"
+            func number(_ x: Double?) -> String { reported ? JSONValue.format(x ?? 0) : "" }
+            let key = line?.keys.first
+            var fields = [String(y), jurisdiction, entry.ref, aggregation, entry.sector, entry.sectorName.en, entry.subsector, entry.subsectorName.en,
+                          entry.sourceName.en, String(entry.scope), entry.level.rawValue, status]
+            fields += (groups + [.co2e]).map { number(line?.mass[$0]) }
+            fields += groups.map { number(line?.co2e[$0]) }
+            fields += [number(line?.total), number(line?.biogenic)]
+            fields += keyed ? [Array(Set(line!.keys.map(\.key.rawValue))).sorted().joined(separator: " "), key?.ieRef ?? "", key?.explanation ?? ""]
+                : reported ? ["", "", ""] : ["NE", "", Self.notEstimatedNote]
+            fields += [line?.ad?.rawValue ?? "", line?.ef?.rawValue ?? "", String(line?.rows ?? 0), (line?.factorSets ?? []).joined(separator: "; "),
+                       (line?.sources ?? []).joined(separator: "; "), (line?.factorSources ?? []).joined(separator: "; ")]
+            return fields.map(csvField).joined(separator: ",") + "\r\n"
+        }
         for y in years {
-            var byKey: [String: InventoryCell] = [:]
-            for cell in inventory.cells(year: y) { byKey[cell.jurisdiction + "\u{1F}" + cell.gpcRef] = cell }
+            var own: [String: Line] = [:]
+            for cell in inventory.cells(year: y) { add(cell, to: &own[cell.jurisdiction + "\u{1F}" + cell.gpcRef, default: Line()]) }
             let present = Set(inventory.cells(year: y).map(\.jurisdiction))
-            for jurisdiction in inventory.jurisdictions.map(\.name) where present.contains(jurisdiction) {
-                for entry in taxonomy.entries {
-                    let cell = byKey[jurisdiction + "\u{1F}" + entry.ref]
-                    var groups: [GasGroup: Double] = [:]
-                    for (key, kg) in cell?.gasesKg ?? [:] where key != Gas.co2Biogenic.key {
-                        groups[gases.gases[key]?.group ?? .co2e, default: 0] += kg / 1000
-                    }
-                    let status = cell == nil ? "missing" : (cell!.rows > 0 ? "reported" : "notation_key")
-                    let key = cell?.notationKeys.first
-                    let fields: [String] = [
-                        String(y), jurisdiction, entry.ref, entry.sector, entry.subsector, String(entry.scope), entry.level.rawValue, status,
-                        num(groups[.co2], cell), num(groups[.ch4], cell), num(groups[.n2o], cell), num(groups[.hfcs], cell),
-                        num(groups[.pfcs], cell), num(groups[.sf6], cell), num(groups[.nf3], cell), num(groups[.co2e], cell),
-                        cell.map { JSONValue.format($0.co2eTonnes) } ?? "", cell.map { JSONValue.format($0.biogenicCO2Tonnes) } ?? "",
-                        cell?.notationKeys.map(\.key.rawValue).joined(separator: " ") ?? "", key?.ieRef ?? "", key?.explanation ?? "",
-                        cell?.adQuality?.rawValue ?? "", cell?.efQuality?.rawValue ?? "", cell.map { String($0.rows) } ?? "0",
-                        cell?.factorSets.joined(separator: "; ") ?? "", cell?.sources.joined(separator: "; ") ?? "",
-                        cell?.factorSources.joined(separator: "; ") ?? "",
-                    ]
-                    out += fields.map(csvField).joined(separator: ",") + "\r\n"
-                }
+            let names = inventory.jurisdictions.map(\.name)
+            for jurisdiction in names where present.contains(jurisdiction) {
+                for entry in taxonomy.entries { out += row(y, jurisdiction, "own", entry, own[jurisdiction + "\u{1F}" + entry.ref]) }
+            }
+            for jurisdiction in names {
+                let area = inventory.subtree(of: jurisdiction)
+                guard area.count > 1, !area.subtracting([jurisdiction]).isDisjoint(with: present) else { continue }
+                var whole: [String: Line] = [:]
+                for cell in inventory.cells(year: y, jurisdiction: jurisdiction) { add(cell, to: &whole[cell.gpcRef, default: Line()]) }
+                for entry in taxonomy.entries { out += row(y, jurisdiction, "with_jurisdictions_below", entry, whole[entry.ref]) }
             }
         }
         return out
     }
 
-    private static func num(_ value: Double?, _ cell: InventoryCell?) -> String {
-        guard let cell, cell.rows > 0 else { return "" }
-        return JSONValue.format(value ?? 0)
-    }
-
-    /// A CSV field, quoted when it has a delimiter, quote or line break.
     /// A CSV field: quoted as needed and never a formula (``CSVOutput/field(_:)``).
     public static func csvField(_ s: String) -> String { CSVOutput.field(s) }
 }

@@ -30,7 +30,7 @@ struct InventoryExportTests {
         #expect(keys.first?["jurisdiction"] == "Riverside")
     }
 
-    @Test("The CSV has a row per GPC reference and jurisdiction: reported, keyed or missing")
+    @Test("The CSV has a row per GPC reference and jurisdiction: reported, keyed, or not estimated and said so")
     func gpcLayout() throws {
         let text = InventoryExport.csv(try inventory(csv), year: 2022)
         let lines = text.split(separator: "\r\n").map(String.init)
@@ -41,7 +41,34 @@ struct InventoryExportTests {
         #expect(residential.contains("utility"))
         #expect(lines.first { $0.contains(",I.4.4,") }?.contains(",notation_key,") == true)
         #expect(lines.first { $0.contains(",I.4.4,") }?.contains("no power plant") == true)
-        #expect(lines.first { $0.contains(",II.1.1,") }?.contains(",missing,") == true)
+        let empty = try #require(lines.first { $0.contains(",II.1.1,") })
+        #expect(empty.contains(",not_estimated,") && empty.contains(",NE,,") && empty.contains(InventoryExport.notEstimatedNote))
+        #expect(residential.contains(",Stationary energy,I.1,Residential buildings,Fuel combustion within the city boundary,"))
+    }
+
+    @Test("Each gas is given in t CO2e under the inventory's GWP set beside its mass, and they add up to the row's CO2e")
+    func co2ePerGas() throws {
+        let text = InventoryExport.csv(try inventory(csv), year: 2022)
+        let table = try ReferenceTable(name: "export.csv", text: text)
+        let row = try #require(table.rows.first { $0["gpc_ref"] == "I.1.1" })
+        let ch4 = try #require(Double(row["ch4_t"])), ch4e = try #require(Double(row["ch4_co2e_t"]))
+        #expect(abs(ch4e - ch4 * 28) < 1e-9, "AR5: CH4 28")
+        let n2o = try #require(Double(row["n2o_t"])), n2oe = try #require(Double(row["n2o_co2e_t"]))
+        #expect(abs(n2oe - n2o * 265) < 1e-9, "AR5: N2O 265")
+        let sum = ["co2_co2e_t", "ch4_co2e_t", "n2o_co2e_t"].compactMap { Double(row[$0]) }.reduce(0, +)
+        #expect(abs(sum - Double(row["co2e_t"])!) < 1e-6)
+    }
+
+    @Test("A city with districts gets rows for its whole area, so the city's rows hold the city's total")
+    func cityRows() throws {
+        let tree = try JurisdictionTree([Jurisdiction(name: "City", level: .city), Jurisdiction(name: "Riverside", level: .district, parent: "City")])
+        let inv = try inventory(csv, jurisdictions: tree)
+        let rows = try ReferenceTable(name: "export.csv", text: InventoryExport.csv(inv, year: 2022)).rows
+        let city = rows.filter { $0["jurisdiction"] == "City" && $0["aggregation"] == "with_jurisdictions_below" }
+        #expect(city.count == 53)
+        let total = city.filter { $0["status"] == "reported" && GPCTaxonomy.standard.entry($0["gpc_ref"])?.inBasicPlus == true }
+            .compactMap { Double($0["co2e_t"]) }.reduce(0, +)
+        #expect(abs(total - inv.totals(year: 2022, jurisdiction: "City").basicPlus) < 1e-6)
     }
 
     @Test("CSV export reads back to the same CO2e per reference")
