@@ -111,6 +111,7 @@ public enum CityCarbonApplication {
         AccountsPage(database: database, passwordCost: options.passwordCost).addRoutes(to: routes)
         APIKeysPage(database: database).addRoutes(to: routes)
         CitySettingsPage(database: database).addRoutes(to: routes)
+        CityDataPage(database: database).addRoutes(to: routes)
         AuditPage(database: database).addRoutes(to: routes)
         return router
     }

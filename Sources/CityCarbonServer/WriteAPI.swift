@@ -25,6 +25,20 @@ struct WriteAPI: Sendable {
                                      ("years", .array(summary.years.map(JSONValue.integer))), ("replaced_rows", .integer(summary.replacedRows)),
                                      ("created_jurisdictions", .array(summary.createdJurisdictions.map(JSONValue.string)))]).httpResponse(status: .created)
         }
+        // The city's statistics (a statistics CSV) and boundaries (a GeoJSON FeatureCollection), all or none.
+        routes.client(.post, "api/v1/statistics", .importStatistics) { request, _, principal in
+            let file = request.uri.queryParameters.get("file").map { String($0) } ?? "api-statistics.csv"
+            let body = try await FormData.body(of: request, limit: BodyLimit.upload)
+            let rows = try StatisticsRepository(database).importCSV([UInt8](body.readableBytesView), file: file, actor: principal.actor)
+            return JSONValue.object([("file", .string(file)), ("rows", .integer(rows)),
+                                     ("unpublished", .integer(try StatisticsRepository(database).unpublishedChanges()))]).httpResponse(status: .created)
+        }
+        routes.client(.post, "api/v1/boundaries", .importStatistics) { request, _, principal in
+            let file = request.uri.queryParameters.get("file").map { String($0) } ?? "api-boundaries.geojson"
+            let body = try await FormData.body(of: request, limit: BodyLimit.upload)
+            let features = try BoundaryRepository(database).importGeoJSON([UInt8](body.readableBytesView), file: file, actor: principal.actor)
+            return JSONValue.object([("file", .string(file)), ("features", .integer(features))]).httpResponse(status: .created)
+        }
         routes.client(.post, "api/v1/inventories/:year/computation", .computeInventories) { request, context, principal in
             let year = try context.parameters.require("year", as: Int.self)
             guard try ActivityRepository(database).years().contains(year) else {

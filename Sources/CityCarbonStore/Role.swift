@@ -60,4 +60,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case acknowledgeAlerts = "acknowledge_alerts"
     /// Change the city's settings (GWP set, factor sets, clock, headline level …).
     case manageSettings = "manage_settings"
+    /// Load the city's statistics (population, GDP, energy use …) and its boundaries.
+    case importStatistics = "import_statistics"
 }

@@ -58,13 +58,16 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     for route in ["POST /staff/inventories/:year/publish", "POST /staff/inventories/:year/withdraw", "POST /staff/statistics/publish",
                   "POST /staff/indicators/publish", "GET /staff/accounts", "POST /staff/accounts",
                   "POST /staff/accounts/:username", "POST /staff/accounts/:username/password", "GET /staff/api-keys", "POST /staff/api-keys",
-                  "POST /staff/api-keys/:id/revoke", "GET /staff/city", "POST /staff/city"] {
+                  "POST /staff/api-keys/:id/revoke", "GET /staff/city", "POST /staff/city", "GET /staff/city-data", "POST /staff/city-data/statistics",
+                  "POST /staff/city-data/boundaries"] {
         table[route] = ("staff", [.admin])
     }
     table["GET /staff/audit"] = ("staff", [.admin, .verifier])
     table["POST /api/v1/activities"] = ("client", [.admin, .editor])
     table["POST /api/v1/inventories/:year/computation"] = ("client", [.admin, .editor])
     table["PUT /api/v1/inventories/:year/publication"] = ("client", [.admin])
+    table["POST /api/v1/statistics"] = ("client", [.admin])
+    table["POST /api/v1/boundaries"] = ("client", [.admin])
     table["DELETE /api/v1/inventories/:year/publication"] = ("client", [.admin])
     return table
 }()

@@ -19,6 +19,7 @@ enum StaffLayout {
             links.append(("/staff/accounts", t("staff.nav.accounts")))
             links.append(("/staff/api-keys", t("staff.nav.keys")))
         }
+        if principal.may(.importStatistics) { links.append(("/staff/city-data", t("staff.nav.cityData"))) }
         if principal.may(.manageSettings) { links.append(("/staff/city", t("staff.nav.city"))) }
         if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
         links.append(("/", t("staff.nav.public")))

@@ -1,0 +1,56 @@
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import Hummingbird
+
+/// The climate office loads the city's own statistics (a yearbook's CSV) and its boundaries
+/// (GeoJSON) in the browser, as `citycarbon import statistics|boundaries` does: all or none,
+/// every problem in a table naming its row, column or feature; statistics stay drafts until
+/// published from the staff home.
+struct CityDataPage: Sendable {
+    let database: CityCarbonDatabase
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.staff(.get, "staff/city-data", .importStatistics) { _, _, call in page(call) }
+        routes.staff(.post, "staff/city-data/statistics", .importStatistics, bodyLimit: BodyLimit.upload) { _, _, call in
+            try load(call, kind: "statistics") { bytes, name in
+                let rows = try StatisticsRepository(database).importCSV(bytes, file: name, actor: call.actor)
+                return call.t("cityData.statistics.done", ["rows": String(rows), "file": name,
+                                                           "pending": String(try StatisticsRepository(database).unpublishedChanges())])
+            }
+        }
+        routes.staff(.post, "staff/city-data/boundaries", .importStatistics, bodyLimit: BodyLimit.upload) { _, _, call in
+            try load(call, kind: "boundaries") { bytes, name in
+                call.t("cityData.boundaries.done", ["features": String(try BoundaryRepository(database).importGeoJSON(bytes, file: name, actor: call.actor)), "file": name])
+            }
+        }
+    }
+
+    func load(_ call: StaffCall, kind: String, _ importer: ([UInt8], String) throws -> String) throws -> Response {
+        guard let file = call.form.files["file"], !file.bytes.isEmpty else {
+            throw InputErrors([InputIssue(InputLocation(field: "file"), reason: "no file was uploaded", suggestion: "choose a file")])
+        }
+        let name = (file.filename as NSString).lastPathComponent
+        do {
+            let notice = try importer(file.bytes, name)
+            return page(call, notice: "<p class=\"notice\" role=\"status\" id=\"\(kind)-loaded\">\(Markup.escape(notice))</p>")
+        } catch let errors as InputErrors {
+            let refused = "<section id=\"\(kind)-refused\"><p class=\"problem\">\(Markup.escape(call.t("cityData.refused", ["file": name])))</p>"
+                + StaffLayout.issueTable(call.t, errors.issues) + "</section>"
+            return page(call, notice: refused, status: .unprocessableContent)
+        }
+    }
+
+    func page(_ call: StaffCall, notice: String = "", status: HTTPResponse.Status = .ok) -> Response {
+        let t = call.t, csrf = StaffLayout.csrfField(call)
+        var html = notice
+        for (kind, accept) in [("statistics", ".csv,text/csv"), ("boundaries", ".geojson,.json,application/geo+json")] {
+            html += "<section><h2>\(Markup.escape(t("cityData.\(kind).title")))</h2>"
+                + "<form method=\"post\" action=\"/staff/city-data/\(kind)\" enctype=\"multipart/form-data\">\(csrf)"
+                + "<label for=\"\(kind)-file\">\(Markup.escape(t("upload.file")))</label><input id=\"\(kind)-file\" name=\"file\" type=\"file\" accept=\"\(accept)\" required>"
+                + "<p><button type=\"submit\">\(Markup.escape(t("cityData.load")))</button></p></form>"
+                + "<p>\(Markup.escape(t("cityData.\(kind).help")))</p></section>"
+        }
+        return StaffLayout.page(t, call, title: t("cityData.title"), status: status, body: html)
+    }
+}
