@@ -112,6 +112,7 @@ public enum CityCarbonApplication {
         APIKeysPage(database: database).addRoutes(to: routes)
         CitySettingsPage(database: database).addRoutes(to: routes)
         CityDataPage(database: database).addRoutes(to: routes)
+        IndicatorValuesPage(database: database).addRoutes(to: routes)
         AuditPage(database: database).addRoutes(to: routes)
         return router
     }

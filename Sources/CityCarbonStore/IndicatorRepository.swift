@@ -80,6 +80,31 @@ public struct IndicatorRepository: Sendable {
         }
     }
 
+    /// One value entered on the staff pages by `writer`: an admin for any indicator, anyone
+    /// else only for the indicators their organisation owns; never a computed indicator. The
+    /// value is a draft until the indicators are published; the same year is replaced.
+    public func enterValue(_ identifier: String, _ value: IndicatorValue, by writer: Principal) throws {
+        try database.write { db in
+            guard let stored = try Self.entry(db, identifier: identifier) else {
+                throw InputErrors([InputIssue(InputLocation(field: "indicator"), value: identifier, reason: "is not in the indicator catalogue",
+                                              suggestion: Suggestion.didYouMean(identifier, among: try String.fetchAll(db, sql: "SELECT identifier FROM indicator")))])
+            }
+            var indicator = stored.indicator
+            if case .inventory = indicator.source {
+                throw InputErrors([InputIssue(InputLocation(field: "indicator"), value: identifier, reason: "is computed from the published inventories and statistics, not entered")])
+            }
+            guard writer.role == .admin || (indicator.owner != nil && indicator.owner == writer.organisation) else {
+                throw AccessDenied("\(writer.actor) may enter values of the indicators \(writer.organisation ?? "no organisation") owns; \(identifier) is owned by \(indicator.owner ?? "the climate office")")
+            }
+            indicator.values = Self.merge(indicator.values, [value]) { "\($0.year)|\($0.jurisdiction ?? "")|\($0.dimension ?? "")" }
+            guard indicator != stored.indicator else { return }
+            let document = String(decoding: try PlanRepository.encoder.encode(indicator), as: UTF8.self)
+            try db.execute(sql: "UPDATE indicator SET document = ?, updated_at = ? WHERE identifier = ?", arguments: [document, CityCarbonDatabase.now(), identifier])
+            try AuditTrail.append(db, actor: writer.actor, action: "update", entity: "indicator", entityID: identifier,
+                                  before: try PlanRepository.json(stored.indicator), after: JSONValue(parsing: document))
+        }
+    }
+
     /// The catalogue of `edition`: published, only the indicators ever published, as they were.
     public func all(edition: Edition) throws -> [CatalogueIndicator] {
         try database.read { db in

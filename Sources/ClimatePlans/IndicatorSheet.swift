@@ -4,7 +4,8 @@ import CarbonKit
 /// target. Columns: `identifier`, `name_<language>`…, `unit`, `direction` (increase or
 /// decrease), `kind` (binding or expected), and optionally `group`, `baseline_year`,
 /// `baseline`, `target_year`, `target` (empty: handed down, number pending), `source`, `note`,
-/// `computed` (a measure the platform computes the values of, e.g. `co2_intensity_reduction`).
+/// `computed` (a measure the platform computes the values of, e.g. `co2_intensity_reduction`),
+/// `owner` (the organisation that enters its values on the staff pages).
 public enum IndicatorSheet {
     public struct Row: Sendable, Hashable {
         public var indicator: Indicator
@@ -38,7 +39,8 @@ public enum IndicatorSheet {
                     return y
                 }
                 let source = row["source"].isEmpty ? nil : row["source"]
-                var indicator = Indicator(identifier: identifier, name: name, unit: try row.required("unit"), direction: direction, kind: kind)
+                var indicator = Indicator(identifier: identifier, name: name, unit: try row.required("unit"), direction: direction, kind: kind,
+                                          owner: row["owner"].isEmpty ? nil : row["owner"])
                 if !row["computed"].isEmpty {
                     guard let measure = InventoryMeasure(rawValue: row["computed"]), InventoryMeasure.computable.contains(measure) else {
                         throw InputIssue(row.location("computed"), value: row["computed"], reason: "is not a measure the platform computes",

@@ -48,6 +48,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["POST /staff/pathways"] = ("staff", [.admin, .editor])
     table["POST /staff/pathways/:scenario"] = ("staff", [.admin, .editor])
     table["POST /staff/pathways/:scenario/submit"] = ("staff", [.admin, .editor])
+    table["GET /staff/indicators"] = ("staff", [.admin, .editor])
+    table["POST /staff/indicators/:indicator/values"] = ("staff", [.admin, .editor])
     for route in ["POST /staff/pathways/:scenario/publish", "POST /staff/pathways/:scenario/withdraw", "POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
         table[route] = ("staff", [.admin])
     }

@@ -11,6 +11,7 @@ enum StaffLayout {
         var links = [("/staff", t("staff.nav.home"))]
         if principal.may(.importActivities) { links.append(("/staff/upload", t("staff.nav.upload"))) }
         if principal.may(.readDrafts) { links.append(("/staff/plans", t("staff.nav.plans"))) }
+        if principal.may(.editPlans) { links.append(("/staff/indicators", t("staff.nav.indicators"))) }
         if principal.may(.managePlans) { links.append(("/staff/reviews", t("staff.nav.reviews"))) }
         if principal.may(.readDrafts) { links.append(("/staff/assessments", t("nav.assessments"))) }
         if principal.may(.readDrafts) { links.append(("/staff/pathways", t("nav.pathways"))) }

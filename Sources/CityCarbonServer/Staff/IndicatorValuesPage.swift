@@ -1,0 +1,66 @@
+import CarbonKit
+import CityCarbonStore
+import ClimatePlans
+import Foundation
+import Hummingbird
+
+/// The organisations that own indicators enter their values here: each value is a draft the
+/// climate office sees on the staff home and publishes (its review), as with
+/// `citycarbon indicator values`. Computed indicators are not entered.
+struct IndicatorValuesPage: Sendable {
+    let database: CityCarbonDatabase
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.staff(.get, "staff/indicators", .editPlans) { _, _, call in try render(call) }
+        routes.staff(.post, "staff/indicators/:indicator/values", .editPlans) { _, context, call in
+            let identifier = try context.parameters.decoded("indicator")
+            var issues: [InputIssue] = []
+            var year = 0, value = 0.0
+            do throws(InputIssue) {
+                year = try InputNumber.integer(call.form["year"] ?? "", field: "year", in: 1850...Day.today.year)
+            } catch { issues.append(error) }
+            do throws(InputIssue) {
+                value = try InputNumber.decimal(call.form["value"] ?? "", field: "value")
+            } catch { issues.append(error) }
+            let source = (call.form["source"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if source.isEmpty { issues.append(InputIssue(InputLocation(field: "source"), reason: "is required: where the value comes from")) }
+            if source.count > 200 { issues.append(InputIssue(InputLocation(field: "source"), value: String(source.prefix(40)), reason: "must be at most 200 characters")) }
+            if !issues.isEmpty { throw InputErrors(issues) }
+            try IndicatorRepository(database).enterValue(identifier, IndicatorValue(year: year, value: value, source: source), by: call.principal)
+            return try render(call, notice: call.t("indicatorValues.saved", ["indicator": identifier, "year": String(year)]))
+        }
+    }
+
+    func render(_ call: StaffCall, notice: String? = nil) throws -> Response {
+        let t = call.t, principal = call.principal
+        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let entries = try IndicatorRepository(database).all(edition: .current).filter { entry in
+            if case .inventory = entry.indicator.source { return false }
+            return principal.role == .admin || (entry.indicator.owner != nil && entry.indicator.owner == principal.organisation)
+        }
+        let unpublished = Set(try IndicatorRepository(database).unpublished())
+        var html = notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? ""
+        html += "<section><p>\(Markup.escape(t("indicatorValues.help")))</p>"
+        if entries.isEmpty { html += "<p id=\"no-indicators\">\(Markup.escape(t("indicatorValues.none", ["organisation": principal.organisation ?? "—"])))</p>" }
+        html += "<table id=\"indicator-values\"><thead><tr>"
+        for key in ["indicators.name", "indicators.unit", "indicators.latest", "indicatorValues.state", "indicatorValues.enter"] {
+            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+        }
+        html += "</tr></thead><tbody>"
+        let csrf = StaffLayout.csrfField(call)
+        for entry in entries {
+            let i = entry.indicator, id = Markup.escape(i.identifier)
+            let latest = i.series().last.map { "\(IndicatorPages.format($0.value)) (\($0.year))" } ?? "—"
+            let state = unpublished.contains(i.identifier) ? t("indicatorValues.draft") : t("indicatorValues.published")
+            html += "<tr data-indicator=\"\(id)\"><th scope=\"row\">\(Markup.escape(i.name.text(lang)))</th><td>\(Markup.escape(i.unit))</td>"
+                + "<td class=\"n\">\(Markup.escape(latest))</td><td>\(Markup.escape(state))</td><td>"
+                + "<form class=\"inline\" method=\"post\" action=\"/staff/indicators/\(id)/values\">\(csrf)"
+                + "<label>\(Markup.escape(t("indicatorValues.year"))) <input name=\"year\" inputmode=\"numeric\" size=\"5\" required></label> "
+                + "<label>\(Markup.escape(t("indicatorValues.value"))) <input name=\"value\" inputmode=\"decimal\" size=\"8\" required></label> "
+                + "<label>\(Markup.escape(t("indicatorValues.source"))) <input name=\"source\" size=\"16\" maxlength=\"200\" required></label> "
+                + "<button type=\"submit\">\(Markup.escape(t("indicatorValues.save")))</button></form></td></tr>"
+        }
+        html += "</tbody></table></section>"
+        return StaffLayout.page(t, call, title: t("indicatorValues.title"), body: html)
+    }
+}
