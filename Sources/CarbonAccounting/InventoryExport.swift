@@ -145,6 +145,22 @@ public enum InventoryExport {
         return out
     }
 
+    /// The GPC reporting layout as a workbook: the CSV's columns on one sheet, numbers as
+    /// numbers, so a spreadsheet sums them without conversion and shows Chinese text as is.
+    public static func xlsx(_ inventory: Inventory, year: Int?, gases: GasCatalog = .standard) throws -> [UInt8] {
+        let table = try ReferenceTable(name: "gpc.csv", text: csv(inventory, year: year, gases: gases))
+        let numeric = Set(["year", "scope", "rows"] + table.columns.filter { $0.hasSuffix("_t") })
+        let rows: [[XLSXWriter.Cell]] = [table.columns.map { .text($0) }] + table.rows.map { row in
+            table.columns.map { column in
+                let text = row[column]
+                if text.isEmpty { return .empty }
+                if numeric.contains(column), let x = Double(text) { return .number(x) }
+                return .text(text)
+            }
+        }
+        return XLSXWriter(sheets: [XLSXWriter.Sheet(name: "GPC", rows: rows)]).bytes()
+    }
+
     /// A CSV field: quoted as needed and never a formula (``CSVOutput/field(_:)``).
     public static func csvField(_ s: String) -> String { CSVOutput.field(s) }
 }

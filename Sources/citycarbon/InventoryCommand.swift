@@ -21,17 +21,36 @@ struct InventoryCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
         var output: String?
 
+        @Flag(help: "Start the CSV with a UTF-8 byte-order mark, so Excel opens its Chinese text as it is.")
+        var bom = false
+
+        @Flag(help: "Write the GPC reporting layout as an XLSX workbook (needs --output).")
+        var xlsx = false
+
+        func validate() throws {
+            if xlsx && output == nil { throw ValidationError("--xlsx writes a workbook: give the file with --output") }
+            if bom && (format != .csv || xlsx) { throw ValidationError("--bom applies to --format csv") }
+        }
+
         func emit(_ inventory: Inventory) throws {
             guard let latest = inventory.years.last else { throw CLIFailure.input("the inventory is empty") }
             let chosen = year ?? latest
             guard inventory.years.contains(chosen) else {
                 throw CLIFailure.input("no data for \(chosen); the data has \(inventory.years.map(String.init).joined(separator: ", "))")
             }
-            let text: String = switch format {
+            if xlsx, let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(try InventoryExport.xlsx(inventory, year: chosen))) else {
+                    throw CLIFailure.input("cannot write \(output)")
+                }
+                Terminal.note("Wrote \(output).")
+                return
+            }
+            let body: String = switch format {
             case .json: InventoryExport.json(inventory, year: chosen).serialized(pretty: true) + "\n"
             case .csv: InventoryExport.csv(inventory, year: chosen)
             case .table: InventoryTable.render(inventory, year: chosen)
             }
+            let text = (bom ? "\u{FEFF}" : "") + body
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
                     throw CLIFailure.input("cannot write \(output)")

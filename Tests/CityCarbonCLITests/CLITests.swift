@@ -168,6 +168,19 @@ struct CLITests {
         #expect(try cli.run("city", "set", "gwp").status != 0)
     }
 
+    @Test("inventory show writes the GPC layout with a UTF-8 BOM for Excel, or as an XLSX workbook")
+    func gpcExports() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init", "--demo").status == 0)
+        let bom = try cli.run("inventory", "show", "--year", "2023", "--format", "csv", "--bom")
+        #expect(bom.status == 0 && bom.stdout.hasPrefix("\u{FEFF}year,jurisdiction,gpc_ref,aggregation,"))
+        let path = cli.directory.appendingPathComponent("gpc.xlsx").path
+        #expect(try cli.run("inventory", "show", "--year", "2023", "--xlsx", "-o", path).status == 0)
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        #expect(bytes.prefix(2) == Data("PK".utf8))
+        #expect(try cli.run("inventory", "show", "--year", "2023", "--xlsx").status != 0, "a workbook needs --output")
+    }
+
     @Test("audit verify passes on an intact trail and exits 1 naming the event altered in SQLite")
     func auditVerify() throws {
         let cli = try CLI()
