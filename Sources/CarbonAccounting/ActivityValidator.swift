@@ -47,10 +47,16 @@ struct ActivityCombo: Sendable {
 public struct ActivityValidator: Sendable {
     public let library: FactorLibrary
     public let jurisdictions: JurisdictionTree?
+    /// The set that prices a row naming none (the city's setting), and fuels priced otherwise.
+    public let defaultFactorSet: String
+    public let factorSetByFuel: [String: String]
 
-    public init(library: FactorLibrary = .standard, jurisdictions: JurisdictionTree? = nil) {
+    public init(library: FactorLibrary = .standard, jurisdictions: JurisdictionTree? = nil,
+                defaultFactorSet: String = FactorLibrary.defaultSetName, factorSetByFuel: [String: String] = [:]) {
         self.library = library
         self.jurisdictions = jurisdictions
+        self.defaultFactorSet = defaultFactorSet
+        self.factorSetByFuel = factorSetByFuel
     }
 
     private struct ComboKey: Hashable {
@@ -78,10 +84,15 @@ public struct ActivityValidator: Sendable {
         let fuelKnown = fuels.map { $0 != nil }
         let units: [MeasureUnit?] = table.units.strings.map { library.units.unit($0) }
         let gases: [Result<Gas, GasError>] = table.gases.strings.map { key in Result { () throws(GasError) in try library.gases.gas(key) } }
-        // Rows without a factor set use the default; it takes the id after the interned names.
+        // Rows without a factor set use the default, or their fuel's: they take the ids after the interned names.
+        let defaultNames = [defaultFactorSet] + Array(Set(factorSetByFuel.values).subtracting([defaultFactorSet])).sorted()
         let defaultSetID = Int32(table.factorSets.count)
-        let sets: [Result<FactorSet, FactorLookupError>] = (table.factorSets.strings + [FactorLibrary.defaultSetName]).map { name in
+        let setNames = table.factorSets.strings + defaultNames
+        let sets: [Result<FactorSet, FactorLookupError>] = setNames.map { name in
             Result { () throws(FactorLookupError) in try library.set(named: name) }
+        }
+        let fuelDefaultSet: [Int32] = table.fuels.strings.map { fuel in
+            factorSetByFuel[fuel].flatMap { name in defaultNames.firstIndex(of: name).map { Int32(table.factorSets.count + $0) } } ?? defaultSetID
         }
         let knownJurisdiction: [Bool] = table.jurisdictions.strings.map { jurisdictions?.contains($0) ?? true }
 
@@ -89,7 +100,7 @@ public struct ActivityValidator: Sendable {
         // Packed keys for the common case of small pools; the dictionary takes the rest.
         var packedIndex = IntTable()
         let packable = table.fuels.count < 1 << 12 && table.technologies.count < 1 << 10 && table.units.count < 1 << 10
-            && table.factorSets.count < 1 << 12 && table.gases.count < 1 << 10
+            && setNames.count < 1 << 12 && table.gases.count < 1 << 10
         var combos: [ActivityCombo] = []
         var problems: [FactorProblem] = []
         var rowCombo = [Int32](repeating: -1, count: table.count)
@@ -166,9 +177,9 @@ public struct ActivityValidator: Sendable {
                     continue
                 }
                 var setID = table.rows[row].factorSet
-                if setID < 0 { setID = defaultSetID }
+                if setID < 0 { setID = fuelID >= 0 ? fuelDefaultSet[Int(fuelID)] : defaultSetID }
                 if case let .failure(error) = sets[Int(setID)] {
-                    issues.append(InputIssue(location(row, .factorSet), value: table.factorSets[setID], reason: error.description))
+                    issues.append(InputIssue(location(row, .factorSet), value: setNames[Int(setID)], reason: error.description))
                     continue
                 }
                 key.factorSet = setID
@@ -220,7 +231,7 @@ public struct ActivityValidator: Sendable {
                 case .fuel: fuelID >= 0 ? table.fuels[fuelID] : nil
                 case .unit: unitID >= 0 ? table.units[unitID] : nil
                 case .technology: table.rows[row].technology >= 0 ? table.technologies[table.rows[row].technology] : nil
-                case .factorSet: key.factorSet >= 0 ? (key.factorSet == defaultSetID ? FactorLibrary.defaultSetName : table.factorSets[key.factorSet]) : nil
+                case .factorSet: key.factorSet >= 0 ? setNames[Int(key.factorSet)] : nil
                 case .gpcRef: taxonomy.entries[Int(entryIndex)].ref
                 }
                 issues.append(InputIssue(location(row, column), value: value, reason: problem.reason, suggestion: problem.suggestion))
