@@ -17,8 +17,10 @@ struct DashboardPage {
         let published = try PublicationRepository(database).publishedYears()
         let inventories = try published.compactMap { year in try cache.published(year: year).map { (year, $0) } }
         let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
+        // The city's name in the page's language, from its settings; the jurisdiction's name otherwise.
+        let cityName = try CitySettingsRepository(database).current().names[t.language == .zhHans ? "zh-Hans" : "en"] ?? root
         guard let (year, latest) = inventories.last, let (base, first) = inventories.first else {
-            return page(t, city: root, body: "<main><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
+            return page(t, city: cityName, body: "<main><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
         }
         let totals = latest.totals(year: year)
         let statistics = try StatisticsRepository(database).aggregated(root, tree: try JurisdictionRepository(database).tree(), edition: .published)
@@ -83,7 +85,7 @@ struct DashboardPage {
         let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": provenance.factorSets.map(\.name).joined(separator: ", "),
                                                "fingerprint": String(provenance.inputFingerprint.prefix(23))])
         let computed = try PublicationRepository(database).published().first { $0.year == year }.map { t("footer.updated", ["date": t.date($0.computedAt)]) } ?? ""
-        return page(t, city: root, body: body, footer: footer + " · " + computed)
+        return page(t, city: cityName, body: body, footer: footer + " · " + computed)
     }
 
     private func card(_ label: String, _ value: String, _ unit: String, _ link: String) -> String {

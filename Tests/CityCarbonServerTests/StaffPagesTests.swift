@@ -198,11 +198,14 @@ struct CitySettingsPageTests {
             let page = try await client.execute(uri: "/staff/city", method: .get, headers: admin.headers)
             #expect(page.status == .ok && page.text.contains(#"id="city-settings""#) && page.text.contains(#"<option value="AR5" selected>"#))
             let saved = try await client.execute(uri: "/staff/city", method: .post, headers: admin.formHeaders(),
-                                                 body: admin.form([("name.zh-Hans", "示范城市"), ("gwp", "AR6"), ("utc_offset", "+08:00"),
+                                                 body: admin.form([("name.zh-Hans", "河谷示范市"), ("gwp", "AR6"), ("utc_offset", "+08:00"),
                                                                    ("new_fuel", "natural_gas"), ("new_fuel_set", "CN2011")]))
             #expect(saved.status == .ok && saved.text.contains("3 settings changed"), "\(saved.text.prefix(300))")
             let settings = try CitySettingsRepository(database).current()
-            #expect(settings.gwp == "AR6" && settings.names["zh-Hans"] == "示范城市" && settings.factorSet(for: "natural_gas") == "CN2011")
+            #expect(settings.gwp == "AR6" && settings.names["zh-Hans"] == "河谷示范市" && settings.factorSet(for: "natural_gas") == "CN2011")
+            // The public dashboard names the city as its settings do, in each language.
+            let zh = try await client.execute(uri: "/?lang=zh-Hans", method: .get)
+            #expect(zh.text.contains("河谷示范市"))
             let version = try AuditTrail(database).version()
             let refused = try await client.execute(uri: "/staff/city", method: .post, headers: admin.formHeaders(),
                                                    body: admin.form([("gwp", "AR5"), ("utc_offset", "+8")]))
