@@ -36,6 +36,25 @@ struct CityDataTests {
         }
     }
 
+    @Test("The jurisdiction tree grows and moves in the browser; a cycle is refused and nothing changes")
+    func jurisdictionsInTheBrowser() async throws {
+        let (database, district, other) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            let cycle = multipart([("csrf", admin.csrf)], file: ("file", "tree.csv", "name,level,parent\n\(district),district,\(other)\n\(other),district,\(district)\n"))
+            let refused = try await client.execute(uri: "/staff/city-data/jurisdictions", method: .post, headers: [.cookie: admin.cookie, .contentType: cycle.contentType], body: cycle.body)
+            #expect(refused.status == .unprocessableContent && refused.text.contains("cycle"))
+            let before = try JurisdictionRepository(database).tree()
+            #expect(before.nodes[district]?.parent == before.roots[0])
+            let grown = multipart([("csrf", admin.csrf)], file: ("file", "tree.csv", "name,level,parent,code\nNew Port,township,\(district),990199\n"))
+            let loaded = try await client.execute(uri: "/staff/city-data/jurisdictions", method: .post, headers: [.cookie: admin.cookie, .contentType: grown.contentType], body: grown.body)
+            #expect(loaded.status == .ok && loaded.text.contains("1 jurisdictions added"), "\(loaded.text.prefix(300))")
+            let moved = multipart([("csrf", admin.csrf)], file: ("file", "tree.csv", "name,level,parent,code\nNew Port,township,\(other),990199\n"))
+            _ = try await client.execute(uri: "/staff/city-data/jurisdictions", method: .post, headers: [.cookie: admin.cookie, .contentType: moved.contentType], body: moved.body)
+            #expect(try JurisdictionRepository(database).tree().nodes["New Port"]?.parent == other)
+        }
+    }
+
     @Test("Boundaries load in the browser; a ring that does not close is named with its feature")
     func boundariesInTheBrowser() async throws {
         let (database, district, _) = try staffWorkspace()

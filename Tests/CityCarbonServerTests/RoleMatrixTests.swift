@@ -60,7 +60,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     for route in ["POST /staff/inventories/:year/publish", "POST /staff/inventories/:year/withdraw", "POST /staff/statistics/publish",
                   "POST /staff/indicators/publish", "GET /staff/accounts", "POST /staff/accounts",
                   "POST /staff/accounts/:username", "POST /staff/accounts/:username/password", "GET /staff/api-keys", "POST /staff/api-keys",
-                  "POST /staff/api-keys/:id/revoke", "GET /staff/city", "POST /staff/city", "GET /staff/city-data", "POST /staff/city-data/statistics",
+                  "POST /staff/api-keys/:id/revoke", "GET /staff/city", "POST /staff/city", "GET /staff/city-data", "POST /staff/city-data/jurisdictions", "POST /staff/city-data/statistics",
                   "POST /staff/city-data/boundaries"] {
         table[route] = ("staff", [.admin])
     }

@@ -3,8 +3,9 @@ import CityCarbonStore
 import Foundation
 import Hummingbird
 
-/// The climate office loads the city's own statistics (a yearbook's CSV) and its boundaries
-/// (GeoJSON) in the browser, as `citycarbon import statistics|boundaries` does: all or none,
+/// The climate office loads the city's jurisdiction tree (add and move), its own statistics (a
+/// yearbook's CSV) and its boundaries (GeoJSON) in the browser, as
+/// `citycarbon import jurisdictions|statistics|boundaries` does: all or none,
 /// every problem in a table naming its row, column or feature; statistics stay drafts until
 /// published from the staff home.
 struct CityDataPage: Sendable {
@@ -12,6 +13,12 @@ struct CityDataPage: Sendable {
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.staff(.get, "staff/city-data", .importStatistics) { _, _, call in page(call) }
+        routes.staff(.post, "staff/city-data/jurisdictions", .importStatistics, bodyLimit: BodyLimit.upload) { _, _, call in
+            try load(call, kind: "jurisdictions") { bytes, name in
+                let (added, updated) = try JurisdictionRepository(database).importCSV(bytes, file: name, actor: call.actor)
+                return call.t("cityData.jurisdictions.done", ["added": String(added), "updated": String(updated), "file": name])
+            }
+        }
         routes.staff(.post, "staff/city-data/statistics", .importStatistics, bodyLimit: BodyLimit.upload) { _, _, call in
             try load(call, kind: "statistics") { bytes, name in
                 let rows = try StatisticsRepository(database).importCSV(bytes, file: name, actor: call.actor)
@@ -44,10 +51,10 @@ struct CityDataPage: Sendable {
     func page(_ call: StaffCall, notice: String = "", status: HTTPResponse.Status = .ok) -> Response {
         let t = call.t, csrf = StaffLayout.csrfField(call)
         var html = notice
-        for (kind, accept) in [("statistics", ".csv,text/csv"), ("boundaries", ".geojson,.json,application/geo+json")] {
+        for (kind, accept) in [("jurisdictions", ".csv,text/csv"), ("statistics", ".csv,text/csv"), ("boundaries", ".geojson,.json,application/geo+json")] {
             html += "<section><h2>\(Markup.escape(t("cityData.\(kind).title")))</h2>"
                 + "<form method=\"post\" action=\"/staff/city-data/\(kind)\" enctype=\"multipart/form-data\">\(csrf)"
-                + "<label for=\"\(kind)-file\">\(Markup.escape(t("upload.file")))</label><input id=\"\(kind)-file\" name=\"file\" type=\"file\" accept=\"\(accept)\" required>"
+                + "<label for=\"\(kind)-file\">\(Markup.escape(t("cityData.\(kind).file")))</label><input id=\"\(kind)-file\" name=\"file\" type=\"file\" accept=\"\(accept)\" required>"
                 + "<p><button type=\"submit\">\(Markup.escape(t("cityData.load")))</button></p></form>"
                 + "<p>\(Markup.escape(t("cityData.\(kind).help")))</p></section>"
         }
