@@ -13,7 +13,7 @@ struct ImportCommand: ParsableCommand {
 
     struct Statistics: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import population and GDP by jurisdiction and year (jurisdiction, year, population, gdp, gdp_unit, source).",
+            abstract: "Import statistics by jurisdiction and year: population, GDP, gdp_unit, source and optional columns (constant-price GDP, value added, energy use, floor area).",
             discussion: """
             All rows or none; a jurisdiction and year already held is replaced. The rows are a
             draft until published (citycarbon statistics publish).

@@ -5,7 +5,7 @@ import Foundation
 struct StatisticsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statistics",
-        abstract: "Population and GDP by jurisdiction and year: the drafts, and what the public sees.",
+        abstract: "Population, GDP (current and constant prices), energy use and floor area by jurisdiction and year: the drafts, and what the public sees.",
         discussion: "Import them with citycarbon import statistics.",
         subcommands: [List.self, Publish.self]
     )
