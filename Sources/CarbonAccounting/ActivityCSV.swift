@@ -24,14 +24,19 @@ public enum ActivityCSV {
     /// Parses and validates a whole file.
     /// - Parameters:
     ///   - jurisdictions: when given, every row's jurisdiction must be in it.
+    ///   - defaultFactorSet, factorSetByFuel: the sets that price a row naming none (the city's
+    ///     settings); the set each row was priced with is what the workspace stores for it.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, library: FactorLibrary = .standard,
-                            jurisdictions: JurisdictionTree? = nil, parallel: Bool = true) throws(InputErrors) -> ValidatedActivities {
+                            jurisdictions: JurisdictionTree? = nil, parallel: Bool = true,
+                            defaultFactorSet: String = FactorLibrary.defaultSetName,
+                            factorSetByFuel: [String: String] = [:]) throws(InputErrors) -> ValidatedActivities {
         let parsed = try parseCollecting(bytes, file: file, parallel: parallel)
         // Rows that parsed are checked further even when others did not, so one pass shows every error.
         var issues = parsed.issues
         if parsed.table.count > 0 {
             do {
-                let validated = try ActivityValidator(library: library, jurisdictions: jurisdictions)
+                let validated = try ActivityValidator(library: library, jurisdictions: jurisdictions, defaultFactorSet: defaultFactorSet,
+                                                      factorSetByFuel: factorSetByFuel)
                     .validate(parsed.table, file: file, columns: parsed.header)
                 if issues.isEmpty { return validated }
             } catch {
@@ -46,9 +51,10 @@ public enum ActivityCSV {
     }
 
     public static func read(_ data: [UInt8], file: String, library: FactorLibrary = .standard,
-                            jurisdictions: JurisdictionTree? = nil) throws(InputErrors) -> ValidatedActivities {
+                            jurisdictions: JurisdictionTree? = nil, defaultFactorSet: String = FactorLibrary.defaultSetName,
+                            factorSetByFuel: [String: String] = [:]) throws(InputErrors) -> ValidatedActivities {
         try data.withUnsafeBufferPointer { buffer throws(InputErrors) in
-            try read(buffer, file: file, library: library, jurisdictions: jurisdictions)
+            try read(buffer, file: file, library: library, jurisdictions: jurisdictions, defaultFactorSet: defaultFactorSet, factorSetByFuel: factorSetByFuel)
         }
     }
 

@@ -64,7 +64,10 @@ public struct ActivityRepository: Sendable {
             (try FactorSetRepository.library(db), try JurisdictionRepository.tree(db))
         }
         let strict = !tree.order.isEmpty
-        let activities = try ActivityCSV.read(bytes, file: file, library: library, jurisdictions: strict ? tree : nil)
+        // A row naming no factor set is priced, and stored, with the set the city's settings give its fuel.
+        let settings = try CitySettingsRepository(database).current()
+        let activities = try ActivityCSV.read(bytes, file: file, library: library, jurisdictions: strict ? tree : nil,
+                                              defaultFactorSet: settings.factorSet, factorSetByFuel: settings.factorSetByFuel)
         if let writer { try Self.checkScope(activities.table, file: file, writer: writer, tree: tree) }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         return ActivityImportPlan(activities: activities, file: file, sha256: digest, byteCount: bytes.count)
@@ -121,7 +124,10 @@ public struct ActivityRepository: Sendable {
         records += plan.activities.table.records
         var preview = tree
         for name in plan.activities.table.jurisdictionNames where !preview.contains(name) { preview.addRoot(name, level: .other) }
-        let activities = try ActivityValidator(library: library, jurisdictions: preview).validate(ActivityTable(records), file: plan.file)
+        // The new rows as the import priced them (the city's default sets), the stored ones as stored.
+        let settings = try CitySettingsRepository(database).current()
+        let activities = try ActivityValidator(library: library, jurisdictions: preview, defaultFactorSet: settings.factorSet,
+                                               factorSetByFuel: settings.factorSetByFuel).validate(ActivityTable(records), file: plan.file)
         return try InventoryEngine.compute(activities, gwp: gwp, library: library, jurisdictions: preview)
     }
 

@@ -15,9 +15,9 @@ public struct CitySettings: Sendable, Equatable, Codable {
     public var priceBaseYear: Int?
     /// The GWP set inventories are computed with when a year was never computed (AR5, AR6 …).
     public var gwp: String
-    /// The factor set that prices fuels for monitoring and for scenarios' base years.
-    /// (Inventories price a row naming none with IPCC 2006 until a computation records the
-    /// default it used, so that a published year recomputes from its pinned rows as it was.)
+    /// The factor set that prices a fuel where an activity row names none: an imported row is
+    /// stored with the set it was priced with (so a change never reprices stored rows or a
+    /// published year); monitoring and scenarios' base years use it too.
     public var factorSet: String
     /// Fuels priced by another set than `factorSet`.
     public var factorSetByFuel: [String: String]

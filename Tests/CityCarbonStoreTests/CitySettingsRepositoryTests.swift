@@ -1,3 +1,4 @@
+import CarbonAccounting
 import CarbonKit
 import CityProgramme
 import Foundation
@@ -46,5 +47,21 @@ struct CitySettingsRepositoryTests {
         let db = try temporaryWorkspace()
         try CitySettingsRepository(db).set([("gwp", "AR6")], actor: "office")
         #expect(try InventoryRepository(db).gwpName(year: 2023) == "AR6")
+    }
+
+    @Test func rowsNamingNoSetArePricedAndStoredAsTheSettingsSayAndPublishedYearsStillVerify() throws {
+        let db = try temporaryWorkspace()
+        try JurisdictionRepository(db).importCSV(bytes(jurisdictions), file: "j.csv")
+        try CitySettingsRepository(db).set([("factor_set.natural_gas", "CN2011")], actor: "office")
+        try ActivityRepository(db).importCSV(bytes(activities), file: "a.csv")
+        let gwp = try GasCatalog.standard.gwpSet("AR5")
+        let priced = try InventoryRepository(db).compute(year: 2022, gwp: gwp)
+        let gas = try #require(priced.cells(year: 2022).first { $0.jurisdiction == "North" && $0.gpcRef == "I.1.1" })
+        #expect(gas.factorSets == ["CN2011"])
+        try PublicationRepository(db).publish(year: 2022, by: "office")
+        // The city changes its mind later: stored rows keep the set they were priced with.
+        try CitySettingsRepository(db).set([("factor_set.natural_gas", "")], actor: "office")
+        #expect(try PublicationRepository(db).problems().isEmpty)
+        #expect(try InventoryRepository(db).compute(year: 2022, gwp: gwp).totals(year: 2022) == priced.totals(year: 2022))
     }
 }
