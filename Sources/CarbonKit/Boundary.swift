@@ -63,7 +63,12 @@ public struct Boundary: Sendable, Equatable {
                 rings.append(ring)
             }
             guard rings.count == ringValues.count else { continue }
-            if let crossing = Self.firstCrossing(rings) {
+            guard let check = Self.firstCrossing(rings) else {
+                fail(field, String(rings.reduce(0) { $0 + $1.count }),
+                     "is too complex to check for crossings here (its segments overlap too much): simplify it, e.g. to 1 m tolerance")
+                continue
+            }
+            if let crossing = check {
                 fail("\(field)[\(crossing.ring)]", "\(crossing.position)", crossing.other == crossing.ring
                      ? "crosses itself at its segment from position \(crossing.position) (a boundary must not self-intersect)"
                      : "crosses ring \(crossing.other) of the same polygon at its segment from position \(crossing.position)")
@@ -118,8 +123,10 @@ public struct Boundary: Sendable, Equatable {
 
     /// The first pair of segments of `rings` that cross or touch, other than a segment and
     /// its neighbours in the same ring. Segments are bucketed on a grid so that a boundary of
-    /// tens of thousands of positions is checked in about linear time.
-    static func firstCrossing(_ rings: [Ring]) -> (ring: Int, position: Int, other: Int)? {
+    /// tens of thousands of positions is checked in about linear time. Nil (rather than minutes
+    /// of work) when the segments overlap so much — a star of long spikes — that the check
+    /// would exceed its budget; `.some(nil)` when nothing crosses.
+    static func firstCrossing(_ rings: [Ring]) -> (ring: Int, position: Int, other: Int)?? {
         struct Segment { var ring: Int; var index: Int; var a: Position; var b: Position; var count: Int }
         var segments: [Segment] = []
         for (r, ring) in rings.enumerated() {
@@ -127,7 +134,10 @@ public struct Boundary: Sendable, Equatable {
                 segments.append(Segment(ring: r, index: i, a: ring[i], b: ring[i + 1], count: ring.count - 1))
             }
         }
-        guard segments.count > 2 else { return nil }
+        guard segments.count > 2 else { return .some(nil) }
+        // The work a real boundary never needs: cells entered, and segment pairs tested.
+        var insertions = 0, tests = 0
+        let insertionBudget = 40 * segments.count + 1_000_000, testBudget = 30_000_000
         let xs = segments.flatMap { [$0.a.longitude, $0.b.longitude] }, ys = segments.flatMap { [$0.a.latitude, $0.b.latitude] }
         let (minX, maxX, minY, maxY) = (xs.min()!, xs.max()!, ys.min()!, ys.max()!)
         let side = max(1, Int(Double(segments.count).squareRoot()))
@@ -139,11 +149,15 @@ public struct Boundary: Sendable, Equatable {
         for (s, segment) in segments.enumerated() {
             let (x0, y0) = cell(min(segment.a.longitude, segment.b.longitude), min(segment.a.latitude, segment.b.latitude))
             let (x1, y1) = cell(max(segment.a.longitude, segment.b.longitude), max(segment.a.latitude, segment.b.latitude))
+            insertions += (x1 - x0 + 1) * (y1 - y0 + 1)
+            if insertions > insertionBudget { return nil }
             for gx in x0...x1 { for gy in y0...y1 { grid[gx * side + gy, default: []].append(s) } }
         }
         var best: (ring: Int, position: Int, other: Int)?
         for key in grid.keys.sorted() {
             let members = grid[key]!
+            tests += members.count * (members.count - 1) / 2
+            if tests > testBudget { return nil }
             for i in members.indices {
                 for j in members.indices where j > i {
                     let (s, t) = (segments[members[i]], segments[members[j]])

@@ -80,4 +80,16 @@ struct BoundaryTests {
         crossed[n / 2] = "[\(120 + 1.5),\(30)]"
         #expect(Self.reasons(#"{"type":"Polygon","coordinates":[[\#(crossed.joined(separator: ","))]]}"#).first?.contains("crosses itself") == true)
     }
+
+    @Test func aStarOfLongSpikesIsRefusedAsTooComplexRatherThanCheckedForMinutes() {
+        // Every segment runs from near the centre to a tip 1° out: each overlaps thousands of others.
+        let n = 20_000
+        let ring = (0...n).map { i -> String in
+            let a = 2 * Double.pi * Double(i % n) / Double(n), r = i % 2 == 0 ? 1.0 : 0.001
+            return "[\(120 + r * cos(a)),\(30 + r * sin(a))]"
+        }
+        let reasons = Self.reasons(#"{"type":"Polygon","coordinates":[[\#(ring.joined(separator: ","))]]}"#)
+        #expect(reasons.count == 1 && reasons[0].hasPrefix("features[0].geometry.coordinates is too complex to check"))
+    }
 }
+
