@@ -99,8 +99,14 @@ struct ImportCommand: ParsableCommand {
 
     struct Jurisdictions: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import the jurisdiction tree from a CSV with columns name, level, parent, code.",
-            discussion: "Levels: \(JurisdictionLevel.allCases.map(\.rawValue).joined(separator: ", ")). Districts roll up to their parent city."
+            abstract: "Import or change the jurisdiction tree from a CSV with columns name, level, parent, code (and renamed_from).",
+            discussion: """
+            Levels: \(JurisdictionLevel.allCases.map(\.rawValue).joined(separator: ", ")). Districts roll up to their parent city.
+            A new name is added; a held one takes the level, parent and code given (a district moves by naming its new parent).
+            A row whose code is held, or whose renamed_from names a held jurisdiction, renames it: its data stays attached, and
+            targets, indicators, scenarios, inventories and staff scopes take the new name; frozen reports and frozen
+            assessments keep the name they were frozen with. All rows or none.
+            """
         )
 
         @Argument(help: ArgumentHelp("The CSV file, or - for standard input.", valueName: "file"))
@@ -111,7 +117,9 @@ struct ImportCommand: ParsableCommand {
         func run() throws {
             let database = try workspace.open()
             let result = try JurisdictionRepository(database).importCSV(try FileInput.read(file), file: FileInput.name(file), actor: workspace.who)
-            print("Jurisdictions: \(result.added) added, \(result.updated) updated.")
+            print("Jurisdictions: \(result.added) added, \(result.updated) updated, \(result.renamed.count) renamed.")
+            for rename in result.renamed { print("  \(rename.from) → \(rename.to)") }
+            if !result.renamed.isEmpty { print("\(result.rewrittenDocuments) stored documents and scopes now use the new names.") }
         }
     }
 

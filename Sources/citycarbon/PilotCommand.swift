@@ -1,6 +1,5 @@
 import ArgumentParser
 import CarbonKit
-import CityCarbonServer
 import CityCarbonStore
 import ClimatePlans
 import Foundation

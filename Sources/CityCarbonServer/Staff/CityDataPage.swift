@@ -15,8 +15,9 @@ struct CityDataPage: Sendable {
         routes.staff(.get, "staff/city-data", .importStatistics) { _, _, call in page(call) }
         routes.staff(.post, "staff/city-data/jurisdictions", .importStatistics, bodyLimit: BodyLimit.upload) { _, _, call in
             try load(call, kind: "jurisdictions") { bytes, name in
-                let (added, updated) = try JurisdictionRepository(database).importCSV(bytes, file: name, actor: call.actor)
-                return call.t("cityData.jurisdictions.done", ["added": String(added), "updated": String(updated), "file": name])
+                let summary = try JurisdictionRepository(database).importCSV(bytes, file: name, actor: call.actor)
+                return call.t("cityData.jurisdictions.done", ["added": String(summary.added), "updated": String(summary.updated),
+                                                              "renamed": String(summary.renamed.count), "file": name])
             }
         }
         routes.staff(.post, "staff/city-data/statistics", .importStatistics, bodyLimit: BodyLimit.upload) { _, _, call in
