@@ -88,57 +88,31 @@ public enum InventoryExport {
     public static func csv(_ inventory: Inventory, year: Int?, gases: GasCatalog = .standard) -> String {
         var out = csvColumns.joined(separator: ",") + "\r\n"
         let taxonomy = GPCTaxonomy.standard
-        let gwp = try? gases.gwpSet(inventory.gwp)
         let years = year.map { [$0] } ?? inventory.years
-        let groups: [GasGroup] = [.co2, .ch4, .n2o, .hfcs, .pfcs, .sf6, .nf3]
-        struct Line { var mass: [GasGroup: Double] = [:], co2e: [GasGroup: Double] = [:], total = 0.0, biogenic = 0.0, rows = 0
-            var keys: [NotationEntry] = [], ad: DataQuality?, ef: DataQuality?, factorSets: [String] = [], sources: [String] = [], factorSources: [String] = [] }
-        func add(_ cell: InventoryCell, to line: inout Line) {
-            for (key, kg) in cell.gasesKg where key != Gas.co2Biogenic.key {
-                let group = gases.gases[key]?.group ?? .co2e
-                line.mass[group, default: 0] += kg / 1000
-                if group != .co2e, let gas = gases.gases[key] { line.co2e[group, default: 0] += kg / 1000 * ((try? gwp?.potential(of: gas)) ?? 0) }
-            }
-            line.total += cell.co2eTonnes
-            line.biogenic += cell.biogenicCO2Tonnes
-            line.rows += cell.rows
-            line.keys += cell.notationKeys
-            line.ad = line.ad ?? cell.adQuality
-            line.ef = line.ef ?? cell.efQuality
-            for (list, more) in [(\Line.factorSets, cell.factorSets), (\Line.sources, cell.sources), (\Line.factorSources, cell.factorSources)] {
-                for item in more where !line[keyPath: list].contains(item) { line[keyPath: list].append(item) }
-            }
-        }
-        func row(_ y: Int, _ jurisdiction: String, _ aggregation: String, _ entry: GPCEntry, _ line: Line?) -> String {
-            let reported = (line?.rows ?? 0) > 0
-            let keyed = !(line?.keys.isEmpty ?? true)
-            let status = reported ? "reported" : keyed ? "notation_key" : "not_estimated"
-            func number(_ x: Double?) -> String { reported ? JSONValue.format(x ?? 0) : "" }
-            let key = line?.keys.first
+        func row(_ y: Int, _ jurisdiction: String, _ aggregation: String, _ entry: GPCEntry, _ line: SourceLine?) -> String {
+            let line = line ?? SourceLine()
+            func number(_ x: Double?) -> String { line.isReported ? JSONValue.format(x ?? 0) : "" }
             var fields = [String(y), jurisdiction, entry.ref, aggregation, entry.sector, entry.sectorName.en, entry.subsector, entry.subsectorName.en,
-                          entry.sourceName.en, String(entry.scope), entry.level.rawValue, status]
-            fields += (groups + [.co2e]).map { number(line?.mass[$0]) }
-            fields += groups.map { number(line?.co2e[$0]) }
-            fields += [number(line?.total), number(line?.biogenic)]
-            fields += keyed ? [Array(Set(line!.keys.map(\.key.rawValue))).sorted().joined(separator: " "), key?.ieRef ?? "", key?.explanation ?? ""]
-                : reported ? ["", "", ""] : ["NE", "", Self.notEstimatedNote]
-            fields += [line?.ad?.rawValue ?? "", line?.ef?.rawValue ?? "", String(line?.rows ?? 0), (line?.factorSets ?? []).joined(separator: "; "),
-                       (line?.sources ?? []).joined(separator: "; "), (line?.factorSources ?? []).joined(separator: "; ")]
+                          entry.sourceName.en, String(entry.scope), entry.level.rawValue, line.status]
+            fields += (SourceLine.groups + [.co2e]).map { number(line.mass[$0]) }
+            fields += SourceLine.groups.map { number(line.co2e[$0]) }
+            fields += [number(line.total), number(line.biogenic)]
+            fields += line.notation
+            fields += [line.ad?.rawValue ?? "", line.ef?.rawValue ?? "", String(line.rows), line.factorSets.joined(separator: "; "),
+                       line.sources.joined(separator: "; "), line.factorSources.joined(separator: "; ")]
             return fields.map(csvField).joined(separator: ",") + "\r\n"
         }
         for y in years {
-            var own: [String: Line] = [:]
-            for cell in inventory.cells(year: y) { add(cell, to: &own[cell.jurisdiction + "\u{1F}" + cell.gpcRef, default: Line()]) }
+            let own = SourceLine.own(inventory, year: y, gases: gases)
             let present = Set(inventory.cells(year: y).map(\.jurisdiction))
             let names = inventory.jurisdictions.map(\.name)
             for jurisdiction in names where present.contains(jurisdiction) {
-                for entry in taxonomy.entries { out += row(y, jurisdiction, "own", entry, own[jurisdiction + "\u{1F}" + entry.ref]) }
+                for entry in taxonomy.entries { out += row(y, jurisdiction, "own", entry, own[jurisdiction]?[entry.ref]) }
             }
             for jurisdiction in names {
                 let area = inventory.subtree(of: jurisdiction)
                 guard area.count > 1, !area.subtracting([jurisdiction]).isDisjoint(with: present) else { continue }
-                var whole: [String: Line] = [:]
-                for cell in inventory.cells(year: y, jurisdiction: jurisdiction) { add(cell, to: &whole[cell.gpcRef, default: Line()]) }
+                let whole = SourceLine.whole(inventory, year: y, jurisdiction: jurisdiction, gases: gases)
                 for entry in taxonomy.entries { out += row(y, jurisdiction, "with_jurisdictions_below", entry, whole[entry.ref]) }
             }
         }
@@ -148,17 +122,7 @@ public enum InventoryExport {
     /// The GPC reporting layout as a workbook: the CSV's columns on one sheet, numbers as
     /// numbers, so a spreadsheet sums them without conversion and shows Chinese text as is.
     public static func xlsx(_ inventory: Inventory, year: Int?, gases: GasCatalog = .standard) throws -> [UInt8] {
-        let table = try ReferenceTable(name: "gpc.csv", text: csv(inventory, year: year, gases: gases))
-        let numeric = Set(["year", "scope", "rows"] + table.columns.filter { $0.hasSuffix("_t") })
-        let rows: [[XLSXWriter.Cell]] = [table.columns.map { .text($0) }] + table.rows.map { row in
-            table.columns.map { column in
-                let text = row[column]
-                if text.isEmpty { return .empty }
-                if numeric.contains(column), let x = Double(text) { return .number(x) }
-                return .text(text)
-            }
-        }
-        return XLSXWriter(sheets: [XLSXWriter.Sheet(name: "GPC", rows: rows)]).bytes()
+        try xlsx(inventory, year: year, layout: .gpc, gases: gases)
     }
 
     /// A CSV field: quoted as needed and never a formula (``CSVOutput/field(_:)``).

@@ -136,8 +136,13 @@ struct InventoryPage {
             header.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>\(rows)</tbody></table>"
 
         let years = published.map { y in y == s.year ? "<strong>\(y)</strong>" : "<a href=\"/inventory/\(y)\">\(y)</a>" }.joined(separator: " · ")
-        let jsonLink = "<a href=\"/api/v1/inventories/\(s.year)\">JSON</a>", csvLink = "<a href=\"/api/v1/inventories/\(s.year)?format=csv\">CSV</a>"
-        let body = "<main><p class=\"years\">\(Markup.escape(t("inventory.years"))) \(years)</p>\(form)\(summary)\(table)<p>\(t("inventory.download", ["json": jsonLink, "csv": csvLink]))</p></main>"
+        let base = "/api/v1/inventories/\(s.year)"
+        func link(_ layout: InventoryLayout) -> String {
+            "<a href=\"\(base)?format=csv&amp;layout=\(layout.rawValue)\">CSV</a> · <a href=\"\(base)?format=xlsx&amp;layout=\(layout.rawValue)\">XLSX</a>"
+        }
+        let downloads = t("inventory.download", ["json": "<a href=\"\(base)\">JSON</a>", "csv": link(.gpc)])
+            + "<br>" + t("inventory.download.others", ["ciris": link(.ciris), "cdp": link(.cdp)])
+        let body = "<main><p class=\"years\">\(Markup.escape(t("inventory.years"))) \(years)</p>\(form)\(summary)\(table)<p>\(downloads)</p></main>"
         return Layout.page(t, title: t("inventory.title", ["city": root, "year": String(s.year)]), body: body, query: s.query,
                            footer: t("footer.provenance", ["gwp": inventory.gwp, "sets": inventory.provenance.factorSets.map(\.name).joined(separator: ", "),
                                                             "fingerprint": String(inventory.provenance.inputFingerprint.prefix(23))]))

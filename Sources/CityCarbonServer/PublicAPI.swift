@@ -210,6 +210,16 @@ struct PublicAPI: Sendable {
         }))])
     }
 
+    /// The table layout of a CSV or XLSX inventory: gpc unless `layout` names another.
+    static func layout(_ request: Request) throws -> InventoryLayout {
+        let text = request.uri.queryParameters.get("layout").map { String($0) } ?? "gpc"
+        guard let layout = InventoryLayout(rawValue: text) else {
+            throw InputErrors([InputIssue(InputLocation(field: "layout"), value: text, reason: "unknown layout",
+                                          suggestion: InventoryLayout.allCases.map(\.rawValue).joined(separator: ", "))])
+        }
+        return layout
+    }
+
     func inventory(_ request: Request, year: Int) throws -> Response {
         let jurisdiction = request.uri.queryParameters.get("jurisdiction").map { String($0) }
         // Everything below depends only on the data, so a cached answer needs no other query.
@@ -235,12 +245,21 @@ struct PublicAPI: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         case "csv":
+            let layout = try Self.layout(request)
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
-            headers[.contentDisposition] = "attachment; filename=\"gpc-inventory-\(year).csv\""
-            let body = try pages.page(key + "/csv") { InventoryExport.csv(try published(), year: year) }
+            headers[.contentDisposition] = "attachment; filename=\"\(layout.rawValue)-inventory-\(year).csv\""
+            let body = try pages.page(key + "/csv/\(layout.rawValue)") {
+                InventoryExport.csv(try published(), year: year, layout: layout, jurisdiction: jurisdiction)
+            }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        case "xlsx":
+            let layout = try Self.layout(request)
+            var headers: HTTPFields = [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+            headers[.contentDisposition] = "attachment; filename=\"\(layout.rawValue)-inventory-\(year).xlsx\""
+            let bytes = try InventoryExport.xlsx(try published(), year: year, layout: layout, jurisdiction: jurisdiction)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case let other:
-            throw InputErrors([InputIssue(InputLocation(field: "format"), value: other, reason: "unknown format", suggestion: "json or csv")])
+            throw InputErrors([InputIssue(InputLocation(field: "format"), value: other, reason: "unknown format", suggestion: "json, csv or xlsx")])
         }
     }
 }

@@ -75,16 +75,32 @@ struct ImportCommand: ParsableCommand {
         @Flag(help: "Keep the stored rows and add these.")
         var append = false
 
+        @Option(help: "Read an inventory exported in the gpc or ciris layout (citycarbon inventory export) as direct gas rows.")
+        var layout: InventoryLayout?
+
+        @Option(help: "With --layout ciris and no City column: the jurisdiction the rows are (default: the city at the top of the tree).")
+        var jurisdiction: String?
+
+        @Option(help: "With --layout: the GWP set the file's CO2e figures were computed with (default: the city settings').")
+        var gwp: String?
+
         @OptionGroup var workspace: WorkspaceOptions
 
         func validate() throws {
             if replace && append { throw ValidationError("--replace and --append cannot be used together") }
+            if layout == nil && (jurisdiction != nil || gwp != nil) { throw ValidationError("--jurisdiction and --gwp go with --layout") }
         }
 
         func run() throws {
             let database = try workspace.open()
-            let bytes = try FileInput.read(file)
+            var bytes = try FileInput.read(file)
             let name = FileInput.name(file)
+            if let layout {
+                let table = try ReferenceTable(name: name, text: try ReferenceTable.text(of: bytes, file: name))
+                let set = try GasCatalog.standard.gwpSet(try gwp ?? CitySettingsRepository(database).current().gwp)
+                let city = try jurisdiction ?? JurisdictionRepository(database).tree().roots.first
+                bytes = Array(try LayoutImport.activityCSV(table, layout: layout, jurisdiction: city, gwp: set).utf8)
+            }
             let summary = try ActivityRepository(database).importCSV(
                 bytes, file: name, existing: replace ? .replace : append ? .append : .refuse, actor: workspace.who,
                 progress: { done, total in Terminal.progress("Importing \(name)", done: done, total: total) })

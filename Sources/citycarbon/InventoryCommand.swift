@@ -4,11 +4,13 @@ import CarbonKit
 import CityCarbonStore
 import Foundation
 
+extension InventoryLayout: ExpressibleByArgument {}
+
 struct InventoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inventory",
         abstract: "Compute, show and export GPC inventories.",
-        subcommands: [Compute.self, Show.self, List.self, Publish.self, Withdraw.self]
+        subcommands: [Compute.self, Show.self, Export.self, List.self, Publish.self, Withdraw.self]
     )
 
     struct ReportOptions: ParsableArguments {
@@ -24,12 +26,19 @@ struct InventoryCommand: ParsableCommand {
         @Flag(help: "Start the CSV with a UTF-8 byte-order mark, so Excel opens its Chinese text as it is.")
         var bom = false
 
-        @Flag(help: "Write the GPC reporting layout as an XLSX workbook (needs --output).")
+        @Flag(help: "Write the layout as an XLSX workbook (needs --output).")
         var xlsx = false
+
+        @Option(help: "The CSV or workbook layout: gpc (GPC reporting, every jurisdiction), ciris (C40 CIRIS / eCRF inventory sheet) or cdp (CDP-ICLEI cities emissions table).")
+        var layout: InventoryLayout = .gpc
+
+        @Option(help: "The area the ciris and cdp layouts report (default: the city at the top of the tree).")
+        var jurisdiction: String?
 
         func validate() throws {
             if xlsx && output == nil { throw ValidationError("--xlsx writes a workbook: give the file with --output") }
             if bom && (format != .csv || xlsx) { throw ValidationError("--bom applies to --format csv") }
+            if layout != .gpc && format != .csv && !xlsx { throw ValidationError("--layout applies to --format csv and --xlsx") }
         }
 
         func emit(_ inventory: Inventory) throws {
@@ -39,15 +48,22 @@ struct InventoryCommand: ParsableCommand {
                 throw CLIFailure.input("no data for \(chosen); the data has \(inventory.years.map(String.init).joined(separator: ", "))")
             }
             if xlsx, let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(try InventoryExport.xlsx(inventory, year: chosen))) else {
+                if let jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == jurisdiction }) {
+                    throw CLIFailure.input("'\(jurisdiction)' is not a jurisdiction of the inventory")
+                }
+                let bytes = try InventoryExport.xlsx(inventory, year: chosen, layout: layout, jurisdiction: jurisdiction)
+                guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
                     throw CLIFailure.input("cannot write \(output)")
                 }
                 Terminal.note("Wrote \(output).")
                 return
             }
+            if let jurisdiction, !inventory.jurisdictions.contains(where: { $0.name == jurisdiction }) {
+                throw CLIFailure.input("'\(jurisdiction)' is not a jurisdiction of the inventory")
+            }
             let body: String = switch format {
             case .json: InventoryExport.json(inventory, year: chosen).serialized(pretty: true) + "\n"
-            case .csv: InventoryExport.csv(inventory, year: chosen)
+            case .csv: InventoryExport.csv(inventory, year: chosen, layout: layout, jurisdiction: jurisdiction)
             case .table: InventoryTable.render(inventory, year: chosen)
             }
             let text = (bom ? "\u{FEFF}" : "") + body
@@ -135,6 +151,49 @@ struct InventoryCommand: ParsableCommand {
                 throw CLIFailure.input("no inventory computed \(what): run `citycarbon inventory compute` first")
             }
             try report.emit(inventory)
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a stored inventory in a layout other tools import: gpc, ciris or cdp, as CSV or XLSX.",
+            discussion: """
+            The same numbers in each layout. gpc: a row per GPC reference and jurisdiction (its own
+            rows, then each area with the jurisdictions below it). ciris: the inventory sheet of C40's
+            CIRIS workbook (eCRF column names) for the city's whole area. cdp: the CDP-ICLEI cities
+            table of direct, grid-energy and outside-boundary emissions by sub-sector. Sources with
+            nothing given are NE, said to be so. Read a gpc or ciris file back with
+            `citycarbon import activities FILE --layout gpc|ciris`.
+            """
+        )
+
+        @Option(help: "gpc, ciris or cdp.") var layout: InventoryLayout = .gpc
+        @Option(help: "The inventory year (default: the latest).") var year: Int?
+        @Option(help: "The area the ciris and cdp layouts report (default: the city at the top of the tree).") var jurisdiction: String?
+        @Flag(help: "Export what the public sees: the published inventory of the year.") var published = false
+        @Flag(help: "Write an XLSX workbook (needs --output).") var xlsx = false
+        @Flag(help: "Start the CSV with a UTF-8 byte-order mark, so Excel opens its Chinese text as it is.") var bom = false
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let database = try workspace.open()
+            let inventory: Inventory?
+            if published {
+                let years = try PublicationRepository(database).publishedYears()
+                guard let chosen = year ?? years.last, years.contains(chosen) else {
+                    throw CLIFailure.input("\(year.map(String.init) ?? "no year") is not published; published: \(years.map(String.init).joined(separator: ", "))")
+                }
+                inventory = try PublicationRepository(database).publishedInventoryID(year: chosen).flatMap { try InventoryRepository(database).inventory(id: $0) }
+            } else {
+                inventory = try InventoryRepository(database).latest(year: year)
+            }
+            guard let inventory else { throw CLIFailure.input("no inventory computed \(year.map { "for \($0)" } ?? "yet"): run `citycarbon inventory compute` first") }
+            var options = try ReportOptions.parse([])
+            (options.year, options.format, options.output, options.bom, options.xlsx, options.layout, options.jurisdiction) =
+                (year, .csv, output, bom, xlsx, layout, jurisdiction)
+            try options.validate()
+            try options.emit(inventory)
         }
     }
 

@@ -181,6 +181,45 @@ struct CLITests {
         #expect(try cli.run("inventory", "show", "--year", "2023", "--xlsx").status != 0, "a workbook needs --output")
     }
 
+    @Test("inventory export writes the ciris and cdp layouts; a gpc or ciris file imported into a new city gives the same totals")
+    func exportRoundTrip() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init", "--demo").status == 0)
+        func totals(_ arguments: String...) throws -> [String: Double] {
+            let shown = try cli.run(["inventory", "show", "--year", "2023", "--format", "json"] + arguments)
+            let object = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+            return try #require(object?["totals"] as? [String: Double])
+        }
+        let original = try totals()
+        let tree = cli.directory.appendingPathComponent("tree.csv").path
+        FileManager.default.createFile(atPath: tree, contents: Data("name,level,parent,code\nDemo City,city,,990100\n".utf8))
+        for layout in ["gpc", "ciris"] {
+            let file = cli.directory.appendingPathComponent("\(layout).csv").path
+            let exported = try cli.run("inventory", "export", "--layout", layout, "--year", "2023", "--published", "-o", file)
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let other = cli.directory.appendingPathComponent("\(layout).sqlite").path
+            #expect(try cli.run("init", "--database", other).status == 0)
+            if layout == "ciris" { #expect(try cli.run("import", "jurisdictions", tree, "--database", other).status == 0) }
+            else {
+                let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent("Sources/CityCarbonStore/Resources/demo/jurisdictions.csv").path
+                #expect(try cli.run("import", "jurisdictions", demo, "--database", other).status == 0)
+            }
+            let imported = try cli.run("import", "activities", file, "--layout", layout, "--database", other)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(try cli.run("inventory", "compute", "--database", other).status == 0)
+            let again = try totals("--database", other)
+            for key in ["basic", "basic_plus", "territorial", "biogenic_co2"] {
+                #expect(abs((again[key] ?? 0) - (original[key] ?? 0)) <= 1e-9 * (original[key] ?? 1), "\(layout) \(key)")
+            }
+        }
+        let cdp = try cli.run("inventory", "export", "--layout", "cdp", "--year", "2023")
+        #expect(cdp.status == 0 && cdp.stdout.contains(",I.1,Stationary energy,Residential buildings,"))
+        let refused = try cli.run("import", "activities", "-", "--layout", "cdp")
+        #expect(refused.status != 0)
+        #expect(try cli.run("inventory", "export", "--layout", "ciris", "--jurisdiction", "Atlantis").status != 0)
+    }
+
     @Test("audit verify passes on an intact trail and exits 1 naming the event altered in SQLite")
     func auditVerify() throws {
         let cli = try CLI()

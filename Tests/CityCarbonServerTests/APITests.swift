@@ -79,6 +79,31 @@ struct APITests {
         }
     }
 
+    @Test("The inventory comes in the CIRIS and CDP layouts and as XLSX; an unknown layout is refused naming it")
+    func inventoryLayouts() async throws {
+        let database = try demoWorkspace()
+        let stored = try #require(try InventoryRepository(database).latest(year: 2022))
+        try await application(database).test(.router) { client in
+            try await client.execute(uri: "/api/v1/inventories/2022?format=csv&layout=ciris", method: .get) { response in
+                #expect(response.status == .ok)
+                let table = try ReferenceTable(name: "ciris.csv", text: response.text)
+                let total = table.rows.reduce(0.0) { $0 + (Double($1["GHGs (metric tonnes CO2e) - Total CO2e"]) ?? 0) }
+                // Every source of the city's whole area, BASIC+ and beyond, adds up to the inventory's scope 1 + 2 + 3.
+                let t = stored.totals(year: 2022)
+                #expect(abs(total - (t.scope1 + t.scope2 + t.scope3)) < 1e-6 * total)
+            }
+            try await client.execute(uri: "/api/v1/inventories/2022?format=csv&layout=cdp", method: .get) { response in
+                #expect(response.status == .ok && response.text.hasPrefix("Inventory year,City,GPC sub-sector,Sector,Sub-sector,Direct emissions"))
+            }
+            try await client.execute(uri: "/api/v1/inventories/2022?format=xlsx&layout=cdp", method: .get) { response in
+                #expect(response.status == .ok && Array(response.body.readableBytesView.prefix(2)) == Array("PK".utf8))
+            }
+            try await client.execute(uri: "/api/v1/inventories/2022?format=csv&layout=crf", method: .get) { response in
+                #expect(response.status == .badRequest && response.text.contains("crf"))
+            }
+        }
+    }
+
     @Test("Unpublished years never appear: withdrawing 2022 hides it from the list, the inventory and the activity data")
     func unpublished() async throws {
         let database = try demoWorkspace()
