@@ -2,6 +2,7 @@ import ArgumentParser
 import CarbonAccounting
 import CarbonKit
 import CityCarbonStore
+import CityProgramme
 import Foundation
 
 extension InventoryLayout: ExpressibleByArgument {}
@@ -97,8 +98,8 @@ struct InventoryCommand: ParsableCommand {
         @Option(help: ArgumentHelp("With --activities: a custom factor set CSV, as NAME=FILE or FILE (named after the file). Repeatable.", valueName: "set"))
         var factors: [String] = []
 
-        @Option(help: "GWP set: SAR, AR4, AR5 or AR6.")
-        var gwp: GWPChoice = .AR5
+        @Option(help: "GWP set: SAR, AR4, AR5 or AR6 (default: the year's set as computed before, else the city settings').")
+        var gwp: GWPChoice?
 
         @OptionGroup var report: ReportOptions
         @OptionGroup var workspace: WorkspaceOptions
@@ -110,9 +111,9 @@ struct InventoryCommand: ParsableCommand {
         }
 
         func run() throws {
-            let set = try GasCatalog.standard.gwpSet(gwp.rawValue)
             let inventory: Inventory
             if let activities {
+                let set = try GasCatalog.standard.gwpSet(gwp?.rawValue ?? CitySettings.standard.gwp)
                 var library = FactorLibrary.standard
                 for spec in factors {
                     let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
@@ -132,7 +133,10 @@ struct InventoryCommand: ParsableCommand {
                 let validated = try ActivityCSV.read(bytes, file: FileInput.name(activities), library: library, jurisdictions: tree)
                 inventory = try InventoryEngine.compute(validated, gwp: set, library: library, jurisdictions: tree)
             } else {
-                inventory = try InventoryRepository(try workspace.open()).compute(year: report.year, gwp: set, actor: workspace.who)
+                let database = try workspace.open()
+                let name = try gwp?.rawValue ?? report.year.map { try InventoryRepository(database).gwpName(year: $0) }
+                    ?? CitySettingsRepository(database).current().gwp
+                inventory = try InventoryRepository(database).compute(year: report.year, gwp: try GasCatalog.standard.gwpSet(name), actor: workspace.who)
             }
             try report.emit(inventory)
         }
