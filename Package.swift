@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CarbonMonitoring", targets: ["CarbonMonitoring"]),
         .library(name: "CityProgramme", targets: ["CityProgramme"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
+        .library(name: "CityCarbonPages", targets: ["CityCarbonPages"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
     ],
     dependencies: [
@@ -74,6 +75,13 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        // Pages and documents rendered from data — localized text, charts, the yearly report —
+        // without HTTP: the server serves them, the CLI writes them to files.
+        .target(
+            name: "CityCarbonPages",
+            dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CityProgramme", "CityCarbonStore"],
+            resources: [.copy("Resources")]
+        ),
         .target(
             name: "CityCarbonServer",
             dependencies: [
@@ -84,6 +92,7 @@ let package = Package(
                 "CarbonMonitoring",
                 "CityProgramme",
                 "CityCarbonStore",
+                "CityCarbonPages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -101,6 +110,8 @@ let package = Package(
                 "CarbonMonitoring",
                 "CityProgramme",
                 "CityCarbonStore",
+                "CityCarbonPages",
+                // Only for `citycarbon serve`.
                 "CityCarbonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -116,6 +127,7 @@ let package = Package(
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
+            "CityCarbonPages",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "CityCarbonCLITests", dependencies: ["citycarbon", "CityCarbonStore", .product(name: "GRDB", package: "GRDB.swift")]),

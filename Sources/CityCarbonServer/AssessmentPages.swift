@@ -1,4 +1,5 @@
 import CarbonKit
+import CityCarbonPages
 import CityCarbonStore
 import ClimatePlans
 import Foundation
@@ -57,7 +58,6 @@ struct AssessmentPages: Sendable {
                  }))])
     }
 
-    static let lightColors: [DistrictResult.Light: String] = [.green: "#38a169", .amber: "#d69e2e", .red: "#c53030"]
 
     func list(_ t: Localizer) throws -> String {
         var body = "<main><ul class=\"assessments\">"
@@ -70,34 +70,7 @@ struct AssessmentPages: Sendable {
         return Layout.page(t, title: t("assessments.title"), body: body, query: [], footer: t("assessments.footer"))
     }
 
-    /// The ranking table with every score and its evidence; shared by the public page and the report.
-    static func ranking(_ a: DistrictAssessment, t: Localizer, id: String = "ranking") -> String {
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
-        let chart = BarChart(title: t("assessments.chart", ["year": String(a.year)]), description: t("assessments.chart.desc"),
-                             bars: a.results.map { BarChart.Bar(label: $0.jurisdiction, value: $0.total, color: lightColors[$0.light]!, link: nil) },
-                             format: { t.number($0, decimals: 1) })
-        var body = "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "\(id)-chart"))</figure>"
-        body += "<table id=\"\(id)\"><caption>\(Markup.escape(t("assessments.caption", ["green": t.number(a.scheme.green, decimals: 0), "amber": t.number(a.scheme.amber, decimals: 0)])))</caption><thead><tr>"
-        body += "<th scope=\"col\">\(Markup.escape(t("assessments.rank")))</th><th scope=\"col\">\(Markup.escape(t("assessments.district")))</th>"
-        body += a.scheme.components.map { "<th scope=\"col\">\(Markup.escape($0.name.text(lang))) (\(t.number($0.weight, decimals: 0)))</th>" }.joined()
-        body += "<th scope=\"col\">\(Markup.escape(t("assessments.total")))</th><th scope=\"col\">\(Markup.escape(t("assessments.light")))</th></tr></thead><tbody>"
-        for r in a.results {
-            body += "<tr data-district=\"\(Markup.escape(r.jurisdiction))\"><td class=\"n\">\(r.rank)</td><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th>"
-            for component in a.scheme.components {
-                let score = r.scores.first { $0.component == component.identifier }
-                body += "<td class=\"n\" title=\"\(Markup.escape(score?.evidence.joined(separator: "; ") ?? ""))\">\(score.map { t.number($0.score, decimals: 1) } ?? "—")</td>"
-            }
-            body += "<td class=\"n total\">\(t.number(r.total, decimals: 1))</td><td class=\"light-\(r.light.rawValue)\">\(Markup.escape(t("assessments.light.\(r.light.rawValue)")))</td></tr>"
-        }
-        body += "</tbody></table><table class=\"evidence\"><caption>\(Markup.escape(t("assessments.evidence")))</caption><tbody>"
-        for r in a.results {
-            for score in r.scores {
-                let name = a.scheme.components.first { $0.identifier == score.component }?.name.text(lang) ?? score.component
-                body += "<tr><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th><td>\(Markup.escape(name))</td><td>\(Markup.escape(score.evidence.joined(separator: "; ")))</td></tr>"
-            }
-        }
-        return body + "</tbody></table>"
-    }
+    static func ranking(_ a: DistrictAssessment, t: Localizer, id: String = "ranking") -> String { AssessmentRanking.html(a, t: t, id: id) }
 
     func page(_ year: Int, t: Localizer) throws -> String {
         guard let a = try published().first(where: { $0.year == year }) else { throw ProblemDetails(.notFound, "no published assessment of \(year)") }

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import CarbonAccounting
 import CarbonKit
 import CityCarbonStore
@@ -136,17 +137,6 @@ public enum CityCarbonApplication {
     }
 }
 
-/// Static files of the web pages, shipped as resources.
-enum Asset {
-    static func bytes(_ name: String) throws -> [UInt8] {
-        let file = name as NSString
-        guard let url = Bundle.module.url(forResource: file.deletingPathExtension, withExtension: file.pathExtension, subdirectory: "Resources/assets"),
-              let data = FileManager.default.contents(atPath: url.path) else {
-            throw ProblemDetails(.notFound, "no asset \(name)")
-        }
-        return [UInt8](data)
-    }
-}
 
 /// The document at `/api/v1/openapi.json`, shipped as a resource and checked against real
 /// responses by the tests.

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import Hummingbird
 import NIOCore
 

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import HTTPTypes
 import Hummingbird
 import Logging

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import CarbonAccounting
 import CarbonKit
 import CityCarbonStore

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import CityCarbonStore
 import Hummingbird
 import Synchronization

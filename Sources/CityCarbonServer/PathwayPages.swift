@@ -1,3 +1,4 @@
+import CityCarbonPages
 import CarbonKit
 import CarbonPathways
 import CityCarbonStore

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import Foundation
 import Hummingbird
 import Logging

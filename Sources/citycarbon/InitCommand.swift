@@ -1,5 +1,5 @@
 import ArgumentParser
-import CityCarbonServer
+import CityCarbonPages
 import CityCarbonStore
 import Foundation
 

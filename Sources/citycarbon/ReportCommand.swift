@@ -1,6 +1,6 @@
 import ArgumentParser
 import CarbonKit
-import CityCarbonServer
+import CityCarbonPages
 import CityCarbonStore
 import ClimatePlans
 import Foundation

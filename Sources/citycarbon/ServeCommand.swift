@@ -1,4 +1,5 @@
 import ArgumentParser
+import CityCarbonPages
 import CityCarbonServer
 import CityCarbonStore
 import Foundation

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+@testable import CityCarbonPages
 @testable import CityCarbonServer
 
 /// The staff workspace with an HSL planner, the organisation the seed names for actions 22 and 23.

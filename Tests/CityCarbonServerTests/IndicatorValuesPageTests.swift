@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+@testable import CityCarbonPages
 @testable import CityCarbonServer
 
 /// Indicator values entered on the web by the organisation that owns the indicator: a draft

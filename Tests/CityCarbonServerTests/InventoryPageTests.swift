@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+@testable import CityCarbonPages
 @testable import CityCarbonServer
 
 @Suite("Inventory page")

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+@testable import CityCarbonPages
 @testable import CityCarbonServer
 
 @Suite("Monitoring: ingestion API, SensorThings, nowcast, site and alert pages")

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+@testable import CityCarbonPages
 @testable import CityCarbonServer
 
 /// A figure shown in two places is one number: per resident and per unit of GDP on the

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+@testable import CityCarbonPages
 @testable import CityCarbonServer
 
 @Suite("Targets, assessments, pilots and yearly reports on the web")

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import CarbonKit
 import ClimatePlans
 import Foundation

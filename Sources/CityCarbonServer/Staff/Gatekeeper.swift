@@ -1,3 +1,4 @@
+import CityCarbonPages
 import CityCarbonStore
 import Foundation
 import HTTPTypes

@@ -2,23 +2,28 @@ import Foundation
 
 /// A stacked area chart of series over years, drawn as SVG: readable without JavaScript,
 /// with a title and a description for screen readers.
-struct StackedAreaChart {
-    struct Series {
-        var label: String
-        var color: String
-        var values: [Double]
+package struct StackedAreaChart {
+    package struct Series {
+        package var label: String
+        package var color: String
+        package var values: [Double]
+        package init(label: String, color: String, values: [Double]) {
+            self.label = label
+            self.color = color
+            self.values = values
+        }
     }
 
-    var title: String
-    var description: String
-    var years: [Int]
-    var series: [Series]
-    var unit: String
-    var format: (Double) -> String
-    var width = 640.0
-    var height = 300.0
+    package var title: String
+    package var description: String
+    package var years: [Int]
+    package var series: [Series]
+    package var unit: String
+    package var format: (Double) -> String
+    package var width = 640.0
+    package var height = 300.0
 
-    func svg(id: String) -> String {
+    package func svg(id: String) -> String {
         let left = 64.0, right = 16.0, top = 16.0, bottom = 72.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let totals = years.indices.map { i in series.reduce(0) { $0 + max(0, $1.values[i]) } }
@@ -55,5 +60,15 @@ struct StackedAreaChart {
         }
         out += "</svg>"
         return out
+    }
+    package init(title: String, description: String, years: [Int], series: [Series], unit: String, format: @escaping (Double) -> String, width: Double = 640.0, height: Double = 300.0) {
+        self.title = title
+        self.description = description
+        self.years = years
+        self.series = series
+        self.unit = unit
+        self.format = format
+        self.width = width
+        self.height = height
     }
 }

@@ -1,29 +1,20 @@
 import CarbonKit
 import CityProgramme
 import Foundation
-import Hummingbird
 
 /// The languages of the web pages, with their strings (`Resources/i18n/*.json`) and their
 /// number and date conventions.
-enum Language: String, CaseIterable, Sendable {
+package enum Language: String, CaseIterable, Sendable {
     case en
     case zhHans = "zh-Hans"
 
-    var htmlCode: String { self == .en ? "en" : "zh-Hans" }
-    var other: Language { self == .en ? .zhHans : .en }
-
-    /// `?lang=`, else the `lang` cookie, else Accept-Language, else English.
-    static func of(_ request: Request) -> Language {
-        if let query = request.uri.queryParameters.get("lang"), let language = Language(rawValue: String(query)) { return language }
-        if let cookie = request.cookies["lang"]?.value, let language = Language(rawValue: cookie) { return language }
-        if let accept = request.headers[.acceptLanguage]?.lowercased(), accept.hasPrefix("zh") || accept.contains(",zh") { return .zhHans }
-        return .en
-    }
+    package var htmlCode: String { self == .en ? "en" : "zh-Hans" }
+    package var other: Language { self == .en ? .zhHans : .en }
 }
 
-struct Localizer: Sendable {
-    let language: Language
-    let strings: [String: String]
+package struct Localizer: Sendable {
+    package let language: Language
+    package let strings: [String: String]
 
     private static let tables: [Language: [String: String]] = {
         var tables: [Language: [String: String]] = [:]
@@ -37,25 +28,25 @@ struct Localizer: Sendable {
         return tables
     }()
 
-    init(_ language: Language) {
+    package init(_ language: Language) {
         self.language = language
         self.strings = Self.tables[language] ?? [:]
     }
 
     /// The string for `key` with `{name}` placeholders filled; the key itself when missing, so a gap shows.
-    func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
+    package func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
         var text = strings[key] ?? Self.tables[.en]?[key] ?? key
         for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
         return text
     }
 
     /// A number with `decimals` decimals and grouped thousands, as both languages write them.
-    func number(_ x: Double, decimals: Int) -> String {
+    package func number(_ x: Double, decimals: Int) -> String {
         GroupedNumber.format(x, decimals: decimals, minus: "−")
     }
 
     /// A money unit as the language writes it: `10^4 CNY` is "10,000 CNY" and "万元".
-    func money(_ unit: String) -> String {
+    package func money(_ unit: String) -> String {
         guard let money = MoneyUnit(unit) else { return unit }
         switch language {
         case .en:
@@ -67,12 +58,12 @@ struct Localizer: Sendable {
         }
     }
 
-    func percent(_ x: Double) -> String {
+    package func percent(_ x: Double) -> String {
         (x > 0 ? "+" : "") + number(x * 100, decimals: 1).replacingOccurrences(of: "−", with: x < 0 ? "−" : "") + " %"
     }
 
     /// An ISO-8601 timestamp as a date: "22 Nov 2026" or "2026年11月22日".
-    func date(_ iso: String) -> String {
+    package func date(_ iso: String) -> String {
         guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -1,19 +1,25 @@
 /// Horizontal bars with their values, as SVG.
-struct BarChart {
-    struct Bar {
-        var label: String
-        var value: Double
-        var color: String
-        var link: String?
+package struct BarChart {
+    package struct Bar {
+        package var label: String
+        package var value: Double
+        package var color: String
+        package var link: String?
+        package init(label: String, value: Double, color: String, link: String?) {
+            self.label = label
+            self.value = value
+            self.color = color
+            self.link = link
+        }
     }
 
-    var title: String
-    var description: String
-    var bars: [Bar]
-    var format: (Double) -> String
-    var width = 640.0
+    package var title: String
+    package var description: String
+    package var bars: [Bar]
+    package var format: (Double) -> String
+    package var width = 640.0
 
-    func svg(id: String) -> String {
+    package func svg(id: String) -> String {
         let rowHeight = 28.0, labelWidth = 220.0, valueWidth = 110.0
         let height = rowHeight * Double(bars.count) + 8
         let maximum = max(bars.map(\.value).max() ?? 1, 1e-12)
@@ -30,5 +36,12 @@ struct BarChart {
         }
         out += "</svg>"
         return out
+    }
+    package init(title: String, description: String, bars: [Bar], format: @escaping (Double) -> String, width: Double = 640.0) {
+        self.title = title
+        self.description = description
+        self.bars = bars
+        self.format = format
+        self.width = width
     }
 }

@@ -2,25 +2,29 @@ import Foundation
 
 /// Jurisdictions drawn from their GeoJSON boundaries and coloured by a value in five classes,
 /// with a legend; each area names itself and its value, and links to its detail.
-struct ChoroplethMap {
-    struct Area {
-        var name: String
+package struct ChoroplethMap {
+    package struct Area {
+        package var name: String
         /// Polygons, each a list of rings of (longitude, latitude).
-        var polygons: [[[(Double, Double)]]]
+        package var polygons: [[[(Double, Double)]]]
+        package init(name: String, polygons: [[[(Double, Double)]]]) {
+            self.name = name
+            self.polygons = polygons
+        }
     }
 
-    var title: String
-    var description: String
-    var areas: [Area]
-    var values: [String: Double]
-    var format: (Double) -> String
-    var link: (String) -> String?
-    var noData: String
-    var width = 640.0
-    var height = 420.0
+    package var title: String
+    package var description: String
+    package var areas: [Area]
+    package var values: [String: Double]
+    package var format: (Double) -> String
+    package var link: (String) -> String?
+    package var noData: String
+    package var width = 640.0
+    package var height = 420.0
 
     /// Areas from a GeoJSON FeatureCollection with `properties.name`.
-    static func areas(geoJSON: String) -> [Area] {
+    package static func areas(geoJSON: String) -> [Area] {
         guard let root = try? JSONSerialization.jsonObject(with: Data(geoJSON.utf8)) as? [String: Any],
               let features = root["features"] as? [[String: Any]] else { return [] }
         func ring(_ value: Any) -> [(Double, Double)] {
@@ -41,18 +45,18 @@ struct ChoroplethMap {
     }
 
     /// Upper bounds of the five classes: equal intervals from 0 to the largest value.
-    var classBounds: [Double] {
+    package var classBounds: [Double] {
         let maximum = values.values.max() ?? 0
         return (1...Palette.sequential.count).map { maximum * Double($0) / Double(Palette.sequential.count) }
     }
 
-    func color(for value: Double?) -> String {
+    package func color(for value: Double?) -> String {
         guard let value else { return "#e2e8f0" }
         let index = classBounds.firstIndex { value <= $0 } ?? Palette.sequential.count - 1
         return Palette.sequential[index]
     }
 
-    func svg(id: String) -> String {
+    package func svg(id: String) -> String {
         let legendHeight = 60.0
         let points = areas.flatMap { $0.polygons.flatMap { $0.flatMap { $0 } } }
         var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart map">"#
@@ -91,5 +95,16 @@ struct ChoroplethMap {
         }
         out += "</svg>"
         return out
+    }
+    package init(title: String, description: String, areas: [Area], values: [String: Double], format: @escaping (Double) -> String, link: @escaping (String) -> String?, noData: String, width: Double = 640.0, height: Double = 420.0) {
+        self.title = title
+        self.description = description
+        self.areas = areas
+        self.values = values
+        self.format = format
+        self.link = link
+        self.noData = noData
+        self.width = width
+        self.height = height
     }
 }

@@ -5,27 +5,30 @@ import Foundation
 /// on top up to the baseline, net emissions after sinks and offsets as a line that may go
 /// below zero, the Monte Carlo P10–P90 band around it, past inventories as points and the
 /// targets as diamonds. Every shape carries its numbers as a title.
-struct PathwayChart {
-    var title: String
-    var description: String
-    var result: PathwayResult
-    var band: MonteCarloResult?
-    var labels: Labels
-    var format: (Double) -> String
-    var width = 760.0
-    var height = 380.0
+package struct PathwayChart {
+    package var title: String
+    package var description: String
+    package var result: PathwayResult
+    package var band: MonteCarloResult?
+    package var labels: Labels
+    package var format: (Double) -> String
+    package var width = 760.0
+    package var height = 380.0
 
-    struct Labels {
-        var gross: String, baseline: String, net: String, band: String, history: String
+    package struct Labels {
+        package var gross: String, baseline: String, net: String, band: String, history: String
+        package init(gross: String, baseline: String, net: String, band: String, history: String) {
+            (self.gross, self.baseline, self.net, self.band, self.history) = (gross, baseline, net, band, history)
+        }
     }
 
     /// `#rrggbb`, spelled so that it can sit inside a `#"…"#` literal.
-    static func hex(_ digits: String) -> String { "#" + digits }
+    package static func hex(_ digits: String) -> String { "#" + digits }
 
-    static let palette = ["#2b6cb0", "#38a169", "#d69e2e", "#805ad5", "#dd6b20", "#319795", "#e53e3e", "#718096",
+    package static let palette = ["#2b6cb0", "#38a169", "#d69e2e", "#805ad5", "#dd6b20", "#319795", "#e53e3e", "#718096",
                           "#b7791f", "#2c7a7b", "#6b46c1", "#c05621", "#276749", "#9c4221", "#44337a"]
 
-    func svg(id: String) -> String {
+    package func svg(id: String) -> String {
         let left = 72.0, right = 16.0, top = 16.0, bottom = 96.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let history = zip(result.historyYears ?? [], (result.history ?? []).compactMap { $0 }).map { (year: $0, value: $1) }
@@ -94,7 +97,7 @@ struct PathwayChart {
     }
 
     /// Round ticks covering `min…max`, including zero and negative values.
-    static func ticks(min: Double, max: Double) -> (ticks: [Double], low: Double, high: Double) {
+    package static func ticks(min: Double, max: Double) -> (ticks: [Double], low: Double, high: Double) {
         let upper = Markup.ticks(upTo: Swift.max(max, 1e-9))
         guard min < 0 else { return (upper, 0, upper.last ?? 1) }
         let spacing = upper.count > 1 ? upper[1] : 1
@@ -103,20 +106,30 @@ struct PathwayChart {
         while v > min { v -= spacing; ticks.insert(v, at: 0) }
         return (ticks, ticks.first!, ticks.last!)
     }
+    package init(title: String, description: String, result: PathwayResult, band: MonteCarloResult?, labels: Labels, format: @escaping (Double) -> String, width: Double = 760.0, height: Double = 380.0) {
+        self.title = title
+        self.description = description
+        self.result = result
+        self.band = band
+        self.labels = labels
+        self.format = format
+        self.width = width
+        self.height = height
+    }
 }
 
 /// The marginal abatement cost curve: each measure a bar as wide as the tonnes it abates in
 /// the chosen year and as high as its cost per tonne, cheapest first; bars below the axis
 /// save money.
-struct AbatementCurveChart {
-    var title: String
-    var description: String
-    var curve: MarginalAbatementCurve
-    var format: (Double) -> String
-    var width = 760.0
-    var height = 320.0
+package struct AbatementCurveChart {
+    package var title: String
+    package var description: String
+    package var curve: MarginalAbatementCurve
+    package var format: (Double) -> String
+    package var width = 760.0
+    package var height = 320.0
 
-    func svg(id: String) -> String {
+    package func svg(id: String) -> String {
         let left = 72.0, right = 16.0, top = 16.0, bottom = 40.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let total = Swift.max(curve.totalAbatement, 1)
@@ -147,21 +160,29 @@ struct AbatementCurveChart {
         out += "</svg>"
         return out
     }
+    package init(title: String, description: String, curve: MarginalAbatementCurve, format: @escaping (Double) -> String, width: Double = 760.0, height: Double = 320.0) {
+        self.title = title
+        self.description = description
+        self.curve = curve
+        self.format = format
+        self.width = width
+        self.height = height
+    }
 }
 
 /// An LMDI decomposition as a waterfall: the first year's emissions, each effect rising or
 /// falling from there, and the last year's emissions.
-struct WaterfallChart {
-    var title: String
-    var description: String
-    var start: (label: String, value: Double)
-    var steps: [(label: String, value: Double)]
-    var end: (label: String, value: Double)
-    var format: (Double) -> String
-    var width = 760.0
-    var height = 300.0
+package struct WaterfallChart {
+    package var title: String
+    package var description: String
+    package var start: (label: String, value: Double)
+    package var steps: [(label: String, value: Double)]
+    package var end: (label: String, value: Double)
+    package var format: (Double) -> String
+    package var width = 760.0
+    package var height = 300.0
 
-    func svg(id: String) -> String {
+    package func svg(id: String) -> String {
         let left = 72.0, right = 16.0, top = 16.0, bottom = 48.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         var running = start.value, levels = [start.value]
@@ -189,5 +210,15 @@ struct WaterfallChart {
         bar(steps.count + 1, from: 0, to: end.value, color: "#718096", label: end.label, value: end.value)
         out += "</svg>"
         return out
+    }
+    package init(title: String, description: String, start: (label: String, value: Double), steps: [(label: String, value: Double)], end: (label: String, value: Double), format: @escaping (Double) -> String, width: Double = 760.0, height: Double = 300.0) {
+        self.title = title
+        self.description = description
+        self.start = start
+        self.steps = steps
+        self.end = end
+        self.format = format
+        self.width = width
+        self.height = height
     }
 }

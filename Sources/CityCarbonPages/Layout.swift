@@ -1,10 +1,9 @@
 import Foundation
-import Hummingbird
 
 /// The frame of every public page: title, navigation, the language switch (keeping the page's
 /// own query), the stylesheet, and the footer.
-enum Layout {
-    static func page(_ t: Localizer, title: String, body: String, query: [(String, String)], footer: String) -> String {
+package enum Layout {
+    package static func page(_ t: Localizer, title: String, body: String, query: [(String, String)], footer: String) -> String {
         let switchQuery = (query + [("lang", t.language.other.rawValue)]).map { name, value in
             "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)"
         }.joined(separator: "&")
@@ -19,10 +18,5 @@ enum Layout {
             <a class="lang" href="?\(Markup.escape(switchQuery))" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
             \(body)<footer>\(Markup.escape(footer))</footer></body></html>
             """
-    }
-
-    /// A rendered public page as a response.
-    static func response(_ body: ByteBuffer) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Small helpers for writing SVG and HTML by hand: escaping, compact numbers, nice axis ticks.
-enum Markup {
+package enum Markup {
     /// Text made safe for HTML and SVG content and attribute values.
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for c in text {
@@ -21,12 +21,12 @@ enum Markup {
 
     /// A path segment (a plan or action identifier) percent-encoded so that it is safe in a URL,
     /// a `Location` header and an HTML attribute alike.
-    static func percentEncoded(_ segment: String) -> String {
+    package static func percentEncoded(_ segment: String) -> String {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#&'\"<>;=+"))) ?? ""
     }
 
     /// A coordinate with at most one decimal, so SVG stays small.
-    static func coordinate(_ x: Double) -> String {
+    package static func coordinate(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
         let rounded = (x * 10).rounded() / 10
         // Within ±2^53 a whole number prints as one; beyond (a hostile value) as a double, never a trap.
@@ -34,7 +34,7 @@ enum Markup {
     }
 
     /// Round tick values from 0 to at least `maximum`: 1, 2 or 5 times a power of ten apart.
-    static func ticks(upTo maximum: Double, count: Int = 5) -> [Double] {
+    package static func ticks(upTo maximum: Double, count: Int = 5) -> [Double] {
         guard maximum > 0, maximum.isFinite else { return [0, 1] }
         let raw = maximum / Double(count)
         let exponent = Int(floor(log10(raw)))
@@ -50,8 +50,8 @@ enum Markup {
 }
 
 /// The colours of the GPC sectors, the same on every chart.
-enum Palette {
-    static let sectors: [String: String] = ["I": "#2b6cb0", "II": "#dd6b20", "III": "#718096", "IV": "#805ad5", "V": "#38a169", "VI": "#a0aec0"]
+package enum Palette {
+    package static let sectors: [String: String] = ["I": "#2b6cb0", "II": "#dd6b20", "III": "#718096", "IV": "#805ad5", "V": "#38a169", "VI": "#a0aec0"]
     /// Sequential classes for maps, light to dark.
-    static let sequential = ["#fef3c7", "#fcd34d", "#f59e0b", "#d97706", "#92400e"]
+    package static let sequential = ["#fef3c7", "#fcd34d", "#f59e0b", "#d97706", "#92400e"]
 }

@@ -3,25 +3,31 @@ import Foundation
 /// Lines over years, drawn as SVG: an indicator's values, the straight path to its goal
 /// (dashed), and the goal itself as a marker. Each point carries its value as a title, so the
 /// chart reads without JavaScript and to screen readers.
-struct LineChart {
-    struct Line {
-        var label: String
-        var color: String
-        var points: [(year: Int, value: Double)]
-        var dashed = false
+package struct LineChart {
+    package struct Line {
+        package var label: String
+        package var color: String
+        package var points: [(year: Int, value: Double)]
+        package var dashed = false
+        package init(label: String, color: String, points: [(year: Int, value: Double)], dashed: Bool = false) {
+            self.label = label
+            self.color = color
+            self.points = points
+            self.dashed = dashed
+        }
     }
 
-    var title: String
-    var description: String
-    var lines: [Line]
+    package var title: String
+    package var description: String
+    package var lines: [Line]
     /// Single points drawn as diamonds: goals.
-    var markers: [(label: String, year: Int, value: Double)] = []
-    var format: (Double) -> String
-    var width = 640.0
-    var height = 280.0
-    static let goalColor = "#38a169"
+    package var markers: [(label: String, year: Int, value: Double)] = []
+    package var format: (Double) -> String
+    package var width = 640.0
+    package var height = 280.0
+    package static let goalColor = "#38a169"
 
-    func svg(id: String) -> String {
+    package func svg(id: String) -> String {
         let left = 64.0, right = 16.0, top = 16.0, bottom = 56.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let years = lines.flatMap { $0.points.map(\.year) } + markers.map(\.year)
@@ -63,5 +69,14 @@ struct LineChart {
         }
         out += "</svg>"
         return out
+    }
+    package init(title: String, description: String, lines: [Line], markers: [(label: String, year: Int, value: Double)] = [], format: @escaping (Double) -> String, width: Double = 640.0, height: Double = 280.0) {
+        self.title = title
+        self.description = description
+        self.lines = lines
+        self.markers = markers
+        self.format = format
+        self.width = width
+        self.height = height
     }
 }

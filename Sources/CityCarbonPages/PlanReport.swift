@@ -2,7 +2,6 @@ import CarbonKit
 import CityCarbonStore
 import ClimatePlans
 import Foundation
-import Hummingbird
 
 /// Builds, renders and serves a plan's yearly report: the snapshot is taken once and stored
 /// with its digest; the printable HTML (with charts), the CSV tables and the JSON all render
@@ -24,7 +23,7 @@ public enum PlanReport {
             throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(year), reason: "is not a year that has begun", suggestion: "1990 … \(today.year)")])
         }
         let asOf = min(today, Day(year: year, month: 12, day: 31)!)
-        let catalogue = try IndicatorPages(database: database, cache: InventoryCache(database), pages: PageCache(database, freshness: .zero)).catalogue()
+        let catalogue = try IndicatorCatalogue(database: database, cache: InventoryCache(database)).entries()
         let indicators: [PlanReportSnapshot.IndicatorLine] = catalogue.map { entry in
             var indicator = entry.indicator
             indicator.values = indicator.values.filter { $0.year <= year }
@@ -57,7 +56,7 @@ public enum PlanReport {
         return page.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"/assets/site.css\">", with: "<style>\(String(decoding: css, as: UTF8.self))</style>")
     }
 
-    static func html(_ report: StoredPlanReport, previous: StoredPlanReport?, t: Localizer) -> String {
+    package static func html(_ report: StoredPlanReport, previous: StoredPlanReport?, t: Localizer) -> String {
         let s = report.snapshot, lang = t.language == .zhHans ? "zh-Hans" : "en"
         let categories = s.plan.categoryTypes.flatMap(\.categories)
         let names = Dictionary(categories.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
@@ -107,7 +106,7 @@ public enum PlanReport {
         body += "</tbody></table></section>"
         // 2. Indicators.
         body += "<section><h2>\(Markup.escape(t("nav.indicators")))</h2>"
-        if let emissions = s.indicators.first(where: { $0.indicator.identifier == IndicatorPages.emissionsID }), !emissions.indicator.values.isEmpty {
+        if let emissions = s.indicators.first(where: { $0.indicator.identifier == IndicatorCatalogue.emissionsID }), !emissions.indicator.values.isEmpty {
             let line = LineChart(title: t("report.emissions.chart"), description: t("indicators.chart.desc"),
                                  lines: [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: emissions.indicator.values.map { ($0.year, $0.value / 1e6) })],
                                  format: { t.number($0, decimals: 2) })
@@ -117,8 +116,8 @@ public enum PlanReport {
             "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for line in s.indicators {
             let i = line.indicator
-            let latest = i.series().last.map { "\(IndicatorPages.format($0.value)) (\($0.year))" } ?? "—"
-            let goal = i.goals.last.map { g in g.value.map { "\(IndicatorPages.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
+            let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—"
+            let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
             body += "<tr><td>\(Markup.escape(i.name.text(lang)))</td><td>\(Markup.escape(i.unit))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
             body += "<td>\(Markup.escape(t("indicators.status.\(line.status)")))\(line.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
         }
@@ -129,7 +128,7 @@ public enum PlanReport {
             for target in s.targets {
                 let value: String = switch target.value {
                 case .reduction(let share): t("targets.reduction", ["share": t.number(share * 100, decimals: 1), "year": String(target.baseYear)])
-                case .level(let level): IndicatorPages.format(level)
+                case .level(let level): IndicatorCatalogue.format(level)
                 case .pending: t("targets.pending")
                 }
                 body += "<li>\(Markup.escape(target.name.text(lang))): \(Markup.escape(value)) · \(target.targetYear)"
@@ -142,7 +141,7 @@ public enum PlanReport {
         }
         // 4. Assessment.
         if let assessment = s.assessment {
-            body += "<section><h2>\(Markup.escape(t("assessments.year", ["year": String(s.year)])))</h2>" + AssessmentPages.ranking(assessment, t: t, id: "report-ranking") + "</section>"
+            body += "<section><h2>\(Markup.escape(t("assessments.year", ["year": String(s.year)])))</h2>" + AssessmentRanking.html(assessment, t: t, id: "report-ranking") + "</section>"
         }
         // 5. Pilots.
         if !s.pilots.isEmpty {
@@ -170,7 +169,7 @@ public enum PlanReport {
             body += "</tbody></table><table id=\"report-indicator-changes\"><caption>\(Markup.escape(t("report.indicators.moved")))</caption><tbody>"
             for change in comparison.indicators {
                 let name = s.indicators.first { $0.indicator.identifier == change.identifier }?.indicator.name.text(lang) ?? change.identifier
-                func value(_ v: IndicatorValue?) -> String { v.map { "\(IndicatorPages.format($0.value)) (\($0.year))" } ?? "—" }
+                func value(_ v: IndicatorValue?) -> String { v.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—" }
                 body += "<tr><td>\(Markup.escape(name))</td><td class=\"n\">\(Markup.escape(value(change.previous)))</td><td class=\"n\">\(Markup.escape(value(change.current)))</td>"
                 body += "<td>\(Markup.escape(t("indicators.status.\(change.currentStatus)")))</td></tr>"
             }
@@ -187,7 +186,7 @@ public enum PlanReport {
 
     /// The signed audit head the version was frozen with, in full so a reader can check it
     /// (`citycarbon audit verify --checkpoints`), or nothing when no key signed it.
-    static func checkpointLine(_ report: StoredPlanReport, t: Localizer) -> String {
+    package static func checkpointLine(_ report: StoredPlanReport, t: Localizer) -> String {
         guard let c = report.checkpoint else { return "" }
         return "<p class=\"report-checkpoint\" id=\"audit-checkpoint\">" + Markup.escape(t("report.checkpoint", [
             "event": String(c.event), "hash": c.hash, "key": c.publicKey, "at": c.at,
@@ -273,77 +272,5 @@ public enum PlanReport {
         return XLSXWriter(sheets: sheets).bytes()
     }
 
-    static func csvField(_ text: String) -> String { CSVOutput.field(text) }
-}
-
-/// The report's routes: the public list, page, CSVs and JSON of each year's latest version,
-/// and the climate office's build button.
-struct PlanReportPages: Sendable {
-    let database: CityCarbonDatabase
-    let pages: PageCache
-    var auditKey: AuditKey?
-
-    func stored(_ plan: String, _ year: Int) throws -> (StoredPlanReport, StoredPlanReport?) {
-        let repository = PlanReportRepository(database)
-        guard let report = try repository.report(plan: plan, year: year) else { throw ProblemDetails(.notFound, "plan \(plan) has no report for \(year)") }
-        return (report, try repository.report(plan: plan, year: year - 1))
-    }
-
-    func addRoutes(to routes: RouteRegistrar) {
-        routes.open(.get, "plans/:plan/reports") { request, context in
-            let plan = try context.parameters.decoded("plan")
-            let t = Localizer(Language.of(request))
-            return Layout.response(try pages.page("reports/\(t.language.rawValue)/\(plan)") {
-                guard let loaded = try PlanRepository(database).plan(plan) else { throw ProblemDetails(.notFound, "no plan named \(plan)") }
-                let lang = t.language == .zhHans ? "zh-Hans" : "en"
-                let years = try PlanReportRepository(database).years(plan: plan)
-                let items = years.reversed().map {
-                    "<li><a href=\"/plans/\(Markup.percentEncoded(plan))/reports/\($0.year)\">\($0.year)</a> · \(Markup.escape(t("report.version", ["version": String($0.version), "at": $0.createdAt])))</li>"
-                }.joined()
-                return Layout.page(t, title: t("report.list", ["plan": loaded.name.text(lang)]), body: "<main><ul class=\"reports\">\(items)</ul>\(years.isEmpty ? "<p>\(Markup.escape(t("report.none")))</p>" : "")</main>",
-                                   query: [], footer: t("plans.footer"))
-            })
-        }
-        routes.open(.get, "plans/:plan/reports/:year") { request, context in
-            let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
-            let t = Localizer(Language.of(request))
-            return Layout.response(try pages.page("report/\(t.language.rawValue)/\(plan)/\(year)") {
-                let (report, previous) = try stored(plan, year)
-                return PlanReport.html(report, previous: previous, t: t)
-            })
-        }
-        for (file, render) in [("actions.csv", PlanReport.actionsCSV), ("indicators.csv", PlanReport.indicatorsCSV)] {
-            routes.open(.get, "plans/:plan/reports/:year/\(file)") { _, context in
-                let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
-                let (report, _) = try stored(plan, year)
-                return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(plan)-\(year)-\(file)\""],
-                                body: .init(byteBuffer: ByteBuffer(string: render(report))))
-            }
-        }
-        routes.open(.get, "plans/:plan/reports/:year/report.xlsx") { _, context in
-            let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
-            let (report, _) = try stored(plan, year)
-            return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                   .contentDisposition: "attachment; filename=\"\(plan)-\(year)-report.xlsx\""],
-                            body: .init(byteBuffer: ByteBuffer(bytes: PlanReport.xlsx(report))))
-        }
-        routes.open(.get, "api/v1/plans/:plan/reports/:year") { _, context in
-            let (plan, year) = (try context.parameters.decoded("plan"), try context.parameters.require("year", as: Int.self))
-            let (report, _) = try stored(plan, year)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let snapshot = JSONValue(parsing: String(decoding: try encoder.encode(report.snapshot), as: UTF8.self)) ?? .null
-            return JSONValue.object([("plan", .string(plan)), ("year", .integer(year)), ("version", .integer(report.version)), ("digest", .string(report.digest)),
-                                     ("created_at", .string(report.createdAt)), ("created_by", .string(report.createdBy)),
-                                     ("audit_checkpoint", report.checkpoint?.json ?? .null), ("snapshot", snapshot)]).httpResponse()
-        }
-        routes.staff(.post, "staff/plans/:plan/reports", .managePlans) { _, context, call in
-            let plan = try context.parameters.decoded("plan")
-            guard let yearText = call.form["year"], let year = Int(yearText) else {
-                throw InputErrors([InputIssue(InputLocation(field: "year"), value: call.form["year"], reason: "is not a year")])
-            }
-            try PlanReport.build(database: database, plan: plan, year: year, actor: call.actor, key: auditKey)
-            return StaffLayout.redirect("/plans/\(Markup.percentEncoded(plan))/reports/\(year)")
-        }
-    }
+    package static func csvField(_ text: String) -> String { CSVOutput.field(text) }
 }
