@@ -1,5 +1,6 @@
 import CarbonKit
 import CityCarbonStore
+import CityProgramme
 import ClimatePlans
 import Foundation
 
@@ -19,24 +20,13 @@ public enum PlanReport {
             throw InputErrors([InputIssue(InputLocation(field: "plan"), value: identifier, reason: "is not a plan",
                                           suggestion: Suggestion.didYouMean(identifier, among: try repository.plans().map(\.identifier)))])
         }
-        guard year <= today.year, year >= 1990 else {
+        guard let asOf = YearlyReport.asOf(year: year, today: today) else {
             throw InputErrors([InputIssue(InputLocation(field: "year"), value: String(year), reason: "is not a year that has begun", suggestion: "1990 … \(today.year)")])
         }
-        let asOf = min(today, Day(year: year, month: 12, day: 31)!)
         let catalogue = try IndicatorCatalogue(database: database, cache: InventoryCache(database)).entries()
-        let indicators: [PlanReportSnapshot.IndicatorLine] = catalogue.map { entry in
-            var indicator = entry.indicator
-            indicator.values = indicator.values.filter { $0.year <= year }
-            let assessment = IndicatorAssessment.assess(indicator)
-            return .init(indicator: indicator, group: entry.group, status: assessment.status.rawValue, earlyWarning: assessment.earlyWarning)
-        }
-        let byID = Dictionary(indicators.map { ($0.indicator.identifier, $0.indicator) }, uniquingKeysWith: { a, _ in a })
-        let actions = try repository.actions(plan: identifier)
-        let assessment = try AssessmentRepository(database).assessment(year: year).flatMap { $0.state == .draft ? nil : $0 }
-        let snapshot = PlanReportSnapshot(plan: plan, year: year, asOf: asOf, actions: actions,
-                                          lines: PlanReportSnapshot.lines(actions, plan: plan, year: year, asOf: asOf, indicators: byID),
-                                          indicators: indicators, targets: try TargetRepository(database).all(), assessment: assessment,
-                                          pilots: try PilotRepository(database).all().compactMap { $0.asOf(asOf) })
+        let snapshot = YearlyReport.snapshot(plan: plan, year: year, asOf: asOf, actions: try repository.actions(plan: identifier),
+                                             indicators: catalogue.map { ($0.indicator, $0.group) }, targets: try TargetRepository(database).all(),
+                                             assessment: try AssessmentRepository(database).assessment(year: year), pilots: try PilotRepository(database).all())
         return try PlanReportRepository(database).save(snapshot, actor: actor, key: key)
     }
 
