@@ -73,66 +73,54 @@ public struct MonitoringRepository: Sendable {
 
     public func nowcast(now: UnixSeconds = UnixSeconds(Date().timeIntervalSince1970)) throws -> Nowcast {
         try database.read { db in
-            let calendar = try MonitoringRegistry.config(db).calendar
-            // Today so far is compared in whole hours: the hour under way is not yet complete.
-            let today = calendar.day(endingAt: now + 1)
-            let firstHour = calendar.start(ofDay: today) / 3600
-            let currentHour = now / 3600 - 1
-            let elapsed = Int(currentHour - firstHour) + 1
-            let week: Int64 = 7 * 24
-            // Sum of kg by key for today, and for each of the four same weekdays before.
-            func sums(_ key: String, from: Int64, to: Int64) throws -> [String: Double] {
+            let window = NowcastWindow(now: now, calendar: try MonitoringRegistry.config(db).calendar)
+            let (firstHour, currentHour) = (window.firstHour, window.currentHour)
+            // Sum of kg by key for today, and for each of the same weekdays before.
+            func sums(_ key: String, _ span: NowcastWindow.Span) throws -> [String: Double] {
                 var result: [String: Double] = [:]
                 for row in try SQLRow.fetchAll(db, sql: """
                     SELECT \(key) AS k, SUM(h.kg_co2e) AS kg FROM monitor_hour h JOIN jurisdiction j ON j.id = h.jurisdiction_id
                     WHERE h.hour BETWEEN ? AND ? GROUP BY k
-                    """, arguments: [from, to]) { result[row["k"]] = row["kg"] }
+                    """, arguments: [span.from, span.to]) { result[row["k"]] = row["kg"] }
                 return result
             }
             func areas(_ key: String) throws -> (today: [String: Double], typical: [String: Double]) {
-                let today = try sums(key, from: firstHour, to: currentHour)
+                let today = try sums(key, window.today)
                 var typical: [String: [Double]] = [:]
-                for k in 1...4 {
-                    for (name, kg) in try sums(key, from: firstHour - Int64(k) * week, to: currentHour - Int64(k) * week) { typical[name, default: []].append(kg) }
+                for span in window.typicalSpans {
+                    for (name, kg) in try sums(key, span) { typical[name, default: []].append(kg) }
                 }
-                return (today, typical.mapValues { $0.reduce(0, +) / Double($0.count) })
+                return (today, typical.compactMapValues(NowcastWindow.typical))
             }
             func list(_ pair: (today: [String: Double], typical: [String: Double])) -> [Nowcast.Area] {
                 Set(pair.today.keys).union(pair.typical.keys).sorted().map { Nowcast.Area(name: $0, todayKg: pair.today[$0] ?? 0, typicalKg: pair.typical[$0]) }
             }
             let city = try areas("'city'")
             var todayByHour = [Double?](repeating: nil, count: 24)
-            var typicalByHour = [Double?](repeating: nil, count: 24)
             for row in try SQLRow.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
                                         arguments: [firstHour, currentHour]) {
                 todayByHour[Int((row["hour"] as Int64) - firstHour)] = row["kg"]
             }
             var typicalSums = [[Double]](repeating: [], count: 24)
-            for k in 1...4 {
-                let shift = Int64(k) * week
+            for span in window.typicalDays {
                 for row in try SQLRow.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
-                                            arguments: [firstHour - shift, firstHour - shift + 23]) {
-                    typicalSums[Int((row["hour"] as Int64) - (firstHour - shift))].append(row["kg"])
+                                            arguments: [span.from, span.to]) {
+                    typicalSums[Int((row["hour"] as Int64) - span.from)].append(row["kg"])
                 }
             }
-            for h in 0..<24 where !typicalSums[h].isEmpty { typicalByHour[h] = typicalSums[h].reduce(0, +) / Double(typicalSums[h].count) }
+            let typicalByHour = typicalSums.map(NowcastWindow.typical)
             let consumption = try SQLRow.fetchAll(db, sql: """
                 SELECT quantity, SUM(consumption) AS amount FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY quantity ORDER BY quantity
                 """, arguments: [firstHour, currentHour]).map { (quantity: $0["quantity"] as String, amount: $0["amount"] as Double) }
-            let monthStart = Day(year: today.year, month: today.month, day: 1)!
-            let monthFirstHour = calendar.start(ofDay: monthStart) / 3600
             let monthToDate = try Double.fetchOne(db, sql: "SELECT SUM(kg_co2e) FROM monitor_hour WHERE hour BETWEEN ? AND ?",
-                                                  arguments: [monthFirstHour, currentHour]) ?? 0
-            let previousMonth = today.month == 1 ? Day(year: today.year - 1, month: 12, day: 1)! : Day(year: today.year, month: today.month - 1, day: 1)!
-            let previousFirstHour = calendar.start(ofDay: previousMonth) / 3600
-            let span = currentHour - monthFirstHour
+                                                  arguments: [window.monthToDate.from, window.monthToDate.to]) ?? 0
             let previousKg = try Double.fetchOne(db, sql: "SELECT SUM(kg_co2e) FROM monitor_hour WHERE hour BETWEEN ? AND ?",
-                                                 arguments: [previousFirstHour, min(previousFirstHour + span, monthFirstHour - 1)])
+                                                 arguments: [window.previousMonthSamePeriod.from, window.previousMonthSamePeriod.to])
             let readings = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(readings), 0) FROM monitor_hour WHERE hour BETWEEN ? AND ?",
                                             arguments: [firstHour, currentHour]) ?? 0
             let latest = try Int64.fetchOne(db, sql: "SELECT MAX(last_time) FROM monitor_datastream")
             let cityArea = list(city).first ?? Nowcast.Area(name: "city", todayKg: 0, typicalKg: nil)
-            return Nowcast(now: now, day: today, hoursElapsed: elapsed, city: cityArea, districts: list(try areas("j.name")),
+            return Nowcast(now: now, day: window.day, hoursElapsed: window.hoursElapsed, city: cityArea, districts: list(try areas("j.name")),
                            sectors: list(try areas("h.gpc_ref")), todayByHour: todayByHour, typicalByHour: typicalByHour,
                            consumptionByQuantity: consumption, monthToDateKg: monthToDate, previousMonthSamePeriodKg: previousKg,
                            readingsToday: readings, latestReading: latest)
