@@ -169,7 +169,10 @@ public struct ActivityRepository: Sendable {
                 }
             }
             if !clashes.isEmpty { throw InputErrors(clashes) }
-            try db.execute(sql: "DELETE FROM source_file WHERE id NOT IN (SELECT DISTINCT source_file_id FROM activity_record)")
+            // Files whose every row was replaced are forgotten (only a replacement can leave one).
+            if replaced > 0 {
+                try db.execute(sql: "DELETE FROM source_file WHERE id NOT IN (SELECT DISTINCT source_file_id FROM activity_record)")
+            }
             let fileID = try db.insertReturningID(sql: "INSERT INTO source_file (name, sha256, byte_count, row_count, imported_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [file, sha256, byteCount, table.count, CityCarbonDatabase.now()])
             try AuditTrail.append(db, actor: actor, action: "import", entity: "activity_file", entityID: String(fileID),

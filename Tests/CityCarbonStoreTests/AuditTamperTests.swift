@@ -157,3 +157,37 @@ struct PinnedRowsMigrationTests {
         #expect(problems.count == 1 && problems[0].hasPrefix("2021: published before publications pinned their rows"))
     }
 }
+
+/// A workspace from before v16 keeps every activity row, in import order, when its table is
+/// rebuilt without per-row bookkeeping; its publications still verify.
+@Suite("Upgrading a workspace to lean activity rows")
+struct LeanActivityRowsMigrationTests {
+    @Test func everyRowAndItsOrderSurviveAndPublicationsStillVerify() throws {
+        let db = try sqliteWorkspace()
+        try DemoCity.seed(db)
+        let before = try ActivityRepository(db).load(year: 2023).records
+        let path = db.path
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            // The table as v1 made it: AUTOINCREMENT, foreign keys, an index on the file.
+            try db.execute(sql: """
+                CREATE TABLE old (id INTEGER PRIMARY KEY AUTOINCREMENT, jurisdiction_id INTEGER NOT NULL REFERENCES jurisdiction(id) ON DELETE RESTRICT,
+                  year INTEGER NOT NULL, source_file_id INTEGER NOT NULL REFERENCES source_file(id) ON DELETE CASCADE, line INTEGER, gpc_ref TEXT NOT NULL,
+                  fuel TEXT, technology TEXT, amount DOUBLE, unit TEXT, factor_set TEXT, co2_kg_per_unit DOUBLE, ch4_kg_per_unit DOUBLE,
+                  n2o_kg_per_unit DOUBLE, gas TEXT, td_loss_rate DOUBLE, notation_key TEXT, ie_ref TEXT, ad_quality TEXT, ef_quality TEXT, source TEXT, note TEXT);
+                INSERT INTO old SELECT * FROM activity_record;
+                DROP TABLE activity_record;
+                ALTER TABLE old RENAME TO activity_record;
+                CREATE INDEX activity_record_on_source_file_id ON activity_record(source_file_id);
+                CREATE INDEX activity_record_on_year_jurisdiction ON activity_record(year, jurisdiction_id);
+                """)
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [SQLiteSchema.v16])
+        }
+        try queue.close()
+        let upgraded = try CityCarbonDatabase(path: path)
+        #expect(try ActivityRepository(upgraded).load(year: 2023).records == before)
+        #expect(try PublicationRepository(upgraded).problems().isEmpty)
+        let keys = try DatabaseQueue(path: path).read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_list(activity_record)") }
+        #expect(keys.isEmpty)
+    }
+}

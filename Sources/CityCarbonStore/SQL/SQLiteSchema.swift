@@ -4,6 +4,8 @@ import GRDB
 /// by an older version is migrated on open. The PostgreSQL schema (``PostgresSchema``) starts
 /// where these end; a later change is written for both.
 enum SQLiteSchema {
+    static let v16 = "v16: activity rows are written without per-row bookkeeping"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: jurisdictions, factors, activities, inventories") { db in
@@ -411,6 +413,26 @@ enum SQLiteSchema {
         }
         migrator.registerMigration(PostgresSchema.v15) { db in
             try db.execute(sql: PostgresSchema.v15Statements.joined(separator: ";\n"))
+        }
+        migrator.registerMigration(Self.v16) { db in
+            // Half the cost of writing a row was SQLite's own bookkeeping: the AUTOINCREMENT
+            // sequence, two foreign-key lookups and a second index. The platform is the only
+            // writer (jurisdiction ids come from the tree, the file id from the same
+            // transaction, and neither table loses rows a record points at), so the table is
+            // rebuilt without them; row ids still grow with each import, so their order stays
+            // the import order.
+            let columns = try db.columns(in: "activity_record").map(\.name)
+            try db.execute(sql: """
+                CREATE TABLE activity_record_v16 (
+                  id INTEGER PRIMARY KEY, jurisdiction_id INTEGER NOT NULL, year INTEGER NOT NULL, source_file_id INTEGER NOT NULL,
+                  line INTEGER, gpc_ref TEXT NOT NULL, fuel TEXT, technology TEXT, amount DOUBLE, unit TEXT, factor_set TEXT,
+                  co2_kg_per_unit DOUBLE, ch4_kg_per_unit DOUBLE, n2o_kg_per_unit DOUBLE, gas TEXT, td_loss_rate DOUBLE, notation_key TEXT,
+                  ie_ref TEXT, ad_quality TEXT, ef_quality TEXT, source TEXT, note TEXT);
+                INSERT INTO activity_record_v16 (\(columns.joined(separator: ", "))) SELECT \(columns.joined(separator: ", ")) FROM activity_record;
+                DROP TABLE activity_record;
+                ALTER TABLE activity_record_v16 RENAME TO activity_record;
+                CREATE INDEX activity_record_on_year_jurisdiction ON activity_record(year, jurisdiction_id);
+                """)
         }
         return migrator
     }
