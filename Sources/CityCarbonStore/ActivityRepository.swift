@@ -195,10 +195,10 @@ public struct ActivityRepository: Sendable {
                   a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality,
                   a.source, a.note, a.line
                 FROM \(rows.activityTable) a JOIN jurisdiction j ON j.id = a.jurisdiction_id
-                \(year == nil ? "" : "WHERE a.year = ?") ORDER BY a.\(rows.activityOrder)
+                \(year == nil ? "" : rows.yearFilter) ORDER BY a.\(rows.activityOrder)
                 """
             guard let db = (db as? SQLiteConnection)?.db else {
-                try db.forEachRow(sql: sql, arguments: year.map { [$0] } ?? []) { row in
+                try db.forEachRow(sql: sql, arguments: year.map { SQLArguments(rows.yearArguments($0) as [any SQLValueConvertible]) } ?? []) { row in
                     table.append(ActivityRecord(
                         year: row["year"], jurisdiction: row["name"], gpcRef: row["gpc_ref"], fuel: row["fuel"], technology: row["technology"],
                         amount: row["amount"], unit: row["unit"], factorSet: row["factor_set"], co2KgPerUnit: row["co2_kg_per_unit"],
@@ -211,7 +211,7 @@ public struct ActivityRepository: Sendable {
             }
             // SQLite: column values are read in place, without a row object per record.
             let statement = try db.makeStatement(sql: sql)
-            if let year { try statement.setArguments([year]) }
+            if let year { try statement.setArguments(StatementArguments(rows.yearArguments(year))) }
             let handle = statement.sqliteStatement
             // Column values are read in place: text pointers are valid until the next step.
             func text(_ column: Int32) -> ActivityTable.RawText {
@@ -250,6 +250,17 @@ public struct ActivityRepository: Sendable {
 extension Edition {
     var activityTable: String { self == .current ? "activity_record" : "published_activity_record" }
     var activityOrder: String { self == .current ? "id" : "position" }
+
+    /// A year's rows in import order without sorting them: the rows between the year's first
+    /// and last id, read in id order (`+year` keeps the planner off the year index, whose
+    /// order would have to be sorted back, a million rows in two seconds).
+    var yearFilter: String {
+        self == .current
+            ? "WHERE +a.year = ? AND a.id BETWEEN (SELECT MIN(id) FROM activity_record WHERE year = ?) AND (SELECT MAX(id) FROM activity_record WHERE year = ?)"
+            : "WHERE a.year = ?"
+    }
+
+    func yearArguments(_ year: Int) -> [Int] { self == .current ? [year, year, year] : [year] }
 }
 
 extension ActivityRepository {

@@ -88,3 +88,19 @@ struct JurisdictionRenameTests {
         #expect(try PlanReportRepository(db).problems().isEmpty)
     }
 }
+
+/// A year's rows come back in the order they were imported, whatever was imported between.
+@Suite("Loading a year's rows")
+struct YearRowsOrderTests {
+    @Test func aYearInterleavedWithAnotherComesBackInImportOrderAndAlone() throws {
+        let db = try temporaryWorkspace()
+        let header = "year,jurisdiction,gpc_ref,gas,amount,unit\n"
+        try ActivityRepository(db).importCSV(bytes(header + "2022,A,I.1.1,CO2,1,t\n2022,B,I.1.1,CO2,2,t\n"), file: "first.csv")
+        try ActivityRepository(db).importCSV(bytes(header + "2023,A,I.1.1,CO2,9,t\n"), file: "other-year.csv")
+        try ActivityRepository(db).importCSV(bytes(header + "2022,A,I.1.1,CO2,3,t\n"), file: "more.csv", existing: .append)
+        let rows = try ActivityRepository(db).load(year: 2022).records
+        #expect(rows.map(\.amount) == [1, 2, 3])
+        #expect(try ActivityRepository(db).load(year: 2023).records.map(\.amount) == [9])
+        #expect(try ActivityRepository(db).load().records.map(\.amount) == [1, 2, 9, 3])
+    }
+}
