@@ -209,13 +209,18 @@ public struct ActivityRepository: Sendable {
                 }
                 return table
             }
-            // SQLite: column values are read in place, without a row object per record.
-            let statement = try db.makeStatement(sql: sql)
+            // SQLite: column values are read in place, without a row object per record, and the
+            // jurisdiction's name from a table of the few there are rather than a join per row.
+            var names: [Int64: [UInt8]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM jurisdiction") { names[row["id"]] = Array((row["name"] as String).utf8) }
+            let statement = try db.makeStatement(sql: sql.replacingOccurrences(of: "SELECT a.year, j.name,", with: "SELECT a.year, a.jurisdiction_id,")
+                .replacingOccurrences(of: " JOIN jurisdiction j ON j.id = a.jurisdiction_id", with: ""))
             if let year { try statement.setArguments(StatementArguments(rows.yearArguments(year))) }
             let handle = statement.sqliteStatement
             // Column values are read in place: text pointers are valid until the next step.
             func text(_ column: Int32) -> ActivityTable.RawText {
-                guard sqlite3_column_type(handle, column) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, column) else { return nil }
+                // NULL comes back as a null pointer; empty text as a pointer to nothing.
+                guard let bytes = sqlite3_column_text(handle, column) else { return nil }
                 return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))
             }
             func number(_ column: Int32) -> Double? {
@@ -228,11 +233,14 @@ public struct ActivityRepository: Sendable {
                 guard code == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
                 }
-                table.appendRaw(
-                    year: Int(sqlite3_column_int64(handle, 0)), jurisdiction: text(1), gpcRef: text(2), fuel: text(3), technology: text(4),
-                    amount: number(5), unit: text(6), factorSet: text(7), co2: number(8), ch4: number(9), n2o: number(10),
-                    gas: text(11), tdLossRate: number(12), notationKey: text(13), ieRef: text(14), adQuality: text(15),
-                    efQuality: text(16), source: text(17), note: text(18), line: number(19).map { Int($0) })
+                let name = names[sqlite3_column_int64(handle, 1)] ?? []
+                name.withUnsafeBufferPointer { jurisdiction in
+                    table.appendRaw(
+                        year: Int(sqlite3_column_int64(handle, 0)), jurisdiction: jurisdiction, gpcRef: text(2), fuel: text(3), technology: text(4),
+                        amount: number(5), unit: text(6), factorSet: text(7), co2: number(8), ch4: number(9), n2o: number(10),
+                        gas: text(11), tdLossRate: number(12), notationKey: text(13), ieRef: text(14), adQuality: text(15),
+                        efQuality: text(16), source: text(17), note: text(18), line: number(19).map { Int($0) })
+                }
             }
             return table
         }
