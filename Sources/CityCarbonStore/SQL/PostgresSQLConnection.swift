@@ -30,18 +30,40 @@ final class PostgresSQLConnection: SQLConnection {
         return rows
     }
 
+    /// Rows are handed to `body` as they arrive rather than after the whole result is held in
+    /// memory (a million activity rows took 26 s and 500 MB that way). `body` runs on the
+    /// connection's event loop while this thread waits for the end, so it never runs
+    /// concurrently with its caller.
     func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
-        let result = try run(sql, arguments)
-        var columns: [String]?
-        for row in result.rows {
-            var values: [SQLValue] = []
-            var names: [String] = []
-            for cell in row {
-                values.append(Self.value(cell))
-                if columns == nil { names.append(cell.columnName) }
+        let query = Self.query(sql, arguments)
+        try withoutActuallyEscaping(body) { body in
+            // The stream may keep its row callback after the end; it holds the sink, and the
+            // sink lets go of `body` before this returns, so `body` never outlives the call.
+            let sink = RowSink(body)
+            defer { sink.body = nil }
+            let future = connection.query(query, logger: logger) { row in try sink.take(row) }
+            do {
+                changesCount = try future.wait().rows ?? 0
+            } catch let error as PSQLError {
+                throw PostgresStoreError(error, sql: query.sql)
             }
-            if columns == nil { columns = names }
-            try body(SQLRow(columns: columns!, values: values))
+        }
+    }
+
+    /// Hands each arriving row to the caller's closure, decoded once by position.
+    private final class RowSink: @unchecked Sendable {
+        var body: ((SQLRow) throws -> Void)?
+        var columns: [String]?
+
+        init(_ body: @escaping (SQLRow) throws -> Void) { self.body = body }
+
+        func take(_ row: PostgresRow) throws {
+            let cells = row.makeRandomAccess()
+            if columns == nil { columns = cells.map(\.columnName) }
+            var values: [SQLValue] = []
+            values.reserveCapacity(cells.count)
+            for index in cells.indices { values.append(PostgresSQLConnection.value(cells[index])) }
+            try body?(SQLRow(columns: columns!, values: values))
         }
     }
 
@@ -93,6 +115,12 @@ final class PostgresSQLConnection: SQLConnection {
 
     @discardableResult
     func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        let result = try wait(Self.query(sql, arguments))
+        changesCount = result.metadata.rows ?? 0
+        return result
+    }
+
+    static func query(_ sql: String, _ arguments: SQLArguments) -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value {
@@ -103,9 +131,7 @@ final class PostgresSQLConnection: SQLConnection {
             case let .blob(b): binds.append(UntypedText("\\x" + b.map { String(format: "%02x", $0) }.joined()))
             }
         }
-        let result = try wait(PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds))
-        changesCount = result.metadata.rows ?? 0
-        return result
+        return PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
     }
 
     private func wait(_ query: PostgresQuery) throws -> PostgresQueryResult {
