@@ -19,7 +19,7 @@ struct DashboardPage {
         let inventories = try published.compactMap { year in try cache.published(year: year).map { (year, $0) } }
         let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
         // The city's name in the page's language, from its settings; the jurisdiction's name otherwise.
-        let cityName = try CitySettingsRepository(database).current().names[t.language == .zhHans ? "zh-Hans" : "en"] ?? root
+        let cityName = try CitySettingsRepository(database).current().name(in: t.language.rawValue, fallback: root)
         guard let (year, latest) = inventories.last, let (base, first) = inventories.first else {
             return page(t, city: cityName, body: "<main><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
         }

@@ -34,6 +34,7 @@ public enum DemoCity {
     @discardableResult
     public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
         guard try ActivityRepository(database).count() == 0 else { return false }
+        try CitySettingsRepository(database).set([("name.en", "Demo City"), ("name.zh-Hans", "示范城市")], actor: actor)
         _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv", actor: actor)
         try BoundaryRepository(database).importGeoJSON(try data("districts.geojson"), file: "demo/districts.geojson", actor: actor)
         try StatisticsRepository(database).importCSV(try data("statistics.csv"), file: "demo/statistics.csv", actor: actor)

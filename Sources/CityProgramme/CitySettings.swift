@@ -26,6 +26,12 @@ public struct CitySettings: Sendable, Equatable, Codable {
     public var headlineLevel: HeadlineLevel
     public var energyMethod: JurisdictionStatistic.EnergyMethod
 
+    /// The city's name in `language` ("en", "zh-Hans"), else its name in English, else `fallback`
+    /// (the jurisdiction at the top of the tree): every page that names the city asks here.
+    public func name(in language: String, fallback: String) -> String {
+        names[language].flatMap { $0.isEmpty ? nil : $0 } ?? names["en"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+    }
+
     public init(names: [String: String] = [:], utcOffsetMinutes: Int, currency: String, priceBaseYear: Int? = nil, gwp: String,
                 factorSet: String, factorSetByFuel: [String: String] = [:], gridSeries: String, headlineLevel: HeadlineLevel = .standard,
                 energyMethod: JurisdictionStatistic.EnergyMethod = .equivalent) {

@@ -37,11 +37,19 @@ struct DashboardTests {
             try await client.execute(uri: "/?lang=zh-Hans", method: .get) { response in
                 #expect(response.text.contains(#"<html lang="zh-Hans">"#))
                 #expect(response.text.contains("2023年 BASIC 排放总量"))
+                #expect(response.text.contains("示范城市") && !response.text.contains("<title>Demo City"))
                 #expect(response.headers[.setCookie]?.contains("lang=zh-Hans") == true)
                 #expect(response.headers[.setCookie]?.contains("HttpOnly") == true)
             }
             try await client.execute(uri: "/", method: .get, headers: [.cookie: "lang=zh-Hans"]) { response in
                 #expect(response.text.contains("总览"))
+            }
+            // The city is named as its settings name it, on every page that names it.
+            try await client.execute(uri: "/inventory/2023?lang=zh-Hans", method: .get) { response in
+                #expect(response.text.contains("<title>示范城市"), "\(response.text.prefix(300))")
+            }
+            try await client.execute(uri: "/inventory/2023", method: .get) { response in
+                #expect(response.text.contains("<title>Demo City"))
             }
             try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "zh-CN,zh;q=0.9"]) { response in
                 #expect(response.text.contains("开放数据"))
