@@ -223,6 +223,8 @@ struct PublicAPI: Sendable {
 
     func inventory(_ request: Request, year: Int) throws -> Response {
         let jurisdiction = request.uri.queryParameters.get("jurisdiction").map { String($0) }
+        // A layout is checked whatever the format, so a mistyped one is never silently ignored.
+        let layout = try Self.layout(request)
         // Everything below depends only on the data, so a cached answer needs no other query.
         func published() throws -> Inventory {
             try publishedYear(year)
@@ -246,7 +248,6 @@ struct PublicAPI: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         case "csv":
-            let layout = try Self.layout(request)
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
             headers[.contentDisposition] = "attachment; filename=\"\(layout.rawValue)-inventory-\(year).csv\""
             let body = try pages.page(key + "/csv/\(layout.rawValue)") {
@@ -254,7 +255,6 @@ struct PublicAPI: Sendable {
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         case "xlsx":
-            let layout = try Self.layout(request)
             var headers: HTTPFields = [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
             headers[.contentDisposition] = "attachment; filename=\"\(layout.rawValue)-inventory-\(year).xlsx\""
             let bytes = try InventoryExport.xlsx(try published(), year: year, layout: layout, jurisdiction: jurisdiction)

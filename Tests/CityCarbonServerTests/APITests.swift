@@ -102,6 +102,9 @@ struct APITests {
             try await client.execute(uri: "/api/v1/inventories/2022?format=csv&layout=crf", method: .get) { response in
                 #expect(response.status == .badRequest && response.text.contains("crf"))
             }
+            try await client.execute(uri: "/api/v1/inventories/2022?layout=crf", method: .get) { response in
+                #expect(response.status == .badRequest, "an unknown layout is refused with the JSON format too")
+            }
         }
     }
 
