@@ -46,28 +46,10 @@ public struct PathwayInputs: Sendable {
             cells = try inventoryCells(database, year: spec.year, level: spec.level ?? .basic, library: library, gwp: gwpName, file: file)
             source = source ?? "activity data and inventory of \(spec.year) (\(spec.level == .basicPlus ? "BASIC+" : "BASIC"), GWP \(gwpName))"
         }
-        for (i, cell) in (spec.cells ?? []).enumerated() {
-            let field = "base.cells[\(i)]"
-            var energyTJ = 0.0
-            if let amount = cell.energy {
-                let symbol = cell.unit ?? "TJ"
-                if let unit = library.units.unit(symbol), unit.dimension == .energy {
-                    energyTJ = amount * unit.baseUnitsPerUnit / 1e12
-                } else {
-                    fail(field + ".unit", symbol, "is not an energy unit", Suggestion.didYouMean(symbol, among: library.units.symbols))
-                }
-                if !amount.isFinite || amount < 0 { fail(field + ".energy", String(amount), "must be a number ≥ 0") }
-            }
-            var emissions = cell.emissionsTonnes
-            if emissions == nil, let fuel = cell.fuel {
-                emissions = factorTonnesPerTJ(fuel: fuel, set: cell.factorSet ?? settings.factorSet(for: fuel), gpcRef: cell.gpcRef ?? "I.1.1",
-                                              library: library, gwp: gwpName,
-                                              field: field, fail: fail).map { $0 * energyTJ }
-            } else if emissions == nil {
-                fail(field + ".emissionsTonnes", nil, "a cell without a fuel needs its emissions")
-            }
-            cells.append(PathwayBase.Cell(district: cell.district, sector: cell.sector, fuel: cell.fuel, energyTJ: energyTJ,
-                                          emissionsTonnes: emissions ?? 0))
+        for (i, written) in (spec.cells ?? []).enumerated() {
+            let (cell, problems) = ScenarioInputs.cell(written, field: "base.cells[\(i)]", library: library, settings: settings, gwp: gwpName)
+            for p in problems { fail(p.field, p.value, p.reason, p.suggestion) }
+            cells.append(cell)
         }
         if spec.fromInventory != true, (spec.cells ?? []).isEmpty {
             fail("base", nil, "give the base year's cells, or \"fromInventory\": true")
@@ -116,37 +98,7 @@ public struct PathwayInputs: Sendable {
         let tree = try JurisdictionRepository(database).tree()
         let balance = try EnergyBalance.compute(table, library: library, jurisdictions: tree, gwp: GasCatalog.standard.gwpSet(gwp),
                                               basicPlus: level == .basicPlus)
-        // In one order every run, so every sum over the cells has the same last digits.
-        return balance.rows.map { row in
-            let parts = row.gpcRef.split(separator: ".")
-            let sector = parts.count >= 2 ? "\(parts[0]).\(parts[1])" : row.gpcRef
-            return PathwayBase.Cell(district: row.jurisdiction, sector: sector, fuel: row.energyTJ == nil ? nil : row.fuel,
-                                    energyTJ: row.energyTJ ?? 0, emissionsTonnes: row.co2eTonnes)
-        }.sorted { ($0.district, $0.sector, $0.fuel ?? "", $0.emissionsTonnes) < ($1.district, $1.sector, $1.fuel ?? "", $1.emissionsTonnes) }
-    }
-
-    private func factorTonnesPerTJ(fuel: String, set setName: String, gpcRef: String, library: FactorLibrary, gwp gwpName: String, field: String,
-                                   fail: (String, String?, String, String?) -> Void) -> Double? {
-        guard let fuelEntry = library.fuels[fuel] else {
-            fail(field + ".fuel", fuel, "is not a fuel of the factor library", Suggestion.didYouMean(fuel, among: library.fuels.keys))
-            return nil
-        }
-        guard let entry = library.taxonomy.entry(gpcRef) else {
-            fail(field + ".gpcRef", gpcRef, "is not a GPC reference number", nil)
-            return nil
-        }
-        do {
-            let set = try library.set(named: setName)
-            let resolved = try set.resolve(fuel: fuelEntry, entry: entry, technology: nil, unit: library.units.require("TJ"),
-                                           units: library.units, gases: library.gases)
-            let gwp = try library.gases.gwpSet(gwpName)
-            var kg = 0.0
-            for factor in resolved.gases where !factor.gas.isBiogenicCO2 { kg += factor.kgPerActivityUnit * (try gwp.potential(of: factor.gas)) }
-            return kg / 1000
-        } catch {
-            fail(field + ".factorSet", setName, "gives no factor for \(fuel): \(error)", nil)
-            return nil
-        }
+        return ScenarioInputs.baseCells(balance)
     }
 
     /// Action measures that name a plan action take its expected reductions, and its costs
@@ -164,22 +116,9 @@ public struct PathwayInputs: Sendable {
                 fail("measures[\(i)].action", actionID, "is not an action of \(planID)", nil)
                 continue
             }
-            if measure.reductions == nil {
-                if action.reductions.isEmpty {
-                    fail("measures[\(i)].action", actionID, "has no expected reductions in the plan: add reduction_<year> to the plan sheet, or give reductions here", nil)
-                }
-                scenario.measures[i].reductions = Dictionary(action.reductions.map { (String($0.year), $0.tonnesCO2e) }, uniquingKeysWith: +)
-            }
-            if measure.name == nil {
-                scenario.measures[i].name = action.name.values
-            }
-            if measure.cost == nil, !action.costs.isEmpty {
-                let capital = action.costs.filter { $0.kind == .capital }.reduce(0) { $0 + $1.amount }
-                let operating = action.costs.filter { $0.kind == .operating }
-                let years = Set(operating.map(\.year)).count
-                scenario.measures[i].cost = MeasureCost(capital: capital, operatingPerYear: years == 0 ? nil : operating.reduce(0) { $0 + $1.amount } / Double(years),
-                                                        currency: action.costs[0].currency, source: action.costs.compactMap(\.source).first)
-            }
+            let (filled, problems) = ScenarioInputs.filled(measure, from: action, field: "measures[\(i)]")
+            scenario.measures[i] = filled
+            for p in problems { fail(p.field, p.value, p.reason, p.suggestion) }
         }
     }
 }
