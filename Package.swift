@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(name: "ClimatePlans", dependencies: ["CarbonKit"]),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
-        .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways"]),
+        .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring"]),
         .target(
             name: "CarbonPathways",
             dependencies: ["CarbonKit"],

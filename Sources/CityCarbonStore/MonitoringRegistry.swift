@@ -1,6 +1,7 @@
 import CarbonAccounting
 import CarbonKit
 import CarbonMonitoring
+import CityProgramme
 import Foundation
 
 /// The city's monitoring settings: its clock and the factor sources that price its meters.
@@ -26,8 +27,8 @@ public struct MonitoringRegistry: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    static let siteColumns = ["key", "name", "kind", "use", "jurisdiction", "organisation", "gpc_ref", "floor_area_m2", "annual_output", "output_unit"]
-    static let datastreamColumns = ["key", "site", "quantity", "unit", "kind", "interval_s", "multiplier", "rollover_at", "max_per_hour", "factor_set"]
+    static let siteColumns = MonitoringSheets.siteColumns
+    static let datastreamColumns = MonitoringSheets.datastreamColumns
 
     public func config() throws -> MonitoringConfig {
         try database.read { db in try Self.config(db) }
@@ -86,48 +87,10 @@ public struct MonitoringRegistry: Sendable {
     /// Adds or updates sites from a CSV with the columns of ``siteColumns`` (the last three optional).
     @discardableResult
     public func importSites(_ bytes: [UInt8], file: String, actor: String) throws -> (added: Int, updated: Int) {
-        let table = try Self.table(bytes, file: file, required: Array(Self.siteColumns.prefix(7)), known: Self.siteColumns)
-        let taxonomy = GPCTaxonomy.standard
+        let table = try MonitoringSheets.table(bytes, file: file, required: Array(Self.siteColumns.prefix(7)), known: Self.siteColumns)
         return try database.write { db in
             let jurisdictions = try JurisdictionRepository.ids(db)
-            var issues: [InputIssue] = []
-            var sites: [(Site, Int64)] = []
-            var seen: [String: Int] = [:]
-            for row in table.rows {
-                do throws(InputIssue) {
-                    let key = try Self.uniqueKey(row, seen: &seen)
-                    guard let kind = Site.Kind(rawValue: row["kind"]) else {
-                        throw InputIssue(row.location("kind"), value: row["kind"], reason: "unknown site kind",
-                                         suggestion: "one of " + Site.Kind.allCases.map(\.rawValue).joined(separator: ", "))
-                    }
-                    let jurisdiction = try row.required("jurisdiction")
-                    guard let jurisdictionID = jurisdictions[jurisdiction] else {
-                        throw InputIssue(row.location("jurisdiction"), value: jurisdiction, reason: "no such jurisdiction",
-                                         suggestion: Suggestion.didYouMean(jurisdiction, among: Array(jurisdictions.keys)))
-                    }
-                    let gpcRef = try row.required("gpc_ref")
-                    guard let entry = taxonomy.entry(gpcRef + ".1"), entry.sector == "I" || entry.sector == "II" else {
-                        throw InputIssue(row.location("gpc_ref"), value: gpcRef, reason: "not a GPC energy or transport sub-sector",
-                                         suggestion: "I.1 residential, I.2 commercial, I.3 industry, I.4 energy industries, I.5 agriculture, I.6 non-specified, II.1 on-road …")
-                    }
-                    func positive(_ column: String) throws(InputIssue) -> Double? {
-                        guard let value = try row.optionalDouble(column) else { return nil }
-                        guard value > 0 else { throw InputIssue(row.location(column), value: row[column], reason: "must be greater than zero") }
-                        return value
-                    }
-                    let output = try positive("annual_output")
-                    if output != nil, row["output_unit"].isEmpty {
-                        throw InputIssue(row.location("output_unit"), reason: "an annual output needs its unit")
-                    }
-                    sites.append((Site(key: key, name: try row.required("name"), kind: kind, use: try row.required("use"),
-                                       jurisdiction: jurisdiction, organisation: try row.required("organisation"), gpcRef: gpcRef,
-                                       floorAreaM2: try positive("floor_area_m2"), annualOutput: output,
-                                       outputUnit: row["output_unit"].isEmpty ? nil : row["output_unit"]), jurisdictionID))
-                } catch {
-                    issues.append(error)
-                }
-            }
-            guard issues.isEmpty else { throw InputErrors(issues) }
+            let sites = try MonitoringSheets.sites(table, jurisdictions: Set(jurisdictions.keys)).map { ($0, jurisdictions[$0.jurisdiction]!) }
             var added = 0, updated = 0
             let now = CityCarbonDatabase.now()
             for (site, jurisdictionID) in sites {
@@ -181,47 +144,14 @@ public struct MonitoringRegistry: Sendable {
     /// (`multiplier` defaults to 1; `rollover_at`, `max_per_hour` and `factor_set` are optional).
     @discardableResult
     public func importDatastreams(_ bytes: [UInt8], file: String, actor: String) throws -> (added: Int, updated: Int) {
-        let table = try Self.table(bytes, file: file, required: Array(Self.datastreamColumns.prefix(6)), known: Self.datastreamColumns)
-        let library = FactorLibrary.standard
+        let table = try MonitoringSheets.table(bytes, file: file, required: Array(Self.datastreamColumns.prefix(6)), known: Self.datastreamColumns)
         return try database.write { db in
             var siteIDs: [String: (Int64, Int64)] = [:]
             for row in try SQLRow.fetchAll(db, sql: "SELECT id, key, jurisdiction_id FROM monitor_site") { siteIDs[row["key"]] = (row["id"], row["jurisdiction_id"]) }
-            var issues: [InputIssue] = []
-            var streams: [(Datastream, factorSet: String?, siteID: Int64, jurisdictionID: Int64, line: Int)] = []
-            var seen: [String: Int] = [:]
-            for row in table.rows {
-                do throws(InputIssue) {
-                    let key = try Self.uniqueKey(row, seen: &seen)
-                    let siteKey = try row.required("site")
-                    guard let (siteID, jurisdictionID) = siteIDs[siteKey] else {
-                        throw InputIssue(row.location("site"), value: siteKey, reason: "no such site",
-                                         suggestion: Suggestion.didYouMean(siteKey, among: Array(siteIDs.keys)))
-                    }
-                    guard let kind = Datastream.ReadingKind(rawValue: row["kind"]) else {
-                        throw InputIssue(row.location("kind"), value: row["kind"], reason: "unknown kind", suggestion: "interval, cumulative or instantaneous")
-                    }
-                    guard let interval = Int(row["interval_s"]) else {
-                        throw InputIssue(row.location("interval_s"), value: row["interval_s"], reason: "seconds between readings, 60 to 86400")
-                    }
-                    let stream = Datastream(key: key, siteKey: siteKey, quantity: row["quantity"], unit: try row.required("unit"), kind: kind,
-                                            intervalSeconds: interval, multiplier: try row.optionalDouble("multiplier") ?? 1,
-                                            rolloverAt: try row.optionalDouble("rollover_at"), maxPerHour: try row.optionalDouble("max_per_hour"))
-                    do throws(Datastream.Problem) { try stream.validate() } catch {
-                        // The row's own text, as the sheet has it, is the value to show.
-                        let text = row[error.field]
-                        throw InputIssue(row.location(error.field), value: text.isEmpty ? error.value : text, reason: error.reason, suggestion: error.suggestion)
-                    }
-                    let factorSet = row["factor_set"].isEmpty ? nil : row["factor_set"]
-                    if let factorSet, library.sets[factorSet] == nil {
-                        throw InputIssue(row.location("factor_set"), value: factorSet, reason: "no such factor set",
-                                         suggestion: Suggestion.didYouMean(factorSet, among: Array(library.sets.keys)))
-                    }
-                    streams.append((stream, factorSet, siteID, jurisdictionID, row.line))
-                } catch {
-                    issues.append(error)
-                }
+            let streams = try MonitoringSheets.datastreams(table, sites: Set(siteIDs.keys)).map { entry in
+                (entry.stream, entry.factorSet, siteIDs[entry.stream.siteKey]!.0, siteIDs[entry.stream.siteKey]!.1, entry.line)
             }
-            guard issues.isEmpty else { throw InputErrors(issues) }
+            var issues: [InputIssue] = []
             var added = 0, updated = 0
             let now = Int64(Date().timeIntervalSince1970)
             for (stream, factorSet, siteID, jurisdictionID, line) in streams {
@@ -273,36 +203,8 @@ public struct MonitoringRegistry: Sendable {
     /// ending each step like readings do). It prices electricity in the hours it covers.
     @discardableResult
     public func importFactorSeries(_ bytes: [UInt8], file: String, name: String, source: String, actor: String) throws -> FactorTimeline.Series {
-        let table = try Self.table(bytes, file: file, required: ["time", "kg_per_kwh"], known: ["time", "kg_per_kwh"])
-        var issues: [InputIssue] = []
-        if name.trimmingCharacters(in: .whitespaces).isEmpty { issues.append(InputIssue(InputLocation(field: "name"), reason: "a series needs a name")) }
-        if source.trimmingCharacters(in: .whitespaces).isEmpty {
-            issues.append(InputIssue(InputLocation(field: "source"), reason: "a series needs its source (publisher, document, year)"))
-        }
-        var points: [(UnixSeconds, Double)] = []
-        for row in table.rows {
-            do throws(InputIssue) {
-                guard let t = Timestamp.parse(row["time"]) else {
-                    throw InputIssue(row.location("time"), value: row["time"], reason: "not an ISO 8601 time with a zone")
-                }
-                let value = try row.double("kg_per_kwh")
-                guard value >= 0, value < 3 else { throw InputIssue(row.location("kg_per_kwh"), value: row["kg_per_kwh"], reason: "not a plausible grid factor (0 to 3 kg/kWh)") }
-                points.append((t, value))
-            } catch {
-                issues.append(error)
-            }
-        }
-        guard issues.isEmpty else { throw InputErrors(issues) }
-        guard points.count >= 2 else { throw InputErrors([InputIssue(InputLocation(file: file), reason: "a series needs at least two rows")]) }
-        let step = points[1].0 - points[0].0
-        guard step == 3600 || step == 86_400 else {
-            throw InputErrors([InputIssue(InputLocation(file: file, row: 3, field: "time"), value: table.rows[1]["time"], reason: "steps must be one hour or one day")])
-        }
-        for i in 1..<points.count where points[i].0 - points[i - 1].0 != step {
-            issues.append(InputIssue(table.rows[i].location("time"), value: table.rows[i]["time"], reason: "not \(step / 3600) h after the row before"))
-        }
-        guard issues.isEmpty else { throw InputErrors(Array(issues.prefix(100))) }
-        let series = FactorTimeline.Series(name: name, startHour: (points[0].0 - step) / 3600, stepHours: Int(step / 3600), kgPerUnit: points.map(\.1))
+        let table = try MonitoringSheets.table(bytes, file: file, required: ["time", "kg_per_kwh"], known: ["time", "kg_per_kwh"])
+        let series = try MonitoringSheets.factorSeries(table, name: name, source: source)
         let blob = series.kgPerUnit.withUnsafeBufferPointer { Data(buffer: $0) }
         try database.write { db in
             try db.execute(sql: """
@@ -312,7 +214,7 @@ public struct MonitoringRegistry: Sendable {
                 """, arguments: [name, series.startHour, series.stepHours, blob, source, CityCarbonDatabase.now()])
             try MonitoringState.countWrite(db)
             try AuditTrail.append(db, actor: actor, action: "import", entity: "monitor_factor_series", entityID: name,
-                                  after: .object([("points", .number(Double(points.count))), ("source", .string(source))]))
+                                  after: .object([("points", .number(Double(series.kgPerUnit.count))), ("source", .string(source))]))
         }
         database.monitoring.invalidate()
         return series
@@ -324,29 +226,6 @@ public struct MonitoringRegistry: Sendable {
             let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
             return FactorTimeline.Series(name: row["name"], startHour: row["start_hour"], stepHours: row["step_hours"], kgPerUnit: values)
         }
-    }
-
-    /// The row's `key`, refused when an earlier row of the same sheet had it.
-    static func uniqueKey(_ row: ReferenceTable.Row, seen: inout [String: Int]) throws(InputIssue) -> String {
-        let key = try row.required("key")
-        if let first = seen[key] { throw InputIssue(row.location("key"), value: key, reason: "also on row \(first)") }
-        seen[key] = row.line
-        return key
-    }
-
-    static func table(_ bytes: [UInt8], file: String, required: [String], known: [String]) throws(InputErrors) -> ReferenceTable {
-        let table = try bytes.withUnsafeBufferPointer { b throws(InputErrors) in try ReferenceTable(name: file, bytes: b) }
-        var issues: [InputIssue] = []
-        for column in required where !table.columns.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing",
-                                     suggestion: "columns: " + known.joined(separator: ", ")))
-        }
-        for (i, column) in table.columns.enumerated() where !known.contains(column) {
-            issues.append(InputIssue(InputLocation(file: file, row: 1, column: i + 1), value: column, reason: "unknown column",
-                                     suggestion: Suggestion.didYouMean(column, among: known)))
-        }
-        guard issues.isEmpty else { throw InputErrors(issues) }
-        return table
     }
 }
 
