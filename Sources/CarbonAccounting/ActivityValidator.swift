@@ -22,6 +22,10 @@ public struct ValidatedActivities: Sendable {
         return combo >= 0 ? combos[Int(combo)].factorSet : nil
     }
 
+    /// The factor-set names of every kind of row, and which kind each row is (-1 for none):
+    /// what a bulk writer binds without building a string per row.
+    public var factorSetNamesByKind: (names: [String?], kindOfRow: [Int32]) { (combos.map(\.factorSet), rowCombo) }
+
     /// Factor sets the rows draw on, by name.
     public var factorSetsUsed: [String] {
         Array(Set(combos.compactMap(\.factorSet))).sorted()

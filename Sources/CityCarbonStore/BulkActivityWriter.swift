@@ -14,18 +14,25 @@ struct BulkActivityWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// Every distinct value of a text column as UTF-8, end to end, so SQLite can bind it without a copy.
+    /// Every distinct value of a text column as UTF-8, end to end, in memory of its own that
+    /// does not move while the rows are written, so SQLite binds it in place (SQLITE_STATIC).
     private struct TextPool {
-        var bytes: [UInt8] = []
-        var offsets: [Int] = [0]
+        let bytes: UnsafeMutableBufferPointer<CChar>
+        let offsets: [Int]
 
-        init(_ strings: [String]) {
+        init(_ strings: [String?]) {
+            var offsets = [0]
+            var total = 0
+            for s in strings { total += s?.utf8.count ?? 0; offsets.append(total) }
+            bytes = .allocate(capacity: max(1, total))
+            var at = 0
             for s in strings {
-                bytes.append(contentsOf: s.utf8)
-                offsets.append(bytes.count)
+                for byte in s?.utf8 ?? "".utf8 { bytes[at] = CChar(bitPattern: byte); at += 1 }
             }
-            bytes.append(0)
+            self.offsets = offsets
         }
+
+        func deallocate() { bytes.deallocate() }
     }
 
     static func insert(_ activities: ValidatedActivities, into connection: any SQLConnection, sourceFileID: Int64, jurisdictionIDs: [String: Int64],
@@ -39,29 +46,32 @@ struct BulkActivityWriter {
         let names = table.strings(.jurisdiction)
         let jurisdictionID = names.map { jurisdictionIDs[$0]! }
         let pools = ActivityTextColumn.allCases.map { TextPool(table.strings($0)) }
-        let codes: [String?] = [nil] + NotationKey.allCases.map(\.rawValue)
-        let qualities: [String?] = [nil] + DataQuality.allCases.map(\.rawValue)
+        // Codes, and the factor set of each kind of row, bound from pools too: no string is built per row.
+        let codes = TextPool(NotationKey.allCases.map(\.rawValue)), qualities = TextPool(DataQuality.allCases.map(\.rawValue))
+        let (setNames, kindOfRow) = activities.factorSetNamesByKind
+        let resolvedSets = TextPool(setNames)
+        // The statement lets go of the pools' text before they are freed.
+        defer {
+            sqlite3_clear_bindings(handle)
+            (pools + [codes, qualities, resolvedSets]).forEach { $0.deallocate() }
+        }
         let rows = table.packedRows
         let total = rows.count
         let step = max(1, total / 200)
+        let isStatic = unsafeBitCast(0, to: sqlite3_destructor_type.self)
 
+        func bind(_ index: Int32, _ pool: TextPool, _ id: Int) {
+            let start = pool.offsets[id]
+            sqlite3_bind_text(handle, index, pool.bytes.baseAddress! + start, Int32(pool.offsets[id + 1] - start), isStatic)
+        }
         func bindText(_ index: Int32, _ column: ActivityTextColumn, _ id: Int32) {
-            guard id >= 0 else { sqlite3_bind_null(handle, index); return }
-            let pool = pools[column.rawValue]
-            let start = pool.offsets[Int(id)], count = pool.offsets[Int(id) + 1] - start
-            pool.bytes.withUnsafeBufferPointer { buffer in
-                // SQLITE_TRANSIENT: SQLite keeps its own copy, so the pool's storage may move.
-                _ = buffer.baseAddress!.advanced(by: start).withMemoryRebound(to: CChar.self, capacity: count) {
-                    sqlite3_bind_text(handle, index, $0, Int32(count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-                }
-            }
+            if id >= 0 { bind(index, pools[column.rawValue], Int(id)) } else { sqlite3_bind_null(handle, index) }
         }
         func bindNumber(_ index: Int32, _ x: Double) {
             if x.isNaN { sqlite3_bind_null(handle, index) } else { sqlite3_bind_double(handle, index, x) }
         }
-        func bindCode(_ index: Int32, _ value: String?) {
-            if let value { sqlite3_bind_text(handle, index, value, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
-            else { sqlite3_bind_null(handle, index) }
+        func bindCode(_ index: Int32, _ pool: TextPool, _ code: UInt8) {
+            if code > 0 { bind(index, pool, Int(code) - 1) } else { sqlite3_bind_null(handle, index) }
         }
 
         for (i, row) in rows.enumerated() {
@@ -75,16 +85,17 @@ struct BulkActivityWriter {
             bindText(7, .technology, row.technology)
             bindNumber(8, row.amount)
             bindText(9, .unit, row.unit)
-            if let resolved = activities.factorSetName(row: i) { bindCode(10, resolved) } else { bindText(10, .factorSet, row.factorSet) }
+            let kind = kindOfRow[i]
+            if kind >= 0, setNames[Int(kind)] != nil { bind(10, resolvedSets, Int(kind)) } else { bindText(10, .factorSet, row.factorSet) }
             bindNumber(11, extras.co2)
             bindNumber(12, extras.ch4)
             bindNumber(13, extras.n2o)
             bindText(14, .gas, row.gas)
             bindNumber(15, extras.tdLossRate)
-            bindCode(16, codes[Int(row.notationKey)])
+            bindCode(16, codes, row.notationKey)
             bindText(17, .gpcRef, row.ieRef)
-            bindCode(18, qualities[Int(row.adQuality)])
-            bindCode(19, qualities[Int(row.efQuality)])
+            bindCode(18, qualities, row.adQuality)
+            bindCode(19, qualities, row.efQuality)
             bindText(20, .source, row.source)
             bindText(21, .note, row.note)
             let code = sqlite3_step(handle)
