@@ -52,7 +52,7 @@ enum JurisdictionRename {
     static let listKeys: Set<String> = ["jurisdictions", "districts"]
 
     /// `json` with each old name replaced wherever it stands as a jurisdiction: the value of a
-    /// name key, an element of a list of names, a key of a map by district, or the `name` of
+    /// name key, an element of a list of names, any key of an object, or the `name` of
     /// a jurisdiction object within such a list. Other text is left alone.
     static func rewrite(_ json: JSONValue, _ names: [String: String], under key: String? = nil) -> JSONValue {
         switch json {
@@ -67,7 +67,9 @@ enum JurisdictionRename {
         case .object(let members):
             let inList = key == "jurisdiction-object", isMap = key.map(listKeys.contains) ?? false
             return .object(members.map { name, value in
-                let renamedKey = isMap ? names[name] ?? name : name
+                // A key that is a jurisdiction's name is a map by jurisdiction (a target's shares and
+                // their basis, a scenario's districts): such a key is renamed wherever it stands.
+                let renamedKey = names[name] ?? name
                 if inList, name == "name", case .string(let s) = value { return (renamedKey, .string(names[s] ?? s)) }
                 return (renamedKey, rewrite(value, names, under: isMap ? "jurisdiction" : name))
             })

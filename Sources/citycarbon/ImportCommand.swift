@@ -94,13 +94,16 @@ struct ImportCommand: ParsableCommand {
         func run() throws {
             let database = try workspace.open()
             var bytes = try FileInput.read(file)
-            let name = FileInput.name(file)
+            var converted = FileInput.name(file)
             if let layout {
-                let table = try ReferenceTable(name: name, text: try ReferenceTable.text(of: bytes, file: name))
+                let table = try ReferenceTable(name: converted, text: try ReferenceTable.text(of: bytes, file: converted))
                 let set = try GasCatalog.standard.gwpSet(try gwp ?? CitySettingsRepository(database).current().gwp)
                 let city = try jurisdiction ?? JurisdictionRepository(database).tree().roots.first
                 bytes = Array(try LayoutImport.activityCSV(table, layout: layout, jurisdiction: city, gwp: set).utf8)
+                // Rows of the converted file are not the sheet's rows: errors say so, and each row's note names its sheet row.
+                converted += " (\(layout.rawValue) layout as activity rows)"
             }
+            let name = converted
             let summary = try ActivityRepository(database).importCSV(
                 bytes, file: name, existing: replace ? .replace : append ? .append : .refuse, actor: workspace.who,
                 progress: { done, total in Terminal.progress("Importing \(name)", done: done, total: total) })

@@ -186,7 +186,8 @@ struct InventoryCommand: ParsableCommand {
             if published {
                 let years = try PublicationRepository(database).publishedYears()
                 guard let chosen = year ?? years.last, years.contains(chosen) else {
-                    throw CLIFailure.input("\(year.map(String.init) ?? "no year") is not published; published: \(years.map(String.init).joined(separator: ", "))")
+                    throw CLIFailure.input(years.isEmpty ? "no year is published yet: citycarbon inventory publish --year YEAR"
+                                           : "\(year.map(String.init) ?? "") is not published; published: \(years.map(String.init).joined(separator: ", "))")
                 }
                 inventory = try PublicationRepository(database).publishedInventoryID(year: chosen).flatMap { try InventoryRepository(database).inventory(id: $0) }
             } else {

@@ -1,3 +1,4 @@
+import CityProgramme
 import CarbonAccounting
 import CarbonKit
 import CarbonMonitoring
@@ -95,6 +96,32 @@ struct ParserFuzzTests {
         let seeds = [Self.demo("activities.csv"), "year,jurisdiction,gpc_ref,fuel,amount,unit\n2022,North,I.1.1,natural_gas,1,TJ\n"]
         Self.fuzz("activity", seeds: seeds) { bytes in
             do throws(InputErrors) { _ = try ActivityCSV.read(bytes, file: "a.csv") } catch { Self.named(error) }
+        }
+    }
+
+    @Test func inventoryLayoutsAndMonitoringSheets() throws {
+        let tree = try JurisdictionTree([Jurisdiction(name: "City", level: .city), Jurisdiction(name: "North", level: .district, parent: "City")])
+        let inventory = try InventoryEngine.compute(try ActivityCSV.read(Array(Self.demo("activities.csv").utf8), file: "a.csv"),
+                                                    gwp: try GasCatalog.standard.gwpSet("AR5"))
+        let gwp = try GasCatalog.standard.gwpSet("AR5")
+        for layout in [InventoryLayout.gpc, .ciris] {
+            let seeds = [String(InventoryExport.csv(inventory, year: nil, layout: layout).prefix(6_000))]
+            Self.fuzz("layout-\(layout.rawValue)", seeds: seeds) { bytes in
+                do throws(InputErrors) {
+                    let table = try ReferenceTable(name: "l.csv", text: try ReferenceTable.text(of: bytes, file: "l.csv"))
+                    let native = try LayoutImport.activityCSV(table, layout: layout, jurisdiction: "City", gwp: gwp)
+                    _ = try ActivityCSV.read(Array(native.utf8), file: "n.csv", jurisdictions: tree)
+                } catch { Self.named(error) }
+            }
+        }
+        let sheets = ["key,name,kind,use,jurisdiction,organisation,gpc_ref,floor_area_m2\na,Hall,building,office,North,City,I.2,1e308\n",
+                      "time,kg_per_kwh\n2026-01-01T01:00:00Z,0.5\n2026-01-01T02:00:00Z,0.6\n"]
+        Self.fuzz("monitoring-sheets", seeds: sheets) { bytes in
+            do throws(InputErrors) {
+                let table = try ReferenceTable(name: "s.csv", text: try ReferenceTable.text(of: bytes, file: "s.csv"))
+                if table.columns.contains("time") { _ = try MonitoringSheets.factorSeries(table, name: "n", source: "s") }
+                else { _ = try MonitoringSheets.sites(table, jurisdictions: ["North"]) }
+            } catch { Self.named(error) }
         }
     }
 

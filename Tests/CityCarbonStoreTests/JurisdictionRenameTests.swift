@@ -19,6 +19,10 @@ struct JurisdictionRenameTests {
     func renameByCode() throws {
         let db = try demo()
         let tonnesBefore = try InventoryRepository(db).latest(year: 2023)!.byJurisdiction(year: 2023)["Old Town"]
+        let targetsBefore = try TargetRepository(db).all()
+        #expect(String(describing: targetsBefore).contains("Old Town"), "the demo's targets are shared out by district")
+        let scenariosBefore = try PathwayRepository(db).scenarios().count
+        let indicatorsBefore = try IndicatorRepository(db).all(edition: .published).count
         let summary = try JurisdictionRepository(db).importCSV(bytes("name,level,parent,code\nOld Town Central,district,Demo City,990111\n"), file: "j.csv")
         #expect(summary.renamed.map { [$0.from, $0.to] } == [["Old Town", "Old Town Central"]])
         #expect(summary.added == 0 && summary.updated == 1)
@@ -34,6 +38,13 @@ struct JurisdictionRenameTests {
         // Rows pointed at by id keep pointing: statistics and the boundary are the district's still.
         #expect(try StatisticsRepository(db).all(jurisdiction: "Old Town Central", edition: .published).isEmpty == false)
         #expect(try BoundaryRepository(db).featureCollection().contains("\"Old Town Central\""))
+        // Every rewritten document still reads back as what it was, with the new name only.
+        let targets = try TargetRepository(db).all()
+        #expect(targets.count == targetsBefore.count)
+        let shares = String(describing: targets)
+        #expect(shares.contains("Old Town Central") && !shares.replacingOccurrences(of: "Old Town Central", with: "").contains("Old Town"))
+        #expect(try PathwayRepository(db).scenarios().count == scenariosBefore)
+        #expect(try IndicatorRepository(db).all(edition: .published).count == indicatorsBefore)
         let events = try AuditTrail(db).events(AuditTrail.Filter(entity: "jurisdiction", action: "rename"), limit: 10, offset: 0).events
         #expect(events.map(\.entityID) == ["Old Town Central"])
     }
