@@ -245,6 +245,12 @@ extension ActivityTable {
         }
     }
 
+    /// A row's GPC reference, without building its record.
+    public func gpcRef(of row: PackedActivity) -> String { refs[row.gpcRef] }
+
+    /// A row's jurisdiction, without building its record.
+    public func jurisdiction(of row: PackedActivity) -> String { jurisdictions[row.jurisdiction] }
+
     /// Every jurisdiction name the rows use.
     public var jurisdictionNames: [String] { jurisdictions.strings }
 

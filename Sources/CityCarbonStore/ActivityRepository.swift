@@ -100,10 +100,9 @@ public struct ActivityRepository: Sendable {
     /// The rows already stored for each (year, jurisdiction) of the plan.
     public func existingRows(for plan: ActivityImportPlan) throws -> [ExistingRows] {
         try database.read { db in
-            try plan.activities.table.yearJurisdictionPairs.compactMap { year, name in
-                let count = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE a.year = ? AND j.name = ?
-                    """, arguments: [year, name]) ?? 0
+            let ids = try JurisdictionRepository.ids(db)
+            return try plan.activities.table.yearJurisdictionPairs.compactMap { year, name in
+                let count = try ids[name].map { try ActivityChunkStore.count(db, year: year, jurisdictionID: $0) } ?? 0
                 return count > 0 ? ExistingRows(year: year, jurisdiction: name, rows: count) : nil
             }
         }
@@ -149,20 +148,16 @@ public struct ActivityRepository: Sendable {
             var replaced = 0
             var clashes: [InputIssue] = []
             for (year, name) in pairs {
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activity_record WHERE year = ? AND jurisdiction_id = ?",
-                                             arguments: [year, ids[name]]) ?? 0
+                let count = try ActivityChunkStore.count(db, year: year, jurisdictionID: ids[name]!)
                 guard count > 0 else { continue }
                 switch existing {
                 case .refuse:
-                    let files = try String.fetchAll(db, sql: """
-                        SELECT DISTINCT f.name FROM activity_record a JOIN source_file f ON f.id = a.source_file_id
-                        WHERE a.year = ? AND a.jurisdiction_id = ?
-                        """, arguments: [year, ids[name]])
+                    let files = try ActivityChunkStore.sourceFiles(db, year: year, jurisdictionID: ids[name]!)
                     clashes.append(InputIssue(InputLocation(file: file, field: "jurisdiction"), value: "\(name) \(year)",
                                               reason: "already has \(count) activity rows (from \(files.joined(separator: ", ")))",
                                               suggestion: "use --replace to replace them or --append to add to them"))
                 case .replace:
-                    try db.execute(sql: "DELETE FROM activity_record WHERE year = ? AND jurisdiction_id = ?", arguments: [year, ids[name]])
+                    try ActivityChunkStore.delete(db, year: year, jurisdictionID: ids[name]!)
                     replaced += count
                 case .append:
                     break
@@ -171,7 +166,7 @@ public struct ActivityRepository: Sendable {
             if !clashes.isEmpty { throw InputErrors(clashes) }
             // Files whose every row was replaced are forgotten (only a replacement can leave one).
             if replaced > 0 {
-                try db.execute(sql: "DELETE FROM source_file WHERE id NOT IN (SELECT DISTINCT source_file_id FROM activity_record)")
+                try db.execute(sql: "DELETE FROM source_file WHERE id NOT IN (SELECT DISTINCT source_file_id FROM activity_chunk)")
             }
             let fileID = try db.insertReturningID(sql: "INSERT INTO source_file (name, sha256, byte_count, row_count, imported_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [file, sha256, byteCount, table.count, CityCarbonDatabase.now()])
@@ -180,7 +175,7 @@ public struct ActivityRepository: Sendable {
                                   after: .object([("file", .string(file)), ("sha256", .string(sha256)), ("rows", .integer(table.count)),
                                                   ("years", .array(activities.years.map(JSONValue.integer))),
                                                   ("jurisdictions", .array(pairs.map { .string("\($0.jurisdiction) \($0.year)") }))]))
-            try BulkActivityWriter.insert(activities, into: db, sourceFileID: fileID, jurisdictionIDs: ids, progress: progress)
+            try ActivityChunkStore.write(activities, into: db, sourceFileID: fileID, jurisdictionIDs: ids, progress: progress)
             return ActivityImportSummary(file: file, rows: table.count, years: table.years, replacedRows: replaced, createdJurisdictions: created)
         }
     }
@@ -190,85 +185,33 @@ public struct ActivityRepository: Sendable {
     public func load(year: Int? = nil, rows: Edition = .current) throws -> ActivityTable {
         try database.read { db in
             var table = ActivityTable()
+            if rows == .current {
+                try ActivityChunkStore.load(db, year: year, into: &table)
+                return table
+            }
             let sql = """
                 SELECT a.year, j.name, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
                   a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality,
                   a.source, a.note, a.line
-                FROM \(rows.activityTable) a JOIN jurisdiction j ON j.id = a.jurisdiction_id
-                \(year == nil ? "" : rows.yearFilter) ORDER BY a.\(rows.activityOrder)
+                FROM published_activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id
+                \(year == nil ? "" : "WHERE a.year = ?") ORDER BY a.year, a.position
                 """
-            guard let db = (db as? SQLiteConnection)?.db else {
-                try db.forEachRow(sql: sql, arguments: year.map { SQLArguments(rows.yearArguments($0) as [any SQLValueConvertible]) } ?? []) { row in
-                    table.append(ActivityRecord(
-                        year: row["year"], jurisdiction: row["name"], gpcRef: row["gpc_ref"], fuel: row["fuel"], technology: row["technology"],
-                        amount: row["amount"], unit: row["unit"], factorSet: row["factor_set"], co2KgPerUnit: row["co2_kg_per_unit"],
-                        ch4KgPerUnit: row["ch4_kg_per_unit"], n2oKgPerUnit: row["n2o_kg_per_unit"], gas: row["gas"], tdLossRate: row["td_loss_rate"],
-                        notationKey: (row["notation_key"] as String?).flatMap(NotationKey.init(rawValue:)), ieRef: row["ie_ref"],
-                        adQuality: (row["ad_quality"] as String?).flatMap(DataQuality.init(rawValue:)),
-                        efQuality: (row["ef_quality"] as String?).flatMap(DataQuality.init(rawValue:)), source: row["source"], note: row["note"], line: row["line"]))
-                }
-                return table
-            }
-            // SQLite: column values are read in place, without a row object per record, and the
-            // jurisdiction's name from a table of the few there are rather than a join per row.
-            var names: [Int64: [UInt8]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM jurisdiction") { names[row["id"]] = Array((row["name"] as String).utf8) }
-            let statement = try db.makeStatement(sql: sql.replacingOccurrences(of: "SELECT a.year, j.name,", with: "SELECT a.year, a.jurisdiction_id,")
-                .replacingOccurrences(of: " JOIN jurisdiction j ON j.id = a.jurisdiction_id", with: ""))
-            if let year { try statement.setArguments(StatementArguments(rows.yearArguments(year))) }
-            let handle = statement.sqliteStatement
-            // Column values are read in place: text pointers are valid until the next step.
-            func text(_ column: Int32) -> ActivityTable.RawText {
-                // NULL comes back as a null pointer; empty text as a pointer to nothing.
-                guard let bytes = sqlite3_column_text(handle, column) else { return nil }
-                return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))
-            }
-            func number(_ column: Int32) -> Double? {
-                sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
-            }
-            sqlite3_reset(handle)
-            while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-                }
-                let name = names[sqlite3_column_int64(handle, 1)] ?? []
-                name.withUnsafeBufferPointer { jurisdiction in
-                    table.appendRaw(
-                        year: Int(sqlite3_column_int64(handle, 0)), jurisdiction: jurisdiction, gpcRef: text(2), fuel: text(3), technology: text(4),
-                        amount: number(5), unit: text(6), factorSet: text(7), co2: number(8), ch4: number(9), n2o: number(10),
-                        gas: text(11), tdLossRate: number(12), notationKey: text(13), ieRef: text(14), adQuality: text(15),
-                        efQuality: text(16), source: text(17), note: text(18), line: number(19).map { Int($0) })
-                }
+            try db.forEachRow(sql: sql, arguments: year.map { [$0] } ?? []) { row in
+                table.append(Self.record(row, jurisdictionColumn: "name"))
             }
             return table
         }
     }
 
     public func years() throws -> [Int] {
-        try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT year FROM activity_record ORDER BY year") }
+        try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT year FROM activity_chunk ORDER BY year") }
     }
 
     public func count(rows: Edition = .current) throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(rows.activityTable)") ?? 0 }
+        try database.read { db in
+            try Int.fetchOne(db, sql: rows == .current ? "SELECT COALESCE(SUM(rows), 0) FROM activity_chunk" : "SELECT COUNT(*) FROM published_activity_record") ?? 0
+        }
     }
-}
-
-extension Edition {
-    var activityTable: String { self == .current ? "activity_record" : "published_activity_record" }
-    var activityOrder: String { self == .current ? "id" : "position" }
-
-    /// A year's rows in import order without sorting them: the rows between the year's first
-    /// and last id, read in id order (`+year` keeps the planner off the year index, whose
-    /// order would have to be sorted back, a million rows in two seconds).
-    var yearFilter: String {
-        self == .current
-            ? "WHERE +a.year = ? AND a.id BETWEEN (SELECT MIN(id) FROM activity_record WHERE year = ?) AND (SELECT MAX(id) FROM activity_record WHERE year = ?)"
-            : "WHERE a.year = ?"
-    }
-
-    func yearArguments(_ year: Int) -> [Int] { self == .current ? [year, year, year] : [year] }
 }
 
 extension ActivityRepository {
@@ -276,6 +219,31 @@ extension ActivityRepository {
     /// reference prefix, in import order, with the number of rows that match.
     public func page(year: Int, jurisdictions: [String]?, gpcPrefix: String?, offset: Int, limit: Int,
                      rows source: Edition = .current) throws -> (rows: [ActivityRecord], total: Int) {
+        guard source == .current else { return try publishedPage(year: year, jurisdictions: jurisdictions, gpcPrefix: gpcPrefix, offset: offset, limit: limit) }
+        return try database.read { db in
+            var table = ActivityTable()
+            let ids = try JurisdictionRepository.ids(db)
+            try ActivityChunkStore.load(db, year: year, jurisdictions: jurisdictions.map { Set($0.compactMap { ids[$0] }) }, into: &table)
+            let wanted = jurisdictions.map(Set.init)
+            var rows: [ActivityRecord] = []
+            var total = 0
+            for i in 0..<table.count {
+                let row = table.packedRows[i]
+                if let gpcPrefix, !Self.matches(table.gpcRef(of: row), prefix: gpcPrefix) { continue }
+                if let wanted, !wanted.contains(table.jurisdiction(of: row)) { continue }
+                if total >= offset, rows.count < limit { rows.append(table[i]) }
+                total += 1
+            }
+            return (rows, total)
+        }
+    }
+
+    /// A GPC reference is under a prefix when it is the prefix or starts with it and a dot.
+    static func matches(_ ref: String, prefix: String) -> Bool {
+        ref == prefix || (ref.hasPrefix(prefix) && ref.dropFirst(prefix.count).first == ".")
+    }
+
+    private func publishedPage(year: Int, jurisdictions: [String]?, gpcPrefix: String?, offset: Int, limit: Int) throws -> (rows: [ActivityRecord], total: Int) {
         try database.read { db in
             var conditions = ["a.year = ?"]
             var arguments: [any SQLValueConvertible] = [year]
@@ -287,17 +255,17 @@ extension ActivityRepository {
                 conditions.append("(a.gpc_ref = ? OR a.gpc_ref LIKE ? ESCAPE '\\')")
                 arguments += [gpcPrefix, gpcPrefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".%"]
             }
-            let filter = "FROM \(source.activityTable) a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE " + conditions.joined(separator: " AND ")
+            let filter = "FROM published_activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(filter)", arguments: SQLArguments(arguments)) ?? 0
-            let rows = try SQLRow.fetchAll(db, sql: "SELECT a.*, j.name AS jurisdiction \(filter) ORDER BY a.\(source.activityOrder) LIMIT ? OFFSET ?",
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT a.*, j.name AS jurisdiction \(filter) ORDER BY a.position LIMIT ? OFFSET ?",
                                         arguments: SQLArguments(arguments + [limit, offset]))
-            return (rows.map(Self.record), total)
+            return (rows.map { Self.record($0) }, total)
         }
     }
 
-    static func record(_ row: SQLRow) -> ActivityRecord {
+    static func record(_ row: SQLRow, jurisdictionColumn: String = "jurisdiction") -> ActivityRecord {
         ActivityRecord(
-            year: row["year"], jurisdiction: row["jurisdiction"], gpcRef: row["gpc_ref"], fuel: row["fuel"],
+            year: row["year"], jurisdiction: row[jurisdictionColumn], gpcRef: row["gpc_ref"], fuel: row["fuel"],
             technology: row["technology"], amount: row["amount"], unit: row["unit"], factorSet: row["factor_set"],
             co2KgPerUnit: row["co2_kg_per_unit"], ch4KgPerUnit: row["ch4_kg_per_unit"], n2oKgPerUnit: row["n2o_kg_per_unit"],
             gas: row["gas"], tdLossRate: row["td_loss_rate"],

@@ -96,14 +96,16 @@ public struct AssessmentRepository: Sendable {
 
     func dataQuality(_ district: String, year: Int, tree: JurisdictionTree) throws -> ComponentScore {
         let names = tree.lineageDown(from: district)
-        let counts = try database.read { db in
-            try SQLRow.fetchAll(db, sql: """
-                SELECT COALESCE(a.ad_quality, '') AS quality, COUNT(*) AS n FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id
-                WHERE a.year = ? AND j.name IN (\(names.map { _ in "?" }.joined(separator: ", "))) GROUP BY quality
-                """, arguments: SQLArguments([year] + names.map { $0 as any SQLValueConvertible }))
+        // Rows by the quality letter of their activity data ("" unrated), over the district and those below it.
+        var table = ActivityTable()
+        try database.read { db in
+            let ids = try JurisdictionRepository.ids(db)
+            try ActivityChunkStore.load(db, year: year, jurisdictions: Set(names.compactMap { ids[$0] }), into: &table)
         }
         var byQuality: [String: Int] = [:]
-        for row in counts { byQuality[row["quality"], default: 0] += row["n"] }
+        for row in table.packedRows {
+            byQuality[row.adQuality == 0 ? "" : DataQuality.allCases[Int(row.adQuality) - 1].rawValue, default: 0] += 1
+        }
         let rated = (byQuality["H"] ?? 0) + (byQuality["M"] ?? 0) + (byQuality["L"] ?? 0)
         return AssessmentEvidence.dataQualityScore(district: district, year: year, high: byQuality["H"] ?? 0, medium: byQuality["M"] ?? 0,
                                                    low: byQuality["L"] ?? 0, unrated: byQuality.values.reduce(0, +) - rated)

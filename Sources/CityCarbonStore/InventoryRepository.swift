@@ -46,11 +46,7 @@ public struct InventoryRepository: Sendable {
         }
         if principal.role.isScoped {
             let tree = try JurisdictionRepository(database).tree()
-            let names = try database.read { db in
-                try String.fetchAll(db, sql: """
-                    SELECT DISTINCT j.name FROM activity_record a JOIN jurisdiction j ON j.id = a.jurisdiction_id WHERE a.year = ?
-                    """, arguments: [year])
-            }
+            let names = try database.read { db in try ActivityChunkStore.jurisdictionNames(db, year: year) }
             guard names.contains(where: { principal.mayWrite($0, in: tree) }) else {
                 throw AccessDenied("\(year) holds no activity data of \(principal.jurisdictions.joined(separator: ", ")): \(principal.actor) may recompute only years with its own data")
             }

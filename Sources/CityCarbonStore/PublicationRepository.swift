@@ -121,16 +121,51 @@ public struct PublicationRepository: Sendable {
     /// Totals agree when they are equal to a relative 1e-9: the same rows summed again.
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
 
-    /// Copies the year's activity rows as they stand into the published copy the public reads.
+    /// Copies the year's activity rows as they stand into the published copy the public reads,
+    /// a row each, numbered in import order.
     static func pinRows(_ db: any SQLConnection, year: Int) throws {
         try db.execute(sql: "DELETE FROM published_activity_record WHERE year = ?", arguments: [year])
-        try db.execute(sql: """
-            INSERT INTO published_activity_record (year, position, jurisdiction_id, source_file, line, gpc_ref, fuel, technology, amount, unit,
-              factor_set, co2_kg_per_unit, ch4_kg_per_unit, n2o_kg_per_unit, gas, td_loss_rate, notation_key, ie_ref, ad_quality, ef_quality, source, note)
-            SELECT a.year, a.id, a.jurisdiction_id, f.name, a.line, a.gpc_ref, a.fuel, a.technology, a.amount, a.unit, a.factor_set, a.co2_kg_per_unit,
-              a.ch4_kg_per_unit, a.n2o_kg_per_unit, a.gas, a.td_loss_rate, a.notation_key, a.ie_ref, a.ad_quality, a.ef_quality, a.source, a.note
-            FROM activity_record a JOIN source_file f ON f.id = a.source_file_id WHERE a.year = ?
-            """, arguments: [year])
+        var table = ActivityTable()
+        var files: [(file: Int64, rows: Range<Int>)] = []
+        try ActivityChunkStore.load(db, year: year, into: &table) { files.append(($0, $1)) }
+        guard table.count > 0 else { return }
+        var fileNames: [Int64: String] = [:]
+        for row in try SQLRow.fetchAll(db, sql: "SELECT id, name FROM source_file") { fileNames[row["id"]] = row["name"] }
+        var fileOfRow = [String](repeating: "", count: table.count)
+        for (file, rows) in files { for i in rows { fileOfRow[i] = fileNames[file] ?? "" } }
+        let ids = try JurisdictionRepository.ids(db)
+        // Fifty thousand rows a statement: PostgreSQL takes each column as one array.
+        for start in stride(from: 0, to: table.count, by: 50_000) {
+            try pin(table, rows: start..<min(table.count, start + 50_000), files: fileOfRow, ids: ids, into: db)
+        }
+    }
+
+    private static func pin(_ table: ActivityTable, rows: Range<Int>, files fileOfRow: [String], ids: [String: Int64], into db: any SQLConnection) throws {
+        let records = rows.map { table[$0] }
+        try db.bulkInsert(into: "published_activity_record", columns: [
+            SQLColumn("year", .integer(records.map { Int64($0.year) })),
+            SQLColumn("position", .integer(rows.map { Int64($0) })),
+            SQLColumn("jurisdiction_id", .integer(records.map { ids[$0.jurisdiction] ?? 0 })),
+            SQLColumn("source_file", .text(Array(fileOfRow[rows]))),
+            SQLColumn("line", .optionalReal(records.map { $0.line.map(Double.init) })),
+            SQLColumn("gpc_ref", .text(records.map(\.gpcRef))),
+            SQLColumn("fuel", .optionalText(records.map(\.fuel))),
+            SQLColumn("technology", .optionalText(records.map(\.technology))),
+            SQLColumn("amount", .optionalReal(records.map(\.amount))),
+            SQLColumn("unit", .optionalText(records.map(\.unit))),
+            SQLColumn("factor_set", .optionalText(records.map(\.factorSet))),
+            SQLColumn("co2_kg_per_unit", .optionalReal(records.map(\.co2KgPerUnit))),
+            SQLColumn("ch4_kg_per_unit", .optionalReal(records.map(\.ch4KgPerUnit))),
+            SQLColumn("n2o_kg_per_unit", .optionalReal(records.map(\.n2oKgPerUnit))),
+            SQLColumn("gas", .optionalText(records.map(\.gas))),
+            SQLColumn("td_loss_rate", .optionalReal(records.map(\.tdLossRate))),
+            SQLColumn("notation_key", .optionalText(records.map { $0.notationKey?.rawValue })),
+            SQLColumn("ie_ref", .optionalText(records.map(\.ieRef))),
+            SQLColumn("ad_quality", .optionalText(records.map { $0.adQuality?.rawValue })),
+            SQLColumn("ef_quality", .optionalText(records.map { $0.efQuality?.rawValue })),
+            SQLColumn("source", .optionalText(records.map(\.source))),
+            SQLColumn("note", .optionalText(records.map(\.note))),
+        ], onConflict: nil)
     }
 
     /// Every published year with the totals of the computation the public sees.

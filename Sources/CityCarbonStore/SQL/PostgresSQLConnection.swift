@@ -128,7 +128,7 @@ final class PostgresSQLConnection: SQLConnection {
             case let .integer(i): binds.append(UntypedText(String(i)))
             case let .real(d): binds.append(UntypedText(Self.text(d)))
             case let .text(s): binds.append(UntypedText(s))
-            case let .blob(b): binds.append(UntypedText("\\x" + b.map { String(format: "%02x", $0) }.joined()))
+            case let .blob(b): binds.append(BinaryBytes(b))
             }
         }
         return PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
@@ -173,6 +173,17 @@ struct UntypedText: PostgresDynamicTypeEncodable {
     var psqlFormat: PostgresFormat { .text }
     func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
         byteBuffer.writeString(text)
+    }
+}
+
+/// A `bytea` parameter sent as its bytes (binary format): megabytes without a hex string.
+struct BinaryBytes: PostgresDynamicTypeEncodable {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    var psqlType: PostgresDataType { .bytea }
+    var psqlFormat: PostgresFormat { .binary }
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        byteBuffer.writeBytes(bytes)
     }
 }
 

@@ -5,6 +5,7 @@ import GRDB
 /// where these end; a later change is written for both.
 enum SQLiteSchema {
     static let v16 = "v16: activity rows are written without per-row bookkeeping"
+    static let v17 = "v17: activity rows are stored in blocks of one file and year"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -433,6 +434,12 @@ enum SQLiteSchema {
                 ALTER TABLE activity_record_v16 RENAME TO activity_record;
                 CREATE INDEX activity_record_on_year_jurisdiction ON activity_record(year, jurisdiction_id);
                 """)
+        }
+        migrator.registerMigration(Self.v17) { db in
+            // A row per activity still cost SQLite's own work a million times over; blocks of
+            // rows (ActivityChunk) are a few dozen writes for a million rows.
+            for statement in ActivityChunkStore.createStatements(blob: "BLOB", integer: "INTEGER", id: "INTEGER PRIMARY KEY") { try db.execute(sql: statement) }
+            try ActivityChunkStore.convertRowTable(SQLiteConnection(db))
         }
         return migrator
     }
