@@ -80,6 +80,21 @@ struct StoreTests {
         #expect(try repository.count() == 5)
     }
 
+    @Test("Replacing one district's rows keeps the other districts' rows of the same file, in their order")
+    func replacingOneDistrictKeepsTheOthersInOrder() throws {
+        let db = try temporaryWorkspace()
+        let repository = ActivityRepository(db)
+        try repository.importCSV(bytes(activities), file: "a.csv")
+        let before = try repository.load(year: 2022).records
+        let again = "year,jurisdiction,gpc_ref,fuel,amount,unit\n2022,North,I.1.1,natural_gas,5,TJ\n"
+        try repository.importCSV(bytes(again), file: "b.csv", existing: .replace)
+        let after = try repository.load(year: 2022).records
+        #expect(after.filter { $0.jurisdiction == "South" } == before.filter { $0.jurisdiction == "South" })
+        #expect(after.filter { $0.jurisdiction == "North" }.map(\.amount) == [5])
+        #expect(try repository.page(year: 2022, jurisdictions: ["South"], gpcPrefix: "II", offset: 0, limit: 10).rows.map(\.gpcRef) == ["II.5.1"])
+        #expect(try repository.load(year: 2021).count == 1)
+    }
+
     @Test("With a jurisdiction tree, districts roll up to the city and unknown names are refused")
     func tree() throws {
         let db = try temporaryWorkspace()
