@@ -24,7 +24,7 @@ package struct BarChart {
         let height = rowHeight * Double(bars.count) + 8
         let maximum = max(bars.map(\.value).max() ?? 1, 1e-12)
         let barSpace = width - labelWidth - valueWidth
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart">"#
+        var out = Markup.svgOpen(width: width, height: height, id: id, class: "chart", linked: bars.contains { $0.link != nil })
         out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
         for (i, bar) in bars.enumerated() {
             let y = 4 + rowHeight * Double(i)

@@ -59,7 +59,7 @@ package struct ChoroplethMap {
     package func svg(id: String) -> String {
         let legendHeight = 60.0
         let points = areas.flatMap { $0.polygons.flatMap { $0.flatMap { $0 } } }
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart map">"#
+        var out = Markup.svgOpen(width: width, height: height, id: id, class: "chart map", linked: areas.contains { link($0.name) != nil })
         out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
         guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(), let minY = points.map(\.1).min(), let maxY = points.map(\.1).max() else {
             return out + "</svg>"

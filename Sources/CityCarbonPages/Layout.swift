@@ -16,7 +16,7 @@ package enum Layout {
             <a href="/#open-data">\(Markup.escape(t("nav.opendata")))</a><a href="/api/v1/openapi.json">\(Markup.escape(t("nav.api")))</a>\
             <a href="/staff" rel="nofollow">\(Markup.escape(t("nav.staff")))</a>\
             <a class="lang" href="?\(Markup.escape(switchQuery))" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
-            \(body)<footer>\(Markup.escape(footer))</footer></body></html>
+            \(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))<footer>\(Markup.escape(footer))</footer></body></html>
             """
     }
 }

@@ -42,7 +42,7 @@ package struct PathwayChart {
         func x(_ year: Int) -> Double { left + plotWidth * Double(year - firstYear) / Double(lastYear - firstYear) }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
         func points(_ pairs: [(Int, Double)]) -> String { pairs.map { "\(Markup.coordinate(x($0.0))),\(Markup.coordinate(y($0.1)))" }.joined(separator: " ") }
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart pathway">"#
+        var out = Markup.svgOpen(width: width, height: height, id: id, class: "chart pathway", linked: false)
         out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
         for t in ticks {
             out += #"<line x1="\#(Markup.coordinate(left))" x2="\#(Markup.coordinate(width - right))" y1="\#(Markup.coordinate(y(t)))" y2="\#(Markup.coordinate(y(t)))" class="\#(t == 0 ? "axis" : "grid")"/>"#
@@ -137,7 +137,7 @@ package struct AbatementCurveChart {
         let (ticks, low, high) = PathwayChart.ticks(min: Swift.min(0, costs.min() ?? 0), max: Swift.max(costs.max() ?? 1, 1))
         func x(_ t: Double) -> Double { left + plotWidth * t / total }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart macc">"#
+        var out = Markup.svgOpen(width: width, height: height, id: id, class: "chart macc", linked: false)
         out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
         for t in ticks {
             out += #"<line x1="\#(Markup.coordinate(left))" x2="\#(Markup.coordinate(width - right))" y1="\#(Markup.coordinate(y(t)))" y2="\#(Markup.coordinate(y(t)))" class="\#(t == 0 ? "axis" : "grid")"/>"#
@@ -190,7 +190,7 @@ package struct WaterfallChart {
         let (ticks, low, high) = PathwayChart.ticks(min: Swift.min(0, levels.min() ?? 0), max: Swift.max(levels.max() ?? 1, end.value))
         let count = Double(steps.count + 2), slot = plotWidth / count
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart waterfall">"#
+        var out = Markup.svgOpen(width: width, height: height, id: id, class: "chart waterfall", linked: false)
         out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
         for t in ticks {
             out += #"<line x1="\#(Markup.coordinate(left))" x2="\#(Markup.coordinate(width - right))" y1="\#(Markup.coordinate(y(t)))" y2="\#(Markup.coordinate(y(t)))" class="\#(t == 0 ? "axis" : "grid")"/>"#

@@ -25,6 +25,14 @@ package enum Markup {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#&'\"<>;=+"))) ?? ""
     }
 
+    /// The opening tag of a chart, named by its `<title>` and `<desc>` (`id`-t, `id`-d). A chart
+    /// is one image to assistive technology, unless its parts are links: an image's content is
+    /// not reachable, so a linked chart is a group whose links each keep their own name.
+    package static func svgOpen(width: Double, height: Double, id: String, class name: String, linked: Bool) -> String {
+        let role = linked ? "group" : "img"
+        return #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="\#(role)" aria-labelledby="\#(id)-t \#(id)-d" class="\#(name)">"#
+    }
+
     /// A coordinate with at most one decimal, so SVG stays small.
     package static func coordinate(_ x: Double) -> String {
         guard x.isFinite else { return "0" }

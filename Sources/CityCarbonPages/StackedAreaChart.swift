@@ -31,7 +31,7 @@ package struct StackedAreaChart {
         let topValue = ticks.last ?? 1
         func x(_ i: Int) -> Double { years.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(years.count - 1) }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - v / topValue) }
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" class="chart">"#
+        var out = Markup.svgOpen(width: width, height: height, id: id, class: "chart", linked: false)
         out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
         for t in ticks {
             out += #"<line x1="\#(Markup.coordinate(left))" x2="\#(Markup.coordinate(width - right))" y1="\#(Markup.coordinate(y(t)))" y2="\#(Markup.coordinate(y(t)))" class="grid"/>"#

@@ -103,14 +103,10 @@ struct DashboardPage {
 }
 
 extension DashboardPage {
-    /// The page as an HTTP response, remembering a language chosen with `?lang=` in a cookie.
+    /// The page as an HTTP response (a language chosen with `?lang=` is remembered by ``EdgeMiddleware``).
     func response(_ request: Request) throws -> Response {
         let language = Language.of(request)
         let body = try pages.page(language == .en ? "dashboard/en" : "dashboard/zh-Hans") { try render(Localizer(language)) }
-        var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
-        if request.uri.queryParameters.get("lang") != nil {
-            response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 31_536_000, path: "/", httpOnly: true, sameSite: .lax))
-        }
-        return response
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

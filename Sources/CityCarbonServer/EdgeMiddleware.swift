@@ -24,6 +24,7 @@ struct EdgeMiddleware: RouterMiddleware {
             response = ProblemDetails.response(for: error, request: request, context: context, routes: routes)
         }
         response.headers.append(contentsOf: securityHeaders)
+        Self.rememberLanguage(of: request, in: &response)
         // HEAD (RFC 9110 §9.3.2): GET's headers and the length of its body, and no body, errors included.
         if request.method == .head {
             if let length = response.body.contentLength { response.headers[.contentLength] = String(length) }
@@ -41,6 +42,16 @@ struct EdgeMiddleware: RouterMiddleware {
             ])
         }
         return response
+    }
+}
+
+extension EdgeMiddleware {
+    /// A language chosen with `?lang=` on any page is kept in a cookie, so the next page, reached
+    /// by a link without it, is in the same language.
+    static func rememberLanguage(of request: Request, in response: inout Response) {
+        guard let chosen = request.uri.queryParameters.get("lang"), let language = Language(rawValue: String(chosen)),
+              response.headers[.contentType]?.hasPrefix("text/html") == true else { return }
+        response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 31_536_000, path: "/", httpOnly: true, sameSite: .lax))
     }
 }
 
