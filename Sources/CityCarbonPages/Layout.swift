@@ -10,6 +10,7 @@ package enum Layout {
         return """
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
             <title>\(Markup.escape(title))</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body>\
+            <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a>\
             <header><h1>\(Markup.escape(title))</h1><nav><a href="/">\(Markup.escape(t("nav.dashboard")))</a>\
             <a href="/plans">\(Markup.escape(t("nav.plans")))</a><a href="/indicators">\(Markup.escape(t("nav.indicators")))</a><a href="/targets">\(Markup.escape(t("nav.targets")))</a>\
             <a href="/assessments">\(Markup.escape(t("nav.assessments")))</a><a href="/pilots">\(Markup.escape(t("nav.pilots")))</a><a href="/pathways">\(Markup.escape(t("nav.pathways")))</a><a href="/monitoring">\(Markup.escape(t("nav.monitoring")))</a><a href="/factors">\(Markup.escape(t("nav.factors")))</a>\

@@ -56,7 +56,7 @@ public enum PlanReport {
             return current
         }
         func percent(_ x: Double?) -> String { x.map { "\(Int(($0 * 100).rounded())) %" } ?? "—" }
-        var body = "<main class=\"report\"><p class=\"report-meta\">" + Markup.escape(t("report.meta", [
+        var body = "<main id=\"main\" class=\"report\"><p class=\"report-meta\">" + Markup.escape(t("report.meta", [
             "asof": s.asOf.description, "version": String(report.version), "at": report.createdAt, "by": report.createdBy, "digest": String(report.digest.prefix(16)),
         ])) + "</p>" + checkpointLine(report, t: t)
         // 1. Actions by status.

@@ -21,7 +21,7 @@ struct DashboardPage {
         // The city's name in the page's language, from its settings; the jurisdiction's name otherwise.
         let cityName = try CitySettingsRepository(database).current().name(in: t.language.rawValue, fallback: root)
         guard let (year, latest) = inventories.last, let (base, first) = inventories.first else {
-            return page(t, city: cityName, body: "<main><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
+            return page(t, city: cityName, body: "<main id=\"main\"><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
         }
         let totals = latest.totals(year: year)
         let statistics = try StatisticsRepository(database).aggregated(root, tree: try JurisdictionRepository(database).tree(), edition: .published)
@@ -65,7 +65,7 @@ struct DashboardPage {
             format: { t.number($0, decimals: 0) },
             link: { "/inventory/\(year)?jurisdiction=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" },
             noData: t("chart.nodata"))
-        var body = "<main>"
+        var body = "<main id=\"main\">"
         body += #"<section class="headlines">\#(cards.joined())</section>"#
         body += #"<section class="figures">"#
         body += figure(trend.title, trend.svg(id: "trend"), "/inventory/\(year)?compare=\(base)", t("detail"))

@@ -31,7 +31,7 @@ struct FactorLibraryPage: Sendable {
 
     func list(_ t: Localizer) throws -> String {
         let sets = try FactorSetRepository(database).library().sets.values.sorted { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
-        var body = "<main><p>\(Markup.escape(t("factors.intro")))</p>"
+        var body = "<main id=\"main\"><p>\(Markup.escape(t("factors.intro")))</p>"
         for kind in [FactorSetKind.library, .grid, .custom] {
             let group = sets.filter { $0.kind == kind }
             guard !group.isEmpty else { continue }
@@ -52,7 +52,7 @@ struct FactorLibraryPage: Sendable {
 
     func detail(_ set: FactorSet, fuel: String?, t: Localizer) -> String {
         let records = fuel.map { set.records(for: $0) } ?? set.records
-        var body = "<main><p><a href=\"/factors\">\(Markup.escape(t("factors.back")))</a></p>"
+        var body = "<main id=\"main\"><p><a href=\"/factors\">\(Markup.escape(t("factors.back")))</a></p>"
         body += "<p>\(Markup.escape(set.title)) · \(Markup.escape(set.method)) · \(Markup.escape(set.source))\(set.year.map { " · \($0)" } ?? "")</p>"
         body += "<p><small>SHA-256 \(Markup.escape(set.fingerprint))</small></p>"
         if !set.fuels.isEmpty {

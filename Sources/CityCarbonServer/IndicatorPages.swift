@@ -64,7 +64,7 @@ struct IndicatorPages: Sendable {
 
     func list(_ t: Localizer) throws -> String {
         let lang = t.language == .zhHans ? "zh-Hans" : "en"
-        var body = "<main><table class=\"indicators\"><caption>\(Markup.escape(t("indicators.caption")))</caption><thead><tr>"
+        var body = "<main id=\"main\"><table class=\"indicators\"><caption>\(Markup.escape(t("indicators.caption")))</caption><thead><tr>"
         for key in ["indicators.name", "indicators.unit", "indicators.kind", "indicators.latest", "indicators.goal", "indicators.status"] {
             body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
         }
@@ -91,7 +91,7 @@ struct IndicatorPages: Sendable {
         }
         let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
         let chart = LineChart(title: "\(i.name.text(lang)) (\(i.unit))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: IndicatorCatalogue.format)
-        var body = "<main><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
+        var body = "<main id=\"main\"><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
         body += "<p class=\"status\">\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))"
         if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": IndicatorCatalogue.format(expected)])) }
         if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": IndicatorCatalogue.format(projected)])) + "</strong>" }

@@ -17,7 +17,7 @@ struct MonitoringPages: Sendable {
             let t = Localizer(Language.of(request))
             let nowcast = try MonitoringRepository(database).nowcast()
             let calendar = try MonitoringRegistry(database).config().calendar
-            let html = Layout.page(t, title: t("monitoring.title"), body: "<main>" + Self.nowcast(nowcast, t: t, calendar: calendar) + "</main>", query: [], footer: t("monitoring.footer"))
+            let html = Layout.page(t, title: t("monitoring.title"), body: "<main id=\"main\">" + Self.nowcast(nowcast, t: t, calendar: calendar) + "</main>", query: [], footer: t("monitoring.footer"))
             var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
             response.headers[.cacheControl] = "no-cache"
             return response

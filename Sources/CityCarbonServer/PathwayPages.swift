@@ -42,7 +42,7 @@ struct PathwayPages: Sendable {
                 if let district, !computed.result.cells.contains(where: { $0.district == district }) {
                     throw ProblemDetails(.notFound, "the scenario \(id) has no district \(district)")
                 }
-                return Layout.page(t, title: computed.result.name, body: "<main>" + detail(computed, t: t, district: district, base: "/pathways") + "</main>",
+                return Layout.page(t, title: computed.result.name, body: "<main id=\"main\">" + detail(computed, t: t, district: district, base: "/pathways") + "</main>",
                                    query: district.map { [("district", $0)] } ?? [], footer: t("pathways.footer"))
             })
         }
@@ -205,7 +205,7 @@ struct PathwayPages: Sendable {
     func comparison(_ t: Localizer) throws -> String {
         let repository = PathwayRepository(database)
         let stored = try repository.scenarios(publishedOnly: true)
-        var body = "<main><p>\(Markup.escape(t("pathways.intro")))</p>"
+        var body = "<main id=\"main\"><p>\(Markup.escape(t("pathways.intro")))</p>"
         guard !stored.isEmpty else { return Layout.page(t, title: t("pathways.title"), body: body + "<p>\(Markup.escape(t("pathways.none")))</p></main>", query: [], footer: t("pathways.footer")) }
         var runs: [(Scenario, PathwayResult)] = [], broken: [(Scenario, InputErrors)] = []
         for s in stored {

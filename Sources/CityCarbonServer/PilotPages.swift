@@ -42,7 +42,7 @@ struct PilotPages: Sendable {
         let lang = t.language == .zhHans ? "zh-Hans" : "en"
         let repository = PilotRepository(database)
         let pilots = try repository.all()
-        var body = "<main><table id=\"pilot-goals\"><caption>\(Markup.escape(t("pilots.goals")))</caption><thead><tr>"
+        var body = "<main id=\"main\"><table id=\"pilot-goals\"><caption>\(Markup.escape(t("pilots.goals")))</caption><thead><tr>"
         body += ["pilots.kind", "pilots.goal", "pilots.active", "pilots.met", "indicators.source"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for (goal, source) in try repository.goals() {
             let count = goal.count(in: pilots)

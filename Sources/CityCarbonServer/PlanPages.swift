@@ -132,7 +132,7 @@ struct PlanPages: Sendable {
 
     func list(_ t: Localizer) throws -> String {
         let repository = PlanRepository(database)
-        var body = "<main><ul class=\"plans\">"
+        var body = "<main id=\"main\"><ul class=\"plans\">"
         for plan in try repository.plans() {
             let count = try repository.actions(plan: plan.identifier).count
             body += "<li><a href=\"/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(languageCode(t))))</a> · \(Markup.escape(t("plans.count", ["count": String(count)])))</li>"
@@ -152,7 +152,7 @@ struct PlanPages: Sendable {
                              bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0),
                                                                             color: colors[$0]!, link: "/plans/\(identifier)?status=\($0.rawValue)") },
                              format: { String(Int($0)) })
-        var body = "<main><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "status"))</figure>"
+        var body = "<main id=\"main\"><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "status"))</figure>"
         func option(_ value: String, _ label: String, _ selected: String?) -> String {
             "<option value=\"\(Markup.escape(value))\"\(value == selected ? " selected" : "")>\(Markup.escape(label))</option>"
         }
@@ -193,7 +193,7 @@ struct PlanPages: Sendable {
         var trail: [Category] = []
         var current = categories.first { action.categories.contains($0.identifier) }
         while let c = current { trail.insert(c, at: 0); current = c.parent.flatMap { p in categories.first { $0.identifier == p } } }
-        var body = "<main><p><a href=\"/plans/\(Markup.escape(identifier))\">\(Markup.escape(plan.name.text(lang)))</a> › "
+        var body = "<main id=\"main\"><p><a href=\"/plans/\(Markup.escape(identifier))\">\(Markup.escape(plan.name.text(lang)))</a> › "
         body += trail.map { "<a href=\"/plans/\(Markup.escape(identifier))?category=\(Markup.escape($0.identifier))\">\(Markup.escape($0.name.text(lang)))</a>" }.joined(separator: " › ") + "</p>"
         if let translation = action.name[other], translation != action.name.text(lang) { body += "<p lang=\"\(other)\"><i>\(Markup.escape(translation))</i></p>" }
         if !action.description.isEmpty { body += "<p>\(Markup.escape(action.description.text(lang)))</p>" }

@@ -67,10 +67,23 @@ extension ProblemDetails {
             context.logger.error("request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
             problem = ProblemDetails(.internalServerError, "the server could not answer this request")
         }
-        var response = problem.json.httpResponse(status: problem.status)
-        response.headers[.contentType] = "application/problem+json"
+        var response: Response
+        if wantsPage(request) {
+            let page = ErrorPage.html(Localizer(Language.of(request)), status: Int(problem.status.code), path: request.uri.path, detail: problem.detail)
+            response = Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+        } else {
+            response = problem.json.httpResponse(status: problem.status)
+            response.headers[.contentType] = "application/problem+json"
+        }
         if let allow { response.headers[.allow] = allow }
         return response
+    }
+
+    /// A browser asking for a page (it accepts HTML, and the address is not the API's) gets an
+    /// error page of the site; API clients and everything else get problem JSON.
+    static func wantsPage(_ request: Request) -> Bool {
+        guard !request.uri.path.hasPrefix("/api/"), let accept = request.headers[.accept] else { return false }
+        return accept.contains("text/html")
     }
 }
 

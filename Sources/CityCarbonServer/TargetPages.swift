@@ -48,7 +48,7 @@ struct TargetPages: Sendable {
         func format(_ x: Double, unit: String) -> String {
             unit == "t CO2e" ? "\(t.number(x / 1e6, decimals: 2)) Mt" : t.number(x, decimals: x < 10 ? 4 : 1)
         }
-        var body = "<main>"
+        var body = "<main id=\"main\">"
         for (index, p) in try TargetRepository(database).progress().enumerated() {
             let target = p.target
             body += "<section class=\"target\" id=\"target-\(Markup.escape(target.identifier))\"><h2>\(Markup.escape(target.name.text(lang)))</h2><table class=\"facts\"><tbody>"

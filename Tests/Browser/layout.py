@@ -4,6 +4,7 @@
 Crawls the public site from the dashboard (same-origin links, staff and API routes left out)
 and asserts on each page, at 390 px and at 1366 px wide and in each locale:
   - nothing scrolls sideways (`scrollWidth <= innerWidth`): wide tables scroll inside their box;
+  - a skip link leads past the menu to the page's main content;
   - axe-core finds no critical and no serious violation (at 390 px);
   - the language chosen on one page is kept by every later page, whatever the browser's own
     language, without a `lang` in their addresses;
@@ -93,6 +94,8 @@ def main():
                     lang = page.evaluate("document.documentElement.lang")
                     if not lang.startswith(locale.split("-")[0]):
                         failures.append(f"{path} at {width} px: chosen {locale}, the page is in {lang}")
+                    if not page.evaluate("!!document.querySelector('a.skip[href=\"#main\"]') && !!document.getElementById('main')"):
+                        failures.append(f"{path}: no skip link to the page's main content")
                     wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
                     if wide[0] > wide[1]:
                         culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]

@@ -34,7 +34,7 @@ enum StaffLayout {
             <header><h1>\(Markup.escape(title))</h1><nav>\(nav)<span class="who"> · \(who)</span>\
             <form class="inline" method="post" action="/logout">\(csrfField(call))<button class="secondary" type="submit">\(Markup.escape(t("staff.signout")))</button></form>\
             <a class="lang" href="?lang=\(t.language.other.rawValue)" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
-            <main>\(notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? "")\(body)</main></body></html>
+            <main id=\"main\">\(notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? "")\(body)</main></body></html>
             """
         return html(text, status: status)
     }
@@ -44,7 +44,7 @@ enum StaffLayout {
         html("""
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><title>\(Markup.escape(title)) — CityCarbon</title>\
             <link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff"><header><h1>\(Markup.escape(title))</h1></header>\
-            <main><p class="problem" role="alert">\(Markup.escape(text))</p><p><a href="\(Markup.escape(link))">\(Markup.escape(t("staff.continue")))</a></p></main></body></html>
+            <main id=\"main\"><p class="problem" role="alert">\(Markup.escape(text))</p><p><a href="\(Markup.escape(link))">\(Markup.escape(t("staff.continue")))</a></p></main></body></html>
             """, status: status)
     }
 
