@@ -14,6 +14,9 @@ Pages that differ only in an identifier or a filter value are sampled: the first
 shape are walked, e.g. three actions of a plan rather than 147.
 
     python3 Tests/Browser/layout.py --base http://127.0.0.1:8080 [--chromium PATH] [--screenshots DIR] [--limit N]
+        [--staff USER:PASSWORD]
+
+With --staff, the staff pages an admin reaches are walked too, signed in, with the same checks.
 """
 import argparse
 import os
@@ -32,17 +35,97 @@ LOCALES = ("en", "zh-Hans")
 ENGLISH = re.compile(r"\b(published|inventory|the|and|of|Gap|Met|target|Scenario|not started|updated|never|per|Mt|kt)\b")
 
 
-def public(base, href):
+def public(base, href, staff=False):
     url = urllib.parse.urljoin(base, href)
     parts = urllib.parse.urlsplit(url)
     if parts.netloc != urllib.parse.urlsplit(base).netloc:
         return None
-    if parts.path.startswith(("/staff", "/api", "/assets", "/healthz", "/metrics", "/sign-in")):
+    if staff:
+        if not parts.path.startswith("/staff") or "sign-out" in parts.path or "download" in parts.path:
+            return None
+    elif parts.path.startswith(("/staff", "/api", "/assets", "/healthz", "/metrics", "/sign-in")):
         return None
     if re.search(r"\.(csv|xlsx|json|geojson|svg|png|pdf)$", parts.path):
         return None
     query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "lang"]
     return urllib.parse.urlunsplit(("", "", parts.path, urllib.parse.urlencode(query), ""))
+
+
+def crawl(page, base, start, limit, staff):
+    """Every page reached by links from `start`; pages of one shape (differing only in an
+    identifier or a filter value) are sampled, three of each."""
+    seen, queue = set(), [start]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(base + path)
+        if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            target = public(base + path, href, staff)
+            if target and target not in seen:
+                queue.append(target)
+    shapes = {}
+    for path in sorted(seen):
+        shape = re.sub(r"=[^&]*", "=", re.sub(r"/[^/?]*\d[^/?]*", "/#", path))
+        shapes.setdefault(shape, []).append(path)
+    return sorted(p for group in shapes.values() for p in group[:3])
+
+
+def sign_in(browser, base, user, password):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/staff")
+    page.fill("#username", user)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+def walk(browser, base, pages, options, failures, axe, state=None):
+    for locale in LOCALES:
+        for width in WIDTHS:
+            # The browser asks for the other language; the reader chooses this one once, on a
+            # page that is not the dashboard, and every later page keeps it.
+            other = "zh-CN" if locale == "en" else "en-GB"
+            context = browser.new_context(viewport={"width": width, "height": 900}, locale=other, storage_state=state)
+            page = context.new_page()
+            page.goto(base + ("/staff?lang=" if state else "/plans?lang=") + locale)
+            for path in pages:
+                response = page.goto(base + path)
+                if response is None or "text/html" not in response.headers.get("content-type", ""):
+                    continue
+                lang = page.evaluate("document.documentElement.lang")
+                if not lang.startswith(locale.split("-")[0]):
+                    failures.append(f"{path} at {width} px: chosen {locale}, the page is in {lang}")
+                if not page.evaluate("!!document.querySelector('a.skip[href=\"#main\"]') && !!document.getElementById('main')"):
+                    failures.append(f"{path}: no skip link to the page's main content")
+                wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                if wide[0] > wide[1]:
+                    culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+                        .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))""")
+                    failures.append(f"{path} ({locale}) at {width} px scrolls sideways: {wide[0]} > {wide[1]} ({', '.join(culprits)})")
+                if options.words and locale == "zh-Hans":
+                    text = page.evaluate("document.body.innerText")
+                    words = sorted(set(ENGLISH.findall(text)))
+                    if words:
+                        failures.append(f"{path} (zh-Hans) has English: {', '.join(words)}")
+                if width == WIDTHS[0]:
+                    results = axe.run(page)
+                    for violation in results.response["violations"]:
+                        if violation["impact"] in ("critical", "serious"):
+                            failures.append(f"{path} ({locale}): axe {violation['impact']} {violation['id']}: "
+                                            f"{violation['help']} ({len(violation['nodes'])} elements)")
+                if options.screenshots:
+                    name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "dashboard"
+                    page.screenshot(path=os.path.join(options.screenshots, f"{name}-{locale}-{width}.png"), full_page=True)
+            context.close()
 
 
 def main():
@@ -51,6 +134,7 @@ def main():
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--screenshots")
     parser.add_argument("--limit", type=int, default=400)
+    parser.add_argument("--staff", help="an admin's USER:PASSWORD: walk the staff pages too")
     parser.add_argument("--words", action="store_true", help="also check Chinese pages for generated English words")
     options = parser.parse_args()
     base = options.base.rstrip("/")
@@ -59,68 +143,19 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=["--no-sandbox"])
         # The crawl: every public page the dashboard leads to.
-        seen, queue = set(), ["/"]
-        crawler = browser.new_page()
-        while queue and len(seen) < options.limit:
-            path = queue.pop(0)
-            if path in seen:
-                continue
-            seen.add(path)
-            response = crawler.goto(base + path)
-            if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
-                continue
-            for href in crawler.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
-                target = public(base + path, href)
-                if target and target not in seen:
-                    queue.append(target)
-        shapes = {}
-        for path in sorted(seen):
-            shape = re.sub(r"=[^&]*", "=", re.sub(r"/[^/?]*\d[^/?]*", "/#", path))
-            shapes.setdefault(shape, []).append(path)
-        pages = sorted(p for group in shapes.values() for p in group[:3])
+        pages = crawl(browser.new_page(), base, "/", options.limit, staff=False)
         print(f"layout: {len(pages)} public pages")
-        for locale in LOCALES:
-            for width in WIDTHS:
-                # The browser asks for the other language; the reader chooses this one once, on a
-                # page that is not the dashboard, and every later page keeps it.
-                other = "zh-CN" if locale == "en" else "en-GB"
-                context = browser.new_context(viewport={"width": width, "height": 900}, locale=other)
-                page = context.new_page()
-                page.goto(base + "/plans?lang=" + locale)
-                for path in pages:
-                    response = page.goto(base + path)
-                    if response is None or "text/html" not in response.headers.get("content-type", ""):
-                        continue
-                    lang = page.evaluate("document.documentElement.lang")
-                    if not lang.startswith(locale.split("-")[0]):
-                        failures.append(f"{path} at {width} px: chosen {locale}, the page is in {lang}")
-                    if not page.evaluate("!!document.querySelector('a.skip[href=\"#main\"]') && !!document.getElementById('main')"):
-                        failures.append(f"{path}: no skip link to the page's main content")
-                    wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-                    if wide[0] > wide[1]:
-                        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
-                            .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))""")
-                        failures.append(f"{path} ({locale}) at {width} px scrolls sideways: {wide[0]} > {wide[1]} ({', '.join(culprits)})")
-                    if options.words and locale == "zh-Hans":
-                        text = page.evaluate("document.body.innerText")
-                        words = sorted(set(ENGLISH.findall(text)))
-                        if words:
-                            failures.append(f"{path} (zh-Hans) has English: {', '.join(words)}")
-                    if width == WIDTHS[0]:
-                        results = axe.run(page)
-                        for violation in results.response["violations"]:
-                            if violation["impact"] in ("critical", "serious"):
-                                failures.append(f"{path} ({locale}): axe {violation['impact']} {violation['id']}: "
-                                                f"{violation['help']} ({len(violation['nodes'])} elements)")
-                    if options.screenshots:
-                        name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "dashboard"
-                        page.screenshot(path=os.path.join(options.screenshots, f"{name}-{locale}-{width}.png"), full_page=True)
-                context.close()
+        walk(browser, base, pages, options, failures, axe)
+        if options.staff:
+            user, password = options.staff.split(":", 1)
+            state = sign_in(browser, base, user, password)
+            staff = crawl(browser.new_context(storage_state=state).new_page(), base, "/staff", options.limit, staff=True)
+            print(f"layout: {len(staff)} staff pages")
+            walk(browser, base, staff, options, failures, axe, state=state)
         browser.close()
     for failure in failures:
         print("not ok:", failure)
-    print(f"layout: {len(pages)} pages × {len(LOCALES)} languages × {len(WIDTHS)} widths, {len(failures)} failures")
+    print(f"layout: {len(LOCALES)} languages × {len(WIDTHS)} widths, {len(failures)} failures")
     sys.exit(1 if failures else 0)
 
 

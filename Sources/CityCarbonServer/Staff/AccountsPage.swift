@@ -51,7 +51,7 @@ struct AccountsPage: Sendable {
         let t = call.t
         let csrf = StaffLayout.csrfField(call)
         func roleSelect(_ selected: Role, id: String) -> String {
-            "<select id=\"\(id)\" name=\"role\">" + Role.allCases.filter({ $0.permissions.contains(.signIn) }).map {
+            "<select id=\"\(id)\" name=\"role\" aria-label=\"\(Markup.escape(t("accounts.role")))\">" + Role.allCases.filter({ $0.permissions.contains(.signIn) }).map {
                 "<option value=\"\($0.rawValue)\"\($0 == selected ? " selected" : "")>\(Markup.escape(t("role.\($0.rawValue)")))</option>"
             }.joined() + "</select>"
         }

@@ -67,7 +67,8 @@ struct CitySettingsPage: Sendable {
             html += "<dt><label for=\"\(id)\">\(Markup.escape(label))</label></dt><dd>\(control) <code>\(Markup.escape(field.key))</code></dd>"
         }
         html += "<dt><label for=\"new-fuel\">\(Markup.escape(t("city.newFuel")))</label></dt><dd>" + select("new-fuel", "new_fuel", choices.fuels, "", blank: true)
-            + " " + select("new-fuel-set", "new_fuel_set", choices.factorSets, "", blank: true) + "</dd>"
+            + " " + select("new-fuel-set", "new_fuel_set", choices.factorSets, "", blank: true)
+                .replacingOccurrences(of: "<select ", with: "<select aria-label=\"\(Markup.escape(t("city.newFuelSet")))\" ") + "</dd>"
         html += "</dl><p><button type=\"submit\">\(Markup.escape(t("city.save")))</button></p></form><p>\(Markup.escape(t("city.help")))</p></section>"
         return StaffLayout.page(t, call, title: t("city.title"), body: html)
     }

@@ -31,10 +31,10 @@ enum StaffLayout {
         let text = """
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
             <title>\(Markup.escape(title)) — CityCarbon</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
-            <header><h1>\(Markup.escape(title))</h1><nav>\(nav)<span class="who"> · \(who)</span>\
+            <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a><header><h1>\(Markup.escape(title))</h1><nav>\(nav)<span class="who"> · \(who)</span>\
             <form class="inline" method="post" action="/logout">\(csrfField(call))<button class="secondary" type="submit">\(Markup.escape(t("staff.signout")))</button></form>\
             <a class="lang" href="?lang=\(t.language.other.rawValue)" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
-            <main id=\"main\">\(notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? "")\(body)</main></body></html>
+            <main id=\"main\">\(notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? "")\(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))</main></body></html>
             """
         return html(text, status: status)
     }
@@ -43,7 +43,8 @@ enum StaffLayout {
     static func message(_ t: Localizer, status: HTTPResponse.Status, title: String, text: String, link: String) -> Response {
         html("""
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><title>\(Markup.escape(title)) — CityCarbon</title>\
-            <link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff"><header><h1>\(Markup.escape(title))</h1></header>\
+            <link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
+            <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a><header><h1>\(Markup.escape(title))</h1></header>\
             <main id=\"main\"><p class="problem" role="alert">\(Markup.escape(text))</p><p><a href="\(Markup.escape(link))">\(Markup.escape(t("staff.continue")))</a></p></main></body></html>
             """, status: status)
     }
