@@ -14,7 +14,7 @@ package enum Layout {
             <header><h1>\(Markup.escape(title))</h1><nav><a href="/">\(Markup.escape(t("nav.dashboard")))</a>\
             <a href="/plans">\(Markup.escape(t("nav.plans")))</a><a href="/indicators">\(Markup.escape(t("nav.indicators")))</a><a href="/targets">\(Markup.escape(t("nav.targets")))</a>\
             <a href="/assessments">\(Markup.escape(t("nav.assessments")))</a><a href="/pilots">\(Markup.escape(t("nav.pilots")))</a><a href="/pathways">\(Markup.escape(t("nav.pathways")))</a><a href="/monitoring">\(Markup.escape(t("nav.monitoring")))</a><a href="/factors">\(Markup.escape(t("nav.factors")))</a>\
-            <a href="/#open-data">\(Markup.escape(t("nav.opendata")))</a><a href="/api/v1/openapi.json">\(Markup.escape(t("nav.api")))</a>\
+            <a href="/#open-data">\(Markup.escape(t("nav.opendata")))</a><a href="/api">\(Markup.escape(t("nav.api")))</a>\
             <a href="/staff" rel="nofollow">\(Markup.escape(t("nav.staff")))</a>\
             <a class="lang" href="?\(Markup.escape(switchQuery))" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
             \(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))<footer>\(Markup.escape(footer))</footer></body></html>

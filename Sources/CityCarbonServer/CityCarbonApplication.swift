@@ -74,6 +74,16 @@ public enum CityCarbonApplication {
         }
         let cache = InventoryCache(database)
         let pages = PageCache(database, freshness: options.freshness)
+        routes.open(.get, "api") { request, _ in
+            let language = Language.of(request)
+            return Layout.response(try pages.page("api/\(language.rawValue)") {
+                let t = Localizer(language)
+                guard let document = JSONValue(parsing: String(decoding: try OpenAPIDocument.bytes(), as: UTF8.self)) else {
+                    throw ProblemDetails(.internalServerError, "the OpenAPI document is not JSON")
+                }
+                return Layout.page(t, title: t("api.title"), body: APIReference.html(t, document: document), query: [], footer: t("api.footer"))
+            })
+        }
         PublicAPI(database: database, cache: cache, pages: pages).addRoutes(to: routes)
         WriteAPI(database: database, auditKey: options.auditKey).addRoutes(to: routes)
         AuditAPI(database: database, key: options.auditKey).addRoutes(to: routes)

@@ -43,7 +43,7 @@ def public(base, href, staff=False):
     if staff:
         if not parts.path.startswith("/staff") or "sign-out" in parts.path or "download" in parts.path:
             return None
-    elif parts.path.startswith(("/staff", "/api", "/assets", "/healthz", "/metrics", "/sign-in")):
+    elif parts.path.startswith(("/staff", "/api/", "/assets", "/healthz", "/metrics", "/sign-in")):
         return None
     if re.search(r"\.(csv|xlsx|json|geojson|svg|png|pdf)$", parts.path):
         return None

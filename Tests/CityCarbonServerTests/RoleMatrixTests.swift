@@ -14,7 +14,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     // Every role that may sign in: an integration key is for machines only.
     let signedIn = all.subtracting([.integration])
     var table: [String: (String, Set<Role>)] = [:]
-    for route in ["GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "GET /api/v1/jurisdictions", "GET /api/v1/jurisdictions/:name/statistics",
+    for route in ["GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "GET /api", "GET /api/v1/jurisdictions", "GET /api/v1/jurisdictions/:name/statistics",
                   "GET /api/v1/boundaries", "GET /api/v1/factor-sets", "GET /api/v1/factor-sets/:name/factors", "GET /api/v1/activities",
                   "GET /api/v1/inventories", "GET /api/v1/inventories/:year", "GET //", "GET /inventory/:year", "GET /factors", "GET /factors/:name",
                   "GET /assets/site.css", "GET /login", "POST /login",
