@@ -120,13 +120,17 @@ struct InventoryPage {
             ("inventory.total.scope2", totals.scope2, before.scope2), ("inventory.total.scope3", totals.scope3, before.scope3),
             ("inventory.total.biogenic", totals.biogenicCO2, before.biogenicCO2),
         ]
-        var summary = "<table class=\"totals\"><caption>\(Markup.escape(t("inventory.totals")))</caption>"
+        // Column headings say the year and the unit of every figure, and what the change compares.
+        var columns = [t("inventory.col.measure"), t("inventory.col.compare", ["year": String(s.year)])]
+        if let compare = s.compare { columns += [t("inventory.col.compare", ["year": String(compare)]), t("inventory.col.change")] }
+        var summary = "<table class=\"totals\"><caption>\(Markup.escape(t("inventory.totals")))</caption><thead><tr>"
+            + columns.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for (key, now, then) in totalRows {
             summary += "<tr><th scope=\"row\">\(Markup.escape(t(key)))</th><td class=\"n\">\(tons(now))</td>"
             if s.compare != nil { summary += "<td class=\"n\">\(tons(then))</td><td class=\"n\">\(then > 0 ? t.percent(now / then - 1) : "")</td>" }
             summary += "</tr>"
         }
-        summary += "</table>"
+        summary += "</tbody></table>"
 
         var header = ["inventory.col.ref", "inventory.col.source", "inventory.col.scope", "inventory.col.level", "inventory.col.co2", "inventory.col.ch4",
                       "inventory.col.n2o", "inventory.col.other", "inventory.col.total"].map { t($0) }

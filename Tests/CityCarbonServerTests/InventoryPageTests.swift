@@ -23,6 +23,9 @@ struct InventoryPageTests {
                 #expect(html.contains("2022 (t CO2e)"), "compared with the previous published year by default")
                 #expect(html.contains("IE → II.1.1"))
                 #expect(html.contains("<td>NE</td>"))
+                // The totals table says what each column is: the year and its unit, the year compared, the change.
+                #expect(html.contains(#"<caption>Totals</caption><thead><tr><th scope="col">Measure</th><th scope="col">2023 (t CO2e)</th>"#
+                    + #"<th scope="col">2022 (t CO2e)</th><th scope="col">Change</th></tr></thead>"#))
             }
         }
     }
