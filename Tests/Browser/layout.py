@@ -112,10 +112,20 @@ def walk(browser, base, pages, options, failures, axe, state=None):
                         .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))""")
                     failures.append(f"{path} ({locale}) at {width} px scrolls sideways: {wide[0]} > {wide[1]} ({', '.join(culprits)})")
                 if options.words and locale == "zh-Hans":
-                    text = page.evaluate("document.body.innerText")
-                    words = sorted(set(ENGLISH.findall(text)))
-                    if words:
-                        failures.append(f"{path} (zh-Hans) has English: {', '.join(words)}")
+                    # Text marked as English (lang="en": a plan written in English, the API
+                    # document) is content, not generated text; everything else must be Chinese.
+                    texts = page.evaluate("""() => {
+                        const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                        while (walker.nextNode()) {
+                            const node = walker.currentNode, host = node.parentElement;
+                            if (!host || host.closest('script, style, code, [lang^="en"]') || !host.getClientRects().length) continue;
+                            if (node.textContent.trim()) out.push(node.textContent.trim());
+                        }
+                        return out;
+                    }""")
+                    english = sorted({t for t in texts if ENGLISH.search(t)})
+                    if english:
+                        failures.append(f"{path} (zh-Hans) has English: " + " | ".join(e[:60] for e in english[:4]))
                 if width == WIDTHS[0]:
                     results = axe.run(page)
                     for violation in results.response["violations"]:
