@@ -220,7 +220,7 @@ struct PathwayPages: Sendable {
         for (scenario, r) in runs {
             let peak = r.analysis.peak.map { p in
                 let status = t("pathways.status." + p.status.rawValue)
-                return "\(p.year) · \(tons(p.value)) Mt · \(status)"
+                return "\(p.year) · \(tons(p.value)) \(t("unit.mtShort")) · \(status)"
             } ?? "—"
             body += "<tr data-scenario=\"\(Markup.escape(scenario.identifier))\"><th scope=\"row\"><a href=\"/pathways/\(Markup.percentEncoded(scenario.identifier))\">\(Markup.escape(r.name))</a></th>"
             body += "<td>\(Markup.escape(t("pathways.kind." + scenario.kind.rawValue)))</td><td>\(Markup.escape(scenario.jurisdiction))</td><td>\(Markup.escape(peak))</td>"
@@ -241,7 +241,7 @@ struct PathwayPages: Sendable {
             }
             let chart = LineChart(title: t("pathways.compareChart", ["jurisdiction": jurisdiction]), description: t("pathways.compareChartDesc"),
                                   lines: lines, format: { tons($0) }, width: 760)
-            body += "<figure>\(chart.svg(id: "compare-\(Markup.percentEncoded(jurisdiction).replacingOccurrences(of: "%", with: ""))"))<figcaption>\(Markup.escape(t("pathways.compareChart", ["jurisdiction": jurisdiction]))) (Mt CO2e)</figcaption></figure>"
+            body += "<figure>\(chart.svg(id: "compare-\(Markup.percentEncoded(jurisdiction).replacingOccurrences(of: "%", with: ""))"))<figcaption>\(Markup.escape(t("pathways.compareChart", ["jurisdiction": jurisdiction]))) (\(Markup.escape(t("unit.mt"))))</figcaption></figure>"
         }
         body += "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/pathways\">JSON</a>"]))</p></main>"
         return Layout.page(t, title: t("pathways.title"), body: body, query: [], footer: t("pathways.footer"))
@@ -266,7 +266,7 @@ struct PathwayPages: Sendable {
         if let mc = c.monteCarlo, let peakTarget = r.analysis.targets.first(where: { $0.kind == "peak_by" }), let p = mc.probabilityOfPeaking(by: peakTarget.year) {
             body += "<dt>\(Markup.escape(t("pathways.peakChance", ["year": String(peakTarget.year)])))</dt><dd>\(t.number(p * 100, decimals: 0)) %</dd>"
         }
-        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) Mt CO2e · \(Markup.escape(r.baseSource ?? ""))</dd></dl>"
+        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) \(Markup.escape(t("unit.mt"))) · \(Markup.escape(r.baseSource ?? ""))</dd></dl>"
 
         let chart = PathwayChart(title: t("pathways.chart", ["name": r.name]), description: t("pathways.chartDesc"), result: r, band: c.monteCarlo,
                                  labels: .init(gross: t("pathways.gross"), baseline: t("pathways.baseline"), net: t("pathways.net"), band: t("pathways.band"), history: t("pathways.history")),

@@ -46,7 +46,7 @@ struct TargetPages: Sendable {
     func page(_ t: Localizer) throws -> String {
         let lang = t.language == .zhHans ? "zh-Hans" : "en"
         func format(_ x: Double, unit: String) -> String {
-            unit == "t CO2e" ? "\(t.number(x / 1e6, decimals: 2)) Mt" : t.number(x, decimals: x < 10 ? 4 : 1)
+            unit == "t CO2e" ? "\(t.number(x / 1e6, decimals: 2)) \(t("unit.mtShort"))" : t.number(x, decimals: x < 10 ? 4 : 1)
         }
         var body = "<main id=\"main\">"
         for (index, p) in try TargetRepository(database).progress().enumerated() {
@@ -68,7 +68,7 @@ struct TargetPages: Sendable {
             body += "</tbody></table>"
             if let base = p.baseValue, let level = p.level {
                 let scale = p.unit == "t CO2e" ? 1e-6 : 1
-                let chart = LineChart(title: t("targets.chart", ["unit": p.unit == "t CO2e" ? "Mt CO2e" : p.unit]), description: t("indicators.chart.desc"),
+                let chart = LineChart(title: t("targets.chart", ["unit": p.unit == "t CO2e" ? t("unit.mt") : p.unit]), description: t("indicators.chart.desc"),
                                       lines: [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: [(target.baseYear, base * scale)] + p.actual.map { ($0.year, $0.value * scale) }),
                                               LineChart.Line(label: t("indicators.path"), color: "#a0aec0", points: [(target.baseYear, base * scale), (target.targetYear, level * scale)], dashed: true)],
                                       markers: [(t("indicators.goal"), target.targetYear, level * scale)], format: { t.number($0, decimals: 2) })

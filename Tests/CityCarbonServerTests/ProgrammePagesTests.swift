@@ -10,6 +10,18 @@ import Testing
 
 @Suite("Targets, assessments, pilots and yearly reports on the web")
 struct ProgrammePagesTests {
+    @Test("In Chinese, targets and pathways write megatonnes as 百万吨, never Mt")
+    func chineseMegatonnes() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            for path in ["/targets?lang=zh-Hans", "/pathways?lang=zh-Hans", "/pathways/demo-planned?lang=zh-Hans"] {
+                let page = try await client.execute(uri: path, method: .get)
+                let text = page.text.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
+                #expect(text.contains("百万吨"), "\(path)")
+                #expect(!text.contains(" Mt"), "\(path)")
+            }
+        }
+    }
+
     @Test("The targets page shows the peak target off track with its district and sector shares; the API matches its schema")
     func targets() async throws {
         try await application(demoWorkspace()).test(.router) { client in
