@@ -9,17 +9,8 @@ import Testing
 /// plain list would hold, in its order, and the counts, sources and pages agree with it.
 @Suite("Activity rows in blocks, under any sequence of imports")
 struct ActivityBlocksPropertyTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-    }
+    /// The seeded generator the ingestion-order property uses.
+    typealias Generator = IngestionOrderProperty.Generator
 
     struct Row: Equatable {
         var year: Int, district: String, ref: String, amount: Double, file: String
