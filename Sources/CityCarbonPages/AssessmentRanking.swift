@@ -4,14 +4,13 @@ import Foundation
 /// A district assessment's ranking: the chart by light, the table with every score and the
 /// evidence behind each; shared by the public page and the yearly report.
 package enum AssessmentRanking {
-    package static let lightColors: [DistrictResult.Light: String] = [.green: "#38a169", .amber: "#d69e2e", .red: "#c53030"]
 
     package static func html(_ a: DistrictAssessment, t: Localizer, id: String = "ranking") -> String {
         let lang = t.language == .zhHans ? "zh-Hans" : "en"
         let chart = BarChart(title: t("assessments.chart", ["year": String(a.year)]), description: t("assessments.chart.desc"),
-                             bars: a.results.map { BarChart.Bar(label: $0.jurisdiction, value: $0.total, color: lightColors[$0.light]!, link: nil) },
-                             format: { t.number($0, decimals: 1) })
-        var body = "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "\(id)-chart"))</figure>"
+                             bars: a.results.map { BarChart.Bar(label: $0.jurisdiction, value: $0.total, color: Palette.lights[$0.light.rawValue]!, link: nil) },
+                             format: { t.number($0, decimals: 1) }, unit: t("assessments.points"))
+        var body = "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "\(id)-chart", t: t))</figure>"
         body += "<table id=\"\(id)\"><caption>\(Markup.escape(t("assessments.caption", ["green": t.number(a.scheme.green, decimals: 0), "amber": t.number(a.scheme.amber, decimals: 0)])))</caption><thead><tr>"
         body += "<th scope=\"col\">\(Markup.escape(t("assessments.rank")))</th><th scope=\"col\">\(Markup.escape(t("assessments.district")))</th>"
         body += a.scheme.components.map { "<th scope=\"col\">\(Markup.escape($0.name.text(lang))) (\(t.number($0.weight, decimals: 0)))</th>" }.joined()

@@ -62,11 +62,10 @@ public enum PlanReport {
         // 1. Actions by status.
         var counts: [ActionStatus: Int] = [:]
         for line in s.lines { counts[line.status, default: 0] += 1 }
-        let colors: [ActionStatus: String] = [.notStarted: "#a0aec0", .inProgress: "#2b6cb0", .completed: "#38a169", .late: "#dd6b20", .cancelled: "#718096", .merged: "#805ad5"]
         let chart = BarChart(title: t("report.status.chart", ["year": String(s.year)]), description: t("plans.chart.desc", ["count": String(s.lines.count)]),
-                             bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0), color: colors[$0]!, link: nil) },
-                             format: { String(Int($0)) })
-        body += "<section><h2>\(Markup.escape(t("report.actions")))</h2><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "report-status"))</figure>"
+                             bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0), color: Palette.actionStatus[$0.rawValue]!, link: nil) },
+                             format: { String(Int($0)) }, unit: t("plans.chart.unit"))
+        body += "<section><h2>\(Markup.escape(t("report.actions")))</h2><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "report-status", t: t))</figure>"
         let reduction = s.lines.compactMap(\.reductionThisYear).reduce(0, +)
         var costs: [String: Double] = [:]
         for line in s.lines { for (currency, amount) in line.costThisYear { costs[currency, default: 0] += amount } }
@@ -98,9 +97,9 @@ public enum PlanReport {
         body += "<section><h2>\(Markup.escape(t("nav.indicators")))</h2>"
         if let emissions = s.indicators.first(where: { $0.indicator.identifier == IndicatorCatalogue.emissionsID }), !emissions.indicator.values.isEmpty {
             let line = LineChart(title: t("report.emissions.chart"), description: t("indicators.chart.desc"),
-                                 lines: [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: emissions.indicator.values.map { ($0.year, $0.value / 1e6) })],
-                                 format: { t.number($0, decimals: 2) })
-            body += "<figure><figcaption>\(Markup.escape(line.title))</figcaption>\(line.svg(id: "report-emissions"))</figure>"
+                                 lines: [LineChart.Line(label: t("indicators.values"), color: Palette.categorical[0], points: emissions.indicator.values.map { ($0.year, $0.value / 1e6) })],
+                                 format: { t.number($0, decimals: 2) }, unit: t("unit.mt"))
+            body += "<figure><figcaption>\(Markup.escape(line.title))</figcaption>\(line.html(id: "report-emissions", t: t))</figure>"
         }
         body += "<table id=\"report-indicators\"><thead><tr>" + ["indicators.name", "indicators.unit", "indicators.latest", "indicators.goal", "indicators.status"].map {
             "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Small helpers for writing SVG and HTML by hand: escaping, compact numbers, nice axis ticks.
+/// Small helpers for writing SVG and HTML by hand: escaping, path segments, compact coordinates.
 package enum Markup {
     /// Text made safe for HTML and SVG content and attribute values.
     package static func escape(_ text: String) -> String {
@@ -40,26 +40,4 @@ package enum Markup {
         // Within ±2^53 a whole number prints as one; beyond (a hostile value) as a double, never a trap.
         return rounded == rounded.rounded() && abs(rounded) < 9e15 ? String(Int(rounded)) : String(rounded)
     }
-
-    /// Round tick values from 0 to at least `maximum`: 1, 2 or 5 times a power of ten apart.
-    package static func ticks(upTo maximum: Double, count: Int = 5) -> [Double] {
-        guard maximum > 0, maximum.isFinite else { return [0, 1] }
-        let raw = maximum / Double(count)
-        let exponent = Int(floor(log10(raw)))
-        let multiplier = [1.0, 2, 5, 10].first { $0 * pow(10, Double(exponent)) >= raw } ?? 10
-        // k × multiplier × 10^exponent, divided rather than multiplied for negative exponents so 0.6 stays 0.6.
-        func tick(_ k: Int) -> Double {
-            exponent >= 0 ? Double(k) * multiplier * pow(10, Double(exponent)) : Double(k) * multiplier / pow(10, Double(-exponent))
-        }
-        var ticks = [0.0]
-        while ticks.last! < maximum { ticks.append(tick(ticks.count)) }
-        return ticks
-    }
-}
-
-/// The colours of the GPC sectors, the same on every chart.
-package enum Palette {
-    package static let sectors: [String: String] = ["I": "#2b6cb0", "II": "#dd6b20", "III": "#718096", "IV": "#805ad5", "V": "#38a169", "VI": "#a0aec0"]
-    /// Sequential classes for maps, light to dark.
-    package static let sequential = ["#fef3c7", "#fcd34d", "#f59e0b", "#d97706", "#92400e"]
 }

@@ -50,12 +50,12 @@ struct DashboardPage {
             title: t("chart.trend.title", ["first": String(base), "last": String(year)]), description: t("chart.trend.desc"),
             years: inventories.map(\.0),
             series: sectors.map { s in .init(label: t("sector.\(s)"), color: Palette.sectors[s]!, values: inventories.map { ($1.bySector(year: $0)[s] ?? 0) / 1e6 }) },
-            unit: t("unit.mt"), format: { t.number($0, decimals: 1) })
+            unit: t("unit.mt"), format: { t.number($0, decimals: 1) }, totalLabel: t("chart.total"))
         let bySector = latest.bySector(year: year)
         let bars = BarChart(
             title: t("chart.sectors.title", ["year": String(year)]), description: t("chart.sectors.desc", ["year": String(year)]),
             bars: sectors.map { s in .init(label: t("sector.\(s)"), value: (bySector[s] ?? 0) / 1e6, color: Palette.sectors[s]!, link: "/inventory/\(year)?sector=\(s)") },
-            format: { t.number($0, decimals: 2) })
+            format: { t.number($0, decimals: 2) }, unit: t("unit.mt"))
         let districts = latest.jurisdictions.filter { $0.parent == root }.map(\.name)
         let byJurisdiction = latest.byJurisdiction(year: year)
         let map = ChoroplethMap(
@@ -68,9 +68,9 @@ struct DashboardPage {
         var body = "<main id=\"main\">"
         body += #"<section class="headlines">\#(cards.joined())</section>"#
         body += #"<section class="figures">"#
-        body += figure(trend.title, trend.svg(id: "trend"), "/inventory/\(year)?compare=\(base)", t("detail"))
-        body += figure(bars.title, bars.svg(id: "sectors"), "/inventory/\(year)", t("detail"))
-        body += figure(map.title, map.svg(id: "map"), "/inventory/\(year)", t("detail"))
+        body += figure(trend.title, trend.html(id: "trend", t: t), "/inventory/\(year)?compare=\(base)", t("detail"))
+        body += figure(bars.title, bars.html(id: "sectors", t: t), "/inventory/\(year)", t("detail"))
+        body += figure(map.title, map.html(id: "map", t: t, unit: t("unit.kt")), "/inventory/\(year)", t("detail"))
         body += "</section>"
         body += #"<section class="opendata" id="open-data"><h2>\#(Markup.escape(t("opendata.title")))</h2><p>\#(Markup.escape(t("opendata.text")))</p><ul>"#
         for y in published.reversed() {

@@ -85,17 +85,17 @@ struct IndicatorPages: Sendable {
         let lang = t.language == .zhHans ? "zh-Hans" : "en"
         guard let entry = try catalogue().first(where: { $0.indicator.identifier == id }) else { throw ProblemDetails(.notFound, "no indicator \(id)") }
         let i = entry.indicator, a = IndicatorAssessment.assess(i)
-        var lines = [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: i.series().map { ($0.year, $0.value) })]
+        var lines = [LineChart.Line(label: t("indicators.values"), color: Palette.categorical[0], points: i.series().map { ($0.year, $0.value) })]
         if let base = i.series().first, let goal = a.goal, let target = goal.value {
-            lines.append(LineChart.Line(label: t("indicators.path"), color: "#a0aec0", points: [(base.year, base.value), (goal.year, target)], dashed: true))
+            lines.append(LineChart.Line(label: t("indicators.path"), color: Palette.categorical[6], points: [(base.year, base.value), (goal.year, target)], dashed: true))
         }
         let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
-        let chart = LineChart(title: "\(i.name.text(lang)) (\(i.unit))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: IndicatorCatalogue.format)
+        let chart = LineChart(title: "\(i.name.text(lang)) (\(i.unit))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: IndicatorCatalogue.format, unit: i.unit)
         var body = "<main id=\"main\"><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
         body += "<p class=\"status\">\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))"
         if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": IndicatorCatalogue.format(expected)])) }
         if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": IndicatorCatalogue.format(projected)])) + "</strong>" }
-        body += "</p><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "indicator"))</figure>"
+        body += "</p><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "indicator", t: t))</figure>"
         body += "<table><caption>\(Markup.escape(t("indicators.data")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("indicators.year")))</th>"
         body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
         for v in i.values.sorted(by: { ($0.jurisdiction ?? "", $0.dimension ?? "", $0.year) < ($1.jurisdiction ?? "", $1.dimension ?? "", $1.year) }) {

@@ -83,11 +83,11 @@ struct MonitoringPages: Sendable {
         let chart = LineChart(
             title: title, description: t("monitoring.chart.description"),
             lines: [
-                .init(label: t("monitoring.typical"), color: "#718096", points: typical.enumerated().compactMap { h, v in v.map { (h + 1, $0 / scale) } }, dashed: true),
-                .init(label: t("monitoring.today"), color: "#2b6cb0", points: today.enumerated().compactMap { h, v in v.map { (h + 1, $0 / scale) } }),
+                .init(label: t("monitoring.typical"), color: Palette.categorical[6], points: typical.enumerated().compactMap { h, v in v.map { (h + 1, $0 / scale) } }, dashed: true),
+                .init(label: t("monitoring.today"), color: Palette.categorical[0], points: today.enumerated().compactMap { h, v in v.map { (h + 1, $0 / scale) } }),
             ],
-            format: { t.number($0, decimals: $0 < 10 ? 2 : 0) + " " + unit })
-        return "<figure>" + chart.svg(id: "hours") + "<figcaption>\(Markup.escape(t("monitoring.chart.caption")))</figcaption></figure>"
+            format: { t.number($0, decimals: abs($0) < 10 ? 2 : 0) }, unit: unit, timeTitle: t("chart.hour"))
+        return "<figure>" + chart.html(id: "hours", t: t, width: .wide) + "<figcaption>\(Markup.escape(t("monitoring.chart.caption")))</figcaption></figure>"
     }
 
     static func nowcast(_ n: Nowcast, t: Localizer, calendar: MonitoringCalendar) -> String {

@@ -237,11 +237,12 @@ struct PathwayPages: Sendable {
         for jurisdiction in Array(Set(runs.map(\.0.jurisdiction))).sorted() {
             let same = runs.filter { $0.0.jurisdiction == jurisdiction }
             let lines = same.enumerated().map { k, pair in
-                LineChart.Line(label: pair.1.name, color: PathwayChart.palette[k % PathwayChart.palette.count], points: zip(pair.1.years, pair.1.net).map { ($0, $1) })
+                LineChart.Line(label: pair.1.name, color: Palette.categorical[k % Palette.categorical.count], points: zip(pair.1.years, pair.1.net).map { ($0, $1) })
             }
             let chart = LineChart(title: t("pathways.compareChart", ["jurisdiction": jurisdiction]), description: t("pathways.compareChartDesc"),
-                                  lines: lines, format: { tons($0) }, width: 760)
-            body += "<figure>\(chart.svg(id: "compare-\(Markup.percentEncoded(jurisdiction).replacingOccurrences(of: "%", with: ""))"))<figcaption>\(Markup.escape(t("pathways.compareChart", ["jurisdiction": jurisdiction]))) (\(Markup.escape(t("unit.mt"))))</figcaption></figure>"
+                                  lines: lines, format: { tons($0) }, unit: t("unit.mtYear"))
+            let id = "compare-\(Markup.percentEncoded(jurisdiction).replacingOccurrences(of: "%", with: ""))"
+            body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: id, t: t, width: .wide))</figure>"
         }
         body += "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/pathways\">JSON</a>"]))</p></main>"
         return Layout.page(t, title: t("pathways.title"), body: body, query: [], footer: t("pathways.footer"))
@@ -269,9 +270,18 @@ struct PathwayPages: Sendable {
         body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) \(Markup.escape(t("unit.mt"))) · \(Markup.escape(r.baseSource ?? ""))</dd></dl>"
 
         let chart = PathwayChart(title: t("pathways.chart", ["name": r.name]), description: t("pathways.chartDesc"), result: r, band: c.monteCarlo,
-                                 labels: .init(gross: t("pathways.gross"), baseline: t("pathways.baseline"), net: t("pathways.net"), band: t("pathways.band"), history: t("pathways.history")),
-                                 format: { mt($0) })
-        body += "<figure id=\"pathway-chart\">\(chart.svg(id: "pathway"))<figcaption>\(Markup.escape(t("pathways.chartCaption")))</figcaption></figure>"
+                                 labels: .init(gross: t("pathways.gross"), baseline: t("pathways.baseline"), net: t("pathways.net"), band: t("pathways.band"),
+                                               history: t("pathways.history"), others: t("pathways.otherMeasures"), target: t("pathways.targetMark")),
+                                 format: { t.number($0 / 1e6, decimals: 1) }, unit: t("unit.mtYear"))
+        body += "<figure id=\"pathway-chart\"><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "pathway", t: t))"
+        body += "<p class=\"note\">\(Markup.escape(t("pathways.chartCaption")))</p>"
+        // A budget counts tonnes over years: told in a sentence, never drawn on the chart's tonnes-a-year axis.
+        for o in r.analysis.targets where o.kind == "budget" {
+            guard let allowed = o.allowed, let used = o.value else { continue }
+            let key = used <= allowed ? "pathways.budgetWithin" : "pathways.budgetOver"
+            body += "<p class=\"budget\" data-target=\"\(Markup.escape(o.id))\">\(Markup.escape(t(key, ["name": o.name, "used": mt(used), "allowed": mt(allowed), "share": t.number(used / max(allowed, 1) * 100, decimals: 0)])))</p>"
+        }
+        body += "</figure>"
 
         if !r.analysis.targets.isEmpty {
             body += "<table id=\"targets\"><caption>\(Markup.escape(t("pathways.targets")))</caption><thead><tr>"
@@ -282,7 +292,10 @@ struct PathwayPages: Sendable {
                 let show = { (x: Double?) in x.map { isIntensity ? t.number($0, decimals: 2) : tons($0) } ?? "—" }
                 body += "<tr data-target=\"\(Markup.escape(o.id))\" data-met=\"\(o.met)\"><th scope=\"row\">\(Markup.escape(o.name))</th><td class=\"n\">\(o.year)</td>"
                 body += "<td class=\"n\">\(show(o.allowed))</td><td class=\"n\">\(show(o.value))</td><td class=\"n\">\((o.gap ?? 0) > 0 ? show(o.gap) : "—")</td>"
-                body += "<td>\(Markup.escape(t(o.met ? "edit.yes" : "edit.no")))</td><td class=\"n\">\(chance)</td></tr>"
+                // The central estimate and the runs can disagree: say so rather than print "yes" beside 0 %.
+                let p = c.monteCarlo?.targets.first { $0.id == o.id }?.probability
+                let caveat = p.map { o.met && $0 < 0.5 ? "pathways.metNarrowly" : !o.met && $0 >= 0.5 ? "pathways.missedNarrowly" : nil } ?? nil
+                body += "<td>\(Markup.escape(t(o.met ? "edit.yes" : "edit.no")))\(caveat.map { " <small>(\(Markup.escape(t($0))))</small>" } ?? "")</td><td class=\"n\">\(chance)</td></tr>"
             }
             body += "</tbody></table>"
         }
@@ -349,23 +362,31 @@ struct PathwayPages: Sendable {
         body += "</section>"
 
         if let macc = c.macc {
-            let chart = AbatementCurveChart(title: t("pathways.macc", ["year": String(macc.year)]), description: t("pathways.maccDesc"), curve: macc, format: { t.number($0, decimals: 0) })
-            body += "<section id=\"macc\"><h2>\(Markup.escape(t("pathways.macc", ["year": String(macc.year)])))</h2><figure>\(chart.svg(id: "macc-chart"))<figcaption>\(Markup.escape(t("pathways.maccCaption", ["rate": t.number(macc.discountRate * 100, decimals: 1), "life": String(macc.defaultLifetimeYears)])))</figcaption></figure>"
+            let currency = macc.bars.first?.currency ?? "CNY"
+            let chart = AbatementCurveChart(title: t("pathways.macc", ["year": String(macc.year)]), description: t("pathways.maccDesc"), curve: macc,
+                                            formatCost: { t.number($0, decimals: 0) }, formatTonnes: { t.number($0 / 1e6, decimals: 1) },
+                                            costTitle: t("pathways.costAxis", ["currency": t.money(currency)]),
+                                            abatementTitle: t("pathways.abatementAxis", ["year": String(macc.year)]), gapLabel: t("pathways.gapMark"))
+            let keys = [ChartFigure.Key(t("pathways.savesMoney"), color: Palette.saving), ChartFigure.Key(t("pathways.costsMoney"), color: Palette.categorical[0]),
+                        ChartFigure.Key(t("pathways.gapKey"), color: Palette.rising, mark: .dashed)]
+            body += "<section id=\"macc\"><h2>\(Markup.escape(t("pathways.macc", ["year": String(macc.year)])))</h2><figure>\(chart.html(id: "macc-chart", t: t, keys: keys))<figcaption>\(Markup.escape(t("pathways.maccCaption", ["rate": t.number(macc.discountRate * 100, decimals: 1), "life": String(macc.defaultLifetimeYears)])))</figcaption></figure>"
             body += "<table><thead><tr>" + ["pathways.measure", "pathways.abatement", "pathways.costPerTonne", "pathways.cumulative"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
             for bar in macc.bars {
                 body += "<tr data-macc=\"\(Markup.escape(bar.id))\"\(bar.closesGap ? " class=\"closes-gap\"" : "")><th scope=\"row\">\(Markup.escape(bar.name))\(bar.noRegret ? " <small>(\(Markup.escape(t("pathways.noRegret"))))</small>" : "")</th>"
                 body += "<td class=\"n\">\(tons(bar.abatementTonnes))</td><td class=\"n\">\(t.number(bar.costPerTonne, decimals: 0)) \(Markup.escape(bar.currency))</td><td class=\"n\">\(tons(bar.cumulativeTo))</td></tr>"
             }
             body += "</tbody></table>"
-            if let gap = macc.targetGap { body += "<p>\(Markup.escape(t("pathways.maccGap", ["gap": tons(gap), "year": String(macc.year)])))</p>" }
+            if let gap = macc.targetGap {
+                body += "<p>\(Markup.escape(t("pathways.maccGap", ["gap": tons(gap), "year": String(macc.year), "total": tons(macc.totalAbatement)])))</p>"
+            }
             body += "</section>"
         }
 
         if s.base.fromInventory == true, let first = r.historyYears?.first, let lmdi = try? PathwayRepository(database).decomposition(from: first, to: s.baseYear) {
             let steps = LMDI.Effect.allCases.map { (label: t("pathways.effect.\($0.rawValue)"), value: lmdi.effect($0)) }
             let chart = WaterfallChart(title: t("pathways.lmdi", ["from": String(first), "to": String(s.baseYear)]), description: t("pathways.lmdiDesc"),
-                                       start: (String(first), lmdi.from), steps: steps, end: (String(s.baseYear), lmdi.to), format: { mt($0) })
-            body += "<section id=\"lmdi\"><h2>\(Markup.escape(t("pathways.lmdi", ["from": String(first), "to": String(s.baseYear)])))</h2><figure>\(chart.svg(id: "lmdi-chart"))<figcaption>\(Markup.escape(t("pathways.lmdiCaption")))</figcaption></figure>"
+                                       start: (String(first), lmdi.from), steps: steps, end: (String(s.baseYear), lmdi.to), format: { mt($0) }, unit: t("unit.mt"))
+            body += "<section id=\"lmdi\"><h2>\(Markup.escape(t("pathways.lmdi", ["from": String(first), "to": String(s.baseYear)])))</h2><figure>\(chart.html(id: "lmdi-chart", t: t))<figcaption>\(Markup.escape(t("pathways.lmdiCaption")))</figcaption></figure>"
             body += "<table><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.effect")))</th><th scope=\"col\">t CO2e</th></tr></thead><tbody>"
             body += steps.map { "<tr><th scope=\"row\">\(Markup.escape($0.label))</th><td class=\"n\">\(tons($0.value))</td></tr>" }.joined()
             body += "<tr><th scope=\"row\">\(Markup.escape(t("pathways.change")))</th><td class=\"n\">\(tons(lmdi.change))</td></tr></tbody></table></section>"

@@ -147,12 +147,11 @@ struct PlanPages: Sendable {
         let shown = try filter.apply(actions, plan: plan, today: today)
         var counts: [ActionStatus: Int] = [:]
         for action in actions { counts[ActionProgress.of(action, on: today, settings: plan.settings).effectiveStatus(of: action), default: 0] += 1 }
-        let colors: [ActionStatus: String] = [.notStarted: "#a0aec0", .inProgress: "#2b6cb0", .completed: "#38a169", .late: "#dd6b20", .cancelled: "#718096", .merged: "#805ad5"]
         let chart = BarChart(title: t("plans.chart.title"), description: t("plans.chart.desc", ["count": String(actions.count)]),
                              bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0),
-                                                                            color: colors[$0]!, link: "/plans/\(identifier)?status=\($0.rawValue)") },
-                             format: { String(Int($0)) })
-        var body = "<main id=\"main\"><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "status"))</figure>"
+                                                                            color: Palette.actionStatus[$0.rawValue]!, link: "/plans/\(identifier)?status=\($0.rawValue)") },
+                             format: { String(Int($0)) }, unit: t("plans.chart.unit"))
+        var body = "<main id=\"main\"><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "status", t: t))</figure>"
         func option(_ value: String, _ label: String, _ selected: String?) -> String {
             "<option value=\"\(Markup.escape(value))\"\(value == selected ? " selected" : "")>\(Markup.escape(label))</option>"
         }

@@ -69,10 +69,11 @@ struct TargetPages: Sendable {
             if let base = p.baseValue, let level = p.level {
                 let scale = p.unit == "t CO2e" ? 1e-6 : 1
                 let chart = LineChart(title: t("targets.chart", ["unit": p.unit == "t CO2e" ? t("unit.mt") : p.unit]), description: t("indicators.chart.desc"),
-                                      lines: [LineChart.Line(label: t("indicators.values"), color: "#2b6cb0", points: [(target.baseYear, base * scale)] + p.actual.map { ($0.year, $0.value * scale) }),
-                                              LineChart.Line(label: t("indicators.path"), color: "#a0aec0", points: [(target.baseYear, base * scale), (target.targetYear, level * scale)], dashed: true)],
-                                      markers: [(t("indicators.goal"), target.targetYear, level * scale)], format: { t.number($0, decimals: 2) })
-                body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.svg(id: "target\(index)"))</figure>"
+                                      lines: [LineChart.Line(label: t("indicators.values"), color: Palette.categorical[0], points: [(target.baseYear, base * scale)] + p.actual.map { ($0.year, $0.value * scale) }),
+                                              LineChart.Line(label: t("indicators.path"), color: Palette.categorical[6], points: [(target.baseYear, base * scale), (target.targetYear, level * scale)], dashed: true)],
+                                      markers: [(t("indicators.goal"), target.targetYear, level * scale)], format: { t.number($0, decimals: 2) },
+                                      unit: p.unit == "t CO2e" ? t("unit.mt") : p.unit)
+                body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "target\(index)", t: t))</figure>"
             }
             for allocation in target.allocations {
                 let total = allocation.basis.values.reduce(0, +)

@@ -8,7 +8,9 @@ and asserts on each page, at 390 px and at 1366 px wide and in each locale:
   - axe-core finds no critical and no serious violation (at 390 px);
   - the language chosen on one page is kept by every later page, whatever the browser's own
     language, without a `lang` in their addresses;
-  - with --words, a Chinese page has none of a list of English words that generated text brings.
+  - with --words, a Chinese page has none of a list of English words that generated text brings;
+  - in every chart shown, no text box overlaps another or leaves the chart, and text renders at
+    11 px or more on a laptop and 10 px or more on a phone.
 
 Pages that differ only in an identifier or a filter value are sampled: the first three of each
 shape are walked, e.g. three actions of a plan rather than 147.
@@ -90,6 +92,32 @@ def sign_in(browser, base, user, password):
     return state
 
 
+# Every visible chart's text boxes, in CSS pixels: overlaps, boxes outside the chart, and
+# text too small to read at this width.
+CHART_TEXT = """(minimum) => {
+    const out = [];
+    for (const svg of document.querySelectorAll('svg.chart')) {
+        const frame = svg.getBoundingClientRect();
+        if (!frame.width || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) continue;
+        const scale = frame.width / svg.viewBox.baseVal.width;
+        const name = svg.getAttribute('aria-labelledby') || svg.className.baseVal;
+        const boxes = [...svg.querySelectorAll('text')].map(t => [t, t.getBoundingClientRect()]).filter(([t, r]) => r.width > 0);
+        for (const [t, r] of boxes) {
+            const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+            if (px < minimum) out.push(`${name}: "${t.textContent}" is ${px.toFixed(1)} px`);
+            if (r.left < frame.left - 1 || r.right > frame.right + 1 || r.top < frame.top - 1 || r.bottom > frame.bottom + 1)
+                out.push(`${name}: "${t.textContent}" is cut by the chart's edge`);
+        }
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i][1], b = boxes[j][1];
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 1 && h > 2) out.push(`${name}: "${boxes[i][0].textContent}" overlaps "${boxes[j][0].textContent}"`);
+        }
+    }
+    return out.slice(0, 5);
+}"""
+
+
 def walk(browser, base, pages, options, failures, axe, state=None, widths=WIDTHS):
     for locale in LOCALES:
         for width in widths:
@@ -114,6 +142,8 @@ def walk(browser, base, pages, options, failures, axe, state=None, widths=WIDTHS
                         .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
                         .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))""")
                     failures.append(f"{path} ({locale}) at {width} px scrolls sideways: {wide[0]} > {wide[1]} ({', '.join(culprits)})")
+                for defect in page.evaluate(CHART_TEXT, 11 if width >= 1000 else 10):
+                    failures.append(f"{path} ({locale}) at {width} px: {defect}")
                 if options.words and locale == "zh-Hans":
                     # Text marked as English (lang="en": a plan written in English, the API
                     # document) is content, not generated text; everything else must be Chinese.

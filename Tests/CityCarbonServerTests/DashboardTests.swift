@@ -22,9 +22,10 @@ struct DashboardTests {
                 #expect(html.contains(#"<html lang="en">"#))
                 #expect(html.contains("BASIC total, 2023"))
                 #expect(html.contains(#"<div class="value">\#(basic)</div>"#))
-                // Three charts; the two whose bars and districts are links are groups, not images
-                // (an image's content cannot be reached, and axe counts a link in one as serious).
-                #expect(html.components(separatedBy: #"aria-labelledby=""#).count - 1 == 3)
+                // Three charts, each drawn for a screen and for a phone; the two whose bars and districts are
+                // links are groups, not images (an image's content cannot be reached, and axe counts a link in one as serious).
+                #expect(html.components(separatedBy: #"aria-labelledby=""#).count - 1 == 6)
+                #expect(html.components(separatedBy: #"<details class="data">"#).count - 1 == 3)
                 #expect(html.components(separatedBy: #"role="group" aria-labelledby="sectors-t sectors-d""#).count == 2)
                 #expect(html.components(separatedBy: #"role="group" aria-labelledby="map-t map-d""#).count == 2)
                 #expect(html.contains("Emissions by district, 2023"))
@@ -130,42 +131,5 @@ struct DashboardTests {
                 #expect(response.text.contains("@media print"))
             }
         }
-    }
-}
-
-@Suite("SVG charts")
-struct ChartTests {
-    @Test("Axis ticks are round numbers covering the maximum")
-    func ticks() {
-        #expect(Markup.ticks(upTo: 17.3) == [0, 5, 10, 15, 20])
-        #expect(Markup.ticks(upTo: 0.9) == [0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    }
-
-    @Test("Text is escaped in SVG and HTML")
-    func escaping() {
-        #expect(Markup.escape(#"<a href="x">&'"#) == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
-    }
-
-    @Test("A stacked area chart draws one titled area per series, stacked to the total")
-    func stackedArea() {
-        let chart = StackedAreaChart(title: "T", description: "D", years: [2020, 2021],
-                                     series: [.init(label: "A", color: "#000", values: [1, 2]), .init(label: "B", color: "#111", values: [3, 2])],
-                                     unit: "Mt", format: { String($0) })
-        let svg = chart.svg(id: "c")
-        #expect(svg.components(separatedBy: "<polygon").count - 1 == 2)
-        #expect(svg.contains(#"<title id="c-t">T</title>"#))
-        #expect(svg.contains("B — 2020: 3.0; 2021: 2.0 Mt"))
-    }
-
-    @Test("A choropleth puts each area in its class: the largest value in the darkest, no data in grey")
-    func choropleth() {
-        let square: [[(Double, Double)]] = [[(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]]
-        let map = ChoroplethMap(title: "M", description: "D",
-                                areas: [.init(name: "A", polygons: [square]), .init(name: "B", polygons: [square]), .init(name: "C", polygons: [square])],
-                                values: ["A": 10, "B": 100], format: { String(Int($0)) }, link: { _ in nil }, noData: "none")
-        #expect(map.color(for: 100) == Palette.sequential.last)
-        #expect(map.color(for: 10) == Palette.sequential.first)
-        #expect(map.color(for: nil) == "#e2e8f0")
-        #expect(map.svg(id: "m").contains("<title>C: none</title>"))
     }
 }

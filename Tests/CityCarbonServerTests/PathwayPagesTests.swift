@@ -51,6 +51,38 @@ struct PathwayPagesTests {
         }
     }
 
+    @Test("A budget is told in a sentence, off the annual axis; the dearest measure is cut at the top of the cost curve with its cost written")
+    func chartsThatRead() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/pathways/demo-planned", method: .get).text
+            func svg(_ id: String) -> String {
+                let start = page.range(of: #"aria-labelledby="\#(id)-t \#(id)-d""#)!.lowerBound
+                return String(page[start...].prefix { _ in true }.split(separator: "</svg>", maxSplits: 1)[0])
+            }
+            // The value axis of the pathway stops near the 17.6 Mt baseline peak, not at the 300 Mt budget.
+            let pathway = TextBox.all(in: svg("pathway")).filter { $0.anchor == "end" }.compactMap { Double($0.text.replacingOccurrences(of: ",", with: "")) }
+            #expect(pathway.max() == 20)
+            #expect(page.contains("At most 300 Mt from 2023 to 2060: the scenario emits 387.31 Mt CO2e over the budget&#39;s years, 129 % of the 300.00 Mt allowed"))
+            // Heat pumps at 32,629 CNY/t are cut; the axis stays at the others' scale.
+            let macc = svg("macc-chart")
+            #expect(macc.contains(#"class="value clipped">32,629</text>"#))
+            let costs = TextBox.all(in: macc).filter { $0.anchor == "end" && $0.kind == "tick" }.compactMap { Double($0.text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "−", with: "-")) }
+            #expect(costs.max()! < 5000 && costs.min()! < 0)
+            #expect(page.contains("must abate 3,757,745 t CO2e below the baseline; the measures on the curve abate 3,905,104 t CO2e together"))
+        }
+    }
+
+    @Test("A target met only in the central estimate says so beside its chance")
+    func centralAndChanceAgree() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/pathways/xiongan-2035", method: .get).text
+            let row = page.components(separatedBy: "<tr data-target=").first { $0.hasPrefix(#""zero-2040""#) }
+            #expect(row?.contains("in the central estimate only; most runs miss it") == true)
+        }
+    }
+
     @Test("The API gives the scenario and its run as the OpenAPI document says; the base year equals the published BASIC+ inventory")
     func api() async throws {
         let database = try demoWorkspace()

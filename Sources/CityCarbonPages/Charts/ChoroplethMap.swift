@@ -20,8 +20,6 @@ package struct ChoroplethMap {
     package var format: (Double) -> String
     package var link: (String) -> String?
     package var noData: String
-    package var width = 640.0
-    package var height = 420.0
 
     /// Areas from a GeoJSON FeatureCollection with `properties.name`.
     package static func areas(geoJSON: String) -> [Area] {
@@ -51,15 +49,28 @@ package struct ChoroplethMap {
     }
 
     package func color(for value: Double?) -> String {
-        guard let value else { return "#e2e8f0" }
+        guard let value else { return Self.noDataColor }
         let index = classBounds.firstIndex { value <= $0 } ?? Palette.sequential.count - 1
         return Palette.sequential[index]
     }
 
-    package func svg(id: String) -> String {
-        let legendHeight = 60.0
+    /// The map with its classes as a key and every area's value as a table.
+    package func html(id: String, t: Localizer, unit: String) -> String {
+        let bounds = classBounds
+        let keys = bounds.enumerated().map { i, bound in
+            ChartFigure.Key("\(format(i == 0 ? 0 : bounds[i - 1]))–\(format(bound))", color: Palette.sequential[i])
+        } + (areas.contains { values[$0.name] == nil } ? [ChartFigure.Key(noData, color: Self.noDataColor)] : [])
+        let table = ChartFigure.DataTable(caption: title, columns: ["", unit],
+                                          rows: areas.map { (head: $0.name, cells: [values[$0.name].map(format) ?? noData]) })
+        return ChartFigure.html(id: id, width: .card, keys: keys, table: table, t: t) { svg(size: $0, id: $1, className: $2 + " map") }
+    }
+
+    static let noDataColor = "#e2e8f0"
+
+    package func svg(size: ChartSize, id: String, className: String = "chart map") -> String {
+        let width = size.width, height = size.height
         let points = areas.flatMap { $0.polygons.flatMap { $0.flatMap { $0 } } }
-        var out = Markup.svgOpen(width: width, height: height, id: id, class: "chart map", linked: areas.contains { link($0.name) != nil })
+        var out = Markup.svgOpen(width: width, height: height, id: id, class: className, linked: areas.contains { link($0.name) != nil })
         out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
         guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(), let minY = points.map(\.1).min(), let maxY = points.map(\.1).max() else {
             return out + "</svg>"
@@ -67,36 +78,31 @@ package struct ChoroplethMap {
         // Equirectangular, shrunk in longitude by the cosine of the mean latitude, fitted to the box.
         let k = cos((minY + maxY) / 2 * .pi / 180)
         let spanX = max((maxX - minX) * k, 1e-9), spanY = max(maxY - minY, 1e-9)
-        let scale = min((width - 16) / spanX, (height - legendHeight - 16) / spanY)
-        let offsetX = (width - spanX * scale) / 2, offsetY = 8.0
-        func project(_ p: (Double, Double)) -> String {
-            "\(Markup.coordinate(offsetX + (p.0 - minX) * k * scale)),\(Markup.coordinate(offsetY + (maxY - p.1) * scale))"
-        }
+        let scale = min((width - 8) / spanX, (height - 8) / spanY)
+        let offsetX = (width - spanX * scale) / 2, offsetY = (height - spanY * scale) / 2
+        func project(_ p: (Double, Double)) -> (Double, Double) { (offsetX + (p.0 - minX) * k * scale, offsetY + (maxY - p.1) * scale) }
         for area in areas {
-            let d = area.polygons.flatMap { polygon in polygon.map { ring in "M" + ring.map(project).joined(separator: "L") + "Z" } }.joined()
+            let d = area.polygons.flatMap { polygon in
+                polygon.map { ring in "M" + ring.map { let q = project($0); return "\(Markup.coordinate(q.0)),\(Markup.coordinate(q.1))" }.joined(separator: "L") + "Z" }
+            }.joined()
             let value = values[area.name]
             let label = "\(area.name): \(value.map(format) ?? noData)"
             let path = #"<path d="\#(d)" fill="\#(color(for: value))" class="area"><title>\#(Markup.escape(label))</title></path>"#
             out += link(area.name).map { #"<a href="\#(Markup.escape($0))">\#(path)</a>"# } ?? path
         }
-        // Labels at each area's centre of bounding box.
+        // A name at the centre of its area's box, when it fits inside it; the table names every area.
         for area in areas {
             let ring = area.polygons.first?.first ?? []
             guard let lx = ring.map(\.0).min(), let hx = ring.map(\.0).max(), let ly = ring.map(\.1).min(), let hy = ring.map(\.1).max() else { continue }
-            let centre = project(((lx + hx) / 2, (ly + hy) / 2)).split(separator: ",")
-            out += #"<text x="\#(centre[0])" y="\#(centre[1])" text-anchor="middle" class="area-label">\#(Markup.escape(area.name))</text>"#
-        }
-        let bounds = classBounds
-        let boxWidth = (width - 32) / Double(bounds.count)
-        for (i, bound) in bounds.enumerated() {
-            let x = 16 + boxWidth * Double(i), lower = i == 0 ? 0 : bounds[i - 1]
-            out += #"<rect x="\#(Markup.coordinate(x))" y="\#(Markup.coordinate(height - legendHeight + 12))" width="\#(Markup.coordinate(boxWidth - 4))" height="14" fill="\#(Palette.sequential[i])"/>"#
-            out += #"<text x="\#(Markup.coordinate(x))" y="\#(Markup.coordinate(height - legendHeight + 42))" class="legend">\#(Markup.escape("\(format(lower))–\(format(bound))"))</text>"#
+            let a = project((lx, ly)), b = project((hx, hy))
+            guard ChartText.width(area.name) <= abs(b.0 - a.0) * 0.8, abs(b.1 - a.1) > ChartText.size * 2 else { continue }
+            let centre = project(((lx + hx) / 2, (ly + hy) / 2))
+            out += #"<text x="\#(Markup.coordinate(centre.0))" y="\#(Markup.coordinate(centre.1 + ChartText.size * 0.35))" text-anchor="middle" class="area-label">\#(Markup.escape(area.name))</text>"#
         }
         out += "</svg>"
         return out
     }
-    package init(title: String, description: String, areas: [Area], values: [String: Double], format: @escaping (Double) -> String, link: @escaping (String) -> String?, noData: String, width: Double = 640.0, height: Double = 420.0) {
+    package init(title: String, description: String, areas: [Area], values: [String: Double], format: @escaping (Double) -> String, link: @escaping (String) -> String?, noData: String) {
         self.title = title
         self.description = description
         self.areas = areas
@@ -104,7 +110,5 @@ package struct ChoroplethMap {
         self.format = format
         self.link = link
         self.noData = noData
-        self.width = width
-        self.height = height
     }
 }
