@@ -40,6 +40,13 @@ package struct Localizer: Sendable {
         return text
     }
 
+    /// Text the platform wrote, in this language: its key's message with each argument said the
+    /// same way; a literal, or a key this language lacks, as written.
+    package func phrase(_ p: Phrase) -> String {
+        guard !p.key.isEmpty, strings[p.key] != nil || Self.tables[.en]?[p.key] != nil else { return p.english }
+        return self(p.key, p.arguments.mapValues { phrase($0) })
+    }
+
     /// A number with `decimals` decimals and grouped thousands, as both languages write them.
     package func number(_ x: Double, decimals: Int) -> String {
         GroupedNumber.format(x, decimals: decimals, minus: "−")

@@ -125,7 +125,7 @@ public struct TargetRepository: Sendable {
                 }
             }
             let base = value(target.baseYear)
-            let actual = published.filter { $0 > target.baseYear }.compactMap { year in value(year).map { IndicatorValue(year: year, value: $0, source: "published inventory \(year)") } }
+            let actual = published.filter { $0 > target.baseYear }.compactMap { year in value(year).map { IndicatorValue(year: year, value: $0, phrase: EmissionsIndicators.Sources.inventory(year)) } }
             let unit = switch target.metric {
             case .totalEmissions: "t CO2e"
             case .emissionsPerGDP: "t CO2e per \(stats.values.compactMap { $0.gdpUnit.flatMap(MoneyUnit.init)?.intensityDenominator }.first ?? "unit of GDP")"

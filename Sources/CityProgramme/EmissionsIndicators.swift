@@ -31,19 +31,19 @@ public enum EmissionsIndicators {
                                kind: .binding, source: .inventory(.perGDP))
         var sectors: [String: Indicator] = [:]
         for (year, inventory) in published.sorted(by: { $0.year < $1.year }) {
-            let source = "published inventory \(year)"
+            let source = Sources.inventory(year)
             let figures = CityFigures(year: year, totals: inventory.totals(year: year), statistics: statistics[year], level: level)
-            total.values.append(IndicatorValue(year: year, value: figures.tonnes, source: source))
+            total.values.append(IndicatorValue(year: year, value: figures.tonnes, phrase: source))
             if let value = figures.perCapita {
-                perCapita.values.append(IndicatorValue(year: year, value: value, source: "\(source) ÷ population (\(statistics[year]?.source ?? ""))"))
+                perCapita.values.append(IndicatorValue(year: year, value: value, phrase: Sources.perCapita(year, statistics: statistics[year])))
             }
             if let value = figures.perGDP?.value {
-                perGDP.values.append(IndicatorValue(year: year, value: value, source: "\(source) ÷ GDP (\(statistics[year]?.source ?? ""))"))
+                perGDP.values.append(IndicatorValue(year: year, value: value, phrase: Sources.perGDP(year, statistics: statistics[year])))
             }
             for (sector, tonnes) in inventory.bySector(year: year) {
                 sectors[sector, default: Indicator(identifier: "emissions_sector_\(sector)", name: names.sector(sector), unit: "t CO2e",
                                                    direction: .decrease, source: .inventory(.basicPlusTotal))]
-                    .values.append(IndicatorValue(year: year, value: tonnes, source: source))
+                    .values.append(IndicatorValue(year: year, value: tonnes, phrase: source))
             }
         }
         return [total, perCapita, perGDP] + sectors.keys.sorted().map { sectors[$0]! }
@@ -59,9 +59,34 @@ public enum EmissionsIndicators {
             dualControl[year] = DualControl(year: year, statistics: figures, energyCO2Tonnes: DualControl.energyCO2Tonnes(inventory, year: year))
         }
         return indicators.map { indicator in
-            ComputedIndicators.fill(indicator, dualControl: dualControl) { year in
-                "published inventory \(year) (energy CO2) and statistics (\(statistics[year]?.source ?? ""), constant prices)"
-            }
+            ComputedIndicators.fill(indicator, dualControl: dualControl) { year in Sources.dualControl(year, statistics: statistics[year]) }
+        }
+    }
+
+    /// Where derived values come from, in words a page translates (``Phrase``).
+    public enum Sources {
+        public static func inventory(_ year: Int) -> Phrase {
+            Phrase(key: "source.inventory", arguments: ["year": .number(year)], english: "published inventory \(year)")
+        }
+
+        static func statistics(_ s: JurisdictionStatistic?) -> Phrase { s?.sourcePhrase ?? .literal(s?.source ?? "") }
+
+        static func perCapita(_ year: Int, statistics s: JurisdictionStatistic?) -> Phrase {
+            let st = statistics(s)
+            return Phrase(key: "source.perCapita", arguments: ["year": .number(year), "statistics": st],
+                          english: "published inventory \(year) ÷ population (\(st.english))")
+        }
+
+        static func perGDP(_ year: Int, statistics s: JurisdictionStatistic?) -> Phrase {
+            let st = statistics(s)
+            return Phrase(key: "source.perGDP", arguments: ["year": .number(year), "statistics": st],
+                          english: "published inventory \(year) ÷ GDP (\(st.english))")
+        }
+
+        static func dualControl(_ year: Int, statistics s: JurisdictionStatistic?) -> Phrase {
+            let st = statistics(s)
+            return Phrase(key: "source.dualControl", arguments: ["year": .number(year), "statistics": st],
+                          english: "published inventory \(year) (energy CO2) and statistics (\(st.english), constant prices)")
         }
     }
 }

@@ -22,6 +22,8 @@ public struct JurisdictionStatistic: Sendable, Equatable {
     public var gdp: Double?
     public var gdpUnit: String?
     public var source: String?
+    /// The source when the platform wrote it (a roll-up of the districts), for pages in any language.
+    public var sourcePhrase: Phrase?
     public var derived: Bool
     /// GDP at the constant prices of `gdpConstantBaseYear`, in `gdpUnit`.
     public var gdpConstant: Double?

@@ -22,8 +22,10 @@ public enum StatisticsRollUp {
                 for year in years {
                     let rows = below.compactMap { $0[year] }
                     guard rows.count == children.count else { continue }
-                    var sum = JurisdictionStatistic(jurisdiction: name, year: year, source: "sum of the \(children.count) jurisdictions below \(name)",
-                                                    derived: true)
+                    let phrase = Phrase(key: "source.sumBelow", arguments: ["count": .number(children.count), "name": .literal(name)],
+                                        english: "sum of the \(children.count) jurisdictions below \(name)")
+                    var sum = JurisdictionStatistic(jurisdiction: name, year: year, source: phrase.english, derived: true)
+                    sum.sourcePhrase = phrase
                     let units = Set(rows.map(\.gdpUnit)), bases = Set(rows.map(\.gdpConstantBaseYear)), methods = Set(rows.map(\.energyMethod))
                     for (field, keyPath) in JurisdictionStatistic.additive where rows.allSatisfy({ $0[keyPath: keyPath] != nil }) {
                         if JurisdictionStatistic.money.contains(field) && units.count != 1 { continue }

@@ -1,3 +1,5 @@
+import CarbonKit
+
 /// A measured quantity the plan watches: total emissions, the share of renewable power, the
 /// number of public chargers. Emissions indicators take their values from the computed
 /// inventories (`source == .inventory`), never typed in a second time.
@@ -73,6 +75,11 @@ public struct IndicatorValue: Sendable, Hashable, Codable {
     /// A breakdown (a sector, a fuel) or nil for the whole.
     public var dimension: String?
     public var source: String?
+    /// The source when the platform wrote it (a value computed from published inventories), so
+    /// a page can say it in its reader's language; `source` holds its English.
+    public var sourcePhrase: Phrase?
+
+    private enum CodingKeys: String, CodingKey { case year, value, jurisdiction, dimension, source }
 
     public init(year: Int, value: Double, jurisdiction: String? = nil, dimension: String? = nil, source: String? = nil) {
         self.year = year
@@ -80,6 +87,12 @@ public struct IndicatorValue: Sendable, Hashable, Codable {
         self.jurisdiction = jurisdiction
         self.dimension = dimension
         self.source = source
+    }
+
+    /// A value whose source the platform wrote.
+    public init(year: Int, value: Double, jurisdiction: String? = nil, dimension: String? = nil, phrase: Phrase) {
+        self.init(year: year, value: value, jurisdiction: jurisdiction, dimension: dimension, source: phrase.english)
+        sourcePhrase = phrase
     }
 }
 
