@@ -6,7 +6,7 @@ import Foundation
 package enum AssessmentRanking {
 
     package static func html(_ a: DistrictAssessment, t: Localizer, id: String = "ranking") -> String {
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let lang = t.language.rawValue
         let chart = BarChart(title: t("assessments.chart", ["year": String(a.year)]), description: t("assessments.chart.desc"),
                              bars: a.results.map { BarChart.Bar(label: $0.jurisdiction, value: $0.total, color: Palette.lights[$0.light.rawValue]!, link: nil) },
                              format: { t.number($0, decimals: 1) }, unit: t("assessments.points"))

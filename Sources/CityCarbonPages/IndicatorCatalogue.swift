@@ -24,7 +24,7 @@ package struct IndicatorCatalogue: Sendable {
     /// published inventories and statistics.
     package func entries() throws -> [CatalogueIndicator] {
         @Sendable func both(_ key: String, _ values: (Language) -> [String: String] = { _ in [:] }) -> Multilingual {
-            Multilingual(["en": Localizer(.en)(key, values(.en)), "zh-Hans": Localizer(.zhHans)(key, values(.zhHans))])
+            Multilingual(Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0.rawValue, Localizer($0)(key, values($0))) }))
         }
         let tree = try JurisdictionRepository(database).tree()
         let statistics = try tree.roots.first.map { try StatisticsRepository(database).aggregated($0, tree: tree, edition: .published) } ?? [:]

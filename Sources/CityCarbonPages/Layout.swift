@@ -3,10 +3,18 @@ import Foundation
 /// The frame of every public page: title, navigation, the language switch (keeping the page's
 /// own query), the stylesheet, and the footer.
 package enum Layout {
+    /// A link to this page in each other language, named in that language and keeping the
+    /// page's own query.
+    package static func languageSwitch(_ t: Localizer, query: [(String, String)]) -> String {
+        Language.allCases.filter { $0 != t.language }.map { other in
+            let q = (query.filter { $0.0 != "lang" } + [("lang", other.rawValue)]).map { name, value in
+                "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)"
+            }.joined(separator: "&")
+            return #"<a class="lang" href="?\#(Markup.escape(q))" hreflang="\#(other.htmlCode)" lang="\#(other.htmlCode)">\#(Markup.escape(Localizer(other).languageName))</a>"#
+        }.joined()
+    }
+
     package static func page(_ t: Localizer, title: String, body: String, query: [(String, String)], footer: String) -> String {
-        let switchQuery = (query + [("lang", t.language.other.rawValue)]).map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)"
-        }.joined(separator: "&")
         return """
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
             <title>\(Markup.escape(title))</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body>\
@@ -16,7 +24,7 @@ package enum Layout {
             <a href="/assessments">\(Markup.escape(t("nav.assessments")))</a><a href="/pilots">\(Markup.escape(t("nav.pilots")))</a><a href="/pathways">\(Markup.escape(t("nav.pathways")))</a><a href="/monitoring">\(Markup.escape(t("nav.monitoring")))</a><a href="/factors">\(Markup.escape(t("nav.factors")))</a>\
             <a href="/#open-data">\(Markup.escape(t("nav.opendata")))</a><a href="/api">\(Markup.escape(t("nav.api")))</a>\
             <a href="/staff" rel="nofollow">\(Markup.escape(t("nav.staff")))</a>\
-            <a class="lang" href="?\(Markup.escape(switchQuery))" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
+            \(languageSwitch(t, query: query))</nav></header>\
             \(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))<footer>\(Markup.escape(footer))</footer></body></html>
             """
     }

@@ -2,27 +2,55 @@ import CarbonKit
 import CityProgramme
 import Foundation
 
-/// The languages of the web pages, with their strings (`Resources/i18n/*.json`) and their
-/// number and date conventions.
-package enum Language: String, CaseIterable, Sendable {
-    case en
-    case zhHans = "zh-Hans"
+/// A language of the pages. A language is only a file: `Resources/i18n/<tag>.json` holds its
+/// strings and, under `locale.*` keys, its name and how it writes numbers, dates and money.
+/// Dropping a file there adds the language to every page's switch; nothing in code names it
+/// except the two the platform was written for, which the demo's content carries.
+package struct Language: Hashable, Sendable, CustomStringConvertible {
+    /// The file's name: a BCP 47 tag, also the page's `lang` and the `?lang=` value.
+    package let rawValue: String
 
-    package var htmlCode: String { self == .en ? "en" : "zh-Hans" }
-    package var other: Language { self == .en ? .zhHans : .en }
+    package static let en = Language(tag: "en")
+    package static let zhHans = Language(tag: "zh-Hans")
+
+    private init(tag: String) { rawValue = tag }
+
+    /// The language of a tag that has a file; nil for any other.
+    package init?(rawValue: String) {
+        guard Localizer.tables[rawValue] != nil else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// Every language with a file, English first, then by tag.
+    package static var allCases: [Language] {
+        Localizer.tables.keys.sorted { ($0 == "en" ? "" : $0) < ($1 == "en" ? "" : $1) }.map(Language.init(tag:))
+    }
+
+    package var htmlCode: String { rawValue }
+    package var description: String { rawValue }
+
+    /// The language whose primary subtag (`zh`, `fi`) matches a tag a browser sends (`zh-CN`, `fi-FI`).
+    package static func matching(_ browserTag: String) -> Language? {
+        let primary = browserTag.split(separator: "-").first.map { $0.lowercased() } ?? ""
+        return allCases.first { $0.rawValue.lowercased() == browserTag.lowercased() }
+            ?? allCases.first { $0.rawValue.split(separator: "-").first?.lowercased() == primary }
+    }
 }
 
 package struct Localizer: Sendable {
     package let language: Language
     package let strings: [String: String]
 
-    private static let tables: [Language: [String: String]] = {
-        var tables: [Language: [String: String]] = [:]
-        for language in Language.allCases {
-            if let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Resources/i18n"),
-               let data = FileManager.default.contents(atPath: url.path),
+    /// Every language file, by tag.
+    static let tables: [String: [String: String]] = {
+        var tables: [String: [String: String]] = [:]
+        // The folder of the English file, which every build has; each JSON file beside it is a language.
+        guard let folder = Bundle.module.url(forResource: "en", withExtension: "json", subdirectory: "Resources/i18n")?.deletingLastPathComponent(),
+              let files = try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) else { return tables }
+        for url in files where url.pathExtension == "json" {
+            if let data = FileManager.default.contents(atPath: url.path),
                let table = try? JSONSerialization.jsonObject(with: data) as? [String: String] {
-                tables[language] = table
+                tables[url.deletingPathExtension().lastPathComponent] = table
             }
         }
         return tables
@@ -30,12 +58,15 @@ package struct Localizer: Sendable {
 
     package init(_ language: Language) {
         self.language = language
-        self.strings = Self.tables[language] ?? [:]
+        self.strings = Self.tables[language.rawValue] ?? [:]
     }
+
+    /// The language's own name, as its switch link shows it ("中文", "Suomi").
+    package var languageName: String { strings["locale.name"] ?? language.rawValue }
 
     /// The string for `key` with `{name}` placeholders filled; the key itself when missing, so a gap shows.
     package func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
-        var text = strings[key] ?? Self.tables[.en]?[key] ?? key
+        var text = strings[key] ?? Self.tables["en"]?[key] ?? key
         for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
         return text
     }
@@ -43,40 +74,41 @@ package struct Localizer: Sendable {
     /// Text the platform wrote, in this language: its key's message with each argument said the
     /// same way; a literal, or a key this language lacks, as written.
     package func phrase(_ p: Phrase) -> String {
-        guard !p.key.isEmpty, strings[p.key] != nil || Self.tables[.en]?[p.key] != nil else { return p.english }
+        guard !p.key.isEmpty, strings[p.key] != nil || Self.tables["en"]?[p.key] != nil else { return p.english }
         return self(p.key, p.arguments.mapValues { phrase($0) })
     }
 
-    /// A number with `decimals` decimals and grouped thousands, as both languages write them.
+    /// A number with `decimals` decimals and grouped thousands, with the language's separators
+    /// (`locale.groupSeparator`, `locale.decimalSeparator`): 1,234.5 or 1 234,5.
     package func number(_ x: Double, decimals: Int) -> String {
-        GroupedNumber.format(x, decimals: decimals, minus: "−")
+        let plain = GroupedNumber.format(x, decimals: decimals, minus: "−")
+        let group = strings["locale.groupSeparator"] ?? ",", point = strings["locale.decimalSeparator"] ?? "."
+        guard group != "," || point != "." else { return plain }
+        return plain.map { $0 == "," ? group : $0 == "." ? point : String($0) }.joined()
     }
 
-    /// A money unit as the language writes it: `10^4 CNY` is "10,000 CNY" and "万元".
+    /// A money unit as the language writes it (`locale.money` with `locale.money.scale.<n>` and
+    /// `locale.money.currency.<code>`): `10^4 CNY` is "10,000 CNY" and "万元".
     package func money(_ unit: String) -> String {
         guard let money = MoneyUnit(unit) else { return unit }
-        switch language {
-        case .en:
-            return (money.scale == 1 ? "" : number(money.scale, decimals: 0) + " ") + money.currency
-        case .zhHans:
-            let scale = [1: "", 1e3: "千", 1e4: "万", 1e6: "百万", 1e8: "亿", 1e9: "十亿"][money.scale] ?? number(money.scale, decimals: 0)
-            let currency = ["CNY": "元", "EUR": "欧元", "USD": "美元", "HKD": "港元", "JPY": "日元", "GBP": "英镑"][money.currency] ?? " " + money.currency
-            return scale + currency
-        }
+        let scaleKey = "locale.money.scale.\(money.scale < 1e15 ? String(Int(money.scale)) : String(money.scale))"
+        let scale = strings[scaleKey] ?? (money.scale == 1 ? "" : number(money.scale, decimals: 0))
+        let currency = strings["locale.money.currency.\(money.currency)"] ?? money.currency
+        let text = self("locale.money", ["scale": scale, "currency": currency])
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     package func percent(_ x: Double) -> String {
         (x > 0 ? "+" : "") + number(x * 100, decimals: 1).replacingOccurrences(of: "−", with: x < 0 ? "−" : "") + " %"
     }
 
-    /// An ISO-8601 timestamp as a date: "22 Nov 2026" or "2026年11月22日".
+    /// An ISO-8601 timestamp as a date in the language's form (`locale.date`, with month names
+    /// from `locale.months` where it uses them): "22 Nov 2026", "2026年11月22日", "22.11.2026".
     package func date(_ iso: String) -> String {
         guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        switch language {
-        case .en: return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
-        case .zhHans: return "\(c.year!)年\(c.month!)月\(c.day!)日"
-        }
+        let months = (strings["locale.months"] ?? "").split(separator: ",").map(String.init)
+        let monthName = months.count == 12 ? months[c.month! - 1] : String(c.month!)
+        return self("locale.date", ["day": String(c.day!), "month": String(c.month!), "monthName": monthName, "year": String(c.year!)])
     }
 }

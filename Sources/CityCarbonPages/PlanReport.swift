@@ -47,7 +47,7 @@ public enum PlanReport {
     }
 
     package static func html(_ report: StoredPlanReport, previous: StoredPlanReport?, t: Localizer) -> String {
-        let s = report.snapshot, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let s = report.snapshot, lang = t.language.rawValue
         let categories = s.plan.categoryTypes.flatMap(\.categories)
         let names = Dictionary(categories.map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a })
         func area(_ action: PlanAction) -> Category? {

@@ -106,7 +106,7 @@ extension DashboardPage {
     /// The page as an HTTP response (a language chosen with `?lang=` is remembered by ``EdgeMiddleware``).
     func response(_ request: Request) throws -> Response {
         let language = Language.of(request)
-        let body = try pages.page(language == .en ? "dashboard/en" : "dashboard/zh-Hans") { try render(Localizer(language)) }
+        let body = try pages.page("dashboard/\(language.rawValue)") { try render(Localizer(language)) }
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

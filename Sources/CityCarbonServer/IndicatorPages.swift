@@ -63,7 +63,7 @@ struct IndicatorPages: Sendable {
 
 
     func list(_ t: Localizer) throws -> String {
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let lang = t.language.rawValue
         var body = "<main id=\"main\"><table class=\"indicators\"><caption>\(Markup.escape(t("indicators.caption")))</caption><thead><tr>"
         for key in ["indicators.name", "indicators.unit", "indicators.kind", "indicators.latest", "indicators.goal", "indicators.status"] {
             body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
@@ -82,7 +82,7 @@ struct IndicatorPages: Sendable {
     }
 
     func detail(_ id: String, t: Localizer) throws -> String {
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let lang = t.language.rawValue
         guard let entry = try catalogue().first(where: { $0.indicator.identifier == id }) else { throw ProblemDetails(.notFound, "no indicator \(id)") }
         let i = entry.indicator, a = IndicatorAssessment.assess(i)
         var lines = [LineChart.Line(label: t("indicators.values"), color: Palette.categorical[0], points: i.series().map { ($0.year, $0.value) })]

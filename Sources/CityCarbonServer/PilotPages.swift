@@ -39,7 +39,7 @@ struct PilotPages: Sendable {
     }
 
     func page(_ t: Localizer) throws -> String {
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let lang = t.language.rawValue
         let repository = PilotRepository(database)
         let pilots = try repository.all()
         var body = "<main id=\"main\"><table id=\"pilot-goals\"><caption>\(Markup.escape(t("pilots.goals")))</caption><thead><tr>"

@@ -128,7 +128,7 @@ struct PlanPages: Sendable {
         return .object(members)
     }
 
-    func languageCode(_ t: Localizer) -> String { t.language == .zhHans ? "zh-Hans" : "en" }
+    func languageCode(_ t: Localizer) -> String { t.language.rawValue }
 
     func list(_ t: Localizer) throws -> String {
         let repository = PlanRepository(database)

@@ -24,7 +24,7 @@ struct PlanReportPages: Sendable {
             let t = Localizer(Language.of(request))
             return Layout.response(try pages.page("reports/\(t.language.rawValue)/\(plan)") {
                 guard let loaded = try PlanRepository(database).plan(plan) else { throw ProblemDetails(.notFound, "no plan named \(plan)") }
-                let lang = t.language == .zhHans ? "zh-Hans" : "en"
+                let lang = t.language.rawValue
                 let years = try PlanReportRepository(database).years(plan: plan)
                 let items = years.reversed().map {
                     "<li><a href=\"/plans/\(Markup.percentEncoded(plan))/reports/\($0.year)\">\($0.year)</a> · \(Markup.escape(t("report.version", ["version": String($0.version), "at": $0.createdAt])))</li>"

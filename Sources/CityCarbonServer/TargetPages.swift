@@ -44,7 +44,7 @@ struct TargetPages: Sendable {
     }
 
     func page(_ t: Localizer) throws -> String {
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let lang = t.language.rawValue
         func format(_ x: Double, unit: String) -> String {
             unit == "t CO2e" ? "\(t.number(x / 1e6, decimals: 2)) \(t("unit.mtShort"))" : t.number(x, decimals: x < 10 ? 4 : 1)
         }

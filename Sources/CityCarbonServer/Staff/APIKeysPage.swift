@@ -34,7 +34,7 @@ struct APIKeysPage: Sendable {
         let csrf = StaffLayout.csrfField(call)
         var html = created.isEmpty ? "" : "<section>\(created)</section>"
         html += "<section><table id=\"keys\"><thead><tr>"
-        for key in ["keys.name", "keys.prefix", "keys.role", "keys.scope", "keys.created", "keys.state", ""] {
+        for key in ["keys.name", "keys.prefix", "keys.role", "keys.scope", "keys.createdAt", "keys.state", ""] {
             html += "<th scope=\"col\">\(key.isEmpty ? "" : Markup.escape(t(key)))</th>"
         }
         html += "</tr></thead><tbody>"

@@ -56,7 +56,7 @@ struct ActionEditPage: Sendable {
     }
 
     func render(_ call: StaffCall, plan: Plan, action: PlanAction, draft: ActionDraft?, issues: [InputIssue] = []) -> Response {
-        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let t = call.t, lang = t.language.rawValue
         let indicators = ((try? IndicatorRepository(database).all(edition: .current)) ?? []).map { ($0.indicator.identifier, $0.indicator.name.text(lang)) }
         let path = "/staff/plans/\(Markup.percentEncoded(plan.identifier))/actions/\(Markup.percentEncoded(action.identifier))/edit"
         var body = "<p><a href=\"/staff/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(lang)))</a> · "

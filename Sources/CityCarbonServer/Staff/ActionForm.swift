@@ -103,7 +103,7 @@ enum ActionForm {
 
     /// The form's fields for `action`, inside a `<form>` the caller opens.
     static func fields(_ action: PlanAction, plan: Plan, indicators: [(String, String)], t: Localizer) -> String {
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let lang = t.language.rawValue
         func label(_ key: String, for id: String) -> String { "<label for=\"\(id)\">\(Markup.escape(t(key)))</label>" }
         func input(_ name: String, _ value: String?, type: String = "text", id: String? = nil, label key: String? = nil, extra: String = "") -> String {
             let id = id ?? name

@@ -31,7 +31,7 @@ struct ActionReviewPage: Sendable {
     }
 
     func queue(_ call: StaffCall) throws -> Response {
-        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let t = call.t, lang = t.language.rawValue
         let submitted = try ActionDraftRepository(database).drafts(state: .submitted)
         var body = "<table id=\"reviews\"><caption>\(Markup.escape(t("review.queue", ["count": String(submitted.count)])))</caption><thead><tr>"
         body += ["plans.col.action", "review.author", "review.submitted", "review.changed"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
@@ -47,7 +47,7 @@ struct ActionReviewPage: Sendable {
     }
 
     func review(_ call: StaffCall, plan: String, action: String) throws -> Response {
-        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let t = call.t, lang = t.language.rawValue
         guard let draft = try ActionDraftRepository(database).draft(plan: plan, action: action) else {
             throw ProblemDetails(.noDraft(action: action))
         }

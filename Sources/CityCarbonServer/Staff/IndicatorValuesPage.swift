@@ -34,7 +34,7 @@ struct IndicatorValuesPage: Sendable {
 
     func render(_ call: StaffCall, notice: String? = nil) throws -> Response {
         let t = call.t, principal = call.principal
-        let lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let lang = t.language.rawValue
         let entries = try IndicatorRepository(database).all(edition: .current).filter { entry in
             if case .inventory = entry.indicator.source { return false }
             return principal.role == .admin || (entry.indicator.owner != nil && entry.indicator.owner == principal.organisation)

@@ -71,8 +71,7 @@ struct LoginPage: Sendable {
             <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
             <title>\(Markup.escape(t("login.title"))) — CityCarbon</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
             <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a><header><h1>\(Markup.escape(t("login.title")))</h1><nav><a href="/">\(Markup.escape(t("staff.nav.public")))</a>\
-            <a class="lang" href="?lang=\(t.language.other.rawValue)\(next.map { "&amp;next=" + Markup.escape($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")" \
-            hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header><main id=\"main\"><section>\
+            \(Layout.languageSwitch(t, query: next.map { [("next", $0)] } ?? []))</nav></header><main id=\"main\"><section>\
             \(problem.map { "<p class=\"problem\" role=\"alert\">\(Markup.escape($0))</p>" } ?? "")\
             <form method="post" action="/login"><input type="hidden" name="csrf" value="\(Markup.escape(token))">\
             <input type="hidden" name="next" value="\(Markup.escape(Self.safeNext(next)))">\

@@ -19,7 +19,7 @@ struct PlanAttentionPage: Sendable {
     }
 
     func list(_ call: StaffCall) throws -> Response {
-        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let t = call.t, lang = t.language.rawValue
         let repository = PlanRepository(database)
         let drafts = try ActionDraftRepository(database).drafts()
         var body = "<ul class=\"plans\">"
@@ -34,7 +34,7 @@ struct PlanAttentionPage: Sendable {
     }
 
     func render(_ call: StaffCall, plan identifier: String) throws -> Response {
-        let t = call.t, lang = t.language == .zhHans ? "zh-Hans" : "en"
+        let t = call.t, lang = t.language.rawValue
         let repository = PlanRepository(database)
         guard let plan = try repository.plan(identifier) else { throw ProblemDetails(.notFound, "no plan named \(identifier)") }
         let today = Day.today

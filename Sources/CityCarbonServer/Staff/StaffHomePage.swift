@@ -55,7 +55,7 @@ struct StaffHomePage: Sendable {
             body += try drafts(call)
             let plans = try PlanRepository(database).plans()
             if !plans.isEmpty {
-                let lang = t.language == .zhHans ? "zh-Hans" : "en"
+                let lang = t.language.rawValue
                 body += "<section><h2>\(Markup.escape(t("staff.nav.plans")))</h2><ul>" + plans.map {
                     "<li><a href=\"/staff/plans/\(Markup.escape($0.identifier))\">\(Markup.escape($0.name.text(lang)))</a></li>"
                 }.joined() + "</ul></section>"

@@ -33,7 +33,7 @@ enum StaffLayout {
             <title>\(Markup.escape(title)) — CityCarbon</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
             <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a><header><h1>\(Markup.escape(title))</h1><nav>\(nav)<span class="who"> · \(who)</span>\
             <form class="inline" method="post" action="/logout">\(csrfField(call))<button class="secondary" type="submit">\(Markup.escape(t("staff.signout")))</button></form>\
-            <a class="lang" href="?lang=\(t.language.other.rawValue)" hreflang="\(t.language.other.htmlCode)">\(Markup.escape(t("lang.switch")))</a></nav></header>\
+            \(Layout.languageSwitch(t, query: []))</nav></header>\
             <main id=\"main\">\(notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? "")\(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))</main></body></html>
             """
         return html(text, status: status)
