@@ -19,7 +19,7 @@ package enum AssessmentRanking {
             body += "<tr data-district=\"\(Markup.escape(r.jurisdiction))\"><td class=\"n\">\(r.rank)</td><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th>"
             for component in a.scheme.components {
                 let score = r.scores.first { $0.component == component.identifier }
-                body += "<td class=\"n\" title=\"\(Markup.escape(score?.evidence.joined(separator: "; ") ?? ""))\">\(score.map { t.number($0.score, decimals: 1) } ?? "—")</td>"
+                body += "<td class=\"n\" title=\"\(Markup.escape(score.map { evidence($0, t) } ?? ""))\">\(score.map { t.number($0.score, decimals: 1) } ?? "—")</td>"
             }
             body += "<td class=\"n total\">\(t.number(r.total, decimals: 1))</td><td class=\"light-\(r.light.rawValue)\">\(Markup.escape(t("assessments.light.\(r.light.rawValue)")))</td></tr>"
         }
@@ -27,9 +27,14 @@ package enum AssessmentRanking {
         for r in a.results {
             for score in r.scores {
                 let name = a.scheme.components.first { $0.identifier == score.component }?.name.text(lang) ?? score.component
-                body += "<tr><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th><td>\(Markup.escape(name))</td><td>\(Markup.escape(score.evidence.joined(separator: "; ")))</td></tr>"
+                body += "<tr><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th><td>\(Markup.escape(name))</td><td>\(Markup.escape(evidence(score, t)))</td></tr>"
             }
         }
         return body + "</tbody></table>"
+    }
+
+    /// A score's evidence in the page's language where the platform wrote it, as written otherwise.
+    static func evidence(_ score: ComponentScore, _ t: Localizer) -> String {
+        (score.evidencePhrases?.map(t.phrase) ?? score.evidence).joined(separator: "; ")
     }
 }

@@ -74,6 +74,7 @@ package struct Localizer: Sendable {
     /// Text the platform wrote, in this language: its key's message with each argument said the
     /// same way; a literal, or a key this language lacks, as written.
     package func phrase(_ p: Phrase) -> String {
+        if let number = p.number { return self.number(number, decimals: p.decimals ?? 0) }
         guard !p.key.isEmpty, strings[p.key] != nil || Self.tables["en"]?[p.key] != nil else { return p.english }
         return self(p.key, p.arguments.mapValues { phrase($0) })
     }
@@ -87,11 +88,11 @@ package struct Localizer: Sendable {
         return plain.map { $0 == "," ? group : $0 == "." ? point : String($0) }.joined()
     }
 
-    /// A money unit as the language writes it (`locale.money` with `locale.money.scale.<n>` and
+    /// A money unit as the language writes it (`locale.money` with `locale.scale.<n>` and
     /// `locale.money.currency.<code>`): `10^4 CNY` is "10,000 CNY" and "万元".
     package func money(_ unit: String) -> String {
         guard let money = MoneyUnit(unit) else { return unit }
-        let scaleKey = "locale.money.scale.\(money.scale < 1e15 ? String(Int(money.scale)) : String(money.scale))"
+        let scaleKey = "locale.scale.\(money.scale < 1e15 ? String(Int(money.scale)) : String(money.scale))"
         let scale = strings[scaleKey] ?? (money.scale == 1 ? "" : number(money.scale, decimals: 0))
         let currency = strings["locale.money.currency.\(money.currency)"] ?? money.currency
         let text = self("locale.money", ["scale": scale, "currency": currency])

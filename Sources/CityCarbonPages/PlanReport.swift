@@ -107,7 +107,7 @@ public enum PlanReport {
             let i = line.indicator
             let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—"
             let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
-            body += "<tr><td>\(Markup.escape(i.name.text(lang)))</td><td>\(Markup.escape(i.unit))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
+            body += "<tr><td>\(Markup.escape(i.name.text(lang)))</td><td>\(Markup.escape(t.unit(i.unit)))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
             body += "<td>\(Markup.escape(t("indicators.status.\(line.status)")))\(line.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
         }
         body += "</tbody></table></section>"

@@ -73,7 +73,7 @@ struct IndicatorPages: Sendable {
             let i = entry.indicator, a = IndicatorAssessment.assess(i)
             let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
             let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—"
-            body += "<tr><td><a href=\"/indicators/\(Markup.escape(i.identifier))\">\(Markup.escape(i.name.text(lang)))</a></td><td>\(Markup.escape(i.unit))</td>"
+            body += "<tr><td><a href=\"/indicators/\(Markup.escape(i.identifier))\">\(Markup.escape(i.name.text(lang)))</a></td><td>\(Markup.escape(t.unit(i.unit)))</td>"
             body += "<td>\(Markup.escape(t("indicators.kind.\(i.kind.rawValue)")))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
             body += "<td>\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))\(a.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
         }
@@ -90,7 +90,7 @@ struct IndicatorPages: Sendable {
             lines.append(LineChart.Line(label: t("indicators.path"), color: Palette.categorical[6], points: [(base.year, base.value), (goal.year, target)], dashed: true))
         }
         let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
-        let chart = LineChart(title: "\(i.name.text(lang)) (\(i.unit))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: IndicatorCatalogue.format, unit: i.unit)
+        let chart = LineChart(title: "\(i.name.text(lang)) (\(t.unit(i.unit)))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: IndicatorCatalogue.format, unit: t.unit(i.unit))
         var body = "<main id=\"main\"><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
         body += "<p class=\"status\">\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))"
         if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": IndicatorCatalogue.format(expected)])) }

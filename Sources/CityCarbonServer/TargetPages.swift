@@ -68,11 +68,11 @@ struct TargetPages: Sendable {
             body += "</tbody></table>"
             if let base = p.baseValue, let level = p.level {
                 let scale = p.unit == "t CO2e" ? 1e-6 : 1
-                let chart = LineChart(title: t("targets.chart", ["unit": p.unit == "t CO2e" ? t("unit.mt") : p.unit]), description: t("indicators.chart.desc"),
+                let chart = LineChart(title: t("targets.chart", ["unit": p.unit == "t CO2e" ? t("unit.mt") : t.unit(p.unit)]), description: t("indicators.chart.desc"),
                                       lines: [LineChart.Line(label: t("indicators.values"), color: Palette.categorical[0], points: [(target.baseYear, base * scale)] + p.actual.map { ($0.year, $0.value * scale) }),
                                               LineChart.Line(label: t("indicators.path"), color: Palette.categorical[6], points: [(target.baseYear, base * scale), (target.targetYear, level * scale)], dashed: true)],
                                       markers: [(t("indicators.goal"), target.targetYear, level * scale)], format: { t.number($0, decimals: 2) },
-                                      unit: p.unit == "t CO2e" ? t("unit.mt") : p.unit)
+                                      unit: p.unit == "t CO2e" ? t("unit.mt") : t.unit(p.unit))
                 body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "target\(index)", t: t))</figure>"
             }
             for allocation in target.allocations {
@@ -87,7 +87,7 @@ struct TargetPages: Sendable {
                 }
                 body += "<tr><td class=\"total\">\(Markup.escape(t("targets.whole")))</td><td class=\"n\">\(total > 0 ? Markup.escape(format(total, unit: p.unit)) : "")</td><td></td>"
                 body += "<td class=\"n total\">\(Markup.escape(format(allocation.parts.values.reduce(0, +), unit: p.unit)))</td></tr></tbody></table>"
-                if let source = allocation.basisSource { body += "<p class=\"source\">\(Markup.escape(t("targets.basis.source", ["source": source])))</p>" }
+                if let source = allocation.basisSourcePhrase.map(t.phrase) ?? allocation.basisSource { body += "<p class=\"source\">\(Markup.escape(t("targets.basis.source", ["source": source])))</p>" }
             }
             body += "</section>"
         }

@@ -90,8 +90,16 @@ public struct TargetRepository: Sendable {
             names = emissions.keys.sorted()
         }
         let basis = method == .proportional ? emissions : values
-        let source = method == .proportional ? "published inventory \(target.baseYear), BASIC+ t CO2e (\(inventory.gwp))" : method == .weighted ? "weights set by \(actor)" : nil
-        let allocation = try TargetAllocation.make(for: target, level: level, dimension: dimension, method: method, among: names, basis: basis, basisSource: source)
+        let phrase: Phrase? = switch method {
+        case .proportional:
+            Phrase(key: "source.allocationInventory", arguments: ["year": .number(target.baseYear), "gwp": .literal(inventory.gwp)],
+                   english: "published inventory \(target.baseYear), BASIC+ t CO2e (\(inventory.gwp))")
+        case .weighted: Phrase(key: "source.weightsBy", arguments: ["actor": .literal(actor)], english: "weights set by \(actor)")
+        default: nil
+        }
+        var allocation = try TargetAllocation.make(for: target, level: level, dimension: dimension, method: method, among: names, basis: basis,
+                                                   basisSource: phrase?.english)
+        allocation.basisSourcePhrase = phrase
         try database.write { db in
             let before = try Self.target(db, identifier)
             target.allocations.removeAll { $0.dimension == dimension }

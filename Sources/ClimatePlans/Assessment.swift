@@ -46,11 +46,19 @@ public struct ComponentScore: Sendable, Hashable, Codable {
     public var component: String
     public var score: Double
     public var evidence: [String]
+    /// The evidence when the platform wrote it, for pages in any language; `evidence` holds its English.
+    public var evidencePhrases: [Phrase]?
 
     public init(component: String, score: Double, evidence: [String] = []) {
         self.component = component
         self.score = score
         self.evidence = evidence
+    }
+
+    /// A score whose evidence the platform wrote.
+    public init(component: String, score: Double, phrases: [Phrase]) {
+        self.init(component: component, score: score, evidence: phrases.map(\.english))
+        evidencePhrases = phrases
     }
 }
 
@@ -109,10 +117,12 @@ public enum AssessmentEvidence {
         let progress = Double(year - baseYear) / Double(targetYear - baseYear)
         let path = base + (part - base) * min(1, max(0, progress))
         let score = actual <= path ? 100 : max(0, 100 * path / actual)
-        func t(_ x: Double) -> String { abs(x) < 9e15 ? String(Int(x.rounded())) : "\(x)" }
-        return ComponentScore(component: targetComponent, score: score, evidence: [
-            "\(district) \(year): \(t(actual)) t CO2e against \(t(path)) t on the straight path from \(t(base)) t in \(baseYear) to its allocated \(t(part)) t in \(targetYear)",
-        ])
+        let q = { (x: Double) in Phrase.quantity(x, decimals: 0) }
+        let arguments: [String: Phrase] = ["district": .literal(district), "year": .number(year), "actual": q(actual), "path": q(path),
+                                           "base": q(base), "baseYear": .number(baseYear), "part": q(part), "targetYear": .number(targetYear)]
+        let english = "\(district) \(year): \(q(actual).english) t CO2e against \(q(path).english) t on the straight path from \(q(base).english) t in \(baseYear) "
+            + "to its allocated \(q(part).english) t in \(targetYear)"
+        return ComponentScore(component: targetComponent, score: score, phrases: [Phrase(key: "evidence.target", arguments: arguments, english: english)])
     }
 
     /// The share of a district's activity rows of the year whose activity data is of high
@@ -120,9 +130,11 @@ public enum AssessmentEvidence {
     public static func dataQualityScore(district: String, year: Int, high: Int, medium: Int, low: Int, unrated: Int) -> ComponentScore {
         let rows = high + medium + low + unrated
         let score = rows == 0 ? 0 : 100 * (Double(high) + 0.5 * Double(medium)) / Double(rows)
-        return ComponentScore(component: dataQualityComponent, score: score, evidence: [
-            rows == 0 ? "\(district) \(year): no activity data"
-                : "\(district) \(year): \(rows) activity rows, \(high) rated high, \(medium) medium, \(low) low, \(unrated) unrated",
-        ])
+        let phrase = rows == 0
+            ? Phrase(key: "evidence.noActivity", arguments: ["district": .literal(district), "year": .number(year)], english: "\(district) \(year): no activity data")
+            : Phrase(key: "evidence.quality", arguments: ["district": .literal(district), "year": .number(year), "rows": .number(rows), "high": .number(high),
+                                                          "medium": .number(medium), "low": .number(low), "unrated": .number(unrated)],
+                     english: "\(district) \(year): \(rows) activity rows, \(high) rated high, \(medium) medium, \(low) low, \(unrated) unrated")
+        return ComponentScore(component: dataQualityComponent, score: score, phrases: [phrase])
     }
 }

@@ -78,6 +78,8 @@ public struct TargetAllocation: Sendable, Hashable, Codable {
     /// Base-year values or weights the split followed; empty for equal shares.
     public var basis: [String: Double]
     public var basisSource: String?
+    /// The basis's source when the platform wrote it, for pages in any language; `basisSource` holds its English.
+    public var basisSourcePhrase: Phrase?
     public var whole: Double
     public var parts: [String: Double]
 

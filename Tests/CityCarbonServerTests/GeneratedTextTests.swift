@@ -31,4 +31,32 @@ struct PhraseTests {
             #expect(api.contains(#""source":"published inventory 2015 ÷ population (sum of the 8 jurisdictions below"#))
         }
     }
+
+    @Test("Units read in the page's language: powers of ten as words, money by the language's names")
+    func units() {
+        let zh = Localizer(.zhHans), en = Localizer(.en)
+        #expect(zh.unit("t CO2e per 10^4 CNY") == "吨二氧化碳当量/万元")
+        #expect(zh.unit("t CO2e per person") == "吨二氧化碳当量/人")
+        #expect(zh.unit("10^8 yuan") == "亿元")
+        #expect(zh.unit("10^4 mu") == "万亩")
+        #expect(zh.unit("10^4 kW") == "万千瓦")
+        #expect(zh.unit("% vs 2020") == "%（较2020年）")
+        #expect(en.unit("t CO2e per 10^4 CNY") == "t CO2e per 10,000 CNY")
+        #expect(en.unit("10^4 m3") == "10,000 m³")
+        #expect(en.unit("furlongs") == "furlongs" && zh.unit("10^4 furlongs") == "10^4 furlongs")
+    }
+
+    @Test("Assessment evidence and a target's allocation basis read in Chinese on Chinese pages, with grouped numbers")
+    func evidenceAndAllocation() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let assessment = try await client.execute(uri: "/assessments/2023?lang=zh-Hans", method: .get).text
+            #expect(assessment.contains("直线路径上应为") && !assessment.contains("on the straight path"))
+            #expect(assessment.contains(try #require(assessment.firstMatch(of: /Eastgate 2023年：\d{1,3},\d{3},\d{3}吨/)).output))
+            let targets = try await client.execute(uri: "/targets?lang=zh-Hans", method: .get).text
+            #expect(targets.contains("2015年已发布清单，BASIC+ 吨二氧化碳当量（AR5）"))
+            let english = try await client.execute(uri: "/targets", method: .get).text
+            #expect(english.contains("published inventory 2015, BASIC+ t CO2e (AR5)"))
+        }
+    }
 }

@@ -53,7 +53,7 @@ struct IndicatorValuesPage: Sendable {
             let i = entry.indicator, id = Markup.escape(i.identifier)
             let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—"
             let state = unpublished.contains(i.identifier) ? t("indicatorValues.draft") : t("indicatorValues.published")
-            html += "<tr data-indicator=\"\(id)\"><th scope=\"row\">\(Markup.escape(i.name.text(lang)))</th><td>\(Markup.escape(i.unit))</td>"
+            html += "<tr data-indicator=\"\(id)\"><th scope=\"row\">\(Markup.escape(i.name.text(lang)))</th><td>\(Markup.escape(call.t.unit(i.unit)))</td>"
                 + "<td class=\"n\">\(Markup.escape(latest))</td><td>\(Markup.escape(state))</td><td>"
                 + "<form class=\"inline\" method=\"post\" action=\"/staff/indicators/\(id)/values\">\(csrf)"
                 + "<label>\(Markup.escape(t("indicatorValues.year"))) <input name=\"year\" inputmode=\"numeric\" size=\"5\" required></label> "
