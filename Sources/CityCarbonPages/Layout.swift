@@ -28,4 +28,17 @@ package enum Layout {
             \(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))<footer>\(Markup.escape(footer))</footer></body></html>
             """
     }
+
+    /// A page for a wall screen: large type, the title and the language links only; with
+    /// `refreshSeconds` it reloads itself (a meta refresh: no script) so that it stays current.
+    package static func wall(_ t: Localizer, title: String, body: String, refreshSeconds: Int?) -> String {
+        """
+        <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+        \(refreshSeconds.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")<title>\(Markup.escape(title))</title><link rel="icon" href="data:,">\
+        <link rel="stylesheet" href="/assets/site.css"></head><body class="wall">\
+        <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a>\
+        <header><h1>\(Markup.escape(title))</h1><nav><a href="/">\(Markup.escape(t("nav.dashboard")))</a>\(languageSwitch(t, query: []))</nav></header>\
+        \(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))</body></html>
+        """
+    }
 }

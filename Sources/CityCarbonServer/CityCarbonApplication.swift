@@ -90,6 +90,8 @@ public enum CityCarbonApplication {
         MonitoringAPI(database: database).addRoutes(to: routes)
         let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
         routes.open(.get, "/") { request, _ in try dashboard.response(request) }
+        let controlRoom = ControlRoomPage(database: database, cache: cache, pages: pages)
+        routes.open(.get, "ioc") { request, _ in try controlRoom.response(request) }
         let inventoryPage = InventoryPage(database: database, cache: cache, pages: pages)
         routes.open(.get, "inventory/:year") { request, context in
             try inventoryPage.response(request, year: context.parameters.require("year", as: Int.self))

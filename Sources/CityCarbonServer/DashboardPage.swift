@@ -67,6 +67,9 @@ struct DashboardPage {
             noData: t("chart.nodata"))
         var body = "<main id=\"main\">"
         body += #"<section class="headlines">\#(cards.joined())</section>"#
+        // Where the city stands: the path to its targets, the plan's actions and the warnings.
+        let overview = try CityOverview.load(database: database, cache: cache, language: t.language)
+        body += #"<section class="overview">\#(OverviewPanels.standing(overview, t: t))<div class="panels">\#(OverviewPanels.plan(overview, t: t))\#(OverviewPanels.warnings(overview, t: t))</div><p><a href="/ioc">\#(Markup.escape(t("overview.wall"))) →</a></p></section>"#
         body += #"<section class="figures">"#
         body += figure(trend.title, trend.html(id: "trend", t: t), "/inventory/\(year)?compare=\(base)", t("detail"))
         body += figure(bars.title, bars.html(id: "sectors", t: t), "/inventory/\(year)", t("detail"))

@@ -58,23 +58,28 @@ struct PlanPages: Sendable {
         return (plan, try repository.actions(plan: identifier))
     }
 
-    /// `?category=&status=&organisation=` of the action list.
+    /// `?category=&status=&organisation=&timeliness=stale` of the action list.
     struct Filter {
         var category: String?
         var status: String?
         var organisation: String?
+        /// Only `stale`: still to be done and not updated within the plan's limit, or never (``PlanStatusCounts``).
+        var timeliness: String?
 
         init(_ request: Request) {
             func value(_ name: String) -> String? { request.uri.queryParameters.get(name).map { String($0) }.flatMap { $0.isEmpty ? nil : $0 } }
-            (category, status, organisation) = (value("category"), value("status"), value("organisation"))
+            (category, status, organisation, timeliness) = (value("category"), value("status"), value("organisation"), value("timeliness"))
         }
 
-        var key: String { "\(category ?? "")|\(status ?? "")|\(organisation ?? "")" }
+        var key: String { "\(category ?? "")|\(status ?? "")|\(organisation ?? "")|\(timeliness ?? "")" }
 
         func apply(_ actions: [PlanAction], plan: Plan, today: Day) throws -> [PlanAction] {
             if let status, ActionStatus(rawValue: status) == nil {
                 throw InputErrors([InputIssue(InputLocation(field: "status"), value: status, reason: "is not a status",
                                               suggestion: ActionStatus.allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            if let timeliness, timeliness != "stale" {
+                throw InputErrors([InputIssue(InputLocation(field: "timeliness"), value: timeliness, reason: "is not a filter of timeliness", suggestion: "stale")])
             }
             // Only values the plan has: anything else is not found, never rendered (or cached) as a page.
             if let category, !plan.categoryTypes.flatMap(\.categories).contains(where: { $0.identifier == category }) {
@@ -88,6 +93,7 @@ struct PlanPages: Sendable {
                 (categories.map { set in action.categories.contains(where: set.contains) } ?? true)
                     && (status.map { ActionProgress.of(action, on: today, settings: plan.settings).effectiveStatus(of: action).rawValue == $0 } ?? true)
                     && (organisation.map { org in action.responsibleParties.contains { $0.organisation == org } } ?? true)
+                    && (timeliness == nil || ActionProgress.of(action, on: today, settings: plan.settings).isStale(action))
             }
         }
     }
@@ -145,8 +151,7 @@ struct PlanPages: Sendable {
         let (plan, actions) = try load(identifier)
         let today = Day.today, lang = languageCode(t)
         let shown = try filter.apply(actions, plan: plan, today: today)
-        var counts: [ActionStatus: Int] = [:]
-        for action in actions { counts[ActionProgress.of(action, on: today, settings: plan.settings).effectiveStatus(of: action), default: 0] += 1 }
+        let counts = PlanStatusCounts.of(actions, plan: plan, today: today).byStatus
         let chart = BarChart(title: t("plans.chart.title"), description: t("plans.chart.desc", ["count": String(actions.count)]),
                              bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0),
                                                                             color: Palette.actionStatus[$0.rawValue]!, link: "/plans/\(identifier)?status=\($0.rawValue)") },

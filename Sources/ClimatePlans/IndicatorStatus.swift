@@ -24,6 +24,14 @@ public struct IndicatorAssessment: Sendable, Hashable {
     /// The projection misses the goal.
     public var earlyWarning: Bool
 
+    /// How far the latest value lies from the straight path, as a share of the path's value:
+    /// +0.03 is 3 % above it. For an indicator that should fall (emissions) above is behind.
+    /// Nil without a judgement against a goal.
+    public var distanceFromPath: Double? {
+        guard let latest, let expected, expected != 0, status != .noGoal, status != .noData, status != .baselineOnly else { return nil }
+        return (latest.value - expected) / abs(expected)
+    }
+
     /// - Parameter tolerance: how far behind the path, as a share of the planned change, still counts as "at risk".
     public static func assess(_ indicator: Indicator, jurisdiction: String? = nil, dimension: String? = nil, tolerance: Double = 0.1) -> IndicatorAssessment {
         let series = indicator.series(jurisdiction: jurisdiction, dimension: dimension)

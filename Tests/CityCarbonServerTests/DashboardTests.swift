@@ -22,10 +22,11 @@ struct DashboardTests {
                 #expect(html.contains(#"<html lang="en">"#))
                 #expect(html.contains("BASIC total, 2023"))
                 #expect(html.contains(#"<div class="value">\#(basic)</div>"#))
-                // Three charts, each drawn for a screen and for a phone; the two whose bars and districts are
-                // links are groups, not images (an image's content cannot be reached, and axe counts a link in one as serious).
-                #expect(html.components(separatedBy: #"aria-labelledby=""#).count - 1 == 6)
-                #expect(html.components(separatedBy: #"<details class="data">"#).count - 1 == 3)
+                // Four charts (the path to the targets, the trend, the sectors, the map), each drawn for a screen and
+                // for a phone; the two whose bars and districts are links are groups, not images (an image's content
+                // cannot be reached, and axe counts a link in one as serious).
+                #expect(html.components(separatedBy: #"aria-labelledby=""#).count - 1 == 8)
+                #expect(html.components(separatedBy: #"<details class="data">"#).count - 1 == 4)
                 #expect(html.components(separatedBy: #"role="group" aria-labelledby="sectors-t sectors-d""#).count == 2)
                 #expect(html.components(separatedBy: #"role="group" aria-labelledby="map-t map-d""#).count == 2)
                 #expect(html.contains("Emissions by district, 2023"))

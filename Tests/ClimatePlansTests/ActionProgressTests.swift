@@ -93,3 +93,27 @@ struct MonitoringQualityTests {
         #expect(MonitoringGap.of(bare, on: today, settings: .init()).isEmpty)
     }
 }
+
+@Suite("A plan's actions by status")
+struct PlanStatusCountsTests {
+    static let plan = Plan(identifier: "p", name: Multilingual(["en": "Plan"]))
+
+    @Test("Counts by shown status; late for any reason; stale when active and not updated within the limit or never")
+    func counts() {
+        var overdue = wellMonitored()
+        overdue.tasks.append(task("2026-10-31"))
+        var forgotten = wellMonitored()
+        forgotten.updatedOn = Day("2026-01-02")      // 324 days before: past the 180-day limit
+        var never = wellMonitored()
+        never.updatedOn = nil
+        var finished = wellMonitored()
+        finished.status = .completed
+        finished.updatedOn = nil                      // done: never stale
+        let counts = PlanStatusCounts.of([wellMonitored(), overdue, forgotten, never, finished], plan: Self.plan, today: today)
+        #expect(counts.total == 5)
+        #expect(counts.byStatus == [.inProgress: 3, .late: 1, .completed: 1])
+        #expect(counts.late == 1)
+        #expect(counts.stale == 2)
+    }
+}
+

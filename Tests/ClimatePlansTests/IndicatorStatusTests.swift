@@ -69,4 +69,13 @@ struct IndicatorStatusTests {
         #expect(IndicatorAssessment.assess(indicator).status == .onTrack)
         #expect(IndicatorAssessment.assess(indicator, jurisdiction: "Harbour").status == .offTrack)
     }
+
+    @Test("The distance from the path is the latest value's gap to it as a share of the path: 97 against 94.6 is 2.5 % above")
+    func distanceFromPath() {
+        let behind = IndicatorAssessment.assess(energyIntensity([(2020, 100), (2022, 97)]))
+        #expect(abs(behind.distanceFromPath! - (97 - 94.6) / 94.6) < 1e-12)
+        let ahead = IndicatorAssessment.assess(energyIntensity([(2020, 100), (2022, 94)]))
+        #expect(ahead.distanceFromPath! < 0)
+        #expect(IndicatorAssessment.assess(energyIntensity([(2020, 100)])).distanceFromPath == nil)
+    }
 }

@@ -10,11 +10,14 @@ package struct LineChart {
         package var color: String
         package var points: [(year: Int, value: Double)]
         package var dashed = false
-        package init(label: String, color: String, points: [(year: Int, value: Double)], dashed: Bool = false) {
+        /// Whether each value gets a dot (measured values do; a modelled yearly series does not).
+        package var showsPoints = true
+        package init(label: String, color: String, points: [(year: Int, value: Double)], dashed: Bool = false, showsPoints: Bool = true) {
             self.label = label
             self.color = color
             self.points = points
             self.dashed = dashed
+            self.showsPoints = showsPoints
         }
     }
 
@@ -73,7 +76,7 @@ package struct LineChart {
         for line in lines where !line.points.isEmpty {
             let path = line.points.map { "\(Markup.coordinate(x($0.year))),\(Markup.coordinate(y($0.value)))" }.joined(separator: " ")
             canvas.append(#"<polyline points="\#(path)" fill="none" stroke="\#(line.color)" stroke-width="2.5"\#(line.dashed ? #" stroke-dasharray="6 4""# : "")/>"#)
-            for p in line.points where !line.dashed {
+            for p in line.points where !line.dashed && line.showsPoints {
                 canvas.append(#"<circle cx="\#(Markup.coordinate(x(p.year)))" cy="\#(Markup.coordinate(y(p.value)))" r="3.5" fill="\#(line.color)"><title>\#(Markup.escape("\(line.label), \(p.year): \(format(p.value)) \(unit)"))</title></circle>"#)
             }
         }

@@ -1,0 +1,88 @@
+import CarbonKit
+import ClimatePlans
+import Foundation
+
+/// The panels of the city's one-screen view, shared by the dashboard and the control-room
+/// screen: the path to the targets (chart and sentences), the plan's actions, the warnings.
+package enum OverviewPanels {
+    /// History, the adopted pathway and each target with its straight path, on one chart in
+    /// Mt CO2e a year; beneath it, where the city stands against each path, in words.
+    package static func standing(_ o: CityOverview, t: Localizer, id: String = "standing") -> String {
+        let mt = { (x: Double) in x / 1e6 }
+        var lines: [LineChart.Line] = []
+        if let history = o.emissions?.series(), !history.isEmpty {
+            lines.append(.init(label: t("overview.history"), color: Palette.ink, points: history.map { ($0.year, mt($0.value)) }))
+        }
+        if let (_, r) = o.scenario {
+            lines.append(.init(label: t("overview.pathway", ["name": r.name]), color: Palette.categorical[0],
+                               points: zip(r.years, r.net).map { ($0, mt($1)) }, showsPoints: false))
+        }
+        for p in o.targets {
+            guard let base = p.baseValue, let level = p.level else { continue }
+            lines.append(.init(label: t("overview.straightPath", ["year": String(p.target.targetYear)]), color: Palette.categorical[7],
+                               points: [(p.target.baseYear, mt(base)), (p.target.targetYear, mt(level))], dashed: true))
+        }
+        let markers = o.targets.compactMap { p in p.level.map { (t("overview.target"), p.target.targetYear, mt($0)) } }
+        guard !lines.isEmpty else { return "" }
+        let chart = LineChart(title: t("overview.chart"), description: t("overview.chartDesc"), lines: lines, markers: markers,
+                              format: { t.number($0, decimals: 1) }, unit: t("unit.mtYear"))
+        var out = #"<figure class="standing"><figcaption>\#(Markup.escape(chart.title))</figcaption>\#(chart.html(id: id, t: t, width: .wide))"#
+        out += #"<ul class="standing">"# + sentences(o, t: t).map { "<li>\($0)</li>" }.joined() + "</ul>"
+        out += #"<a class="detail" href="/targets">\#(Markup.escape(t("overview.targetsLink"))) →</a></figure>"#
+        return out
+    }
+
+    /// "2023: 16.10 Mt CO2e, 20.1 % above the straight path to …": one sentence per target and
+    /// one for the adopted pathway, markup-safe.
+    static func sentences(_ o: CityOverview, t: Localizer) -> [String] {
+        var out: [String] = []
+        let lang = t.language.rawValue
+        for p in o.targets {
+            let a = p.assessment
+            guard let latest = a.latest, let level = p.level else { continue }
+            let values = ["year": String(latest.year), "value": t.number(latest.value / 1e6, decimals: 2), "target": p.target.name.text(lang),
+                          "level": t.number(level / 1e6, decimals: 2), "targetYear": String(p.target.targetYear),
+                          "status": t("indicators.status.\(a.status.rawValue)")]
+            if let d = a.distanceFromPath {
+                let side = abs(d) < 0.0005 ? t("overview.onPath") : t(d > 0 ? "overview.above" : "overview.below", ["pct": t.number(abs(d) * 100, decimals: 1)])
+                out.append(Markup.escape(t("overview.standingPath", values.merging(["distance": side]) { $1 })))
+            } else {
+                out.append(Markup.escape(t("overview.standingNoPath", values)))
+            }
+        }
+        if let (identifier, r) = o.scenario {
+            let link = #"<a href="/pathways/\#(Markup.percentEncoded(identifier))">\#(Markup.escape(r.name))</a>"#
+            let text = r.analysis.neutralityYear.map { t("overview.neutralIn", ["year": String($0)]) }
+                ?? t("overview.notNeutral", ["year": String(r.years.last ?? 0)])
+            let peak = r.analysis.peak.map { t("overview.peak", ["year": String($0.year), "value": t.number($0.value / 1e6, decimals: 2)]) } ?? ""
+            out.append(t("overview.adopted", ["pathway": link]) + " " + Markup.escape(peak + text))
+        }
+        return out
+    }
+
+    /// The plan's actions by status, late and stale, each a link to the actions it counts.
+    package static func plan(_ o: CityOverview, t: Localizer) -> String {
+        guard let (plan, counts) = o.plan else { return "" }
+        let base = "/plans/\(Markup.percentEncoded(plan.identifier))"
+        var out = #"<section class="panel plan-progress"><h2>\#(Markup.escape(t("overview.plan", ["plan": plan.name.text(t.language.rawValue)])))</h2>"#
+        out += #"<p class="big"><a href="\#(base)?status=late">\#(Markup.escape(t("overview.late", ["count": String(counts.byStatus[.late] ?? 0)])))</a>"#
+        out += #" · <a href="\#(base)?timeliness=stale">\#(Markup.escape(t("overview.stale", ["count": String(counts.stale), "days": String(plan.settings.staleAfterDays)])))</a></p><ul>"#
+        for status in ActionStatus.allCases {
+            let n = counts.byStatus[status] ?? 0
+            out += #"<li><a href="\#(base)?status=\#(status.rawValue)">\#(Markup.escape(t("status.\(status.rawValue)")))</a>: <span class="n">\#(n)</span></li>"#
+        }
+        return out + #"</ul><p>\#(Markup.escape(t("plans.count", ["count": String(counts.total)])))</p></section>"#
+    }
+
+    /// Indicators off track, or whose trend misses the goal, each linked.
+    package static func warnings(_ o: CityOverview, t: Localizer) -> String {
+        var out = #"<section class="panel warnings"><h2>\#(Markup.escape(t("overview.warnings", ["count": String(o.warnings.count)])))</h2>"#
+        guard !o.warnings.isEmpty else { return out + "<p>\(Markup.escape(t("overview.noWarnings")))</p></section>" }
+        out += "<ul>"
+        for (indicator, a) in o.warnings {
+            let why = a.status == .offTrack ? t("indicators.status.off_track") : t("indicators.warning")
+            out += #"<li><a href="/indicators/\#(Markup.percentEncoded(indicator.identifier))">\#(Markup.escape(indicator.name.text(t.language.rawValue)))</a>: \#(Markup.escape(why))</li>"#
+        }
+        return out + "</ul></section>"
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonPages
+@testable import CityCarbonServer
+
+/// The one-screen view: the same standing, counts and warnings on the dashboard and on the
+/// control-room screen, each number the one its own page shows.
+@Suite("Where the city stands, on one screen")
+struct CityOverviewTests {
+    @Test("The dashboard says where 2023 stands against the straight path to the 2030 target, with the number the targets page judges by")
+    func standing() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let dashboard = try await client.execute(uri: "/", method: .get).text
+            // 16.10 Mt in 2023 against the straight path from 16.79 Mt (2015) to 13.43 Mt (2030).
+            let expected = 16_786_319.7 + (13_429_055.8 - 16_786_319.7) * 8 / 15
+            let percent = String(format: "%.1f", (16_101_327 - expected) / expected * 100)
+            #expect(dashboard.contains("2023: 16.10 Mt CO2e, \(percent) % above the straight path to"))
+            #expect(dashboard.contains(#"aria-labelledby="standing-t standing-d""#))
+            #expect(dashboard.contains("does not reach net zero by 2060"))
+            let targets = try await client.execute(uri: "/targets", method: .get).text
+            #expect(targets.contains("off track") && dashboard.contains("(13.43 Mt in 2030): off track."))
+        }
+    }
+
+    @Test("The plan panel's stale count is the number of actions its link lists")
+    func staleCountMatchesItsList() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let dashboard = try await client.execute(uri: "/", method: .get).text
+            let match = try #require(dashboard.firstMatch(of: /href="\/plans\/helsinki-2035\?timeliness=stale">(\d+) not updated in 180 days or never/))
+            let list = try await client.execute(uri: "/plans/helsinki-2035?timeliness=stale", method: .get)
+            #expect(list.status == .ok && list.text.contains("\(match.1) of 147 actions"))
+            let wrong = try await client.execute(uri: "/plans/helsinki-2035?timeliness=soon", method: .get)
+            #expect(wrong.status == .badRequest || wrong.status == .unprocessableContent)
+        }
+    }
+
+    @Test("The control-room screen shows the dashboard's standing in large type, and reloads itself when asked to")
+    func controlRoom() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let plain = try await client.execute(uri: "/ioc", method: .get).text
+            #expect(!plain.contains("http-equiv=\"refresh\""), "a page reloads itself only when asked to")
+            for wrong in ["10", "1e308", "-5", "NaN", "9223372036854775808"] {
+                #expect(try await client.execute(uri: "/ioc?refresh=\(wrong)", method: .get).status.code / 100 == 4)
+            }
+            let wall = try await client.execute(uri: "/ioc?lang=zh-Hans&refresh=300", method: .get)
+            #expect(wall.status == .ok)
+            #expect(wall.text.contains(#"<meta http-equiv="refresh" content="300">"#) && wall.text.contains(#"<body class="wall">"#))
+            #expect(wall.text.contains("比通往“") && wall.text.contains("的直线路径高"))
+            let dashboard = try await client.execute(uri: "/?lang=zh-Hans", method: .get).text
+            let sentence = try #require(dashboard.firstMatch(of: /2023年：16.10百万吨二氧化碳当量，[^<]+/)).output
+            #expect(wall.text.contains(sentence))
+        }
+    }
+}
