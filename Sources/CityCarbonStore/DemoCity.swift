@@ -32,7 +32,7 @@ public enum DemoCity {
     /// goals, its 2023 district assessment, frozen and published, its pathway scenarios (published), and its metered sites with four weeks of readings up to now. Returns false, changing nothing, when the workspace already has
     /// activity data.
     @discardableResult
-    public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo") throws -> Bool {
+    public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo", today: Day = .today) throws -> Bool {
         guard try ActivityRepository(database).count() == 0 else { return false }
         try CitySettingsRepository(database).set([("name.en", "Demo City"), ("name.zh-Hans", "示范城市")], actor: actor)
         _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv", actor: actor)
@@ -46,6 +46,8 @@ public enum DemoCity {
                                                      name: Multilingual(["en": "Carbon Neutral Helsinki 2035 Action Plan", "zh-Hans": "赫尔辛基碳中和2035行动计划"]),
                                                      today: nil, actor: actor)
         _ = try PlanRepository(database).importSheet(try data("action-estimates.csv"), file: "demo/action-estimates.csv", plan: "helsinki-2035",
+                                                     today: nil, actor: actor)
+        _ = try PlanRepository(database).importSheet(try actionProgress(on: today), file: "demo/action-progress.csv", plan: "helsinki-2035",
                                                      today: nil, actor: actor)
         _ = try IndicatorRepository(database).importSheet(try data("hangzhou-indicators.csv"), file: "demo/hangzhou-indicators.csv", actor: actor)
         try IndicatorRepository(database).publish(by: actor)
@@ -68,6 +70,20 @@ public enum DemoCity {
         }
         try DemoMonitoring.seed(database, by: actor)
         return true
+    }
+
+    /// The plan's progress as a plan sheet: `action-progress.csv` gives its dates as days before
+    /// or after the day the demo is loaded, so that some actions are late and some stale on
+    /// whatever day it is loaded, as in a city at work.
+    static func actionProgress(on today: Day) throws -> [UInt8] {
+        let table = try ReferenceTable(name: "demo/action-progress.csv", text: String(decoding: try data("action-progress.csv"), as: UTF8.self))
+        func day(_ offset: String) -> String { Int(offset).map { today.adding(days: $0).description } ?? "" }
+        var sheet = "kind,identifier,status,organisation,start_date,end_date,updated_on\n"
+        for row in table.rows {
+            sheet += ["action", row["identifier"], row["status"], row["organisation"], day(row["start_days"]), day(row["end_days"]), day(row["updated_days"])]
+                .joined(separator: ",") + "\n"
+        }
+        return Array(sheet.utf8)
     }
 
     /// The demo's staff: an admin, and an editor for the first district. Created only in a

@@ -1,3 +1,5 @@
+import ClimatePlans
+import CityCarbonStore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -56,4 +58,19 @@ struct CityOverviewTests {
             #expect(wall.text.contains(sentence))
         }
     }
+
+    @Test("The demo city is at work: actions completed, in progress, late and stale, and its district editor owns actions to edit")
+    func demoAtWork() throws {
+        let database = try demoWorkspace()
+        let plan = try #require(try PlanRepository(database).plan("helsinki-2035"))
+        let actions = try PlanRepository(database).actions(plan: "helsinki-2035")
+        let counts = PlanStatusCounts.of(actions, plan: plan, today: .today)
+        #expect(counts.byStatus[.completed] == 18 && counts.byStatus[.late] == 9 && counts.byStatus[.inProgress] == 50)
+        #expect(counts.stale > 0 && counts.stale < 147)
+        let editor = Principal(actor: "editor", role: .editor, organisation: "Northbank district office", jurisdictions: ["Northbank"])
+        #expect(actions.filter(editor.mayEdit).count >= 20)
+        // HSL keeps its own actions.
+        #expect(actions.first { $0.identifier == "22" }?.primaryOrganisation == "HSL")
+    }
 }
+
