@@ -41,8 +41,9 @@ package struct IndicatorCatalogue: Sendable {
             + zip(own, computed).map { CatalogueIndicator(indicator: $1, group: $0.group, note: $0.note) }
     }
 
-    /// An indicator value as the pages print it.
-    package static func format(_ x: Double) -> String {
-        abs(x) >= 1e6 ? GroupedNumber.format(x, decimals: 0, minus: "−") : GroupedNumber.format(x, decimals: abs(x) < 10 && x != x.rounded() ? 2 : (x == x.rounded() ? 0 : 1), minus: "−")
+    /// An indicator value as the pages print it, in the page's number form: whole above a
+    /// million, two decimals under ten, one otherwise, none for a whole number.
+    package static func format(_ x: Double, _ t: Localizer) -> String {
+        t.number(x, decimals: abs(x) >= 1e6 || x == x.rounded() ? 0 : abs(x) < 10 ? 2 : 1)
     }
 }

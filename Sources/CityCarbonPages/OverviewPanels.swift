@@ -74,11 +74,18 @@ package enum OverviewPanels {
         return out + #"</ul><p>\#(Markup.escape(t("plans.count", ["count": String(counts.total)])))</p></section>"#
     }
 
-    /// Indicators off track, or whose trend misses the goal, each linked.
+    /// Targets and indicators off track, or whose trend misses the goal, each linked: the same
+    /// judgement the targets and indicator pages show.
     package static func warnings(_ o: CityOverview, t: Localizer) -> String {
-        var out = #"<section class="panel warnings"><h2>\#(Markup.escape(t("overview.warnings", ["count": String(o.warnings.count)])))</h2>"#
-        guard !o.warnings.isEmpty else { return out + "<p>\(Markup.escape(t("overview.noWarnings")))</p></section>" }
+        let targets = o.targets.filter { $0.assessment.status == .offTrack || $0.assessment.earlyWarning }
+        var out = #"<section class="panel warnings"><h2>\#(Markup.escape(t("overview.warnings", ["count": String(targets.count + o.warnings.count)])))</h2>"#
+        guard !o.warnings.isEmpty || !targets.isEmpty else { return out + "<p>\(Markup.escape(t("overview.noWarnings")))</p></section>" }
         out += "<ul>"
+        for p in targets {
+            let a = p.assessment
+            let why = [a.status == .offTrack ? t("indicators.status.off_track") : nil, a.earlyWarning ? t("indicators.warning") : nil].compactMap { $0 }.joined(separator: " · ")
+            out += #"<li><a href="/targets#target-\#(Markup.percentEncoded(p.target.identifier))">\#(Markup.escape(p.target.name.text(t.language.rawValue)))</a>: \#(Markup.escape(why))</li>"#
+        }
         for (indicator, a) in o.warnings {
             let why = a.status == .offTrack ? t("indicators.status.off_track") : t("indicators.warning")
             out += #"<li><a href="/indicators/\#(Markup.percentEncoded(indicator.identifier))">\#(Markup.escape(indicator.name.text(t.language.rawValue)))</a>: \#(Markup.escape(why))</li>"#

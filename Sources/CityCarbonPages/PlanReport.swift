@@ -105,8 +105,8 @@ public enum PlanReport {
             "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for line in s.indicators {
             let i = line.indicator
-            let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—"
-            let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
+            let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value, t)) (\($0.year))" } ?? "—"
+            let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0, t)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
             body += "<tr><td>\(Markup.escape(i.name.text(lang)))</td><td>\(Markup.escape(t.unit(i.unit)))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
             body += "<td>\(Markup.escape(t("indicators.status.\(line.status)")))\(line.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
         }
@@ -117,7 +117,7 @@ public enum PlanReport {
             for target in s.targets {
                 let value: String = switch target.value {
                 case .reduction(let share): t("targets.reduction", ["share": t.number(share * 100, decimals: 1), "year": String(target.baseYear)])
-                case .level(let level): IndicatorCatalogue.format(level)
+                case .level(let level): IndicatorCatalogue.format(level, t)
                 case .pending: t("targets.pending")
                 }
                 body += "<li>\(Markup.escape(target.name.text(lang))): \(Markup.escape(value)) · \(target.targetYear)"
@@ -158,7 +158,7 @@ public enum PlanReport {
             body += "</tbody></table><table id=\"report-indicator-changes\"><caption>\(Markup.escape(t("report.indicators.moved")))</caption><tbody>"
             for change in comparison.indicators {
                 let name = s.indicators.first { $0.indicator.identifier == change.identifier }?.indicator.name.text(lang) ?? change.identifier
-                func value(_ v: IndicatorValue?) -> String { v.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—" }
+                func value(_ v: IndicatorValue?) -> String { v.map { "\(IndicatorCatalogue.format($0.value, t)) (\($0.year))" } ?? "—" }
                 body += "<tr><td>\(Markup.escape(name))</td><td class=\"n\">\(Markup.escape(value(change.previous)))</td><td class=\"n\">\(Markup.escape(value(change.current)))</td>"
                 body += "<td>\(Markup.escape(t("indicators.status.\(change.currentStatus)")))</td></tr>"
             }

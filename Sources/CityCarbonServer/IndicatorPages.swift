@@ -71,8 +71,8 @@ struct IndicatorPages: Sendable {
         body += "</tr></thead><tbody>"
         for entry in try catalogue() {
             let i = entry.indicator, a = IndicatorAssessment.assess(i)
-            let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
-            let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—"
+            let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0, t)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
+            let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value, t)) (\($0.year))" } ?? "—"
             body += "<tr><td><a href=\"/indicators/\(Markup.escape(i.identifier))\">\(Markup.escape(i.name.text(lang)))</a></td><td>\(Markup.escape(t.unit(i.unit)))</td>"
             body += "<td>\(Markup.escape(t("indicators.kind.\(i.kind.rawValue)")))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
             body += "<td>\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))\(a.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
@@ -90,20 +90,20 @@ struct IndicatorPages: Sendable {
             lines.append(LineChart.Line(label: t("indicators.path"), color: Palette.categorical[6], points: [(base.year, base.value), (goal.year, target)], dashed: true))
         }
         let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
-        let chart = LineChart(title: "\(i.name.text(lang)) (\(t.unit(i.unit)))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: IndicatorCatalogue.format, unit: t.unit(i.unit))
+        let chart = LineChart(title: "\(i.name.text(lang)) (\(t.unit(i.unit)))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: { IndicatorCatalogue.format($0, t) }, unit: t.unit(i.unit))
         var body = "<main id=\"main\"><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
         body += "<p class=\"status\">\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))"
-        if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": IndicatorCatalogue.format(expected)])) }
-        if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": IndicatorCatalogue.format(projected)])) + "</strong>" }
+        if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": IndicatorCatalogue.format(expected, t)])) }
+        if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": IndicatorCatalogue.format(projected, t)])) + "</strong>" }
         body += "</p><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "indicator", t: t))</figure>"
         body += "<table><caption>\(Markup.escape(t("indicators.data")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("indicators.year")))</th>"
         body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
         for v in i.values.sorted(by: { ($0.jurisdiction ?? "", $0.dimension ?? "", $0.year) < ($1.jurisdiction ?? "", $1.dimension ?? "", $1.year) }) {
             let part = [v.jurisdiction, v.dimension].compactMap { $0 }.joined(separator: ", ")
-            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(IndicatorCatalogue.format(v.value)))</td><td>\(Markup.escape(v.sourcePhrase.map(t.phrase) ?? v.source ?? ""))</td></tr>"
+            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(IndicatorCatalogue.format(v.value, t)))</td><td>\(Markup.escape(v.sourcePhrase.map(t.phrase) ?? v.source ?? ""))</td></tr>"
         }
         for g in i.goals {
-            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map(IndicatorCatalogue.format) ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(Markup.escape(g.source ?? ""))</td></tr>"
+            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map { IndicatorCatalogue.format($0, t) } ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(Markup.escape(g.source ?? ""))</td></tr>"
         }
         body += "</tbody></table>"
         if let note = entry.note { body += "<p>\(Markup.escape(note))</p>" }

@@ -267,7 +267,8 @@ struct PathwayPages: Sendable {
         if let mc = c.monteCarlo, let peakTarget = r.analysis.targets.first(where: { $0.kind == "peak_by" }), let p = mc.probabilityOfPeaking(by: peakTarget.year) {
             body += "<dt>\(Markup.escape(t("pathways.peakChance", ["year": String(peakTarget.year)])))</dt><dd>\(t.number(p * 100, decimals: 0)) %</dd>"
         }
-        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) \(Markup.escape(t("unit.mt"))) · \(Markup.escape(r.baseSource ?? ""))</dd></dl>"
+        let baseSource = (try? PathwayInputs(database, rows: .published).baseSourcePhrase(s)).flatMap { $0.map(t.phrase) } ?? r.baseSource ?? ""
+        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) \(Markup.escape(t("unit.mt"))) · \(Markup.escape(baseSource))</dd></dl>"
 
         let chart = PathwayChart(title: t("pathways.chart", ["name": r.name]), description: t("pathways.chartDesc"), result: r, band: c.monteCarlo,
                                  labels: .init(gross: t("pathways.gross"), baseline: t("pathways.baseline"), net: t("pathways.net"), band: t("pathways.band"),
@@ -340,7 +341,7 @@ struct PathwayPages: Sendable {
         body += "<section id=\"by-sector\"><h2>\(Markup.escape(t("pathways.bySector")))</h2>"
         if districts.count > 1 {
             body += "<form method=\"get\" action=\"\(path)\"><label>\(Markup.escape(t("assessments.district"))) <select name=\"district\"><option value=\"\">\(Markup.escape(s.jurisdiction))</option>"
-            body += districts.map { "<option\($0 == district ? " selected" : "")>\(Markup.escape($0))</option>" }.joined() + "</select></label> <button type=\"submit\">\(Markup.escape(t("plans.filter")))</button></form>"
+            body += districts.filter { $0 != s.jurisdiction }.map { "<option\($0 == district ? " selected" : "")>\(Markup.escape($0))</option>" }.joined() + "</select></label> <button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></form>"
         }
         let sectorNames = Dictionary((s.sectors ?? []).map { ($0.id, $0.name?[lang] ?? $0.name?["en"] ?? $0.id) }, uniquingKeysWith: { a, _ in a })
         body += "<table id=\"sectors\"><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.sector")))</th>\(yearHeads())</tr></thead><tbody>"

@@ -170,6 +170,10 @@ struct PlanPages: Sendable {
             body += "<label>\(Markup.escape(t("plans.filter.organisation"))) <select name=\"organisation\">" + option("", t("inventory.filter.all"), filter.organisation)
             body += organisations.map { option($0, $0, filter.organisation) }.joined() + "</select></label>"
         }
+        // A stale-only list (from the dashboard's count) says so and keeps the filter through the form.
+        if filter.timeliness == "stale" {
+            body += "<label><input type=\"checkbox\" name=\"timeliness\" value=\"stale\" checked> \(Markup.escape(t("plans.filter.stale", ["days": String(plan.settings.staleAfterDays)])))</label>"
+        }
         body += "<button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></form>"
         let names = Dictionary(uniqueKeysWithValues: categories.map { ($0.identifier, $0.name.text(lang)) })
         body += "<table class=\"actions\"><caption>\(Markup.escape(t("plans.table.caption", ["shown": String(shown.count), "count": String(actions.count)])))</caption><thead><tr>"

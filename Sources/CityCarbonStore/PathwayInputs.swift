@@ -27,6 +27,23 @@ public struct PathwayInputs: Sendable {
         return try PathwayModel(resolved, base: base, file: file, requireTargetHistory: !saved)
     }
 
+    /// Where a base built from the workspace comes from, in words a page translates.
+    static func inventoryBase(year: Int, level: InventoryLevel?, gwp: String) -> Phrase {
+        let levelName = level == .basicPlus ? "BASIC+" : "BASIC"
+        return Phrase(key: "pathways.baseFromInventory", arguments: ["year": .number(year), "level": .literal(levelName), "gwp": .literal(gwp)],
+                      english: "activity data and inventory of \(year) (\(levelName), GWP \(gwp))")
+    }
+
+    /// The phrase of a scenario's base source when the platform wrote it (a base from the
+    /// published inventory without a source of its own); nil when the scenario names its source.
+    public func baseSourcePhrase(_ scenario: Scenario) throws -> Phrase? {
+        let spec = scenario.base
+        guard spec.fromInventory == true, spec.source == nil else { return nil }
+        let settings = try database.map { try CitySettingsRepository($0).current() } ?? .standard
+        let gwp = try database.map { try InventoryRepository($0).gwpName(year: spec.year) } ?? settings.gwp
+        return Self.inventoryBase(year: spec.year, level: spec.level ?? .basic, gwp: gwp)
+    }
+
     public func resolve(_ written: Scenario, file: String?) throws -> (Scenario, PathwayBase) {
         var scenario = written
         var issues: [InputIssue] = []
@@ -44,7 +61,7 @@ public struct PathwayInputs: Sendable {
             guard let database else { throw InputErrors([InputIssue(InputLocation(file: file, field: "base.fromInventory"), value: "true",
                                                                    reason: "needs a workspace with activity data", suggestion: "pass --workspace")]) }
             cells = try inventoryCells(database, year: spec.year, level: spec.level ?? .basic, library: library, gwp: gwpName, file: file)
-            source = source ?? "activity data and inventory of \(spec.year) (\(spec.level == .basicPlus ? "BASIC+" : "BASIC"), GWP \(gwpName))"
+            source = source ?? Self.inventoryBase(year: spec.year, level: spec.level, gwp: gwpName).english
         }
         for (i, written) in (spec.cells ?? []).enumerated() {
             let (cell, problems) = ScenarioInputs.cell(written, field: "base.cells[\(i)]", library: library, settings: settings, gwp: gwpName)

@@ -24,6 +24,9 @@ struct CityOverviewTests {
             #expect(dashboard.contains("does not reach net zero by 2060"))
             let targets = try await client.execute(uri: "/targets", method: .get).text
             #expect(targets.contains("off track") && dashboard.contains("(13.43 Mt in 2030): off track."))
+            // The off-track target is among the warnings, as the targets page judges it.
+            let warnings = try #require(dashboard.firstMatch(of: /<section class="panel warnings">.*?<\/section>/)).output
+            #expect(warnings.contains(#"href="/targets#target-peak-2030""#) && !warnings.contains("No target or indicator"))
         }
     }
 
@@ -32,9 +35,11 @@ struct CityOverviewTests {
         let database = try demoWorkspace()
         try await application(database).test(.router) { client in
             let dashboard = try await client.execute(uri: "/", method: .get).text
-            let match = try #require(dashboard.firstMatch(of: /href="\/plans\/helsinki-2035\?timeliness=stale">(\d+) not updated in 180 days or never/))
+            let match = try #require(dashboard.firstMatch(of: /href="\/plans\/helsinki-2035\?timeliness=stale">(\d+) open actions not updated in 180 days or never/))
             let list = try await client.execute(uri: "/plans/helsinki-2035?timeliness=stale", method: .get)
             #expect(list.status == .ok && list.text.contains("\(match.1) of 147 actions"))
+            // The list says it is filtered, and its form keeps the filter.
+            #expect(list.text.contains(#"<input type="checkbox" name="timeliness" value="stale" checked>"#))
             let wrong = try await client.execute(uri: "/plans/helsinki-2035?timeliness=soon", method: .get)
             #expect(wrong.status == .badRequest || wrong.status == .unprocessableContent)
         }

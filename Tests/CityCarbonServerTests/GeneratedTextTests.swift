@@ -59,4 +59,18 @@ struct PhraseTests {
             #expect(english.contains("published inventory 2015, BASIC+ t CO2e (AR5)"))
         }
     }
+
+    @Test("A pathway's base year read from the inventory is said in the page's language; one that names its own source keeps it")
+    func pathwayBase() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let zh = try await client.execute(uri: "/pathways/demo-planned?lang=zh-Hans", method: .get).text
+            #expect(zh.contains("2023年活动数据与清单（BASIC+，GWP AR5）") && !zh.contains("activity data and inventory of"))
+            let fi = try await client.execute(uri: "/pathways/demo-planned?lang=fi", method: .get).text
+            #expect(fi.contains("vuoden 2023 toimintotiedot ja inventaario (BASIC+, GWP AR5)"))
+            let xiongan = try await client.execute(uri: "/pathways/xiongan-2035?lang=zh-Hans", method: .get).text
+            #expect(xiongan.contains("Xiong&#39;an planned energy structure"))
+        }
+    }
 }
+

@@ -57,4 +57,28 @@ struct LanguageFileTests {
             #expect(unknown.contains(#"<html lang="zh-Hans">"#))
         }
     }
+
+    @Test("Accept-Language is read by weight: q=0 refuses a language, the heaviest the site has wins")
+    func weights() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            for (header, lang) in [("fi;q=0, en;q=0.1", "en"), ("en;q=0,fi", "fi"), ("zh;q=0.5, fi;q=0.8", "fi"), ("de, zh-CN;q=0.9, fi;q=0.8", "zh-Hans"),
+                                   ("*", "en"), ("fi;q=abc", "fi"), ("fi;q=1e308", "fi")] {
+                let page = try await client.execute(uri: "/factors", method: .get, headers: [.acceptLanguage: header]).text
+                #expect(page.contains(#"<html lang="\#(lang)">"#), "\(header)")
+            }
+        }
+    }
+
+    @Test("Indicator values are written in the page's number form: Finnish groups with a space and marks decimals with a comma")
+    func finnishIndicatorNumbers() async throws {
+        let database = try demoWorkspace()
+        try await application(database).test(.router) { client in
+            let list = try await client.execute(uri: "/indicators?lang=fi", method: .get).text
+            #expect(list.contains("16\u{A0}101\u{A0}327") && !list.contains("16,101,327"))
+            let detail = try await client.execute(uri: "/indicators/emissions_per_capita?lang=fi", method: .get).text
+            #expect(detail.contains("5,77") && !detail.contains(">5.77<"))
+        }
+    }
 }
+

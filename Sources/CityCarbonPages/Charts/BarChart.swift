@@ -30,7 +30,7 @@ package struct BarChart {
     }
 
     package func html(id: String, t: Localizer, width: ChartFigure.Width = .card) -> String {
-        let table = ChartFigure.DataTable(caption: "\(title) (\(unit))", columns: ["", unit], rows: bars.map { (head: $0.label, cells: [format($0.value)]) })
+        let table = ChartFigure.DataTable(caption: ChartFigure.DataTable.caption(title, unit: unit), columns: ["", unit], rows: bars.map { (head: $0.label, cells: [format($0.value)]) })
         return ChartFigure.html(id: id, width: width, keys: [], table: table, t: t) { svg(size: $0, id: $1, className: $2) }
     }
 

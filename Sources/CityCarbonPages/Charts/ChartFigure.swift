@@ -19,6 +19,10 @@ package struct ChartFigure {
 
     /// The numbers a chart draws, row by row.
     package struct DataTable {
+        /// A caption naming its unit once: "(Mt CO2e)" is not added to a title that already ends with it.
+        package static func caption(_ title: String, unit: String) -> String {
+            title.contains(unit) ? title : "\(title) (\(unit))"
+        }
         package var caption: String
         package var columns: [String]
         package var rows: [(head: String, cells: [String])]

@@ -58,7 +58,7 @@ package struct LineChart {
             (head: String(year), cells: lines.map { line in line.points.first { $0.year == year }.map { format($0.value) } ?? "" }
                 + (markers.isEmpty ? [] : [markers.first { $0.year == year }.map { format($0.value) } ?? ""]))
         }
-        return .init(caption: "\(title) (\(unit))", columns: columns, rows: rows)
+        return .init(caption: ChartFigure.DataTable.caption(title, unit: unit), columns: columns, rows: rows)
     }
 
     package func svg(size: ChartSize, id: String, className: String = "chart") -> String {

@@ -39,7 +39,7 @@ package struct StackedAreaChart {
         let keys = series.map { ChartFigure.Key($0.label, color: $0.color) }
         var rows = series.map { s in (head: s.label, cells: years.indices.map { format(value(s, $0)) }) }
         rows.append((head: totalLabel, cells: years.indices.map { i in format(series.reduce(0) { $0 + value($1, i) }) }))
-        let table = ChartFigure.DataTable(caption: "\(title) (\(unit))", columns: [""] + years.map(String.init), rows: rows)
+        let table = ChartFigure.DataTable(caption: ChartFigure.DataTable.caption(title, unit: unit), columns: [""] + years.map(String.init), rows: rows)
         return ChartFigure.html(id: id, width: width, keys: keys, table: table, t: t) { svg(size: $0, id: $1, className: $2) }
     }
 

@@ -51,7 +51,7 @@ struct IndicatorValuesPage: Sendable {
         let csrf = StaffLayout.csrfField(call)
         for entry in entries {
             let i = entry.indicator, id = Markup.escape(i.identifier)
-            let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value)) (\($0.year))" } ?? "—"
+            let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value, t)) (\($0.year))" } ?? "—"
             let state = unpublished.contains(i.identifier) ? t("indicatorValues.draft") : t("indicatorValues.published")
             html += "<tr data-indicator=\"\(id)\"><th scope=\"row\">\(Markup.escape(i.name.text(lang)))</th><td>\(Markup.escape(call.t.unit(i.unit)))</td>"
                 + "<td class=\"n\">\(Markup.escape(latest))</td><td>\(Markup.escape(state))</td><td>"
