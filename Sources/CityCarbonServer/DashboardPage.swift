@@ -84,6 +84,9 @@ struct DashboardPage {
         body += #"<li>\#(Markup.escape(t("opendata.statistics"))) <a href="/api/v1/jurisdictions/\#(rootPath)/statistics">JSON</a> · <a href="/api/v1/jurisdictions/\#(rootPath)/statistics?format=csv">CSV</a></li>"#
         body += #"<li>\#(Markup.escape(t("opendata.jurisdictions"))) <a href="/api/v1/jurisdictions?per_page=500">JSON</a> · <a href="/api/v1/boundaries">GeoJSON</a></li>"#
         body += #"<li><a href="/factors">\#(Markup.escape(t("opendata.factors")))</a></li>"#
+        for plan in try PlanRepository(database).plans() {
+            body += #"<li><a href="/plans/\#(Markup.percentEncoded(plan.identifier))/reports">\#(Markup.escape(t("opendata.reports", ["plan": plan.name.text(t.language.rawValue)])))</a></li>"#
+        }
         body += "</ul></section></main>"
         let provenance = latest.provenance
         let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": provenance.factorSets.map(\.name).joined(separator: ", "),

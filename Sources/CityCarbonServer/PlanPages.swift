@@ -141,7 +141,8 @@ struct PlanPages: Sendable {
         var body = "<main id=\"main\"><ul class=\"plans\">"
         for plan in try repository.plans() {
             let count = try repository.actions(plan: plan.identifier).count
-            body += "<li><a href=\"/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(languageCode(t))))</a> · \(Markup.escape(t("plans.count", ["count": String(count)])))</li>"
+            body += "<li><a href=\"/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(languageCode(t))))</a> · \(Markup.escape(t("plans.count", ["count": String(count)])))"
+            body += " · <a href=\"/plans/\(Markup.percentEncoded(plan.identifier))/reports\">\(Markup.escape(t("plans.reports")))</a></li>"
         }
         body += "</ul></main>"
         return Layout.page(t, title: t("plans.title"), body: body, query: [], footer: t("plans.footer"))
@@ -156,7 +157,8 @@ struct PlanPages: Sendable {
                              bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0),
                                                                             color: Palette.actionStatus[$0.rawValue]!, link: "/plans/\(identifier)?status=\($0.rawValue)") },
                              format: { String(Int($0)) }, unit: t("plans.chart.unit"))
-        var body = "<main id=\"main\"><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "status", t: t))</figure>"
+        var body = "<main id=\"main\"><p><a href=\"/plans/\(Markup.percentEncoded(identifier))/reports\">\(Markup.escape(t("plans.reports")))</a></p>"
+        body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "status", t: t))</figure>"
         func option(_ value: String, _ label: String, _ selected: String?) -> String {
             "<option value=\"\(Markup.escape(value))\"\(value == selected ? " selected" : "")>\(Markup.escape(label))</option>"
         }

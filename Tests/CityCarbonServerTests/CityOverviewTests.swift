@@ -77,5 +77,19 @@ struct CityOverviewTests {
         // HSL keeps its own actions.
         #expect(actions.first { $0.identifier == "22" }?.primaryOrganisation == "HSL")
     }
+
+    @Test("A citizen reaches the yearly reports from the dashboard, the plan list and the plan, dated in the reader's form")
+    func reportsAreLinked() async throws {
+        let database = try demoWorkspace()
+        try PlanReport.build(database: database, plan: "helsinki-2035", year: 2023, actor: "test")
+        try await application(database).test(.router) { client in
+            for page in ["/", "/plans", "/plans/helsinki-2035"] {
+                #expect(try await client.execute(uri: page, method: .get).text.contains(#"href="/plans/helsinki-2035/reports""#), "\(page)")
+            }
+            let list = try await client.execute(uri: "/plans/helsinki-2035/reports?lang=zh-Hans", method: .get).text
+            #expect(list.contains(#"href="/plans/helsinki-2035/reports/2023""#))
+            #expect(try list.contains(#require(list.firstMatch(of: /第 1 版，\d{4}年\d{1,2}月\d{1,2}日/)).output) && !list.contains("T0"))
+        }
+    }
 }
 
