@@ -344,7 +344,9 @@ struct PathwayPages: Sendable {
             body += districts.filter { $0 != s.jurisdiction }.map { "<option\($0 == district ? " selected" : "")>\(Markup.escape($0))</option>" }.joined() + "</select></label> <button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></form>"
         }
         let sectorNames = Dictionary((s.sectors ?? []).map { ($0.id, $0.name?[lang] ?? $0.name?["en"] ?? $0.id) }, uniquingKeysWith: { a, _ in a })
-        body += "<table id=\"sectors\"><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.sector")))</th>\(yearHeads())</tr></thead><tbody>"
+        // Captioned, so its scrolling region has a name of its own (a second region named "Table" is not unique).
+        let scope = district ?? s.jurisdiction
+        body += "<table id=\"sectors\"><caption>\(Markup.escape(t("pathways.bySector"))) · \(Markup.escape(scope))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.sector")))</th>\(yearHeads())</tr></thead><tbody>"
         for sector in bySector.keys.sorted() {
             body += "<tr data-sector=\"\(Markup.escape(sector))\"><th scope=\"row\">\(Markup.escape(sector == (sectorNames[sector] ?? sector) ? sector : "\(sector) \(sectorNames[sector]!)"))</th>"
             body += milestones.map { "<td class=\"n\">\(tons(bySector[sector]![$0]))</td>" }.joined() + "</tr>"

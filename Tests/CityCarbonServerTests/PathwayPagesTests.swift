@@ -45,6 +45,7 @@ struct PathwayPagesTests {
             #expect(page.text.contains(#"id="lmdi""#) && page.text.contains(#"data-step="Population""#))
             let harbour = try await client.execute(uri: "/pathways/demo-planned?district=Harbour", method: .get)
             #expect(harbour.status == .ok && harbour.text.contains("<option selected>Harbour</option>"))
+            #expect(harbour.text.contains(#"aria-label="Gross emissions by sector, t CO2e a year · Harbour"><table id="sectors"><caption>"#))
             #expect(harbour.text != page.text)
             let zh = try await client.execute(uri: "/pathways/demo-planned?lang=zh-Hans", method: .get)
             #expect(zh.text.contains("边际减排成本曲线"))
