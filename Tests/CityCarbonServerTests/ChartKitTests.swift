@@ -86,7 +86,7 @@ struct ChartKitTests {
 
     @Test("Every text of a chart lies inside its frame, at every size, for any series", arguments: [1, 2, 3, 4, 5])
     func textStaysInside(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = ParserFuzzTests.Random(state: seed)
         for _ in 0..<20 {
             let first = 1990 + Int(random.next() % 30), count = 1 + Int(random.next() % 12)
             let years = (0..<count).map { first + $0 * (1 + Int(random.next() % 4)) }
@@ -169,17 +169,5 @@ struct TextBox {
             let text = String(m.5).replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
             return TextBox(text: text, kind: String(m.4), x: Double(m.1)!, y: Double(m.2)!, anchor: String(m.3), frameWidth: frame)
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failing seed can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
