@@ -79,7 +79,7 @@ let package = Package(
         // without HTTP: the server serves them, the CLI writes them to files.
         .target(
             name: "CityCarbonPages",
-            dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CityProgramme", "CityCarbonStore"],
+            dependencies: ["CarbonKit", "CarbonAccounting", "CarbonMonitoring", "ClimatePlans", "CarbonPathways", "CityProgramme", "CityCarbonStore"],
             resources: [.copy("Resources")]
         ),
         .target(

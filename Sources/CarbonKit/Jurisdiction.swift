@@ -11,12 +11,16 @@ public struct Jurisdiction: Sendable, Hashable, Codable {
     public var parent: String?
     /// An official code (for example the GB/T 2260 administrative division code), if any.
     public var code: String?
+    /// The organisation that answers for it (a district's government office), as the plan's
+    /// actions name their responsible parties; its actions are the jurisdiction's actions.
+    public var office: String?
 
-    public init(name: String, level: JurisdictionLevel, parent: String? = nil, code: String? = nil) {
+    public init(name: String, level: JurisdictionLevel, parent: String? = nil, code: String? = nil, office: String? = nil) {
         self.name = name
         self.level = level
         self.parent = parent
         self.code = code
+        self.office = office
     }
 }
 

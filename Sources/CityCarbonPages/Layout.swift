@@ -20,13 +20,18 @@ package enum Layout {
             <title>\(Markup.escape(title))</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body>\
             <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a>\
             <header><h1>\(Markup.escape(title))</h1><nav><a href="/">\(Markup.escape(t("nav.dashboard")))</a>\
-            <a href="/plans">\(Markup.escape(t("nav.plans")))</a><a href="/indicators">\(Markup.escape(t("nav.indicators")))</a><a href="/targets">\(Markup.escape(t("nav.targets")))</a>\
-            <a href="/assessments">\(Markup.escape(t("nav.assessments")))</a><a href="/pilots">\(Markup.escape(t("nav.pilots")))</a><a href="/pathways">\(Markup.escape(t("nav.pathways")))</a><a href="/monitoring">\(Markup.escape(t("nav.monitoring")))</a><a href="/factors">\(Markup.escape(t("nav.factors")))</a>\
+            <a href="/plans">\(Markup.escape(t("nav.plans")))</a><a href="/indicators">\(Markup.escape(t("nav.indicators")))</a><a href="/targets">\(Markup.escape(t("nav.targets")))</a><a href="/districts">\(Markup.escape(t("nav.districts")))</a>\
+            <a href="/assessments">\(Markup.escape(t("nav.assessments")))</a><a href="/pilots">\(Markup.escape(t("nav.pilots")))</a><a href="/pathways">\(Markup.escape(t("nav.pathways")))</a><a href="/monitoring">\(Markup.escape(t("nav.monitoring")))</a><a href="/factors">\(Markup.escape(t("nav.factors")))</a><a href="/methods">\(Markup.escape(t("nav.methods")))</a>\
             <a href="/#open-data">\(Markup.escape(t("nav.opendata")))</a><a href="/api">\(Markup.escape(t("nav.api")))</a>\
             <a href="/staff" rel="nofollow">\(Markup.escape(t("nav.staff")))</a>\
             \(languageSwitch(t, query: query))</nav></header>\
             \(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))<footer>\(Markup.escape(footer))</footer></body></html>
             """
+    }
+
+    /// "How this is counted →", to the methods page's section that explains a figure.
+    package static func methodLink(_ anchor: String, _ t: Localizer) -> String {
+        #"<a class="method" href="/methods#\#(Markup.escape(anchor))">\#(Markup.escape(t("methods.link"))) →</a>"#
     }
 
     /// A page for a wall screen: large type, the title and the language links only; with

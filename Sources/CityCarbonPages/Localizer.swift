@@ -99,6 +99,10 @@ package struct Localizer: Sendable {
         return text.trimmingCharacters(in: .whitespaces)
     }
 
+    /// A part of a whole (0…1) as a percentage without a sign: "8.0 %".
+    package func share(_ x: Double) -> String { number(x * 100, decimals: 1) + " %" }
+
+    /// A change (−0.12 is 12 % less) as a signed percentage: "+3.1 %", "−12.0 %".
     package func percent(_ x: Double) -> String {
         (x > 0 ? "+" : "") + number(x * 100, decimals: 1).replacingOccurrences(of: "−", with: x < 0 ? "−" : "") + " %"
     }

@@ -28,7 +28,7 @@ package enum OverviewPanels {
                               format: { t.number($0, decimals: 1) }, unit: t("unit.mtYear"))
         var out = #"<figure class="standing"><figcaption>\#(Markup.escape(chart.title))</figcaption>\#(chart.html(id: id, t: t, width: .wide))"#
         out += #"<ul class="standing">"# + sentences(o, t: t).map { "<li>\($0)</li>" }.joined() + "</ul>"
-        out += #"<a class="detail" href="/targets">\#(Markup.escape(t("overview.targetsLink"))) →</a></figure>"#
+        out += #"<a class="detail" href="/targets">\#(Markup.escape(t("overview.targetsLink"))) →</a> · \#(Layout.methodLink("targets", t))</figure>"#
         return out
     }
 

@@ -75,7 +75,7 @@ struct AssessmentPages: Sendable {
     func page(_ year: Int, t: Localizer) throws -> String {
         guard let a = try published().first(where: { $0.year == year }) else { throw ProblemDetails(.notFound, "no published assessment of \(year)") }
         let body = "<main id=\"main\"><p>\(Markup.escape(t("assessments.frozen", ["at": a.frozenAt ?? "", "published": a.publishedAt ?? ""])))</p>" + Self.ranking(a, t: t)
-            + "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/assessments/\(year)\">JSON</a>"]))</p></main>"
+            + "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/assessments/\(year)\">JSON</a>"])) · \(Layout.methodLink("assessment", t))</p></main>"
         return Layout.page(t, title: t("assessments.year", ["year": String(year)]), body: body, query: [], footer: t("assessments.footer"))
     }
 

@@ -13,6 +13,9 @@ import NIOCore
 public struct ServerOptions: Sendable {
     /// How long a rendered page may be served before checking whether the data changed.
     public var freshness: Duration
+    /// How long today's figures from the meters (the nowcast) are kept before they are worked
+    /// out again; readings come all day, so pages say "so far" and a minute is the default.
+    public var liveFreshness: Duration = .seconds(60)
     /// bcrypt cost for passwords set through the web pages.
     public var passwordCost: UInt8
     /// Mark cookies Secure: set when the server is reached over HTTPS (behind a proxy).
@@ -88,9 +91,10 @@ public enum CityCarbonApplication {
         WriteAPI(database: database, auditKey: options.auditKey).addRoutes(to: routes)
         AuditAPI(database: database, key: options.auditKey).addRoutes(to: routes)
         MonitoringAPI(database: database).addRoutes(to: routes)
-        let dashboard = DashboardPage(database: database, cache: cache, pages: pages)
+        let live = LiveFigures(database, freshness: options.liveFreshness)
+        let dashboard = DashboardPage(database: database, cache: cache, pages: pages, live: live)
         routes.open(.get, "/") { request, _ in try dashboard.response(request) }
-        let controlRoom = ControlRoomPage(database: database, cache: cache, pages: pages)
+        let controlRoom = ControlRoomPage(database: database, cache: cache, pages: pages, live: live)
         routes.open(.get, "ioc") { request, _ in try controlRoom.response(request) }
         let inventoryPage = InventoryPage(database: database, cache: cache, pages: pages)
         routes.open(.get, "inventory/:year") { request, context in
@@ -103,7 +107,9 @@ public enum CityCarbonApplication {
         AssessmentPages(database: database, pages: pages).addRoutes(to: routes)
         PilotPages(database: database, pages: pages).addRoutes(to: routes)
         PathwayPages(database: database, pages: pages).addRoutes(to: routes)
-        MonitoringPages(database: database).addRoutes(to: routes)
+        MonitoringPages(database: database, live: live).addRoutes(to: routes)
+        DistrictPages(database: database, cache: cache, pages: pages, live: live).addRoutes(to: routes)
+        MethodsPage(database: database, pages: pages).addRoutes(to: routes)
         PlanReportPages(database: database, pages: pages, auditKey: options.auditKey).addRoutes(to: routes)
         // Read once: the stylesheet ships with the binary and does not change while it runs.
         let stylesheet = (try? Asset.bytes("site.css")).map { ByteBuffer(bytes: $0) }

@@ -12,6 +12,7 @@ struct ControlRoomPage {
     let database: CityCarbonDatabase
     let cache: InventoryCache
     let pages: PageCache
+    let live: LiveFigures
 
     func response(_ request: Request) throws -> Response {
         let language = Language.of(request)
@@ -19,15 +20,18 @@ struct ControlRoomPage {
         if let text = request.uri.queryParameters.get("refresh") {
             do throws(InputIssue) { refresh = try InputNumber.integer(String(text), field: "refresh", in: 60...86_400) } catch { throw InputErrors([error]) }
         }
-        return Layout.response(try pages.page("ioc/\(language.rawValue)/\(refresh ?? 0)") {
+        let page = try pages.page("ioc/\(language.rawValue)/\(refresh ?? 0)") {
             let t = Localizer(language)
             let overview = try CityOverview.load(database: database, cache: cache, language: language)
             let city = try CitySettingsRepository(database).current().name(in: language.rawValue,
                                                                            fallback: try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon")
             let body = #"<main id="main" class="wall">\#(OverviewPanels.standing(overview, t: t, id: "ioc-standing"))"#
-                + #"<div class="panels">\#(OverviewPanels.plan(overview, t: t))\#(OverviewPanels.warnings(overview, t: t))</div>"#
+                + #"<div class="panels">\#(LiveFigures.marker("today"))\#(OverviewPanels.plan(overview, t: t))\#(OverviewPanels.warnings(overview, t: t))</div>"#
                 + #"<p class="note">\#(Markup.escape(t(refresh == nil ? "ioc.refreshHint" : "ioc.refreshing", ["seconds": String(refresh ?? 300)])))</p></main>"#
             return Layout.wall(t, title: t("ioc.title", ["city": city]), body: body, refreshSeconds: refresh)
-        })
+        }
+        // Today's figures are put in on each answer: a wall that reloads shows the hour it reloaded in.
+        let t = Localizer(language)
+        return Layout.response(LiveFigures.splice(page, ["today": try live.part("today/\(language.rawValue)") { MonitoringPages.panel($0, t: t) }]))
     }
 }

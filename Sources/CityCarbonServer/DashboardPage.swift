@@ -13,8 +13,9 @@ struct DashboardPage {
     let database: CityCarbonDatabase
     let cache: InventoryCache
     let pages: PageCache
+    let live: LiveFigures
 
-    func render(_ t: Localizer) throws -> String {
+    func render(_ t: Localizer, layer: DistrictMap.Layer) throws -> String {
         let published = try PublicationRepository(database).publishedYears()
         let inventories = try published.compactMap { year in try cache.published(year: year).map { (year, $0) } }
         let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
@@ -56,24 +57,18 @@ struct DashboardPage {
             title: t("chart.sectors.title", ["year": String(year)]), description: t("chart.sectors.desc", ["year": String(year)]),
             bars: sectors.map { s in .init(label: t("sector.\(s)"), value: (bySector[s] ?? 0) / 1e6, color: Palette.sectors[s]!, link: "/inventory/\(year)?sector=\(s)") },
             format: { t.number($0, decimals: 2) }, unit: t("unit.mt"))
-        let districts = latest.jurisdictions.filter { $0.parent == root }.map(\.name)
-        let byJurisdiction = latest.byJurisdiction(year: year)
-        let map = ChoroplethMap(
-            title: t("chart.map.title", ["year": String(year)]), description: t("chart.map.desc", ["year": String(year)]),
-            areas: ChoroplethMap.areas(geoJSON: try BoundaryRepository(database).featureCollection()).filter { districts.contains($0.name) },
-            values: Dictionary(uniqueKeysWithValues: districts.compactMap { d in byJurisdiction[d].map { (d, $0 / 1000) } }),
-            format: { t.number($0, decimals: 0) },
-            link: { "/inventory/\(year)?jurisdiction=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" },
-            noData: t("chart.nodata"))
         var body = "<main id=\"main\">"
         body += #"<section class="headlines">\#(cards.joined())</section>"#
         // Where the city stands: the path to its targets, the plan's actions and the warnings.
         let overview = try CityOverview.load(database: database, cache: cache, language: t.language)
-        body += #"<section class="overview">\#(OverviewPanels.standing(overview, t: t))<div class="panels">\#(OverviewPanels.plan(overview, t: t))\#(OverviewPanels.warnings(overview, t: t))</div><p><a href="/ioc">\#(Markup.escape(t("overview.wall"))) →</a></p></section>"#
+        body += #"<section class="overview">\#(OverviewPanels.standing(overview, t: t))<div class="panels">\#(LiveFigures.marker("today"))"#
+            + #"\#(OverviewPanels.plan(overview, t: t))\#(OverviewPanels.warnings(overview, t: t))</div><p><a href="/ioc">\#(Markup.escape(t("overview.wall"))) →</a></p></section>"#
         body += #"<section class="figures">"#
-        body += figure(trend.title, trend.html(id: "trend", t: t), "/inventory/\(year)?compare=\(base)", t("detail"))
-        body += figure(bars.title, bars.html(id: "sectors", t: t), "/inventory/\(year)", t("detail"))
-        body += figure(map.title, map.html(id: "map", t: t, unit: t("unit.kt")), "/inventory/\(year)", t("detail"))
+        body += figure(trend.title, trend.html(id: "trend", t: t), "/inventory/\(year)?compare=\(base)", t("detail"), method: Layout.methodLink("levels", t))
+        body += figure(bars.title, bars.html(id: "sectors", t: t), "/inventory/\(year)", t("detail"), method: Layout.methodLink("sectors", t))
+        body += layer == .live ? LiveFigures.marker("map")
+            : DistrictMap.html(try DistrictFigures.load(database: database, cache: cache, nowcast: nil), layer: layer,
+                               boundaries: try BoundaryRepository(database).featureCollection(), page: "/", t: t)
         body += "</section>"
         body += #"<section class="opendata" id="open-data"><h2>\#(Markup.escape(t("opendata.title")))</h2><p>\#(Markup.escape(t("opendata.text")))</p><ul>"#
         for y in published.reversed() {
@@ -92,19 +87,19 @@ struct DashboardPage {
         let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": provenance.factorSets.map(\.name).joined(separator: ", "),
                                                "fingerprint": String(provenance.inputFingerprint.prefix(23))])
         let computed = try PublicationRepository(database).published().first { $0.year == year }.map { t("footer.updated", ["date": t.date($0.computedAt)]) } ?? ""
-        return page(t, city: cityName, body: body, footer: footer + " · " + computed)
+        return page(t, city: cityName, body: body, footer: footer + " · " + computed, query: layer == .emissions ? [] : [("layer", layer.rawValue)])
     }
 
     private func card(_ label: String, _ value: String, _ unit: String, _ link: String) -> String {
         #"<a class="headline" href="\#(Markup.escape(link))"><div class="label">\#(Markup.escape(label))</div><div class="value">\#(Markup.escape(value))</div><div class="unit">\#(Markup.escape(unit))</div></a>"#
     }
 
-    private func figure(_ caption: String, _ svg: String, _ link: String, _ detail: String) -> String {
-        #"<figure><figcaption>\#(Markup.escape(caption))</figcaption>\#(svg)<a class="detail" href="\#(Markup.escape(link))">\#(Markup.escape(detail)) →</a></figure>"#
+    private func figure(_ caption: String, _ svg: String, _ link: String, _ detail: String, method: String) -> String {
+        #"<figure><figcaption>\#(Markup.escape(caption))</figcaption>\#(svg)<a class="detail" href="\#(Markup.escape(link))">\#(Markup.escape(detail)) →</a> · \#(method)</figure>"#
     }
 
-    private func page(_ t: Localizer, city: String, body: String, footer: String) -> String {
-        Layout.page(t, title: t("site.title", ["city": city]), body: body, query: [], footer: footer)
+    private func page(_ t: Localizer, city: String, body: String, footer: String, query: [(String, String)] = []) -> String {
+        Layout.page(t, title: t("site.title", ["city": city]), body: body, query: query, footer: footer)
     }
 }
 
@@ -112,7 +107,14 @@ extension DashboardPage {
     /// The page as an HTTP response (a language chosen with `?lang=` is remembered by ``EdgeMiddleware``).
     func response(_ request: Request) throws -> Response {
         let language = Language.of(request)
-        let body = try pages.page("dashboard/\(language.rawValue)") { try render(Localizer(language)) }
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+        guard let choice = DistrictMap.Layer.parse(request.uri.queryParameters.get("layer").map { String($0) }) else {
+            throw ProblemDetails(.notFound, "no map layer of that name; the layers are " + DistrictMap.Layer.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let layer = choice ?? .emissions
+        let t = Localizer(language)
+        let body = try pages.page("dashboard/\(language.rawValue)/\(layer.rawValue)") { try render(t, layer: layer) }
+        var parts = try DistrictPages(database: database, cache: cache, pages: pages, live: live).liveParts(t, layer: layer, page: "/")
+        parts["today"] = try live.part("today/\(language.rawValue)") { MonitoringPages.panel($0, t: t) }
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: LiveFigures.splice(body, parts)))
     }
 }

@@ -147,7 +147,9 @@ struct InventoryPage {
         }
         let downloads = t("inventory.download", ["json": "<a href=\"\(base)\">JSON</a>", "csv": link(.gpc)])
             + "<br>" + t("inventory.download.others", ["ciris": link(.ciris), "cdp": link(.cdp)])
-        let body = "<main id=\"main\"><p class=\"years\">\(Markup.escape(t("inventory.years"))) \(years)</p>\(form)\(summary)\(table)<p>\(downloads)</p></main>"
+        let methods = ["levels", "notation-keys", "quality", "gwp"].map { "<a href=\"/methods#\($0)\">\(Markup.escape(t("methods.\($0)")))</a>" }
+        let explained = "<p class=\"method\">\(Markup.escape(t("methods.link"))): \(methods.joined(separator: " · "))</p>"
+        let body = "<main id=\"main\"><p class=\"years\">\(Markup.escape(t("inventory.years"))) \(years)</p>\(form)\(summary)\(explained)\(table)<p>\(downloads)</p></main>"
         let city = try CitySettingsRepository(database).current().name(in: t.language.rawValue, fallback: root)
         return Layout.page(t, title: t("inventory.title", ["city": city, "year": String(s.year)]), body: body, query: s.query,
                            footer: t("footer.provenance", ["gwp": inventory.gwp, "sets": inventory.provenance.factorSets.map(\.name).joined(separator: ", "),

@@ -11,11 +11,12 @@ import Hummingbird
 /// A scoped account (an enterprise's or a district's) sees its own organisation's sites only.
 struct MonitoringPages: Sendable {
     let database: CityCarbonDatabase
+    let live: LiveFigures
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.open(.get, "monitoring") { request, _ in
             let t = Localizer(Language.of(request))
-            let nowcast = try MonitoringRepository(database).nowcast()
+            let nowcast = try live.nowcast()
             let calendar = try MonitoringRegistry(database).config().calendar
             let html = Layout.page(t, title: t("monitoring.title"), body: "<main id=\"main\">" + Self.nowcast(nowcast, t: t, calendar: calendar) + "</main>", query: [], footer: t("monitoring.footer"))
             var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -90,15 +91,25 @@ struct MonitoringPages: Sendable {
         return "<figure>" + chart.html(id: "hours", t: t, width: .wide) + "<figcaption>\(Markup.escape(t("monitoring.chart.caption")))</figcaption></figure>"
     }
 
+    /// Today against a typical day, in the words `/monitoring` opens with: the one-screen panel.
+    static func lead(_ n: Nowcast, t: Localizer) -> String {
+        t("monitoring.lead", [
+            "day": n.day.description, "hours": String(n.hoursElapsed), "today": tonnes(n.city.todayKg, t),
+            "typical": n.city.typicalKg.map { tonnes($0, t) } ?? "—", "change": n.city.change.map(t.percent) ?? "—",
+        ])
+    }
+
+    static func panel(_ n: Nowcast, t: Localizer) -> String {
+        #"<section class="panel today"><h2>\#(Markup.escape(t("overview.today")))</h2><p class="big">\#(Markup.escape(lead(n, t: t)))</p>"#
+            + #"<p><a href="/monitoring">\#(Markup.escape(t("monitoring.title"))) →</a> · <a href="/districts?layer=live#district-map">\#(Markup.escape(t("districts.layer.live"))) →</a></p></section>"#
+    }
+
     static func nowcast(_ n: Nowcast, t: Localizer, calendar: MonitoringCalendar) -> String {
         func row(_ a: Nowcast.Area, label: String) -> String {
             "<tr><th scope=\"row\">\(Markup.escape(label))</th><td class=\"num\">\(tonnes(a.todayKg, t))</td><td class=\"num\">\(a.typicalKg.map { tonnes($0, t) } ?? "—")</td><td class=\"num\">\(a.change.map(t.percent) ?? "—")</td></tr>"
         }
         let head = "<thead><tr><th scope=\"col\"></th>" + ["monitoring.today", "monitoring.typical", "monitoring.change"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead>"
-        var out = "<section id=\"now\"><p class=\"lead\">" + Markup.escape(t("monitoring.lead", [
-            "day": n.day.description, "hours": String(n.hoursElapsed), "today": tonnes(n.city.todayKg, t),
-            "typical": n.city.typicalKg.map { tonnes($0, t) } ?? "—", "change": n.city.change.map(t.percent) ?? "—",
-        ])) + "</p>"
+        var out = "<section id=\"now\"><p class=\"lead\">" + Markup.escape(lead(n, t: t)) + "</p>"
         out += "<p>" + Markup.escape(t("monitoring.freshness", ["readings": t.number(Double(n.readingsToday), decimals: 0),
                                                               "latest": n.latestReading.map(calendar.local) ?? "—"])) + "</p>"
         out += hourChart(today: n.todayByHour, typical: n.typicalByHour, title: t("monitoring.chart.title"), t: t, scale: 1000, unit: "t") + "</section>"
@@ -108,7 +119,7 @@ struct MonitoringPages: Sendable {
             "kg": tonnes(n.monthToDateKg, t), "previous": n.previousMonthSamePeriodKg.map { tonnes($0, t) } ?? "—",
         ])) + "</p><ul>" + n.consumptionByQuantity.map { q in
             "<li>\(Markup.escape(MeterQuantityCatalog.standard[q.quantity]?.name.text(t.language.rawValue) ?? q.quantity)): \(t.number(q.amount, decimals: 0)) \(Markup.escape(MeterQuantityCatalog.standard[q.quantity]?.defaultUnit ?? ""))</li>"
-        }.joined() + "</ul><p class=\"note\">\(Markup.escape(t("monitoring.coverage.note")))</p></section>"
+        }.joined() + "</ul><p class=\"note\">\(Markup.escape(t("monitoring.coverage.note"))) \(Layout.methodLink("today", t))</p></section>"
         return out
     }
 

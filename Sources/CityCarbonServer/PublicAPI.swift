@@ -102,10 +102,7 @@ struct PublicAPI: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ j: Jurisdiction) -> JSONValue {
-        .object([("name", .string(j.name)), ("level", .string(j.level.rawValue)), ("parent", j.parent.map(JSONValue.string) ?? .null),
-                 ("code", j.code.map(JSONValue.string) ?? .null)])
-    }
+    static func json(_ j: Jurisdiction) -> JSONValue { JurisdictionRepository.json(j) }
 
     func factorSets(_ request: Request) throws -> JSONValue {
         let paging = try Paging(request, defaultPerPage: 100)

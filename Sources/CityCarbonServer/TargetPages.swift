@@ -43,11 +43,14 @@ struct TargetPages: Sendable {
                         ("allocations", .array(allocations))])
     }
 
+    /// A target's level or value in its unit: emissions in Mt, any other unit as it is.
+    static func format(_ x: Double, unit: String, t: Localizer) -> String {
+        unit == "t CO2e" ? "\(t.number(x / 1e6, decimals: 2)) \(t("unit.mtShort"))" : t.number(x, decimals: x < 10 ? 4 : 1)
+    }
+
     func page(_ t: Localizer) throws -> String {
         let lang = t.language.rawValue
-        func format(_ x: Double, unit: String) -> String {
-            unit == "t CO2e" ? "\(t.number(x / 1e6, decimals: 2)) \(t("unit.mtShort"))" : t.number(x, decimals: x < 10 ? 4 : 1)
-        }
+        func format(_ x: Double, unit: String) -> String { Self.format(x, unit: unit, t: t) }
         var body = "<main id=\"main\">"
         for (index, p) in try TargetRepository(database).progress().enumerated() {
             let target = p.target
@@ -83,7 +86,7 @@ struct TargetPages: Sendable {
                 for (name, part) in allocation.parts.sorted(by: { $0.value > $1.value }) {
                     let basis = allocation.basis[name].map { format($0, unit: p.unit) } ?? "—"
                     body += "<tr><td>\(Markup.escape(allocation.dimension == .sector ? t("sector.\(name)") : name))</td><td class=\"n\">\(Markup.escape(basis))</td>"
-                    body += "<td class=\"n\">\(total > 0 ? t.number(100 * (allocation.basis[name] ?? 0) / total, decimals: 1) + " %" : "—")</td><td class=\"n\">\(Markup.escape(format(part, unit: p.unit)))</td></tr>"
+                    body += "<td class=\"n\">\(allocation.basisShare(of: name).map(t.share) ?? "—")</td><td class=\"n\">\(Markup.escape(format(part, unit: p.unit)))</td></tr>"
                 }
                 body += "<tr><td class=\"total\">\(Markup.escape(t("targets.whole")))</td><td class=\"n\">\(total > 0 ? Markup.escape(format(total, unit: p.unit)) : "")</td><td></td>"
                 body += "<td class=\"n total\">\(Markup.escape(format(allocation.parts.values.reduce(0, +), unit: p.unit)))</td></tr></tbody></table>"
@@ -91,7 +94,7 @@ struct TargetPages: Sendable {
             }
             body += "</section>"
         }
-        body += "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/targets\">JSON</a>"]))</p></main>"
+        body += "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/targets\">JSON</a>"])) · \(Layout.methodLink("targets", t))</p></main>"
         return Layout.page(t, title: t("targets.title"), body: body, query: [], footer: t("targets.footer"))
     }
 }

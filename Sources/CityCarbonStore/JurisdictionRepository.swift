@@ -13,18 +13,19 @@ public struct JurisdictionRepository: Sendable {
 
     static func tree(_ db: any SQLConnection) throws -> JurisdictionTree {
         let rows = try SQLRow.fetchAll(db, sql: """
-            SELECT j.name, j.level, p.name AS parent, j.code FROM jurisdiction j
+            SELECT j.name, j.level, p.name AS parent, j.code, j.office FROM jurisdiction j
             LEFT JOIN jurisdiction p ON p.id = j.parent_id ORDER BY j.id
             """)
         let list = rows.map { row in
-            Jurisdiction(name: row["name"], level: JurisdictionLevel(rawValue: row["level"]) ?? .other, parent: row["parent"], code: row["code"])
+            Jurisdiction(name: row["name"], level: JurisdictionLevel(rawValue: row["level"]) ?? .other, parent: row["parent"], code: row["code"], office: row["office"])
         }
         return try JurisdictionTree(list)
     }
 
-    static func json(_ j: Jurisdiction) -> JSONValue {
+    /// A jurisdiction as the audit trail and the open API write it.
+    public static func json(_ j: Jurisdiction) -> JSONValue {
         .object([("name", .string(j.name)), ("level", .string(j.level.rawValue)), ("parent", j.parent.map(JSONValue.string) ?? .null),
-                 ("code", j.code.map(JSONValue.string) ?? .null)])
+                 ("code", j.code.map(JSONValue.string) ?? .null), ("office", j.office.map(JSONValue.string) ?? .null)])
     }
 
     static func ids(_ db: any SQLConnection) throws -> [String: Int64] {
@@ -45,9 +46,9 @@ public struct JurisdictionRepository: Sendable {
         }
     }
 
-    static let columns = ["name", "level", "parent", "code", "renamed_from"]
+    static let columns = ["name", "level", "parent", "code", "office", "renamed_from"]
 
-    /// Reads a jurisdictions CSV (`name,level,parent,code`, optionally `renamed_from`; parents
+    /// Reads a jurisdictions CSV (`name,level,parent,code`, optionally `office` and `renamed_from`; parents
     /// before or after their children) and adds, updates, moves or renames every row in one
     /// transaction. A row is the held jurisdiction of the same code when its code is held, else
     /// the one its `renamed_from` names, else the one of its name; a held one under another
@@ -77,7 +78,7 @@ public struct JurisdictionRepository: Sendable {
                 continue
             }
             list.append((Jurisdiction(name: name, level: level, parent: row["parent"].isEmpty ? nil : row["parent"],
-                                      code: row["code"].isEmpty ? nil : row["code"]),
+                                      code: row["code"].isEmpty ? nil : row["code"], office: row["office"].isEmpty ? nil : row["office"]),
                          row["renamed_from"].isEmpty ? nil : row["renamed_from"], row.location(row["renamed_from"].isEmpty ? "name" : "renamed_from")))
         }
         if !issues.isEmpty { throw InputErrors(issues) }
@@ -121,6 +122,7 @@ public struct JurisdictionRepository: Sendable {
                 guard let old = matched[i], let held = before.nodes[old] else { continue }
                 if !table.columns.contains("parent") { list[i].jurisdiction.parent = held.parent.map { newName[$0] ?? $0 } }
                 if !table.columns.contains("code") { list[i].jurisdiction.code = held.code }
+                if !table.columns.contains("office") { list[i].jurisdiction.office = held.office }
             }
             var merged = held.map { j in
                 var j = j
@@ -162,10 +164,12 @@ public struct JurisdictionRepository: Sendable {
                                           before: previous.map(Self.json), after: Self.json(j))
                 }
                 if previous == nil {
-                    ids[j.name] = try db.insertReturningID(sql: "INSERT INTO jurisdiction (name, level, code) VALUES (?, ?, ?)", arguments: [j.name, j.level.rawValue, j.code])
+                    ids[j.name] = try db.insertReturningID(sql: "INSERT INTO jurisdiction (name, level, code, office) VALUES (?, ?, ?, ?)",
+                                                     arguments: [j.name, j.level.rawValue, j.code, j.office])
                     summary.added += 1
                 } else {
-                    try db.execute(sql: "UPDATE jurisdiction SET level = ?, code = ? WHERE id = ?", arguments: [j.level.rawValue, j.code, ids[j.name]])
+                    try db.execute(sql: "UPDATE jurisdiction SET level = ?, code = ?, office = ? WHERE id = ?",
+                                   arguments: [j.level.rawValue, j.code, j.office, ids[j.name]])
                     summary.updated += 1
                 }
             }

@@ -92,6 +92,13 @@ public struct TargetAllocation: Sendable, Hashable, Codable {
         self.parts = parts
     }
 
+    /// `name`'s part of the basis the split followed (0…1); nil when it followed none.
+    public func basisShare(of name: String) -> Double? {
+        let total = basis.values.reduce(0, +)
+        guard total > 0, total.isFinite else { return nil }
+        return (basis[name] ?? 0) / total
+    }
+
     /// Splits an additive target's level (tonnes) among `names`; intensity targets are not
     /// additive and are refused here (each district takes the city's rate, or rates checked
     /// with ``Decomposition/checkWeightedAverage(whole:rates:weights:)``).

@@ -19,7 +19,9 @@ func demoWorkspace() throws -> CityCarbonDatabase {
 
 /// The application with pages never served stale and a cheap password hash, so tests run fast.
 func application(_ database: CityCarbonDatabase, routeTable: RouteTable = RouteTable(), signInAttempts: Int = 5) -> some ApplicationProtocol {
-    Application(router: CityCarbonApplication.router(database: database, options: ServerOptions(freshness: .zero, passwordCost: 4, signInAttempts: signInAttempts),
+    var options = ServerOptions(freshness: .zero, passwordCost: 4, signInAttempts: signInAttempts)
+    options.liveFreshness = .zero
+    return Application(router: CityCarbonApplication.router(database: database, options: options,
                                                      routeTable: routeTable))
 }
 

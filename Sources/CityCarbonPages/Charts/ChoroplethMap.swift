@@ -20,6 +20,9 @@ package struct ChoroplethMap {
     package var format: (Double) -> String
     package var link: (String) -> String?
     package var noData: String
+    /// When set, a value is the index of its category (a light, a rating) and the map is
+    /// coloured by category instead of in classes of size.
+    package var categories: [ChartFigure.Key]?
 
     /// Areas from a GeoJSON FeatureCollection with `properties.name`.
     package static func areas(geoJSON: String) -> [Area] {
@@ -50,6 +53,7 @@ package struct ChoroplethMap {
 
     package func color(for value: Double?) -> String {
         guard let value else { return Self.noDataColor }
+        if let categories { return categories.indices.contains(Int(value)) ? categories[Int(value)].color : Self.noDataColor }
         let index = classBounds.firstIndex { value <= $0 } ?? Palette.sequential.count - 1
         return Palette.sequential[index]
     }
@@ -57,15 +61,23 @@ package struct ChoroplethMap {
     /// The map with its classes as a key and every area's value as a table.
     package func html(id: String, t: Localizer, unit: String) -> String {
         let bounds = classBounds
-        let keys = bounds.enumerated().map { i, bound in
+        let classes = categories ?? bounds.enumerated().map { i, bound in
             ChartFigure.Key("\(format(i == 0 ? 0 : bounds[i - 1]))–\(format(bound))", color: Palette.sequential[i])
-        } + (areas.contains { values[$0.name] == nil } ? [ChartFigure.Key(noData, color: Self.noDataColor)] : [])
+        }
+        let keys = classes + (areas.contains { values[$0.name] == nil } ? [ChartFigure.Key(noData, color: Self.noDataColor)] : [])
         let table = ChartFigure.DataTable(caption: title, columns: ["", unit],
-                                          rows: areas.map { (head: $0.name, cells: [values[$0.name].map(format) ?? noData]) })
+                                          rows: areas.map { (head: $0.name, cells: [label(values[$0.name])]) })
         return ChartFigure.html(id: id, width: .card, keys: keys, table: table, t: t) { svg(size: $0, id: $1, className: $2 + " map") }
     }
 
     static let noDataColor = "#e2e8f0"
+
+    /// A value as the key and the table name it: its category's name, or the number.
+    private func label(_ value: Double?) -> String {
+        guard let value else { return noData }
+        guard let categories else { return format(value) }
+        return categories.indices.contains(Int(value)) ? categories[Int(value)].label : noData
+    }
 
     package func svg(size: ChartSize, id: String, className: String = "chart map") -> String {
         let width = size.width, height = size.height
@@ -86,7 +98,7 @@ package struct ChoroplethMap {
                 polygon.map { ring in "M" + ring.map { let q = project($0); return "\(Markup.coordinate(q.0)),\(Markup.coordinate(q.1))" }.joined(separator: "L") + "Z" }
             }.joined()
             let value = values[area.name]
-            let label = "\(area.name): \(value.map(format) ?? noData)"
+            let label = "\(area.name): \(label(value))"
             let path = #"<path d="\#(d)" fill="\#(color(for: value))" class="area"><title>\#(Markup.escape(label))</title></path>"#
             out += link(area.name).map { #"<a href="\#(Markup.escape($0))">\#(path)</a>"# } ?? path
         }
@@ -102,7 +114,9 @@ package struct ChoroplethMap {
         out += "</svg>"
         return out
     }
-    package init(title: String, description: String, areas: [Area], values: [String: Double], format: @escaping (Double) -> String, link: @escaping (String) -> String?, noData: String) {
+    package init(title: String, description: String, areas: [Area], values: [String: Double], format: @escaping (Double) -> String,
+                 link: @escaping (String) -> String?, noData: String, categories: [ChartFigure.Key]? = nil) {
+        self.categories = categories
         self.title = title
         self.description = description
         self.areas = areas

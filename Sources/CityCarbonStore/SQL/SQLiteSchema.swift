@@ -441,6 +441,9 @@ enum SQLiteSchema {
             for statement in ActivityChunkStore.createStatements(blob: "BLOB", integer: "INTEGER", id: "INTEGER PRIMARY KEY") { try db.execute(sql: statement) }
             try ActivityChunkStore.convertRowTable(SQLiteConnection(db))
         }
+        migrator.registerMigration(PostgresSchema.v17) { db in
+            try db.execute(sql: PostgresSchema.v17Statements.joined(separator: ";\n"))
+        }
         return migrator
     }
 }

@@ -1,0 +1,63 @@
+import CityCarbonStore
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// Today's figures from the meters, for pages that are otherwise kept until the data changes.
+///
+/// Readings arrive all day without an audit event, so a cached page cannot hold them: such a
+/// page carries a marker (``marker(_:)``) where a live part goes, and every answer puts the
+/// current part in its place. The nowcast is worked out at most once per `freshness` (a
+/// minute) for the whole process and every part of that time is kept, so the dashboard, the
+/// district pages and `/monitoring` show one nowcast and a busy server queries it rarely.
+final class LiveFigures: Sendable {
+    private struct Minute {
+        var minute: Int64
+        var at: ContinuousClock.Instant
+        var nowcast: Nowcast
+        var parts: [String: String] = [:]
+    }
+
+    private let database: CityCarbonDatabase
+    private let freshness: Duration
+    private let current = Mutex<Minute?>(nil)
+
+    init(_ database: CityCarbonDatabase, freshness: Duration = .seconds(60)) {
+        self.database = database
+        self.freshness = freshness
+    }
+
+    /// The nowcast of this minute.
+    func nowcast(now: Date = Date()) throws -> Nowcast { try minute(now).nowcast }
+
+    /// The part named `key`, rendered from this minute's nowcast once.
+    func part(_ key: String, now: Date = Date(), render: (Nowcast) throws -> String) throws -> String {
+        let minute = try minute(now)
+        if let part = minute.parts[key] { return part }
+        let part = try render(minute.nowcast)
+        current.withLock { held in
+            guard held?.minute == minute.minute, (held?.parts.count ?? 0) < 256 else { return }
+            held?.parts[key] = part
+        }
+        return part
+    }
+
+    private func minute(_ now: Date) throws -> Minute {
+        let seconds = Int64(now.timeIntervalSince1970)
+        // Held while in the same clock minute (the page says the hour) and younger than `freshness`.
+        if let held = current.withLock({ $0 }), held.minute == seconds / 60, ContinuousClock.now - held.at < freshness { return held }
+        let fresh = Minute(minute: seconds / 60, at: .now, nowcast: try MonitoringRepository(database).nowcast(now: seconds))
+        current.withLock { $0 = fresh }
+        return fresh
+    }
+
+    /// Where a live part named `key` goes in a cached page.
+    static func marker(_ key: String) -> String { "<!--live:\(key)-->" }
+
+    /// The cached page with each marker replaced by its live part.
+    static func splice(_ page: ByteBuffer, _ parts: [String: String]) -> ByteBuffer {
+        var text = String(buffer: page)
+        for (key, part) in parts { text = text.replacingOccurrences(of: marker(key), with: part) }
+        return ByteBuffer(string: text)
+    }
+}
