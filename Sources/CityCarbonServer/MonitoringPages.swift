@@ -101,7 +101,7 @@ struct MonitoringPages: Sendable {
 
     static func panel(_ n: Nowcast, t: Localizer) -> String {
         #"<section class="panel today"><h2>\#(Markup.escape(t("overview.today")))</h2><p class="big">\#(Markup.escape(lead(n, t: t)))</p>"#
-            + #"<p><a href="/monitoring">\#(Markup.escape(t("monitoring.title"))) →</a> · <a href="/districts?layer=live#district-map">\#(Markup.escape(t("districts.layer.live"))) →</a></p></section>"#
+            + #"<p><a href="/monitoring">\#(Markup.escape(t("monitoring.title"))) →</a> · <a href="/districts?layer=live#district-map">\#(Markup.escape(t("overview.todayMap"))) →</a></p></section>"#
     }
 
     static func nowcast(_ n: Nowcast, t: Localizer, calendar: MonitoringCalendar) -> String {

@@ -446,7 +446,12 @@ struct PathwayPages: Sendable {
             if stored.isPublished { body += button("withdraw") }
         }
         if let errors { body += Self.problems(errors, t) }
-        if call.principal.may(.editPlans) { body += Self.editForm(s, call: call, submitted: submitted) }
+        if call.principal.may(.editPlans) {
+            // A lever that names a plan action without a name of its own is shown by the action's name.
+            let resolved = (try? PathwayInputs(database).model(s, file: id, saved: true))?.scenario.measures ?? []
+            let names = Dictionary(resolved.map { ($0.id, $0.name(t.language.rawValue)) }, uniquingKeysWith: { a, _ in a })
+            body += Self.editForm(s, call: call, submitted: submitted, names: names)
+        }
         if let computed = try? compute(id, publishedOnly: false, language: t.language) {
             body += "<section id=\"preview\"><h2>\(Markup.escape(t("pathways.preview")))</h2>" + detail(computed, t: t, district: nil, base: "/staff/pathways") + "</section>"
         }
@@ -460,7 +465,7 @@ struct PathwayPages: Sendable {
 
     /// The scenario's levers as fields (share or reduction, ramp years), its end year, and the
     /// whole document for anything else.
-    static func editForm(_ s: Scenario, call: StaffCall, submitted: FormData?) -> String {
+    static func editForm(_ s: Scenario, call: StaffCall, submitted: FormData?, names: [String: String] = [:]) -> String {
         let t = call.t
         func value(_ name: String, _ current: String) -> String { Markup.escape(submitted?[name] ?? current) }
         func number(_ x: Double?) -> String { x.map { String($0) } ?? "" }
@@ -470,7 +475,7 @@ struct PathwayPages: Sendable {
         form += "<table id=\"levers\"><thead><tr>" + ["pathways.measure", "pathways.kind", "pathways.amount", "pathways.rampStart", "pathways.rampFull"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for (i, m) in s.measures.enumerated() {
             let amount = m.kind == .action ? nil : (m.share ?? m.reduction)
-            form += "<tr data-measure=\"\(Markup.escape(m.id))\"><th scope=\"row\">\(Markup.escape(m.name(t.language.rawValue)))</th><td>\(Markup.escape(t("pathways.measureKind.\(m.kind.rawValue)")))</td>"
+            form += "<tr data-measure=\"\(Markup.escape(m.id))\"><th scope=\"row\">\(Markup.escape(m.name == nil ? names[m.id] ?? m.id : m.name(t.language.rawValue)))</th><td>\(Markup.escape(t("pathways.measureKind.\(m.kind.rawValue)")))</td>"
             form += amount == nil && m.kind == .action ? "<td>\(Markup.escape(t("pathways.fromPlan")))</td>" : "<td><input name=\"amount.\(i)\" inputmode=\"decimal\" size=\"6\" value=\"\(value("amount.\(i)", number(amount)))\" aria-label=\"\(Markup.escape(t("pathways.amount")))\"></td>"
             form += "<td><input name=\"start.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("start.\(i)", m.ramp.map { String($0.start) } ?? ""))\" aria-label=\"\(Markup.escape(t("pathways.rampStart")))\"></td>"
             form += "<td><input name=\"full.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("full.\(i)", m.ramp.map { String($0.full) } ?? ""))\" aria-label=\"\(Markup.escape(t("pathways.rampFull")))\"></td></tr>"

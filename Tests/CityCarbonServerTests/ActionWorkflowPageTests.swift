@@ -1,3 +1,4 @@
+import CarbonKit
 import CityCarbonStore
 import ClimatePlans
 import Foundation
@@ -48,7 +49,7 @@ struct ActionWorkflowPageTests {
             let queue = try await client.execute(uri: "/staff/reviews", method: .get, headers: admin.headers)
             #expect(queue.text.contains("Submitted drafts (1)") && queue.text.contains("/staff/plans/helsinki-2035/actions/22/review"))
             let review = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/review", method: .get, headers: admin.headers)
-            #expect(review.text.contains("<ins>&quot;in_progress&quot;</ins>") && review.text.contains("Order the 2027 electric buses"))
+            #expect(review.text.contains(#"<th scope="row">Status</th><td><del>not started</del></td><td><ins>in progress</ins></td>"#) && review.text.contains("Order the 2027 electric buses"))
             let digest = try #require(review.text.range(of: #"name="digest" value=""#).map { String(review.text[$0.upperBound...].prefix { $0 != "\"" }) })
             let unseen = try await client.execute(uri: "/staff/plans/helsinki-2035/actions/22/review", method: .post, headers: admin.formHeaders(),
                                                   body: admin.form([("decision", "approve"), ("digest", "0000")]))
@@ -58,6 +59,64 @@ struct ActionWorkflowPageTests {
             #expect(approve.status == .seeOther)
             let after = try await client.execute(uri: "/plans/helsinki-2035/actions/22", method: .get)
             #expect(after.text.contains("Order the 2027 electric buses") && after.text.contains("<td>in progress</td>"))
+        }
+    }
+
+    @Test("The review shows each changed part: a task's date, an added cost row, one language of the name, the status by its name")
+    func reviewFieldByField() throws {
+        let database = try planWorkspace()
+        let published = try #require(try PlanRepository(database).actions(plan: "helsinki-2035").first { $0.identifier == "22" })
+        var draft = published
+        draft.status = .notStarted
+        draft.tasks = [ActionTask(name: Multilingual(["en": "Order buses"]), dueDate: Day(year: 2027, month: 3, day: 31)!)]
+        var later = draft
+        later.tasks[0].dueDate = Day(year: 2027, month: 6, day: 30)!
+        later.costs.append(CostEntry(year: 2027, kind: .capital, amount: 1_500_000, currency: "EUR", source: "HSL budget 2027"))
+        later.name = Multilingual(["en": published.name["en"] ?? "", "zh-Hans": "新的名称"])
+        later.status = .inProgress
+        let changes = ActionReviewPage.changes(from: draft, to: later)
+        let t = Localizer(.en)
+        let rows = changes.map { [$0.label(t), $0.shown($0.before, t), $0.shown($0.after, t)] }
+        #expect(rows.contains(["Tasks · row 1 · due date", "2027-03-31", "2027-06-30"]), "\(rows)")
+        let costRow = "Costs · row \(published.costs.count + 1)"
+        #expect(rows.contains { $0[0] == costRow && $0[1] == "—" && $0[2].contains("amount: 1500000") && $0[2].contains("HSL budget 2027") }, "\(rows)")
+        #expect(rows.contains(["Name (zh-Hans)", published.name["zh-Hans"] ?? "—", "新的名称"]))
+        #expect(!rows.contains { $0[0] == "Name (en)" }, "an unchanged language is not a change")
+        #expect(rows.contains(["Status", "not started", "in progress"]))
+        // A removed row says what went.
+        let removed = ActionReviewPage.changes(from: later, to: draft).map { [$0.label(t), $0.before, $0.after] }
+        #expect(removed.contains { $0[0] == costRow && $0[1].contains("HSL budget 2027") && $0[2] == "—" })
+        #expect(ActionReviewPage.changes(from: later, to: later).isEmpty)
+    }
+
+    @Test("The edit form adds empty rows on request without saving, and drops the rows ticked remove")
+    func addAndRemoveRows() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let path = "/staff/plans/helsinki-2035/actions/22/edit"
+            let form = try await client.execute(uri: path, method: .get, headers: editor.headers).text
+            let blank = form.matches(of: /<input name="task_name" type="text" value=""/).count
+            #expect(blank == ActionForm.spareRows)
+            let more = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(),
+                                                body: actionForm(editor, intent: "more", [("spare", "2"), ("task_name", "Keep me"), ("task_due", "2027-01-31"), ("task_done", "")]))
+            #expect(more.status == .ok)
+            #expect(more.text.matches(of: /<input name="task_name" type="text" value=""/).count == 4 && more.text.contains(#"value="Keep me""#))
+            #expect(try ActionDraftRepository(database).draft(plan: "helsinki-2035", action: "22") == nil, "more rows saves nothing")
+            // A replayed request cannot ask for a huge form.
+            let huge = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(),
+                                                body: actionForm(editor, intent: "more", [("spare", "9223372036854775807")]))
+            #expect(huge.text.matches(of: /<input name="task_name" type="text" value=""/).count == ActionForm.maximumSpareRows)
+            // Two tasks typed, the first ticked remove: the saved draft keeps the second only.
+            let save = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(),
+                                                body: actionForm(editor, intent: "save", [("task_name", "Drop me"), ("task_due", "2027-01-31"), ("task_done", ""),
+                                                                                          ("task_name", "Keep me"), ("task_due", "2027-02-28"), ("task_done", ""),
+                                                                                          ("remove_tasks", "1")]))
+            #expect(save.status == .seeOther)
+            let draft = try #require(try ActionDraftRepository(database).draft(plan: "helsinki-2035", action: "22"))
+            #expect(draft.action.tasks.map { $0.name.text("en") } == ["Keep me"])
+            let again = try await client.execute(uri: path, method: .get, headers: editor.headers).text
+            #expect(again.contains(#"<input type="checkbox" name="remove_tasks" value="1" aria-label="Remove row 1">"#))
         }
     }
 

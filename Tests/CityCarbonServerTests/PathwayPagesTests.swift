@@ -149,6 +149,22 @@ struct PathwayPagesTests {
         }
     }
 
+    @Test("A lever that names a plan action without a name of its own shows the action's name, not its identifier")
+    func leverNamesFromThePlan() async throws {
+        let database = try planWorkspace()
+        var scenario = try #require(try PathwayRepository(database).scenario("demo-planned")).scenario
+        let index = try #require(scenario.measures.firstIndex { $0.id == "helsinki-22" })
+        scenario.measures[index].name = nil
+        try PathwayRepository(database).save(scenario, actor: "test")
+        let action = try #require(try PlanRepository(database).actions(plan: "helsinki-2035").first { $0.identifier == "22" })
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "editor")
+            let page = try await client.execute(uri: "/staff/pathways/demo-planned", method: .get, headers: editor.headers).text
+            let row = try #require(page.firstMatch(of: /<tr data-measure="helsinki-22"><th scope="row">(.*?)<\/th>/)).output.1
+            #expect(String(row) == Markup.escape(action.name.text("en")))
+        }
+    }
+
     @Test("A new scenario is a draft until its editor submits it and the climate office publishes the version it reviewed")
     func draftThenPublish() async throws {
         let database = try planWorkspace()

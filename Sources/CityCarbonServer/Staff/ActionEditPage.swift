@@ -29,13 +29,18 @@ struct ActionEditPage: Sendable {
             }
             var (edited, issues) = ActionForm.read(call.form, published: published)
             edited.updatedOn = Day.today
+            let current = try drafts.draft(plan: plan, action: action)
+            // More empty rows: the form again as typed (rows ticked "remove" gone), nothing saved.
+            if intent == "more" {
+                return render(call, plan: loaded, action: edited, draft: current, issues: issues,
+                              spare: min(ActionForm.spare(call.form) + ActionForm.spareRows, ActionForm.maximumSpareRows))
+            }
             if issues.isEmpty {
                 do {
                     let indicators = Set(try IndicatorRepository(database).all(edition: .current).map(\.indicator.identifier))
                     try edited.validate(in: loaded, actions: try PlanRepository(database).actions(plan: plan), indicators: indicators.isEmpty ? nil : indicators)
                 } catch let errors as InputErrors { issues = errors.issues }
             }
-            let current = try drafts.draft(plan: plan, action: action)
             guard issues.isEmpty else { return render(call, plan: loaded, action: edited, draft: current, issues: issues) }
             do {
                 try drafts.save(edited, plan: plan, by: call.principal, submit: intent == "submit", today: Day.today)
@@ -55,7 +60,8 @@ struct ActionEditPage: Sendable {
         return (loaded, published)
     }
 
-    func render(_ call: StaffCall, plan: Plan, action: PlanAction, draft: ActionDraft?, issues: [InputIssue] = []) -> Response {
+    func render(_ call: StaffCall, plan: Plan, action: PlanAction, draft: ActionDraft?, issues: [InputIssue] = [],
+                spare: Int = ActionForm.spareRows) -> Response {
         let t = call.t, lang = t.language.rawValue
         let indicators = ((try? IndicatorRepository(database).all(edition: .current)) ?? []).map { ($0.indicator.identifier, $0.indicator.name.text(lang)) }
         let path = "/staff/plans/\(Markup.percentEncoded(plan.identifier))/actions/\(Markup.percentEncoded(action.identifier))/edit"
@@ -71,7 +77,7 @@ struct ActionEditPage: Sendable {
         }
         if !issues.isEmpty { body += "<div role=\"alert\">" + StaffLayout.issueTable(t, issues) + "</div>" }
         body += "<form method=\"post\" action=\"\(path)\" class=\"action-edit\">\(StaffLayout.csrfField(call))"
-        body += ActionForm.fields(action, plan: plan, indicators: indicators, t: t)
+        body += ActionForm.fields(action, plan: plan, indicators: indicators, t: t, spare: spare)
         body += "<p><button type=\"submit\" name=\"intent\" value=\"save\" class=\"secondary\" id=\"save\">\(Markup.escape(t("edit.save")))</button> "
         body += "<button type=\"submit\" name=\"intent\" value=\"submit\" id=\"submit\">\(Markup.escape(t("edit.submit")))</button>"
         if draft != nil { body += " <button type=\"submit\" name=\"intent\" value=\"discard\" class=\"secondary\" id=\"discard\" formnovalidate>\(Markup.escape(t("edit.discard")))</button>" }

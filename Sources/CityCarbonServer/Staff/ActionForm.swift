@@ -4,12 +4,22 @@ import ClimatePlans
 import Foundation
 
 /// The staff form of a plan action, without JavaScript: repeated rows (tasks, costs,
-/// reductions, contacts, co-benefits, indicators) come as parallel fields, with a few empty
-/// rows to add to; a row left empty is dropped. Reading it names every bad field.
+/// reductions, contacts, co-benefits, indicators) come as parallel fields, with empty rows to
+/// add to and a "more rows" button that shows the form again with more of them; a row left
+/// empty, or ticked "remove", is dropped. Reading it names every bad field.
 enum ActionForm {
     static let languages = ["en", "zh-Hans"]
-    /// Empty rows offered under each repeated list.
+    /// Empty rows offered under each repeated list, and how many more each "more rows" adds.
     static let spareRows = 2
+    /// The most empty rows a form asks for, so a replayed request cannot make a huge page.
+    static let maximumSpareRows = 50
+    /// The repeated lists, by the name of their "remove" field (`remove_tasks`).
+    static let lists = ["contacts", "tasks", "costs", "reductions", "benefits", "indicators"]
+
+    /// The empty rows the form asked for (`spare`), within 0…``maximumSpareRows``.
+    static func spare(_ form: FormData) -> Int {
+        min(max(Int(form["spare"] ?? "") ?? spareRows, 0), maximumSpareRows)
+    }
 
     /// The action the form describes, and the problems of its fields; a field that cannot be
     /// read is left out, so the form can be shown again with everything else as typed. Fields
@@ -37,13 +47,14 @@ enum ActionForm {
                 return nil
             }
         }
-        /// The rows of parallel fields, without the empty ones, with their 1-based numbers.
-        func rows(_ names: [String]) -> [(Int, [String])] {
+        /// The rows of parallel fields, without the empty ones and those ticked "remove", with their 1-based numbers.
+        func rows(_ names: [String], list: String) -> [(Int, [String])] {
             let columns = names.map { form.all($0) }
             let count = columns.map(\.count).max() ?? 0
+            let removed = Set(form.all("remove_\(list)").compactMap { Int($0) })
             return (0..<count).compactMap { i in
                 let row = columns.map { i < $0.count ? $0[i].trimmingCharacters(in: .whitespacesAndNewlines) : "" }
-                return row.allSatisfy(\.isEmpty) ? nil : (i + 1, row)
+                return row.allSatisfy(\.isEmpty) || removed.contains(i + 1) ? nil : (i + 1, row)
             }
         }
         var action = published
@@ -66,10 +77,10 @@ enum ActionForm {
             + (form["collaborators"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 .map { ResponsibleParty(organisation: $0, role: .collaborator) }
         action.dependsOn = (form["depends_on"] ?? "").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
-        action.contacts = rows(["contact_name", "contact_email", "contact_organisation"]).map { _, r in
+        action.contacts = rows(["contact_name", "contact_email", "contact_organisation"], list: "contacts").map { _, r in
             ContactPerson(name: r[0], email: r[1].isEmpty ? nil : r[1], organisation: r[2].isEmpty ? nil : r[2])
         }
-        action.tasks = rows(["task_name", "task_due", "task_done"]).compactMap { n, r in
+        action.tasks = rows(["task_name", "task_due", "task_done"], list: "tasks").compactMap { n, r in
             guard let due = day(r[1], field: "tasks[\(n)].due") else {
                 if r[1].isEmpty { issue("tasks[\(n)].due", nil, "a task needs a due date") }
                 return nil
@@ -80,19 +91,19 @@ enum ActionForm {
         for (i, task) in action.tasks.enumerated() {
             if let old = published.tasks.first(where: { $0.name.text("en") == task.name.text("en") }) { action.tasks[i].name = old.name }
         }
-        action.costs = rows(["cost_year", "cost_kind", "cost_amount", "cost_currency", "cost_source"]).compactMap { n, r in
+        action.costs = rows(["cost_year", "cost_kind", "cost_amount", "cost_currency", "cost_source"], list: "costs").compactMap { n, r in
             guard let year = Int(r[0]) else { issue("costs[\(n)].year", r[0], "is not a year"); return nil }
             guard let kind = CostEntry.Kind(rawValue: r[1]) else { issue("costs[\(n)].kind", r[1], "is not capital or operating"); return nil }
             guard let amount = number(r[2], field: "costs[\(n)].amount") else { return nil }
             return CostEntry(year: year, kind: kind, amount: amount, currency: r[3].uppercased(), source: r[4].isEmpty ? nil : r[4])
         }
-        action.reductions = rows(["reduction_year", "reduction_t", "reduction_method", "reduction_source"]).compactMap { n, r in
+        action.reductions = rows(["reduction_year", "reduction_t", "reduction_method", "reduction_source"], list: "reductions").compactMap { n, r in
             guard let year = Int(r[0]) else { issue("reductions[\(n)].year", r[0], "is not a year"); return nil }
             guard let tonnes = number(r[1], field: "reductions[\(n)].t_co2e") else { return nil }
             return ReductionEntry(year: year, tonnesCO2e: tonnes, method: r[2].isEmpty ? nil : r[2], source: r[3].isEmpty ? nil : r[3])
         }
-        action.coBenefits = rows(["benefit_kind", "benefit_text"]).map { _, r in CoBenefit(kind: r[0], description: Multilingual(["en": r[1]])) }
-        action.indicators = rows(["indicator", "indicator_effect", "indicator_measures"]).compactMap { n, r in
+        action.coBenefits = rows(["benefit_kind", "benefit_text"], list: "benefits").map { _, r in CoBenefit(kind: r[0], description: Multilingual(["en": r[1]])) }
+        action.indicators = rows(["indicator", "indicator_effect", "indicator_measures"], list: "indicators").compactMap { n, r in
             // The effect and measure selects always carry a value: a row is empty without an indicator.
             guard !r[0].isEmpty else { return nil }
             guard let effect = IndicatorLink.Effect(rawValue: r[1]) else { issue("indicators[\(n)].effect", r[1], "is not increases or decreases"); return nil }
@@ -102,7 +113,7 @@ enum ActionForm {
     }
 
     /// The form's fields for `action`, inside a `<form>` the caller opens.
-    static func fields(_ action: PlanAction, plan: Plan, indicators: [(String, String)], t: Localizer) -> String {
+    static func fields(_ action: PlanAction, plan: Plan, indicators: [(String, String)], t: Localizer, spare spareCount: Int = spareRows) -> String {
         let lang = t.language.rawValue
         func label(_ key: String, for id: String) -> String { "<label for=\"\(id)\">\(Markup.escape(t(key)))</label>" }
         func input(_ name: String, _ value: String?, type: String = "text", id: String? = nil, label key: String? = nil, extra: String = "") -> String {
@@ -117,9 +128,15 @@ enum ActionForm {
                 "<option value=\"\(Markup.escape($0.0))\"\($0.0 == selected ? " selected" : "")>\(Markup.escape($0.1))</option>"
             }.joined() + "</select>"
         }
+        /// A list's rows: the held ones with a "remove" box each, then the empty ones, then the "more rows" button.
         func table(_ id: String, _ caption: String, _ headers: [String], _ rows: [String]) -> String {
-            "<table id=\"\(id)\" class=\"edit\"><caption>\(Markup.escape(t(caption)))</caption><thead><tr>" + headers.map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined()
-                + "</tr></thead><tbody>" + rows.map { "<tr>\($0)</tr>" }.joined() + "</tbody></table>"
+            let held = rows.count - spareCount
+            return "<table id=\"\(id)\" class=\"edit\"><caption>\(Markup.escape(t(caption)))</caption><thead><tr>"
+                + (headers + ["edit.remove"]).map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined()
+                + "</tr></thead><tbody>" + rows.enumerated().map { i, cells in
+                    let remove = i < held ? "<td><input type=\"checkbox\" name=\"remove_\(id)\" value=\"\(i + 1)\" aria-label=\"\(Markup.escape(t("edit.removeRow", ["row": String(i + 1)])))\"></td>" : "<td></td>"
+                    return "<tr>\(cells)\(remove)</tr>"
+                }.joined() + "</tbody></table><p><button type=\"submit\" name=\"intent\" value=\"more\" class=\"secondary\" formnovalidate>\(Markup.escape(t("edit.moreRows")))</button></p>"
         }
         var html = "<fieldset><legend>\(Markup.escape(t("edit.about")))</legend>"
         for language in languages {
@@ -146,7 +163,8 @@ enum ActionForm {
         html += input("primary", action.primaryOrganisation, label: "edit.primary")
         html += label("edit.collaborators", for: "collaborators") + "<textarea id=\"collaborators\" name=\"collaborators\" rows=\"2\" cols=\"60\">"
             + Markup.escape(action.responsibleParties.filter { $0.role == .collaborator }.map(\.organisation).joined(separator: "\n")) + "</textarea></fieldset>"
-        let spare = Array(repeating: (), count: spareRows)
+        let spare = Array(repeating: (), count: spareCount)
+        html = "<input type=\"hidden\" name=\"spare\" value=\"\(spareCount)\">" + html
         html += table("contacts", "edit.contacts", ["edit.contact.name", "edit.contact.email", "accounts.organisation"],
                       action.contacts.map { cell("contact_name", $0.name, aria: t("edit.contact.name")) + cell("contact_email", $0.email, type: "email", aria: t("edit.contact.email")) + cell("contact_organisation", $0.organisation, aria: t("accounts.organisation")) }
                       + spare.map { cell("contact_name", nil, aria: t("edit.contact.name")) + cell("contact_email", nil, type: "email", aria: t("edit.contact.email")) + cell("contact_organisation", nil, aria: t("accounts.organisation")) })

@@ -39,7 +39,7 @@ struct ActionReviewPage: Sendable {
             let path = "/staff/plans/\(Markup.percentEncoded(draft.plan))/actions/\(Markup.percentEncoded(draft.action.identifier))/review"
             body += "<tr><td><a href=\"\(path)\">\(Markup.escape(draft.plan)) / \(Markup.escape(draft.action.identifier)). \(Markup.escape(draft.action.name.text(lang)))</a></td>"
             body += "<td>\(Markup.escape(draft.author))</td><td>\(Markup.escape(draft.submittedAt ?? ""))</td>"
-            body += "<td>\(Markup.escape(Self.changes(from: draft.base, to: draft.action).map { t("field.\($0.field)") }.joined(separator: ", ")))</td></tr>"
+            body += "<td>\(Markup.escape(Array(Set(Self.changes(from: draft.base, to: draft.action).map { t("field.\($0.field)") })).sorted().joined(separator: ", ")))</td></tr>"
         }
         body += "</tbody></table>"
         let notice = call.form["done"].flatMap { done in ["approved", "returned"].contains(done) ? t("review.notice.\(done)", ["action": call.form["action"] ?? ""]) : nil }
@@ -57,7 +57,7 @@ struct ActionReviewPage: Sendable {
         body += "<table id=\"changes\"><caption>\(Markup.escape(t("review.changes")))</caption><thead><tr>"
         body += ["review.field", "review.published", "review.draft"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for change in Self.changes(from: published ?? draft.base, to: draft.action) {
-            body += "<tr><th scope=\"row\">\(Markup.escape(t("field.\(change.field)")))</th><td><del>\(Markup.escape(change.before))</del></td><td><ins>\(Markup.escape(change.after))</ins></td></tr>"
+            body += "<tr><th scope=\"row\">\(Markup.escape(change.label(t)))</th><td><del>\(Markup.escape(change.shown(change.before, t)))</del></td><td><ins>\(Markup.escape(change.shown(change.after, t)))</ins></td></tr>"
         }
         body += "</tbody></table>"
         if draft.state == .submitted {
@@ -73,21 +73,44 @@ struct ActionReviewPage: Sendable {
         return StaffLayout.page(t, call, title: t("review.action", ["action": "\(action). \(draft.action.name.text(lang))"]), body: body)
     }
 
+    /// One difference a reviewer reads: a field, or one row of a list field (added, removed or
+    /// changed in one of its parts), or one language of a text.
     struct Change: Equatable {
         var field: String
+        /// The 1-based row of a list field (a task, a cost); nil for the field itself.
+        var row: Int? = nil
+        /// The part of the row that changed (`dueDate`).
+        var part: String? = nil
+        /// The language of a text that changed (`en`, `zh`).
+        var language: String? = nil
         var before: String
         var after: String
+
+        /// A value as the page shows it: a status by its name in the page's language.
+        func shown(_ value: String, _ t: Localizer) -> String {
+            field == "status" && value != "—" ? t("status.\(value)") : value
+        }
+
+        /// "Tasks · row 2 · due date", in the page's language.
+        func label(_ t: Localizer) -> String {
+            var label = t("field.\(field)")
+            if let row { label += " · " + t("review.row", ["row": String(row)]) }
+            if let part { label += " · " + t("field.part.\(part)") }
+            if let language { label += " (\(language))" }
+            return label
+        }
     }
 
-    /// The top-level fields that differ, each shown as compact JSON: the reviewer sees
-    /// exactly what publishing would change.
+    /// What differs between the published action and the draft, part by part: a changed
+    /// field, a row added to or removed from a list, a changed part of a row, a changed
+    /// language of a text. The reviewer sees exactly what publishing would change.
     static func changes(from old: PlanAction, to new: PlanAction) -> [Change] {
         guard case .object(let before)? = try? json(old), case .object(let after)? = try? json(new) else { return [] }
         let lookup = Dictionary(before, uniquingKeysWith: { a, _ in a })
         var result: [Change] = []
         for (key, value) in after where key != "updatedOn" {
             let previous = lookup[key] ?? .null
-            if previous != value { result.append(Change(field: key, before: readable(previous), after: readable(value))) }
+            if previous != value { result += compare(key, previous, value) }
         }
         for (key, value) in before where after.first(where: { $0.0 == key }) == nil && key != "updatedOn" {
             result.append(Change(field: key, before: readable(value), after: "—"))
@@ -95,17 +118,54 @@ struct ActionReviewPage: Sendable {
         return result
     }
 
-    /// Compact JSON without the `{"values": …}` wrapper of multilingual texts.
-    static func readable(_ value: JSONValue) -> String {
-        func unwrap(_ value: JSONValue) -> JSONValue {
-            switch value {
-            case .object(let members) where members.count == 1 && members[0].0 == "values": unwrap(members[0].1)
-            case .object(let members): .object(members.map { ($0.0, unwrap($0.1)) })
-            case .array(let items): .array(items.map(unwrap))
-            default: value
+    /// The parts of one field that differ: rows of a list of records, languages of a text.
+    private static func compare(_ field: String, _ old: JSONValue, _ new: JSONValue) -> [Change] {
+        if let a = languages(old) ?? (old == .null ? [:] : nil), let b = languages(new) ?? (new == .null ? [:] : nil) {
+            return Set(a.keys).union(b.keys).sorted().compactMap { code in
+                a[code] == b[code] ? nil : Change(field: field, language: code, before: a[code] ?? "—", after: b[code] ?? "—")
             }
         }
-        return value == .null ? "—" : unwrap(value).serialized()
+        guard case .array(let rowsBefore) = old == .null ? .array([]) : old, case .array(let rowsAfter) = new == .null ? .array([]) : new,
+              (rowsBefore + rowsAfter).allSatisfy({ if case .object = $0 { true } else { false } }) else {
+            return [Change(field: field, before: readable(old), after: readable(new))]
+        }
+        var result: [Change] = []
+        for index in 0..<max(rowsBefore.count, rowsAfter.count) {
+            let a = index < rowsBefore.count ? rowsBefore[index] : nil, b = index < rowsAfter.count ? rowsAfter[index] : nil
+            guard a != b else { continue }
+            guard case .object(let partsBefore)? = a, case .object(let partsAfter)? = b else {
+                result.append(Change(field: field, row: index + 1, before: a.map(readable) ?? "—", after: b.map(readable) ?? "—"))
+                continue
+            }
+            let lookup = Dictionary(partsBefore, uniquingKeysWith: { x, _ in x })
+            let keys = partsAfter.map(\.0) + partsBefore.map(\.0).filter { k in !partsAfter.contains { $0.0 == k } }
+            let afterLookup = Dictionary(partsAfter, uniquingKeysWith: { x, _ in x })
+            for key in keys where lookup[key] != afterLookup[key] {
+                result.append(Change(field: field, row: index + 1, part: key, before: readable(lookup[key] ?? .null), after: readable(afterLookup[key] ?? .null)))
+            }
+        }
+        return result
+    }
+
+    /// A multilingual text's languages, or nil when the value is not one.
+    private static func languages(_ value: JSONValue) -> [String: String]? {
+        guard case .object(let members) = value, members.count == 1, members[0].0 == "values", case .object(let texts) = members[0].1 else { return nil }
+        var result: [String: String] = [:]
+        for (code, text) in texts { if case .string(let s) = text { result[code] = s } }
+        return result
+    }
+
+    /// A value as a reviewer reads it: text without quotes, lists joined, records as `key: value`.
+    static func readable(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "—"
+        case .string(let s): return s
+        case .array(let items): return items.isEmpty ? "—" : items.map(readable).joined(separator: "; ")
+        case .object where languages(value) != nil:
+            return languages(value)!.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " / ")
+        case .object(let members): return members.map { "\($0.0): \(readable($0.1))" }.joined(separator: ", ")
+        default: return value.serialized()
+        }
     }
 
     static func json(_ action: PlanAction) throws -> JSONValue {
