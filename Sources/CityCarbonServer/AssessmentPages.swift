@@ -84,9 +84,10 @@ struct AssessmentPages: Sendable {
         var body = ""
         for a in try AssessmentRepository(database).all().reversed() {
             body += "<section id=\"assessment-\(a.year)\"><h2>\(Markup.escape(t("assessments.year", ["year": String(a.year)]))) · \(Markup.escape(t("assessments.state.\(a.state.rawValue)")))</h2>"
-            if call.principal.may(.managePlans), a.state != .published {
-                let step = a.state == .draft ? "freeze" : "publish"
-                body += "<form method=\"post\" action=\"/staff/assessments/\(a.year)/\(step)\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"\(step)-\(a.year)\">\(Markup.escape(t("assessments.\(step)")))</button></form>"
+            if call.principal.may(.managePlans), a.state == .draft {
+                body += "<form method=\"post\" action=\"/staff/assessments/\(a.year)/freeze\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"freeze-\(a.year)\">\(Markup.escape(t("assessments.freeze")))</button></form>"
+            } else if call.principal.may(.managePlans), a.state == .frozen {
+                body += "<p>" + StaffLayout.confirmLink("/staff/assessments/\(a.year)/publish", dataAction: "publish-\(a.year)", label: t("assessments.publish")) + "</p>"
             }
             body += Self.ranking(a, t: t, id: "ranking-\(a.year)") + "</section>"
         }

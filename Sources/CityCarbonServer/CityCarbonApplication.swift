@@ -122,6 +122,7 @@ public enum CityCarbonApplication {
         LoginPage(database: database, gate: gate, throttle: throttle, addresses: ClientAddress(trustedProxies: options.trustedProxies),
                   passwordCost: options.passwordCost).addRoutes(to: routes)
         StaffHomePage(database: database, auditKey: options.auditKey).addRoutes(to: routes)
+        PublishConfirmation(database: database).addRoutes(to: routes)
         DraftInventoryPage(database: database).addRoutes(to: routes)
         PlanAttentionPage(database: database).addRoutes(to: routes)
         ActionEditPage(database: database).addRoutes(to: routes)

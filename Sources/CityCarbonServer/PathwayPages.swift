@@ -442,8 +442,12 @@ struct PathwayPages: Sendable {
         // The version shown below is the one a submission or a publication is of.
         if stored.hasDraft, stored.submittedBy == nil, call.principal.may(.editPlans) { body += button("submit") }
         if call.principal.may(.managePlans) {
-            if stored.submittedBy != nil { body += button("publish", digest: stored.digest) }
-            if stored.isPublished { body += button("withdraw") }
+            if stored.submittedBy != nil {
+                body += StaffLayout.confirmLink("/staff/pathways/\(Markup.percentEncoded(id))/publish", dataAction: "publish", label: t("pathways.publish"))
+            }
+            if stored.isPublished {
+                body += StaffLayout.confirmLink("/staff/pathways/\(Markup.percentEncoded(id))/withdraw", dataAction: "withdraw", label: t("pathways.withdraw"), secondary: true)
+            }
         }
         if let errors { body += Self.problems(errors, t) }
         if call.principal.may(.editPlans) {

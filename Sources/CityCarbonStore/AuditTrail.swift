@@ -169,6 +169,18 @@ public struct AuditTrail: Sendable {
 }
 
 extension AuditTrail {
+    /// Who drafted what is about to be published: the actors of `entity`'s events of `actions`
+    /// since the newest event `publication` finds (the last publication), newest first, each
+    /// once. A confirmation page names them beside what publishing would change.
+    public func draftedBy(_ changes: Filter, actions: Set<String>, since publication: Filter) throws -> [String] {
+        let last = try events(publication, limit: 1, offset: 0).events.first?.id ?? 0
+        var actors: [String] = []
+        for event in try events(changes, limit: 1_000, offset: 0).events where event.id > last && actions.contains(event.action) {
+            if !actors.contains(event.actor) { actors.append(event.actor) }
+        }
+        return actors
+    }
+
     /// The number of the latest event: every write moves it, so anything derived from the data
     /// (a rendered page, a cached response) stays valid while it stays the same.
     public func version() throws -> Int64 {

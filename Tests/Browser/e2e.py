@@ -150,6 +150,11 @@ def main():
             page.fill("#username", "chief")
             page.fill("#password", PASSWORD)
             page.click("button[type=submit]")
+            # Publishing asks first: the public totals now and after, and who computed the draft.
+            page.click("a[data-action='publish-2023']")
+            expect(page.locator("#confirm-summary")).to_contain_text("BASIC+")
+            expect(page.locator("#drafted-by")).to_contain_text("Computed")
+            shot("publish confirmation")
             page.click("button[data-action='publish-2023']")
             expect(page.locator(".notice")).to_contain_text("2023 inventory is published")
             shot("published")

@@ -182,7 +182,7 @@ struct PathwayPagesTests {
             #expect(early.status == .conflict)
             let submitted = try await client.execute(uri: "/staff/pathways/district-test/submit", method: .post, headers: editor.formHeaders(), body: editor.form())
             #expect(submitted.status == .ok && !submitted.text.contains(#"data-action="publish""#))
-            let review = try await client.execute(uri: "/staff/pathways/district-test", method: .get, headers: admin.headers)
+            let review = try await client.execute(uri: "/staff/pathways/district-test/publish", method: .get, headers: admin.headers)
             let digest = try #require(review.text.range(of: #"name="digest" value=""#).map { String(review.text[$0.upperBound...].prefix { $0 != "\"" }) })
             #expect(try await client.execute(uri: "/staff/pathways/district-test/publish", method: .post, headers: admin.formHeaders(),
                                              body: admin.form([("digest", String(repeating: "0", count: 64))])).status == .conflict)

@@ -51,7 +51,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["POST /staff/pathways/:scenario/submit"] = ("staff", [.admin, .editor])
     table["GET /staff/indicators"] = ("staff", [.admin, .editor])
     table["POST /staff/indicators/:indicator/values"] = ("staff", [.admin, .editor])
-    for route in ["POST /staff/pathways/:scenario/publish", "POST /staff/pathways/:scenario/withdraw", "POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
+    for route in ["POST /staff/pathways/:scenario/publish", "POST /staff/pathways/:scenario/withdraw", "GET /staff/pathways/:scenario/publish",
+                  "GET /staff/pathways/:scenario/withdraw", "GET /staff/assessments/:year/publish", "POST /staff/assessments/:year/freeze", "POST /staff/assessments/:year/publish", "POST /staff/plans/:plan/reports", "GET /staff/reviews", "GET /staff/plans/:plan/actions/:action/review", "POST /staff/plans/:plan/actions/:action/review"] {
         table[route] = ("staff", [.admin])
     }
     table["POST /logout"] = ("staff", signedIn)
@@ -59,6 +60,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
         table[route] = ("staff", [.admin, .editor])
     }
     for route in ["POST /staff/inventories/:year/publish", "POST /staff/inventories/:year/withdraw", "POST /staff/statistics/publish",
+                  "GET /staff/inventories/:year/publish", "GET /staff/inventories/:year/withdraw", "GET /staff/statistics/publish", "GET /staff/indicators/publish",
                   "POST /staff/indicators/publish", "GET /staff/accounts", "POST /staff/accounts",
                   "POST /staff/accounts/:username", "POST /staff/accounts/:username/password", "GET /staff/api-keys", "POST /staff/api-keys",
                   "POST /staff/api-keys/:id/revoke", "GET /staff/city", "POST /staff/city", "GET /staff/city-data", "POST /staff/city-data/jurisdictions", "POST /staff/city-data/statistics",

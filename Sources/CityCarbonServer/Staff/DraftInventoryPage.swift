@@ -30,7 +30,7 @@ struct DraftInventoryPage: Sendable {
         var html = "<section><p>\(Markup.escape(t("draft.intro", ["year": String(year), "gwp": draft.gwp, "rows": String(draft.provenance.rows)])))</p>"
         html += "<p><small>\(Markup.escape(t("draft.provenance", ["sets": draft.provenance.factorSets.map(\.name).joined(separator: ", "), "fingerprint": String(draft.provenance.inputFingerprint.prefix(23))])))</small></p>"
         if call.principal.may(.publish), publishedID != (try inventories.latestID(year: year)) {
-            html += "<form method=\"post\" action=\"/staff/inventories/\(year)/publish\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"publish-\(year)\">\(Markup.escape(t("staff.action.publish")))</button></form>"
+            html += "<p>" + StaffLayout.confirmLink("/staff/inventories/\(year)/publish", dataAction: "publish-\(year)", label: t("staff.action.publish")) + "</p>"
         }
         html += "</section><section><table class=\"gpc\" id=\"draft\"><caption>\(Markup.escape(t("draft.caption", ["year": String(year)])))</caption><thead><tr>"
         for key in ["draft.ref", "draft.source", "draft.scope", "draft.published", "draft.draft", "draft.change", "draft.keys", "draft.quality"] {

@@ -89,8 +89,14 @@ struct StaffHomePage: Sendable {
                 : "<span class=\"status-draft\">\(Markup.escape(t("staff.status.draft")))</span>"
             var actions = ""
             if principal.may(.publish) {
-                if !row.isPublished || row.hasNewerDraft { actions += button(row.year, "publish", row.isPublished ? "staff.action.republish" : "staff.action.publish") }
-                if row.isPublished { actions += button(row.year, "withdraw", "staff.action.withdraw", secondary: true) }
+                if !row.isPublished || row.hasNewerDraft {
+                    actions += StaffLayout.confirmLink("/staff/inventories/\(row.year)/publish", dataAction: "publish-\(row.year)",
+                                                       label: t(row.isPublished ? "staff.action.republish" : "staff.action.publish"))
+                }
+                if row.isPublished {
+                    actions += StaffLayout.confirmLink("/staff/inventories/\(row.year)/withdraw", dataAction: "withdraw-\(row.year)",
+                                                       label: t("staff.action.withdraw"), secondary: true)
+                }
             }
             if principal.may(.computeInventories) { actions += button(row.year, "compute", "staff.action.compute", secondary: true) }
             let published = row.isPublished ? "\(mt(row.publishedBasicPlusTonnes)) · \(Markup.escape(row.publishedBy ?? "")) \(Markup.escape(row.publishedAt.map(t.date) ?? ""))" : "—"
@@ -115,8 +121,7 @@ struct StaffHomePage: Sendable {
             var html = "<tr data-draft=\"\(id)\"><th scope=\"row\">\(Markup.escape(t(label)))</th><td>"
             html += "<span class=\"\(pending ? "status-draft" : "status-published")\">\(Markup.escape(state))</span></td><td>"
             if pending && call.principal.may(.publish) {
-                html += "<form class=\"inline\" method=\"post\" action=\"/staff/\(id)/publish\">\(StaffLayout.csrfField(call))" +
-                    "<button type=\"submit\" data-action=\"publish-\(id)\">\(Markup.escape(t("staff.action.publish")))</button></form>"
+                html += StaffLayout.confirmLink("/staff/\(id)/publish", dataAction: "publish-\(id)", label: t("staff.action.publish"))
             }
             return html + "</td></tr>"
         }

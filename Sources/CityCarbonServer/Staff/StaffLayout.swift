@@ -7,6 +7,11 @@ import Hummingbird
 /// The frame of the staff pages: the account, the sections its role may open, sign-out, and
 /// the language switch. Staff pages are never cached by the browser or a proxy.
 enum StaffLayout {
+    /// A publish or withdraw "button" that opens its confirmation page (``PublishConfirmation``).
+    static func confirmLink(_ href: String, dataAction: String, label: String, secondary: Bool = false) -> String {
+        "<a class=\"button\(secondary ? " secondary" : "")\" href=\"\(Markup.escape(href))\" data-action=\"\(Markup.escape(dataAction))\">\(Markup.escape(label))…</a> "
+    }
+
     static func page(_ t: Localizer, _ call: StaffCall, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil, body: String) -> Response {
         let principal = call.principal
         var links = [("/staff", t("staff.nav.home"))]
