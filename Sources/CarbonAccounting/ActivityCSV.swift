@@ -26,13 +26,16 @@ public enum ActivityCSV {
     ///   - jurisdictions: when given, every row's jurisdiction must be in it.
     ///   - defaultFactorSet, factorSetByFuel: the sets that price a row naming none (the city's
     ///     settings); the set each row was priced with is what the workspace stores for it.
+    /// - Parameter rowCheck: the caller's own check of the rows that parsed (who may write which
+    ///   jurisdiction), whose problems are listed with the file's own.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, library: FactorLibrary = .standard,
                             jurisdictions: JurisdictionTree? = nil, parallel: Bool = true,
                             defaultFactorSet: String = FactorLibrary.defaultSetName,
-                            factorSetByFuel: [String: String] = [:]) throws(InputErrors) -> ValidatedActivities {
+                            factorSetByFuel: [String: String] = [:],
+                            rowCheck: ((ActivityTable) -> [InputIssue])? = nil) throws(InputErrors) -> ValidatedActivities {
         let parsed = try parseCollecting(bytes, file: file, parallel: parallel)
         // Rows that parsed are checked further even when others did not, so one pass shows every error.
-        var issues = parsed.issues
+        var issues = parsed.issues + (rowCheck?(parsed.table) ?? [])
         if parsed.table.count > 0 {
             do {
                 let validated = try ActivityValidator(library: library, jurisdictions: jurisdictions, defaultFactorSet: defaultFactorSet,
@@ -52,9 +55,11 @@ public enum ActivityCSV {
 
     public static func read(_ data: [UInt8], file: String, library: FactorLibrary = .standard,
                             jurisdictions: JurisdictionTree? = nil, defaultFactorSet: String = FactorLibrary.defaultSetName,
-                            factorSetByFuel: [String: String] = [:]) throws(InputErrors) -> ValidatedActivities {
+                            factorSetByFuel: [String: String] = [:],
+                            rowCheck: ((ActivityTable) -> [InputIssue])? = nil) throws(InputErrors) -> ValidatedActivities {
         try data.withUnsafeBufferPointer { buffer throws(InputErrors) in
-            try read(buffer, file: file, library: library, jurisdictions: jurisdictions, defaultFactorSet: defaultFactorSet, factorSetByFuel: factorSetByFuel)
+            try read(buffer, file: file, library: library, jurisdictions: jurisdictions, defaultFactorSet: defaultFactorSet,
+                     factorSetByFuel: factorSetByFuel, rowCheck: rowCheck)
         }
     }
 

@@ -66,25 +66,33 @@ public struct ActivityRepository: Sendable {
         let strict = !tree.order.isEmpty
         // A row naming no factor set is priced, and stored, with the set the city's settings give its fuel.
         let settings = try CitySettingsRepository(database).current()
+        // Rows outside the writer's jurisdictions are listed with the file's other problems, in one pass.
         let activities = try ActivityCSV.read(bytes, file: file, library: library, jurisdictions: strict ? tree : nil,
-                                              defaultFactorSet: settings.factorSet, factorSetByFuel: settings.factorSetByFuel)
-        if let writer { try Self.checkScope(activities.table, file: file, writer: writer, tree: tree) }
+                                              defaultFactorSet: settings.factorSet, factorSetByFuel: settings.factorSetByFuel,
+                                              rowCheck: writer.map { writer in { table in Self.scopeIssues(table, file: file, writer: writer, tree: tree) } })
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         return ActivityImportPlan(activities: activities, file: file, sha256: digest, byteCount: bytes.count)
     }
 
     /// Every row must be in a jurisdiction `writer` may write to (a scoped role's own and those below).
     static func checkScope(_ table: ActivityTable, file: String?, writer: Principal, tree: JurisdictionTree) throws {
-        guard writer.role.isScoped else { return }
+        let issues = scopeIssues(table, file: file, writer: writer, tree: tree)
+        if !issues.isEmpty { throw InputErrors(issues) }
+    }
+
+    /// The rows (at most 100) in jurisdictions `writer` may not write; a name that is no
+    /// jurisdiction at all is the file's own problem, reported by the validator.
+    static func scopeIssues(_ table: ActivityTable, file: String?, writer: Principal, tree: JurisdictionTree) -> [InputIssue] {
+        guard writer.role.isScoped else { return [] }
         var issues: [InputIssue] = []
         for row in 0..<table.count {
             let record = table[row]
-            guard !writer.mayWrite(record.jurisdiction, in: tree) else { continue }
+            guard !writer.mayWrite(record.jurisdiction, in: tree), tree.order.isEmpty || tree.contains(record.jurisdiction) else { continue }
             issues.append(InputIssue(InputLocation(file: file, row: record.line, field: "jurisdiction"), value: record.jurisdiction,
                                      reason: "is outside the jurisdictions \(writer.actor) may write to (\(writer.jurisdictions.joined(separator: ", ")))"))
             if issues.count == 100 { break }
         }
-        if !issues.isEmpty { throw InputErrors(issues) }
+        return issues
     }
 
     /// Stores a validated file: the second half of an import, after a person saw its preview.

@@ -67,6 +67,22 @@ struct StaffPagesTests {
         }
     }
 
+    @Test("A row of a district the editor may not write is listed with the file's other errors on the first upload")
+    func scopeWithOtherErrors() async throws {
+        let (database, district, other) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "editor")
+            let csv = "year,jurisdiction,gpc_ref,fuel,amount,unit\n2023,\(district),I.1.1,natural_gas,lots,TJ\n2023,\(other),I.1.1,natural_gas,1,TJ\n"
+            let response = try await upload(client, editor, csv: csv)
+            #expect(response.status == .unprocessableContent)
+            let text = String(buffer: response.body)
+            #expect(text.contains("outside the jurisdictions") && text.contains("lots"), "both problems in one answer")
+            // Row 3 (the other district) and row 2 (the bad amount), in the order of the file.
+            let rows = text.matches(of: /<tr><td>(\d+)<\/td>/).map { String($0.output.1) }
+            #expect(rows.contains("2") && rows.contains("3"), "\(rows)")
+        }
+    }
+
     @Test("An editor cannot load data of a district outside its scope")
     func editorScope() async throws {
         let (database, _, other) = try staffWorkspace()
