@@ -43,6 +43,8 @@ public struct FactorLibrary: Sendable {
         let gridQuality = meta.rows.first { $0["kind"] == "grid" }.flatMap { DataQuality(rawValue: $0["default_ef_quality"]) }
         let grid = try ReferenceTable.resource("factors/grid.csv", in: .module)
         var bySeriesYear: [String: [Int: [FactorRecord]]] = [:]
+        // A series is titled by the region its publisher names ("安徽 Anhui"), not by its key.
+        var regions: [String: String] = [:]
         var issues: [InputIssue] = []
         for row in grid.rows {
             guard let year = Int(row["year"]) else {
@@ -51,7 +53,8 @@ public struct FactorLibrary: Sendable {
             }
             do throws(InputIssue) {
                 let value = try row.double("value")
-                let source = "\(row["published_by"]); \(row["source"])"
+                let source = "\(row["published_by"]); read from \(row["source"])"
+                if regions[row["series"]] == nil, !row["region"].isEmpty { regions[row["series"]] = row["region"] }
                 bySeriesYear[row["series"], default: [:]][year, default: []].append(FactorRecord(
                     fuel: "electricity", quantity: row["quantity"], value: value, unit: row["unit"], source: source, year: year,
                     confidence: row["confidence"], note: [row["region"], row["note"]].filter { !$0.isEmpty }.joined(separator: "; ")))
@@ -65,7 +68,7 @@ public struct FactorLibrary: Sendable {
             gridSeries[series] = years.keys.sorted()
             for (year, records) in years {
                 let name = "grid:\(series):\(year)"
-                sets.append(FactorSet(name: name, title: "Grid electricity \(series) \(year)", kind: .grid, defaultEFQuality: gridQuality,
+                sets.append(FactorSet(name: name, title: "Grid electricity, \(regions[series] ?? series), \(year)", kind: .grid, defaultEFQuality: gridQuality,
                                       requiredGases: [], method: "Consumption × grid factor (location-based)",
                                       source: records.first?.source ?? "factors/grid.csv", year: year, records: records))
             }

@@ -58,7 +58,7 @@ struct FactorLibraryPage: Sendable {
         if !set.fuels.isEmpty {
             body += "<form class=\"filters\" method=\"get\"><div><label for=\"fuel\">\(Markup.escape(t("factors.fuel")))</label><select id=\"fuel\" name=\"fuel\">" +
                 "<option value=\"\">\(Markup.escape(t("factors.allfuels")))</option>" +
-                set.fuels.map { "<option\($0 == fuel ? " selected" : "")>\(Markup.escape($0))</option>" }.joined() +
+                set.fuels.map { "<option value=\"\(Markup.escape($0))\"\($0 == fuel ? " selected" : "")>\(Markup.escape(t.fuel($0)))</option>" }.joined() +
                 "</select></div><div><button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></div></form>"
         }
         body += "<table class=\"factors\"><caption>\(Markup.escape(t("factors.caption", ["count": String(records.count)])))</caption><thead><tr>"
@@ -68,8 +68,8 @@ struct FactorLibraryPage: Sendable {
         body += "</tr></thead><tbody>"
         for r in records {
             let technology = (r.technology ?? "") + (r.isDefaultTechnology ? " (\(t("factors.default")))" : "")
-            body += "<tr><td>\(Markup.escape(r.fuel))</td><td>\(Markup.escape(r.appliesTo.joined(separator: ", ")))</td><td>\(Markup.escape(technology))</td>" +
-                "<td>\(Markup.escape(r.quantity))</td><td class=\"n\">\(Markup.escape(Self.plain(r.value)))</td><td>\(Markup.escape(r.unit))</td>" +
+            body += "<tr><td>\(Markup.escape(t.fuel(r.fuel)))</td><td>\(Markup.escape(r.appliesTo.joined(separator: ", ")))</td><td>\(Markup.escape(technology))</td>" +
+                "<td>\(Markup.escape(t.factorQuantity(r.quantity)))</td><td class=\"n\">\(Markup.escape(Self.plain(r.value)))</td><td>\(Markup.escape(r.unit))</td>" +
                 "<td>\(Markup.escape(r.source))</td><td>\(r.year.map(String.init) ?? "")</td><td>\(Markup.escape(r.confidence ?? ""))</td><td>\(Markup.escape(r.note ?? ""))</td></tr>"
         }
         body += "</tbody></table><p>\(t("factors.download", ["json": "<a href=\"/api/v1/factor-sets/\(Markup.escape(set.name))/factors?per_page=500\">JSON</a>", "csv": "<a href=\"/api/v1/factor-sets/\(Markup.escape(set.name))/factors?format=csv\">CSV</a>"]))</p></main>"

@@ -18,7 +18,16 @@ struct FactorLibraryPageTests {
             #expect(set.status == .ok)
             #expect(set.text.contains(#"<td class="n">56100</td>"#))
             #expect(set.text.contains("Table 1.4"))
-            #expect(!set.text.contains("<td>gas_diesel_oil</td>"))
+            #expect(!set.text.contains("<td>gas_diesel_oil</td>") && !set.text.contains("<td>Gas/diesel oil</td>"))
+            // Fuels and quantities by their names, not their keys; the filter still sends the key.
+            #expect(set.text.contains("<tr><td>Natural gas</td>") && set.text.contains("<td>CO2 emission factor</td>") && !set.text.contains("<td>natural_gas</td>"))
+            #expect(set.text.contains(#"<option value="natural_gas" selected>Natural gas</option>"#))
+            let zh = try await client.execute(uri: "/factors/IPCC2006?fuel=natural_gas&lang=zh-Hans", method: .get)
+            #expect(zh.text.contains("<tr><td>天然气</td>") && zh.text.contains("<td>CO2排放因子</td>"))
+            // A grid set is titled by its publisher's region, and cites the publisher before where it was read.
+            let grid = try await client.execute(uri: "/factors", method: .get)
+            #expect(grid.text.contains("Grid electricity, 安徽 Anhui, 2022") && !grid.text.contains("Grid electricity cn_anhui"))
+            #expect(grid.text.contains("生态环境部、国家统计局 关于发布2022年电力二氧化碳排放因子的公告 (dated 2024-12-20, released 2024-12-26); read from"))
             let chinese = try await client.execute(uri: "/factors?lang=zh-Hans", method: .get)
             #expect(chinese.text.contains("排放因子库"))
         }
