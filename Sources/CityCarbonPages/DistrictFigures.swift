@@ -26,6 +26,9 @@ package struct DistrictFigures: Sendable {
     /// The city's headline level, which every row's emissions are at.
     package var level: HeadlineLevel
     package var assessmentYear: Int?
+    /// The whole city's emissions in `year` at the same level: the districts need not add up
+    /// to it (aviation, waste or grid rows kept for the city as a whole).
+    package var cityTonnes: Double?
     package var rows: [Row]
 
     package func row(_ name: String) -> Row? { rows.first { $0.name == name } }
@@ -52,6 +55,7 @@ package struct DistrictFigures: Sendable {
                             assessment: assessment?.results.first { $0.jurisdiction == district.name },
                             live: nowcast?.districts.first { $0.name == district.name }))
         }
-        return DistrictFigures(city: city, year: year, level: level, assessmentYear: assessment?.year, rows: rows)
+        let cityTonnes = year.flatMap { y in inventory.map { level.tonnes($0.totals(year: y)) } }
+        return DistrictFigures(city: city, year: year, level: level, assessmentYear: assessment?.year, cityTonnes: cityTonnes, rows: rows)
     }
 }

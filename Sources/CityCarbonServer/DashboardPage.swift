@@ -108,7 +108,8 @@ extension DashboardPage {
     func response(_ request: Request) throws -> Response {
         let language = Language.of(request)
         guard let choice = DistrictMap.Layer.parse(request.uri.queryParameters.get("layer").map { String($0) }) else {
-            throw ProblemDetails(.notFound, "no map layer of that name; the layers are " + DistrictMap.Layer.allCases.map(\.rawValue).joined(separator: ", "))
+            throw InputErrors([InputIssue(InputLocation(field: "layer"), value: request.uri.queryParameters.get("layer").map { String($0) },
+                                              reason: "is not a layer of the map", suggestion: DistrictMap.Layer.allCases.map(\.rawValue).joined(separator: ", "))])
         }
         let layer = choice ?? .emissions
         let t = Localizer(language)

@@ -22,7 +22,8 @@ struct DistrictPages: Sendable {
         routes.open(.get, "districts") { request, _ in
             let language = Language.of(request)
             guard let choice = DistrictMap.Layer.parse(request.uri.queryParameters.get("layer").map { String($0) }) else {
-                throw ProblemDetails(.notFound, "no map layer of that name; the layers are " + DistrictMap.Layer.allCases.map(\.rawValue).joined(separator: ", "))
+                throw InputErrors([InputIssue(InputLocation(field: "layer"), value: request.uri.queryParameters.get("layer").map { String($0) },
+                                              reason: "is not a layer of the map", suggestion: DistrictMap.Layer.allCases.map(\.rawValue).joined(separator: ", "))])
             }
             let layer = choice ?? .emissions
             let page = try pages.page("districts/\(language.rawValue)/\(layer.rawValue)") { try list(Localizer(language), layer: layer) }
@@ -31,6 +32,10 @@ struct DistrictPages: Sendable {
         routes.open(.get, "districts/:name") { request, context in
             let name = try context.parameters.decoded("name")
             let language = Language.of(request)
+            // A name that is no district is refused before anything is loaded for it.
+            guard try JurisdictionRepository(database).tree().nodes[name]?.parent != nil else {
+                throw ProblemDetails(.notFound, "no district named “\(name)”")
+            }
             let page = try pages.page("district/\(language.rawValue)/\(name)") { try district(name, t: Localizer(language)) }
             let t = Localizer(language)
             let part = try live.part("district/\(language.rawValue)/\(name)") { nowcast in
@@ -64,7 +69,12 @@ struct DistrictPages: Sendable {
             body += "<td class=\"n\">\(row.figures?.perCapita.map { t.number($0, decimals: 1) } ?? "—")</td>"
             body += "<td>\(row.assessment.map { Markup.escape(t("assessments.light.\($0.light.rawValue)")) } ?? "—")</td></tr>"
         }
-        body += "</tbody></table></main>"
+        body += "</tbody></table>"
+        let sum = figures.rows.compactMap { $0.figures?.tonnes }.reduce(0, +)
+        if let city = figures.cityTonnes, let year = figures.year, abs(city - sum) > 0.5 {
+            body += "<p>\(Markup.escape(t("districts.sum", ["districts": t.number(sum / 1000, decimals: 0), "city": t.number(city / 1000, decimals: 0), "year": String(year)])))</p>"
+        }
+        body += "</main>"
         return Layout.page(t, title: t("districts.title", ["city": try cityName(t)]), body: body,
                            query: layer == .emissions ? [] : [("layer", layer.rawValue)], footer: t("districts.footer"))
     }
@@ -72,7 +82,7 @@ struct DistrictPages: Sendable {
     func district(_ name: String, t: Localizer) throws -> String {
         let figures = try DistrictFigures.load(database: database, cache: cache, nowcast: nil)
         guard let profile = try DistrictProfile.load(name, database: database, cache: cache, districts: figures) else {
-            throw ProblemDetails(.notFound, "no district named \(name)")
+            throw ProblemDetails(.notFound, "no district named “\(name)”")
         }
         var body = "<main id=\"main\" class=\"district\">" + DistrictSections.emissions(profile, t: t)
         body += DistrictSections.targets(profile, t: t) + DistrictSections.assessment(profile, t: t) + DistrictSections.plans(profile, t: t)

@@ -39,7 +39,7 @@ enum DistrictSections {
             out += "<td class=\"n\">\(t.number((latest.bySector[s] ?? 0) / 1000, decimals: 1))</td><td class=\"n\">\(t.share(shares[s] ?? 0))</td></tr>"
         }
         out += "</tbody></table><p><a href=\"/inventory/\(latest.year)?jurisdiction=\(name)\">\(Markup.escape(t("districts.inventory", ["year": String(latest.year)]))) →</a>"
-            + " · \(Layout.methodLink("per-resident", t))</p>"
+            + " · \(Layout.methodLink("sectors", t)) · \(Layout.methodLink("per-resident", t))</p>"
         return out + "</section>"
     }
 
@@ -56,6 +56,10 @@ enum DistrictSections {
                 "year": String(target.targetYear), "method": t("targets.method.\(share.allocation.method.rawValue)"),
             ])
             if let basis = share.basisShare { text += " " + t("districts.targets.basis", ["share": t.share(basis)]) }
+            // What the level asks of the district itself, against its own emissions in the target's base year.
+            if share.progress.unit == "t CO2e", let base = p.history.first(where: { $0.year == target.baseYear })?.tonnes, base > 0 {
+                text += " " + t("districts.targets.own", ["change": t.percent(share.level / base - 1), "year": String(target.baseYear)])
+            }
             out += "<li><a href=\"/targets#target-\(Markup.escape(target.identifier))\">\(Markup.escape(target.name.text(lang)))</a>: \(Markup.escape(text))</li>"
         }
         for progress in p.ownTargets {
@@ -90,14 +94,19 @@ enum DistrictSections {
         let lang = t.language.rawValue
         for share in p.plans {
             let plan = Markup.percentEncoded(share.plan.identifier)
-            let done = share.counts.byStatus[.completed] ?? 0, going = share.counts.byStatus[.inProgress] ?? 0
+            // Every status the plan page counts, in its order: the parts add up to the whole.
+            let parts = ActionStatus.allCases.compactMap { status in
+                share.counts.byStatus[status].map { "\(t("status.\(status.rawValue)")) \($0)" }
+            }.joined(separator: ", ")
             out += "<p>" + Markup.escape(t("districts.actions.text", [
-                "office": office, "count": String(share.counts.total), "plan": share.plan.name.text(lang), "completed": String(done),
-                "inProgress": String(going), "late": String(share.counts.late), "stale": String(share.counts.stale),
+                "office": office, "count": String(share.counts.total), "plan": share.plan.name.text(lang), "statuses": parts,
+                "stale": String(share.counts.stale), "days": String(share.plan.settings.staleAfterDays),
             ])) + " <a href=\"/plans/\(plan)?organisation=\(Markup.percentEncoded(office))\">\(Markup.escape(t("districts.actions.link"))) →</a></p><ul class=\"actions\">"
             for action in share.actions {
+                // The status the plan page shows: late when an end date or a task has passed.
+                let status = ActionProgress.of(action, on: Day.today, settings: share.plan.settings).effectiveStatus(of: action)
                 out += "<li><a href=\"/plans/\(plan)/actions/\(Markup.percentEncoded(action.identifier))\">\(Markup.escape(action.name.text(lang)))</a> · "
-                    + Markup.escape(t("status.\(action.status.rawValue)")) + "</li>"
+                    + Markup.escape(t("status.\(status.rawValue)")) + "</li>"
             }
             out += "</ul>"
         }

@@ -78,7 +78,8 @@ struct MonitoringPages: Sendable {
         return ref + " " + (t.language == .zhHans ? entry.subsectorName.zhHans : entry.subsectorName.en)
     }
 
-    static func tonnes(_ kg: Double, _ t: Localizer) -> String { t.number(kg / 1000, decimals: 2) + " t" }
+    /// Kilograms as tonnes in the page's language: "6.86 t", "6.86吨".
+    static func tonnes(_ kg: Double, _ t: Localizer) -> String { t("unit.tonnes", ["value": t.number(kg / 1000, decimals: 2)]) }
 
     static func hourChart(today: [Double?], typical: [Double?], title: String, t: Localizer, scale: Double, unit: String) -> String {
         let chart = LineChart(
@@ -100,8 +101,8 @@ struct MonitoringPages: Sendable {
     }
 
     static func panel(_ n: Nowcast, t: Localizer) -> String {
-        #"<section class="panel today"><h2>\#(Markup.escape(t("overview.today")))</h2><p class="big">\#(Markup.escape(lead(n, t: t)))</p>"#
-            + #"<p><a href="/monitoring">\#(Markup.escape(t("monitoring.title"))) →</a> · <a href="/districts?layer=live#district-map">\#(Markup.escape(t("overview.todayMap"))) →</a></p></section>"#
+        #"<section class="panel today"><h2>\#(Markup.escape(t("overview.today")))</h2><p>\#(Markup.escape(lead(n, t: t)))</p>"#
+            + #"<p><a href="/monitoring">\#(Markup.escape(t("monitoring.title"))) →</a> · <a href="/districts?layer=live#district-map">\#(Markup.escape(t("overview.todayMap"))) →</a> · \#(Layout.methodLink("today", t))</p></section>"#
     }
 
     static func nowcast(_ n: Nowcast, t: Localizer, calendar: MonitoringCalendar) -> String {

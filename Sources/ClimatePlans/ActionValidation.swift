@@ -43,11 +43,23 @@ extension PlanAction {
         }
         for (i, cost) in costs.enumerated() {
             if !(cost.amount >= 0) || !cost.amount.isFinite { issue("costs[\(i + 1)].amount", String(cost.amount), "must be zero or more") }
+            if cost.amount > Self.largestCost {
+                issue("costs[\(i + 1)].amount", String(cost.amount), "is more than any one action can cost", "at most \(Int64(Self.largestCost))")
+            }
+            if !Self.years.contains(cost.year) { issue("costs[\(i + 1)].year", String(cost.year), "is not a year of a plan", "\(Self.years.lowerBound)–\(Self.years.upperBound)") }
             if !Self.isCurrencyCode(cost.currency) { issue("costs[\(i + 1)].currency", cost.currency, "is not an ISO 4217 currency code", "EUR, CNY, USD …") }
         }
         if Set(costs.map { "\($0.year)|\($0.kind)" }).count != costs.count { issue("costs", nil, "a year has two costs of the same kind") }
-        for (i, reduction) in reductions.enumerated() where !reduction.tonnesCO2e.isFinite {
-            issue("reductions[\(i + 1)].t_co2e", String(reduction.tonnesCO2e), "is not a number of tonnes")
+        for (i, reduction) in reductions.enumerated() {
+            if !reduction.tonnesCO2e.isFinite {
+                issue("reductions[\(i + 1)].t_co2e", String(reduction.tonnesCO2e), "is not a number of tonnes")
+            } else if abs(reduction.tonnesCO2e) > Self.largestReduction {
+                issue("reductions[\(i + 1)].t_co2e", String(reduction.tonnesCO2e), "is more than a city emits in a year",
+                      "at most \(Int64(Self.largestReduction)) t CO2e")
+            }
+            if !Self.years.contains(reduction.year) {
+                issue("reductions[\(i + 1)].year", String(reduction.year), "is not a year of a plan", "\(Self.years.lowerBound)–\(Self.years.upperBound)")
+            }
         }
         if Set(reductions.map(\.year)).count != reductions.count { issue("reductions", nil, "a year has two expected reductions") }
         for link in self.indicators {
@@ -62,6 +74,15 @@ extension PlanAction {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(where: \.isWhitespace)
     }
+
+    /// A plan action's expected reduction in one year can be at most what the largest cities
+    /// emit in a year (about 2.5 × 10^8 t CO2e); anything larger is a typing error, not a plan.
+    static let largestReduction = 1e9
+    /// A plan action's cost in one year: a trillion (10^12) of any currency is already beyond
+    /// any city's budget, so more is refused as a typing error (1e308 would pass every sum).
+    static let largestCost = 1e12
+    /// The years a plan's costs and reductions may fall in.
+    static let years = 1900...2200
 
     static func isCurrencyCode(_ text: String) -> Bool {
         text.count == 3 && text.allSatisfy { $0.isASCII && $0.isUppercase }

@@ -120,6 +120,40 @@ struct ActionWorkflowPageTests {
         }
     }
 
+    @Test("A row that cannot be read comes back as typed beside its error; asking for more rows checks nothing")
+    func unreadableRowsStay() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let path = "/staff/plans/helsinki-2035/actions/22/edit"
+            let rows: [(String, String)] = [("task_name", "Has a date"), ("task_due", "2027-01-31"), ("task_done", ""),
+                                            ("task_name", "Has no date yet"), ("task_due", ""), ("task_done", "")]
+            let more = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(), body: actionForm(editor, intent: "more", rows))
+            #expect(more.status == .ok && !more.text.contains(#"role="alert""#))
+            #expect(more.text.contains(#"value="Has no date yet""#) && more.text.contains("Not saved yet"))
+            let save = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(), body: actionForm(editor, intent: "save", rows))
+            #expect(save.status == .badRequest)
+            #expect(save.text.contains("tasks[2].due") && save.text.contains(#"value="Has no date yet""#), "the row the error names is still there")
+            #expect(try ActionDraftRepository(database).draft(plan: "helsinki-2035", action: "22") == nil)
+        }
+    }
+
+    @Test("An absurd cost or reduction is refused with its field, from the form as from a plan file")
+    func absurdNumbers() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let path = "/staff/plans/helsinki-2035/actions/22/edit"
+            for (fields, named) in [([("reduction_year", "2030"), ("reduction_t", "1e308"), ("reduction_method", ""), ("reduction_source", "")], "reductions[1].t_co2e"),
+                                    ([("cost_year", "2027"), ("cost_kind", "capital"), ("cost_amount", "99999999999999999999"), ("cost_currency", "EUR"), ("cost_source", "")], "costs[1].amount"),
+                                    ([("reduction_year", "99999"), ("reduction_t", "100"), ("reduction_method", ""), ("reduction_source", "")], "reductions[1].year")] {
+                let response = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(), body: actionForm(editor, intent: "save", fields))
+                #expect(response.status == .badRequest && response.text.contains(named), "\(named)")
+            }
+            #expect(try ActionDraftRepository(database).draft(plan: "helsinki-2035", action: "22") == nil)
+        }
+    }
+
     @Test("A form with bad fields comes back with the errors named and the values kept; nothing is stored")
     func badForm() async throws {
         let database = try planWorkspace()
@@ -131,7 +165,8 @@ struct ActionWorkflowPageTests {
                                                                                                 ("depends_on", "22, 148")]))
             #expect(response.status == .badRequest)
             #expect(response.text.contains("31.3.2027") && response.text.contains("tasks[1].due"))
-            #expect(response.text.contains(#"value="2500000.00""#))
+            // Every value comes back as typed, the unreadable date in its row.
+            #expect(response.text.contains(#"value="2500000""#) && response.text.contains(#"<input name="task_due" type="date" value="31.3.2027""#))
             #expect(try ActionDraftRepository(database).drafts().isEmpty)
         }
     }

@@ -61,8 +61,13 @@ struct DistrictPagesTests {
         let database = try demoWorkspace()
         try await application(database).test(.router) { client in
             let page = try await client.execute(uri: "/districts/Northbank", method: .get).text
-            let sentence = try #require(page.firstMatch(of: /Northbank district office answers for (\d+) actions of [^:]+: (\d+) completed, (\d+) in progress, (\d+) late/))
+            let sentence = try #require(page.firstMatch(of: /Northbank district office answers for (\d+) actions of [^:]+: ([^.]*)\./))
             #expect(sentence.output.1 == "24")
+            // The parts add up to the whole, each by the status the plan page shows (late included).
+            let parts = sentence.output.2.matches(of: /(\d+)/).compactMap { Int($0.output.1) }
+            #expect(parts.reduce(0, +) == 24, "\(sentence.output.2)")
+            let late = try #require(sentence.output.2.firstMatch(of: /late (\d+)/)).output.1
+            #expect(page.matches(of: /<\/a> · late<\/li>/).count == Int(late))
             #expect(page.contains(#"href="/plans/helsinki-2035?organisation=Northbank%20district%20office""#))
             let plan = try await client.execute(uri: "/plans/helsinki-2035?organisation=Northbank%20district%20office", method: .get).text
             #expect(plan.contains("24 of 147 actions"))
@@ -135,8 +140,10 @@ struct DistrictPagesTests {
                 #expect(response.status == .notFound || response.status == .badRequest, "\(name.prefix(20)): \(response.status)")
             }
             for layer in ["bogus", "LIVE", "live%00", "1e308"] {
-                #expect(try await client.execute(uri: "/?layer=\(layer)", method: .get).status == .notFound)
-                #expect(try await client.execute(uri: "/districts?layer=\(layer)", method: .get).status == .notFound)
+                for path in ["/", "/districts"] {
+                    let response = try await client.execute(uri: "\(path)?layer=\(layer)", method: .get)
+                    #expect(response.status.code / 100 == 4 && response.text.contains("emissions, per_capita, assessment, live"), "\(path) \(layer)")
+                }
             }
         }
     }

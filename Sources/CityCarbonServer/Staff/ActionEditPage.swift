@@ -32,8 +32,8 @@ struct ActionEditPage: Sendable {
             let current = try drafts.draft(plan: plan, action: action)
             // More empty rows: the form again as typed (rows ticked "remove" gone), nothing saved.
             if intent == "more" {
-                return render(call, plan: loaded, action: edited, draft: current, issues: issues,
-                              spare: min(ActionForm.spare(call.form) + ActionForm.spareRows, ActionForm.maximumSpareRows))
+                return render(call, plan: loaded, action: edited, draft: current, spare: min(ActionForm.spare(call.form) + ActionForm.spareRows,
+                                                                                            ActionForm.maximumSpareRows), typed: call.form)
             }
             if issues.isEmpty {
                 do {
@@ -41,7 +41,9 @@ struct ActionEditPage: Sendable {
                     try edited.validate(in: loaded, actions: try PlanRepository(database).actions(plan: plan), indicators: indicators.isEmpty ? nil : indicators)
                 } catch let errors as InputErrors { issues = errors.issues }
             }
-            guard issues.isEmpty else { return render(call, plan: loaded, action: edited, draft: current, issues: issues) }
+            guard issues.isEmpty else {
+                return render(call, plan: loaded, action: edited, draft: current, issues: issues, spare: ActionForm.spare(call.form), typed: call.form)
+            }
             do {
                 try drafts.save(edited, plan: plan, by: call.principal, submit: intent == "submit", today: Day.today)
             } catch let error as ActionDraftError { throw ProblemDetails(error) }
@@ -61,13 +63,15 @@ struct ActionEditPage: Sendable {
     }
 
     func render(_ call: StaffCall, plan: Plan, action: PlanAction, draft: ActionDraft?, issues: [InputIssue] = [],
-                spare: Int = ActionForm.spareRows) -> Response {
+                spare: Int = ActionForm.spareRows, typed: FormData? = nil) -> Response {
         let t = call.t, lang = t.language.rawValue
         let indicators = ((try? IndicatorRepository(database).all(edition: .current)) ?? []).map { ($0.indicator.identifier, $0.indicator.name.text(lang)) }
         let path = "/staff/plans/\(Markup.percentEncoded(plan.identifier))/actions/\(Markup.percentEncoded(action.identifier))/edit"
         var body = "<p><a href=\"/staff/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(lang)))</a> · "
             + "<a href=\"/plans/\(Markup.escape(plan.identifier))/actions/\(Markup.escape(action.identifier))\">\(Markup.escape(t("edit.public")))</a></p>"
-        if let draft {
+        if typed != nil {
+            body += "<p id=\"draft-state\" class=\"status-draft\">\(Markup.escape(t("edit.state.typed")))</p>"
+        } else if let draft {
             body += "<p id=\"draft-state\" class=\"status-draft\">" + Markup.escape(t("edit.state.\(draft.state.rawValue)", ["author": draft.author, "at": draft.updatedAt])) + "</p>"
             if let note = draft.reviewNote, draft.state == .editing {
                 body += "<p class=\"problem\" id=\"review-note\">\(Markup.escape(t("edit.returned", ["reviewer": draft.reviewedBy ?? "", "note": note])))</p>"
@@ -77,7 +81,7 @@ struct ActionEditPage: Sendable {
         }
         if !issues.isEmpty { body += "<div role=\"alert\">" + StaffLayout.issueTable(t, issues) + "</div>" }
         body += "<form method=\"post\" action=\"\(path)\" class=\"action-edit\">\(StaffLayout.csrfField(call))"
-        body += ActionForm.fields(action, plan: plan, indicators: indicators, t: t, spare: spare)
+        body += ActionForm.fields(action, plan: plan, indicators: indicators, t: t, spare: spare, typed: typed)
         body += "<p><button type=\"submit\" name=\"intent\" value=\"save\" class=\"secondary\" id=\"save\">\(Markup.escape(t("edit.save")))</button> "
         body += "<button type=\"submit\" name=\"intent\" value=\"submit\" id=\"submit\">\(Markup.escape(t("edit.submit")))</button>"
         if draft != nil { body += " <button type=\"submit\" name=\"intent\" value=\"discard\" class=\"secondary\" id=\"discard\" formnovalidate>\(Markup.escape(t("edit.discard")))</button>" }

@@ -113,7 +113,9 @@ enum ActionForm {
     }
 
     /// The form's fields for `action`, inside a `<form>` the caller opens.
-    static func fields(_ action: PlanAction, plan: Plan, indicators: [(String, String)], t: Localizer, spare spareCount: Int = spareRows) -> String {
+    /// - Parameter typed: the form as sent, when it comes back (errors, more rows): its lists are shown as typed.
+    static func fields(_ action: PlanAction, plan: Plan, indicators: [(String, String)], t: Localizer, spare spareCount: Int = spareRows,
+                       typed: FormData? = nil) -> String {
         let lang = t.language.rawValue
         func label(_ key: String, for id: String) -> String { "<label for=\"\(id)\">\(Markup.escape(t(key)))</label>" }
         func input(_ name: String, _ value: String?, type: String = "text", id: String? = nil, label key: String? = nil, extra: String = "") -> String {
@@ -163,37 +165,65 @@ enum ActionForm {
         html += input("primary", action.primaryOrganisation, label: "edit.primary")
         html += label("edit.collaborators", for: "collaborators") + "<textarea id=\"collaborators\" name=\"collaborators\" rows=\"2\" cols=\"60\">"
             + Markup.escape(action.responsibleParties.filter { $0.role == .collaborator }.map(\.organisation).joined(separator: "\n")) + "</textarea></fieldset>"
-        let spare = Array(repeating: (), count: spareCount)
         html = "<input type=\"hidden\" name=\"spare\" value=\"\(spareCount)\">" + html
-        html += table("contacts", "edit.contacts", ["edit.contact.name", "edit.contact.email", "accounts.organisation"],
-                      action.contacts.map { cell("contact_name", $0.name, aria: t("edit.contact.name")) + cell("contact_email", $0.email, type: "email", aria: t("edit.contact.email")) + cell("contact_organisation", $0.organisation, aria: t("accounts.organisation")) }
-                      + spare.map { cell("contact_name", nil, aria: t("edit.contact.name")) + cell("contact_email", nil, type: "email", aria: t("edit.contact.email")) + cell("contact_organisation", nil, aria: t("accounts.organisation")) })
-        html += table("tasks", "plans.tasks", ["edit.task.name", "edit.task.due", "edit.task.done"],
-                      action.tasks.map { cell("task_name", $0.name.text("en"), aria: t("edit.task.name"), extra: " size=\"50\"") + cell("task_due", $0.dueDate.description, type: "date", aria: t("edit.task.due")) + cell("task_done", $0.completedOn?.description, type: "date", aria: t("edit.task.done")) }
-                      + spare.map { cell("task_name", nil, aria: t("edit.task.name"), extra: " size=\"50\"") + cell("task_due", nil, type: "date", aria: t("edit.task.due")) + cell("task_done", nil, type: "date", aria: t("edit.task.done")) })
+        /// A list's rows as text: as typed when the form comes back (a row that could not be read
+        /// is still there to correct, a row ticked "remove" is gone), else the action's; then the empty ones.
+        func rows(_ names: [String], list: String, held: [[String]], blank: [String], empty: ([String]) -> Bool) -> [[String]] {
+            var rows = held
+            if let typed {
+                let columns = names.map { typed.all($0) }
+                let removed = Set(typed.all("remove_\(list)").compactMap { Int($0) })
+                rows = (0..<(columns.map(\.count).max() ?? 0)).compactMap { i in
+                    let row = columns.map { i < $0.count ? $0[i] : "" }
+                    return empty(row) || removed.contains(i + 1) ? nil : row
+                }
+            }
+            return rows + Array(repeating: blank, count: spareCount)
+        }
+        let blankText = { (row: [String]) in row.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } }
+        let contacts = rows(["contact_name", "contact_email", "contact_organisation"], list: "contacts",
+                            held: action.contacts.map { [$0.name, $0.email ?? "", $0.organisation ?? ""] }, blank: ["", "", ""], empty: blankText)
+        html += table("contacts", "edit.contacts", ["edit.contact.name", "edit.contact.email", "accounts.organisation"], contacts.map { r in
+            cell("contact_name", r[0], aria: t("edit.contact.name")) + cell("contact_email", r[1], type: "email", aria: t("edit.contact.email"))
+                + cell("contact_organisation", r[2], aria: t("accounts.organisation"))
+        })
+        let tasks = rows(["task_name", "task_due", "task_done"], list: "tasks",
+                         held: action.tasks.map { [$0.name.text("en"), $0.dueDate.description, $0.completedOn?.description ?? ""] }, blank: ["", "", ""], empty: blankText)
+        html += table("tasks", "plans.tasks", ["edit.task.name", "edit.task.due", "edit.task.done"], tasks.map { r in
+            cell("task_name", r[0], aria: t("edit.task.name"), extra: " size=\"50\"") + cell("task_due", r[1], type: "date", aria: t("edit.task.due"))
+                + cell("task_done", r[2], type: "date", aria: t("edit.task.done"))
+        })
         let kinds = [("", "—")] + [CostEntry.Kind.capital, .operating].map { ($0.rawValue, t("cost.\($0.rawValue)")) }
-        html += table("costs", "plans.costs", ["edit.year", "edit.cost.kind", "edit.amount", "edit.currency", "edit.source"],
-                      (action.costs.map(Optional.some) + spare.map { nil }).map { c in
-                          cell("cost_year", c.map { String($0.year) }, type: "number", aria: t("edit.year")) + "<td>" + select("cost_kind", kinds, c?.kind.rawValue ?? "", aria: t("edit.cost.kind")) + "</td>"
-                              + cell("cost_amount", c.map { String(format: "%.2f", $0.amount) }, aria: t("edit.amount")) + cell("cost_currency", c?.currency, aria: t("edit.currency"), extra: " size=\"4\"")
-                              + cell("cost_source", c?.source, aria: t("edit.source"))
-                      })
-        html += table("reductions", "plans.reductions", ["edit.year", "edit.tonnes", "edit.method", "edit.source"],
-                      (action.reductions.map(Optional.some) + spare.map { nil }).map { r in
-                          cell("reduction_year", r.map { String($0.year) }, type: "number", aria: t("edit.year")) + cell("reduction_t", r.map { String($0.tonnesCO2e) }, aria: t("edit.tonnes"))
-                              + cell("reduction_method", r?.method, aria: t("edit.method")) + cell("reduction_source", r?.source, aria: t("edit.source"))
-                      })
-        html += table("benefits", "edit.benefits", ["edit.benefit.kind", "edit.benefit.text"],
-                      (action.coBenefits.map(Optional.some) + spare.map { nil }).map { b in
-                          cell("benefit_kind", b?.kind, aria: t("edit.benefit.kind")) + cell("benefit_text", b?.description.text("en"), aria: t("edit.benefit.text"), extra: " size=\"50\"")
-                      })
+        let costs = rows(["cost_year", "cost_kind", "cost_amount", "cost_currency", "cost_source"], list: "costs",
+                         held: action.costs.map { [String($0.year), $0.kind.rawValue, String(format: "%.2f", $0.amount), $0.currency, $0.source ?? ""] },
+                         blank: ["", "", "", "", ""], empty: blankText)
+        html += table("costs", "plans.costs", ["edit.year", "edit.cost.kind", "edit.amount", "edit.currency", "edit.source"], costs.map { r in
+            cell("cost_year", r[0], type: "number", aria: t("edit.year")) + "<td>" + select("cost_kind", kinds, r[1], aria: t("edit.cost.kind")) + "</td>"
+                + cell("cost_amount", r[2], aria: t("edit.amount")) + cell("cost_currency", r[3], aria: t("edit.currency"), extra: " size=\"4\"")
+                + cell("cost_source", r[4], aria: t("edit.source"))
+        })
+        let reductions = rows(["reduction_year", "reduction_t", "reduction_method", "reduction_source"], list: "reductions",
+                              held: action.reductions.map { [String($0.year), String($0.tonnesCO2e), $0.method ?? "", $0.source ?? ""] },
+                              blank: ["", "", "", ""], empty: blankText)
+        html += table("reductions", "plans.reductions", ["edit.year", "edit.tonnes", "edit.method", "edit.source"], reductions.map { r in
+            cell("reduction_year", r[0], type: "number", aria: t("edit.year")) + cell("reduction_t", r[1], aria: t("edit.tonnes"))
+                + cell("reduction_method", r[2], aria: t("edit.method")) + cell("reduction_source", r[3], aria: t("edit.source"))
+        })
+        let benefits = rows(["benefit_kind", "benefit_text"], list: "benefits",
+                            held: action.coBenefits.map { [$0.kind, $0.description.text("en")] }, blank: ["", ""], empty: blankText)
+        html += table("benefits", "edit.benefits", ["edit.benefit.kind", "edit.benefit.text"], benefits.map { r in
+            cell("benefit_kind", r[0], aria: t("edit.benefit.kind")) + cell("benefit_text", r[1], aria: t("edit.benefit.text"), extra: " size=\"50\"")
+        })
         let effects = [("decreases", t("edit.effect.decreases")), ("increases", t("edit.effect.increases"))]
-        html += table("indicators", "edit.indicators", ["edit.indicator", "edit.effect", "edit.measures"],
-                      (action.indicators.map(Optional.some) + spare.map { nil }).map { link in
-                          "<td>" + select("indicator", [("", "—")] + indicators, link?.indicator ?? "", aria: t("edit.indicator")) + "</td><td>"
-                              + select("indicator_effect", effects, link?.effect.rawValue ?? "decreases", aria: t("edit.effect")) + "</td><td>"
-                              + select("indicator_measures", [("yes", t("edit.yes")), ("no", t("edit.no"))], link.map { $0.measuresProgress ? "yes" : "no" } ?? "yes", aria: t("edit.measures")) + "</td>"
-                      })
+        // The effect and measure selects always carry a value: a row is empty without an indicator.
+        let links = rows(["indicator", "indicator_effect", "indicator_measures"], list: "indicators",
+                         held: action.indicators.map { [$0.indicator, $0.effect.rawValue, $0.measuresProgress ? "yes" : "no"] },
+                         blank: ["", "decreases", "yes"], empty: { $0[0].isEmpty })
+        html += table("indicators", "edit.indicators", ["edit.indicator", "edit.effect", "edit.measures"], links.map { r in
+            "<td>" + select("indicator", [("", "—")] + indicators, r[0], aria: t("edit.indicator")) + "</td><td>"
+                + select("indicator_effect", effects, r[1], aria: t("edit.effect")) + "</td><td>"
+                + select("indicator_measures", [("yes", t("edit.yes")), ("no", t("edit.no"))], r[2], aria: t("edit.measures")) + "</td>"
+        })
         return html
     }
 }
