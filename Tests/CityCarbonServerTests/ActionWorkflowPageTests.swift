@@ -76,15 +76,16 @@ struct ActionWorkflowPageTests {
         later.status = .inProgress
         let changes = ActionReviewPage.changes(from: draft, to: later)
         let t = Localizer(.en)
-        let rows = changes.map { [$0.label(t), $0.shown($0.before, t), $0.shown($0.after, t)] }
+        let rows = changes.map { [$0.label(t), $0.side(true, t), $0.side(false, t)] }
         #expect(rows.contains(["Tasks · row 1 · due date", "2027-03-31", "2027-06-30"]), "\(rows)")
         let costRow = "Costs · row \(published.costs.count + 1)"
-        #expect(rows.contains { $0[0] == costRow && $0[1] == "—" && $0[2].contains("amount: 1500000") && $0[2].contains("HSL budget 2027") }, "\(rows)")
-        #expect(rows.contains(["Name (zh-Hans)", published.name["zh-Hans"] ?? "—", "新的名称"]))
-        #expect(!rows.contains { $0[0] == "Name (en)" }, "an unchanged language is not a change")
+        #expect(rows.contains { $0[0] == costRow && $0[1] == "—" && $0[2].contains("amount: 1500000") && $0[2].contains("source: HSL budget 2027") }, "\(rows)")
+        #expect(!rows.joined().joined().contains("tonnesCO2e") && !rows.joined().joined().contains("dueDate"), "parts by their names, not their keys")
+        #expect(rows.contains(["Name (中文)", published.name["zh-Hans"] ?? "—", "新的名称"]))
+        #expect(!rows.contains { $0[0] == "Name (English)" }, "an unchanged language is not a change")
         #expect(rows.contains(["Status", "not started", "in progress"]))
         // A removed row says what went.
-        let removed = ActionReviewPage.changes(from: later, to: draft).map { [$0.label(t), $0.before, $0.after] }
+        let removed = ActionReviewPage.changes(from: later, to: draft).map { [$0.label(t), $0.side(true, t), $0.side(false, t)] }
         #expect(removed.contains { $0[0] == costRow && $0[1].contains("HSL budget 2027") && $0[2] == "—" })
         #expect(ActionReviewPage.changes(from: later, to: later).isEmpty)
     }

@@ -47,6 +47,18 @@ struct PublishConfirmationTests {
         }
     }
 
+    @Test("A step that would change nothing says so and offers no button")
+    func nothingToDo() async throws {
+        let (database, _, _) = try staffWorkspace()
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            for path in ["/staff/inventories/2023/publish", "/staff/statistics/publish", "/staff/indicators/publish", "/staff/pathways/demo-planned/publish"] {
+                let page = try await client.execute(uri: path, method: .get, headers: admin.headers).text
+                #expect(page.contains(#"id="nothing""#) && !page.contains(#"<button type="submit" data-action"#), "\(path)")
+            }
+        }
+    }
+
     @Test("Only those who may publish see a confirmation; anything else is refused as the step itself is")
     func onlyPublishers() async throws {
         let (database, _, _) = try staffWorkspace()

@@ -57,7 +57,7 @@ struct ActionReviewPage: Sendable {
         body += "<table id=\"changes\"><caption>\(Markup.escape(t("review.changes")))</caption><thead><tr>"
         body += ["review.field", "review.published", "review.draft"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for change in Self.changes(from: published ?? draft.base, to: draft.action) {
-            body += "<tr><th scope=\"row\">\(Markup.escape(change.label(t)))</th><td><del>\(Markup.escape(change.shown(change.before, t)))</del></td><td><ins>\(Markup.escape(change.shown(change.after, t)))</ins></td></tr>"
+            body += "<tr><th scope=\"row\">\(Markup.escape(change.label(t)))</th><td><del>\(Markup.escape(change.side(true, t)))</del></td><td><ins>\(Markup.escape(change.side(false, t)))</ins></td></tr>"
         }
         body += "</tbody></table>"
         if draft.state == .submitted {
@@ -85,6 +85,22 @@ struct ActionReviewPage: Sendable {
         var language: String? = nil
         var before: String
         var after: String
+        /// A whole row added or removed, part by part (`dueDate` → "2027-03-31"), for labels in the page's language.
+        var beforeParts: [Part]? = nil
+        var afterParts: [Part]? = nil
+
+        struct Part: Equatable {
+            var key: String
+            var value: String
+        }
+
+        /// A side of the change as the page shows it: a row's parts by their names, a status by its name.
+        func side(_ before: Bool, _ t: Localizer) -> String {
+            if let parts = before ? beforeParts : afterParts {
+                return parts.map { "\(t("field.part.\($0.key)")): \($0.value)" }.joined(separator: " · ")
+            }
+            return shown(before ? self.before : after, t)
+        }
 
         /// A value as the page shows it: a status by its name in the page's language.
         func shown(_ value: String, _ t: Localizer) -> String {
@@ -96,7 +112,7 @@ struct ActionReviewPage: Sendable {
             var label = t("field.\(field)")
             if let row { label += " · " + t("review.row", ["row": String(row)]) }
             if let part { label += " · " + t("field.part.\(part)") }
-            if let language { label += " (\(language))" }
+            if let language { label += " (\(Language(rawValue: language).map { Localizer($0).languageName } ?? language))" }
             return label
         }
     }
@@ -134,7 +150,8 @@ struct ActionReviewPage: Sendable {
             let a = index < rowsBefore.count ? rowsBefore[index] : nil, b = index < rowsAfter.count ? rowsAfter[index] : nil
             guard a != b else { continue }
             guard case .object(let partsBefore)? = a, case .object(let partsAfter)? = b else {
-                result.append(Change(field: field, row: index + 1, before: a.map(readable) ?? "—", after: b.map(readable) ?? "—"))
+                result.append(Change(field: field, row: index + 1, before: a.map(readable) ?? "—", after: b.map(readable) ?? "—",
+                                     beforeParts: a.map(parts), afterParts: b.map(parts)))
                 continue
             }
             let lookup = Dictionary(partsBefore, uniquingKeysWith: { x, _ in x })
@@ -145,6 +162,15 @@ struct ActionReviewPage: Sendable {
             }
         }
         return result
+    }
+
+    /// A row's parts with their values, empty ones left out.
+    private static func parts(_ row: JSONValue) -> [Change.Part] {
+        guard case .object(let members) = row else { return [] }
+        return members.compactMap { key, value in
+            let text = readable(value)
+            return text == "—" ? nil : Change.Part(key: key, value: text)
+        }
     }
 
     /// A multilingual text's languages, or nil when the value is not one.
@@ -161,6 +187,8 @@ struct ActionReviewPage: Sendable {
         case .null: return "—"
         case .string(let s): return s
         case .array(let items): return items.isEmpty ? "—" : items.map(readable).joined(separator: "; ")
+        case .object where languages(value)?.count == 1:
+            return languages(value)!.values.first!
         case .object where languages(value) != nil:
             return languages(value)!.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " / ")
         case .object(let members): return members.map { "\($0.0): \(readable($0.1))" }.joined(separator: ", ")

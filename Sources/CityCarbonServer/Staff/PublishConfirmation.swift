@@ -61,11 +61,12 @@ struct PublishConfirmation: Sendable {
         }
         let drafted = try AuditTrail(database).draftedBy(AuditTrail.Filter(entity: "inventory", entityID: String(year)), actions: ["compute"],
                                                          since: AuditTrail.Filter(entity: "publication", entityID: String(year)))
-        let who = step == "publish" ? t("confirm.computed", ["at": t.date(row.computedAt), "who": drafted.joined(separator: ", ")])
+        let who = step == "publish" ? t("confirm.computed", ["at": t.date(row.computedAt), "who": drafted.isEmpty ? "—" : drafted.joined(separator: ", ")])
             : t("confirm.publishedBy", ["at": row.publishedAt.map(t.date) ?? "—", "who": row.publishedBy ?? "—"])
         return page(call, title: t("confirm.inventory.\(step)", ["year": String(year)]), lines: lines, who: who,
                     detail: "/staff/inventories/\(year)", action: "/staff/inventories/\(year)/\(step)", dataAction: "\(step)-\(year)",
-                    button: t(step == "publish" ? "staff.action.publish" : "staff.action.withdraw"))
+                    button: t(step == "publish" ? "staff.action.publish" : "staff.action.withdraw"),
+                    nothing: step == "publish" ? (row.isPublished && !row.hasNewerDraft) : !row.isPublished)
     }
 
     func statistics(_ call: StaffCall) throws -> Response {
@@ -75,7 +76,7 @@ struct PublishConfirmation: Sendable {
                                                          since: AuditTrail.Filter(entity: "statistics", action: "publish"))
         return page(call, title: t("confirm.statistics"), lines: [Line(label: t("confirm.statisticRows"), now: "", after: String(count))],
                     who: t("confirm.draftedBy", ["who": drafted.isEmpty ? "—" : drafted.joined(separator: ", ")]), detail: "/staff/city-data",
-                    action: "/staff/statistics/publish", dataAction: "publish-statistics", button: t("staff.action.publish"))
+                    action: "/staff/statistics/publish", dataAction: "publish-statistics", button: t("staff.action.publish"), nothing: count == 0)
     }
 
     func indicators(_ call: StaffCall) throws -> Response {
@@ -88,7 +89,8 @@ struct PublishConfirmation: Sendable {
         }
         return page(call, title: t("confirm.indicators"), lines: names.map { Line(label: $0, now: "", after: t("confirm.changed")) },
                     who: t("confirm.draftedBy", ["who": drafted.isEmpty ? "—" : Array(Set(drafted)).sorted().joined(separator: ", ")]),
-                    detail: "/staff/indicators", action: "/staff/indicators/publish", dataAction: "publish-indicators", button: t("staff.action.publish"))
+                    detail: "/staff/indicators", action: "/staff/indicators/publish", dataAction: "publish-indicators", button: t("staff.action.publish"),
+                    nothing: names.isEmpty)
     }
 
     func pathway(_ call: StaffCall, id: String, step: String) throws -> Response {
@@ -106,7 +108,8 @@ struct PublishConfirmation: Sendable {
             : t("confirm.publishedAt", ["at": stored.publishedAt.map(t.date) ?? "—"])
         return page(call, title: t("confirm.pathway.\(step)", ["name": stored.scenario.name(lang)]), lines: lines, who: who,
                     detail: "/staff/pathways/\(Markup.percentEncoded(id))", action: "/staff/pathways/\(Markup.percentEncoded(id))/\(step)",
-                    dataAction: step, button: t("pathways.\(step)"), hidden: step == "publish" ? [("digest", stored.digest)] : [])
+                    dataAction: step, button: t("pathways.\(step)"), hidden: step == "publish" ? [("digest", stored.digest)] : [],
+                    nothing: step == "publish" ? stored.submittedBy == nil : !stored.isPublished)
     }
 
     func assessment(_ call: StaffCall, year: Int) throws -> Response {
@@ -118,13 +121,18 @@ struct PublishConfirmation: Sendable {
         }
         return page(call, title: t("confirm.assessment", ["year": String(year)]), lines: lines,
                     who: t("confirm.frozenBy", ["who": a.frozenBy ?? "—", "at": a.frozenAt ?? "—"]), detail: "/staff/assessments#assessment-\(year)",
-                    action: "/staff/assessments/\(year)/publish", dataAction: "publish-\(year)", button: t("assessments.publish"))
+                    action: "/staff/assessments/\(year)/publish", dataAction: "publish-\(year)", button: t("assessments.publish"), nothing: a.state != .frozen)
     }
 
     /// The page: the summary as a table, who drafted it, the button and a way back.
+    /// With `nothing`, the step would change nothing the public sees (or is not ready): the page says so and offers no button.
     func page(_ call: StaffCall, title: String, lines: [Line], who: String, detail: String, action: String, dataAction: String, button: String,
-              hidden: [(String, String)] = []) -> Response {
+              hidden: [(String, String)] = [], nothing: Bool = false) -> Response {
         let t = call.t
+        if nothing {
+            return StaffLayout.page(t, call, title: title, body: "<p class=\"notice\" id=\"nothing\">\(Markup.escape(t("confirm.nothing.todo")))</p>"
+                                        + "<p><a href=\"\(Markup.escape(detail))\">\(Markup.escape(t("confirm.back"))) →</a></p>")
+        }
         var body = "<p>\(Markup.escape(t("confirm.intro")))</p><table id=\"confirm-summary\"><caption>\(Markup.escape(t("confirm.caption")))</caption><thead><tr>"
         body += ["confirm.what", "confirm.now", "confirm.after"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for line in lines {
@@ -133,7 +141,8 @@ struct PublishConfirmation: Sendable {
         body += "</tbody></table><p id=\"drafted-by\">\(Markup.escape(who))</p><p><a href=\"\(Markup.escape(detail))\">\(Markup.escape(t("confirm.detail"))) →</a></p>"
         body += "<form method=\"post\" action=\"\(Markup.escape(action))\">\(StaffLayout.csrfField(call))"
         body += hidden.map { "<input type=\"hidden\" name=\"\(Markup.escape($0.0))\" value=\"\(Markup.escape($0.1))\">" }.joined()
-        body += "<p><button type=\"submit\" data-action=\"\(Markup.escape(dataAction))\">\(Markup.escape(button))</button> "
+        let warning = dataAction.hasPrefix("withdraw") ? " class=\"danger\"" : ""
+        body += "<p><button type=\"submit\"\(warning) data-action=\"\(Markup.escape(dataAction))\">\(Markup.escape(button))</button> "
         body += "<a href=\"\(Markup.escape(detail))\">\(Markup.escape(t("confirm.cancel")))</a></p></form>"
         return StaffLayout.page(t, call, title: title, body: body)
     }
