@@ -155,6 +155,26 @@ struct ActionWorkflowPageTests {
         }
     }
 
+    @Test("An editor cannot hand its action to another organisation, and a misspelt organisation is caught")
+    func responsibleOrganisations() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let path = "/staff/plans/helsinki-2035/actions/22/edit"
+            let away = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(),
+                                                body: actionForm(editor, intent: "save", [("primary", "Urban Environment Division")]))
+            #expect(away.status == .badRequest && away.text.contains("which would lose the action"))
+            let typo = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(),
+                                                body: actionForm(editor, intent: "save", [("collaborators", "Urban Envirnment Division")]))
+            #expect(typo.status == .badRequest && typo.text.contains("did you mean &#39;Urban Environment Division&#39;?") || typo.text.contains("did you mean 'Urban Environment Division'?"))
+            #expect(try ActionDraftRepository(database).draft(plan: "helsinki-2035", action: "22") == nil)
+            // A new partner with a name unlike any other is welcome.
+            let partner = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(),
+                                                   body: actionForm(editor, intent: "save", [("collaborators", "Finnish Transport Infrastructure Agency")]))
+            #expect(partner.status == .seeOther)
+        }
+    }
+
     @Test("A form with bad fields comes back with the errors named and the values kept; nothing is stored")
     func badForm() async throws {
         let database = try planWorkspace()

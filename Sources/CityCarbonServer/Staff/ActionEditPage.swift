@@ -35,6 +35,20 @@ struct ActionEditPage: Sendable {
                 return render(call, plan: loaded, action: edited, draft: current, spare: min(ActionForm.spare(call.form) + ActionForm.spareRows,
                                                                                             ActionForm.maximumSpareRows), typed: call.form)
             }
+            // An editor keeps its own organisation among those responsible: handing an action on is the climate office's.
+            if !call.principal.mayEdit(edited) {
+                issues.append(InputIssue(InputLocation(field: "primary"), value: edited.primaryOrganisation ?? "",
+                                         reason: "leaves out \(call.principal.organisation ?? "your organisation"), which would lose the action; the climate office hands actions on",
+                                         suggestion: call.principal.organisation))
+            }
+            // A name close to, but not, an organisation of the plan is a typing error, not a new partner.
+            let known = Set(try PlanRepository(database).actions(plan: plan).flatMap { $0.responsibleParties.map(\.organisation) })
+            for (i, party) in edited.responsibleParties.enumerated() where !known.contains(party.organisation) {
+                if let suggestion = Suggestion.didYouMean(party.organisation, among: known) {
+                    issues.append(InputIssue(InputLocation(field: party.role == .primary ? "primary" : "collaborators[\(i)]"), value: party.organisation,
+                                             reason: "is not an organisation of this plan", suggestion: suggestion))
+                }
+            }
             if issues.isEmpty {
                 do {
                     let indicators = Set(try IndicatorRepository(database).all(edition: .current).map(\.indicator.identifier))
