@@ -1,3 +1,4 @@
+import CarbonKit
 import Foundation
 
 /// What a browser shows when a page cannot be given: a page of the site, in the reader's
@@ -6,12 +7,15 @@ package enum ErrorPage {
     /// The page for HTTP `status` at `path`; `detail` is what the server can say of the cause
     /// (shown for a refused request; not for a missing page, which the text explains, nor for a
     /// server fault, whose cause stays in the log).
-    package static func html(_ t: Localizer, status: Int, path: String, detail: String?) -> String {
+    /// `problems` are the refused request's fields, each with what was wrong and what would do.
+    package static func html(_ t: Localizer, status: Int, path: String, detail: String?, problems: [InputIssue] = []) -> String {
         let known = [400, 403, 404, 405, 409, 413, 422, 429, 500, 503]
         let key = known.contains(status) ? String(status) : status >= 500 ? "500" : "400"
         var body = "<main id=\"main\"><p>\(Markup.escape(t("error.body.\(key)", ["path": path])))</p>"
         if let detail, status < 500, status != 404, !detail.isEmpty {
-            body += "<p class=\"problem\">\(Markup.escape(t("error.detail", ["detail": detail])))</p>"
+            body += "<div class=\"problem\"><p>\(Markup.escape(t("error.detail", ["detail": detail])))</p>"
+            if !problems.isEmpty { body += "<ul>" + problems.prefix(50).map { "<li>\(Markup.escape($0.description))</li>" }.joined() + "</ul>" }
+            body += "</div>"
         }
         body += "<p><a href=\"/\">\(Markup.escape(t("error.home")))</a> · "
         body += "<a href=\"/plans\">\(Markup.escape(t("nav.plans")))</a> · <a href=\"/#open-data\">\(Markup.escape(t("nav.opendata")))</a></p></main>"

@@ -69,7 +69,8 @@ extension ProblemDetails {
         }
         var response: Response
         if wantsPage(request) {
-            let page = ErrorPage.html(Localizer(Language.of(request)), status: Int(problem.status.code), path: request.uri.path, detail: problem.detail)
+            let page = ErrorPage.html(Localizer(Language.of(request)), status: Int(problem.status.code), path: request.uri.path, detail: problem.detail,
+                                     problems: problem.issues)
             response = Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
         } else {
             response = problem.json.httpResponse(status: problem.status)

@@ -51,4 +51,18 @@ struct ErrorPageTests {
             }
         }
     }
+
+    @Test("A refused request's page names each problem: the field, the value and what would do")
+    func problemsNamed() async throws {
+        try await application(demoWorkspace()).test(.router) { client in
+            try await client.execute(uri: "/ioc?refresh=5", method: .get, headers: [.accept: Self.browser]) { response in
+                #expect(response.status == .badRequest)
+                let page = String(buffer: response.body)
+                #expect(page.contains("refresh") && page.contains("60") && page.contains("86400"), "the allowed range is said")
+            }
+            try await client.execute(uri: "/?layer=junk", method: .get, headers: [.accept: Self.browser]) { response in
+                #expect(response.status == .badRequest && String(buffer: response.body).contains("emissions, per_capita, assessment, live"))
+            }
+        }
+    }
 }
