@@ -88,7 +88,7 @@ public enum PlanReport {
         for action in s.actions {
             guard let line = lines[action.identifier] else { continue }
             body += "<tr data-action=\"\(Markup.escape(action.identifier))\"><td class=\"n\">\(Markup.escape(action.identifier))</td><td>\(Markup.escape(action.name.text(lang)))</td>"
-            body += "<td>\(Markup.escape(action.primaryOrganisation ?? ""))</td><td>\(Markup.escape(t("status.\(line.status.rawValue)")))</td><td class=\"n\">\(percent(line.completion))</td>"
+            body += "<td>\(t.content(action.primaryOrganisation ?? ""))</td><td>\(Markup.escape(t("status.\(line.status.rawValue)")))</td><td class=\"n\">\(percent(line.completion))</td>"
             body += "<td class=\"n\">\(line.reductionThisYear.map { t.number($0, decimals: 0) } ?? "")</td>"
             body += "<td class=\"n\">\(Markup.escape(line.costThisYear.sorted { $0.key < $1.key }.map { "\(t.number($0.value, decimals: 0)) \($0.key)" }.joined(separator: ", ")))</td></tr>"
         }

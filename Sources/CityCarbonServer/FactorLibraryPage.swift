@@ -41,8 +41,8 @@ struct FactorLibraryPage: Sendable {
             }
             body += "</tr></thead><tbody>"
             for set in group {
-                body += "<tr><th scope=\"row\"><a href=\"/factors/\(Markup.escape(set.name))\">\(Markup.escape(set.name))</a></th><td>\(Markup.escape(set.title))</td>" +
-                    "<td>\(Markup.escape(set.method))</td><td>\(Markup.escape(set.source))</td><td>\(set.year.map(String.init) ?? "")</td><td class=\"n\">\(set.records.count)</td></tr>"
+                body += "<tr><th scope=\"row\"><a href=\"/factors/\(Markup.escape(set.name))\">\(Markup.escape(set.name))</a></th><td>\(t.content(set.title))</td>" +
+                    "<td>\(t.content(set.method))</td><td>\(t.content(set.source))</td><td>\(set.year.map(String.init) ?? "")</td><td class=\"n\">\(set.records.count)</td></tr>"
             }
             body += "</tbody></table>"
         }
@@ -53,7 +53,7 @@ struct FactorLibraryPage: Sendable {
     func detail(_ set: FactorSet, fuel: String?, t: Localizer) -> String {
         let records = fuel.map { set.records(for: $0) } ?? set.records
         var body = "<main id=\"main\"><p><a href=\"/factors\">\(Markup.escape(t("factors.back")))</a></p>"
-        body += "<p>\(Markup.escape(set.title)) · \(Markup.escape(set.method)) · \(Markup.escape(set.source))\(set.year.map { " · \($0)" } ?? "")</p>"
+        body += "<p>\(t.content(set.title)) · \(t.content(set.method)) · \(t.content(set.source))\(set.year.map { " · \($0)" } ?? "")</p>"
         body += "<p><small>SHA-256 \(Markup.escape(set.fingerprint))</small></p>"
         if !set.fuels.isEmpty {
             body += "<form class=\"filters\" method=\"get\"><div><label for=\"fuel\">\(Markup.escape(t("factors.fuel")))</label><select id=\"fuel\" name=\"fuel\">" +
@@ -69,8 +69,8 @@ struct FactorLibraryPage: Sendable {
         for r in records {
             let technology = (r.technology ?? "") + (r.isDefaultTechnology ? " (\(t("factors.default")))" : "")
             body += "<tr><td>\(Markup.escape(t.fuel(r.fuel)))</td><td>\(Markup.escape(r.appliesTo.joined(separator: ", ")))</td><td>\(Markup.escape(technology))</td>" +
-                "<td>\(Markup.escape(t.factorQuantity(r.quantity)))</td><td class=\"n\">\(Markup.escape(Self.plain(r.value)))</td><td>\(Markup.escape(r.unit))</td>" +
-                "<td>\(Markup.escape(r.source))</td><td>\(r.year.map(String.init) ?? "")</td><td>\(Markup.escape(r.confidence ?? ""))</td><td>\(Markup.escape(r.note ?? ""))</td></tr>"
+                "<td>\(Markup.escape(t.factorQuantity(r.quantity)))</td><td class=\"n\">\(Markup.escape(Self.plain(r.value)))</td><td>\(t.content(r.unit))</td>" +
+                "<td>\(t.content(r.source))</td><td>\(r.year.map(String.init) ?? "")</td><td>\(Markup.escape(r.confidence ?? ""))</td><td>\(t.content(r.note ?? ""))</td></tr>"
         }
         body += "</tbody></table><p>\(t("factors.download", ["json": "<a href=\"/api/v1/factor-sets/\(Markup.escape(set.name))/factors?per_page=500\">JSON</a>", "csv": "<a href=\"/api/v1/factor-sets/\(Markup.escape(set.name))/factors?format=csv\">CSV</a>"]))</p></main>"
         return Layout.page(t, title: t("factors.settitle.page", ["name": set.name]), body: body, query: fuel.map { [("fuel", $0)] } ?? [], footer: t("factors.footer"))

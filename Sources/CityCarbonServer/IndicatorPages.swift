@@ -100,13 +100,13 @@ struct IndicatorPages: Sendable {
         body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
         for v in i.values.sorted(by: { ($0.jurisdiction ?? "", $0.dimension ?? "", $0.year) < ($1.jurisdiction ?? "", $1.dimension ?? "", $1.year) }) {
             let part = [v.jurisdiction, v.dimension].compactMap { $0 }.joined(separator: ", ")
-            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(IndicatorCatalogue.format(v.value, t)))</td><td>\(Markup.escape(v.sourcePhrase.map(t.phrase) ?? v.source ?? ""))</td></tr>"
+            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(IndicatorCatalogue.format(v.value, t)))</td><td>\(t.content(v.sourcePhrase.map(t.phrase) ?? v.source ?? ""))</td></tr>"
         }
         for g in i.goals {
-            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map { IndicatorCatalogue.format($0, t) } ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(Markup.escape(g.source ?? ""))</td></tr>"
+            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map { IndicatorCatalogue.format($0, t) } ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(t.content(g.source ?? ""))</td></tr>"
         }
         body += "</tbody></table>"
-        if let note = entry.note { body += "<p>\(Markup.escape(note))</p>" }
+        if let note = entry.note { body += "<p>\(t.content(note))</p>" }
         body += "</main>"
         return Layout.page(t, title: i.name.text(lang), body: body, query: [], footer: t("indicators.footer"))
     }

@@ -57,7 +57,7 @@ struct MethodsPage: Sendable {
             let library = try FactorSetRepository(database).library()
             let sets = library.sets.values.filter { $0.kind != .grid }.sorted { $0.name < $1.name }
             return "<ul>" + sets.map { set in
-                "<li><a href=\"/factors/\(Markup.percentEncoded(set.name))\">\(Markup.escape(set.title))</a>: \(Markup.escape(set.source))"
+                "<li><a href=\"/factors/\(Markup.percentEncoded(set.name))\">\(t.content(set.title))</a>: \(t.content(set.source))"
                     + (set.year.map { " (\($0))" } ?? "") + "</li>"
             }.joined() + "<li>" + Markup.escape(t("methods.factors.grid", ["count": String(library.gridSeries.count)]))
                 + " <a href=\"/factors\">\(Markup.escape(t("opendata.factors"))) →</a></li></ul>"

@@ -268,7 +268,7 @@ struct PathwayPages: Sendable {
             body += "<dt>\(Markup.escape(t("pathways.peakChance", ["year": String(peakTarget.year)])))</dt><dd>\(t.number(p * 100, decimals: 0)) %</dd>"
         }
         let baseSource = (try? PathwayInputs(database, rows: .published).baseSourcePhrase(s)).flatMap { $0.map(t.phrase) } ?? r.baseSource ?? ""
-        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) \(Markup.escape(t("unit.mt"))) · \(Markup.escape(baseSource))</dd></dl>"
+        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) \(Markup.escape(t("unit.mt"))) · \(t.content(baseSource))</dd></dl>"
 
         let chart = PathwayChart(title: t("pathways.chart", ["name": r.name]), description: t("pathways.chartDesc"), result: r, band: c.monteCarlo,
                                  labels: .init(gross: t("pathways.gross"), baseline: t("pathways.baseline"), net: t("pathways.net"), band: t("pathways.band"),

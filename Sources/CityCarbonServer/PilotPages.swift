@@ -57,7 +57,7 @@ struct PilotPages: Sendable {
             body += "<tr data-pilot=\"\(Markup.escape(pilot.identifier))\"><td>\(Markup.escape(pilot.name.text(lang)))</td><td>\(Markup.escape(t("pilots.kind.\(pilot.kind.rawValue)")))</td>"
             body += "<td>\(Markup.escape(pilot.jurisdiction))</td><td>\(Markup.escape(t("pilots.stage.\(pilot.stage.rawValue)")))</td>"
             body += "<td class=\"n\">\(score.flatMap { e in e.score.map { "\(t.number($0, decimals: 0)) (\(e.on))" } } ?? "—")</td><td><ol>"
-            body += pilot.history.map { "<li>\($0.on) \(Markup.escape(t("pilots.stage.\($0.stage.rawValue)")))\($0.note.map { ": " + Markup.escape($0) } ?? "")</li>" }.joined() + "</ol></td></tr>"
+            body += pilot.history.map { "<li>\($0.on) \(Markup.escape(t("pilots.stage.\($0.stage.rawValue)")))\($0.note.map { ": " + t.content($0) } ?? "")</li>" }.joined() + "</ol></td></tr>"
         }
         body += "</tbody></table><p>\(t("plans.download", ["json": "<a href=\"/api/v1/pilots\">JSON</a>"]))</p></main>"
         return Layout.page(t, title: t("pilots.title"), body: body, query: [], footer: t("pilots.footer"))
