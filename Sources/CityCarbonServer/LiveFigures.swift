@@ -1,5 +1,10 @@
 import CityCarbonStore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Hummingbird
 import Synchronization
 
@@ -54,10 +59,43 @@ final class LiveFigures: Sendable {
     /// Where a live part named `key` goes in a cached page.
     static func marker(_ key: String) -> String { "<!--live:\(key)-->" }
 
-    /// The cached page with each marker replaced by its live part.
+    /// Where `needle` first starts in `haystack`: `memchr` to each candidate first byte, `memcmp` for the rest.
+    static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard let first = needle.first, let base = haystack.baseAddress, needle.count <= haystack.count else { return nil }
+        var from = 0
+        let last = haystack.count - needle.count
+        while from <= last, let hit = memchr(base + from, Int32(first), last - from + 1) {
+            let offset = base.distance(to: UnsafeRawPointer(hit))
+            if needle.withUnsafeBytes({ memcmp(hit, $0.baseAddress!, needle.count) }) == 0 { return offset }
+            from = offset + 1
+        }
+        return nil
+    }
+
+    /// The cached page with each marker replaced by its live part (its first occurrence; a page
+    /// has each once). Found with `memchr`/`memcmp` and copied once: this runs on every answer of a cached page.
     static func splice(_ page: ByteBuffer, _ parts: [String: String]) -> ByteBuffer {
-        var text = String(buffer: page)
-        for (key, part) in parts { text = text.replacingOccurrences(of: marker(key), with: part) }
-        return ByteBuffer(string: text)
+        guard !parts.isEmpty else { return page }
+        var found: [(offset: Int, length: Int, part: String)] = []
+        page.withUnsafeReadableBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            for (key, part) in parts {
+                let needle = Array(marker(key).utf8)
+                guard let offset = Self.find(needle, in: UnsafeRawBufferPointer(start: base, count: bytes.count)) else { continue }
+                found.append((offset, needle.count, part))
+            }
+        }
+        guard !found.isEmpty else { return page }
+        found.sort { $0.offset < $1.offset }
+        var out = ByteBuffer()
+        out.reserveCapacity(page.readableBytes + found.reduce(0) { $0 + $1.part.utf8.count })
+        var at = 0
+        for hit in found {
+            out.writeImmutableBuffer(page.getSlice(at: page.readerIndex + at, length: hit.offset - at)!)
+            out.writeString(hit.part)
+            at = hit.offset + hit.length
+        }
+        out.writeImmutableBuffer(page.getSlice(at: page.readerIndex + at, length: page.readableBytes - at)!)
+        return out
     }
 }

@@ -1,4 +1,5 @@
 import CarbonKit
+import NIOCore
 import CityCarbonStore
 import Foundation
 import HTTPTypes
@@ -146,5 +147,20 @@ struct DistrictPagesTests {
                 }
             }
         }
+    }
+}
+
+@Suite("Live parts put into a cached page")
+struct LiveSpliceTests {
+    @Test("Each marker is replaced by its part, in any order, the rest byte for byte; a page without markers is unchanged")
+    func splice() {
+        let page = ByteBuffer(string: "<p>a</p>\(LiveFigures.marker("map"))<p>b — 中</p>\(LiveFigures.marker("today"))<p>c</p>")
+        let out = LiveFigures.splice(page, ["today": "<i>T</i>", "map": "<svg/>", "absent": "x"])
+        #expect(String(buffer: out) == "<p>a</p><svg/><p>b — 中</p><i>T</i><p>c</p>")
+        let plain = ByteBuffer(string: "<p>nothing live</p>")
+        #expect(String(buffer: LiveFigures.splice(plain, ["today": "x"])) == "<p>nothing live</p>")
+        var offset = ByteBuffer(string: "xx<!--live:today-->yy")
+        offset.moveReaderIndex(forwardBy: 2)
+        #expect(String(buffer: LiveFigures.splice(offset, ["today": "T"])) == "<!--live:today-->yy".replacingOccurrences(of: "<!--live:today-->", with: "T"))
     }
 }
