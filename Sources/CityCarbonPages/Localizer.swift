@@ -109,6 +109,14 @@ package struct Localizer: Sendable {
 
     /// An ISO-8601 timestamp as a date in the language's form (`locale.date`, with month names
     /// from `locale.months` where it uses them): "22 Nov 2026", "2026年11月22日", "22.11.2026".
+    /// An ISO-8601 timestamp as its date in the language's form and its time of day in UTC:
+    /// "6 Dec 2026, 08:09 UTC". A value that is not a timestamp is shown as it is.
+    package func dateTime(_ iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return self("locale.dateTime", ["date": self.date(iso), "time": String(format: "%02d:%02d", c.hour!, c.minute!)])
+    }
+
     package func date(_ iso: String) -> String {
         guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)

@@ -74,7 +74,7 @@ struct AssessmentPages: Sendable {
 
     func page(_ year: Int, t: Localizer) throws -> String {
         guard let a = try published().first(where: { $0.year == year }) else { throw ProblemDetails(.notFound, "no published assessment of \(year)") }
-        let body = "<main id=\"main\"><p>\(Markup.escape(t("assessments.frozen", ["at": a.frozenAt ?? "", "published": a.publishedAt ?? ""])))</p>" + Self.ranking(a, t: t)
+        let body = "<main id=\"main\"><p>\(Markup.escape(t("assessments.frozen", ["at": a.frozenAt.map(t.dateTime) ?? "", "published": a.publishedAt.map(t.dateTime) ?? ""])))</p>" + Self.ranking(a, t: t)
             + "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/assessments/\(year)\">JSON</a>"])) · \(Layout.methodLink("assessment", t))</p></main>"
         return Layout.page(t, title: t("assessments.year", ["year": String(year)]), body: body, query: [], footer: t("assessments.footer"))
     }

@@ -86,7 +86,7 @@ struct ActionEditPage: Sendable {
         if typed != nil {
             body += "<p id=\"draft-state\" class=\"status-draft\">\(Markup.escape(t("edit.state.typed")))</p>"
         } else if let draft {
-            body += "<p id=\"draft-state\" class=\"status-draft\">" + Markup.escape(t("edit.state.\(draft.state.rawValue)", ["author": draft.author, "at": draft.updatedAt])) + "</p>"
+            body += "<p id=\"draft-state\" class=\"status-draft\">" + Markup.escape(t("edit.state.\(draft.state.rawValue)", ["author": draft.author, "at": t.dateTime(draft.updatedAt)])) + "</p>"
             if let note = draft.reviewNote, draft.state == .editing {
                 body += "<p class=\"problem\" id=\"review-note\">\(Markup.escape(t("edit.returned", ["reviewer": draft.reviewedBy ?? "", "note": note])))</p>"
             }

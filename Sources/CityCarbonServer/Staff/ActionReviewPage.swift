@@ -52,7 +52,7 @@ struct ActionReviewPage: Sendable {
             throw ProblemDetails(.noDraft(action: action))
         }
         let published = try PlanRepository(database).actions(plan: plan).first { $0.identifier == action }
-        var body = "<p>\(Markup.escape(t("review.by", ["author": draft.author, "at": draft.submittedAt ?? draft.updatedAt])))</p>"
+        var body = "<p>\(Markup.escape(t("review.by", ["author": draft.author, "at": t.dateTime(draft.submittedAt ?? draft.updatedAt)])))</p>"
         if published != draft.base { body += "<p class=\"problem\" role=\"alert\">\(Markup.escape(ActionDraftError.changedSince(action: action).description))</p>" }
         body += "<table id=\"changes\"><caption>\(Markup.escape(t("review.changes")))</caption><thead><tr>"
         body += ["review.field", "review.published", "review.draft"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
@@ -68,7 +68,7 @@ struct ActionReviewPage: Sendable {
             body += "<p><button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">\(Markup.escape(t("review.approve")))</button> "
             body += "<button type=\"submit\" name=\"decision\" value=\"return\" class=\"secondary\" id=\"return\">\(Markup.escape(t("review.return")))</button></p></form>"
         } else {
-            body += "<p>\(Markup.escape(t("edit.state.editing", ["author": draft.author, "at": draft.updatedAt])))</p>"
+            body += "<p>\(Markup.escape(t("edit.state.editing", ["author": draft.author, "at": t.dateTime(draft.updatedAt)])))</p>"
         }
         return StaffLayout.page(t, call, title: t("review.action", ["action": "\(action). \(draft.action.name.text(lang))"]), body: body)
     }

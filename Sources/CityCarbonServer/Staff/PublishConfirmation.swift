@@ -100,7 +100,7 @@ struct PublishConfirmation: Sendable {
         let public_ = try repository.scenario(id, published: true)
         let lines = [
             Line(label: t("confirm.scenario"), now: public_.map { _ in t("pathways.published") } ?? "—",
-                 after: step == "publish" ? t("confirm.version", ["at": stored.updatedAt, "who": stored.updatedBy]) : "—"),
+                 after: step == "publish" ? t("confirm.version", ["at": t.dateTime(stored.updatedAt), "who": stored.updatedBy]) : "—"),
             Line(label: t("confirm.measures"), now: public_.map { String($0.scenario.measures.count) } ?? "—",
                  after: step == "publish" ? String(stored.scenario.measures.count) : "—"),
         ]
@@ -120,7 +120,7 @@ struct PublishConfirmation: Sendable {
             Line(label: t("assessments.light.\(light)"), now: "", after: String(counts[DistrictResult.Light(rawValue: light)!] ?? 0))
         }
         return page(call, title: t("confirm.assessment", ["year": String(year)]), lines: lines,
-                    who: t("confirm.frozenBy", ["who": a.frozenBy ?? "—", "at": a.frozenAt ?? "—"]), detail: "/staff/assessments#assessment-\(year)",
+                    who: t("confirm.frozenBy", ["who": a.frozenBy ?? "—", "at": a.frozenAt.map(t.dateTime) ?? "—"]), detail: "/staff/assessments#assessment-\(year)",
                     action: "/staff/assessments/\(year)/publish", dataAction: "publish-\(year)", button: t("assessments.publish"), nothing: a.state != .frozen)
     }
 
