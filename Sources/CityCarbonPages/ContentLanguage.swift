@@ -1,27 +1,44 @@
 extension Localizer {
-    /// Text the data gives (a source, a note, an organisation's name), escaped and marked with
-    /// the language it is written in when that is not the page's (WCAG 2.1, 3.1.2 Language of
-    /// Parts), so a screen reader speaks it right and nobody mistakes it for the page's own
-    /// words. The data is written in English or in Chinese: text mostly in Han characters is
-    /// taken as Chinese, text in Latin letters as English.
+    /// Text the data gives (a source, a note, an organisation's name), escaped, with each run of
+    /// it written in another language than the page's marked as such (WCAG 2.1, 3.1.2 Language
+    /// of Parts), so a screen reader speaks it right and nobody takes it for the page's own
+    /// words. The data is written in English or in Chinese, often both in one line (an English
+    /// citation of a Chinese section title): runs of Han characters are Chinese, runs of Latin
+    /// letters English; digits, spaces and punctuation stay with the run they follow.
     package func content(_ text: String) -> String {
-        let escaped = Markup.escape(text)
-        guard let written = Self.language(of: text), written != language.rawValue else { return escaped }
-        return "<span lang=\"\(written)\">\(escaped)</span>"
+        var out = ""
+        for run in Self.runs(of: text) {
+            let escaped = Markup.escape(run.text)
+            out += run.language.map { $0 == language.rawValue ? escaped : "<span lang=\"\($0)\">\(escaped)</span>" } ?? escaped
+        }
+        return out
     }
 
-    /// "zh-Hans" for text whose Han characters are at least a third of its Latin letters,
-    /// "en" for other text with Latin letters, nil for text of neither (numbers, symbols).
-    static func language(of text: String) -> String? {
-        var han = 0, latin = 0
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0xF900...0xFAFF: han += 1
-            case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: latin += 1
-            default: break
+    /// The text cut where its script changes, each piece with its language (nil before any letter).
+    static func runs(of text: String) -> [(text: String, language: String?)] {
+        var runs: [(text: String, language: String?)] = []
+        for character in text {
+            let script = Self.language(of: character)
+            if let script, let last = runs.last, last.language != script, last.language != nil || runs.count > 1 {
+                runs.append((String(character), script))
+            } else if let script, let last = runs.last, last.language == nil {
+                runs[runs.count - 1] = (last.text + String(character), script)
+            } else if runs.isEmpty {
+                runs.append((String(character), script))
+            } else {
+                runs[runs.count - 1].text.append(character)
             }
         }
-        if han > 0, han * 3 >= latin { return "zh-Hans" }
-        return latin > 0 ? "en" : nil
+        return runs
+    }
+
+    /// "zh-Hans" for a Han character, "en" for a Latin letter, nil for anything else.
+    static func language(of character: Character) -> String? {
+        guard let scalar = character.unicodeScalars.first else { return nil }
+        switch scalar.value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0xF900...0xFAFF: return "zh-Hans"
+        case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: return "en"
+        default: return nil
+        }
     }
 }
