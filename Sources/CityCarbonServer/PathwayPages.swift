@@ -13,6 +13,7 @@ import Hummingbird
 struct PathwayPages: Sendable {
     let database: CityCarbonDatabase
     let pages: PageCache
+    var monteCarlo = MonteCarloCache()
 
     /// One run of a scenario with everything the page and the API show.
     struct Computed: Encodable {
@@ -158,7 +159,7 @@ struct PathwayPages: Sendable {
         let result = model.run(language: language.rawValue)
         // A page answers within a second or so: a scenario asking for more runs gets them from the CLI.
         let runs = min(model.scenario.monteCarlo?.runs ?? 0, Self.maximumRunsOnline)
-        let mc = runs > 0 ? MonteCarlo.run(model, runs: runs, seed: model.scenario.monteCarlo?.seed ?? 1, language: language.rawValue) : nil
+        let mc = runs > 0 ? monteCarlo.result(model, runs: runs, seed: model.scenario.monteCarlo?.seed ?? 1, language: language.rawValue) : nil
         let macc = MarginalAbatementCurve(scenario: model.scenario, result: result)
         return Computed(scenario: model.scenario, result: result, monteCarlo: mc, macc: macc.bars.isEmpty ? nil : macc,
                         published: stored.isPublished, updatedAt: stored.updatedAt)

@@ -121,10 +121,13 @@ public struct PathwayInputs: Sendable {
     /// Action measures that name a plan action take its expected reductions, and its costs
     /// when the measure gives none: capital summed, operating averaged over its years.
     private func fillActions(_ scenario: inout Scenario, database: CityCarbonDatabase, fail: (String, String?, String, String?) -> Void) throws {
+        // Each plan is read once: decoding its actions is most of a scenario's set-up.
+        var plans: [String: [PlanAction]] = [:]
         for i in scenario.measures.indices where scenario.measures[i].kind == .action {
             let measure = scenario.measures[i]
             guard let planID = measure.plan, let actionID = measure.action else { continue }
-            let actions = try PlanRepository(database).actions(plan: planID)
+            if plans[planID] == nil { plans[planID] = try PlanRepository(database).actions(plan: planID) }
+            let actions = plans[planID] ?? []
             guard !actions.isEmpty else {
                 fail("measures[\(i)].plan", planID, "is not a plan of this workspace", nil)
                 continue

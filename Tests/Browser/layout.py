@@ -60,6 +60,8 @@ def public(base, href, staff=False):
 
 def shape(path):
     """A page's shape: its path with identifiers and filter values left out."""
+    # A district's page is named by the district, not a number: all of them are one shape.
+    path = re.sub(r"^/districts/[^/?]+", "/districts/#", path)
     return re.sub(r"=[^&]*", "=", re.sub(r"/[^/?]*\d[^/?]*", "/#", path))
 
 

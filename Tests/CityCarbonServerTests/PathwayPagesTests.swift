@@ -1,3 +1,4 @@
+import CarbonPathways
 import CityCarbonStore
 import Foundation
 import HTTPTypes
@@ -208,5 +209,28 @@ struct PathwayPagesTests {
             let cut = try #require(targets.first { $0["id"] as? String == "cut-2030" })
             #expect(cut["allowed"] == nil && cut["met"] as? Bool == false)
         }
+    }
+}
+
+@Suite("Monte Carlo results kept by their inputs")
+struct MonteCarloCacheTests {
+    @Test("The same inputs give the kept result, equal to a fresh run; another seed or a changed scenario runs again")
+    func keyedByInputs() throws {
+        let database = try planWorkspace()
+        let model = try PathwayRepository(database).model("xiongan-2035")
+        let cache = MonteCarloCache(capacity: 4)
+        let first = cache.result(model, runs: 50, seed: 7, language: "en")
+        #expect(first == MonteCarlo.run(model, runs: 50, seed: 7, language: "en"))
+        _ = cache.result(model, runs: 50, seed: 7, language: "en")
+        #expect(cache.count == 1)
+        _ = cache.result(model, runs: 50, seed: 8, language: "en")
+        #expect(cache.count == 2)
+        var changed = model.scenario
+        changed.endYear -= 1
+        let other = try PathwayModel(changed, base: model.base, requireTargetHistory: false)
+        _ = cache.result(other, runs: 50, seed: 7, language: "en")
+        #expect(cache.count == 3)
+        for seed in 20..<30 { _ = cache.result(model, runs: 10, seed: UInt64(seed), language: "en") }
+        #expect(cache.count <= 4, "bounded")
     }
 }
