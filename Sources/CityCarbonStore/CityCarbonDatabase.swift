@@ -20,6 +20,8 @@ public final class CityCarbonDatabase: Sendable {
     public let path: String
     /// What ingestion keeps in memory of the monitoring registry; see ``MonitoringState``.
     let monitoring = MonitoringState()
+    /// Computations decoded once, by id (``DecodedInventories``).
+    let inventories = DecodedInventories()
 
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
     public init(path: String) throws {

@@ -132,10 +132,13 @@ public struct InventoryRepository: Sendable {
 
 extension InventoryRepository {
     /// One stored computation, by its row id.
+    /// A computation never changes once stored, so it is decoded once per process (``DecodedInventories``).
     public func inventory(id: Int64) throws -> Inventory? {
-        try database.read { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT document FROM inventory WHERE id = ?", arguments: [id]) else { return nil }
-            return try JSONDecoder().decode(Inventory.self, from: Data(text.utf8))
+        try database.inventories.inventory(id: id) {
+            try database.read { db in
+                guard let text = try String.fetchOne(db, sql: "SELECT document FROM inventory WHERE id = ?", arguments: [id]) else { return nil }
+                return try JSONDecoder().decode(Inventory.self, from: Data(text.utf8))
+            }
         }
     }
 

@@ -56,6 +56,27 @@ struct StoreTests {
         #expect(stored.provenance.inputFingerprint == direct.provenance.inputFingerprint)
     }
 
+    @Test("A stored computation is decoded once and read back equal; a new computation is another id; the kept set is bounded")
+    func computationsDecodedOnce() throws {
+        let db = try temporaryWorkspace()
+        try ActivityRepository(db).importCSV(bytes(activities), file: "activities.csv")
+        let computed = try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR5"))
+        let id = try #require(try InventoryRepository(db).latestID(year: 2022))
+        let first = try InventoryRepository(db).inventory(id: id)
+        #expect(first?.totals(year: 2022) == computed.totals(year: 2022))
+        let again = try InventoryRepository(db).inventory(id: id)
+        #expect(again?.provenance.inputFingerprint == first?.provenance.inputFingerprint && db.inventories.count == 1)
+        _ = try InventoryRepository(db).compute(year: 2022, gwp: GasCatalog.standard.gwpSet("AR6"))
+        let next = try #require(try InventoryRepository(db).latestID(year: 2022))
+        let recomputed = try InventoryRepository(db).inventory(id: next)
+        #expect(next != id && recomputed?.gwp == "AR6")
+        let missing = try InventoryRepository(db).inventory(id: 999_999)
+        #expect(missing == nil)
+        let small = DecodedInventories(capacity: 2)
+        for i in 1...5 { _ = small.inventory(id: Int64(i)) { first } }
+        #expect(small.count <= 2)
+    }
+
     @Test("A file with one bad row imports nothing")
     func allOrNothing() throws {
         let db = try temporaryWorkspace()
