@@ -108,6 +108,9 @@ public struct PlanRepository: Sendable {
 
     static func actions(_ db: any SQLConnection, planID: Int64) throws -> [PlanAction] {
         try String.fetchAll(db, sql: "SELECT document FROM plan_action WHERE plan_id = ? ORDER BY position, id", arguments: [planID])
-            .map { try JSONDecoder().decode(PlanAction.self, from: Data($0.utf8)) }
+            .map { try decodedActions.decode($0) }
     }
+
+    /// Actions decoded once by their document's text; a few plans' worth.
+    static let decodedActions = DecodedDocuments<PlanAction>(capacity: 4_096)
 }

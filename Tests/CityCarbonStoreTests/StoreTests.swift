@@ -294,3 +294,19 @@ struct StatisticsAndBoundaryTests {
         #expect(try BoundaryRepository(db).featureCollection() == #"{"type":"FeatureCollection","features":[]}"#)
     }
 }
+
+@Suite("Documents decoded once by their text")
+struct DecodedDocumentsTests {
+    struct Item: Codable, Sendable, Equatable { var name: String }
+
+    @Test("The same text gives the same value without parsing again; another text is parsed; bad JSON still throws; the set is bounded")
+    func byContent() throws {
+        let documents = DecodedDocuments<Item>(capacity: 3)
+        #expect(try documents.decode(#"{"name":"a"}"#) == Item(name: "a"))
+        #expect(try documents.decode(#"{"name":"a"}"#) == Item(name: "a") && documents.count == 1)
+        #expect(try documents.decode(#"{"name":"b"}"#) == Item(name: "b") && documents.count == 2)
+        #expect(throws: (any Error).self) { try documents.decode("{not json") }
+        for i in 0..<10 { _ = try documents.decode(#"{"name":"\#(i)"}"#) }
+        #expect(documents.count <= 3)
+    }
+}
