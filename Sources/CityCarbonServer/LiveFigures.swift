@@ -59,15 +59,17 @@ final class LiveFigures: Sendable {
     /// Where a live part named `key` goes in a cached page.
     static func marker(_ key: String) -> String { "<!--live:\(key)-->" }
 
-    /// Where `needle` first starts in `haystack`: `memchr` to each candidate first byte, `memcmp` for the rest.
+    /// Where `needle` first starts in `haystack`: `memchr` to each candidate of its second byte
+    /// (a marker's "!", rare in a page, where "<" is on every tag), `memcmp` for the whole.
     static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
-        guard let first = needle.first, let base = haystack.baseAddress, needle.count <= haystack.count else { return nil }
-        var from = 0
-        let last = haystack.count - needle.count
-        while from <= last, let hit = memchr(base + from, Int32(first), last - from + 1) {
-            let offset = base.distance(to: UnsafeRawPointer(hit))
-            if needle.withUnsafeBytes({ memcmp(hit, $0.baseAddress!, needle.count) }) == 0 { return offset }
-            from = offset + 1
+        guard let base = haystack.baseAddress, !needle.isEmpty, needle.count <= haystack.count else { return nil }
+        let anchor = needle.count > 1 ? 1 : 0
+        var from = anchor
+        let last = haystack.count - needle.count + anchor
+        while from <= last, let hit = memchr(base + from, Int32(needle[anchor]), last - from + 1) {
+            let offset = base.distance(to: UnsafeRawPointer(hit)) - anchor
+            if needle.withUnsafeBytes({ memcmp(base + offset, $0.baseAddress!, needle.count) }) == 0 { return offset }
+            from = offset + anchor + 1
         }
         return nil
     }

@@ -164,3 +164,16 @@ struct LiveSpliceTests {
         #expect(String(buffer: LiveFigures.splice(offset, ["today": "T"])) == "<!--live:today-->yy".replacingOccurrences(of: "<!--live:today-->", with: "T"))
     }
 }
+
+extension LiveSpliceTests {
+    @Test("The byte search finds a needle at the start, the end, after near misses, and nowhere when it is absent")
+    func find() {
+        func at(_ needle: String, _ haystack: String) -> Int? {
+            Array(haystack.utf8).withUnsafeBytes { LiveFigures.find(Array(needle.utf8), in: $0) }
+        }
+        #expect(at("<!--a-->", "<!--a-->rest") == 0)
+        #expect(at("<!--a-->", "xx<!--b--><!<!--a-->") == 12)
+        #expect(at("<!--a-->", "tail<!--a-->") == 4)
+        #expect(at("<!--a-->", "<!--a--") == nil && at("<!--a-->", "") == nil && at("!", "a!") == 1)
+    }
+}
