@@ -113,9 +113,13 @@ extension DashboardPage {
         }
         let layer = choice ?? .emissions
         let t = Localizer(language)
-        let body = try pages.page("dashboard/\(language.rawValue)/\(layer.rawValue)") { try render(t, layer: layer) }
-        var parts = try DistrictPages(database: database, cache: cache, pages: pages, live: live).liveParts(t, layer: layer, page: "/")
-        parts["today"] = try live.part("today/\(language.rawValue)") { MonitoringPages.panel($0, t: t) }
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: LiveFigures.splice(body, parts)))
+        let key = "dashboard/\(language.rawValue)/\(layer.rawValue)"
+        let page = try pages.versionedPage(key) { try render(t, layer: layer) }
+        let body = try live.spliced(key, page: page) {
+            var parts = try DistrictPages(database: database, cache: cache, pages: pages, live: live).liveParts(t, layer: layer, page: "/")
+            parts["today"] = try live.part("today/\(language.rawValue)") { MonitoringPages.panel($0, t: t) }
+            return parts
+        }
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

@@ -21,6 +21,8 @@ final class LiveFigures: Sendable {
         var at: ContinuousClock.Instant
         var nowcast: Nowcast
         var parts: [String: String] = [:]
+        /// Cached pages with this minute's parts put in, by page key and data version.
+        var pages: [String: ByteBuffer] = [:]
     }
 
     private let database: CityCarbonDatabase
@@ -45,6 +47,21 @@ final class LiveFigures: Sendable {
             held?.parts[key] = part
         }
         return part
+    }
+
+    /// A cached page (`page`, of data version `version`) with this minute's parts put in, kept for
+    /// the minute: a busy page is copied once a minute, not on every answer.
+    func spliced(_ key: String, page: (body: ByteBuffer, version: Int64), now: Date = Date(),
+                 parts: () throws -> [String: String]) throws -> ByteBuffer {
+        let minute = try minute(now)
+        let memo = "\(key)#\(page.version)"
+        if let hit = minute.pages[memo] { return hit }
+        let result = Self.splice(page.body, try parts())
+        current.withLock { held in
+            guard held?.minute == minute.minute, (held?.pages.count ?? 0) < 256 else { return }
+            held?.pages[memo] = result
+        }
+        return result
     }
 
     private func minute(_ now: Date) throws -> Minute {

@@ -60,6 +60,11 @@ final class PageCache: Sendable {
     var count: Int { store.withLock { $0.pages.count } }
 
     func page(_ key: String, render: () throws -> String) throws -> ByteBuffer {
+        try versionedPage(key, render: render).body
+    }
+
+    /// The page and the data version it shows, for a caller that keeps something derived from it.
+    func versionedPage(_ key: String, render: () throws -> String) throws -> (body: ByteBuffer, version: Int64) {
         let version = try version()
         let hit: ByteBuffer? = store.withLock { store in
             guard var page = store.pages[key], page.version == version else { return nil }
@@ -68,10 +73,10 @@ final class PageCache: Sendable {
             store.pages[key] = page
             return page.body
         }
-        if let hit { return hit }
+        if let hit { return (hit, version) }
         let body = ByteBuffer(string: try render())
         let size = body.readableBytes + key.utf8.count
-        guard size <= capacity / 4 else { return body }
+        guard size <= capacity / 4 else { return (body, version) }
         store.withLock { store in
             if version > store.newestVersion {
                 // The data changed: every page of an older version is stale.
@@ -89,6 +94,6 @@ final class PageCache: Sendable {
                 }
             }
         }
-        return body
+        return (body, version)
     }
 }

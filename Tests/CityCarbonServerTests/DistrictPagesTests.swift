@@ -177,3 +177,19 @@ extension LiveSpliceTests {
         #expect(at("<!--a-->", "<!--a--") == nil && at("<!--a-->", "") == nil && at("!", "a!") == 1)
     }
 }
+
+extension LiveSpliceTests {
+    @Test("Within a minute a page is spliced once per data version; another version is spliced again")
+    func splicedOncePerMinute() throws {
+        let live = LiveFigures(try demoWorkspace(), freshness: .seconds(60))
+        let page = ByteBuffer(string: "<p>\(LiveFigures.marker("today"))</p>")
+        var calls = 0
+        let now = Date()
+        let parts = { () -> [String: String] in calls += 1; return ["today": "T\(calls)"] }
+        let first = try live.spliced("dashboard/en", page: (page, 7), now: now, parts: parts)
+        let again = try live.spliced("dashboard/en", page: (page, 7), now: now, parts: parts)
+        #expect(String(buffer: first) == "<p>T1</p>" && String(buffer: again) == "<p>T1</p>" && calls == 1)
+        let newer = try live.spliced("dashboard/en", page: (page, 8), now: now, parts: parts)
+        #expect(String(buffer: newer) == "<p>T2</p>" && calls == 2)
+    }
+}
