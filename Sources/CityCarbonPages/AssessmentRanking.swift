@@ -27,7 +27,7 @@ package enum AssessmentRanking {
         for r in a.results {
             for score in r.scores {
                 let name = a.scheme.components.first { $0.identifier == score.component }?.name.text(lang) ?? score.component
-                body += "<tr><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th><td>\(Markup.escape(name))</td><td>\(t.content(evidence(score, t)))</td></tr>"
+                body += "<tr><th scope=\"row\">\(Markup.escape(r.jurisdiction))</th><td>\(Markup.escape(name))</td><td>\(score.evidencePhrases == nil ? t.content(evidence(score, t)) : Markup.escape(evidence(score, t)))</td></tr>"
             }
         }
         return body + "</tbody></table>"

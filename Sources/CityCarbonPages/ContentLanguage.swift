@@ -9,7 +9,9 @@ extension Localizer {
         var out = ""
         for run in Self.runs(of: text) {
             let escaped = Markup.escape(run.text)
-            out += run.language.map { $0 == language.rawValue ? escaped : "<span lang=\"\($0)\">\(escaped)</span>" } ?? escaped
+            // Acronyms and codes ("BASIC+", "GWP AR5", "CO2") are read the same in either language: only words are marked.
+            let words = run.language != "en" || run.text.contains { $0.isLowercase && $0.isASCII }
+            out += run.language.map { $0 == language.rawValue || !words ? escaped : "<span lang=\"\($0)\">\(escaped)</span>" } ?? escaped
         }
         return out
     }

@@ -100,7 +100,7 @@ struct IndicatorPages: Sendable {
         body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
         for v in i.values.sorted(by: { ($0.jurisdiction ?? "", $0.dimension ?? "", $0.year) < ($1.jurisdiction ?? "", $1.dimension ?? "", $1.year) }) {
             let part = [v.jurisdiction, v.dimension].compactMap { $0 }.joined(separator: ", ")
-            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(IndicatorCatalogue.format(v.value, t)))</td><td>\(t.content(v.sourcePhrase.map(t.phrase) ?? v.source ?? ""))</td></tr>"
+            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(IndicatorCatalogue.format(v.value, t)))</td><td>\(v.sourcePhrase.map { Markup.escape(t.phrase($0)) } ?? t.content(v.source ?? ""))</td></tr>"
         }
         for g in i.goals {
             body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map { IndicatorCatalogue.format($0, t) } ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(t.content(g.source ?? ""))</td></tr>"

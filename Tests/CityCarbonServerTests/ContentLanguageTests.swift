@@ -19,6 +19,8 @@ struct ContentLanguageTests {
         #expect(Localizer(.zhHans).content(source)
                 == #"<span lang="en">Hangzhou plan (2021) §</span>一（二） 应对气候变化 <span lang="en">and §</span>四"#)
         #expect(Localizer(.en).content(source) == #"Hangzhou plan (2021) §<span lang="zh-Hans">一（二） 应对气候变化 </span>and §<span lang="zh-Hans">四</span>"#)
+        // Acronyms and codes inside a Chinese line are not words of another language.
+        #expect(Localizer(.zhHans).content("2023年清单（BASIC+，GWP AR5）") == "2023年清单（BASIC+，GWP AR5）")
         // Leading digits and punctuation join the first run of letters.
         #expect(Localizer(.zhHans).content("(2021) plan") == #"<span lang="en">(2021) plan</span>"#)
     }

@@ -26,8 +26,9 @@ struct FactorLibraryPageTests {
             #expect(zh.text.contains("<tr><td>天然气</td>") && zh.text.contains("<td>CO2排放因子</td>"))
             // A grid set is titled by its publisher's region, and cites the publisher before where it was read.
             let grid = try await client.execute(uri: "/factors", method: .get)
-            #expect(grid.text.contains("Grid electricity, 安徽 Anhui, 2022") && !grid.text.contains("Grid electricity cn_anhui"))
-            #expect(grid.text.contains("生态环境部、国家统计局 关于发布2022年电力二氧化碳排放因子的公告 (dated 2024-12-20, released 2024-12-26); read from"))
+            // (The Chinese parts of English data are marked as Chinese on an English page.)
+            #expect(grid.text.contains(#"Grid electricity, <span lang="zh-Hans">安徽 </span>Anhui, 2022"#) && !grid.text.contains("Grid electricity cn_anhui"))
+            #expect(grid.text.contains(#"<span lang="zh-Hans">生态环境部、国家统计局 关于发布2022年电力二氧化碳排放因子的公告 (</span>dated 2024-12-20, released 2024-12-26); read from"#))
             let chinese = try await client.execute(uri: "/factors?lang=zh-Hans", method: .get)
             #expect(chinese.text.contains("排放因子库"))
         }
