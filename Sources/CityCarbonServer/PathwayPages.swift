@@ -317,7 +317,7 @@ struct PathwayPages: Sendable {
         }
         body += "<tr><th scope=\"row\">= \(Markup.escape(t("pathways.gross")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.gross[$0]))</td>" }.joined() + "</tr>"
         for sink in r.sinks {
-            body += "<tr data-sink=\"\(Markup.escape(sink.id))\"><th scope=\"row\">− \(Markup.escape(sink.name)) <small>(\(Markup.escape(t("pathways.sink"))))</small></th>"
+            body += "<tr data-sink=\"\(Markup.escape(sink.id))\"><th scope=\"row\">− \(t.content(sink.name)) <small>(\(Markup.escape(t("pathways.sink"))))</small></th>"
             body += milestones.map { "<td class=\"n\">\(tons(sink.tonnes[$0]))</td>" }.joined() + "</tr>"
         }
         if r.offsets.contains(where: { $0 != 0 }) {
@@ -329,7 +329,7 @@ struct PathwayPages: Sendable {
         }
         body += "</tbody></table>"
         if !r.stocks.isEmpty {
-            body += "<ul id=\"stocks\">" + r.stocks.map { "<li>\(Markup.escape(t("pathways.stock", ["name": $0.name, "tonnes": tons($0.tonnes.first ?? 0)])))\($0.source.map { " — " + Markup.escape($0) } ?? "")</li>" }.joined() + "</ul>"
+            body += "<ul id=\"stocks\">" + r.stocks.map { "<li>\(Markup.escape(t("pathways.stock", ["name": $0.name, "tonnes": tons($0.tonnes.first ?? 0)])))\($0.source.map { " — " + t.content($0) } ?? "")</li>" }.joined() + "</ul>"
         }
 
         // By sector, for the whole jurisdiction or one district.
