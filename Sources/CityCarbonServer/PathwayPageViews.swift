@@ -1,0 +1,212 @@
+import CityCarbonPages
+import CarbonKit
+import CarbonPathways
+import CityCarbonStore
+import CityProgramme
+import Foundation
+import Hummingbird
+
+/// The public pages of the pathways: the comparison of published scenarios and a page per
+/// scenario (wedges, net emissions with sinks and the uncertainty band, targets, cost curve,
+/// decomposition, by sector and district).
+extension PathwayPages {
+    func comparison(_ t: Localizer) throws -> String {
+        let repository = PathwayRepository(database)
+        let stored = try repository.scenarios(publishedOnly: true)
+        var body = "<main id=\"main\"><p>\(Markup.escape(t("pathways.intro")))</p>"
+        guard !stored.isEmpty else { return Layout.page(t, title: t("pathways.title"), body: body + "<p>\(Markup.escape(t("pathways.none")))</p></main>", query: [], footer: t("pathways.footer")) }
+        var runs: [(Scenario, PathwayResult)] = [], broken: [(Scenario, InputErrors)] = []
+        for s in stored {
+            do { runs.append((s.scenario, try repository.model(s.scenario.identifier, rows: .published).run(language: t.language.rawValue))) } catch let errors as InputErrors {
+                broken.append((s.scenario, errors))
+            }
+        }
+        let tons = { (x: Double) in t.number(x / 1e6, decimals: 2) }
+        body += "<table id=\"scenarios\"><caption>\(Markup.escape(t("pathways.compare")))</caption><thead><tr>"
+        body += ["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.peak", "pathways.neutrality", "pathways.gross2030", "pathways.net2035", "pathways.netEnd", "pathways.targetsMet"]
+            .map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for (scenario, r) in runs {
+            let peak = r.analysis.peak.map { p in
+                let status = t("pathways.status." + p.status.rawValue)
+                return "\(p.year) · \(tons(p.value)) \(t("unit.mtShort")) · \(status)"
+            } ?? "—"
+            body += "<tr data-scenario=\"\(Markup.escape(scenario.identifier))\"><th scope=\"row\"><a href=\"/pathways/\(Markup.percentEncoded(scenario.identifier))\">\(Markup.escape(r.name))</a></th>"
+            body += "<td>\(Markup.escape(t("pathways.kind." + scenario.kind.rawValue)))</td><td>\(Markup.escape(scenario.jurisdiction))</td><td>\(Markup.escape(peak))</td>"
+            body += "<td class=\"n\">\(r.analysis.neutralityYear.map(String.init) ?? "—")</td>"
+            body += "<td class=\"n\">\(r.value(r.gross, in: 2030).map(tons) ?? "—")</td><td class=\"n\">\(r.value(r.net, in: 2035).map(tons) ?? "—")</td>"
+            body += "<td class=\"n\">\(tons(r.net.last ?? 0)) (\(r.years.last ?? 0))</td><td class=\"n\">\(r.analysis.targets.filter(\.met).count) / \(r.analysis.targets.count)</td></tr>"
+        }
+        for (scenario, errors) in broken {
+            body += "<tr data-scenario=\"\(Markup.escape(scenario.identifier))\"><th scope=\"row\">\(Markup.escape(scenario.name(t.language.rawValue)))</th>"
+            body += "<td colspan=\"8\" class=\"problem\">\(Markup.escape(t("pathways.broken", ["problem": errors.issues.map(\.description).joined(separator: "; ")])))</td></tr>"
+        }
+        body += "</tbody></table>"
+        // One chart per jurisdiction: scenarios of the same city side by side.
+        for jurisdiction in Array(Set(runs.map(\.0.jurisdiction))).sorted() {
+            let same = runs.filter { $0.0.jurisdiction == jurisdiction }
+            let lines = same.enumerated().map { k, pair in
+                LineChart.Line(label: pair.1.name, color: Palette.categorical[k % Palette.categorical.count], points: zip(pair.1.years, pair.1.net).map { ($0, $1) })
+            }
+            let chart = LineChart(title: t("pathways.compareChart", ["jurisdiction": jurisdiction]), description: t("pathways.compareChartDesc"),
+                                  lines: lines, format: { tons($0) }, unit: t("unit.mtYear"))
+            let id = "compare-\(Markup.percentEncoded(jurisdiction).replacingOccurrences(of: "%", with: ""))"
+            body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: id, t: t, width: .wide))</figure>"
+        }
+        body += "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/pathways\">JSON</a>"]))</p></main>"
+        return Layout.page(t, title: t("pathways.title"), body: body, query: [], footer: t("pathways.footer"))
+    }
+
+    /// The body of a scenario's page, shared by the public page and the staff preview.
+    func detail(_ c: Computed, t: Localizer, district: String?, base: String) -> String {
+        let r = c.result, s = c.scenario, lang = t.language.rawValue
+        let tons = { (x: Double) in t.number(x, decimals: 0) }
+        let mt = { (x: Double) in t.number(x / 1e6, decimals: 2) }
+        let path = "\(base)/\(Markup.percentEncoded(s.identifier))"
+        var body = ""
+        if let text = s.description?[lang] ?? s.description?["en"] { body += "<p class=\"lead\">\(Markup.escape(text))</p>" }
+        body += "<dl class=\"facts\" id=\"analysis\">"
+        let peak = r.analysis.peak
+        body += "<dt>\(Markup.escape(t("pathways.peak")))</dt><dd data-peak=\"\(peak?.year ?? 0)\">" + (peak.map {
+            t("pathways.peakValue", ["year": String($0.year), "value": mt($0.value), "status": t("pathways.status.\($0.status.rawValue)"),
+                                     "from": String($0.plateauFrom), "to": String($0.plateauTo), "tolerance": t.number(r.analysis.plateauTolerance * 100, decimals: 0)])
+        } ?? "—") + "</dd>"
+        body += "<dt>\(Markup.escape(t("pathways.neutrality")))</dt><dd data-neutrality=\"\(r.analysis.neutralityYear ?? 0)\">\(r.analysis.neutralityYear.map(String.init) ?? Markup.escape(t("pathways.notWithin")))</dd>"
+        body += "<dt>\(Markup.escape(t("pathways.grossZero")))</dt><dd>\(r.analysis.grossZeroYear.map(String.init) ?? Markup.escape(t("pathways.notWithin")))</dd>"
+        if let mc = c.monteCarlo, let peakTarget = r.analysis.targets.first(where: { $0.kind == "peak_by" }), let p = mc.probabilityOfPeaking(by: peakTarget.year) {
+            body += "<dt>\(Markup.escape(t("pathways.peakChance", ["year": String(peakTarget.year)])))</dt><dd>\(t.number(p * 100, decimals: 0)) %</dd>"
+        }
+        // The platform's own words are in the page's language; a source the scenario names is data, marked with its language.
+        let baseSource = (try? PathwayInputs(database, rows: .published).baseSourcePhrase(s)).flatMap { $0.map { Markup.escape(t.phrase($0)) } }
+            ?? t.content(r.baseSource ?? "")
+        body += "<dt>\(Markup.escape(t("pathways.base")))</dt><dd>\(s.baseYear): \(mt(r.gross[0])) \(Markup.escape(t("unit.mt"))) · \(baseSource)</dd></dl>"
+
+        let chart = PathwayChart(title: t("pathways.chart", ["name": r.name]), description: t("pathways.chartDesc"), result: r, band: c.monteCarlo,
+                                 labels: .init(gross: t("pathways.gross"), baseline: t("pathways.baseline"), net: t("pathways.net"), band: t("pathways.band"),
+                                               history: t("pathways.history"), others: t("pathways.otherMeasures"), target: t("pathways.targetMark")),
+                                 format: { t.number($0 / 1e6, decimals: 1) }, unit: t("unit.mtYear"))
+        body += "<figure id=\"pathway-chart\"><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "pathway", t: t))"
+        body += "<p class=\"note\">\(Markup.escape(t("pathways.chartCaption")))</p>"
+        // A budget counts tonnes over years: told in a sentence, never drawn on the chart's tonnes-a-year axis.
+        for o in r.analysis.targets where o.kind == "budget" {
+            guard let allowed = o.allowed, let used = o.value else { continue }
+            let key = used <= allowed ? "pathways.budgetWithin" : "pathways.budgetOver"
+            body += "<p class=\"budget\" data-target=\"\(Markup.escape(o.id))\">\(Markup.escape(t(key, ["name": o.name, "used": mt(used), "allowed": mt(allowed), "share": t.number(used / max(allowed, 1) * 100, decimals: 0)])))</p>"
+        }
+        body += "</figure>"
+
+        if !r.analysis.targets.isEmpty {
+            body += "<table id=\"targets\"><caption>\(Markup.escape(t("pathways.targets")))</caption><thead><tr>"
+            body += ["pathways.target", "pathways.year", "pathways.allowed", "pathways.value", "pathways.gap", "pathways.met", "pathways.probability"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+            for o in r.analysis.targets {
+                let chance = c.monteCarlo?.targets.first { $0.id == o.id }.map { t.number($0.probability * 100, decimals: 0) + " %" } ?? "—"
+                let isIntensity = o.kind == "intensity_reduction"
+                let show = { (x: Double?) in x.map { isIntensity ? t.number($0, decimals: 2) : tons($0) } ?? "—" }
+                body += "<tr data-target=\"\(Markup.escape(o.id))\" data-met=\"\(o.met)\"><th scope=\"row\">\(Markup.escape(o.name))</th><td class=\"n\">\(o.year)</td>"
+                body += "<td class=\"n\">\(show(o.allowed))</td><td class=\"n\">\(show(o.value))</td><td class=\"n\">\((o.gap ?? 0) > 0 ? show(o.gap) : "—")</td>"
+                // The central estimate and the runs can disagree: say so rather than print "yes" beside 0 %.
+                let p = c.monteCarlo?.targets.first { $0.id == o.id }?.probability
+                let caveat = p.map { o.met && $0 < 0.5 ? "pathways.metNarrowly" : !o.met && $0 >= 0.5 ? "pathways.missedNarrowly" : nil } ?? nil
+                body += "<td>\(Markup.escape(t(o.met ? "edit.yes" : "edit.no")))\(caveat.map { " <small>(\(Markup.escape(t($0))))</small>" } ?? "")</td><td class=\"n\">\(chance)</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+
+        let milestones = r.years.indices.filter { $0 == 0 || $0 == r.years.count - 1 || r.years[$0] % 5 == 0 }
+        func yearHeads() -> String { milestones.map { "<th scope=\"col\">\(r.years[$0])</th>" }.joined() }
+        body += "<table id=\"wedges\"><caption>\(Markup.escape(t("pathways.wedges")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.measure")))</th>\(yearHeads())</tr></thead><tbody>"
+        body += "<tr><th scope=\"row\">\(Markup.escape(t("pathways.baseline")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.baseline[$0]))</td>" }.joined() + "</tr>"
+        for (k, w) in r.wedges.enumerated() {
+            let measure = s.measures[k]
+            let link = measure.plan.flatMap { plan in measure.action.map { "/plans/\(Markup.percentEncoded(plan))/actions/\(Markup.percentEncoded($0))" } }
+            let name = link.map { "<a href=\"\($0)\">\(Markup.escape(w.name))</a>" } ?? Markup.escape(w.name)
+            body += "<tr data-wedge=\"\(Markup.escape(w.id))\"><th scope=\"row\">− \(name) <small>(\(Markup.escape(t("pathways.measureKind.\(w.kind)"))))</small></th>"
+            body += milestones.map { "<td class=\"n\">\(tons(w.tonnes[$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "<tr><th scope=\"row\">= \(Markup.escape(t("pathways.gross")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.gross[$0]))</td>" }.joined() + "</tr>"
+        for sink in r.sinks {
+            body += "<tr data-sink=\"\(Markup.escape(sink.id))\"><th scope=\"row\">− \(t.content(sink.name)) <small>(\(Markup.escape(t("pathways.sink"))))</small></th>"
+            body += milestones.map { "<td class=\"n\">\(tons(sink.tonnes[$0]))</td>" }.joined() + "</tr>"
+        }
+        if r.offsets.contains(where: { $0 != 0 }) {
+            body += "<tr><th scope=\"row\">− \(Markup.escape(t("pathways.offsets")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.offsets[$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "<tr><th scope=\"row\">= \(Markup.escape(t("pathways.net")))</th>" + milestones.map { "<td class=\"n\">\(tons(r.net[$0]))</td>" }.joined() + "</tr>"
+        if let mc = c.monteCarlo {
+            body += "<tr><th scope=\"row\">\(Markup.escape(t("pathways.bandRow")))</th>" + milestones.map { "<td class=\"n\">\(tons(mc.net.p10[$0])) – \(tons(mc.net.p90[$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "</tbody></table>"
+        if !r.stocks.isEmpty {
+            body += "<ul id=\"stocks\">" + r.stocks.map { "<li>\(Markup.escape(t("pathways.stock", ["name": $0.name, "tonnes": tons($0.tonnes.first ?? 0)])))\($0.source.map { " — " + t.content($0) } ?? "")</li>" }.joined() + "</ul>"
+        }
+
+        // By sector, for the whole jurisdiction or one district.
+        let districts = Array(Set(r.cells.map(\.district))).sorted()
+        let cells = district.map { d in r.cells.filter { $0.district == d } } ?? r.cells
+        var bySector: [String: [Double]] = [:]
+        for cell in cells {
+            var series = bySector[cell.sector] ?? Array(repeating: 0, count: r.years.count)
+            for i in series.indices { series[i] += cell.scenario[i] }
+            bySector[cell.sector] = series
+        }
+        body += "<section id=\"by-sector\"><h2>\(Markup.escape(t("pathways.bySector")))</h2>"
+        if districts.count > 1 {
+            body += "<form method=\"get\" action=\"\(path)\"><label>\(Markup.escape(t("assessments.district"))) <select name=\"district\"><option value=\"\">\(Markup.escape(s.jurisdiction))</option>"
+            body += districts.filter { $0 != s.jurisdiction }.map { "<option\($0 == district ? " selected" : "")>\(Markup.escape($0))</option>" }.joined() + "</select></label> <button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></form>"
+        }
+        let sectorNames = Dictionary((s.sectors ?? []).map { ($0.id, $0.name?[lang] ?? $0.name?["en"] ?? $0.id) }, uniquingKeysWith: { a, _ in a })
+        // Captioned, so its scrolling region has a name of its own (a second region named "Table" is not unique).
+        let scope = district ?? s.jurisdiction
+        body += "<table id=\"sectors\"><caption>\(Markup.escape(t("pathways.bySector"))) · \(Markup.escape(scope))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.sector")))</th>\(yearHeads())</tr></thead><tbody>"
+        for sector in bySector.keys.sorted() {
+            body += "<tr data-sector=\"\(Markup.escape(sector))\"><th scope=\"row\">\(Markup.escape(sector == (sectorNames[sector] ?? sector) ? sector : "\(sector) \(sectorNames[sector]!)"))</th>"
+            body += milestones.map { "<td class=\"n\">\(tons(bySector[sector]![$0]))</td>" }.joined() + "</tr>"
+        }
+        body += "</tbody></table>"
+        if let population = r.population, let gdp = r.gdp, district == nil, let last = r.years.indices.last,
+           let capita = CityFigures.perCapita(tonnes: r.gross[0], population: population[0]),
+           let capitaEnd = CityFigures.perCapita(tonnes: r.gross[last], population: population[last]),
+           let perGDP = CityFigures.perGDP(tonnes: r.gross[0], gdp: gdp[0], unit: r.gdpUnit),
+           let perGDPEnd = CityFigures.perGDP(tonnes: r.gross[last], gdp: gdp[last], unit: r.gdpUnit) {
+            let sentence = t("pathways.intensities", ["capita": t.number(capita, decimals: 2), "capitaEnd": t.number(capitaEnd, decimals: 2),
+                                                      "gdp": t.number(perGDP.value, decimals: 2), "gdpEnd": t.number(perGDPEnd.value, decimals: 2),
+                                                      "unit": t.money(perGDP.unit), "end": String(r.years[last])])
+            body += "<p>\(Markup.escape(sentence))</p>"
+        }
+        body += "</section>"
+
+        if let macc = c.macc {
+            let currency = macc.bars.first?.currency ?? "CNY"
+            let chart = AbatementCurveChart(title: t("pathways.macc", ["year": String(macc.year)]), description: t("pathways.maccDesc"), curve: macc,
+                                            formatCost: { t.number($0, decimals: 0) }, formatTonnes: { t.number($0 / 1e6, decimals: 1) },
+                                            costTitle: t("pathways.costAxis", ["currency": t.money(currency)]),
+                                            abatementTitle: t("pathways.abatementAxis", ["year": String(macc.year)]), gapLabel: t("pathways.gapMark"))
+            let keys = [ChartFigure.Key(t("pathways.savesMoney"), color: Palette.saving), ChartFigure.Key(t("pathways.costsMoney"), color: Palette.categorical[0]),
+                        ChartFigure.Key(t("pathways.gapKey"), color: Palette.rising, mark: .dashed)]
+            body += "<section id=\"macc\"><h2>\(Markup.escape(t("pathways.macc", ["year": String(macc.year)])))</h2><figure>\(chart.html(id: "macc-chart", t: t, keys: keys))<figcaption>\(Markup.escape(t("pathways.maccCaption", ["rate": t.number(macc.discountRate * 100, decimals: 1), "life": String(macc.defaultLifetimeYears)])))</figcaption></figure>"
+            body += "<table><thead><tr>" + ["pathways.measure", "pathways.abatement", "pathways.costPerTonne", "pathways.cumulative"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+            for bar in macc.bars {
+                body += "<tr data-macc=\"\(Markup.escape(bar.id))\"\(bar.closesGap ? " class=\"closes-gap\"" : "")><th scope=\"row\">\(Markup.escape(bar.name))\(bar.noRegret ? " <small>(\(Markup.escape(t("pathways.noRegret"))))</small>" : "")</th>"
+                body += "<td class=\"n\">\(tons(bar.abatementTonnes))</td><td class=\"n\">\(t.number(bar.costPerTonne, decimals: 0)) \(Markup.escape(bar.currency))</td><td class=\"n\">\(tons(bar.cumulativeTo))</td></tr>"
+            }
+            body += "</tbody></table>"
+            if let gap = macc.targetGap {
+                body += "<p>\(Markup.escape(t("pathways.maccGap", ["gap": tons(gap), "year": String(macc.year), "total": tons(macc.totalAbatement)])))</p>"
+            }
+            body += "</section>"
+        }
+
+        if s.base.fromInventory == true, let first = r.historyYears?.first, let lmdi = try? PathwayRepository(database).decomposition(from: first, to: s.baseYear) {
+            let steps = LMDI.Effect.allCases.map { (label: t("pathways.effect.\($0.rawValue)"), value: lmdi.effect($0)) }
+            let chart = WaterfallChart(title: t("pathways.lmdi", ["from": String(first), "to": String(s.baseYear)]), description: t("pathways.lmdiDesc"),
+                                       start: (String(first), lmdi.from), steps: steps, end: (String(s.baseYear), lmdi.to), format: { mt($0) }, unit: t("unit.mt"))
+            body += "<section id=\"lmdi\"><h2>\(Markup.escape(t("pathways.lmdi", ["from": String(first), "to": String(s.baseYear)])))</h2><figure>\(chart.html(id: "lmdi-chart", t: t))<figcaption>\(Markup.escape(t("pathways.lmdiCaption")))</figcaption></figure>"
+            body += "<table><thead><tr><th scope=\"col\">\(Markup.escape(t("pathways.effect")))</th><th scope=\"col\">t CO2e</th></tr></thead><tbody>"
+            body += steps.map { "<tr><th scope=\"row\">\(Markup.escape($0.label))</th><td class=\"n\">\(tons($0.value))</td></tr>" }.joined()
+            body += "<tr><th scope=\"row\">\(Markup.escape(t("pathways.change")))</th><td class=\"n\">\(tons(lmdi.change))</td></tr></tbody></table></section>"
+        }
+        if base == "/pathways" {
+            body += "<p>\(t("pathways.downloads", ["json": "<a href=\"/api/v1/pathways/\(Markup.percentEncoded(s.identifier))\">JSON</a>", "csv": "<a href=\"\(path)/pathway.csv\">CSV</a>", "scenario": "<a href=\"\(path)/scenario.json\">\(Markup.escape(t("pathways.scenarioFile")))</a>"]))</p>"
+        }
+        return body
+    }
+}
