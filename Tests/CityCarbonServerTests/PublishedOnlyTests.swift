@@ -351,6 +351,20 @@ struct SlowClientTests {
             _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(prompt, $0, strlen($0), 0) }
             let n = recv(prompt, &buffer, buffer.count, 0)
             #expect(n > 12 && String(decoding: buffer.prefix(12), as: UTF8.self) == "HTTP/1.1 200")
+            // A keep-alive client asking every 300 ms is answered each time: the deadline moves
+            // with each request and never closes a connection that keeps within it.
+            let steady = connection()
+            defer { close(steady) }
+            var reply = [UInt8](repeating: 0, count: 4096)
+            for _ in 0..<5 {
+                _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(steady, $0, strlen($0), 0) }
+                let got = recv(steady, &reply, reply.count, 0)
+                #expect(got > 12 && String(decoding: reply.prefix(12), as: UTF8.self) == "HTTP/1.1 200")
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            // Idle after its last answer for longer than the deadline: closed.
+            try await Task.sleep(for: .seconds(2))
+            #expect(recv(steady, &reply, reply.count, 0) == 0)
         }
     }
 }
