@@ -10,10 +10,15 @@ package enum DistrictMap {
     package enum Layer: String, CaseIterable, Sendable {
         case emissions, perCapita = "per_capita", assessment, live
 
-        /// The layer a query asks for; nil for a value that is not one (a 404, never a guess).
-        package static func parse(_ text: String?) -> Layer?? {
-            guard let text, !text.isEmpty else { return .some(nil) }
-            return Layer(rawValue: text).map { .some($0) } ?? .none
+        /// The layer a query's `layer` asks for, emissions when it asks for none; any other value
+        /// is refused naming the field and the layers (never a guess).
+        package static func parse(_ text: String?) throws(InputErrors) -> Layer {
+            guard let text, !text.isEmpty else { return .emissions }
+            guard let layer = Layer(rawValue: text) else {
+                throw InputErrors([InputIssue(InputLocation(field: "layer"), value: text, reason: "is not a layer of the map",
+                                              suggestion: allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            return layer
         }
     }
 

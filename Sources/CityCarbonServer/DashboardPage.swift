@@ -107,11 +107,7 @@ extension DashboardPage {
     /// The page as an HTTP response (a language chosen with `?lang=` is remembered by ``EdgeMiddleware``).
     func response(_ request: Request) throws -> Response {
         let language = Language.of(request)
-        guard let choice = DistrictMap.Layer.parse(request.uri.queryParameters.get("layer").map { String($0) }) else {
-            throw InputErrors([InputIssue(InputLocation(field: "layer"), value: request.uri.queryParameters.get("layer").map { String($0) },
-                                              reason: "is not a layer of the map", suggestion: DistrictMap.Layer.allCases.map(\.rawValue).joined(separator: ", "))])
-        }
-        let layer = choice ?? .emissions
+        let layer = try DistrictMap.Layer.parse(request.uri.queryParameters.get("layer").map { String($0) })
         let t = Localizer(language)
         let key = "dashboard/\(language.rawValue)/\(layer.rawValue)"
         let page = try pages.versionedPage(key) { try render(t, layer: layer) }

@@ -21,11 +21,7 @@ struct DistrictPages: Sendable {
     func addRoutes(to routes: RouteRegistrar) {
         routes.open(.get, "districts") { request, _ in
             let language = Language.of(request)
-            guard let choice = DistrictMap.Layer.parse(request.uri.queryParameters.get("layer").map { String($0) }) else {
-                throw InputErrors([InputIssue(InputLocation(field: "layer"), value: request.uri.queryParameters.get("layer").map { String($0) },
-                                              reason: "is not a layer of the map", suggestion: DistrictMap.Layer.allCases.map(\.rawValue).joined(separator: ", "))])
-            }
-            let layer = choice ?? .emissions
+            let layer = try DistrictMap.Layer.parse(request.uri.queryParameters.get("layer").map { String($0) })
             let page = try pages.page("districts/\(language.rawValue)/\(layer.rawValue)") { try list(Localizer(language), layer: layer) }
             return Layout.response(LiveFigures.splice(page, try liveParts(Localizer(language), layer: layer)))
         }
