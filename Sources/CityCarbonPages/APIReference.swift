@@ -6,12 +6,12 @@ import Foundation
 /// they are required, the values they take) and its answers, grouped by what they are about.
 /// The document's own texts are English and are marked so on pages in other languages.
 package enum APIReference {
-    package static func html(_ t: Localizer, document: JSONValue) -> String {
-        let english = t.language == .en ? "" : " lang=\"en\""
-        var body = "<main id=\"main\"><p>\(Markup.escape(t("api.intro")))</p>"
-        body += "<p><a href=\"/api/v1/openapi.json\">\(Markup.escape(t("api.document")))</a> · \(Markup.escape(t("api.keys")))</p>"
-        if let description = document["info"]?["description"]?.text { body += "<p\(english)>\(Markup.escape(description))</p>" }
-        var groups: [(name: String, operations: [String])] = []
+    package static func html(_ t: Localizer, document: JSONValue) -> HTML {
+        let english: HTML = t.language == .en ? "" : " lang=\"en\""
+        var body: HTML = "<main id=\"main\"><p>\(t("api.intro"))</p>"
+        body += "<p><a href=\"/api/v1/openapi.json\">\(t("api.document"))</a> · \(t("api.keys"))</p>"
+        if let description = document["info"]?["description"]?.text { body += "<p\(english)>\(description)</p>" }
+        var groups: [(name: String, operations: [HTML])] = []
         for (path, item) in document["paths"]?.members ?? [] {
             for (method, operation) in item.members where ["get", "post", "put", "patch", "delete"].contains(method) {
                 let html = self.operation(method: method, path: path, operation, document: document, t: t, english: english)
@@ -19,10 +19,10 @@ package enum APIReference {
                 if let i = groups.firstIndex(where: { $0.name == name }) { groups[i].operations.append(html) } else { groups.append((name, [html])) }
             }
         }
-        body += "<nav class=\"api-groups\" aria-label=\"\(Markup.escape(t("api.groups")))\">"
-            + groups.map { "<a href=\"#group-\(Markup.escape($0.name))\">\(Markup.escape($0.name))</a>" }.joined(separator: " ") + "</nav>"
+        let links = groups.html(separator: " ") { "<a href=\"#group-\($0.name)\">\($0.name)</a>" }
+        body += "<nav class=\"api-groups\" aria-label=\"\(t("api.groups"))\">\(links)</nav>"
         for group in groups {
-            body += "<section id=\"group-\(Markup.escape(group.name))\"><h2>\(Markup.escape(group.name))</h2>" + group.operations.joined() + "</section>"
+            body += "<section id=\"group-\(group.name)\"><h2>\(group.name)</h2>\(group.operations)</section>"
         }
         return body + "</main>"
     }
@@ -35,31 +35,32 @@ package enum APIReference {
         return "service"
     }
 
-    static func operation(method: String, path: String, _ operation: JSONValue, document: JSONValue, t: Localizer, english: String) -> String {
+    static func operation(method: String, path: String, _ operation: JSONValue, document: JSONValue, t: Localizer, english: HTML) -> HTML {
         let id = operation["operationId"]?.text ?? "\(method)-\(path)"
-        var html = "<article class=\"operation\" id=\"\(Markup.escape(id))\"><h3><code>\(method.uppercased())</code> <code>\(Markup.escape(path))</code></h3>"
-        if let summary = operation["summary"]?.text { html += "<p\(english)>\(Markup.escape(summary))</p>" }
-        if let description = operation["description"]?.text { html += "<p\(english)>\(Markup.escape(description))</p>" }
-        if let security = operation["security"]?.items, !security.isEmpty { html += "<p class=\"key\">\(Markup.escape(t("api.needsKey")))</p>" }
+        var html: HTML = "<article class=\"operation\" id=\"\(id)\"><h3><code>\(method.uppercased())</code> <code>\(path)</code></h3>"
+        if let summary = operation["summary"]?.text { html += "<p\(english)>\(summary)</p>" }
+        if let description = operation["description"]?.text { html += "<p\(english)>\(description)</p>" }
+        if let security = operation["security"]?.items, !security.isEmpty { html += "<p class=\"key\">\(t("api.needsKey"))</p>" }
         let parameters = (operation["parameters"]?.items ?? []).map { resolve($0, in: document) }
         if !parameters.isEmpty {
-            html += "<table class=\"parameters\"><caption>\(Markup.escape(t("api.parameters")))</caption><thead><tr>"
-                + ["api.name", "api.in", "api.required", "api.values", "api.description"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined()
-                + "</tr></thead><tbody>"
+            let heads = ["api.name", "api.in", "api.required", "api.values", "api.description"].html { "<th scope=\"col\">\(t($0))</th>" }
+            html += "<table class=\"parameters\"><caption>\(t("api.parameters"))</caption><thead><tr>\(heads)</tr></thead><tbody>"
             for parameter in parameters {
                 let name = parameter["name"]?.text ?? ""
                 let place = parameter["in"]?.text ?? ""
                 let required = parameter["required"]?.bool == true || place == "path"
-                html += "<tr><th scope=\"row\"><code>\(Markup.escape(name))</code></th><td>\(Markup.escape(t("api.in.\(place)")))</td>"
-                    + "<td>\(Markup.escape(t(required ? "api.yes" : "api.no")))</td>"
-                    + "<td>\(Markup.escape(values(of: resolve(parameter["schema"] ?? .null, in: document), t: t)))</td>"
-                    + "<td\(english)>\(Markup.escape(parameter["description"]?.text ?? ""))</td></tr>"
+                let values = values(of: resolve(parameter["schema"] ?? .null, in: document), t: t)
+                html += """
+                    <tr><th scope="row"><code>\(name)</code></th><td>\(t("api.in.\(place)"))</td>\
+                    <td>\(t(required ? "api.yes" : "api.no"))</td><td>\(values)</td>\
+                    <td\(english)>\(parameter["description"]?.text ?? "")</td></tr>
+                    """
             }
             html += "</tbody></table>"
         }
         if let body = operation["requestBody"] {
             let types = (resolve(body, in: document)["content"]?.members ?? []).map(\.0)
-            html += "<p>\(Markup.escape(t("api.body", ["types": types.joined(separator: ", ")])))</p>"
+            html += "<p>\(t("api.body", ["types": types.joined(separator: ", ")]))</p>"
         }
         let responses = operation["responses"]?.members ?? []
         if !responses.isEmpty {
@@ -67,8 +68,8 @@ package enum APIReference {
             for (status, response) in responses {
                 let response = resolve(response, in: document)
                 let types = (response["content"]?.members ?? []).map(\.0)
-                html += "<dt><code>\(Markup.escape(status))</code></dt><dd><span\(english)>\(Markup.escape(response["description"]?.text ?? ""))</span>"
-                    + (types.isEmpty ? "" : " <small>(\(Markup.escape(types.joined(separator: ", "))))</small>") + "</dd>"
+                let kinds: HTML? = types.isEmpty ? nil : " <small>(\(types.joined(separator: ", ")))</small>"
+                html += "<dt><code>\(status)</code></dt><dd><span\(english)>\(response["description"]?.text ?? "")</span>\(kinds)</dd>"
             }
             html += "</dl>"
         }

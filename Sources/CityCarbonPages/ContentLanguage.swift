@@ -5,15 +5,13 @@ extension Localizer {
     /// words. The data is written in English or in Chinese, often both in one line (an English
     /// citation of a Chinese section title): runs of Han characters are Chinese, runs of Latin
     /// letters English; digits, spaces and punctuation stay with the run they follow.
-    package func content(_ text: String) -> String {
-        var out = ""
-        for run in Self.runs(of: text) {
-            let escaped = Markup.escape(run.text)
+    package func content(_ text: String) -> HTML {
+        Self.runs(of: text).html { run in
             // Acronyms and codes ("BASIC+", "GWP AR5", "CO2") are read the same in either language: only words are marked.
             let words = run.language != "en" || run.text.contains { $0.isLowercase && $0.isASCII }
-            out += run.language.map { $0 == language.rawValue || !words ? escaped : "<span lang=\"\($0)\">\(escaped)</span>" } ?? escaped
+            guard let lang = run.language, lang != language.rawValue, words else { return "\(run.text)" }
+            return #"<span lang="\#(lang)">\#(run.text)</span>"#
         }
-        return out
     }
 
     /// The text cut where its script changes, each piece with its language (nil before any letter).

@@ -25,7 +25,7 @@ package enum DistrictMap {
     /// A figure with the layer links, the map and its table. `page` is the path the layer
     /// links point at (the dashboard or the district list).
     package static func html(_ figures: DistrictFigures, layer: Layer, boundaries: String, page: String, t: Localizer,
-                             day: String = "", hours: Int = 0) -> String {
+                             day: String = "", hours: Int = 0) -> HTML {
         let level = figures.level == .basic ? "BASIC" : "BASIC+"
         let year = figures.year.map(String.init) ?? "—"
         var values: [String: Double] = [:]
@@ -55,17 +55,17 @@ package enum DistrictMap {
             areas: ChoroplethMap.areas(geoJSON: boundaries).filter { area in figures.rows.contains { $0.name == area.name } },
             values: values, format: { t.number($0, decimals: decimals) },
             link: { "/districts/\(Markup.percentEncoded($0))" }, noData: t("chart.nodata"), categories: categories)
-        var out = #"<figure id="district-map"><figcaption>\#(Markup.escape(map.title))</figcaption>"#
-        out += #"<nav class="layers" aria-label="\#(Markup.escape(t("districts.layers")))">"#
+        var out: HTML = #"<figure id="district-map"><figcaption>\#(map.title)</figcaption>"#
+        out += #"<nav class="layers" aria-label="\#(t("districts.layers"))">"#
         for option in Layer.allCases {
-            let name = Markup.escape(t("districts.layer.\(option.rawValue)"))
+            let name = t("districts.layer.\(option.rawValue)")
             let href = option == .emissions ? page : "\(page)?layer=\(option.rawValue)"
-            out += option == layer ? #"<a aria-current="true" href="\#(href)#district-map"><strong>\#(name)</strong></a>"#
+            out += option == layer ? #"<a aria-current="true" href="\#(href)#district-map"><strong>\#(name)</strong></a>"# as HTML
                 : #"<a href="\#(href)#district-map">\#(name)</a>"#
         }
         out += "</nav>" + map.html(id: "map", t: t, unit: unit)
         let method = ["emissions": "levels", "per_capita": "per-resident", "assessment": "assessment", "live": "today"][layer.rawValue]!
-        out += #"<a class="detail" href="/districts">\#(Markup.escape(t("districts.all"))) →</a> · \#(Layout.methodLink(method, t))</figure>"#
+        out += #"<a class="detail" href="/districts">\#(t("districts.all")) →</a> · \#(Layout.methodLink(method, t))</figure>"#
         return out
     }
 

@@ -8,17 +8,17 @@ package enum ErrorPage {
     /// (shown for a refused request; not for a missing page, which the text explains, nor for a
     /// server fault, whose cause stays in the log).
     /// `problems` are the refused request's fields, each with what was wrong and what would do.
-    package static func html(_ t: Localizer, status: Int, path: String, detail: String?, problems: [InputIssue] = []) -> String {
+    package static func html(_ t: Localizer, status: Int, path: String, detail: String?, problems: [InputIssue] = []) -> HTML {
         let known = [400, 403, 404, 405, 409, 413, 422, 429, 500, 503]
         let key = known.contains(status) ? String(status) : status >= 500 ? "500" : "400"
-        var body = "<main id=\"main\"><p>\(Markup.escape(t("error.body.\(key)", ["path": path])))</p>"
+        var body: HTML = "<main id=\"main\"><p>\(t("error.body.\(key)", ["path": path]))</p>"
         if let detail, status < 500, status != 404, !detail.isEmpty {
-            body += "<div class=\"problem\"><p>\(Markup.escape(t("error.detail", ["detail": detail])))</p>"
-            if !problems.isEmpty { body += "<ul>" + problems.prefix(50).map { "<li>\(Markup.escape($0.description))</li>" }.joined() + "</ul>" }
+            body += "<div class=\"problem\"><p>\(t("error.detail", ["detail": detail]))</p>"
+            if !problems.isEmpty { body += "<ul>\(problems.prefix(50).html { "<li>\($0.description)</li>" })</ul>" }
             body += "</div>"
         }
-        body += "<p><a href=\"/\">\(Markup.escape(t("error.home")))</a> · "
-        body += "<a href=\"/plans\">\(Markup.escape(t("nav.plans")))</a> · <a href=\"/#open-data\">\(Markup.escape(t("nav.opendata")))</a></p></main>"
+        body += "<p><a href=\"/\">\(t("error.home"))</a> · "
+        body += "<a href=\"/plans\">\(t("nav.plans"))</a> · <a href=\"/#open-data\">\(t("nav.opendata"))</a></p></main>"
         return Layout.page(t, title: t("error.title.\(key)", ["code": String(status)]), body: body, query: [], footer: t("error.footer", ["code": String(status)]))
     }
 }

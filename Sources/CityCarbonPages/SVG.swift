@@ -1,24 +1,7 @@
 import Foundation
 
-/// Small helpers for writing SVG and HTML by hand: escaping, path segments, compact coordinates.
+/// Small helpers for writing SVG and HTML: path segments, a chart's opening tag, compact coordinates.
 package enum Markup {
-    /// Text made safe for HTML and SVG content and attribute values.
-    package static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
     /// A path segment (a plan or action identifier) percent-encoded so that it is safe in a URL,
     /// a `Location` header and an HTML attribute alike.
     package static func percentEncoded(_ segment: String) -> String {
@@ -28,7 +11,7 @@ package enum Markup {
     /// The opening tag of a chart, named by its `<title>` and `<desc>` (`id`-t, `id`-d). A chart
     /// is one image to assistive technology, unless its parts are links: an image's content is
     /// not reachable, so a linked chart is a group whose links each keep their own name.
-    package static func svgOpen(width: Double, height: Double, id: String, class name: String, linked: Bool) -> String {
+    package static func svgOpen(width: Double, height: Double, id: String, class name: String, linked: Bool) -> HTML {
         let role = linked ? "group" : "img"
         return #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="\#(role)" aria-labelledby="\#(id)-t \#(id)-d" class="\#(name)">"#
     }

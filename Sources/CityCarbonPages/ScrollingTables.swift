@@ -5,14 +5,15 @@ import Foundation
 /// keyboard user cannot scroll it) and is a region named by the table's caption.
 package enum ScrollingTables {
     /// `html` with each `<table>` wrapped in a `<div class="scroll">`.
-    package static func wrap(_ html: String, unnamed: String) -> String {
-        guard html.contains("<table") else { return html }
+    package static func wrap(_ page: HTML, unnamed: String) -> HTML {
+        let html = page.markup
+        guard html.contains("<table") else { return page }
         var out = ""
         out.reserveCapacity(html.utf8.count + 256)
         var rest = html[...]
         while let open = rest.range(of: "<table") {
             out += rest[..<open.lowerBound]
-            let label = caption(of: rest[open.lowerBound...]) ?? unnamed
+            let label = caption(of: rest[open.lowerBound...]) ?? HTML(text: unnamed).markup
             out += #"<div class="scroll" tabindex="0" role="region" aria-label="\#(label)">"#
             rest = rest[open.lowerBound...]
             guard let close = rest.range(of: "</table>") else { break }
@@ -21,7 +22,7 @@ package enum ScrollingTables {
             rest = rest[close.upperBound...]
         }
         out += rest
-        return out
+        return HTML(verbatim: out)
     }
 
     /// The text of the caption a table starts with, tags removed; it is already escaped markup.

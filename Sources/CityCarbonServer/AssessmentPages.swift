@@ -59,39 +59,42 @@ struct AssessmentPages: Sendable {
     }
 
 
-    func list(_ t: Localizer) throws -> String {
-        var body = "<main id=\"main\"><ul class=\"assessments\">"
+    func list(_ t: Localizer) throws -> HTML {
+        var body: HTML = "<main id=\"main\"><ul class=\"assessments\">"
         for a in try published().reversed() {
             let counts = Dictionary(grouping: a.results, by: \.light).mapValues(\.count)
-            body += "<li><a href=\"/assessments/\(a.year)\">\(Markup.escape(t("assessments.year", ["year": String(a.year)])))</a> · "
-                + Markup.escape(t("assessments.lights", ["green": String(counts[.green] ?? 0), "amber": String(counts[.amber] ?? 0), "red": String(counts[.red] ?? 0)])) + "</li>"
+            let lights = t("assessments.lights", ["green": String(counts[.green] ?? 0), "amber": String(counts[.amber] ?? 0), "red": String(counts[.red] ?? 0)])
+            body += "<li><a href=\"/assessments/\(a.year)\">\(t("assessments.year", ["year": String(a.year)]))</a> · \(lights)</li>"
         }
         body += "</ul></main>"
         return Layout.page(t, title: t("assessments.title"), body: body, query: [], footer: t("assessments.footer"))
     }
 
-    static func ranking(_ a: DistrictAssessment, t: Localizer, id: String = "ranking") -> String { AssessmentRanking.html(a, t: t, id: id) }
+    static func ranking(_ a: DistrictAssessment, t: Localizer, id: String = "ranking") -> HTML { AssessmentRanking.html(a, t: t, id: id) }
 
-    func page(_ year: Int, t: Localizer) throws -> String {
+    func page(_ year: Int, t: Localizer) throws -> HTML {
         guard let a = try published().first(where: { $0.year == year }) else { throw ProblemDetails(.notFound, "no published assessment of \(year)") }
-        let body = "<main id=\"main\"><p>\(Markup.escape(t("assessments.frozen", ["at": a.frozenAt.map(t.dateTime) ?? "", "published": a.publishedAt.map(t.dateTime) ?? ""])))</p>" + Self.ranking(a, t: t)
-            + "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/assessments/\(year)\">JSON</a>"])) · \(Layout.methodLink("assessment", t))</p></main>"
+        let frozen = t("assessments.frozen", ["at": a.frozenAt.map(t.dateTime) ?? "", "published": a.publishedAt.map(t.dateTime) ?? ""])
+        let download = t.html("plans.download", ["json": "<a href=\"/api/v1/assessments/\(year)\">JSON</a>"])
+        let body: HTML = """
+            <main id="main"><p>\(frozen)</p>\(Self.ranking(a, t: t))<p>\(download) · \(Layout.methodLink("assessment", t))</p></main>
+            """
         return Layout.page(t, title: t("assessments.year", ["year": String(year)]), body: body, query: [], footer: t("assessments.footer"))
     }
 
     func staff(_ call: StaffCall, notice: String? = nil) throws -> Response {
         let t = call.t
-        var body = ""
+        var body: HTML = ""
         for a in try AssessmentRepository(database).all().reversed() {
-            body += "<section id=\"assessment-\(a.year)\"><h2>\(Markup.escape(t("assessments.year", ["year": String(a.year)]))) · \(Markup.escape(t("assessments.state.\(a.state.rawValue)")))</h2>"
+            body += "<section id=\"assessment-\(a.year)\"><h2>\(t("assessments.year", ["year": String(a.year)])) · \(t("assessments.state.\(a.state.rawValue)"))</h2>"
             if call.principal.may(.managePlans), a.state == .draft {
-                body += "<form method=\"post\" action=\"/staff/assessments/\(a.year)/freeze\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"freeze-\(a.year)\">\(Markup.escape(t("assessments.freeze")))</button></form>"
+                body += "<form method=\"post\" action=\"/staff/assessments/\(a.year)/freeze\">\(StaffLayout.csrfField(call))<button type=\"submit\" data-action=\"freeze-\(a.year)\">\(t("assessments.freeze"))</button></form>"
             } else if call.principal.may(.managePlans), a.state == .frozen {
-                body += "<p>" + StaffLayout.confirmLink("/staff/assessments/\(a.year)/publish", dataAction: "publish-\(a.year)", label: t("assessments.publish")) + "</p>"
+                body += "<p>\(StaffLayout.confirmLink("/staff/assessments/\(a.year)/publish", dataAction: "publish-\(a.year)", label: t("assessments.publish")))</p>"
             }
             body += Self.ranking(a, t: t, id: "ranking-\(a.year)") + "</section>"
         }
-        if body.isEmpty { body = "<p>\(Markup.escape(t("assessments.none")))</p>" }
+        if body.isEmpty { body = "<p>\(t("assessments.none"))</p>" }
         return StaffLayout.page(t, call, title: t("assessments.title"), notice: notice, body: body)
     }
 }

@@ -25,9 +25,12 @@ struct ControlRoomPage {
             let overview = try CityOverview.load(database: database, cache: cache, language: language)
             let city = try CitySettingsRepository(database).current().name(in: language.rawValue,
                                                                            fallback: try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon")
-            let body = #"<main id="main" class="wall">\#(OverviewPanels.standing(overview, t: t, id: "ioc-standing"))"#
-                + #"<div class="panels">\#(LiveFigures.marker("today"))\#(OverviewPanels.plan(overview, t: t))\#(OverviewPanels.warnings(overview, t: t))</div>"#
-                + #"<p class="note">\#(Markup.escape(t(refresh == nil ? "ioc.refreshHint" : "ioc.refreshing", ["seconds": String(refresh ?? 300)])))</p></main>"#
+            let note = t(refresh == nil ? "ioc.refreshHint" : "ioc.refreshing", ["seconds": String(refresh ?? 300)])
+            let body: HTML = """
+                <main id="main" class="wall">\(OverviewPanels.standing(overview, t: t, id: "ioc-standing"))\
+                <div class="panels">\(LiveFigures.marker("today"))\(OverviewPanels.plan(overview, t: t))\(OverviewPanels.warnings(overview, t: t))</div>\
+                <p class="note">\(note)</p></main>
+                """
             return Layout.wall(t, title: t("ioc.title", ["city": city]), body: body, refreshSeconds: refresh)
         }
         // Today's figures are put in on each answer: a wall that reloads shows the hour it reloaded in.

@@ -15,14 +15,14 @@ struct DashboardPage {
     let pages: PageCache
     let live: LiveFigures
 
-    func render(_ t: Localizer, layer: DistrictMap.Layer) throws -> String {
+    func render(_ t: Localizer, layer: DistrictMap.Layer) throws -> HTML {
         let published = try PublicationRepository(database).publishedYears()
         let inventories = try published.compactMap { year in try cache.published(year: year).map { (year, $0) } }
         let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
         // The city's name in the page's language, from its settings; the jurisdiction's name otherwise.
         let cityName = try CitySettingsRepository(database).current().name(in: t.language.rawValue, fallback: root)
         guard let (year, latest) = inventories.last, let (base, first) = inventories.first else {
-            return page(t, city: cityName, body: "<main id=\"main\"><h2>\(Markup.escape(t("empty.title")))</h2><p>\(Markup.escape(t("empty.text")))</p></main>", footer: "")
+            return page(t, city: cityName, body: "<main id=\"main\"><h2>\(t("empty.title"))</h2><p>\(t("empty.text"))</p></main>", footer: "")
         }
         let totals = latest.totals(year: year)
         let statistics = try StatisticsRepository(database).aggregated(root, tree: try JurisdictionRepository(database).tree(), edition: .published)
@@ -57,12 +57,14 @@ struct DashboardPage {
             title: t("chart.sectors.title", ["year": String(year)]), description: t("chart.sectors.desc", ["year": String(year)]),
             bars: sectors.map { s in .init(label: t("sector.\(s)"), value: (bySector[s] ?? 0) / 1e6, color: Palette.sectors[s]!, link: "/inventory/\(year)?sector=\(s)") },
             format: { t.number($0, decimals: 2) }, unit: t("unit.mt"))
-        var body = "<main id=\"main\">"
+        var body: HTML = "<main id=\"main\">"
         body += #"<section class="headlines">\#(cards.joined())</section>"#
         // Where the city stands: the path to its targets, the plan's actions and the warnings.
         let overview = try CityOverview.load(database: database, cache: cache, language: t.language)
-        body += #"<section class="overview">\#(OverviewPanels.standing(overview, t: t))<div class="panels">\#(LiveFigures.marker("today"))"#
-            + #"\#(OverviewPanels.plan(overview, t: t))\#(OverviewPanels.warnings(overview, t: t))</div><p><a href="/ioc">\#(Markup.escape(t("overview.wall"))) →</a></p></section>"#
+        body += """
+            <section class="overview">\(OverviewPanels.standing(overview, t: t))<div class="panels">\(LiveFigures.marker("today"))\
+            \(OverviewPanels.plan(overview, t: t))\(OverviewPanels.warnings(overview, t: t))</div><p><a href="/ioc">\(t("overview.wall")) →</a></p></section>
+            """
         body += #"<section class="figures">"#
         body += figure(trend.title, trend.html(id: "trend", t: t), "/inventory/\(year)?compare=\(base)", t("detail"), method: Layout.methodLink("levels", t))
         body += figure(bars.title, bars.html(id: "sectors", t: t), "/inventory/\(year)", t("detail"), method: Layout.methodLink("sectors", t))
@@ -70,17 +72,17 @@ struct DashboardPage {
             : DistrictMap.html(try DistrictFigures.load(database: database, cache: cache, nowcast: nil), layer: layer,
                                boundaries: try BoundaryRepository(database).featureCollection(), page: "/", t: t)
         body += "</section>"
-        body += #"<section class="opendata" id="open-data"><h2>\#(Markup.escape(t("opendata.title")))</h2><p>\#(Markup.escape(t("opendata.text")))</p><ul>"#
+        body += #"<section class="opendata" id="open-data"><h2>\#(t("opendata.title"))</h2><p>\#(t("opendata.text"))</p><ul>"#
         for y in published.reversed() {
-            body += #"<li><a href="/inventory/\#(y)">\#(y)</a>: <a href="/api/v1/inventories/\#(y)">\#(Markup.escape(t("opendata.json", ["year": String(y)])))</a> · <a href="/api/v1/inventories/\#(y)?format=csv">\#(Markup.escape(t("opendata.csv", ["year": String(y)])))</a>"#
-            body += #" · \#(Markup.escape(t("opendata.activities"))) <a href="/api/v1/activities?year=\#(y)&amp;per_page=500">JSON</a> · <a href="/api/v1/activities?year=\#(y)&amp;format=csv">CSV</a></li>"#
+            body += #"<li><a href="/inventory/\#(y)">\#(y)</a>: <a href="/api/v1/inventories/\#(y)">\#(t("opendata.json", ["year": String(y)]))</a> · <a href="/api/v1/inventories/\#(y)?format=csv">\#(t("opendata.csv", ["year": String(y)]))</a>"#
+            body += #" · \#(t("opendata.activities")) <a href="/api/v1/activities?year=\#(y)&amp;per_page=500">JSON</a> · <a href="/api/v1/activities?year=\#(y)&amp;format=csv">CSV</a></li>"#
         }
         let rootPath = root.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? root
-        body += #"<li>\#(Markup.escape(t("opendata.statistics"))) <a href="/api/v1/jurisdictions/\#(rootPath)/statistics">JSON</a> · <a href="/api/v1/jurisdictions/\#(rootPath)/statistics?format=csv">CSV</a></li>"#
-        body += #"<li>\#(Markup.escape(t("opendata.jurisdictions"))) <a href="/api/v1/jurisdictions?per_page=500">JSON</a> · <a href="/api/v1/boundaries">GeoJSON</a></li>"#
-        body += #"<li><a href="/factors">\#(Markup.escape(t("opendata.factors")))</a></li>"#
+        body += #"<li>\#(t("opendata.statistics")) <a href="/api/v1/jurisdictions/\#(rootPath)/statistics">JSON</a> · <a href="/api/v1/jurisdictions/\#(rootPath)/statistics?format=csv">CSV</a></li>"#
+        body += #"<li>\#(t("opendata.jurisdictions")) <a href="/api/v1/jurisdictions?per_page=500">JSON</a> · <a href="/api/v1/boundaries">GeoJSON</a></li>"#
+        body += #"<li><a href="/factors">\#(t("opendata.factors"))</a></li>"#
         for plan in try PlanRepository(database).plans() {
-            body += #"<li><a href="/plans/\#(Markup.percentEncoded(plan.identifier))/reports">\#(Markup.escape(t("opendata.reports", ["plan": plan.name.text(t.language.rawValue)])))</a></li>"#
+            body += #"<li><a href="/plans/\#(Markup.percentEncoded(plan.identifier))/reports">\#(t("opendata.reports", ["plan": plan.name.text(t.language.rawValue)]))</a></li>"#
         }
         body += "</ul></section></main>"
         let provenance = latest.provenance
@@ -90,15 +92,15 @@ struct DashboardPage {
         return page(t, city: cityName, body: body, footer: footer + " · " + computed, query: layer == .emissions ? [] : [("layer", layer.rawValue)])
     }
 
-    private func card(_ label: String, _ value: String, _ unit: String, _ link: String) -> String {
-        #"<a class="headline" href="\#(Markup.escape(link))"><div class="label">\#(Markup.escape(label))</div><div class="value">\#(Markup.escape(value))</div><div class="unit">\#(Markup.escape(unit))</div></a>"#
+    private func card(_ label: String, _ value: String, _ unit: String, _ link: String) -> HTML {
+        #"<a class="headline" href="\#(link)"><div class="label">\#(label)</div><div class="value">\#(value)</div><div class="unit">\#(unit)</div></a>"#
     }
 
-    private func figure(_ caption: String, _ svg: String, _ link: String, _ detail: String, method: String) -> String {
-        #"<figure><figcaption>\#(Markup.escape(caption))</figcaption>\#(svg)<a class="detail" href="\#(Markup.escape(link))">\#(Markup.escape(detail)) →</a> · \#(method)</figure>"#
+    private func figure(_ caption: String, _ svg: HTML, _ link: String, _ detail: String, method: HTML) -> HTML {
+        #"<figure><figcaption>\#(caption)</figcaption>\#(svg)<a class="detail" href="\#(link)">\#(detail) →</a> · \#(method)</figure>"#
     }
 
-    private func page(_ t: Localizer, city: String, body: String, footer: String, query: [(String, String)] = []) -> String {
+    private func page(_ t: Localizer, city: String, body: HTML, footer: String, query: [(String, String)] = []) -> HTML {
         Layout.page(t, title: t("site.title", ["city": city]), body: body, query: query, footer: footer)
     }
 }

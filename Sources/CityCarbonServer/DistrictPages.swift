@@ -42,7 +42,7 @@ struct DistrictPages: Sendable {
     }
 
     /// The live parts of a page with the district map: the map itself when its layer is today's.
-    func liveParts(_ t: Localizer, layer: DistrictMap.Layer, page: String = "/districts") throws -> [String: String] {
+    func liveParts(_ t: Localizer, layer: DistrictMap.Layer, page: String = "/districts") throws -> [String: HTML] {
         guard layer == .live else { return [:] }
         return ["map": try live.part("map/\(t.language.rawValue)\(page)") { nowcast in
             let figures = try DistrictFigures.load(database: database, cache: cache, nowcast: nowcast)
@@ -51,51 +51,51 @@ struct DistrictPages: Sendable {
         }]
     }
 
-    func list(_ t: Localizer, layer: DistrictMap.Layer) throws -> String {
+    func list(_ t: Localizer, layer: DistrictMap.Layer) throws -> HTML {
         let figures = try DistrictFigures.load(database: database, cache: cache, nowcast: nil)
-        var body = "<main id=\"main\"><p>\(Markup.escape(t("districts.intro")))</p>"
+        var body: HTML = "<main id=\"main\"><p>\(t("districts.intro"))</p>"
         body += layer == .live ? LiveFigures.marker("map")
             : DistrictMap.html(figures, layer: layer, boundaries: try BoundaryRepository(database).featureCollection(), page: "/districts", t: t)
         let columns = ["assessments.district", "districts.emissions.col", "districts.perCapita", "assessments.light"]
-        body += "<table id=\"district-list\"><caption>\(Markup.escape(t("districts.caption", ["year": figures.year.map(String.init) ?? "—"])))</caption><thead><tr>"
-            + columns.map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        body += "<table id=\"district-list\"><caption>\(t("districts.caption", ["year": figures.year.map(String.init) ?? "—"]))</caption><thead><tr>"
+            + columns.html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for row in figures.rows {
-            body += "<tr><th scope=\"row\"><a href=\"/districts/\(Markup.percentEncoded(row.name))\">\(Markup.escape(row.name))</a></th>"
+            body += "<tr><th scope=\"row\"><a href=\"/districts/\(Markup.percentEncoded(row.name))\">\(row.name)</a></th>"
             body += "<td class=\"n\">\(row.figures.map { t.number($0.tonnes / 1000, decimals: 0) } ?? "—")</td>"
             body += "<td class=\"n\">\(row.figures?.perCapita.map { t.number($0, decimals: 1) } ?? "—")</td>"
-            body += "<td>\(row.assessment.map { Markup.escape(t("assessments.light.\($0.light.rawValue)")) } ?? "—")</td></tr>"
+            body += "<td>\(row.assessment.map { HTML(text: t("assessments.light.\($0.light.rawValue)")) } ?? "—")</td></tr>"
         }
         body += "</tbody></table>"
         let sum = figures.rows.compactMap { $0.figures?.tonnes }.reduce(0, +)
         if let city = figures.cityTonnes, let year = figures.year, abs(city - sum) > 0.5 {
-            body += "<p>\(Markup.escape(t("districts.sum", ["districts": t.number(sum / 1000, decimals: 0), "city": t.number(city / 1000, decimals: 0), "year": String(year)])))</p>"
+            body += "<p>\(t("districts.sum", ["districts": t.number(sum / 1000, decimals: 0), "city": t.number(city / 1000, decimals: 0), "year": String(year)]))</p>"
         }
         body += "</main>"
         return Layout.page(t, title: t("districts.title", ["city": try cityName(t)]), body: body,
                            query: layer == .emissions ? [] : [("layer", layer.rawValue)], footer: t("districts.footer"))
     }
 
-    func district(_ name: String, t: Localizer) throws -> String {
+    func district(_ name: String, t: Localizer) throws -> HTML {
         let figures = try DistrictFigures.load(database: database, cache: cache, nowcast: nil)
         guard let profile = try DistrictProfile.load(name, database: database, cache: cache, districts: figures) else {
             throw ProblemDetails(.notFound, "no district named “\(name)”")
         }
-        var body = "<main id=\"main\" class=\"district\">" + DistrictSections.emissions(profile, t: t)
+        var body: HTML = "<main id=\"main\" class=\"district\">" + DistrictSections.emissions(profile, t: t)
         body += DistrictSections.targets(profile, t: t) + DistrictSections.assessment(profile, t: t) + DistrictSections.plans(profile, t: t)
-        body += "<section id=\"today\"><h2>\(Markup.escape(t("districts.today")))</h2>" + LiveFigures.marker("district")
+        body += "<section id=\"today\"><h2>\(t("districts.today"))</h2>" + LiveFigures.marker("district")
         body += DistrictSections.sites(profile, t: t) + "</section>"
-        body += "<p><a href=\"/districts\">\(Markup.escape(t("districts.all"))) →</a></p></main>"
+        body += "<p><a href=\"/districts\">\(t("districts.all")) →</a></p></main>"
         return Layout.page(t, title: t("districts.page", ["district": name, "city": try cityName(t)]), body: body, query: [],
                            footer: t("districts.footer"))
     }
 
     /// "Today so far 12.3 t CO2e from the monitored sites; a typical day by this hour 11.0 t (+12 %)."
-    static func today(_ area: Nowcast.Area?, day: String, hours: Int, t: Localizer) -> String {
-        guard let area else { return "<p>\(Markup.escape(t("districts.today.none")))</p>" }
-        return "<p class=\"lead\">" + Markup.escape(t("districts.today.text", [
+    static func today(_ area: Nowcast.Area?, day: String, hours: Int, t: Localizer) -> HTML {
+        guard let area else { return "<p>\(t("districts.today.none"))</p>" }
+        return "<p class=\"lead\">" + HTML(text: t("districts.today.text", [
             "day": day, "hours": String(hours), "today": MonitoringPages.tonnes(area.todayKg, t),
             "typical": area.typicalKg.map { MonitoringPages.tonnes($0, t) } ?? "—", "change": area.change.map(t.percent) ?? "—",
-        ])) + " <a href=\"/monitoring\">\(Markup.escape(t("monitoring.title"))) →</a> · \(Layout.methodLink("today", t))</p>"
+        ])) + " <a href=\"/monitoring\">\(t("monitoring.title")) →</a> · \(Layout.methodLink("today", t))</p>"
     }
 
     private func cityName(_ t: Localizer) throws -> String {

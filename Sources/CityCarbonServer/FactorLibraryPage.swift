@@ -29,19 +29,19 @@ struct FactorLibraryPage: Sendable {
         }
     }
 
-    func list(_ t: Localizer) throws -> String {
+    func list(_ t: Localizer) throws -> HTML {
         let sets = try FactorSetRepository(database).library().sets.values.sorted { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
-        var body = "<main id=\"main\"><p>\(Markup.escape(t("factors.intro")))</p>"
+        var body: HTML = "<main id=\"main\"><p>\(t("factors.intro"))</p>"
         for kind in [FactorSetKind.library, .grid, .custom] {
             let group = sets.filter { $0.kind == kind }
             guard !group.isEmpty else { continue }
-            body += "<table class=\"factors\"><caption>\(Markup.escape(t("factors.kind.\(kind.rawValue)")))</caption><thead><tr>"
+            body += "<table class=\"factors\"><caption>\(t("factors.kind.\(kind.rawValue)"))</caption><thead><tr>"
             for key in ["factors.set", "factors.settitle", "factors.method", "factors.source", "factors.year", "factors.numbers"] {
-                body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+                body += "<th scope=\"col\">\(t(key))</th>"
             }
             body += "</tr></thead><tbody>"
             for set in group {
-                body += "<tr><th scope=\"row\"><a href=\"/factors/\(Markup.escape(set.name))\">\(Markup.escape(set.name))</a></th><td>\(t.content(set.title))</td>" +
+                body += "<tr><th scope=\"row\"><a href=\"/factors/\(set.name)\">\(set.name)</a></th><td>\(t.content(set.title))</td>" +
                     "<td>\(t.content(set.method))</td><td>\(t.content(set.source))</td><td>\(set.year.map(String.init) ?? "")</td><td class=\"n\">\(set.records.count)</td></tr>"
             }
             body += "</tbody></table>"
@@ -50,29 +50,29 @@ struct FactorLibraryPage: Sendable {
         return Layout.page(t, title: t("factors.title"), body: body, query: [], footer: t("factors.footer"))
     }
 
-    func detail(_ set: FactorSet, fuel: String?, t: Localizer) -> String {
+    func detail(_ set: FactorSet, fuel: String?, t: Localizer) -> HTML {
         let records = fuel.map { set.records(for: $0) } ?? set.records
-        var body = "<main id=\"main\"><p><a href=\"/factors\">\(Markup.escape(t("factors.back")))</a></p>"
+        var body: HTML = "<main id=\"main\"><p><a href=\"/factors\">\(t("factors.back"))</a></p>"
         body += "<p>\(t.content(set.title)) · \(t.content(set.method)) · \(t.content(set.source))\(set.year.map { " · \($0)" } ?? "")</p>"
-        body += "<p><small>SHA-256 \(Markup.escape(set.fingerprint))</small></p>"
+        body += "<p><small>SHA-256 \(set.fingerprint)</small></p>"
         if !set.fuels.isEmpty {
-            body += "<form class=\"filters\" method=\"get\"><div><label for=\"fuel\">\(Markup.escape(t("factors.fuel")))</label><select id=\"fuel\" name=\"fuel\">" +
-                "<option value=\"\">\(Markup.escape(t("factors.allfuels")))</option>" +
-                set.fuels.map { "<option value=\"\(Markup.escape($0))\"\($0 == fuel ? " selected" : "")>\(Markup.escape(t.fuel($0)))</option>" }.joined() +
-                "</select></div><div><button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></div></form>"
+            body += "<form class=\"filters\" method=\"get\"><div><label for=\"fuel\">\(t("factors.fuel"))</label><select id=\"fuel\" name=\"fuel\">" +
+                "<option value=\"\">\(t("factors.allfuels"))</option>" +
+                set.fuels.html { "<option value=\"\($0)\"\($0 == fuel ? " selected" : "")>\(t.fuel($0))</option>" } +
+                "</select></div><div><button type=\"submit\">\(t("inventory.filter.apply"))</button></div></form>"
         }
-        body += "<table class=\"factors\"><caption>\(Markup.escape(t("factors.caption", ["count": String(records.count)])))</caption><thead><tr>"
+        body += "<table class=\"factors\"><caption>\(t("factors.caption", ["count": String(records.count)]))</caption><thead><tr>"
         for key in ["factors.fuel", "factors.appliesto", "factors.technology", "factors.quantity", "factors.value", "factors.unit", "factors.source", "factors.year", "factors.confidence", "factors.note"] {
-            body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            body += "<th scope=\"col\">\(t(key))</th>"
         }
         body += "</tr></thead><tbody>"
         for r in records {
             let technology = (r.technology ?? "") + (r.isDefaultTechnology ? " (\(t("factors.default")))" : "")
-            body += "<tr><td>\(Markup.escape(t.fuel(r.fuel)))</td><td>\(Markup.escape(r.appliesTo.joined(separator: ", ")))</td><td>\(Markup.escape(technology))</td>" +
-                "<td>\(Markup.escape(t.factorQuantity(r.quantity)))</td><td class=\"n\">\(Markup.escape(Self.plain(r.value)))</td><td>\(t.content(r.unit))</td>" +
-                "<td>\(t.content(r.source))</td><td>\(r.year.map(String.init) ?? "")</td><td>\(Markup.escape(r.confidence ?? ""))</td><td>\(t.content(r.note ?? ""))</td></tr>"
+            body += "<tr><td>\(t.fuel(r.fuel))</td><td>\(r.appliesTo.joined(separator: ", "))</td><td>\(technology)</td>" +
+                "<td>\(t.factorQuantity(r.quantity))</td><td class=\"n\">\(Self.plain(r.value))</td><td>\(t.content(r.unit))</td>" +
+                "<td>\(t.content(r.source))</td><td>\(r.year.map(String.init) ?? "")</td><td>\(r.confidence ?? "")</td><td>\(t.content(r.note ?? ""))</td></tr>"
         }
-        body += "</tbody></table><p>\(t("factors.download", ["json": "<a href=\"/api/v1/factor-sets/\(Markup.escape(set.name))/factors?per_page=500\">JSON</a>", "csv": "<a href=\"/api/v1/factor-sets/\(Markup.escape(set.name))/factors?format=csv\">CSV</a>"]))</p></main>"
+        body += "</tbody></table><p>\(t.html("factors.download", ["json": "<a href=\"/api/v1/factor-sets/\(set.name)/factors?per_page=500\">JSON</a>", "csv": "<a href=\"/api/v1/factor-sets/\(set.name)/factors?format=csv\">CSV</a>"]))</p></main>"
         return Layout.page(t, title: t("factors.settitle.page", ["name": set.name]), body: body, query: fuel.map { [("fuel", $0)] } ?? [], footer: t("factors.footer"))
     }
 

@@ -62,26 +62,26 @@ struct IndicatorPages: Sendable {
     }
 
 
-    func list(_ t: Localizer) throws -> String {
+    func list(_ t: Localizer) throws -> HTML {
         let lang = t.language.rawValue
-        var body = "<main id=\"main\"><table class=\"indicators\"><caption>\(Markup.escape(t("indicators.caption")))</caption><thead><tr>"
+        var body: HTML = "<main id=\"main\"><table class=\"indicators\"><caption>\(t("indicators.caption"))</caption><thead><tr>"
         for key in ["indicators.name", "indicators.unit", "indicators.kind", "indicators.latest", "indicators.goal", "indicators.status"] {
-            body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            body += "<th scope=\"col\">\(t(key))</th>"
         }
         body += "</tr></thead><tbody>"
         for entry in try catalogue() {
             let i = entry.indicator, a = IndicatorAssessment.assess(i)
             let goal = i.goals.last.map { g in g.value.map { "\(IndicatorCatalogue.format($0, t)) (\(g.year))" } ?? t("indicators.pending", ["year": String(g.year)]) } ?? "—"
             let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value, t)) (\($0.year))" } ?? "—"
-            body += "<tr><td><a href=\"/indicators/\(Markup.escape(i.identifier))\">\(Markup.escape(i.name.text(lang)))</a></td><td>\(Markup.escape(t.unit(i.unit)))</td>"
-            body += "<td>\(Markup.escape(t("indicators.kind.\(i.kind.rawValue)")))</td><td class=\"n\">\(Markup.escape(latest))</td><td class=\"n\">\(Markup.escape(goal))</td>"
-            body += "<td>\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))\(a.earlyWarning ? " · " + Markup.escape(t("indicators.warning")) : "")</td></tr>"
+            body += "<tr><td><a href=\"/indicators/\(i.identifier)\">\(i.name.text(lang))</a></td><td>\(t.unit(i.unit))</td>"
+            body += "<td>\(t("indicators.kind.\(i.kind.rawValue)"))</td><td class=\"n\">\(latest)</td><td class=\"n\">\(goal)</td>"
+            body += "<td>\(t("indicators.status.\(a.status.rawValue)"))\(a.earlyWarning ? " · " + HTML(text: t("indicators.warning")) : "")</td></tr>"
         }
-        body += "</tbody></table><p>\(t("plans.download", ["json": "<a href=\"/api/v1/indicators\">JSON</a>"]))</p></main>"
+        body += "</tbody></table><p>\(t.html("plans.download", ["json": "<a href=\"/api/v1/indicators\">JSON</a>"]))</p></main>"
         return Layout.page(t, title: t("indicators.title"), body: body, query: [], footer: t("indicators.footer"))
     }
 
-    func detail(_ id: String, t: Localizer) throws -> String {
+    func detail(_ id: String, t: Localizer) throws -> HTML {
         let lang = t.language.rawValue
         guard let entry = try catalogue().first(where: { $0.indicator.identifier == id }) else { throw ProblemDetails(.notFound, "no indicator \(id)") }
         let i = entry.indicator, a = IndicatorAssessment.assess(i)
@@ -91,19 +91,19 @@ struct IndicatorPages: Sendable {
         }
         let markers = i.goals.compactMap { g in g.value.map { (t("indicators.goal"), g.year, $0) } }
         let chart = LineChart(title: "\(i.name.text(lang)) (\(t.unit(i.unit)))", description: t("indicators.chart.desc"), lines: lines, markers: markers, format: { IndicatorCatalogue.format($0, t) }, unit: t.unit(i.unit))
-        var body = "<main id=\"main\"><p><a href=\"/indicators\">\(Markup.escape(t("indicators.back")))</a></p>"
-        body += "<p class=\"status\">\(Markup.escape(t("indicators.status.\(a.status.rawValue)")))"
-        if let expected = a.expected { body += " · " + Markup.escape(t("indicators.expected", ["value": IndicatorCatalogue.format(expected, t)])) }
-        if a.earlyWarning, let projected = a.projected { body += " · <strong>" + Markup.escape(t("indicators.projected", ["value": IndicatorCatalogue.format(projected, t)])) + "</strong>" }
-        body += "</p><figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "indicator", t: t))</figure>"
-        body += "<table><caption>\(Markup.escape(t("indicators.data")))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("indicators.year")))</th>"
-        body += "<th scope=\"col\">\(Markup.escape(t("indicators.value")))</th><th scope=\"col\">\(Markup.escape(t("indicators.source")))</th></tr></thead><tbody>"
+        var body: HTML = "<main id=\"main\"><p><a href=\"/indicators\">\(t("indicators.back"))</a></p>"
+        body += "<p class=\"status\">\(t("indicators.status.\(a.status.rawValue)"))"
+        if let expected = a.expected { body += " · " + HTML(text: t("indicators.expected", ["value": IndicatorCatalogue.format(expected, t)])) }
+        if a.earlyWarning, let projected = a.projected { body += " · <strong>\(t("indicators.projected", ["value": IndicatorCatalogue.format(projected, t)]))</strong>" }
+        body += "</p><figure><figcaption>\(chart.title)</figcaption>\(chart.html(id: "indicator", t: t))</figure>"
+        body += "<table><caption>\(t("indicators.data"))</caption><thead><tr><th scope=\"col\">\(t("indicators.year"))</th>"
+        body += "<th scope=\"col\">\(t("indicators.value"))</th><th scope=\"col\">\(t("indicators.source"))</th></tr></thead><tbody>"
         for v in i.values.sorted(by: { ($0.jurisdiction ?? "", $0.dimension ?? "", $0.year) < ($1.jurisdiction ?? "", $1.dimension ?? "", $1.year) }) {
             let part = [v.jurisdiction, v.dimension].compactMap { $0 }.joined(separator: ", ")
-            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + Markup.escape(part))</td><td class=\"n\">\(Markup.escape(IndicatorCatalogue.format(v.value, t)))</td><td>\(v.sourcePhrase.map { Markup.escape(t.phrase($0)) } ?? t.content(v.source ?? ""))</td></tr>"
+            body += "<tr><td>\(v.year)\(part.isEmpty ? "" : " · " + HTML(text: part))</td><td class=\"n\">\(IndicatorCatalogue.format(v.value, t))</td><td>\(v.sourcePhrase.map { HTML(text: t.phrase($0)) } ?? t.content(v.source ?? ""))</td></tr>"
         }
         for g in i.goals {
-            body += "<tr><td>\(g.year) (\(Markup.escape(t("indicators.goal"))))</td><td class=\"n\">\(Markup.escape(g.value.map { IndicatorCatalogue.format($0, t) } ?? t("indicators.pending", ["year": String(g.year)])))</td><td>\(t.content(g.source ?? ""))</td></tr>"
+            body += "<tr><td>\(g.year) (\(t("indicators.goal")))</td><td class=\"n\">\(g.value.map { IndicatorCatalogue.format($0, t) } ?? t("indicators.pending", ["year": String(g.year)]))</td><td>\(t.content(g.source ?? ""))</td></tr>"
         }
         body += "</tbody></table>"
         if let note = entry.note { body += "<p>\(t.content(note))</p>" }

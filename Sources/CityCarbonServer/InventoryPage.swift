@@ -47,7 +47,7 @@ struct InventoryPage {
         return Layout.response(body)
     }
 
-    func render(_ s: Selection, published: [Int], t: Localizer) throws -> String {
+    func render(_ s: Selection, published: [Int], t: Localizer) throws -> HTML {
         guard let inventory = try cache.published(year: s.year) else { throw ProblemDetails(.notFound, "no inventory for \(s.year)") }
         let other = try s.compare.flatMap { try cache.published(year: $0) }
         let root = try JurisdictionRepository(database).tree().roots.first ?? "CityCarbon"
@@ -68,7 +68,7 @@ struct InventoryPage {
         let tons = { (x: Double) in t.number(x, decimals: 0) }
         let small = { (x: Double) in t.number(x, decimals: 2) }
         let isChinese = t.language == .zhHans
-        var rows = ""
+        var rows: HTML = ""
         for entry in taxonomy.entries {
             let mine = current.filter { $0.gpcRef == entry.ref }
             let theirs = previous.filter { $0.gpcRef == entry.ref }
@@ -90,29 +90,29 @@ struct InventoryPage {
             let name = isChinese ? entry.subsectorName.zhHans + " · " + entry.sourceName.zhHans : entry.subsectorName.en + " · " + entry.sourceName.en
             let f = { (g: GasGroup) in reported ? small(gases[g] ?? 0) : "" }
             let nonKyotoCO2e = reported ? max(0, co2e - (gases[.co2] ?? 0) - gasCO2e(mine, groups: [.ch4, .n2o], gwp: inventory.gwp)) : 0
-            rows += "<tr><th scope=\"row\">\(entry.ref)</th><td>\(Markup.escape(name))</td><td>\(entry.scope)</td><td>\(entry.level.rawValue)</td>"
+            rows += "<tr><th scope=\"row\">\(entry.ref)</th><td>\(name)</td><td>\(entry.scope)</td><td>\(entry.level.rawValue)</td>"
             rows += "<td class=\"n\">\(f(.co2))</td><td class=\"n\">\(f(.ch4))</td><td class=\"n\">\(f(.n2o))</td>"
             rows += "<td class=\"n\">\(reported ? tons(nonKyotoCO2e) : "")</td><td class=\"n total\">\(reported ? tons(co2e) : "")</td>"
             if s.compare != nil { rows += "<td class=\"n\">\(theirs.isEmpty ? "" : tons(then))</td><td class=\"n\">\(change)</td>" }
-            rows += "<td>\(Markup.escape(Array(Set(keys)).sorted().joined(separator: ", ")))</td><td>\(ad?.rawValue ?? "–")/\(ef?.rawValue ?? "–")</td></tr>"
+            rows += "<td>\(Array(Set(keys)).sorted().joined(separator: ", "))</td><td>\(ad?.rawValue ?? "–")/\(ef?.rawValue ?? "–")</td></tr>"
         }
 
-        func option(_ value: String, _ label: String, selected: Bool) -> String {
-            "<option value=\"\(Markup.escape(value))\"\(selected ? " selected" : "")>\(Markup.escape(label))</option>"
+        func option(_ value: String, _ label: String, selected: Bool) -> HTML {
+            "<option value=\"\(value)\"\(selected ? " selected" : "")>\(label)</option>"
         }
-        var form = "<form method=\"get\" class=\"filters\"><label>\(Markup.escape(t("inventory.filter.district"))) <select name=\"jurisdiction\">"
+        var form: HTML = "<form method=\"get\" class=\"filters\"><label>\(t("inventory.filter.district")) <select name=\"jurisdiction\">"
         form += option("", t("inventory.filter.all"), selected: s.jurisdiction == nil)
         for j in inventory.jurisdictions where j.name != root { form += option(j.name, j.name, selected: s.jurisdiction == j.name) }
-        form += "</select></label> <label>\(Markup.escape(t("inventory.filter.sector"))) <select name=\"sector\">"
+        form += "</select></label> <label>\(t("inventory.filter.sector")) <select name=\"sector\">"
         form += option("", t("inventory.filter.all"), selected: s.sector == nil)
         for sector in ["I", "II", "III", "IV", "V", "VI"] {
             let label = sector == "VI" ? "VI" : "\(sector) \(t("sector.\(sector)"))"
             form += option(sector, label, selected: s.sector == sector)
         }
-        form += "</select></label> <label>\(Markup.escape(t("inventory.filter.compare"))) <select name=\"compare\">"
+        form += "</select></label> <label>\(t("inventory.filter.compare")) <select name=\"compare\">"
         form += option("none", t("inventory.filter.none"), selected: s.compare == nil)
         for y in published where y != s.year { form += option(String(y), String(y), selected: s.compare == y) }
-        form += "</select></label> <button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></form>"
+        form += "</select></label> <button type=\"submit\">\(t("inventory.filter.apply"))</button></form>"
 
         let totalRows: [(String, Double, Double)] = [
             ("inventory.total.basic", totals.basic, before.basic), ("inventory.total.basicplus", totals.basicPlus, before.basicPlus),
@@ -123,10 +123,10 @@ struct InventoryPage {
         // Column headings say the year and the unit of every figure, and what the change compares.
         var columns = [t("inventory.col.measure"), t("inventory.col.compare", ["year": String(s.year)])]
         if let compare = s.compare { columns += [t("inventory.col.compare", ["year": String(compare)]), t("inventory.col.change")] }
-        var summary = "<table class=\"totals\"><caption>\(Markup.escape(t("inventory.totals")))</caption><thead><tr>"
-            + columns.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        var summary: HTML = "<table class=\"totals\"><caption>\(t("inventory.totals"))</caption><thead><tr>"
+            + columns.html { "<th scope=\"col\">\($0)</th>" } + "</tr></thead><tbody>"
         for (key, now, then) in totalRows {
-            summary += "<tr><th scope=\"row\">\(Markup.escape(t(key)))</th><td class=\"n\">\(tons(now))</td>"
+            summary += "<tr><th scope=\"row\">\(t(key))</th><td class=\"n\">\(tons(now))</td>"
             if s.compare != nil { summary += "<td class=\"n\">\(tons(then))</td><td class=\"n\">\(then > 0 ? t.percent(now / then - 1) : "")</td>" }
             summary += "</tr>"
         }
@@ -136,20 +136,20 @@ struct InventoryPage {
                       "inventory.col.n2o", "inventory.col.other", "inventory.col.total"].map { t($0) }
         if let compare = s.compare { header += [t("inventory.col.compare", ["year": String(compare)]), t("inventory.col.change")] }
         header += [t("inventory.col.key"), t("inventory.col.quality")]
-        let table = rows.isEmpty ? "<p>\(Markup.escape(t("inventory.empty")))</p>" :
-            "<table class=\"gpc\"><caption>\(Markup.escape(t("inventory.caption", ["year": String(s.year)])))</caption><thead><tr>" +
-            header.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>\(rows)</tbody></table>"
+        let table: HTML = rows.isEmpty ? "<p>\(t("inventory.empty"))</p>" :
+            "<table class=\"gpc\"><caption>\(t("inventory.caption", ["year": String(s.year)]))</caption><thead><tr>" +
+            header.html { "<th scope=\"col\">\($0)</th>" } + "</tr></thead><tbody>\(rows)</tbody></table>"
 
-        let years = published.map { y in y == s.year ? "<strong>\(y)</strong>" : "<a href=\"/inventory/\(y)\">\(y)</a>" }.joined(separator: " · ")
+        let years = published.html(separator: " · ") { y in y == s.year ? "<strong>\(y)</strong>" : "<a href=\"/inventory/\(y)\">\(y)</a>" }
         let base = "/api/v1/inventories/\(s.year)"
-        func link(_ layout: InventoryLayout) -> String {
+        func link(_ layout: InventoryLayout) -> HTML {
             "<a href=\"\(base)?format=csv&amp;layout=\(layout.rawValue)\">CSV</a> · <a href=\"\(base)?format=xlsx&amp;layout=\(layout.rawValue)\">XLSX</a>"
         }
-        let downloads = t("inventory.download", ["json": "<a href=\"\(base)\">JSON</a>", "csv": link(.gpc)])
-            + "<br>" + t("inventory.download.others", ["ciris": link(.ciris), "cdp": link(.cdp)])
-        let methods = ["levels", "notation-keys", "quality", "gwp"].map { "<a href=\"/methods#\($0)\">\(Markup.escape(t("methods.\($0)")))</a>" }
-        let explained = "<p class=\"method\">\(Markup.escape(t("methods.link"))): \(methods.joined(separator: " · "))</p>"
-        let body = "<main id=\"main\"><p class=\"years\">\(Markup.escape(t("inventory.years"))) \(years)</p>\(form)\(summary)\(explained)\(table)<p>\(downloads)</p></main>"
+        let downloads = t.html("inventory.download", ["json": "<a href=\"\(base)\">JSON</a>", "csv": link(.gpc)])
+            + "<br>" + t.html("inventory.download.others", ["ciris": link(.ciris), "cdp": link(.cdp)])
+        let methods = ["levels", "notation-keys", "quality", "gwp"].html(separator: " · ") { "<a href=\"/methods#\($0)\">\(t("methods.\($0)"))</a>" }
+        let explained: HTML = "<p class=\"method\">\(t("methods.link")): \(methods)</p>"
+        let body: HTML = "<main id=\"main\"><p class=\"years\">\(t("inventory.years")) \(years)</p>\(form)\(summary)\(explained)\(table)<p>\(downloads)</p></main>"
         let city = try CitySettingsRepository(database).current().name(in: t.language.rawValue, fallback: root)
         return Layout.page(t, title: t("inventory.title", ["city": city, "year": String(s.year)]), body: body, query: s.query,
                            footer: t("footer.provenance", ["gwp": inventory.gwp, "sets": inventory.provenance.factorSets.map(\.name).joined(separator: ", "),

@@ -1,3 +1,4 @@
+import CityCarbonPages
 import CityCarbonStore
 import Foundation
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ final class LiveFigures: Sendable {
         var minute: Int64
         var at: ContinuousClock.Instant
         var nowcast: Nowcast
-        var parts: [String: String] = [:]
+        var parts: [String: HTML] = [:]
         /// Cached pages with this minute's parts put in, by page key and data version.
         var pages: [String: ByteBuffer] = [:]
     }
@@ -38,7 +39,7 @@ final class LiveFigures: Sendable {
     func nowcast(now: Date = Date()) throws -> Nowcast { try minute(now).nowcast }
 
     /// The part named `key`, rendered from this minute's nowcast once.
-    func part(_ key: String, now: Date = Date(), render: (Nowcast) throws -> String) throws -> String {
+    func part(_ key: String, now: Date = Date(), render: (Nowcast) throws -> HTML) throws -> HTML {
         let minute = try minute(now)
         if let part = minute.parts[key] { return part }
         let part = try render(minute.nowcast)
@@ -52,7 +53,7 @@ final class LiveFigures: Sendable {
     /// A cached page (`page`, of data version `version`) with this minute's parts put in, kept for
     /// the minute: a busy page is copied once a minute, not on every answer.
     func spliced(_ key: String, page: (body: ByteBuffer, version: Int64), now: Date = Date(),
-                 parts: () throws -> [String: String]) throws -> ByteBuffer {
+                 parts: () throws -> [String: HTML]) throws -> ByteBuffer {
         let minute = try minute(now)
         let memo = "\(key)#\(page.version)"
         if let hit = minute.pages[memo] { return hit }
@@ -74,7 +75,7 @@ final class LiveFigures: Sendable {
     }
 
     /// Where a live part named `key` goes in a cached page.
-    static func marker(_ key: String) -> String { "<!--live:\(key)-->" }
+    static func marker(_ key: String) -> HTML { "<!--live:\(key)-->" }
 
     /// Where `needle` first starts in `haystack`: `memchr` to each candidate of its second byte
     /// (a marker's "!", rare in a page, where "<" is on every tag), `memcmp` for the whole.
@@ -93,15 +94,15 @@ final class LiveFigures: Sendable {
 
     /// The cached page with each marker replaced by its live part (its first occurrence; a page
     /// has each once). Found with `memchr`/`memcmp` and copied once: this runs on every answer of a cached page.
-    static func splice(_ page: ByteBuffer, _ parts: [String: String]) -> ByteBuffer {
+    static func splice(_ page: ByteBuffer, _ parts: [String: HTML]) -> ByteBuffer {
         guard !parts.isEmpty else { return page }
         var found: [(offset: Int, length: Int, part: String)] = []
         page.withUnsafeReadableBytes { bytes in
             guard let base = bytes.baseAddress else { return }
             for (key, part) in parts {
-                let needle = Array(marker(key).utf8)
+                let needle = Array(marker(key).markup.utf8)
                 guard let offset = Self.find(needle, in: UnsafeRawBufferPointer(start: base, count: bytes.count)) else { continue }
-                found.append((offset, needle.count, part))
+                found.append((offset, needle.count, part.markup))
             }
         }
         guard !found.isEmpty else { return page }

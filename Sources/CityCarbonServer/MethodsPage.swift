@@ -28,13 +28,13 @@ struct MethodsPage: Sendable {
         }
     }
 
-    func page(_ t: Localizer) throws -> String {
+    func page(_ t: Localizer) throws -> HTML {
         let settings = try CitySettingsRepository(database).current()
-        var body = "<main id=\"main\" class=\"methods\"><p>\(Markup.escape(t("methods.intro")))</p><nav aria-label=\"\(Markup.escape(t("methods.contents")))\"><ul>"
-        body += Self.sections.map { "<li><a href=\"#\($0)\">\(Markup.escape(t("methods.\($0)")))</a></li>" }.joined() + "</ul></nav>"
+        var body: HTML = "<main id=\"main\" class=\"methods\"><p>\(t("methods.intro"))</p><nav aria-label=\"\(t("methods.contents"))\"><ul>"
+        body += Self.sections.html { "<li><a href=\"#\($0)\">\(t("methods.\($0)"))</a></li>" } + "</ul></nav>"
         for anchor in Self.sections {
-            body += "<section id=\"\(anchor)\"><h2>\(Markup.escape(t("methods.\(anchor)")))</h2>"
-            body += "<p>\(Markup.escape(t("methods.\(anchor).text", ["level": settings.headlineLevel == .basic ? "BASIC" : "BASIC+", "gwp": settings.gwp])))</p>"
+            body += "<section id=\"\(anchor)\"><h2>\(t("methods.\(anchor)"))</h2>"
+            body += "<p>\(t("methods.\(anchor).text", ["level": settings.headlineLevel == .basic ? "BASIC" : "BASIC+", "gwp": settings.gwp]))</p>"
             body += try detail(anchor, t: t, gwp: settings.gwp)
             body += "</section>"
         }
@@ -43,10 +43,10 @@ struct MethodsPage: Sendable {
     }
 
     /// What a section shows beyond its text, read from the data the figures use.
-    private func detail(_ anchor: String, t: Localizer, gwp: String) throws -> String {
+    private func detail(_ anchor: String, t: Localizer, gwp: String) throws -> HTML {
         switch anchor {
         case "sectors":
-            return "<ul>" + ["I", "II", "III", "IV", "V", "VI"].map { "<li>\($0) \(Markup.escape(t("sector.\($0)")))</li>" }.joined() + "</ul>"
+            return "<ul>" + ["I", "II", "III", "IV", "V", "VI"].html { "<li>\($0) \(t("sector.\($0)"))</li>" } + "</ul>"
         case "notation-keys":
             return Self.terms(NotationKey.allCases.map { ($0.rawValue, t("methods.key.\($0.rawValue)")) })
         case "quality":
@@ -59,13 +59,12 @@ struct MethodsPage: Sendable {
             return "<ul>" + sets.map { set in
                 "<li><a href=\"/factors/\(Markup.percentEncoded(set.name))\">\(t.content(set.title))</a>: \(t.content(set.source))"
                     + (set.year.map { " (\($0))" } ?? "") + "</li>"
-            }.joined() + "<li>" + Markup.escape(t("methods.factors.grid", ["count": String(library.gridSeries.count)]))
-                + " <a href=\"/factors\">\(Markup.escape(t("opendata.factors"))) →</a></li></ul>"
+            }.joined() + "<li>\(t("methods.factors.grid", ["count": String(library.gridSeries.count)])) <a href=\"/factors\">\(t("opendata.factors")) →</a></li></ul>"
         case "assessment":
             guard let scheme = try AssessmentRepository(database).all().last(where: { $0.state == .published })?.scheme else { return "" }
             let lang = t.language.rawValue
-            return "<p>\(Markup.escape(t("methods.assessment.lights", ["green": t.number(scheme.green, decimals: 0), "amber": t.number(scheme.amber, decimals: 0)])))</p><ul>"
-                + scheme.components.map { "<li>\(Markup.escape($0.name.text(lang))): \(t.number($0.weight, decimals: 0))</li>" }.joined() + "</ul>"
+            return "<p>\(t("methods.assessment.lights", ["green": t.number(scheme.green, decimals: 0), "amber": t.number(scheme.amber, decimals: 0)]))</p><ul>"
+                + scheme.components.html { "<li>\($0.name.text(lang)): \(t.number($0.weight, decimals: 0))</li>" } + "</ul>"
         default:
             return ""
         }
@@ -79,24 +78,24 @@ struct MethodsPage: Sendable {
         } ?? 4
     }
 
-    private static func terms(_ items: [(String, String)]) -> String {
-        "<dl class=\"terms\">" + items.map { "<dt>\(Markup.escape($0.0))</dt><dd>\(Markup.escape($0.1))</dd>" }.joined() + "</dl>"
+    private static func terms(_ items: [(String, String)]) -> HTML {
+        "<dl class=\"terms\">" + items.html { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" } + "</dl>"
     }
 
     /// Every gas with its 100-year GWP in each set of the GWP file; the set the city uses first.
-    private static func gwpTable(_ t: Localizer, inUse: String) -> String {
+    private static func gwpTable(_ t: Localizer, inUse: String) -> HTML {
         let catalog = GasCatalog.standard
         let sets = catalog.sets.keys.sorted { ($0 == inUse ? 0 : 1, $0) < ($1 == inUse ? 0 : 1, $1) }
         let gases = catalog.gases.values.filter { $0.group != .co2e && !$0.isBiogenicCO2 }.sorted { ($0.group.rawValue, $0.key) < ($1.group.rawValue, $1.key) }
-        var out = "<table id=\"gwp-table\"><caption>\(Markup.escape(t("methods.gwp.caption", ["gwp": inUse])))</caption><thead><tr><th scope=\"col\">\(Markup.escape(t("methods.gwp.gas")))</th>"
-        out += sets.map { "<th scope=\"col\">\(Markup.escape($0 == inUse ? t("methods.gwp.inUse", ["set": $0]) : $0))</th>" }.joined() + "</tr></thead><tbody>"
+        var out: HTML = "<table id=\"gwp-table\"><caption>\(t("methods.gwp.caption", ["gwp": inUse]))</caption><thead><tr><th scope=\"col\">\(t("methods.gwp.gas"))</th>"
+        out += sets.html { "<th scope=\"col\">\($0 == inUse ? t("methods.gwp.inUse", ["set": $0]) : $0)</th>" } + "</tr></thead><tbody>"
         for gas in gases {
-            out += "<tr><th scope=\"row\">\(Markup.escape(gas.key))</th>" + sets.map { name in
+            out += "<tr><th scope=\"row\">\(gas.key)</th>" + sets.map { name in
                 "<td class=\"n\">\(catalog.sets[name]?.potentials[gas.key].map { t.number($0, decimals: Self.decimals(of: $0)) } ?? "—")</td>"
             }.joined() + "</tr>"
         }
         out += "</tbody></table><ul class=\"sources\">"
-        for name in sets { if let source = catalog.sets[name]?.sources["CH4"] { out += "<li>\(Markup.escape(name)): \(Markup.escape(source))</li>" } }
+        for name in sets { if let source = catalog.sets[name]?.sources["CH4"] { out += "<li>\(name): \(source)</li>" } }
         return out + "</ul>"
     }
 }

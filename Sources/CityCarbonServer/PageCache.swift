@@ -63,6 +63,13 @@ final class PageCache: Sendable {
         try versionedPage(key, render: render).body
     }
 
+    /// A page of markup.
+    func page(_ key: String, render: () throws -> HTML) throws -> ByteBuffer { try page(key) { try render().markup } }
+
+    func versionedPage(_ key: String, render: () throws -> HTML) throws -> (body: ByteBuffer, version: Int64) {
+        try versionedPage(key) { try render().markup }
+    }
+
     /// The page and the data version it shows, for a caller that keeps something derived from it.
     func versionedPage(_ key: String, render: () throws -> String) throws -> (body: ByteBuffer, version: Int64) {
         let version = try version()

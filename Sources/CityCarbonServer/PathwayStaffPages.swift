@@ -11,22 +11,22 @@ import Hummingbird
 extension PathwayPages {
     func staffList(_ call: StaffCall, errors: InputErrors? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         let t = call.t
-        var body = ""
+        var body: HTML = ""
         if let errors { body += Self.problems(errors, t) }
-        body += "<table id=\"staff-scenarios\"><thead><tr>" + ["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.state", "pathways.updated"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        body += "<table id=\"staff-scenarios\"><thead><tr>" + ["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.state", "pathways.updated"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for stored in try PathwayRepository(database).scenarios() {
             let s = stored.scenario
-            body += "<tr data-scenario=\"\(Markup.escape(s.identifier))\"><th scope=\"row\"><a href=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\">\(Markup.escape(s.name(t.language.rawValue)))</a></th>"
-            body += "<td>\(Markup.escape(t("pathways.kind.\(s.kind.rawValue)")))</td><td>\(Markup.escape(s.jurisdiction))</td>"
+            body += "<tr data-scenario=\"\(s.identifier)\"><th scope=\"row\"><a href=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\">\(s.name(t.language.rawValue))</a></th>"
+            body += "<td>\(t("pathways.kind.\(s.kind.rawValue)"))</td><td>\(s.jurisdiction)</td>"
             let state = stored.submittedBy != nil ? "pathways.inReview" : stored.isPublished ? "pathways.published" : "pathways.draft"
-            body += "<td>\(Markup.escape(t(state)))</td><td>\(Markup.escape(t.date(stored.updatedAt))) · \(Markup.escape(stored.updatedBy))</td></tr>"
+            body += "<td>\(t(state))</td><td>\(t.date(stored.updatedAt)) · \(stored.updatedBy)</td></tr>"
         }
         body += "</tbody></table>"
         if call.principal.may(.editPlans) {
             body += "<form method=\"post\" action=\"/staff/pathways\" enctype=\"multipart/form-data\" id=\"new-scenario\">\(StaffLayout.csrfField(call))"
-            body += "<h2>\(Markup.escape(t("pathways.new")))</h2><p>\(Markup.escape(t("pathways.newHelp")))</p>"
-            body += "<label>\(Markup.escape(t("pathways.file"))) <input type=\"file\" name=\"file\" accept=\"application/json,.json\"></label>"
-            body += "<button type=\"submit\">\(Markup.escape(t("pathways.save")))</button></form>"
+            body += "<h2>\(t("pathways.new"))</h2><p>\(t("pathways.newHelp"))</p>"
+            body += "<label>\(t("pathways.file")) <input type=\"file\" name=\"file\" accept=\"application/json,.json\"></label>"
+            body += "<button type=\"submit\">\(t("pathways.save"))</button></form>"
         }
         return StaffLayout.page(t, call, title: t("pathways.title"), status: status, body: body)
     }
@@ -36,15 +36,15 @@ extension PathwayPages {
         let t = call.t
         guard let stored = try PathwayRepository(database).scenario(id) else { throw ProblemDetails(.notFound, "no scenario '\(id)'") }
         let s = stored.scenario
-        var body = "<p>\(Markup.escape(t(stored.isPublished ? "pathways.published" : "pathways.draft")))"
-        if stored.isPublished { body += " · <a href=\"/pathways/\(Markup.percentEncoded(id))\">\(Markup.escape(t("pathways.publicPage")))</a>" }
-        if stored.hasUnpublishedChanges { body += " · " + Markup.escape(t("pathways.unpublishedChanges")) }
-        if let by = stored.submittedBy { body += " · " + Markup.escape(t("pathways.submitted", ["who": by])) }
+        var body: HTML = "<p>\(t(stored.isPublished ? "pathways.published" : "pathways.draft"))"
+        if stored.isPublished { body += " · <a href=\"/pathways/\(Markup.percentEncoded(id))\">\(t("pathways.publicPage"))</a>" }
+        if stored.hasUnpublishedChanges { body += " · " + HTML(text: t("pathways.unpublishedChanges")) }
+        if let by = stored.submittedBy { body += " · " + HTML(text: t("pathways.submitted", ["who": by])) }
         body += "</p>"
-        func button(_ step: String, digest: String? = nil) -> String {
+        func button(_ step: String, digest: String? = nil) -> HTML {
             "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(id))/\(step)\">\(StaffLayout.csrfField(call))"
                 + (digest.map { "<input type=\"hidden\" name=\"digest\" value=\"\($0)\">" } ?? "")
-                + "<button type=\"submit\" data-action=\"\(step)\">\(Markup.escape(t("pathways.\(step)")))</button></form>"
+                + "<button type=\"submit\" data-action=\"\(step)\">\(t("pathways.\(step)"))</button></form>"
         }
         // The version shown below is the one a submission or a publication is of.
         if stored.hasDraft, stored.submittedBy == nil, call.principal.may(.editPlans) { body += button("submit") }
@@ -64,38 +64,38 @@ extension PathwayPages {
             body += Self.editForm(s, call: call, submitted: submitted, names: names)
         }
         if let computed = try? compute(id, publishedOnly: false, language: t.language) {
-            body += "<section id=\"preview\"><h2>\(Markup.escape(t("pathways.preview")))</h2>" + detail(computed, t: t, district: nil, base: "/staff/pathways") + "</section>"
+            body += "<section id=\"preview\"><h2>\(t("pathways.preview"))</h2>" + detail(computed, t: t, district: nil, base: "/staff/pathways") + "</section>"
         }
         return StaffLayout.page(t, call, title: s.name(t.language.rawValue), status: status, notice: notice, body: body)
     }
 
-    static func problems(_ errors: InputErrors, _ t: Localizer) -> String {
-        "<div class=\"problem\" role=\"alert\"><p>\(Markup.escape(t("pathways.problems", ["count": String(errors.issues.count)])))</p><ul>"
-            + errors.issues.map { "<li>\(Markup.escape($0.description))</li>" }.joined() + "</ul></div>"
+    static func problems(_ errors: InputErrors, _ t: Localizer) -> HTML {
+        "<div class=\"problem\" role=\"alert\"><p>\(t("pathways.problems", ["count": String(errors.issues.count)]))</p><ul>"
+            + errors.issues.html { "<li>\($0.description)</li>" } + "</ul></div>"
     }
 
     /// The scenario's levers as fields (share or reduction, ramp years), its end year, and the
     /// whole document for anything else.
-    static func editForm(_ s: Scenario, call: StaffCall, submitted: FormData?, names: [String: String] = [:]) -> String {
+    static func editForm(_ s: Scenario, call: StaffCall, submitted: FormData?, names: [String: String] = [:]) -> HTML {
         let t = call.t
-        func value(_ name: String, _ current: String) -> String { Markup.escape(submitted?[name] ?? current) }
+        func value(_ name: String, _ current: String) -> String { submitted?[name] ?? current }
         func number(_ x: Double?) -> String { x.map { String($0) } ?? "" }
-        var form = "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\" id=\"edit-scenario\">\(StaffLayout.csrfField(call))"
-        form += "<h2>\(Markup.escape(t("pathways.edit")))</h2>"
-        form += "<label>\(Markup.escape(t("pathways.endYear"))) <input name=\"endYear\" inputmode=\"numeric\" value=\"\(value("endYear", String(s.endYear)))\"></label>"
-        form += "<table id=\"levers\"><thead><tr>" + ["pathways.measure", "pathways.kind", "pathways.amount", "pathways.rampStart", "pathways.rampFull"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        var form: HTML = "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\" id=\"edit-scenario\">\(StaffLayout.csrfField(call))"
+        form += "<h2>\(t("pathways.edit"))</h2>"
+        form += "<label>\(t("pathways.endYear")) <input name=\"endYear\" inputmode=\"numeric\" value=\"\(value("endYear", String(s.endYear)))\"></label>"
+        form += "<table id=\"levers\"><thead><tr>" + ["pathways.measure", "pathways.kind", "pathways.amount", "pathways.rampStart", "pathways.rampFull"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for (i, m) in s.measures.enumerated() {
             let amount = m.kind == .action ? nil : (m.share ?? m.reduction)
-            form += "<tr data-measure=\"\(Markup.escape(m.id))\"><th scope=\"row\">\(Markup.escape(m.name == nil ? names[m.id] ?? m.id : m.name(t.language.rawValue)))</th><td>\(Markup.escape(t("pathways.measureKind.\(m.kind.rawValue)")))</td>"
-            form += amount == nil && m.kind == .action ? "<td>\(Markup.escape(t("pathways.fromPlan")))</td>" : "<td><input name=\"amount.\(i)\" inputmode=\"decimal\" size=\"6\" value=\"\(value("amount.\(i)", number(amount)))\" aria-label=\"\(Markup.escape(t("pathways.amount")))\"></td>"
-            form += "<td><input name=\"start.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("start.\(i)", m.ramp.map { String($0.start) } ?? ""))\" aria-label=\"\(Markup.escape(t("pathways.rampStart")))\"></td>"
-            form += "<td><input name=\"full.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("full.\(i)", m.ramp.map { String($0.full) } ?? ""))\" aria-label=\"\(Markup.escape(t("pathways.rampFull")))\"></td></tr>"
+            form += "<tr data-measure=\"\(m.id)\"><th scope=\"row\">\(m.name == nil ? names[m.id] ?? m.id : m.name(t.language.rawValue))</th><td>\(t("pathways.measureKind.\(m.kind.rawValue)"))</td>"
+            form += amount == nil && m.kind == .action ? "<td>\(t("pathways.fromPlan"))</td>" : "<td><input name=\"amount.\(i)\" inputmode=\"decimal\" size=\"6\" value=\"\(value("amount.\(i)", number(amount)))\" aria-label=\"\(t("pathways.amount"))\"></td>"
+            form += "<td><input name=\"start.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("start.\(i)", m.ramp.map { String($0.start) } ?? ""))\" aria-label=\"\(t("pathways.rampStart"))\"></td>"
+            form += "<td><input name=\"full.\(i)\" inputmode=\"numeric\" size=\"5\" value=\"\(value("full.\(i)", m.ramp.map { String($0.full) } ?? ""))\" aria-label=\"\(t("pathways.rampFull"))\"></td></tr>"
         }
         form += "</tbody></table>"
         let document = String(decoding: ScenarioFile.encode(s), as: UTF8.self)
-        form += "<details><summary>\(Markup.escape(t("pathways.document")))</summary><textarea name=\"document\" rows=\"24\" cols=\"100\" spellcheck=\"false\">\(Markup.escape(submitted?["document"] ?? document))</textarea>"
-        form += "<input type=\"hidden\" name=\"original\" value=\"\(Markup.escape(document))\"></details>"
-        form += "<button type=\"submit\">\(Markup.escape(t("pathways.save")))</button></form>"
+        form += "<details><summary>\(t("pathways.document"))</summary><textarea name=\"document\" rows=\"24\" cols=\"100\" spellcheck=\"false\">\(submitted?["document"] ?? document)</textarea>"
+        form += "<input type=\"hidden\" name=\"original\" value=\"\(document)\"></details>"
+        form += "<button type=\"submit\">\(t("pathways.save"))</button></form>"
         return form
     }
 

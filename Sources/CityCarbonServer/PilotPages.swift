@@ -38,28 +38,28 @@ struct PilotPages: Sendable {
                  }))])
     }
 
-    func page(_ t: Localizer) throws -> String {
+    func page(_ t: Localizer) throws -> HTML {
         let lang = t.language.rawValue
         let repository = PilotRepository(database)
         let pilots = try repository.all()
-        var body = "<main id=\"main\"><table id=\"pilot-goals\"><caption>\(Markup.escape(t("pilots.goals")))</caption><thead><tr>"
-        body += ["pilots.kind", "pilots.goal", "pilots.active", "pilots.met", "indicators.source"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        var body: HTML = "<main id=\"main\"><table id=\"pilot-goals\"><caption>\(t("pilots.goals"))</caption><thead><tr>"
+        body += ["pilots.kind", "pilots.goal", "pilots.active", "pilots.met", "indicators.source"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for (goal, source) in try repository.goals() {
             let count = goal.count(in: pilots)
             let range = goal.maximum.map { "\(goal.minimum)–\($0)" } ?? "≥ \(goal.minimum)"
-            body += "<tr data-kind=\"\(goal.kind.rawValue)\"><td>\(Markup.escape(t("pilots.kind.\(goal.kind.rawValue)")))</td><td class=\"n\">\(range)</td><td class=\"n\">\(count.active)</td>"
-            body += "<td>\(Markup.escape(t(count.met ? "edit.yes" : "edit.no")))</td><td>\(Markup.escape(source ?? ""))</td></tr>"
+            body += "<tr data-kind=\"\(goal.kind.rawValue)\"><td>\(t("pilots.kind.\(goal.kind.rawValue)"))</td><td class=\"n\">\(range)</td><td class=\"n\">\(count.active)</td>"
+            body += "<td>\(t(count.met ? "edit.yes" : "edit.no"))</td><td>\(source ?? "")</td></tr>"
         }
-        body += "</tbody></table><table id=\"pilots\"><caption>\(Markup.escape(t("pilots.registry", ["count": String(pilots.count)])))</caption><thead><tr>"
-        body += ["pilots.name", "pilots.kind", "assessments.district", "pilots.stage", "pilots.score", "pilots.history"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        body += "</tbody></table><table id=\"pilots\"><caption>\(t("pilots.registry", ["count": String(pilots.count)]))</caption><thead><tr>"
+        body += ["pilots.name", "pilots.kind", "assessments.district", "pilots.stage", "pilots.score", "pilots.history"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for pilot in pilots {
             let score = pilot.history.last { $0.score != nil }
-            body += "<tr data-pilot=\"\(Markup.escape(pilot.identifier))\"><td>\(Markup.escape(pilot.name.text(lang)))</td><td>\(Markup.escape(t("pilots.kind.\(pilot.kind.rawValue)")))</td>"
-            body += "<td>\(Markup.escape(pilot.jurisdiction))</td><td>\(Markup.escape(t("pilots.stage.\(pilot.stage.rawValue)")))</td>"
+            body += "<tr data-pilot=\"\(pilot.identifier)\"><td>\(pilot.name.text(lang))</td><td>\(t("pilots.kind.\(pilot.kind.rawValue)"))</td>"
+            body += "<td>\(pilot.jurisdiction)</td><td>\(t("pilots.stage.\(pilot.stage.rawValue)"))</td>"
             body += "<td class=\"n\">\(score.flatMap { e in e.score.map { "\(t.number($0, decimals: 0)) (\(e.on))" } } ?? "—")</td><td><ol>"
-            body += pilot.history.map { "<li>\($0.on) \(Markup.escape(t("pilots.stage.\($0.stage.rawValue)")))\($0.note.map { ": " + t.content($0) } ?? "")</li>" }.joined() + "</ol></td></tr>"
+            body += pilot.history.html { "<li>\($0.on) \(t("pilots.stage.\($0.stage.rawValue)"))\($0.note.map { ": " + t.content($0) } ?? "")</li>" } + "</ol></td></tr>"
         }
-        body += "</tbody></table><p>\(t("plans.download", ["json": "<a href=\"/api/v1/pilots\">JSON</a>"]))</p></main>"
+        body += "</tbody></table><p>\(t.html("plans.download", ["json": "<a href=\"/api/v1/pilots\">JSON</a>"]))</p></main>"
         return Layout.page(t, title: t("pilots.title"), body: body, query: [], footer: t("pilots.footer"))
     }
 }

@@ -136,19 +136,19 @@ struct PlanPages: Sendable {
 
     func languageCode(_ t: Localizer) -> String { t.language.rawValue }
 
-    func list(_ t: Localizer) throws -> String {
+    func list(_ t: Localizer) throws -> HTML {
         let repository = PlanRepository(database)
-        var body = "<main id=\"main\"><ul class=\"plans\">"
+        var body: HTML = "<main id=\"main\"><ul class=\"plans\">"
         for plan in try repository.plans() {
             let count = try repository.actions(plan: plan.identifier).count
-            body += "<li><a href=\"/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(languageCode(t))))</a> · \(Markup.escape(t("plans.count", ["count": String(count)])))"
-            body += " · <a href=\"/plans/\(Markup.percentEncoded(plan.identifier))/reports\">\(Markup.escape(t("plans.reports")))</a></li>"
+            body += "<li><a href=\"/plans/\(plan.identifier)\">\(plan.name.text(languageCode(t)))</a> · \(t("plans.count", ["count": String(count)]))"
+            body += " · <a href=\"/plans/\(Markup.percentEncoded(plan.identifier))/reports\">\(t("plans.reports"))</a></li>"
         }
         body += "</ul></main>"
         return Layout.page(t, title: t("plans.title"), body: body, query: [], footer: t("plans.footer"))
     }
 
-    func planPage(_ identifier: String, filter: Filter, t: Localizer) throws -> String {
+    func planPage(_ identifier: String, filter: Filter, t: Localizer) throws -> HTML {
         let (plan, actions) = try load(identifier)
         let today = Day.today, lang = languageCode(t)
         let shown = try filter.apply(actions, plan: plan, today: today)
@@ -157,44 +157,44 @@ struct PlanPages: Sendable {
                              bars: ActionStatus.allCases.map { BarChart.Bar(label: t("status.\($0.rawValue)"), value: Double(counts[$0] ?? 0),
                                                                             color: Palette.actionStatus[$0.rawValue]!, link: "/plans/\(identifier)?status=\($0.rawValue)") },
                              format: { String(Int($0)) }, unit: t("plans.chart.unit"))
-        var body = "<main id=\"main\"><p><a href=\"/plans/\(Markup.percentEncoded(identifier))/reports\">\(Markup.escape(t("plans.reports")))</a></p>"
-        body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "status", t: t))</figure>"
-        func option(_ value: String, _ label: String, _ selected: String?) -> String {
-            "<option value=\"\(Markup.escape(value))\"\(value == selected ? " selected" : "")>\(Markup.escape(label))</option>"
+        var body: HTML = "<main id=\"main\"><p><a href=\"/plans/\(Markup.percentEncoded(identifier))/reports\">\(t("plans.reports"))</a></p>"
+        body += "<figure><figcaption>\(chart.title)</figcaption>\(chart.html(id: "status", t: t))</figure>"
+        func option(_ value: String, _ label: String, _ selected: String?) -> HTML {
+            "<option value=\"\(value)\"\(value == selected ? " selected" : "")>\(label)</option>"
         }
         let categories = plan.categoryTypes.flatMap(\.categories)
         let organisations = Set(actions.flatMap { $0.responsibleParties.map(\.organisation) }).sorted()
-        body += "<form class=\"filters\" method=\"get\"><label>\(Markup.escape(t("plans.filter.area"))) <select name=\"category\">" + option("", t("inventory.filter.all"), filter.category)
+        body += "<form class=\"filters\" method=\"get\"><label>\(t("plans.filter.area")) <select name=\"category\">" + option("", t("inventory.filter.all"), filter.category)
         body += categories.map { option($0.identifier, ($0.parent == nil ? "" : "— ") + $0.name.text(lang), filter.category) }.joined() + "</select></label>"
-        body += "<label>\(Markup.escape(t("plans.filter.status"))) <select name=\"status\">" + option("", t("inventory.filter.all"), filter.status)
+        body += "<label>\(t("plans.filter.status")) <select name=\"status\">" + option("", t("inventory.filter.all"), filter.status)
         body += ActionStatus.allCases.map { option($0.rawValue, t("status.\($0.rawValue)"), filter.status) }.joined() + "</select></label>"
         if !organisations.isEmpty {
-            body += "<label>\(Markup.escape(t("plans.filter.organisation"))) <select name=\"organisation\">" + option("", t("inventory.filter.all"), filter.organisation)
+            body += "<label>\(t("plans.filter.organisation")) <select name=\"organisation\">" + option("", t("inventory.filter.all"), filter.organisation)
             body += organisations.map { option($0, $0, filter.organisation) }.joined() + "</select></label>"
         }
         // A stale-only list (from the dashboard's count) says so and keeps the filter through the form.
         if filter.timeliness == "stale" {
-            body += "<label><input type=\"checkbox\" name=\"timeliness\" value=\"stale\" checked> \(Markup.escape(t("plans.filter.stale", ["days": String(plan.settings.staleAfterDays)])))</label>"
+            body += "<label><input type=\"checkbox\" name=\"timeliness\" value=\"stale\" checked> \(t("plans.filter.stale", ["days": String(plan.settings.staleAfterDays)]))</label>"
         }
-        body += "<button type=\"submit\">\(Markup.escape(t("inventory.filter.apply")))</button></form>"
+        body += "<button type=\"submit\">\(t("inventory.filter.apply"))</button></form>"
         let names = Dictionary(uniqueKeysWithValues: categories.map { ($0.identifier, $0.name.text(lang)) })
-        body += "<table class=\"actions\"><caption>\(Markup.escape(t("plans.table.caption", ["shown": String(shown.count), "count": String(actions.count)])))</caption><thead><tr>"
+        body += "<table class=\"actions\"><caption>\(t("plans.table.caption", ["shown": String(shown.count), "count": String(actions.count)]))</caption><thead><tr>"
         for key in ["plans.col.id", "plans.col.action", "plans.col.area", "plans.col.status", "plans.col.done", "plans.col.updated"] {
-            body += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            body += "<th scope=\"col\">\(t(key))</th>"
         }
         body += "</tr></thead><tbody>"
         for action in shown {
             let progress = ActionProgress.of(action, on: today, settings: plan.settings)
-            body += "<tr><td class=\"n\">\(Markup.escape(action.identifier))</td><td><a href=\"/plans/\(Markup.escape(identifier))/actions/\(Markup.escape(action.identifier))\">\(Markup.escape(action.name.text(lang)))</a></td>"
-            body += "<td>\(Markup.escape(action.categories.compactMap { names[$0] }.joined(separator: ", ")))</td><td>\(Markup.escape(t("status.\(progress.effectiveStatus(of: action).rawValue)")))</td>"
-            body += "<td class=\"n\">\(progress.completion.map { "\(Int(($0 * 100).rounded())) %" } ?? "")</td><td>\(Markup.escape(t("timeliness.\(progress.timeliness.rawValue)")))</td></tr>"
+            body += "<tr><td class=\"n\">\(action.identifier)</td><td><a href=\"/plans/\(identifier)/actions/\(action.identifier)\">\(action.name.text(lang))</a></td>"
+            body += "<td>\(action.categories.compactMap { names[$0] }.joined(separator: ", "))</td><td>\(t("status.\(progress.effectiveStatus(of: action).rawValue)"))</td>"
+            body += "<td class=\"n\">\(progress.completion.map { "\(Int(($0 * 100).rounded())) %" } ?? "")</td><td>\(t("timeliness.\(progress.timeliness.rawValue)"))</td></tr>"
         }
-        body += "</tbody></table><p>\(t("plans.download", ["json": "<a href=\"/api/v1/plans/\(Markup.escape(identifier))/actions?per_page=500\">JSON</a>"]))</p></main>"
+        body += "</tbody></table><p>\(t.html("plans.download", ["json": "<a href=\"/api/v1/plans/\(identifier)/actions?per_page=500\">JSON</a>"]))</p></main>"
         return Layout.page(t, title: plan.name.text(lang), body: body, query: [("category", filter.category ?? ""), ("status", filter.status ?? ""), ("organisation", filter.organisation ?? "")],
                            footer: t("plans.footer"))
     }
 
-    func actionPage(_ identifier: String, _ id: String, t: Localizer) throws -> String {
+    func actionPage(_ identifier: String, _ id: String, t: Localizer) throws -> HTML {
         let (plan, actions) = try load(identifier)
         guard let action = actions.first(where: { $0.identifier == id }) else { throw ProblemDetails(.notFound, "plan \(identifier) has no action \(id)") }
         let today = Day.today, lang = languageCode(t), other = lang == "en" ? "zh-Hans" : "en"
@@ -203,12 +203,12 @@ struct PlanPages: Sendable {
         var trail: [Category] = []
         var current = categories.first { action.categories.contains($0.identifier) }
         while let c = current { trail.insert(c, at: 0); current = c.parent.flatMap { p in categories.first { $0.identifier == p } } }
-        var body = "<main id=\"main\"><p><a href=\"/plans/\(Markup.escape(identifier))\">\(Markup.escape(plan.name.text(lang)))</a> › "
-        body += trail.map { "<a href=\"/plans/\(Markup.escape(identifier))?category=\(Markup.escape($0.identifier))\">\(Markup.escape($0.name.text(lang)))</a>" }.joined(separator: " › ") + "</p>"
-        if let translation = action.name[other], translation != action.name.text(lang) { body += "<p lang=\"\(other)\"><i>\(Markup.escape(translation))</i></p>" }
-        if !action.description.isEmpty { body += "<p>\(Markup.escape(action.description.text(lang)))</p>" }
+        var body: HTML = "<main id=\"main\"><p><a href=\"/plans/\(identifier)\">\(plan.name.text(lang))</a> › "
+        body += trail.html(separator: " › ") { "<a href=\"/plans/\(identifier)?category=\($0.identifier)\">\($0.name.text(lang))</a>" } + "</p>"
+        if let translation = action.name[other], translation != action.name.text(lang) { body += "<p lang=\"\(other)\"><i>\(translation)</i></p>" }
+        if !action.description.isEmpty { body += "<p>\(action.description.text(lang))</p>" }
         body += "<table class=\"facts\"><tbody>"
-        func fact(_ key: String, _ value: String) { body += "<tr><th scope=\"row\">\(Markup.escape(t(key)))</th><td>\(Markup.escape(value))</td></tr>" }
+        func fact(_ key: String, _ value: String) { body += "<tr><th scope=\"row\">\(t(key))</th><td>\(value)</td></tr>" }
         fact("plans.col.status", t("status.\(progress.effectiveStatus(of: action).rawValue)"))
         if let phase = action.phase { fact("plans.phase", t("phase.\(phase.rawValue)")) }
         if let completion = progress.completion { fact("plans.col.done", "\(Int((completion * 100).rounded())) %") }
@@ -225,19 +225,19 @@ struct PlanPages: Sendable {
         }
         body += "</tbody></table>"
         if !action.tasks.isEmpty {
-            body += "<table><caption>\(Markup.escape(t("plans.tasks")))</caption><tbody>" + action.tasks.map {
-                "<tr><td>\(Markup.escape($0.name.text(lang)))</td><td>\($0.dueDate)</td><td>\($0.completedOn.map { "✓ \($0)" } ?? ($0.isOverdue(on: today) ? Markup.escape(t("plans.overdue")) : ""))</td></tr>"
+            body += "<table><caption>\(t("plans.tasks"))</caption><tbody>" + action.tasks.map {
+                "<tr><td>\($0.name.text(lang))</td><td>\($0.dueDate)</td><td>\($0.completedOn.map { "✓ \($0)" } ?? ($0.isOverdue(on: today) ? HTML(text: t("plans.overdue")) : ""))</td></tr>"
             }.joined() + "</tbody></table>"
         }
         if !action.costs.isEmpty {
-            body += "<table><caption>\(Markup.escape(t("plans.costs")))</caption><tbody>" + action.costs.map {
-                "<tr><td>\($0.year)</td><td>\(Markup.escape(t("cost.\($0.kind.rawValue)")))</td><td class=\"n\">\(t.number($0.amount, decimals: 0)) \(Markup.escape($0.currency))</td><td>\(Markup.escape($0.source ?? ""))</td></tr>"
-            }.joined() + "</tbody></table>"
+            body += "<table><caption>\(t("plans.costs"))</caption><tbody>" + action.costs.html {
+                "<tr><td>\($0.year)</td><td>\(t("cost.\($0.kind.rawValue)"))</td><td class=\"n\">\(t.number($0.amount, decimals: 0)) \($0.currency)</td><td>\($0.source ?? "")</td></tr>"
+            } + "</tbody></table>"
         }
         if !action.reductions.isEmpty {
-            body += "<table><caption>\(Markup.escape(t("plans.reductions")))</caption><tbody>" + action.reductions.map {
-                "<tr><td>\($0.year)</td><td class=\"n\">\(t.number($0.tonnesCO2e, decimals: 0)) t CO2e</td><td>\(Markup.escape($0.method ?? ""))</td><td>\(Markup.escape($0.source ?? ""))</td></tr>"
-            }.joined() + "</tbody></table>"
+            body += "<table><caption>\(t("plans.reductions"))</caption><tbody>" + action.reductions.html {
+                "<tr><td>\($0.year)</td><td class=\"n\">\(t.number($0.tonnesCO2e, decimals: 0)) t CO2e</td><td>\($0.method ?? "")</td><td>\($0.source ?? "")</td></tr>"
+            } + "</tbody></table>"
         }
         body += "</main>"
         return Layout.page(t, title: "\(action.identifier). \(action.name.text(lang))", body: body, query: [], footer: plan.name.text(lang))

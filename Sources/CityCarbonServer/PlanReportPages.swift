@@ -26,10 +26,10 @@ struct PlanReportPages: Sendable {
                 guard let loaded = try PlanRepository(database).plan(plan) else { throw ProblemDetails(.notFound, "no plan named \(plan)") }
                 let lang = t.language.rawValue
                 let years = try PlanReportRepository(database).years(plan: plan)
-                let items = years.reversed().map {
-                    "<li><a href=\"/plans/\(Markup.percentEncoded(plan))/reports/\($0.year)\">\($0.year)</a> · \(Markup.escape(t("report.version", ["version": String($0.version), "at": t.date($0.createdAt)])))</li>"
-                }.joined()
-                return Layout.page(t, title: t("report.list", ["plan": loaded.name.text(lang)]), body: "<main id=\"main\"><ul class=\"reports\">\(items)</ul>\(years.isEmpty ? "<p>\(Markup.escape(t("report.none")))</p>" : "")</main>",
+                let items = years.reversed().html {
+                    "<li><a href=\"/plans/\(Markup.percentEncoded(plan))/reports/\($0.year)\">\($0.year)</a> · \(t("report.version", ["version": String($0.version), "at": t.date($0.createdAt)]))</li>"
+                }
+                return Layout.page(t, title: t("report.list", ["plan": loaded.name.text(lang)]), body: "<main id=\"main\"><ul class=\"reports\">\(items)</ul>\(years.isEmpty ? "<p>\(t("report.none"))</p>" : "")</main>",
                                    query: [], footer: t("plans.footer"))
             })
         }

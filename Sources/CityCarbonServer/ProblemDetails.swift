@@ -71,7 +71,7 @@ extension ProblemDetails {
         if wantsPage(request) {
             let page = ErrorPage.html(Localizer(Language.of(request)), status: Int(problem.status.code), path: request.uri.path, detail: problem.detail,
                                      problems: problem.issues)
-            response = Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+            response = Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page.markup)))
         } else {
             response = problem.json.httpResponse(status: problem.status)
             response.headers[.contentType] = "application/problem+json"

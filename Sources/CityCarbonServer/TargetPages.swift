@@ -48,14 +48,14 @@ struct TargetPages: Sendable {
         unit == "t CO2e" ? "\(t.number(x / 1e6, decimals: 2)) \(t("unit.mtShort"))" : t.number(x, decimals: x < 10 ? 4 : 1)
     }
 
-    func page(_ t: Localizer) throws -> String {
+    func page(_ t: Localizer) throws -> HTML {
         let lang = t.language.rawValue
         func format(_ x: Double, unit: String) -> String { Self.format(x, unit: unit, t: t) }
-        var body = "<main id=\"main\">"
+        var body: HTML = "<main id=\"main\">"
         for (index, p) in try TargetRepository(database).progress().enumerated() {
             let target = p.target
-            body += "<section class=\"target\" id=\"target-\(Markup.escape(target.identifier))\"><h2>\(Markup.escape(target.name.text(lang)))</h2><table class=\"facts\"><tbody>"
-            func fact(_ key: String, _ value: String) { body += "<tr><th scope=\"row\">\(Markup.escape(t(key)))</th><td>\(Markup.escape(value))</td></tr>" }
+            body += "<section class=\"target\" id=\"target-\(target.identifier)\"><h2>\(target.name.text(lang))</h2><table class=\"facts\"><tbody>"
+            func fact(_ key: String, _ value: String) { body += "<tr><th scope=\"row\">\(t(key))</th><td>\(value)</td></tr>" }
             fact("targets.jurisdiction", target.jurisdiction)
             let value: String = switch target.value {
             case .reduction(let share): t("targets.reduction", ["share": t.number(share * 100, decimals: 1), "year": String(target.baseYear)])
@@ -76,25 +76,25 @@ struct TargetPages: Sendable {
                                               LineChart.Line(label: t("indicators.path"), color: Palette.categorical[6], points: [(target.baseYear, base * scale), (target.targetYear, level * scale)], dashed: true)],
                                       markers: [(t("indicators.goal"), target.targetYear, level * scale)], format: { t.number($0, decimals: 2) },
                                       unit: p.unit == "t CO2e" ? t("unit.mt") : t.unit(p.unit))
-                body += "<figure><figcaption>\(Markup.escape(chart.title))</figcaption>\(chart.html(id: "target\(index)", t: t))</figure>"
+                body += "<figure><figcaption>\(chart.title)</figcaption>\(chart.html(id: "target\(index)", t: t))</figure>"
             }
             for allocation in target.allocations {
                 let total = allocation.basis.values.reduce(0, +)
-                body += "<table class=\"allocation\" id=\"allocation-\(Markup.escape(target.identifier))-\(allocation.dimension.rawValue)\"><caption>"
-                body += Markup.escape(t("targets.allocation.\(allocation.dimension.rawValue)", ["method": t("targets.method.\(allocation.method.rawValue)")])) + "</caption><thead><tr>"
-                body += ["targets.part", "targets.basis", "targets.share", "targets.level"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+                body += "<table class=\"allocation\" id=\"allocation-\(target.identifier)-\(allocation.dimension.rawValue)\"><caption>"
+                body += HTML(text: t("targets.allocation.\(allocation.dimension.rawValue)", ["method": t("targets.method.\(allocation.method.rawValue)")])) + "</caption><thead><tr>"
+                body += ["targets.part", "targets.basis", "targets.share", "targets.level"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
                 for (name, part) in allocation.parts.sorted(by: { $0.value > $1.value }) {
                     let basis = allocation.basis[name].map { format($0, unit: p.unit) } ?? "—"
-                    body += "<tr><td>\(Markup.escape(allocation.dimension == .sector ? t("sector.\(name)") : name))</td><td class=\"n\">\(Markup.escape(basis))</td>"
-                    body += "<td class=\"n\">\(allocation.basisShare(of: name).map(t.share) ?? "—")</td><td class=\"n\">\(Markup.escape(format(part, unit: p.unit)))</td></tr>"
+                    body += "<tr><td>\(allocation.dimension == .sector ? t("sector.\(name)") : name)</td><td class=\"n\">\(basis)</td>"
+                    body += "<td class=\"n\">\(allocation.basisShare(of: name).map(t.share) ?? "—")</td><td class=\"n\">\(format(part, unit: p.unit))</td></tr>"
                 }
-                body += "<tr><td class=\"total\">\(Markup.escape(t("targets.whole")))</td><td class=\"n\">\(total > 0 ? Markup.escape(format(total, unit: p.unit)) : "")</td><td></td>"
-                body += "<td class=\"n total\">\(Markup.escape(format(allocation.parts.values.reduce(0, +), unit: p.unit)))</td></tr></tbody></table>"
-                if let source = allocation.basisSourcePhrase.map(t.phrase) ?? allocation.basisSource { body += "<p class=\"source\">\(Markup.escape(t("targets.basis.source", ["source": source])))</p>" }
+                body += "<tr><td class=\"total\">\(t("targets.whole"))</td><td class=\"n\">\(total > 0 ? HTML(text: format(total, unit: p.unit)) : "")</td><td></td>"
+                body += "<td class=\"n total\">\(format(allocation.parts.values.reduce(0, +), unit: p.unit))</td></tr></tbody></table>"
+                if let source = allocation.basisSourcePhrase.map(t.phrase) ?? allocation.basisSource { body += "<p class=\"source\">\(t("targets.basis.source", ["source": source]))</p>" }
             }
             body += "</section>"
         }
-        body += "<p>\(t("plans.download", ["json": "<a href=\"/api/v1/targets\">JSON</a>"])) · \(Layout.methodLink("targets", t))</p></main>"
+        body += "<p>\(t.html("plans.download", ["json": "<a href=\"/api/v1/targets\">JSON</a>"])) · \(Layout.methodLink("targets", t))</p></main>"
         return Layout.page(t, title: t("targets.title"), body: body, query: [], footer: t("targets.footer"))
     }
 }

@@ -100,7 +100,7 @@ struct ChartKitTests {
             let bars = BarChart(title: "T", description: "D", bars: values.enumerated().map { .init(label: "Sector \($0) with a long name", value: $1, color: "#000", link: nil) },
                                 format: format, unit: "Mt")
             for size in [ChartSize.card, .wide, .phone] {
-                for svg in [line.svg(size: size, id: "l"), area.svg(size: size, id: "a"), bars.svg(size: size, id: "b")] {
+                for svg in [line.svg(size: size, id: "l").markup, area.svg(size: size, id: "a").markup, bars.svg(size: size, id: "b").markup] {
                     for box in TextBox.all(in: svg) {
                         #expect(box.left >= -0.5 && box.right <= box.frameWidth + 0.5, "\(box.text) at \(box.left)…\(box.right) of \(box.frameWidth), seed \(seed)")
                     }
@@ -118,7 +118,7 @@ struct ChartKitTests {
         let chart = StackedAreaChart(title: "T", description: "D", years: [2020, 2021],
                                      series: [.init(label: "A", color: "#000", values: [1, 2]), .init(label: "B", color: "#111", values: [3, 2])],
                                      unit: "Mt", format: { String($0) })
-        let svg = chart.svg(size: .card, id: "c")
+        let svg = chart.svg(size: .card, id: "c").markup
         #expect(svg.components(separatedBy: "<polygon").count - 1 == 2)
         #expect(svg.contains(#"<title id="c-t">T</title>"#))
         #expect(svg.contains("B — 2020: 3.0; 2021: 2.0 Mt"))
@@ -133,7 +133,7 @@ struct ChartKitTests {
         let chart = StackedAreaChart(title: "T", description: "D", years: [2020, 2021],
                                      series: [.init(label: "Energy", color: "#000", values: [10, 9]), .init(label: "Forest", color: "#111", values: [-2, -3])],
                                      unit: "Mt", format: { String(Int($0)) })
-        let ticks = TextBox.all(in: chart.svg(size: .card, id: "c")).filter { $0.kind == "tick" }.compactMap { Int($0.text) }
+        let ticks = TextBox.all(in: chart.svg(size: .card, id: "c").markup).filter { $0.kind == "tick" }.compactMap { Int($0.text) }
         #expect(ticks.contains { $0 < 0 } && ticks.contains(0))
     }
 
@@ -146,13 +146,13 @@ struct ChartKitTests {
         #expect(map.color(for: 100) == Palette.sequential.last)
         #expect(map.color(for: 10) == Palette.sequential.first)
         #expect(map.color(for: nil) == ChoroplethMap.noDataColor)
-        #expect(map.svg(size: .card, id: "m").contains("<title>C: none</title>"))
+        #expect(map.svg(size: .card, id: "m").markup.contains("<title>C: none</title>"))
         #expect(map.html(id: "m", t: Localizer(.en), unit: "kt").contains(#"<th scope="row">C</th><td class="n">none</td>"#))
     }
 
     @Test("Text is escaped in SVG and HTML")
     func escaping() {
-        #expect(Markup.escape(#"<a href="x">&'"#) == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
+        #expect(HTML(text: #"<a href="x">&'"#).markup == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
     }
 }
 

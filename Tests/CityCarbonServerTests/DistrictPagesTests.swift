@@ -185,7 +185,7 @@ extension LiveSpliceTests {
         let page = ByteBuffer(string: "<p>\(LiveFigures.marker("today"))</p>")
         var calls = 0
         let now = Date()
-        let parts = { () -> [String: String] in calls += 1; return ["today": "T\(calls)"] }
+        let parts = { () -> [String: HTML] in calls += 1; return ["today": "T\(calls)"] }
         let first = try live.spliced("dashboard/en", page: (page, 7), now: now, parts: parts)
         let again = try live.spliced("dashboard/en", page: (page, 7), now: now, parts: parts)
         #expect(String(buffer: first) == "<p>T1</p>" && String(buffer: again) == "<p>T1</p>" && calls == 1)

@@ -30,11 +30,11 @@ package struct AbatementCurveChart {
         self.gapLabel = gapLabel
     }
 
-    package func html(id: String, t: Localizer, keys: [ChartFigure.Key]) -> String {
+    package func html(id: String, t: Localizer, keys: [ChartFigure.Key]) -> HTML {
         ChartFigure.html(id: id, width: .wide, keys: keys, table: nil, t: t) { svg(size: $0, id: $1, className: $2 + " macc") }
     }
 
-    package func svg(size: ChartSize, id: String, className: String = "chart macc") -> String {
+    package func svg(size: ChartSize, id: String, className: String = "chart macc") -> HTML {
         let total = Swift.max(curve.totalAbatement, 1)
         let costs = curve.bars.map(\.costPerTonne)
         let axis = ValueAxis(values: costs, count: size.height < 320 ? 4 : 5, clipOutliers: true)
@@ -56,7 +56,7 @@ package struct AbatementCurveChart {
             let color = bar.costPerTonne < 0 ? Palette.saving : [Palette.categorical[0], Palette.categorical[5]][shade % 2]
             if bar.costPerTonne >= 0 { shade += 1 }
             let width = Swift.max(1.5, x1 - x0)
-            canvas.append(#"<rect x="\#(Markup.coordinate(x0))" y="\#(Markup.coordinate(top))" width="\#(Markup.coordinate(width))" height="\#(Markup.coordinate(Swift.max(1, bottom - top)))" fill="\#(color)" stroke="white" stroke-width="0.5" data-measure="\#(Markup.escape(bar.id))"><title>\#(Markup.escape("\(bar.name): \(formatTonnes(bar.abatementTonnes)), \(formatCost(bar.costPerTonne)) \(bar.currency)/t"))</title></rect>"#)
+            canvas.append(#"<rect x="\#(Markup.coordinate(x0))" y="\#(Markup.coordinate(top))" width="\#(Markup.coordinate(width))" height="\#(Markup.coordinate(Swift.max(1, bottom - top)))" fill="\#(color)" stroke="white" stroke-width="0.5" data-measure="\#(bar.id)"><title>\#("\(bar.name): \(formatTonnes(bar.abatementTonnes)), \(formatCost(bar.costPerTonne)) \(bar.currency)/t")</title></rect>"#)
             if axis.isClipped(bar.costPerTonne) {
                 let high = bar.costPerTonne > 0
                 let cut = high ? top + 14 : bottom - 14

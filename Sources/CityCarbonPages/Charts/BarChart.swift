@@ -29,12 +29,12 @@ package struct BarChart {
         self.unit = unit
     }
 
-    package func html(id: String, t: Localizer, width: ChartFigure.Width = .card) -> String {
+    package func html(id: String, t: Localizer, width: ChartFigure.Width = .card) -> HTML {
         let table = ChartFigure.DataTable(caption: ChartFigure.DataTable.caption(title, unit: unit), columns: ["", unit], rows: bars.map { (head: $0.label, cells: [format($0.value)]) })
         return ChartFigure.html(id: id, width: width, keys: [], table: table, t: t) { svg(size: $0, id: $1, className: $2) }
     }
 
-    package func svg(size: ChartSize, id: String, className: String = "chart") -> String {
+    package func svg(size: ChartSize, id: String, className: String = "chart") -> HTML {
         let line = ChartText.size + 3
         let labelWidth = size.width * 0.38
         let names = bars.map { ChartText.wrap($0.label, width: labelWidth - 10, lines: 2) }
@@ -51,16 +51,16 @@ package struct BarChart {
         var y = canvas.top
         for (i, bar) in bars.enumerated() {
             let zero = x(0), end = x(bar.value)
-            var row = ""
+            var row: HTML = ""
             let textTop = y + (rows[i] - Double(names[i].count) * line) / 2 + ChartText.size - 1
             for (k, part) in names[i].enumerated() {
-                row += #"<text x="\#(Markup.coordinate(labelWidth - 8))" y="\#(Markup.coordinate(textTop + Double(k) * line))" text-anchor="end" class="label">\#(Markup.escape(part))</text>"#
+                row += #"<text x="\#(Markup.coordinate(labelWidth - 8))" y="\#(Markup.coordinate(textTop + Double(k) * line))" text-anchor="end" class="label">\#(part)</text>"#
             }
             let barTop = y + 5, barHeight = rows[i] - 10
-            row += #"<rect x="\#(Markup.coordinate(min(zero, end)))" y="\#(Markup.coordinate(barTop))" width="\#(Markup.coordinate(max(1, abs(end - zero))))" height="\#(Markup.coordinate(barHeight))" fill="\#(bar.color)"><title>\#(Markup.escape("\(bar.label): \(format(bar.value)) \(unit)"))</title></rect>"#
+            row += #"<rect x="\#(Markup.coordinate(min(zero, end)))" y="\#(Markup.coordinate(barTop))" width="\#(Markup.coordinate(max(1, abs(end - zero))))" height="\#(Markup.coordinate(barHeight))" fill="\#(bar.color)"><title>\#("\(bar.label): \(format(bar.value)) \(unit)")</title></rect>"#
             let valueX = bar.value < 0 ? min(zero, end) - 6 : max(zero, end) + 6
-            row += #"<text x="\#(Markup.coordinate(valueX))" y="\#(Markup.coordinate(barTop + barHeight / 2 + ChartText.size * 0.35))" text-anchor="\#(bar.value < 0 ? "end" : "start")" class="value">\#(Markup.escape(format(bar.value)))</text>"#
-            canvas.append(bar.link.map { #"<a href="\#(Markup.escape($0))">\#(row)</a>"# } ?? row)
+            row += #"<text x="\#(Markup.coordinate(valueX))" y="\#(Markup.coordinate(barTop + barHeight / 2 + ChartText.size * 0.35))" text-anchor="\#(bar.value < 0 ? "end" : "start")" class="value">\#(format(bar.value))</text>"#
+            canvas.append(bar.link.map { #"<a href="\#($0)">\#(row)</a>"# } ?? row)
             y += rows[i]
         }
         canvas.append(#"<line x1="\#(Markup.coordinate(x(0)))" x2="\#(Markup.coordinate(x(0)))" y1="\#(Markup.coordinate(canvas.top))" y2="\#(Markup.coordinate(y))" class="axis"/>"#)

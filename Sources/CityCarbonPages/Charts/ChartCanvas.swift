@@ -21,7 +21,7 @@ package struct ChartSize: Sendable, Equatable {
 package struct ChartCanvas {
     package let size: ChartSize
     package let left: Double, right: Double, top: Double, bottom: Double
-    package private(set) var svg = ""
+    package private(set) var svg: HTML = ""
 
     /// - Parameters:
     ///   - leftLabels: the labels left of the plot (value ticks, or bar names), to size the margin.
@@ -37,7 +37,7 @@ package struct ChartCanvas {
         top = yTitle == nil ? ChartText.size : ChartText.size * 2 + 6
         bottom = Double(bottomLines) * (ChartText.size + 8) + 6
         svg = Markup.svgOpen(width: size.width, height: size.height, id: id, class: className, linked: linked)
-        svg += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
+        svg += #"<title id="\#(id)-t">\#(title)</title><desc id="\#(id)-d">\#(description)</desc>"#
         if let yTitle { text(yTitle, x: 2, y: ChartText.size + 2, anchor: "start", class: "axis-title") }
     }
 
@@ -48,11 +48,11 @@ package struct ChartCanvas {
     /// Vertical position of a fraction (0 at the bottom, 1 at the top) of the plot's height.
     package func y(_ fraction: Double) -> Double { top + plotHeight * (1 - fraction) }
 
-    package mutating func append(_ markup: String) { svg += markup }
+    package mutating func append(_ markup: HTML) { svg += markup }
 
-    /// A line of text; `content` is escaped here.
+    /// A line of text.
     package mutating func text(_ content: String, x: Double, y: Double, anchor: String, class name: String) {
-        svg += #"<text x="\#(Markup.coordinate(x))" y="\#(Markup.coordinate(y))" text-anchor="\#(anchor)" class="\#(name)">\#(Markup.escape(content))</text>"#
+        svg += #"<text x="\#(Markup.coordinate(x))" y="\#(Markup.coordinate(y))" text-anchor="\#(anchor)" class="\#(name)">\#(content)</text>"#
     }
 
     /// Grid lines and labels of a vertical value axis; the zero line is drawn darker.
@@ -111,5 +111,5 @@ package struct ChartCanvas {
         }
     }
 
-    package func finished() -> String { svg + "</svg>" }
+    package func finished() -> HTML { svg + "</svg>" }
 }

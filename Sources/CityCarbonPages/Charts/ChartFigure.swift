@@ -38,8 +38,8 @@ package struct ChartFigure {
 
     /// - Parameter draw: the chart's SVG at a size, with an id unique on the page.
     package static func html(id: String, width: Width, keys: [Key], table: DataTable?, t: Localizer,
-                             draw: (ChartSize, String, String) -> String) -> String {
-        var out = #"<div class="chart-box \#(width.rawValue)">"#
+                             draw: (ChartSize, String, String) -> HTML) -> HTML {
+        var out: HTML = #"<div class="chart-box \#(width.rawValue)">"#
         out += draw(width == .card ? .card : .wide, id, "chart large")
         out += draw(.phone, id + "-p", "chart small")
         if !keys.isEmpty { out += legend(keys) }
@@ -47,11 +47,11 @@ package struct ChartFigure {
         return out + "</div>"
     }
 
-    static func legend(_ keys: [Key]) -> String {
-        var out = #"<ul class="legend">"#
+    static func legend(_ keys: [Key]) -> HTML {
+        var out: HTML = #"<ul class="legend">"#
         for key in keys {
-            let c = Markup.escape(key.color)
-            let swatch: String
+            let c = key.color
+            let swatch: HTML
             switch key.mark {
             case .area: swatch = #"<rect x="1" y="2" width="12" height="10" fill="\#(c)"/>"#
             case .line: swatch = #"<line x1="0" x2="14" y1="7" y2="7" stroke="\#(c)" stroke-width="2.5"/>"#
@@ -60,16 +60,16 @@ package struct ChartFigure {
             case .point: swatch = #"<circle cx="7" cy="7" r="4" fill="\#(c)"/>"#
             case .diamond: swatch = #"<polygon points="7,1 13,7 7,13 1,7" fill="\#(c)"/>"#
             }
-            out += #"<li><svg viewBox="0 0 14 14" width="14" height="14" aria-hidden="true">\#(swatch)</svg>\#(Markup.escape(key.label))</li>"#
+            out += #"<li><svg viewBox="0 0 14 14" width="14" height="14" aria-hidden="true">\#(swatch)</svg>\#(key.label)</li>"#
         }
         return out + "</ul>"
     }
 
-    static func dataTable(_ table: DataTable, summary: String) -> String {
-        var out = #"<details class="data"><summary>\#(Markup.escape(summary))</summary><table><caption>\#(Markup.escape(table.caption))</caption><thead><tr>"#
-        out += table.columns.map { #"<th scope="col">\#(Markup.escape($0))</th>"# }.joined() + "</tr></thead><tbody>"
+    static func dataTable(_ table: DataTable, summary: String) -> HTML {
+        var out: HTML = #"<details class="data"><summary>\#(summary)</summary><table><caption>\#(table.caption)</caption><thead><tr>"#
+        out += table.columns.html { #"<th scope="col">\#($0)</th>"# } + "</tr></thead><tbody>"
         for row in table.rows {
-            out += #"<tr><th scope="row">\#(Markup.escape(row.head))</th>"# + row.cells.map { #"<td class="n">\#(Markup.escape($0))</td>"# }.joined() + "</tr>"
+            out += #"<tr><th scope="row">\#(row.head)</th>"# + row.cells.html { #"<td class="n">\#($0)</td>"# } + "</tr>"
         }
         return out + "</tbody></table></details>"
     }

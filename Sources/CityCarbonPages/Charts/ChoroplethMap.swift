@@ -59,7 +59,7 @@ package struct ChoroplethMap {
     }
 
     /// The map with its classes as a key and every area's value as a table.
-    package func html(id: String, t: Localizer, unit: String) -> String {
+    package func html(id: String, t: Localizer, unit: String) -> HTML {
         let bounds = classBounds
         let classes = categories ?? bounds.enumerated().map { i, bound in
             ChartFigure.Key("\(format(i == 0 ? 0 : bounds[i - 1]))–\(format(bound))", color: Palette.sequential[i])
@@ -79,11 +79,11 @@ package struct ChoroplethMap {
         return categories.indices.contains(Int(value)) ? categories[Int(value)].label : noData
     }
 
-    package func svg(size: ChartSize, id: String, className: String = "chart map") -> String {
+    package func svg(size: ChartSize, id: String, className: String = "chart map") -> HTML {
         let width = size.width, height = size.height
         let points = areas.flatMap { $0.polygons.flatMap { $0.flatMap { $0 } } }
         var out = Markup.svgOpen(width: width, height: height, id: id, class: className, linked: areas.contains { link($0.name) != nil })
-        out += #"<title id="\#(id)-t">\#(Markup.escape(title))</title><desc id="\#(id)-d">\#(Markup.escape(description))</desc>"#
+        out += #"<title id="\#(id)-t">\#(title)</title><desc id="\#(id)-d">\#(description)</desc>"#
         guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(), let minY = points.map(\.1).min(), let maxY = points.map(\.1).max() else {
             return out + "</svg>"
         }
@@ -99,8 +99,8 @@ package struct ChoroplethMap {
             }.joined()
             let value = values[area.name]
             let label = "\(area.name): \(label(value))"
-            let path = #"<path d="\#(d)" fill="\#(color(for: value))" class="area"><title>\#(Markup.escape(label))</title></path>"#
-            out += link(area.name).map { #"<a href="\#(Markup.escape($0))">\#(path)</a>"# } ?? path
+            let path: HTML = #"<path d="\#(d)" fill="\#(color(for: value))" class="area"><title>\#(label)</title></path>"#
+            out += link(area.name).map { #"<a href="\#($0)">\#(path)</a>"# } ?? path
         }
         // A name at the centre of its area's box, when it fits inside it; the table names every area.
         for area in areas {
@@ -109,7 +109,7 @@ package struct ChoroplethMap {
             let a = project((lx, ly)), b = project((hx, hy))
             guard ChartText.width(area.name) <= abs(b.0 - a.0) * 0.8, abs(b.1 - a.1) > ChartText.size * 2 else { continue }
             let centre = project(((lx + hx) / 2, (ly + hy) / 2))
-            out += #"<text x="\#(Markup.coordinate(centre.0))" y="\#(Markup.coordinate(centre.1 + ChartText.size * 0.35))" text-anchor="middle" class="area-label">\#(Markup.escape(area.name))</text>"#
+            out += #"<text x="\#(Markup.coordinate(centre.0))" y="\#(Markup.coordinate(centre.1 + ChartText.size * 0.35))" text-anchor="middle" class="area-label">\#(area.name)</text>"#
         }
         out += "</svg>"
         return out

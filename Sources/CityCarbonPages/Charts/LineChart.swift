@@ -45,7 +45,7 @@ package struct LineChart {
     }
 
     /// The chart with its key and its numbers, as a figure shows it.
-    package func html(id: String, t: Localizer, width: ChartFigure.Width = .card) -> String {
+    package func html(id: String, t: Localizer, width: ChartFigure.Width = .card) -> HTML {
         let keys = lines.map { ChartFigure.Key($0.label, color: $0.color, mark: $0.dashed ? .dashed : .line) }
             + (markers.isEmpty ? [] : [ChartFigure.Key(markers[0].label, color: Self.goalColor, mark: .diamond)])
         return ChartFigure.html(id: id, width: width, keys: keys, table: dataTable(t), t: t) { svg(size: $0, id: $1, className: $2) }
@@ -61,7 +61,7 @@ package struct LineChart {
         return .init(caption: ChartFigure.DataTable.caption(title, unit: unit), columns: columns, rows: rows)
     }
 
-    package func svg(size: ChartSize, id: String, className: String = "chart") -> String {
+    package func svg(size: ChartSize, id: String, className: String = "chart") -> HTML {
         let values = lines.flatMap { $0.points.map(\.value) } + markers.map(\.value)
         let axis = ValueAxis(values: values, count: size.height < 320 ? 4 : 5)
         let labels = axis.ticks.map(format)
@@ -75,15 +75,15 @@ package struct LineChart {
         func y(_ v: Double) -> Double { canvas.y(axis.fraction(v)) }
         for line in lines where !line.points.isEmpty {
             let path = line.points.map { "\(Markup.coordinate(x($0.year))),\(Markup.coordinate(y($0.value)))" }.joined(separator: " ")
-            canvas.append(#"<polyline points="\#(path)" fill="none" stroke="\#(line.color)" stroke-width="2.5"\#(line.dashed ? #" stroke-dasharray="6 4""# : "")/>"#)
+            canvas.append(#"<polyline points="\#(path)" fill="none" stroke="\#(line.color)" stroke-width="2.5"\#(line.dashed ? #" stroke-dasharray="6 4""# as HTML : "")/>"#)
             for p in line.points where !line.dashed && line.showsPoints {
-                canvas.append(#"<circle cx="\#(Markup.coordinate(x(p.year)))" cy="\#(Markup.coordinate(y(p.value)))" r="3.5" fill="\#(line.color)"><title>\#(Markup.escape("\(line.label), \(p.year): \(format(p.value)) \(unit)"))</title></circle>"#)
+                canvas.append(#"<circle cx="\#(Markup.coordinate(x(p.year)))" cy="\#(Markup.coordinate(y(p.value)))" r="3.5" fill="\#(line.color)"><title>\#("\(line.label), \(p.year): \(format(p.value)) \(unit)")</title></circle>"#)
             }
         }
         for m in markers {
             let cx = x(m.year), cy = y(m.value)
             let diamond = [(cx, cy - 6), (cx + 6, cy), (cx, cy + 6), (cx - 6, cy)].map { "\(Markup.coordinate($0.0)),\(Markup.coordinate($0.1))" }.joined(separator: " ")
-            canvas.append(#"<polygon points="\#(diamond)" fill="\#(Self.goalColor)"><title>\#(Markup.escape("\(m.label), \(m.year): \(format(m.value)) \(unit)"))</title></polygon>"#)
+            canvas.append(#"<polygon points="\#(diamond)" fill="\#(Self.goalColor)"><title>\#("\(m.label), \(m.year): \(format(m.value)) \(unit)")</title></polygon>"#)
         }
         return canvas.finished()
     }

@@ -61,7 +61,7 @@ package struct PathwayChart {
         return drawn
     }
 
-    package func html(id: String, t: Localizer) -> String {
+    package func html(id: String, t: Localizer) -> HTML {
         var keys = [ChartFigure.Key(labels.gross, color: Palette.remainder)]
         keys += drawnWedges().map { ChartFigure.Key($0.name, color: $0.color) }
         if band != nil { keys.append(.init(labels.band, color: Palette.ink, mark: .dotted)) }
@@ -73,7 +73,7 @@ package struct PathwayChart {
         return ChartFigure.html(id: id, width: .wide, keys: keys, table: nil, t: t) { svg(size: $0, id: $1, className: $2 + " pathway") }
     }
 
-    package func svg(size: ChartSize, id: String, className: String = "chart pathway") -> String {
+    package func svg(size: ChartSize, id: String, className: String = "chart pathway") -> HTML {
         let history = zip(result.historyYears ?? [], result.history ?? []).compactMap { y, v in v.map { (year: y, value: $0) } }
         let years = result.years
         let targetMarks = result.analysis.targets.filter { Self.annualKinds.contains($0.kind) }.compactMap { t in
@@ -95,18 +95,18 @@ package struct PathwayChart {
         }
         // Gross emissions, then the wedges stacked on it (a wedge that adds emissions is drawn as nothing).
         let zero = [Double](repeating: 0, count: years.count)
-        canvas.append(#"<polygon points="\#(area(result.gross, zero))" fill="\#(Palette.remainder)" class="area" data-series="gross"><title>\#(Markup.escape(labels.gross))</title></polygon>"#)
+        canvas.append(#"<polygon points="\#(area(result.gross, zero))" fill="\#(Palette.remainder)" class="area" data-series="gross"><title>\#(labels.gross)</title></polygon>"#)
         var lower = result.gross
         for wedge in drawnWedges() {
             let upper = years.indices.map { lower[$0] + max(0, wedge.tonnes[$0]) }
             let summary = years.indices.filter { years[$0] % 5 == 0 }.map { "\(years[$0]): \(format(wedge.tonnes[$0]))" }.joined(separator: "; ")
-            let data = wedge.id.map { #" data-wedge="\#(Markup.escape($0))""# } ?? #" data-wedge="others""#
-            canvas.append(#"<polygon points="\#(area(upper, lower))" fill="\#(wedge.color)" class="area"\#(data)><title>\#(Markup.escape("\(wedge.name) — \(summary) \(unit)"))</title></polygon>"#)
+            let data: HTML = wedge.id.map { #" data-wedge="\#($0)""# } ?? #" data-wedge="others""#
+            canvas.append(#"<polygon points="\#(area(upper, lower))" fill="\#(wedge.color)" class="area"\#(data)><title>\#("\(wedge.name) — \(summary) \(unit)")</title></polygon>"#)
             lower = upper
         }
         if let band {
             // The band as its two edges: a shade would darken every wedge it crosses.
-            canvas.append(#"<g data-series="band"><title>\#(Markup.escape(labels.band))</title>"#)
+            canvas.append(#"<g data-series="band"><title>\#(labels.band)</title>"#)
             for edge in [band.net.p10, band.net.p90] {
                 canvas.append(#"<polyline points="\#(points(years.indices.map { (years[$0], edge[$0]) }))" fill="none" stroke="\#(Palette.ink)" stroke-width="1.5" stroke-dasharray="1.5 2.5"/>"#)
             }
@@ -115,12 +115,12 @@ package struct PathwayChart {
         canvas.append(#"<polyline points="\#(points(years.indices.map { (years[$0], result.baseline[$0]) }))" fill="none" stroke="\#(Palette.ink)" stroke-width="2" stroke-dasharray="6 4" data-series="baseline"/>"#)
         canvas.append(#"<polyline points="\#(points(years.indices.map { (years[$0], result.net[$0]) }))" fill="none" stroke="\#(Palette.ink)" stroke-width="2.5" data-series="net"/>"#)
         for p in history {
-            canvas.append(#"<circle cx="\#(Markup.coordinate(x(p.year)))" cy="\#(Markup.coordinate(y(p.value)))" r="4" fill="\#(Palette.ink)" data-series="history"><title>\#(Markup.escape("\(labels.history), \(p.year): \(format(p.value)) \(unit)"))</title></circle>"#)
+            canvas.append(#"<circle cx="\#(Markup.coordinate(x(p.year)))" cy="\#(Markup.coordinate(y(p.value)))" r="4" fill="\#(Palette.ink)" data-series="history"><title>\#("\(labels.history), \(p.year): \(format(p.value)) \(unit)")</title></circle>"#)
         }
         for m in targetMarks {
             let cx = x(m.year), cy = y(m.value)
             let diamond = [(cx, cy - 7), (cx + 7, cy), (cx, cy + 7), (cx - 7, cy)].map { "\(Markup.coordinate($0.0)),\(Markup.coordinate($0.1))" }.joined(separator: " ")
-            canvas.append(#"<polygon points="\#(diamond)" fill="\#(Palette.goal)" stroke="white" data-target="\#(m.year)"><title>\#(Markup.escape("\(m.label), \(m.year): \(format(m.value)) \(unit)"))</title></polygon>"#)
+            canvas.append(#"<polygon points="\#(diamond)" fill="\#(Palette.goal)" stroke="white" data-target="\#(m.year)"><title>\#("\(m.label), \(m.year): \(format(m.value)) \(unit)")</title></polygon>"#)
         }
         return canvas.finished()
     }

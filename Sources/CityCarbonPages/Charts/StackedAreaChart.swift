@@ -35,7 +35,7 @@ package struct StackedAreaChart {
         self.totalLabel = totalLabel
     }
 
-    package func html(id: String, t: Localizer, width: ChartFigure.Width = .card) -> String {
+    package func html(id: String, t: Localizer, width: ChartFigure.Width = .card) -> HTML {
         let keys = series.map { ChartFigure.Key($0.label, color: $0.color) }
         var rows = series.map { s in (head: s.label, cells: years.indices.map { format(value(s, $0)) }) }
         rows.append((head: totalLabel, cells: years.indices.map { i in format(series.reduce(0) { $0 + value($1, i) }) }))
@@ -45,7 +45,7 @@ package struct StackedAreaChart {
 
     private func value(_ s: Series, _ i: Int) -> Double { i < s.values.count && s.values[i].isFinite ? s.values[i] : 0 }
 
-    package func svg(size: ChartSize, id: String, className: String = "chart") -> String {
+    package func svg(size: ChartSize, id: String, className: String = "chart") -> HTML {
         let ups = years.indices.map { i in series.reduce(0) { $0 + max(0, value($1, i)) } }
         let downs = years.indices.map { i in series.reduce(0) { $0 + min(0, value($1, i)) } }
         let axis = ValueAxis(values: ups + downs, count: size.height < 320 ? 4 : 5)
@@ -64,12 +64,12 @@ package struct StackedAreaChart {
             var points = years.indices.map { "\(Markup.coordinate(x($0))),\(Markup.coordinate(y(edge[$0])))" }
             points += years.indices.reversed().map { "\(Markup.coordinate(x($0))),\(Markup.coordinate(y(base[$0])))" }
             let summary = years.indices.map { "\(years[$0]): \(format(value(s, $0)))" }.joined(separator: "; ")
-            canvas.append(#"<polygon points="\#(points.joined(separator: " "))" fill="\#(s.color)" class="area"><title>\#(Markup.escape("\(s.label) — \(summary) \(unit)"))</title></polygon>"#)
+            canvas.append(#"<polygon points="\#(points.joined(separator: " "))" fill="\#(s.color)" class="area"><title>\#("\(s.label) — \(summary) \(unit)")</title></polygon>"#)
             if positive { above = edge } else { below = edge }
         }
         // A dot on the total for every year with data: the years between were not measured.
         for i in years.indices {
-            canvas.append(#"<circle cx="\#(Markup.coordinate(x(i)))" cy="\#(Markup.coordinate(y(above[i])))" r="3" fill="\#(Palette.ink)"><title>\#(Markup.escape("\(totalLabel), \(years[i]): \(format(ups[i] + downs[i])) \(unit)"))</title></circle>"#)
+            canvas.append(#"<circle cx="\#(Markup.coordinate(x(i)))" cy="\#(Markup.coordinate(y(above[i])))" r="3" fill="\#(Palette.ink)"><title>\#("\(totalLabel), \(years[i]): \(format(ups[i] + downs[i])) \(unit)")</title></circle>"#)
         }
         return canvas.finished()
     }

@@ -22,11 +22,11 @@ package struct WaterfallChart {
         self.unit = unit
     }
 
-    package func html(id: String, t: Localizer) -> String {
+    package func html(id: String, t: Localizer) -> HTML {
         ChartFigure.html(id: id, width: .wide, keys: [], table: nil, t: t) { svg(size: $0, id: $1, className: $2 + " waterfall") }
     }
 
-    package func svg(size: ChartSize, id: String, className: String = "chart waterfall") -> String {
+    package func svg(size: ChartSize, id: String, className: String = "chart waterfall") -> HTML {
         var level = start.value
         var rows: [(label: String, from: Double, to: Double, value: Double, color: String)] = [(start.label, 0, start.value, start.value, Palette.categorical[6])]
         for s in steps {
@@ -55,7 +55,7 @@ package struct WaterfallChart {
                 canvas.text(part, x: labelWidth - 8, y: textTop + Double(k) * line, anchor: "end", class: "label")
             }
             let a = x(min(row.from, row.to)), b = x(max(row.from, row.to))
-            canvas.append(#"<rect x="\#(Markup.coordinate(a))" y="\#(Markup.coordinate(y + 6))" width="\#(Markup.coordinate(max(1, b - a)))" height="\#(Markup.coordinate(rowHeight - 12))" fill="\#(row.color)" data-step="\#(Markup.escape(row.label))"><title>\#(Markup.escape("\(row.label): \(format(row.value)) \(unit)"))</title></rect>"#)
+            canvas.append(#"<rect x="\#(Markup.coordinate(a))" y="\#(Markup.coordinate(y + 6))" width="\#(Markup.coordinate(max(1, b - a)))" height="\#(Markup.coordinate(rowHeight - 12))" fill="\#(row.color)" data-step="\#(row.label)"><title>\#("\(row.label): \(format(row.value)) \(unit)")</title></rect>"#)
             let rising = row.to >= row.from
             canvas.text(format(row.value), x: rising ? b + 6 : a - 6, y: y + rowHeight / 2 + ChartText.size * 0.35, anchor: rising ? "start" : "end", class: "value")
         }

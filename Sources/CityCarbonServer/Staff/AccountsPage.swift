@@ -50,36 +50,38 @@ struct AccountsPage: Sendable {
     func render(_ call: StaffCall, notice: String? = nil) throws -> Response {
         let t = call.t
         let csrf = StaffLayout.csrfField(call)
-        func roleSelect(_ selected: Role, id: String) -> String {
-            "<select id=\"\(id)\" name=\"role\" aria-label=\"\(Markup.escape(t("accounts.role")))\">" + Role.allCases.filter({ $0.permissions.contains(.signIn) }).map {
-                "<option value=\"\($0.rawValue)\"\($0 == selected ? " selected" : "")>\(Markup.escape(t("role.\($0.rawValue)")))</option>"
-            }.joined() + "</select>"
+        func roleSelect(_ selected: Role, id: String, form: String? = nil) -> HTML {
+            let options = Role.allCases.filter { $0.permissions.contains(.signIn) }.html {
+                "<option value=\"\($0.rawValue)\"\($0 == selected ? " selected" : "")>\(t("role.\($0.rawValue)"))</option>"
+            }
+            let owner: HTML? = form.map { " form=\"\($0)\"" }
+            return "<select\(owner) id=\"\(id)\" name=\"role\" aria-label=\"\(t("accounts.role"))\">\(options)</select>"
         }
-        var html = "<section><h2>\(Markup.escape(t("accounts.list")))</h2><table id=\"accounts\"><thead><tr>"
+        var html: HTML = "<section><h2>\(t("accounts.list"))</h2><table id=\"accounts\"><thead><tr>"
         for key in ["accounts.username", "accounts.name", "accounts.role", "accounts.organisation", "accounts.jurisdictions", "accounts.disabled", "accounts.change", "accounts.password"] {
-            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            html += "<th scope=\"col\">\(t(key))</th>"
         }
         html += "</tr></thead><tbody>"
         for account in try accounts.all() {
-            let name = Markup.escape(account.username)
+            let name = account.username
             let formID = "account-\(name)"
-            html += "<tr><th scope=\"row\">\(name)</th><td>\(Markup.escape(account.displayName))</td>"
-            html += "<td>\(roleSelect(account.role, id: "role-\(name)").replacingOccurrences(of: "<select ", with: "<select form=\"\(formID)\" "))</td>"
-            html += "<td><input form=\"\(formID)\" name=\"organisation\" value=\"\(Markup.escape(account.organisation ?? ""))\" aria-label=\"\(Markup.escape(t("accounts.organisation")))\"></td>"
-            html += "<td><input form=\"\(formID)\" name=\"jurisdictions\" value=\"\(Markup.escape(account.jurisdictions.joined(separator: ", ")))\" aria-label=\"\(Markup.escape(t("accounts.jurisdictions")))\"></td>"
-            html += "<td><input form=\"\(formID)\" type=\"checkbox\" name=\"disabled\"\(account.disabled ? " checked" : "") aria-label=\"\(Markup.escape(t("accounts.disabled")))\"></td>"
-            html += "<td><form id=\"\(formID)\" class=\"inline\" method=\"post\" action=\"/staff/accounts/\(name)\">\(csrf)<button type=\"submit\">\(Markup.escape(t("accounts.save")))</button></form></td>"
-            html += "<td><form class=\"inline\" method=\"post\" action=\"/staff/accounts/\(name)/password\">\(csrf)<input type=\"password\" name=\"password\" autocomplete=\"new-password\" aria-label=\"\(Markup.escape(t("accounts.password")))\" minlength=\"\(AccountRepository.minimumPasswordLength)\"> <button type=\"submit\" class=\"secondary\">\(Markup.escape(t("accounts.password.set.button")))</button></form></td></tr>"
+            html += "<tr><th scope=\"row\">\(name)</th><td>\(account.displayName)</td>"
+            html += "<td>\(roleSelect(account.role, id: "role-\(name)", form: formID))</td>"
+            html += "<td><input form=\"\(formID)\" name=\"organisation\" value=\"\(account.organisation ?? "")\" aria-label=\"\(t("accounts.organisation"))\"></td>"
+            html += "<td><input form=\"\(formID)\" name=\"jurisdictions\" value=\"\(account.jurisdictions.joined(separator: ", "))\" aria-label=\"\(t("accounts.jurisdictions"))\"></td>"
+            html += "<td><input form=\"\(formID)\" type=\"checkbox\" name=\"disabled\"\(account.disabled ? " checked" : "") aria-label=\"\(t("accounts.disabled"))\"></td>"
+            html += "<td><form id=\"\(formID)\" class=\"inline\" method=\"post\" action=\"/staff/accounts/\(segment: name)\">\(csrf)<button type=\"submit\">\(t("accounts.save"))</button></form></td>"
+            html += "<td><form class=\"inline\" method=\"post\" action=\"/staff/accounts/\(segment: name)/password\">\(csrf)<input type=\"password\" name=\"password\" autocomplete=\"new-password\" aria-label=\"\(t("accounts.password"))\" minlength=\"\(AccountRepository.minimumPasswordLength)\"> <button type=\"submit\" class=\"secondary\">\(t("accounts.password.set.button"))</button></form></td></tr>"
         }
         html += "</tbody></table></section>"
-        html += "<section><h2>\(Markup.escape(t("accounts.new")))</h2><form method=\"post\" action=\"/staff/accounts\">\(csrf)"
-        html += "<label for=\"new-username\">\(Markup.escape(t("accounts.username")))</label><input id=\"new-username\" name=\"username\" required>"
-        html += "<label for=\"new-name\">\(Markup.escape(t("accounts.name")))</label><input id=\"new-name\" name=\"display_name\">"
-        html += "<label for=\"new-password\">\(Markup.escape(t("accounts.password")))</label><input id=\"new-password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"\(AccountRepository.minimumPasswordLength)\">"
-        html += "<label for=\"new-role\">\(Markup.escape(t("accounts.role")))</label>\(roleSelect(.viewer, id: "new-role"))"
-        html += "<label for=\"new-organisation\">\(Markup.escape(t("accounts.organisation")))</label><input id=\"new-organisation\" name=\"organisation\">"
-        html += "<label for=\"new-jurisdictions\">\(Markup.escape(t("accounts.jurisdictions")))</label><input id=\"new-jurisdictions\" name=\"jurisdictions\" placeholder=\"\(Markup.escape(t("accounts.jurisdictions.hint")))\">"
-        html += "<p><button type=\"submit\">\(Markup.escape(t("accounts.create")))</button></p></form></section>"
+        html += "<section><h2>\(t("accounts.new"))</h2><form method=\"post\" action=\"/staff/accounts\">\(csrf)"
+        html += "<label for=\"new-username\">\(t("accounts.username"))</label><input id=\"new-username\" name=\"username\" required>"
+        html += "<label for=\"new-name\">\(t("accounts.name"))</label><input id=\"new-name\" name=\"display_name\">"
+        html += "<label for=\"new-password\">\(t("accounts.password"))</label><input id=\"new-password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"\(AccountRepository.minimumPasswordLength)\">"
+        html += "<label for=\"new-role\">\(t("accounts.role"))</label>\(roleSelect(.viewer, id: "new-role"))"
+        html += "<label for=\"new-organisation\">\(t("accounts.organisation"))</label><input id=\"new-organisation\" name=\"organisation\">"
+        html += "<label for=\"new-jurisdictions\">\(t("accounts.jurisdictions"))</label><input id=\"new-jurisdictions\" name=\"jurisdictions\" placeholder=\"\(t("accounts.jurisdictions.hint"))\">"
+        html += "<p><button type=\"submit\">\(t("accounts.create"))</button></p></form></section>"
         return StaffLayout.page(t, call, title: t("accounts.title"), notice: notice, body: html)
     }
 }

@@ -81,24 +81,24 @@ struct ActionEditPage: Sendable {
         let t = call.t, lang = t.language.rawValue
         let indicators = ((try? IndicatorRepository(database).all(edition: .current)) ?? []).map { ($0.indicator.identifier, $0.indicator.name.text(lang)) }
         let path = "/staff/plans/\(Markup.percentEncoded(plan.identifier))/actions/\(Markup.percentEncoded(action.identifier))/edit"
-        var body = "<p><a href=\"/staff/plans/\(Markup.escape(plan.identifier))\">\(Markup.escape(plan.name.text(lang)))</a> · "
-            + "<a href=\"/plans/\(Markup.escape(plan.identifier))/actions/\(Markup.escape(action.identifier))\">\(Markup.escape(t("edit.public")))</a></p>"
+        var body: HTML = "<p><a href=\"/staff/plans/\(plan.identifier)\">\(plan.name.text(lang))</a> · "
+            + "<a href=\"/plans/\(plan.identifier)/actions/\(action.identifier)\">\(t("edit.public"))</a></p>"
         if typed != nil {
-            body += "<p id=\"draft-state\" class=\"status-draft\">\(Markup.escape(t("edit.state.typed")))</p>"
+            body += "<p id=\"draft-state\" class=\"status-draft\">\(t("edit.state.typed"))</p>"
         } else if let draft {
-            body += "<p id=\"draft-state\" class=\"status-draft\">" + Markup.escape(t("edit.state.\(draft.state.rawValue)", ["author": draft.author, "at": t.dateTime(draft.updatedAt)])) + "</p>"
+            body += "<p id=\"draft-state\" class=\"status-draft\">\(t("edit.state.\(draft.state.rawValue)", ["author": draft.author, "at": t.dateTime(draft.updatedAt)]))</p>"
             if let note = draft.reviewNote, draft.state == .editing {
-                body += "<p class=\"problem\" id=\"review-note\">\(Markup.escape(t("edit.returned", ["reviewer": draft.reviewedBy ?? "", "note": note])))</p>"
+                body += "<p class=\"problem\" id=\"review-note\">\(t("edit.returned", ["reviewer": draft.reviewedBy ?? "", "note": note]))</p>"
             }
         } else {
-            body += "<p id=\"draft-state\">\(Markup.escape(t("edit.state.published")))</p>"
+            body += "<p id=\"draft-state\">\(t("edit.state.published"))</p>"
         }
         if !issues.isEmpty { body += "<div role=\"alert\">" + StaffLayout.issueTable(t, issues) + "</div>" }
         body += "<form method=\"post\" action=\"\(path)\" class=\"action-edit\">\(StaffLayout.csrfField(call))"
         body += ActionForm.fields(action, plan: plan, indicators: indicators, t: t, spare: spare, typed: typed)
-        body += "<p><button type=\"submit\" name=\"intent\" value=\"save\" class=\"secondary\" id=\"save\">\(Markup.escape(t("edit.save")))</button> "
-        body += "<button type=\"submit\" name=\"intent\" value=\"submit\" id=\"submit\">\(Markup.escape(t("edit.submit")))</button>"
-        if draft != nil { body += " <button type=\"submit\" name=\"intent\" value=\"discard\" class=\"secondary\" id=\"discard\" formnovalidate>\(Markup.escape(t("edit.discard")))</button>" }
+        body += "<p><button type=\"submit\" name=\"intent\" value=\"save\" class=\"secondary\" id=\"save\">\(t("edit.save"))</button> "
+        body += "<button type=\"submit\" name=\"intent\" value=\"submit\" id=\"submit\">\(t("edit.submit"))</button>"
+        if draft != nil { body += " <button type=\"submit\" name=\"intent\" value=\"discard\" class=\"secondary\" id=\"discard\" formnovalidate>\(t("edit.discard"))</button>" }
         body += "</p></form>"
         let notice = call.form["notice"].flatMap { ["saved", "submitted"].contains($0) ? t("edit.notice.\($0)") : nil }
         return StaffLayout.page(t, call, title: t("edit.title", ["action": "\(action.identifier). \(action.name.text(lang))"]),

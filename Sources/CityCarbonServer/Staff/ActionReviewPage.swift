@@ -33,13 +33,13 @@ struct ActionReviewPage: Sendable {
     func queue(_ call: StaffCall) throws -> Response {
         let t = call.t, lang = t.language.rawValue
         let submitted = try ActionDraftRepository(database).drafts(state: .submitted)
-        var body = "<table id=\"reviews\"><caption>\(Markup.escape(t("review.queue", ["count": String(submitted.count)])))</caption><thead><tr>"
-        body += ["plans.col.action", "review.author", "review.submitted", "review.changed"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        var body: HTML = "<table id=\"reviews\"><caption>\(t("review.queue", ["count": String(submitted.count)]))</caption><thead><tr>"
+        body += ["plans.col.action", "review.author", "review.submitted", "review.changed"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for draft in submitted {
             let path = "/staff/plans/\(Markup.percentEncoded(draft.plan))/actions/\(Markup.percentEncoded(draft.action.identifier))/review"
-            body += "<tr><td><a href=\"\(path)\">\(Markup.escape(draft.plan)) / \(Markup.escape(draft.action.identifier)). \(Markup.escape(draft.action.name.text(lang)))</a></td>"
-            body += "<td>\(Markup.escape(draft.author))</td><td>\(Markup.escape(draft.submittedAt ?? ""))</td>"
-            body += "<td>\(Markup.escape(Array(Set(Self.changes(from: draft.base, to: draft.action).map { t("field.\($0.field)") })).sorted().joined(separator: ", ")))</td></tr>"
+            body += "<tr><td><a href=\"\(path)\">\(draft.plan) / \(draft.action.identifier). \(draft.action.name.text(lang))</a></td>"
+            body += "<td>\(draft.author)</td><td>\(draft.submittedAt ?? "")</td>"
+            body += "<td>\(Array(Set(Self.changes(from: draft.base, to: draft.action).map { t("field.\($0.field)") })).sorted().joined(separator: ", "))</td></tr>"
         }
         body += "</tbody></table>"
         let notice = call.form["done"].flatMap { done in ["approved", "returned"].contains(done) ? t("review.notice.\(done)", ["action": call.form["action"] ?? ""]) : nil }
@@ -52,23 +52,23 @@ struct ActionReviewPage: Sendable {
             throw ProblemDetails(.noDraft(action: action))
         }
         let published = try PlanRepository(database).actions(plan: plan).first { $0.identifier == action }
-        var body = "<p>\(Markup.escape(t("review.by", ["author": draft.author, "at": t.dateTime(draft.submittedAt ?? draft.updatedAt)])))</p>"
-        if published != draft.base { body += "<p class=\"problem\" role=\"alert\">\(Markup.escape(ActionDraftError.changedSince(action: action).description))</p>" }
-        body += "<table id=\"changes\"><caption>\(Markup.escape(t("review.changes")))</caption><thead><tr>"
-        body += ["review.field", "review.published", "review.draft"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        var body: HTML = "<p>\(t("review.by", ["author": draft.author, "at": t.dateTime(draft.submittedAt ?? draft.updatedAt)]))</p>"
+        if published != draft.base { body += "<p class=\"problem\" role=\"alert\">\(ActionDraftError.changedSince(action: action).description)</p>" }
+        body += "<table id=\"changes\"><caption>\(t("review.changes"))</caption><thead><tr>"
+        body += ["review.field", "review.published", "review.draft"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for change in Self.changes(from: published ?? draft.base, to: draft.action) {
-            body += "<tr><th scope=\"row\">\(Markup.escape(change.label(t)))</th><td><del>\(Markup.escape(change.side(true, t)))</del></td><td><ins>\(Markup.escape(change.side(false, t)))</ins></td></tr>"
+            body += "<tr><th scope=\"row\">\(change.label(t))</th><td><del>\(change.side(true, t))</del></td><td><ins>\(change.side(false, t))</ins></td></tr>"
         }
         body += "</tbody></table>"
         if draft.state == .submitted {
             let path = "/staff/plans/\(Markup.percentEncoded(plan))/actions/\(Markup.percentEncoded(action))/review"
             // The version reviewed: approving a draft changed since is refused.
             body += "<form method=\"post\" action=\"\(path)\">\(StaffLayout.csrfField(call))<input type=\"hidden\" name=\"digest\" value=\"\(draft.digest)\">"
-            body += "<label for=\"note\">\(Markup.escape(t("review.note")))</label><textarea id=\"note\" name=\"note\" rows=\"3\" cols=\"80\"></textarea>"
-            body += "<p><button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">\(Markup.escape(t("review.approve")))</button> "
-            body += "<button type=\"submit\" name=\"decision\" value=\"return\" class=\"secondary\" id=\"return\">\(Markup.escape(t("review.return")))</button></p></form>"
+            body += "<label for=\"note\">\(t("review.note"))</label><textarea id=\"note\" name=\"note\" rows=\"3\" cols=\"80\"></textarea>"
+            body += "<p><button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">\(t("review.approve"))</button> "
+            body += "<button type=\"submit\" name=\"decision\" value=\"return\" class=\"secondary\" id=\"return\">\(t("review.return"))</button></p></form>"
         } else {
-            body += "<p>\(Markup.escape(t("edit.state.editing", ["author": draft.author, "at": t.dateTime(draft.updatedAt)])))</p>"
+            body += "<p>\(t("edit.state.editing", ["author": draft.author, "at": t.dateTime(draft.updatedAt)]))</p>"
         }
         return StaffLayout.page(t, call, title: t("review.action", ["action": "\(action). \(draft.action.name.text(lang))"]), body: body)
     }

@@ -25,40 +25,40 @@ struct AuditPage: Sendable {
         let trail = AuditTrail(database)
         let (events, total) = try trail.events(filter, limit: Self.pageSize, offset: offset)
         let facets = try trail.facets()
-        var html = "<section><form class=\"filters\" method=\"get\" action=\"/staff/audit\">"
-        func select(_ name: String, _ options: [String]) -> String {
-            "<div><label for=\"f-\(name)\">\(Markup.escape(t("audit.\(name)")))</label><select id=\"f-\(name)\" name=\"\(name)\"><option value=\"\">\(Markup.escape(t("audit.any")))</option>" +
-            options.map { "<option\($0 == value(name) ? " selected" : "")>\(Markup.escape($0))</option>" }.joined() + "</select></div>"
+        var html: HTML = "<section><form class=\"filters\" method=\"get\" action=\"/staff/audit\">"
+        func select(_ name: String, _ options: [String]) -> HTML {
+            "<div><label for=\"f-\(name)\">\(t("audit.\(name)"))</label><select id=\"f-\(name)\" name=\"\(name)\"><option value=\"\">\(t("audit.any"))</option>" +
+            options.html { "<option\($0 == value(name) ? " selected" : "")>\($0)</option>" } + "</select></div>"
         }
         html += select("entity", facets.entities) + select("actor", facets.actors) + select("action", facets.actions)
-        html += "<div><label for=\"f-since\">\(Markup.escape(t("audit.since")))</label><input id=\"f-since\" name=\"since\" type=\"date\" value=\"\(Markup.escape(value("since") ?? ""))\"></div>"
-        html += "<div><label for=\"f-until\">\(Markup.escape(t("audit.until")))</label><input id=\"f-until\" name=\"until\" type=\"date\" value=\"\(Markup.escape(value("until") ?? ""))\"></div>"
-        html += "<div><button type=\"submit\">\(Markup.escape(t("audit.filter")))</button></div>"
-        html += "<div><button type=\"submit\" name=\"verify\" value=\"1\" class=\"secondary\">\(Markup.escape(t("audit.verify")))</button></div></form>"
+        html += "<div><label for=\"f-since\">\(t("audit.since"))</label><input id=\"f-since\" name=\"since\" type=\"date\" value=\"\(value("since") ?? "")\"></div>"
+        html += "<div><label for=\"f-until\">\(t("audit.until"))</label><input id=\"f-until\" name=\"until\" type=\"date\" value=\"\(value("until") ?? "")\"></div>"
+        html += "<div><button type=\"submit\">\(t("audit.filter"))</button></div>"
+        html += "<div><button type=\"submit\" name=\"verify\" value=\"1\" class=\"secondary\">\(t("audit.verify"))</button></div></form>"
         if form["verify"] == "1" {
             let check = try trail.verify()
             if let bad = check.firstBad {
-                html += "<p class=\"problem\" role=\"alert\" id=\"verification\">\(Markup.escape(t("audit.broken", ["id": String(bad.id), "reason": bad.reason])))</p>"
+                html += "<p class=\"problem\" role=\"alert\" id=\"verification\">\(t("audit.broken", ["id": String(bad.id), "reason": bad.reason]))</p>"
             } else {
-                html += "<p class=\"notice\" role=\"status\" id=\"verification\">\(Markup.escape(t("audit.intact", ["count": String(check.events)])))</p>"
+                html += "<p class=\"notice\" role=\"status\" id=\"verification\">\(t("audit.intact", ["count": String(check.events)]))</p>"
             }
         }
-        html += "<table id=\"audit\"><caption>\(Markup.escape(t("audit.caption", ["total": String(total)])))</caption><thead><tr>"
+        html += "<table id=\"audit\"><caption>\(t("audit.caption", ["total": String(total)]))</caption><thead><tr>"
         for key in ["audit.id", "audit.at", "audit.actor", "audit.action", "audit.entity", "audit.before", "audit.after"] {
-            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            html += "<th scope=\"col\">\(t(key))</th>"
         }
         html += "</tr></thead><tbody>"
         for event in events {
             let entity = event.entity + (event.entityID.map { " " + $0 } ?? "")
-            html += "<tr><td class=\"n\">\(event.id)</td><td>\(Markup.escape(event.at))</td><td>\(Markup.escape(event.actor))</td><td>\(Markup.escape(event.action))</td>" +
-                "<td>\(Markup.escape(entity))</td><td><code>\(Markup.escape(event.before ?? ""))</code></td><td><code>\(Markup.escape(event.after ?? ""))</code></td></tr>"
+            html += "<tr><td class=\"n\">\(event.id)</td><td>\(event.at)</td><td>\(event.actor)</td><td>\(event.action)</td>" +
+                "<td>\(entity)</td><td><code>\(event.before ?? "")</code></td><td><code>\(event.after ?? "")</code></td></tr>"
         }
         html += "</tbody></table>"
         var keep: [(String, String)] = []
         for name in ["entity", "actor", "action", "since", "until"] { if let v = value(name) { keep.append((name, v)) } }
-        func link(_ offset: Int, _ label: String) -> String {
-            let query = (keep + [("offset", String(offset))]).map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&amp;")
-            return "<a href=\"/staff/audit?\(query)\">\(Markup.escape(label))</a> "
+        func link(_ offset: Int, _ label: String) -> HTML {
+            let query = (keep + [("offset", String(offset))]).map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            return "<a href=\"/staff/audit?\(query)\">\(label)</a> "
         }
         html += "<p>"
         if offset > 0 { html += link(max(0, offset - Self.pageSize), t("audit.newer")) }

@@ -42,23 +42,26 @@ struct CityDataPage: Sendable {
         let name = (file.filename as NSString).lastPathComponent
         do {
             let notice = try importer(file.bytes, name)
-            return page(call, notice: "<p class=\"notice\" role=\"status\" id=\"\(kind)-loaded\">\(Markup.escape(notice))</p>")
+            return page(call, notice: "<p class=\"notice\" role=\"status\" id=\"\(kind)-loaded\">\(notice)</p>" as HTML)
         } catch let errors as InputErrors {
-            let refused = "<section id=\"\(kind)-refused\"><p class=\"problem\">\(Markup.escape(call.t("cityData.refused", ["file": name])))</p>"
-                + StaffLayout.issueTable(call.t, errors.issues) + "</section>"
+            let refused: HTML = """
+                <section id="\(kind)-refused"><p class="problem">\(call.t("cityData.refused", ["file": name]))</p>\
+                \(StaffLayout.issueTable(call.t, errors.issues))</section>
+                """
             return page(call, notice: refused, status: .unprocessableContent)
         }
     }
 
-    func page(_ call: StaffCall, notice: String = "", status: HTTPResponse.Status = .ok) -> Response {
+    func page(_ call: StaffCall, notice: HTML = "", status: HTTPResponse.Status = .ok) -> Response {
         let t = call.t, csrf = StaffLayout.csrfField(call)
         var html = notice
         for (kind, accept) in [("jurisdictions", ".csv,text/csv"), ("statistics", ".csv,text/csv"), ("boundaries", ".geojson,.json,application/geo+json")] {
-            html += "<section><h2>\(Markup.escape(t("cityData.\(kind).title")))</h2>"
-                + "<form method=\"post\" action=\"/staff/city-data/\(kind)\" enctype=\"multipart/form-data\">\(csrf)"
-                + "<label for=\"\(kind)-file\">\(Markup.escape(t("cityData.\(kind).file")))</label><input id=\"\(kind)-file\" name=\"file\" type=\"file\" accept=\"\(accept)\" required>"
-                + "<p><button type=\"submit\">\(Markup.escape(t("cityData.load")))</button></p></form>"
-                + "<p>\(Markup.escape(t("cityData.\(kind).help")))</p></section>"
+            html += """
+                <section><h2>\(t("cityData.\(kind).title"))</h2>\
+                <form method="post" action="/staff/city-data/\(kind)" enctype="multipart/form-data">\(csrf)\
+                <label for="\(kind)-file">\(t("cityData.\(kind).file"))</label><input id="\(kind)-file" name="file" type="file" accept="\(accept)" required>\
+                <p><button type="submit">\(t("cityData.load"))</button></p></form><p>\(t("cityData.\(kind).help"))</p></section>
+                """
         }
         return StaffLayout.page(t, call, title: t("cityData.title"), status: status, body: html)
     }

@@ -44,32 +44,34 @@ struct CitySettingsPage: Sendable {
         let repository = CitySettingsRepository(database)
         let settings = try repository.current(), choices = try repository.choices()
         let values = Dictionary(settings.lines.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-        func select(_ id: String, _ name: String, _ options: [String], _ selected: String, blank: Bool = false, labelled: Bool = false) -> String {
-            "<select id=\"\(id)\" name=\"\(Markup.escape(name))\">" + (blank ? "<option value=\"\"></option>" : "")
-                + options.map { "<option value=\"\(Markup.escape($0))\"\($0 == selected ? " selected" : "")>\(Markup.escape(labelled ? t("city.option.\($0)") : $0))</option>" }
-                .joined() + "</select>"
+        func select(_ id: String, _ name: String, _ options: [String], _ selected: String, blank: Bool = false, labelled: Bool = false,
+                    aria: String? = nil) -> HTML {
+            let choices = options.html { "<option value=\"\($0)\"\($0 == selected ? " selected" : "")>\(labelled ? t("city.option.\($0)") : $0)</option>" }
+            let named: HTML? = aria.map { " aria-label=\"\($0)\"" }
+            let empty: HTML? = blank ? "<option value=\"\"></option>" : nil
+            return "<select\(named) id=\"\(id)\" name=\"\(name)\">\(empty)\(choices)</select>"
         }
-        var html = notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? ""
+        var html: HTML = notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? ""
         html += "<section><form method=\"post\" action=\"/staff/city\" id=\"city-settings\">\(StaffLayout.csrfField(call))<dl class=\"settings\">"
         for (i, field) in Self.fields(settings).enumerated() {
             let id = "setting-\(i)", value = values[field.key] ?? ""
             let label = field.key.hasPrefix("factor_set.") ? t("city.key.factor_set_fuel", ["fuel": String(field.key.dropFirst(11))]) : t("city.key.\(field.key)")
-            var control: String
+            var control: HTML
             switch field.key {
             case "gwp": control = select(id, field.key, choices.gwpSets, value)
             case "grid_series": control = select(id, field.key, choices.gridSeries, value)
             case let k where k.hasPrefix("factor_set"): control = select(id, field.key, choices.factorSets, value, blank: k != "factor_set")
             default:
                 if let options = field.options, !options.isEmpty { control = select(id, field.key, options, value, labelled: true) } else {
-                    control = "<input id=\"\(id)\" name=\"\(Markup.escape(field.key))\" value=\"\(Markup.escape(value))\" maxlength=\"200\">"
+                    control = "<input id=\"\(id)\" name=\"\(field.key)\" value=\"\(value)\" maxlength=\"200\">"
                 }
             }
-            html += "<dt><label for=\"\(id)\">\(Markup.escape(label))</label></dt><dd>\(control) <code>\(Markup.escape(field.key))</code></dd>"
+            html += "<dt><label for=\"\(id)\">\(label)</label></dt><dd>\(control) <code>\(field.key)</code></dd>"
         }
-        html += "<dt><label for=\"new-fuel\">\(Markup.escape(t("city.newFuel")))</label></dt><dd>" + select("new-fuel", "new_fuel", choices.fuels, "", blank: true)
-            + " " + select("new-fuel-set", "new_fuel_set", choices.factorSets, "", blank: true)
-                .replacingOccurrences(of: "<select ", with: "<select aria-label=\"\(Markup.escape(t("city.newFuelSet")))\" ") + "</dd>"
-        html += "</dl><p><button type=\"submit\">\(Markup.escape(t("city.save")))</button></p></form><p>\(Markup.escape(t("city.help")))</p></section>"
+        let fuel = select("new-fuel", "new_fuel", choices.fuels, "", blank: true)
+        let set = select("new-fuel-set", "new_fuel_set", choices.factorSets, "", blank: true, aria: t("city.newFuelSet"))
+        html += "<dt><label for=\"new-fuel\">\(t("city.newFuel"))</label></dt><dd>\(fuel) \(set)</dd>"
+        html += "</dl><p><button type=\"submit\">\(t("city.save"))</button></p></form><p>\(t("city.help"))</p></section>"
         return StaffLayout.page(t, call, title: t("city.title"), body: html)
     }
 }

@@ -27,14 +27,14 @@ struct DraftInventoryPage: Sendable {
         let isChinese = t.language == .zhHans
         let draftRefs = draft.byGPCRef(year: year), publicRefs = published?.byGPCRef(year: year) ?? [:]
         let kt = { (x: Double?) in x.map { t.number($0 / 1000, decimals: 1) } ?? "—" }
-        var html = "<section><p>\(Markup.escape(t("draft.intro", ["year": String(year), "gwp": draft.gwp, "rows": String(draft.provenance.rows)])))</p>"
-        html += "<p><small>\(Markup.escape(t("draft.provenance", ["sets": draft.provenance.factorSets.map(\.name).joined(separator: ", "), "fingerprint": String(draft.provenance.inputFingerprint.prefix(23))])))</small></p>"
+        var html: HTML = "<section><p>\(t("draft.intro", ["year": String(year), "gwp": draft.gwp, "rows": String(draft.provenance.rows)]))</p>"
+        html += "<p><small>\(t("draft.provenance", ["sets": draft.provenance.factorSets.map(\.name).joined(separator: ", "), "fingerprint": String(draft.provenance.inputFingerprint.prefix(23))]))</small></p>"
         if call.principal.may(.publish), publishedID != (try inventories.latestID(year: year)) {
             html += "<p>" + StaffLayout.confirmLink("/staff/inventories/\(year)/publish", dataAction: "publish-\(year)", label: t("staff.action.publish")) + "</p>"
         }
-        html += "</section><section><table class=\"gpc\" id=\"draft\"><caption>\(Markup.escape(t("draft.caption", ["year": String(year)])))</caption><thead><tr>"
+        html += "</section><section><table class=\"gpc\" id=\"draft\"><caption>\(t("draft.caption", ["year": String(year)]))</caption><thead><tr>"
         for key in ["draft.ref", "draft.source", "draft.scope", "draft.published", "draft.draft", "draft.change", "draft.keys", "draft.quality"] {
-            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            html += "<th scope=\"col\">\(t(key))</th>"
         }
         html += "</tr></thead><tbody>"
         let cells = draft.cells(year: year)
@@ -45,15 +45,15 @@ struct DraftInventoryPage: Sendable {
             let now = draftRefs[entry.ref], then = publicRefs[entry.ref]
             let change = now.flatMap { n in then.map { n - $0 } }.map { abs($0) < 0.05 ? "" : ($0 > 0 ? "+" : "") + kt($0) } ?? ""
             let name = isChinese ? entry.subsectorName.zhHans + " · " + entry.sourceName.zhHans : entry.subsectorName.en + " · " + entry.sourceName.en
-            html += "<tr><th scope=\"row\">\(entry.ref)</th><td>\(Markup.escape(name))</td><td>\(entry.scope)</td><td class=\"n\">\(kt(then))</td>" +
-                "<td class=\"n\">\(kt(now))</td><td class=\"n\">\(change)</td><td>\(Markup.escape(keys))</td><td>\(ad?.rawValue ?? "–")/\(ef?.rawValue ?? "–")</td></tr>"
+            html += "<tr><th scope=\"row\">\(entry.ref)</th><td>\(name)</td><td>\(entry.scope)</td><td class=\"n\">\(kt(then))</td>" +
+                "<td class=\"n\">\(kt(now))</td><td class=\"n\">\(change)</td><td>\(keys)</td><td>\(ad?.rawValue ?? "–")/\(ef?.rawValue ?? "–")</td></tr>"
         }
         let a = draft.totals(year: year), b = published?.totals(year: year)
         for (label, now, then) in [(t("upload.total.basic"), a.basic, b?.basic), (t("upload.total.basicplus"), a.basicPlus, b?.basicPlus)] {
-            html += "<tr><th scope=\"row\" colspan=\"3\">\(Markup.escape(label))</th><td class=\"n total\">\(kt(then))</td><td class=\"n total\">\(kt(now))</td>" +
+            html += "<tr><th scope=\"row\" colspan=\"3\">\(label)</th><td class=\"n total\">\(kt(then))</td><td class=\"n total\">\(kt(now))</td>" +
                 "<td class=\"n total\">\(then.map { kt(now - $0) } ?? "")</td><td></td><td></td></tr>"
         }
-        html += "</tbody></table><p>\(Markup.escape(t("upload.unit")))</p></section>"
+        html += "</tbody></table><p>\(t("upload.unit"))</p></section>"
         return StaffLayout.page(t, call, title: t("draft.title", ["year": String(year)]), body: html)
     }
 }

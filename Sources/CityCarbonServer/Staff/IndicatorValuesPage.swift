@@ -40,26 +40,28 @@ struct IndicatorValuesPage: Sendable {
             return principal.role == .admin || (entry.indicator.owner != nil && entry.indicator.owner == principal.organisation)
         }
         let unpublished = Set(try IndicatorRepository(database).unpublished())
-        var html = notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? ""
-        html += "<section><p>\(Markup.escape(t("indicatorValues.help")))</p>"
-        if entries.isEmpty { html += "<p id=\"no-indicators\">\(Markup.escape(t("indicatorValues.none", ["organisation": principal.organisation ?? "—"])))</p>" }
+        var html: HTML = notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? ""
+        html += "<section><p>\(t("indicatorValues.help"))</p>"
+        if entries.isEmpty { html += "<p id=\"no-indicators\">\(t("indicatorValues.none", ["organisation": principal.organisation ?? "—"]))</p>" }
         html += "<table id=\"indicator-values\"><thead><tr>"
         for key in ["indicators.name", "indicators.unit", "indicators.latest", "indicatorValues.state", "indicatorValues.enter"] {
-            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            html += "<th scope=\"col\">\(t(key))</th>"
         }
         html += "</tr></thead><tbody>"
         let csrf = StaffLayout.csrfField(call)
         for entry in entries {
-            let i = entry.indicator, id = Markup.escape(i.identifier)
+            let i = entry.indicator, id = i.identifier
             let latest = i.series().last.map { "\(IndicatorCatalogue.format($0.value, t)) (\($0.year))" } ?? "—"
             let state = unpublished.contains(i.identifier) ? t("indicatorValues.draft") : t("indicatorValues.published")
-            html += "<tr data-indicator=\"\(id)\"><th scope=\"row\">\(Markup.escape(i.name.text(lang)))</th><td>\(Markup.escape(call.t.unit(i.unit)))</td>"
-                + "<td class=\"n\">\(Markup.escape(latest))</td><td>\(Markup.escape(state))</td><td>"
-                + "<form class=\"inline\" method=\"post\" action=\"/staff/indicators/\(id)/values\">\(csrf)"
-                + "<label>\(Markup.escape(t("indicatorValues.year"))) <input name=\"year\" inputmode=\"numeric\" size=\"5\" required></label> "
-                + "<label>\(Markup.escape(t("indicatorValues.value"))) <input name=\"value\" inputmode=\"decimal\" size=\"8\" required></label> "
-                + "<label>\(Markup.escape(t("indicatorValues.source"))) <input name=\"source\" size=\"16\" maxlength=\"200\" required></label> "
-                + "<button type=\"submit\">\(Markup.escape(t("indicatorValues.save")))</button></form></td></tr>"
+            html += """
+                <tr data-indicator="\(id)"><th scope="row">\(i.name.text(lang))</th><td>\(call.t.unit(i.unit))</td>\
+                <td class="n">\(latest)</td><td>\(state)</td><td>\
+                <form class="inline" method="post" action="/staff/indicators/\(segment: id)/values">\(csrf)\
+                <label>\(t("indicatorValues.year")) <input name="year" inputmode="numeric" size="5" required></label> \
+                <label>\(t("indicatorValues.value")) <input name="value" inputmode="decimal" size="8" required></label> \
+                <label>\(t("indicatorValues.source")) <input name="source" size="16" maxlength="200" required></label> \
+                <button type="submit">\(t("indicatorValues.save"))</button></form></td></tr>
+                """
         }
         html += "</tbody></table></section>"
         return StaffLayout.page(t, call, title: t("indicatorValues.title"), body: html)

@@ -67,17 +67,16 @@ struct LoginPage: Sendable {
     }
 
     func form(_ t: Localizer, token: String, next: String?, name: String, problem: String?, status: HTTPResponse.Status) -> Response {
-        let html = """
-            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
-            <title>\(Markup.escape(t("login.title"))) — CityCarbon</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
-            <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a><header><h1>\(Markup.escape(t("login.title")))</h1><nav><a href="/">\(Markup.escape(t("staff.nav.public")))</a>\
-            \(Layout.languageSwitch(t, query: next.map { [("next", $0)] } ?? []))</nav></header><main id=\"main\"><section>\
-            \(problem.map { "<p class=\"problem\" role=\"alert\">\(Markup.escape($0))</p>" } ?? "")\
-            <form method="post" action="/login"><input type="hidden" name="csrf" value="\(Markup.escape(token))">\
-            <input type="hidden" name="next" value="\(Markup.escape(Self.safeNext(next)))">\
-            <label for="username">\(Markup.escape(t("login.username")))</label><input id="username" name="username" autocomplete="username" required value="\(Markup.escape(name))">\
-            <label for="password">\(Markup.escape(t("login.password")))</label><input id="password" name="password" type="password" autocomplete="current-password" required>\
-            <p><button type="submit">\(Markup.escape(t("login.submit")))</button></p></form></section></main></body></html>
+        let alert: HTML? = problem.map { "<p class=\"problem\" role=\"alert\">\($0)</p>" }
+        let html: HTML = """
+            \(Layout.head(t, title: "\(t("login.title")) — CityCarbon"))<body class="staff">\
+            <a class="skip" href="#main">\(t("nav.skip"))</a><header><h1>\(t("login.title"))</h1><nav><a href="/">\(t("staff.nav.public"))</a>\
+            \(Layout.languageSwitch(t, query: next.map { [("next", $0)] } ?? []))</nav></header><main id="main"><section>\(alert)\
+            <form method="post" action="/login"><input type="hidden" name="csrf" value="\(token)">\
+            <input type="hidden" name="next" value="\(Self.safeNext(next))">\
+            <label for="username">\(t("login.username"))</label><input id="username" name="username" autocomplete="username" required value="\(name)">\
+            <label for="password">\(t("login.password"))</label><input id="password" name="password" type="password" autocomplete="current-password" required>\
+            <p><button type="submit">\(t("login.submit"))</button></p></form></section></main></body></html>
             """
         return StaffLayout.html(html, status: status, headers: [.setCookie: gate.cookie(Gatekeeper.loginCookie, token, maxAge: 3600)])
     }

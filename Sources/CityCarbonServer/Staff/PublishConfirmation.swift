@@ -130,20 +130,20 @@ struct PublishConfirmation: Sendable {
               hidden: [(String, String)] = [], nothing: Bool = false) -> Response {
         let t = call.t
         if nothing {
-            return StaffLayout.page(t, call, title: title, body: "<p class=\"notice\" id=\"nothing\">\(Markup.escape(t("confirm.nothing.todo")))</p>"
-                                        + "<p><a href=\"\(Markup.escape(detail))\">\(Markup.escape(t("confirm.back"))) →</a></p>")
+            return StaffLayout.page(t, call, title: title, body: "<p class=\"notice\" id=\"nothing\">\(t("confirm.nothing.todo"))</p>"
+                                        + "<p><a href=\"\(detail)\">\(t("confirm.back")) →</a></p>")
         }
-        var body = "<p>\(Markup.escape(t("confirm.intro")))</p><table id=\"confirm-summary\"><caption>\(Markup.escape(t("confirm.caption")))</caption><thead><tr>"
-        body += ["confirm.what", "confirm.now", "confirm.after"].map { "<th scope=\"col\">\(Markup.escape(t($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        var body: HTML = "<p>\(t("confirm.intro"))</p><table id=\"confirm-summary\"><caption>\(t("confirm.caption"))</caption><thead><tr>"
+        body += ["confirm.what", "confirm.now", "confirm.after"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
         for line in lines {
-            body += "<tr><th scope=\"row\">\(Markup.escape(line.label))</th><td class=\"n\">\(Markup.escape(line.now))</td><td class=\"n\">\(Markup.escape(line.after))</td></tr>"
+            body += "<tr><th scope=\"row\">\(line.label)</th><td class=\"n\">\(line.now)</td><td class=\"n\">\(line.after)</td></tr>"
         }
-        body += "</tbody></table><p id=\"drafted-by\">\(Markup.escape(who))</p><p><a href=\"\(Markup.escape(detail))\">\(Markup.escape(t("confirm.detail"))) →</a></p>"
-        body += "<form method=\"post\" action=\"\(Markup.escape(action))\">\(StaffLayout.csrfField(call))"
-        body += hidden.map { "<input type=\"hidden\" name=\"\(Markup.escape($0.0))\" value=\"\(Markup.escape($0.1))\">" }.joined()
+        body += "</tbody></table><p id=\"drafted-by\">\(who)</p><p><a href=\"\(detail)\">\(t("confirm.detail")) →</a></p>"
+        body += "<form method=\"post\" action=\"\(action)\">\(StaffLayout.csrfField(call))"
+        body += hidden.html { "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" }
         let warning = dataAction.hasPrefix("withdraw") ? " class=\"danger\"" : ""
-        body += "<p><button type=\"submit\"\(warning) data-action=\"\(Markup.escape(dataAction))\">\(Markup.escape(button))</button> "
-        body += "<a href=\"\(Markup.escape(detail))\">\(Markup.escape(t("confirm.cancel")))</a></p></form>"
+        body += "<p><button type=\"submit\"\(warning) data-action=\"\(dataAction)\">\(button)</button> "
+        body += "<a href=\"\(detail)\">\(t("confirm.cancel"))</a></p></form>"
         return StaffLayout.page(t, call, title: title, body: body)
     }
 }

@@ -69,11 +69,11 @@ struct RouteRegistrar {
                 return try await handler(request, context, call)
             } catch let errors as InputErrors {
                 return StaffLayout.page(t, call, title: t("staff.invalid.title"), status: .badRequest,
-                                        body: "<p>\(Markup.escape(t("staff.invalid.text")))</p>" + StaffLayout.issueTable(t, errors.issues))
+                                        body: "<p>\(t("staff.invalid.text"))</p>" + StaffLayout.issueTable(t, errors.issues))
             } catch let denied as AccessDenied {
-                return StaffLayout.page(t, call, title: t("staff.forbidden.title"), status: .forbidden, body: "<p>\(Markup.escape(denied.reason))</p>")
+                return StaffLayout.page(t, call, title: t("staff.forbidden.title"), status: .forbidden, body: "<p>\(denied.reason)</p>")
             } catch let problem as ProblemDetails {
-                return StaffLayout.page(t, call, title: problem.title, status: problem.status, body: "<p>\(Markup.escape(problem.detail))</p>")
+                return StaffLayout.page(t, call, title: problem.title, status: problem.status, body: "<p>\(problem.detail)</p>")
             }
         }
     }

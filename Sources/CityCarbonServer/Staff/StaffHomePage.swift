@@ -45,10 +45,10 @@ struct StaffHomePage: Sendable {
 
     func render(_ call: StaffCall) throws -> Response {
         let t = call.t, principal = call.principal, account = call.session.account
-        var body = "<section><h2>\(Markup.escape(t("staff.home.welcome", ["name": account.displayName])))</h2><p>"
-        body += Markup.escape(t("staff.home.role", ["role": t("role.\(account.role.rawValue)")]))
-        if let organisation = account.organisation { body += " · " + Markup.escape(organisation) }
-        if principal.role.isScoped { body += " · " + Markup.escape(t("staff.home.scope", ["jurisdictions": account.jurisdictions.joined(separator: ", ")])) }
+        var body: HTML = "<section><h2>\(t("staff.home.welcome", ["name": account.displayName]))</h2><p>"
+        body += "\(t("staff.home.role", ["role": t("role.\(account.role.rawValue)")]))"
+        if let organisation = account.organisation { body += " · \(organisation)" }
+        if principal.role.isScoped { body += " · \(t("staff.home.scope", ["jurisdictions": account.jurisdictions.joined(separator: ", ")]))" }
         body += "</p></section>"
         if principal.may(.readDrafts) {
             body += try years(call)
@@ -56,9 +56,8 @@ struct StaffHomePage: Sendable {
             let plans = try PlanRepository(database).plans()
             if !plans.isEmpty {
                 let lang = t.language.rawValue
-                body += "<section><h2>\(Markup.escape(t("staff.nav.plans")))</h2><ul>" + plans.map {
-                    "<li><a href=\"/staff/plans/\(Markup.escape($0.identifier))\">\(Markup.escape($0.name.text(lang)))</a></li>"
-                }.joined() + "</ul></section>"
+                let items = plans.html { "<li><a href=\"/staff/plans/\(segment: $0.identifier)\">\($0.name.text(lang))</a></li>" }
+                body += "<section><h2>\(t("staff.nav.plans"))</h2><ul>\(items)</ul></section>"
             }
         }
         let notice = call.form["notice"].flatMap { key -> String? in
@@ -68,26 +67,25 @@ struct StaffHomePage: Sendable {
         return StaffLayout.page(t, call, title: t("staff.home.title"), notice: notice, body: body)
     }
 
-    func years(_ call: StaffCall) throws -> String {
+    func years(_ call: StaffCall) throws -> HTML {
         let t = call.t, principal = call.principal
         let status = try PublicationRepository(database).status()
         let computed = Set(status.map(\.year))
         let uncomputed = try ActivityRepository(database).years().filter { !computed.contains($0) }
         func mt(_ tonnes: Double?) -> String { tonnes.map { t.number($0 / 1e6, decimals: 3) } ?? "—" }
-        func button(_ year: Int, _ action: String, _ label: String, secondary: Bool = false) -> String {
-            "<form class=\"inline\" method=\"post\" action=\"/staff/inventories/\(year)/\(action)\">\(StaffLayout.csrfField(call))" +
-            "<button type=\"submit\"\(secondary ? " class=\"secondary\"" : "") data-action=\"\(action)-\(year)\">\(Markup.escape(t(label)))</button></form> "
+        func button(_ year: Int, _ action: String, _ label: String, secondary: Bool = false) -> HTML {
+            "<form class=\"inline\" method=\"post\" action=\"/staff/inventories/\(year)/\(action)\">\(StaffLayout.csrfField(call))<button type=\"submit\"\(secondary ? " class=\"secondary\"" : "") data-action=\"\(action)-\(year)\">\(t(label))</button></form> "
         }
-        var html = "<section><h2>\(Markup.escape(t("staff.years.title")))</h2><table id=\"years\"><thead><tr>"
+        var html: HTML = "<section><h2>\(t("staff.years.title"))</h2><table id=\"years\"><thead><tr>"
         for key in ["staff.years.year", "staff.years.computed", "staff.years.basic", "staff.years.basicplus", "staff.years.status", "staff.years.public", "staff.years.actions"] {
-            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            html += "<th scope=\"col\">\(t(key))</th>"
         }
         html += "</tr></thead><tbody>"
         for row in status.reversed() {
-            let state = row.hasNewerDraft ? "<span class=\"status-draft\">\(Markup.escape(t("staff.status.newer")))</span>"
-                : row.isPublished ? "<span class=\"status-published\">\(Markup.escape(t("staff.status.published")))</span>"
-                : "<span class=\"status-draft\">\(Markup.escape(t("staff.status.draft")))</span>"
-            var actions = ""
+            let state: HTML = row.hasNewerDraft ? "<span class=\"status-draft\">\(t("staff.status.newer"))</span>"
+                : row.isPublished ? "<span class=\"status-published\">\(t("staff.status.published"))</span>"
+                : "<span class=\"status-draft\">\(t("staff.status.draft"))</span>"
+            var actions: HTML = ""
             if principal.may(.publish) {
                 if !row.isPublished || row.hasNewerDraft {
                     actions += StaffLayout.confirmLink("/staff/inventories/\(row.year)/publish", dataAction: "publish-\(row.year)",
@@ -99,34 +97,32 @@ struct StaffHomePage: Sendable {
                 }
             }
             if principal.may(.computeInventories) { actions += button(row.year, "compute", "staff.action.compute", secondary: true) }
-            let published = row.isPublished ? "\(mt(row.publishedBasicPlusTonnes)) · \(Markup.escape(row.publishedBy ?? "")) \(Markup.escape(row.publishedAt.map(t.date) ?? ""))" : "—"
-            html += "<tr data-year=\"\(row.year)\"><th scope=\"row\"><a href=\"/staff/inventories/\(row.year)\">\(row.year)</a></th><td>\(Markup.escape(t.date(row.computedAt)))</td>" +
-                "<td class=\"n\">\(mt(row.basicTonnes))</td><td class=\"n\">\(mt(row.basicPlusTonnes))</td><td>\(state)</td><td>\(published)</td><td>\(actions)</td></tr>"
+            let published = row.isPublished ? "\(mt(row.publishedBasicPlusTonnes)) · \(row.publishedBy ?? "") \(row.publishedAt.map(t.date) ?? "")" : "—"
+            html += "<tr data-year=\"\(row.year)\"><th scope=\"row\"><a href=\"/staff/inventories/\(row.year)\">\(row.year)</a></th><td>\(t.date(row.computedAt))</td><td class=\"n\">\(mt(row.basicTonnes))</td><td class=\"n\">\(mt(row.basicPlusTonnes))</td><td>\(state)</td><td>\(published)</td><td>\(actions)</td></tr>"
         }
         for year in uncomputed.reversed() {
-            let actions = principal.may(.computeInventories) ? button(year, "compute", "staff.action.compute") : ""
-            html += "<tr data-year=\"\(year)\"><th scope=\"row\">\(year)</th><td>—</td><td class=\"n\">—</td><td class=\"n\">—</td>" +
-                "<td><span class=\"status-draft\">\(Markup.escape(t("staff.status.uncomputed")))</span></td><td>—</td><td>\(actions)</td></tr>"
+            let actions: HTML = principal.may(.computeInventories) ? button(year, "compute", "staff.action.compute") : ""
+            html += "<tr data-year=\"\(year)\"><th scope=\"row\">\(year)</th><td>—</td><td class=\"n\">—</td><td class=\"n\">—</td><td><span class=\"status-draft\">\(t("staff.status.uncomputed"))</span></td><td>—</td><td>\(actions)</td></tr>"
         }
-        return html + "</tbody></table><p>\(Markup.escape(t("staff.years.note")))</p></section>"
+        return html + "</tbody></table><p>\(t("staff.years.note"))</p></section>"
     }
 
     /// The statistics and indicator values that differ from what the public sees, with the
     /// button that publishes them for those allowed.
-    func drafts(_ call: StaffCall) throws -> String {
+    func drafts(_ call: StaffCall) throws -> HTML {
         let t = call.t
         let statistics = try StatisticsRepository(database).unpublishedChanges()
         let indicators = try IndicatorRepository(database).unpublished()
-        func row(_ id: String, _ label: String, _ state: String, pending: Bool) -> String {
-            var html = "<tr data-draft=\"\(id)\"><th scope=\"row\">\(Markup.escape(t(label)))</th><td>"
-            html += "<span class=\"\(pending ? "status-draft" : "status-published")\">\(Markup.escape(state))</span></td><td>"
+        func row(_ id: String, _ label: String, _ state: String, pending: Bool) -> HTML {
+            var html: HTML = "<tr data-draft=\"\(id)\"><th scope=\"row\">\(t(label))</th><td>"
+            html += "<span class=\"\(pending ? "status-draft" : "status-published")\">\(state)</span></td><td>"
             if pending && call.principal.may(.publish) {
                 html += StaffLayout.confirmLink("/staff/\(id)/publish", dataAction: "publish-\(id)", label: t("staff.action.publish"))
             }
             return html + "</td></tr>"
         }
-        var html = "<section><h2>\(Markup.escape(t("staff.drafts.title")))</h2><table id=\"drafts\"><thead><tr>"
-        for key in ["staff.drafts.data", "staff.years.status", "staff.years.actions"] { html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>" }
+        var html: HTML = "<section><h2>\(t("staff.drafts.title"))</h2><table id=\"drafts\"><thead><tr>"
+        for key in ["staff.drafts.data", "staff.years.status", "staff.years.actions"] { html += "<th scope=\"col\">\(t(key))</th>" }
         html += "</tr></thead><tbody>"
         html += row("statistics", "staff.drafts.statistics",
                     statistics == 0 ? t("staff.drafts.uptodate") : t("staff.drafts.statisticspending", ["count": String(statistics)]), pending: statistics > 0)
@@ -134,6 +130,6 @@ struct StaffHomePage: Sendable {
                     indicators.isEmpty ? t("staff.drafts.uptodate")
                         : t("staff.drafts.indicatorspending", ["count": String(indicators.count), "names": indicators.prefix(8).joined(separator: ", ")]),
                     pending: !indicators.isEmpty)
-        return html + "</tbody></table><p>\(Markup.escape(t("staff.drafts.note")))</p></section>"
+        return html + "</tbody></table><p>\(t("staff.drafts.note"))</p></section>"
     }
 }

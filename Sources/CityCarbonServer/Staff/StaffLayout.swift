@@ -8,11 +8,11 @@ import Hummingbird
 /// the language switch. Staff pages are never cached by the browser or a proxy.
 enum StaffLayout {
     /// A publish or withdraw "button" that opens its confirmation page (``PublishConfirmation``).
-    static func confirmLink(_ href: String, dataAction: String, label: String, secondary: Bool = false) -> String {
-        "<a class=\"button\(secondary ? " secondary" : "")\" href=\"\(Markup.escape(href))\" data-action=\"\(Markup.escape(dataAction))\">\(Markup.escape(label))…</a> "
+    static func confirmLink(_ href: String, dataAction: String, label: String, secondary: Bool = false) -> HTML {
+        "<a class=\"button\(secondary ? " secondary" : "")\" href=\"\(href)\" data-action=\"\(dataAction)\">\(label)…</a> "
     }
 
-    static func page(_ t: Localizer, _ call: StaffCall, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil, body: String) -> Response {
+    static func page(_ t: Localizer, _ call: StaffCall, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil, body: HTML) -> Response {
         let principal = call.principal
         var links = [("/staff", t("staff.nav.home"))]
         if principal.may(.importActivities) { links.append(("/staff/upload", t("staff.nav.upload"))) }
@@ -30,16 +30,16 @@ enum StaffLayout {
         if principal.may(.manageSettings) { links.append(("/staff/city", t("staff.nav.city"))) }
         if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
         links.append(("/", t("staff.nav.public")))
-        let nav = links.map { "<a href=\"\($0.0)\">\(Markup.escape($0.1))</a>" }.joined()
+        let nav = links.html { "<a href=\"\($0.0)\">\($0.1)</a>" }
         let account = call.session.account
-        let who = "\(Markup.escape(account.displayName)) (\(Markup.escape(t("role.\(account.role.rawValue)"))))"
-        let text = """
-            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
-            <title>\(Markup.escape(title)) — CityCarbon</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
-            <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a><header><h1>\(Markup.escape(title))</h1><nav>\(nav)<span class="who"> · \(who)</span>\
-            <form class="inline" method="post" action="/logout">\(csrfField(call))<button class="secondary" type="submit">\(Markup.escape(t("staff.signout")))</button></form>\
+        let who = "\(account.displayName) (\(t("role.\(account.role.rawValue)")))"
+        let notice: HTML? = notice.map { #"<p class="notice" role="status">\#($0)</p>"# }
+        let text: HTML = """
+            \(Layout.head(t, title: "\(title) — CityCarbon"))<body class="staff">\
+            <a class="skip" href="#main">\(t("nav.skip"))</a><header><h1>\(title)</h1><nav>\(nav)<span class="who"> · \(who)</span>\
+            <form class="inline" method="post" action="/logout">\(csrfField(call))<button class="secondary" type="submit">\(t("staff.signout"))</button></form>\
             \(Layout.languageSwitch(t, query: []))</nav></header>\
-            <main id=\"main\">\(notice.map { "<p class=\"notice\" role=\"status\">\(Markup.escape($0))</p>" } ?? "")\(ScrollingTables.wrap(body, unnamed: Markup.escape(t("table.region"))))</main></body></html>
+            <main id="main">\(notice)\(ScrollingTables.wrap(body, unnamed: t("table.region")))</main></body></html>
             """
         return html(text, status: status)
     }
@@ -47,17 +47,16 @@ enum StaffLayout {
     /// A page for someone without a usable session: signed out, refused, or a stale form.
     static func message(_ t: Localizer, status: HTTPResponse.Status, title: String, text: String, link: String) -> Response {
         html("""
-            <!doctype html><html lang="\(t.language.htmlCode)"><head><meta charset="utf-8"><title>\(Markup.escape(title)) — CityCarbon</title>\
-            <link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"></head><body class="staff">\
-            <a class="skip" href="#main">\(Markup.escape(t("nav.skip")))</a><header><h1>\(Markup.escape(title))</h1></header>\
-            <main id=\"main\"><p class="problem" role="alert">\(Markup.escape(text))</p><p><a href="\(Markup.escape(link))">\(Markup.escape(t("staff.continue")))</a></p></main></body></html>
+            \(Layout.head(t, title: "\(title) — CityCarbon"))<body class="staff">\
+            <a class="skip" href="#main">\(t("nav.skip"))</a><header><h1>\(title)</h1></header>\
+            <main id="main"><p class="problem" role="alert">\(text)</p><p><a href="\(link)">\(t("staff.continue"))</a></p></main></body></html>
             """, status: status)
     }
 
-    static func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+    static func html(_ page: HTML, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
         headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.markup)))
     }
 
     /// 303 See Other: after a form, the browser loads the next page with GET.
@@ -67,20 +66,20 @@ enum StaffLayout {
         return Response(status: .seeOther, headers: headers)
     }
 
-    static func csrfField(_ call: StaffCall) -> String {
-        "<input type=\"hidden\" name=\"csrf\" value=\"\(Markup.escape(call.session.csrfToken))\">"
+    static func csrfField(_ call: StaffCall) -> HTML {
+        "<input type=\"hidden\" name=\"csrf\" value=\"\(call.session.csrfToken)\">"
     }
 
     /// Input problems as the CLI reports them: file, row, column, field, value, reason, suggestion.
-    static func issueTable(_ t: Localizer, _ issues: [InputIssue]) -> String {
-        var html = "<table class=\"issues\"><caption>\(Markup.escape(t("issues.caption", ["count": String(issues.count)])))</caption><thead><tr>"
+    static func issueTable(_ t: Localizer, _ issues: [InputIssue]) -> HTML {
+        var html: HTML = "<table class=\"issues\"><caption>\(t("issues.caption", ["count": String(issues.count)]))</caption><thead><tr>"
         for key in ["issues.row", "issues.column", "issues.field", "issues.value", "issues.reason", "issues.suggestion"] {
-            html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+            html += "<th scope=\"col\">\(t(key))</th>"
         }
         html += "</tr></thead><tbody>"
         for issue in issues {
             let cells = [issue.location.row.map(String.init), issue.location.column.map(String.init), issue.location.field, issue.value, issue.reason, issue.suggestion]
-            html += "<tr>" + cells.map { "<td>\(Markup.escape($0 ?? ""))</td>" }.joined() + "</tr>"
+            html += "<tr>" + cells.html { "<td>\($0 ?? "")</td>" } + "</tr>"
         }
         return html + "</tbody></table>"
     }

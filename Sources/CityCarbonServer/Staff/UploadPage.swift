@@ -22,7 +22,7 @@ struct UploadPage: Sendable {
             let id = try context.parameters.decoded("id")
             guard let upload = staged.take(id, owner: call.actor) else {
                 return StaffLayout.page(call.t, call, title: call.t("upload.expired.title"), status: .gone,
-                                        body: "<p class=\"problem\">\(Markup.escape(call.t("upload.expired.text")))</p>" + form(call))
+                                        body: "<p class=\"problem\">\(call.t("upload.expired.text"))</p>" + form(call))
             }
             // The scope as it is now (the session reads the account afresh), not as it was at the preview.
             let summary = try ActivityRepository(database).store(upload.plan, existing: upload.existing, actor: call.actor, writer: call.principal)
@@ -35,19 +35,19 @@ struct UploadPage: Sendable {
         }
     }
 
-    func form(_ call: StaffCall, mode: String = "refuse") -> String {
+    func form(_ call: StaffCall, mode: String = "refuse") -> HTML {
         let t = call.t
-        var html = "<section><form method=\"post\" action=\"/staff/upload\" enctype=\"multipart/form-data\">\(StaffLayout.csrfField(call))"
-        html += "<label for=\"file\">\(Markup.escape(t("upload.file")))</label><input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\" required>"
-        html += "<label for=\"existing\">\(Markup.escape(t("upload.existing")))</label><select id=\"existing\" name=\"existing\">"
+        var html: HTML = "<section><form method=\"post\" action=\"/staff/upload\" enctype=\"multipart/form-data\">\(StaffLayout.csrfField(call))"
+        html += "<label for=\"file\">\(t("upload.file"))</label><input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\" required>"
+        html += "<label for=\"existing\">\(t("upload.existing"))</label><select id=\"existing\" name=\"existing\">"
         for option in ["refuse", "replace", "append"] {
-            html += "<option value=\"\(option)\"\(option == mode ? " selected" : "")>\(Markup.escape(t("upload.existing.\(option)")))</option>"
+            html += "<option value=\"\(option)\"\(option == mode ? " selected" : "")>\(t("upload.existing.\(option)"))</option>"
         }
-        html += "</select><p><button type=\"submit\">\(Markup.escape(t("upload.check")))</button></p></form>"
+        html += "</select><p><button type=\"submit\">\(t("upload.check"))</button></p></form>"
         if call.principal.role.isScoped {
-            html += "<p>\(Markup.escape(t("upload.scope", ["jurisdictions": call.principal.jurisdictions.joined(separator: ", ")])))</p>"
+            html += "<p>\(t("upload.scope", ["jurisdictions": call.principal.jurisdictions.joined(separator: ", ")]))</p>"
         }
-        return html + "<p>\(Markup.escape(t("upload.help")))</p></section>"
+        return html + "<p>\(t("upload.help"))</p></section>"
     }
 
     func upload(_ call: StaffCall) throws -> Response {
@@ -82,22 +82,22 @@ struct UploadPage: Sendable {
 
     func refused(_ call: StaffCall, file: String, issues: [InputIssue], mode: String) -> Response {
         let t = call.t
-        let body = "<section><p class=\"problem\" role=\"alert\">\(Markup.escape(t("upload.refused", ["file": file, "count": String(issues.count)])))</p>" +
+        let body = "<section><p class=\"problem\" role=\"alert\">\(t("upload.refused", ["file": file, "count": String(issues.count)]))</p>" +
             StaffLayout.issueTable(t, issues) + "</section>" + form(call, mode: mode)
         return StaffLayout.page(t, call, title: t("upload.refused.title"), status: .unprocessableContent, body: body)
     }
 
-    func preview(_ call: StaffCall, plan: ActivityImportPlan, stored: [ExistingRows], existing: ExistingActivities, after: Inventory, id: String) throws -> String {
+    func preview(_ call: StaffCall, plan: ActivityImportPlan, stored: [ExistingRows], existing: ExistingActivities, after: Inventory, id: String) throws -> HTML {
         let t = call.t
         let table = plan.activities.table
-        var html = "<section><h2>\(Markup.escape(plan.file))</h2><p id=\"upload-summary\">"
-        html += Markup.escape(t("upload.summary", ["rows": t.number(Double(table.count), decimals: 0),
+        var html: HTML = "<section><h2>\(plan.file)</h2><p id=\"upload-summary\">"
+        html += HTML(text: t("upload.summary", ["rows": t.number(Double(table.count), decimals: 0),
                                                    "years": plan.activities.years.map(String.init).joined(separator: ", "),
                                                    "jurisdictions": String(table.jurisdictionNames.count)]))
         html += "</p>"
         if !stored.isEmpty {
             let verb = existing == .replace ? "upload.stored.replace" : "upload.stored.append"
-            html += "<p>\(Markup.escape(t(verb, ["pairs": stored.map { "\($0.jurisdiction) \($0.year) (\($0.rows))" }.joined(separator: "; ")])))</p>"
+            html += "<p>\(t(verb, ["pairs": stored.map { "\($0.jurisdiction) \($0.year) (\($0.rows))" }.joined(separator: "; ")]))</p>"
         }
         html += "</section>"
         let publication = try PublicationRepository(database)
@@ -105,16 +105,16 @@ struct UploadPage: Sendable {
             let current = try InventoryRepository(database).latest(year: year)
             let publishedID = try publication.publishedInventoryID(year: year)
             let published = try publishedID.flatMap { try InventoryRepository(database).inventory(id: $0) }
-            html += "<section><table class=\"preview\" data-year=\"\(year)\"><caption>\(Markup.escape(t("upload.preview.caption", ["year": String(year)])))</caption><thead><tr>"
+            html += "<section><table class=\"preview\" data-year=\"\(year)\"><caption>\(t("upload.preview.caption", ["year": String(year)]))</caption><thead><tr>"
             for key in ["upload.col.sector", "upload.col.published", "upload.col.current", "upload.col.after", "upload.col.change"] {
-                html += "<th scope=\"col\">\(Markup.escape(t(key)))</th>"
+                html += "<th scope=\"col\">\(t(key))</th>"
             }
             html += "</tr></thead><tbody>"
             func kt(_ x: Double?) -> String { x.map { t.number($0 / 1000, decimals: 1) } ?? "—" }
-            func row(_ label: String, _ p: Double?, _ c: Double?, _ a: Double, total: Bool = false) -> String {
+            func row(_ label: String, _ p: Double?, _ c: Double?, _ a: Double, total: Bool = false) -> HTML {
                 let change = c.map { a - $0 }
                 let cls = total ? "n total" : "n"
-                return "<tr><th scope=\"row\">\(Markup.escape(label))</th><td class=\"\(cls)\">\(kt(p))</td><td class=\"\(cls)\">\(kt(c))</td>" +
+                return "<tr><th scope=\"row\">\(label)</th><td class=\"\(cls)\">\(kt(p))</td><td class=\"\(cls)\">\(kt(c))</td>" +
                     "<td class=\"\(cls)\">\(kt(a))</td><td class=\"\(cls)\">\(change.map { ($0 > 0 ? "+" : "") + kt($0) } ?? "—")</td></tr>"
             }
             let afterSectors = after.bySector(year: year), currentSectors = current?.bySector(year: year), publishedSectors = published?.bySector(year: year)
@@ -123,11 +123,11 @@ struct UploadPage: Sendable {
             }
             html += row(t("upload.total.basic"), published?.totals(year: year).basic, current?.totals(year: year).basic, after.totals(year: year).basic, total: true)
             html += row(t("upload.total.basicplus"), published?.totals(year: year).basicPlus, current?.totals(year: year).basicPlus, after.totals(year: year).basicPlus, total: true)
-            html += "</tbody></table><p>\(Markup.escape(t("upload.unit")))</p></section>"
+            html += "</tbody></table><p>\(t("upload.unit"))</p></section>"
         }
         html += "<section><form method=\"post\" action=\"/staff/upload/\(id)/commit\">\(StaffLayout.csrfField(call))"
-        html += "<p>\(Markup.escape(t("upload.commit.text")))</p><p><button type=\"submit\" id=\"commit\">\(Markup.escape(t("upload.commit")))</button> "
-        html += "<a href=\"/staff/upload\">\(Markup.escape(t("upload.cancel")))</a></p></form></section>"
+        html += "<p>\(t("upload.commit.text"))</p><p><button type=\"submit\" id=\"commit\">\(t("upload.commit"))</button> "
+        html += "<a href=\"/staff/upload\">\(t("upload.cancel"))</a></p></form></section>"
         return html
     }
 }
