@@ -5,7 +5,7 @@ Crawls the public site from the dashboard (same-origin links, staff and API rout
 and asserts on each page, at 390 px and at 1366 px wide and in each locale:
   - nothing scrolls sideways (`scrollWidth <= innerWidth`): wide tables scroll inside their box;
   - a skip link leads past the menu to the page's main content;
-  - axe-core finds no critical and no serious violation (at 390 px);
+  - axe-core finds no critical and no serious violation (at 390 px, in English and Chinese);
   - in English and Chinese at both widths, in Finnish (a third language, only a file) at 390 px;
   - the language chosen on one page is kept by every later page, whatever the browser's own
     language, without a `lang` in their addresses;
@@ -23,6 +23,7 @@ With --staff, the staff pages an admin reaches are walked too, signed in, with t
 at 390 px.
 """
 import argparse
+import multiprocessing
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ LOCALES = ("en", "zh-Hans", "fi")
 # Finnish proves that a language is only a file; its long words are checked where they are
 # likeliest to break a page, on a phone, which keeps the walk within CI's time.
 LOCALE_WIDTHS = {"fi": (390,)}
+AXE_LOCALES = ("en", "zh-Hans")
 # English words that generated text would bring onto a Chinese page; names of places and
 # people in the demo data are not in this list.
 ENGLISH = re.compile(r"\b(published|inventory|the|and|of|Gap|Met|target|Scenario|not started|updated|never|per|Mt|kt)\b")
@@ -124,57 +126,77 @@ CHART_TEXT = """(minimum) => {
 }"""
 
 
-def walk(browser, base, pages, options, failures, axe, state=None, widths=WIDTHS):
-    for locale in LOCALES:
-        for width in [w for w in widths if w in LOCALE_WIDTHS.get(locale, widths)]:
-            # The browser asks for the other language; the reader chooses this one once, on a
-            # page that is not the dashboard, and every later page keeps it.
-            other = "zh-CN" if locale == "en" else "en-GB"
-            context = browser.new_context(viewport={"width": width, "height": 900}, locale=other, storage_state=state)
-            page = context.new_page()
-            page.goto(base + ("/staff?lang=" if state else "/plans?lang=") + locale)
-            for path in pages:
-                response = page.goto(base + path)
-                if response is None or "text/html" not in response.headers.get("content-type", ""):
-                    continue
-                lang = page.evaluate("document.documentElement.lang")
-                if not lang.startswith(locale.split("-")[0]):
-                    failures.append(f"{path} at {width} px: chosen {locale}, the page is in {lang}")
-                if not page.evaluate("!!document.querySelector('a.skip[href=\"#main\"]') && !!document.getElementById('main')"):
-                    failures.append(f"{path}: no skip link to the page's main content")
-                wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-                if wide[0] > wide[1]:
-                    culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
-                        .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))""")
-                    failures.append(f"{path} ({locale}) at {width} px scrolls sideways: {wide[0]} > {wide[1]} ({', '.join(culprits)})")
-                for defect in page.evaluate(CHART_TEXT, 11 if width >= 1000 else 10):
-                    failures.append(f"{path} ({locale}) at {width} px: {defect}")
-                if options.words and locale == "zh-Hans":
-                    # Text marked as English (lang="en": a plan written in English, the API
-                    # document) is content, not generated text; everything else must be Chinese.
-                    texts = page.evaluate("""() => {
-                        const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-                        while (walker.nextNode()) {
-                            const node = walker.currentNode, host = node.parentElement;
-                            if (!host || host.closest('script, style, code, [lang^="en"]') || !host.getClientRects().length) continue;
-                            if (node.textContent.trim()) out.push(node.textContent.trim());
-                        }
-                        return out;
-                    }""")
-                    english = sorted({t for t in texts if ENGLISH.search(t)})
-                    if english:
-                        failures.append(f"{path} (zh-Hans) has English: " + " | ".join(e[:60] for e in english[:4]))
-                if width == WIDTHS[0]:
-                    results = axe.run(page)
-                    for violation in results.response["violations"]:
-                        if violation["impact"] in ("critical", "serious"):
-                            failures.append(f"{path} ({locale}): axe {violation['impact']} {violation['id']}: "
-                                            f"{violation['help']} ({len(violation['nodes'])} elements)")
-                if options.screenshots:
-                    name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "dashboard"
-                    page.screenshot(path=os.path.join(options.screenshots, f"{name}-{locale}-{width}.png"), full_page=True)
-            context.close()
+def jobs(pages, state=None, widths=WIDTHS):
+    """One job per language and width: the pages to walk in one browser context."""
+    return [(locale, width, pages, state) for locale in LOCALES for width in widths if width in LOCALE_WIDTHS.get(locale, widths)]
+
+
+def walk(job, base, options, failures, axe, browser):
+    locale, width, pages, state = job
+    # The browser asks for the other language; the reader chooses this one once, on a page
+    # that is not the dashboard, and every later page keeps it.
+    other = "zh-CN" if locale == "en" else "en-GB"
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=other, storage_state=state)
+    page = context.new_page()
+    page.goto(base + ("/staff?lang=" if state else "/plans?lang=") + locale)
+    for path in pages:
+        response = page.goto(base + path)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        lang = page.evaluate("document.documentElement.lang")
+        if not lang.startswith(locale.split("-")[0]):
+            failures.append(f"{path} at {width} px: chosen {locale}, the page is in {lang}")
+        if not page.evaluate("!!document.querySelector('a.skip[href=\"#main\"]') && !!document.getElementById('main')"):
+            failures.append(f"{path}: no skip link to the page's main content")
+        wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if wide[0] > wide[1]:
+            culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+                .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))""")
+            failures.append(f"{path} ({locale}) at {width} px scrolls sideways: {wide[0]} > {wide[1]} ({', '.join(culprits)})")
+        for defect in page.evaluate(CHART_TEXT, 11 if width >= 1000 else 10):
+            failures.append(f"{path} ({locale}) at {width} px: {defect}")
+        if options.words and locale == "zh-Hans":
+            # Text marked as English (lang="en": a plan written in English, the API
+            # document) is content, not generated text; everything else must be Chinese.
+            texts = page.evaluate("""() => {
+                const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                while (walker.nextNode()) {
+                    const node = walker.currentNode, host = node.parentElement;
+                    if (!host || host.closest('script, style, code, [lang^="en"]') || !host.getClientRects().length) continue;
+                    if (node.textContent.trim()) out.push(node.textContent.trim());
+                }
+                return out;
+            }""")
+            english = sorted({t for t in texts if ENGLISH.search(t)})
+            if english:
+                failures.append(f"{path} (zh-Hans) has English: " + " | ".join(e[:60] for e in english[:4]))
+        # axe-core in both languages the platform was written for, on a phone; a third language
+        # is the same markup with other words.
+        if width == WIDTHS[0] and locale in AXE_LOCALES:
+            results = axe.run(page)
+            for violation in results.response["violations"]:
+                if violation["impact"] in ("critical", "serious"):
+                    failures.append(f"{path} ({locale}): axe {violation['impact']} {violation['id']}: "
+                                    f"{violation['help']} ({len(violation['nodes'])} elements)")
+        if options.screenshots:
+            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "dashboard"
+            page.screenshot(path=os.path.join(options.screenshots, f"{name}-{locale}-{width}.png"), full_page=True)
+    context.close()
+
+
+def worker(arguments):
+    """A process with its own browser, walking its share of the jobs: Chromium renders while the
+    other process waits for the server, so two of them use two cores."""
+    share, base, options = arguments
+    failures = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=["--no-sandbox"])
+        axe = Axe()
+        for job in share:
+            walk(job, base, options, failures, axe, browser)
+        browser.close()
+    return failures
 
 
 def main():
@@ -185,16 +207,15 @@ def main():
     parser.add_argument("--limit", type=int, default=400)
     parser.add_argument("--staff", help="an admin's USER:PASSWORD: walk the staff pages too")
     parser.add_argument("--words", action="store_true", help="also check Chinese pages for generated English words")
+    parser.add_argument("--processes", type=int, default=2, help="browsers walking at once")
     options = parser.parse_args()
     base = options.base.rstrip("/")
-    failures = []
-    axe = Axe()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=["--no-sandbox"])
         # The crawl: every public page the dashboard leads to.
         pages = crawl(browser.new_page(), base, "/", options.limit, staff=False)
         print(f"layout: {len(pages)} public pages")
-        walk(browser, base, pages, options, failures, axe)
+        todo = jobs(pages)
         if options.staff:
             user, password = options.staff.split(":", 1)
             state = sign_in(browser, base, user, password)
@@ -202,8 +223,14 @@ def main():
             print(f"layout: {len(staff)} staff pages")
             # Staff pages on a phone only: their tables scroll in boxes at every width, and the
             # walk stays within CI's time.
-            walk(browser, base, staff, options, failures, axe, state=state, widths=WIDTHS[:1])
+            todo += jobs(staff, state=state, widths=WIDTHS[:1])
         browser.close()
+    # Longest jobs first, each to the process with the least work so far.
+    shares = [[] for _ in range(max(1, options.processes))]
+    for job in sorted(todo, key=lambda j: -len(j[2])):
+        min(shares, key=lambda share: sum(len(j[2]) for j in share)).append(job)
+    with multiprocessing.get_context("spawn").Pool(len(shares)) as pool:
+        failures = [f for part in pool.map(worker, [(share, base, options) for share in shares]) for f in part]
     for failure in failures:
         print("not ok:", failure)
     print(f"layout: {len(LOCALES)} languages × {len(WIDTHS)} widths, {len(failures)} failures")
