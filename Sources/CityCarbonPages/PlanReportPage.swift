@@ -10,7 +10,7 @@ import Foundation
 extension PlanReport {
     package static func html(_ report: StoredPlanReport, previous: StoredPlanReport?, t: Localizer) -> HTML {
         let s = report.snapshot, lang = t.language.rawValue
-        let meta = t("report.meta", ["asof": s.asOf.description, "version": String(report.version), "at": report.createdAt,
+        let meta = t("report.meta", ["asof": s.asOf.description, "version": String(report.version), "at": t.dateTime(report.createdAt),
                                      "by": report.createdBy, "digest": String(report.digest.prefix(16))])
         let base = "/plans/\(Markup.percentEncoded(s.plan.identifier))/reports/\(s.year)"
         let assessment = s.assessment.map { a -> HTML in
@@ -32,7 +32,7 @@ extension PlanReport {
     /// (`citycarbon audit verify --checkpoints`), or nothing when no key signed it.
     package static func checkpointLine(_ report: StoredPlanReport, t: Localizer) -> HTML? {
         guard let c = report.checkpoint else { return nil }
-        let text = t("report.checkpoint", ["event": String(c.event), "hash": c.hash, "key": c.publicKey, "at": c.at])
+        let text = t("report.checkpoint", ["event": String(c.event), "hash": c.hash, "key": c.publicKey, "at": t.dateTime(c.at)])
         return #"<p class="report-checkpoint" id="audit-checkpoint">\#(text) <code class="signature">\#(c.signature)</code></p>"#
     }
 
@@ -73,7 +73,7 @@ extension PlanReport {
             let cost = line.costThisYear.sorted { $0.key < $1.key }.map { "\(t.number($0.value, decimals: 0)) \($0.key)" }.joined(separator: ", ")
             return """
                 <tr data-action="\(action.identifier)"><td class="n">\(action.identifier)</td><td>\(action.name.text(lang))</td>\
-                <td>\(t.content(action.primaryOrganisation ?? ""))</td><td>\(t("status.\(line.status.rawValue)"))</td>\
+                <td>\(t.content(action.primaryOrganisation ?? ""))</td><td class="status">\(t("status.\(line.status.rawValue)"))</td>\
                 <td class="n">\(percent(line.completion))</td><td class="n">\(line.reductionThisYear.map { t.number($0, decimals: 0) } ?? "")</td>\
                 <td class="n">\(cost)</td></tr>
                 """

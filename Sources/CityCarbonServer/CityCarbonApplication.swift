@@ -100,6 +100,7 @@ public enum CityCarbonApplication {
         routes.open(.get, "inventory/:year") { request, context in
             try inventoryPage.response(request, year: context.parameters.require("year", as: Int.self))
         }
+        FuelBreakdownPage(database: database, pages: pages).addRoutes(to: routes)
         FactorLibraryPage(database: database, pages: pages).addRoutes(to: routes)
         PlanPages(database: database, pages: pages).addRoutes(to: routes)
         IndicatorPages(database: database, cache: cache, pages: pages).addRoutes(to: routes)

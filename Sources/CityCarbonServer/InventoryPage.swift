@@ -90,7 +90,11 @@ struct InventoryPage {
             let name = isChinese ? entry.subsectorName.zhHans + " · " + entry.sourceName.zhHans : entry.subsectorName.en + " · " + entry.sourceName.en
             let f = { (g: GasGroup) in reported ? small(gases[g] ?? 0) : "" }
             let nonKyotoCO2e = reported ? max(0, co2e - (gases[.co2] ?? 0) - gasCO2e(mine, groups: [.ch4, .n2o], gwp: inventory.gwp)) : 0
-            rows += "<tr><th scope=\"row\">\(entry.ref)</th><td>\(name)</td><td>\(entry.scope)</td><td>\(entry.level.rawValue)</td>"
+            // A reported reference leads on to its fuels.
+            var fuels = "/inventory/\(s.year)/fuels?ref=\(entry.ref)"
+            if let district = s.jurisdiction { fuels += "&jurisdiction=\(district.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            let ref: HTML = reported ? "<a href=\"\(fuels)\" title=\"\(t("inventory.byFuel"))\">\(entry.ref)</a>" : "\(entry.ref)"
+            rows += "<tr><th scope=\"row\">\(ref)</th><td>\(name)</td><td>\(entry.scope)</td><td>\(entry.level.rawValue)</td>"
             rows += "<td class=\"n\">\(f(.co2))</td><td class=\"n\">\(f(.ch4))</td><td class=\"n\">\(f(.n2o))</td>"
             rows += "<td class=\"n\">\(reported ? tons(nonKyotoCO2e) : "")</td><td class=\"n total\">\(reported ? tons(co2e) : "")</td>"
             if s.compare != nil { rows += "<td class=\"n\">\(theirs.isEmpty ? "" : tons(then))</td><td class=\"n\">\(change)</td>" }

@@ -19,7 +19,12 @@ struct InventoryPageTests {
                 #expect(response.status == .ok)
                 let html = response.text
                 #expect(html.contains(#"<td class="n">\#(t.number(inventory.totals(year: 2023).basic, decimals: 0))</td>"#))
-                for ref in ["I.1.1", "I.4.4", "II.4.1", "III.1.1", "IV.2"] { #expect(html.contains(#"<th scope="row">\#(ref)</th>"#), "\(ref)") }
+                for ref in ["I.1.1", "I.4.4", "II.4.1", "III.1.1", "IV.2"] {
+                    // A reported reference leads on to its fuels; one with only a notation key has none.
+                    #expect(html.contains(#"<th scope="row"><a href="/inventory/2023/fuels?ref=\#(ref)" title="By fuel">\#(ref)</a></th>"#)
+                        || html.contains(#"<th scope="row">\#(ref)</th>"#), "\(ref)")
+                }
+                #expect(html.contains(#"<a href="/inventory/2023/fuels?ref=I.1.1" title="By fuel">I.1.1</a>"#))
                 #expect(html.contains("2022 (t CO2e)"), "compared with the previous published year by default")
                 #expect(html.contains("IE → II.1.1"))
                 #expect(html.contains("<td>NE</td>"))
@@ -42,8 +47,8 @@ struct InventoryPageTests {
                 #expect(response.text.contains(#"<option value="Harbour" selected>"#))
             }
             try await client.execute(uri: "/inventory/2023?sector=II", method: .get) { response in
-                #expect(response.text.contains(#"<th scope="row">II.1.1</th>"#))
-                #expect(!response.text.contains(#"<th scope="row">I.1.1</th>"#))
+                #expect(response.text.contains(#">II.1.1</a></th>"#))
+                #expect(!response.text.contains(#">I.1.1</a></th>"#))
             }
         }
     }

@@ -83,6 +83,7 @@ struct PublishedOnlyTests {
                 switch entry.path {
                 case "/api/v1/activities": urls += years.flatMap { ["\(path)?year=\($0)", "\(path)?year=\($0)&format=csv&per_page=500"] }
                 case "/api/v1/decomposition": urls += ["\(path)?from=2015&to=2023", "\(path)?from=2022&to=2023"]
+                case "/inventory/:year/fuels": urls += ["\(path)?ref=I.1.1", "\(path)?ref=I.1", "\(path)?ref=I.1.1&jurisdiction=\(tree.order[1])"]
                 case "/api/v1/inventories/:year", "/api/v1/jurisdictions/:name/statistics": urls += [path, path + "?format=csv"]
                 default: urls.append(path)
                 }

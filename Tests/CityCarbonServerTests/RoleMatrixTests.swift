@@ -16,7 +16,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     var table: [String: (String, Set<Role>)] = [:]
     for route in ["GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "GET /api", "GET /api/v1/jurisdictions", "GET /api/v1/jurisdictions/:name/statistics",
                   "GET /api/v1/boundaries", "GET /api/v1/factor-sets", "GET /api/v1/factor-sets/:name/factors", "GET /api/v1/activities",
-                  "GET /api/v1/inventories", "GET /api/v1/inventories/:year", "GET //", "GET /ioc", "GET /districts", "GET /districts/:name", "GET /methods", "GET /inventory/:year", "GET /factors", "GET /factors/:name",
+                  "GET /api/v1/inventories", "GET /api/v1/inventories/:year", "GET //", "GET /ioc", "GET /districts", "GET /districts/:name", "GET /methods", "GET /inventory/:year", "GET /inventory/:year/fuels", "GET /factors", "GET /factors/:name",
                   "GET /assets/site.css", "GET /login", "POST /login",
                   "GET /plans", "GET /plans/:plan", "GET /plans/:plan/actions/:action", "GET /api/v1/plans", "GET /api/v1/plans/:plan/actions",
                   "GET /api/v1/plans/:plan/actions/:action", "GET /indicators", "GET /indicators/:indicator", "GET /api/v1/indicators",
