@@ -36,8 +36,11 @@ struct FuelBreakdownPage: Sendable {
     }
 
     func page(_ b: FuelBreakdown, district: String?, t: Localizer) -> HTML {
-        let entry = GPCTaxonomy.standard.entries.first { $0.ref == b.gpcRef }
-        let name = entry.map { t.language == .zhHans ? $0.subsectorName.zhHans + " · " + $0.sourceName.zhHans : $0.subsectorName.en + " · " + $0.sourceName.en }
+        // A reference is named by its sub-sector and source; a sub-sector by its name alone.
+        let zh = t.language == .zhHans
+        let entries = GPCTaxonomy.standard.entries
+        let name = entries.first { $0.ref == b.gpcRef }.map { zh ? $0.subsectorName.zhHans + " · " + $0.sourceName.zhHans : $0.subsectorName.en + " · " + $0.sourceName.en }
+            ?? entries.first { $0.ref.hasPrefix(b.gpcRef + ".") }.map { zh ? $0.subsectorName.zhHans : $0.subsectorName.en }
         let place = district ?? t("fuels.city")
         let title = t("fuels.title", ["ref": b.gpcRef, "name": name ?? "", "place": place, "year": String(b.year)])
         let total = b.co2eTonnes
