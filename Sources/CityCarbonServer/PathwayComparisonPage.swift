@@ -15,8 +15,12 @@ extension PathwayPages {
         var body: HTML = "<main id=\"main\"><p>\(t("pathways.intro"))</p>"
         guard !stored.isEmpty else { return Layout.page(t, title: t("pathways.title"), body: body + "<p>\(t("pathways.none"))</p></main>", query: [], footer: t("pathways.footer")) }
         var runs: [(Scenario, PathwayResult)] = [], broken: [(Scenario, InputErrors)] = []
+        // One set of inputs: scenarios on the same base year share its computation.
+        let inputs = PathwayInputs(database, rows: .published)
         for s in stored {
-            do { runs.append((s.scenario, try repository.model(s.scenario.identifier, rows: .published).run(language: t.language.rawValue))) } catch let errors as InputErrors {
+            do {
+                runs.append((s.scenario, try inputs.model(s.scenario, file: s.scenario.identifier, saved: true).run(language: t.language.rawValue)))
+            } catch let errors as InputErrors {
                 broken.append((s.scenario, errors))
             }
         }

@@ -4,6 +4,7 @@ import CarbonPathways
 import CityProgramme
 import ClimatePlans
 import Foundation
+import Synchronization
 
 /// Turns a scenario as written into one ready to run: its base year from the workspace's
 /// activity data (or its inline cells converted with the unit list and the factor library),
@@ -13,6 +14,9 @@ public struct PathwayInputs: Sendable {
     let database: CityCarbonDatabase?
     /// The activity rows and statistics a base year is read from: the published ones for anything the public sees.
     let rows: Edition
+    /// The base years' cells these inputs have built: scenarios read through one set of inputs
+    /// (the comparison of every published scenario) share a base year's computation.
+    private let baseCells = BaseCellsMemo()
 
     /// `database` may be nil for a scenario file whose base is given inline.
     public init(_ database: CityCarbonDatabase?, rows: Edition = .current) {
@@ -106,6 +110,8 @@ public struct PathwayInputs: Sendable {
     /// The base year's cells from the activity data: district, GPC sub-sector, fuel.
     func inventoryCells(_ database: CityCarbonDatabase, year: Int, level: InventoryLevel, library: FactorLibrary, gwp: String,
                         file: String?) throws -> [PathwayBase.Cell] {
+        let key = "\(year)/\(level)/\(gwp)"
+        if let held = baseCells.cells.withLock({ $0[key] }) { return held }
         let table = try ActivityRepository(database).load(year: year, rows: rows)
         guard table.count > 0 else {
             let years = rows == .published ? try PublicationRepository(database).publishedYears() : try ActivityRepository(database).years()
@@ -115,7 +121,9 @@ public struct PathwayInputs: Sendable {
         let tree = try JurisdictionRepository(database).tree()
         let balance = try EnergyBalance.compute(table, library: library, jurisdictions: tree, gwp: GasCatalog.standard.gwpSet(gwp),
                                               basicPlus: level == .basicPlus)
-        return ScenarioInputs.baseCells(balance)
+        let cells = ScenarioInputs.baseCells(balance)
+        baseCells.cells.withLock { $0[key] = cells }
+        return cells
     }
 
     /// Action measures that name a plan action take its expected reductions, and its costs
@@ -141,4 +149,9 @@ public struct PathwayInputs: Sendable {
             for p in problems { fail(p.field, p.value, p.reason, p.suggestion) }
         }
     }
+}
+
+/// Base-year cells by year, level and GWP set, for one set of inputs.
+final class BaseCellsMemo: Sendable {
+    let cells = Mutex<[String: [PathwayBase.Cell]]>([:])
 }
