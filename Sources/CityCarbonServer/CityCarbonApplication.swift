@@ -16,6 +16,9 @@ public struct ServerOptions: Sendable {
     /// How long today's figures from the meters (the nowcast) are kept before they are worked
     /// out again; readings come all day, so pages say "so far" and a minute is the default.
     public var liveFreshness: Duration = .seconds(60)
+    /// A scenario page whose Monte Carlo runs are not held yet is answered at once without its
+    /// uncertainty band, saying so, while the runs go on in the background; off, it waits for them.
+    public var monteCarloInBackground = true
     /// bcrypt cost for passwords set through the web pages.
     public var passwordCost: UInt8
     /// Mark cookies Secure: set when the server is reached over HTTPS (behind a proxy).
@@ -107,7 +110,7 @@ public enum CityCarbonApplication {
         TargetPages(database: database, pages: pages).addRoutes(to: routes)
         AssessmentPages(database: database, pages: pages).addRoutes(to: routes)
         PilotPages(database: database, pages: pages).addRoutes(to: routes)
-        PathwayPages(database: database, pages: pages).addRoutes(to: routes)
+        PathwayPages(database: database, pages: pages, bandsInBackground: options.monteCarloInBackground).addRoutes(to: routes)
         MonitoringPages(database: database, live: live).addRoutes(to: routes)
         DistrictPages(database: database, cache: cache, pages: pages, live: live).addRoutes(to: routes)
         MethodsPage(database: database, pages: pages).addRoutes(to: routes)

@@ -18,6 +18,8 @@ final class MonteCarloCache: Sendable {
     /// At most this many results are kept; past it the oldest half goes.
     let capacity: Int
     private let held = Mutex<(results: [Key: MonteCarloResult], order: [Key])>(([:], []))
+    /// Runs under way in the background, so that each starts once.
+    private let running = Mutex<Set<Key>>([])
 
     init(capacity: Int = 32) { self.capacity = capacity }
 
@@ -34,6 +36,19 @@ final class MonteCarloCache: Sendable {
             }
         }
         return result
+    }
+
+    /// The result when it is held; else nil, with the runs started in the background (once), so
+    /// that a page answers now and a later request finds them.
+    func ifReady(_ model: PathwayModel, runs: Int, seed: UInt64, language: String) -> MonteCarloResult? {
+        let key = Key(scenario: model.scenario, base: model.base, runs: runs, seed: seed, language: language)
+        if let hit = held.withLock({ $0.results[key] }) { return hit }
+        guard running.withLock({ $0.insert(key).inserted }) else { return nil }
+        Task.detached(priority: .utility) {
+            _ = self.result(model, runs: runs, seed: seed, language: language)
+            self.running.withLock { _ = $0.remove(key) }
+        }
+        return nil
     }
 
     var count: Int { held.withLock { $0.results.count } }

@@ -70,17 +70,30 @@ final class PageCache: Sendable {
         try versionedPage(key) { try render().markup }
     }
 
-    /// The page and the data version it shows, for a caller that keeps something derived from it.
-    func versionedPage(_ key: String, render: () throws -> String) throws -> (body: ByteBuffer, version: Int64) {
-        let version = try version()
-        let hit: ByteBuffer? = store.withLock { store in
+    /// A page of markup kept only when `keepIf` says so of what it was made from (a page that
+    /// still lacks a part computed in the background is answered, not kept).
+    func page<Source>(_ key: String, keepIf: (Source) -> Bool, render: () throws -> (HTML, Source)) throws -> ByteBuffer {
+        if let hit = held(key, version: try version()) { return hit }
+        let (page, source) = try render()
+        guard keepIf(source) else { return ByteBuffer(string: page.markup) }
+        return try self.page(key) { page }
+    }
+
+    /// The page held under `key` for data version `version`, marked as used.
+    private func held(_ key: String, version: Int64) -> ByteBuffer? {
+        store.withLock { store in
             guard var page = store.pages[key], page.version == version else { return nil }
             store.clock += 1
             page.lastUse = store.clock
             store.pages[key] = page
             return page.body
         }
-        if let hit { return (hit, version) }
+    }
+
+    /// The page and the data version it shows, for a caller that keeps something derived from it.
+    func versionedPage(_ key: String, render: () throws -> String) throws -> (body: ByteBuffer, version: Int64) {
+        let version = try version()
+        if let hit = held(key, version: version) { return (hit, version) }
         let body = ByteBuffer(string: try render())
         let size = body.readableBytes + key.utf8.count
         guard size <= capacity / 4 else { return (body, version) }

@@ -40,6 +40,10 @@ extension PathwayPages {
                                  format: { t.number($0 / 1e6, decimals: 1) }, unit: t("unit.mtYear"))
         body += "<figure id=\"pathway-chart\"><figcaption>\(chart.title)</figcaption>\(chart.html(id: "pathway", t: t))"
         body += "<p class=\"note\">\(t("pathways.chartCaption"))</p>"
+        if c.bandsPending {
+            let runs = t.number(Double(min(s.monteCarlo?.runs ?? 0, PathwayPages.maximumRunsOnline)), decimals: 0)
+            body += "<p class=\"note\" id=\"band-pending\" role=\"status\">\(t("pathways.bandPending", ["runs": runs]))</p>"
+        }
         // A budget counts tonnes over years: told in a sentence, never drawn on the chart's tonnes-a-year axis.
         for o in r.analysis.targets where o.kind == "budget" {
             guard let allowed = o.allowed, let used = o.value else { continue }

@@ -14,15 +14,21 @@ struct PathwayPages: Sendable {
     let database: CityCarbonDatabase
     let pages: PageCache
     var monteCarlo = MonteCarloCache()
+    var bandsInBackground = true
 
     /// One run of a scenario with everything the page and the API show.
     struct Computed: Encodable {
         var scenario: Scenario
         var result: PathwayResult
         var monteCarlo: MonteCarloResult?
+        /// The scenario asks for Monte Carlo runs that are still under way (a page answered without waiting).
+        var bandsPending = false
         var macc: MarginalAbatementCurve?
         var published: Bool
         var updatedAt: String
+
+        /// What the API sends: the pending state is the page's, not the data's.
+        enum CodingKeys: String, CodingKey { case scenario, result, monteCarlo, macc, published, updatedAt }
     }
 
     static let maximumRunsOnline = 20_000
@@ -37,14 +43,16 @@ struct PathwayPages: Sendable {
             let language = Language.of(request)
             let district = request.uri.queryParameters.get("district").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
             let key = "pathways/\(id)/\(language.rawValue)/\(district ?? "")"
-            return Layout.response(try pages.page(key) {
+            // A page without its band is answered, not kept: the next request after the runs shows it whole.
+            return Layout.response(try pages.page(key, keepIf: { !$0.bandsPending }) {
                 let t = Localizer(language)
-                let computed = try compute(id, publishedOnly: true, language: language)
+                let computed = try compute(id, publishedOnly: true, language: language, waitForBands: !bandsInBackground)
                 if let district, !computed.result.cells.contains(where: { $0.district == district }) {
                     throw ProblemDetails(.notFound, "the scenario \(id) has no district \(district)")
                 }
-                return Layout.page(t, title: computed.result.name, body: "<main id=\"main\">" + detail(computed, t: t, district: district, base: "/pathways") + "</main>",
-                                   query: district.map { [("district", $0)] } ?? [], footer: t("pathways.footer"))
+                let page = Layout.page(t, title: computed.result.name, body: "<main id=\"main\">\(detail(computed, t: t, district: district, base: "/pathways"))</main>",
+                                       query: district.map { [("district", $0)] } ?? [], footer: t("pathways.footer"))
+                return (page, computed)
             })
         }
         routes.open(.get, "pathways/:scenario/pathway.csv") { _, context in
@@ -145,7 +153,7 @@ struct PathwayPages: Sendable {
 
     // MARK: Computing
 
-    func compute(_ id: String, publishedOnly: Bool, language: Language) throws -> Computed {
+    func compute(_ id: String, publishedOnly: Bool, language: Language, waitForBands: Bool = true) throws -> Computed {
         let repository = PathwayRepository(database)
         guard let stored = try repository.scenario(id, published: publishedOnly) else {
             throw ProblemDetails(.notFound, "no published scenario '\(id)'")
@@ -159,9 +167,11 @@ struct PathwayPages: Sendable {
         let result = model.run(language: language.rawValue)
         // A page answers within a second or so: a scenario asking for more runs gets them from the CLI.
         let runs = min(model.scenario.monteCarlo?.runs ?? 0, Self.maximumRunsOnline)
-        let mc = runs > 0 ? monteCarlo.result(model, runs: runs, seed: model.scenario.monteCarlo?.seed ?? 1, language: language.rawValue) : nil
+        let seed = model.scenario.monteCarlo?.seed ?? 1
+        let mc = runs == 0 ? nil : waitForBands ? monteCarlo.result(model, runs: runs, seed: seed, language: language.rawValue)
+            : monteCarlo.ifReady(model, runs: runs, seed: seed, language: language.rawValue)
         let macc = MarginalAbatementCurve(scenario: model.scenario, result: result)
-        return Computed(scenario: model.scenario, result: result, monteCarlo: mc, macc: macc.bars.isEmpty ? nil : macc,
+        return Computed(scenario: model.scenario, result: result, monteCarlo: mc, bandsPending: runs > 0 && mc == nil, macc: macc.bars.isEmpty ? nil : macc,
                         published: stored.isPublished, updatedAt: stored.updatedAt)
     }
 

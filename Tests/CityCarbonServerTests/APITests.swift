@@ -21,6 +21,7 @@ func demoWorkspace() throws -> CityCarbonDatabase {
 func application(_ database: CityCarbonDatabase, routeTable: RouteTable = RouteTable(), signInAttempts: Int = 5) -> some ApplicationProtocol {
     var options = ServerOptions(freshness: .zero, passwordCost: 4, signInAttempts: signInAttempts)
     options.liveFreshness = .zero
+    options.monteCarloInBackground = false
     return Application(router: CityCarbonApplication.router(database: database, options: options,
                                                      routeTable: routeTable))
 }

@@ -233,4 +233,23 @@ struct MonteCarloCacheTests {
         for seed in 20..<30 { _ = cache.result(model, runs: 10, seed: UInt64(seed), language: "en") }
         #expect(cache.count <= 4, "bounded")
     }
+
+    @Test("A page whose runs are not held answers at once without the band, says so and is not kept; once the runs are done it has the band")
+    func bandsInTheBackground() async throws {
+        let database = try demoWorkspace()
+        var options = ServerOptions(freshness: .zero, passwordCost: 4)
+        options.liveFreshness = .zero
+        let app = Application(router: CityCarbonApplication.router(database: database, options: options, routeTable: RouteTable()))
+        try await app.test(.router) { client in
+            let first = try await client.execute(uri: "/pathways/xiongan-2035", method: .get).text
+            #expect(first.contains(#"id="band-pending""#) && !first.contains(#"data-series="band""#))
+            #expect(first.contains(#"data-neutrality="2031""#), "everything but the band is there")
+            var whole = ""
+            for _ in 0..<600 where !whole.contains(#"data-series="band""#) {
+                try await Task.sleep(for: .milliseconds(50))
+                whole = try await client.execute(uri: "/pathways/xiongan-2035", method: .get).text
+            }
+            #expect(whole.contains(#"data-series="band""#) && !whole.contains(#"id="band-pending""#))
+        }
+    }
 }
