@@ -3,7 +3,8 @@ import CarbonKit
 /// What each fuel gives of a part of an inventory (a sub-sector of a district in a year): the
 /// part's activity rows split by fuel, each group computed by the same engine, factors and GWP
 /// set as the whole, so the fuels add up to the figure the inventory shows. A row without a
-/// fuel (a process, waste by mass, a notation key) is its own group, named by nothing.
+/// fuel (a process, waste by mass) is its own group, named by nothing; a row that carries a
+/// notation key instead of an amount gives no emissions and is left out.
 public struct FuelBreakdown: Sendable, Equatable {
     public struct Part: Sendable, Equatable {
         /// The fuel's key (`natural_gas`), nil for rows that name none.
@@ -27,8 +28,8 @@ public struct FuelBreakdown: Sendable, Equatable {
         var groups: [String?: [ActivityRecord]] = [:]
         for i in 0..<table.count {
             let row = table[i]
-            guard row.year == year, jurisdictions.contains(row.jurisdiction), row.gpcRef == gpcRef || row.gpcRef.hasPrefix(gpcRef + ".")
-            else { continue }
+            guard row.year == year, jurisdictions.contains(row.jurisdiction), row.gpcRef == gpcRef || row.gpcRef.hasPrefix(gpcRef + "."),
+                  row.notationKey == nil else { continue }
             groups[row.fuel, default: []].append(row)
         }
         let validator = ActivityValidator(library: library, jurisdictions: tree)

@@ -43,7 +43,7 @@ package enum APIReference {
         if let security = operation["security"]?.items, !security.isEmpty { html += "<p class=\"key\">\(t("api.needsKey"))</p>" }
         let parameters = (operation["parameters"]?.items ?? []).map { resolve($0, in: document) }
         if !parameters.isEmpty {
-            let heads = ["api.name", "api.in", "api.required", "api.values", "api.description"].html { "<th scope=\"col\">\(t($0))</th>" }
+            let heads = Table.headings(["api.name", "api.in", "api.required", "api.values", "api.description"], t)
             html += "<table class=\"parameters\"><caption>\(t("api.parameters"))</caption><thead><tr>\(heads)</tr></thead><tbody>"
             for parameter in parameters {
                 let name = parameter["name"]?.text ?? ""

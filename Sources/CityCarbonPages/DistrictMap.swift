@@ -49,7 +49,7 @@ package enum DistrictMap {
         case .live: (unit, decimals) = (t("unit.t"), 1)
         }
         let arguments = ["year": year, "level": level, "assessment": figures.assessmentYear.map(String.init) ?? "—",
-                         "day": day, "hours": String(hours)]
+                         "day": t.date(day), "hours": String(hours)]
         let map = ChoroplethMap(
             title: t("districts.map.\(layer.rawValue)", arguments), description: t("districts.map.\(layer.rawValue).desc", arguments),
             areas: ChoroplethMap.areas(geoJSON: boundaries).filter { area in figures.rows.contains { $0.name == area.name } },

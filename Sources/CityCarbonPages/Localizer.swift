@@ -111,6 +111,8 @@ package struct Localizer: Sendable {
     /// from `locale.months` where it uses them): "22 Nov 2026", "2026年11月22日", "22.11.2026".
     /// An ISO-8601 timestamp as its date in the language's form and its time of day in UTC:
     /// "6 Dec 2026, 08:09 UTC". A value that is not a timestamp is shown as it is.
+    package func date(_ day: Day) -> String { date(day.description) }
+
     package func dateTime(_ iso: String) -> String {
         guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
@@ -118,7 +120,9 @@ package struct Localizer: Sendable {
     }
 
     package func date(_ iso: String) -> String {
-        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        // A day alone ("2026-12-06") is that day; a timestamp is its day in UTC.
+        let timestamp = iso.count == 10 ? iso + "T00:00:00Z" : iso
+        guard let date = ISO8601DateFormatter().date(from: timestamp) else { return iso }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
         let months = (strings["locale.months"] ?? "").split(separator: ",").map(String.init)
         let monthName = months.count == 12 ? months[c.month! - 1] : String(c.month!)

@@ -10,7 +10,7 @@ import Foundation
 extension PlanReport {
     package static func html(_ report: StoredPlanReport, previous: StoredPlanReport?, t: Localizer) -> HTML {
         let s = report.snapshot, lang = t.language.rawValue
-        let meta = t("report.meta", ["asof": s.asOf.description, "version": String(report.version), "at": t.dateTime(report.createdAt),
+        let meta = t("report.meta", ["asof": t.date(s.asOf), "version": String(report.version), "at": t.dateTime(report.createdAt),
                                      "by": report.createdBy, "digest": String(report.digest.prefix(16))])
         let base = "/plans/\(Markup.percentEncoded(s.plan.identifier))/reports/\(s.year)"
         let assessment = s.assessment.map { a -> HTML in
@@ -38,9 +38,7 @@ extension PlanReport {
 
     static func percent(_ x: Double?) -> String { x.map { "\(Int(($0 * 100).rounded())) %" } ?? "—" }
 
-    static func headings(_ keys: [String], _ t: Localizer) -> HTML { keys.html { #"<th scope="col">\#(t($0))</th>"# } }
-
-    /// 1. The actions: a chart by status, the year's totals, a table by area and one per action.
+        /// 1. The actions: a chart by status, the year's totals, a table by area and one per action.
     static func actions(_ s: PlanReportSnapshot, t: Localizer) -> HTML {
         let lang = t.language.rawValue
         let categories = s.plan.categoryTypes.flatMap(\.categories)
@@ -85,7 +83,7 @@ extension PlanReport {
             <table id="report-areas"><caption>\(t("report.areas"))</caption><thead><tr><th scope="col">\(t("plans.col.area"))</th>\
             \(ActionStatus.allCases.html { #"<th scope="col">\#(t("status.\($0.rawValue)"))</th>"# })</tr></thead><tbody>\(byArea)</tbody></table>\
             <table id="report-actions"><caption>\(t("report.action.table", ["count": String(s.actions.count)]))</caption>\
-            <thead><tr>\(headings(columns, t))</tr></thead><tbody>\(rows)</tbody></table></section>
+            <thead><tr>\(Table.headings(columns, t))</tr></thead><tbody>\(rows)</tbody></table></section>
             """
     }
 
@@ -114,7 +112,7 @@ extension PlanReport {
         }
         let columns = ["indicators.name", "indicators.unit", "indicators.latest", "indicators.goal", "indicators.status"]
         return """
-            <section><h2>\(t("nav.indicators"))</h2>\(chart)<table id="report-indicators"><thead><tr>\(headings(columns, t))</tr></thead>\
+            <section><h2>\(t("nav.indicators"))</h2>\(chart)<table id="report-indicators"><thead><tr>\(Table.headings(columns, t))</tr></thead>\
             <tbody>\(rows)</tbody></table></section>
             """
     }
@@ -146,7 +144,7 @@ extension PlanReport {
             """
         }
         return """
-            <section><h2>\(t("pilots.title"))</h2><table id="report-pilots"><thead><tr>\(headings(["pilots.name", "pilots.kind", "pilots.stage"], t))\
+            <section><h2>\(t("pilots.title"))</h2><table id="report-pilots"><thead><tr>\(Table.headings(["pilots.name", "pilots.kind", "pilots.stage"], t))\
             </tr></thead><tbody>\(rows)</tbody></table></section>
             """
     }

@@ -26,10 +26,10 @@ extension PlanPages {
         fact("plans.col.status", t("status.\(progress.effectiveStatus(of: action).rawValue)"))
         if let phase = action.phase { fact("plans.phase", t("phase.\(phase.rawValue)")) }
         if let completion = progress.completion { fact("plans.col.done", "\(Int((completion * 100).rounded())) %") }
-        fact("plans.col.updated", t("timeliness.\(progress.timeliness.rawValue)") + (action.updatedOn.map { " (\($0))" } ?? ""))
+        fact("plans.col.updated", t("timeliness.\(progress.timeliness.rawValue)") + (action.updatedOn.map { " (\(t.date($0)))" } ?? ""))
         if !action.responsibleParties.isEmpty { fact("plans.responsible", action.responsibleParties.map { "\($0.organisation) (\(t("role.party.\($0.role.rawValue)")))" }.joined(separator: "; ")) }
-        if let start = action.startDate { fact("plans.start", start.description) }
-        if let end = action.endDate { fact("plans.end", end.description) }
+        if let start = action.startDate { fact("plans.start", t.date(start)) }
+        if let end = action.endDate { fact("plans.end", t.date(end)) }
         for reason in progress.lateReasons {
             switch reason {
             case .overdueTasks(let tasks): fact("plans.late", t("plans.late.tasks", ["count": String(tasks.count)]))
@@ -40,7 +40,7 @@ extension PlanPages {
         body += "</tbody></table>"
         if !action.tasks.isEmpty {
             body += "<table><caption>\(t("plans.tasks"))</caption><tbody>" + action.tasks.map {
-                "<tr><td>\($0.name.text(lang))</td><td>\($0.dueDate)</td><td>\($0.completedOn.map { "✓ \($0)" } ?? ($0.isOverdue(on: today) ? HTML(text: t("plans.overdue")) : ""))</td></tr>"
+                "<tr><td>\($0.name.text(lang))</td><td>\(t.date($0.dueDate))</td><td>\($0.completedOn.map { "✓ \(t.date($0))" } ?? ($0.isOverdue(on: today) ? HTML(text: t("plans.overdue")) : ""))</td></tr>"
             }.joined() + "</tbody></table>"
         }
         if !action.costs.isEmpty {

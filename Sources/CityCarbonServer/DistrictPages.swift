@@ -58,7 +58,7 @@ struct DistrictPages: Sendable {
             : DistrictMap.html(figures, layer: layer, boundaries: try BoundaryRepository(database).featureCollection(), page: "/districts", t: t)
         let columns = ["assessments.district", "districts.emissions.col", "districts.perCapita", "assessments.light"]
         body += "<table id=\"district-list\"><caption>\(t("districts.caption", ["year": figures.year.map(String.init) ?? "—"]))</caption><thead><tr>"
-            + columns.html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+            + Table.headings(columns, t) + "</tr></thead><tbody>"
         for row in figures.rows {
             body += "<tr><th scope=\"row\"><a href=\"/districts/\(Markup.percentEncoded(row.name))\">\(row.name)</a></th>"
             body += "<td class=\"n\">\(row.figures.map { t.number($0.tonnes / 1000, decimals: 0) } ?? "—")</td>"
@@ -93,7 +93,7 @@ struct DistrictPages: Sendable {
     static func today(_ area: Nowcast.Area?, day: String, hours: Int, t: Localizer) -> HTML {
         guard let area else { return "<p>\(t("districts.today.none"))</p>" }
         return "<p class=\"lead\">" + HTML(text: t("districts.today.text", [
-            "day": day, "hours": String(hours), "today": MonitoringPages.tonnes(area.todayKg, t),
+            "day": t.date(day), "hours": String(hours), "today": MonitoringPages.tonnes(area.todayKg, t),
             "typical": area.typicalKg.map { MonitoringPages.tonnes($0, t) } ?? "—", "change": area.change.map(t.percent) ?? "—",
         ])) + " <a href=\"/monitoring\">\(t("monitoring.title")) →</a> · \(Layout.methodLink("today", t))</p>"
     }

@@ -14,7 +14,7 @@ enum DistrictSections {
         var out: HTML = "<section id=\"emissions\"><h2>\(t("districts.emissions"))</h2>"
         guard let latest = p.history.last else { return out + "<p>\(t("districts.noInventory"))</p></section>" }
         let level = latest.level == .basic ? "BASIC" : "BASIC+"
-        let name = Markup.percentEncoded(p.row.name)
+        let name = p.row.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         var sentence = t("districts.emissions.text", ["year": String(latest.year), "value": t.number(latest.tonnes / 1000, decimals: 0), "level": level])
         if let perCapita = latest.perCapita { sentence += " " + t("districts.emissions.perCapita", ["value": t.number(perCapita, decimals: 1)]) }
         if let first = p.history.first, first.year != latest.year, let change = latest.change(since: first) {
@@ -30,11 +30,11 @@ enum DistrictSections {
             out += "<figure><figcaption>\(chart.title)</figcaption>\(chart.html(id: "district-trend", t: t))</figure>"
         }
         out += "<table id=\"district-sectors\"><caption>\(t("districts.sectors", ["year": String(latest.year)]))</caption><thead><tr>"
-            + ["inventory.filter.sector", "districts.emissions.kt", "districts.share"].html { "<th scope=\"col\">\(t($0))</th>" }
+            + Table.headings(["inventory.filter.sector", "districts.emissions.kt", "districts.share"], t)
             + "</tr></thead><tbody>"
         let shares = latest.sectorShares
         for s in sectors {
-            let href = "/inventory/\(latest.year)?jurisdiction=\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&sector=\(s)"
+            let href = "/inventory/\(latest.year)?jurisdiction=\(name)&sector=\(s)"
             out += "<tr><th scope=\"row\"><a href=\"\(href)\">\(s) \(t("sector.\(s)"))</a></th>"
             out += "<td class=\"n\">\(t.number((latest.bySector[s] ?? 0) / 1000, decimals: 1))</td><td class=\"n\">\(t.share(shares[s] ?? 0))</td></tr>"
         }

@@ -36,9 +36,7 @@ struct FactorLibraryPage: Sendable {
             let group = sets.filter { $0.kind == kind }
             guard !group.isEmpty else { continue }
             body += "<table class=\"factors\"><caption>\(t("factors.kind.\(kind.rawValue)"))</caption><thead><tr>"
-            for key in ["factors.set", "factors.settitle", "factors.method", "factors.source", "factors.year", "factors.numbers"] {
-                body += "<th scope=\"col\">\(t(key))</th>"
-            }
+            body += Table.headings(["factors.set", "factors.settitle", "factors.method", "factors.source", "factors.year", "factors.numbers"], t)
             body += "</tr></thead><tbody>"
             for set in group {
                 body += "<tr><th scope=\"row\"><a href=\"/factors/\(set.name)\">\(set.name)</a></th><td>\(t.content(set.title))</td>" +
@@ -62,9 +60,7 @@ struct FactorLibraryPage: Sendable {
                 "</select></div><div><button type=\"submit\">\(t("inventory.filter.apply"))</button></div></form>"
         }
         body += "<table class=\"factors\"><caption>\(t("factors.caption", ["count": String(records.count)]))</caption><thead><tr>"
-        for key in ["factors.fuel", "factors.appliesto", "factors.technology", "factors.quantity", "factors.value", "factors.unit", "factors.source", "factors.year", "factors.confidence", "factors.note"] {
-            body += "<th scope=\"col\">\(t(key))</th>"
-        }
+        body += Table.headings(["factors.fuel", "factors.appliesto", "factors.technology", "factors.quantity", "factors.value", "factors.unit", "factors.source", "factors.year", "factors.confidence", "factors.note"], t)
         body += "</tr></thead><tbody>"
         for r in records {
             let technology = (r.technology ?? "") + (r.isDefaultTechnology ? " (\(t("factors.default")))" : "")

@@ -18,8 +18,9 @@ struct FuelBreakdownPage: Sendable {
             let year = try context.parameters.require("year", as: Int.self)
             let query = request.uri.queryParameters
             let ref = query.get("ref").map { String($0) } ?? ""
-            guard GPCTaxonomy.standard.entries.contains(where: { $0.ref == ref || $0.ref.hasPrefix(ref + ".") }), ref.contains(".") else {
-                throw ProblemDetails(.notFound, "“\(ref)” is no GPC reference or sub-sector (I.1, I.1.1, II.1.2 …)")
+            guard ref.contains("."), GPCTaxonomy.standard.entries.contains(where: { $0.ref == ref || $0.ref.hasPrefix(ref + ".") }) else {
+                throw InputErrors([InputIssue(InputLocation(field: "ref"), value: String(ref.prefix(64)), reason: "is no GPC reference or sub-sector",
+                                              suggestion: "a reference such as I.1.1 or a sub-sector such as I.1, as the inventory table lists them")])
             }
             let district = query.get("jurisdiction").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
             if let district, !(try JurisdictionRepository(database).tree().contains(district)) {
@@ -29,6 +30,10 @@ struct FuelBreakdownPage: Sendable {
             return Layout.response(try pages.page("fuels/\(language.rawValue)/\(year)/\(district ?? "")/\(ref)") {
                 guard let breakdown = try InventoryRepository(database).publishedFuelBreakdown(year: year, jurisdiction: district, gpcRef: ref) else {
                     throw ProblemDetails(.notFound, "no published inventory for \(year)")
+                }
+                // A reference the inventory does not report here (no rows, or only a notation key) has no fuels to show.
+                guard !breakdown.parts.isEmpty else {
+                    throw ProblemDetails(.notFound, "\(ref) is not reported in \(district ?? "the city") in \(year)")
                 }
                 return page(breakdown, district: district, t: Localizer(language))
             })
@@ -60,13 +65,15 @@ struct FuelBreakdownPage: Sendable {
         let sector = String(b.gpcRef.prefix { $0 != "." })
         var back = "/inventory/\(b.year)?sector=\(sector)"
         if let district { back += "&jurisdiction=\(district.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-        let columns = ["fuels.col.fuel", "fuels.col.tonnes", "fuels.col.share", "fuels.col.rows"].html { "<th scope=\"col\">\(t($0))</th>" }
+        let columns = Table.headings(["fuels.col.fuel", "fuels.col.tonnes", "fuels.col.share", "fuels.col.rows"], t)
+        let foot: HTML = """
+            <tr><th scope="row">\(t("chart.total"))</th><td class="n">\(t.number(total, decimals: 1))</td>\
+            <td class="n">\(total > 0 ? t.share(1) : "—")</td><td class="n">\(b.parts.reduce(0) { $0 + $1.rows })</td></tr>
+            """
         let body: HTML = """
             <main id="main"><p class="lead">\(t("fuels.lead", ["total": t.number(total, decimals: 1), "place": place, "year": String(b.year)]))</p>\
             \(b.parts.isEmpty ? nil : "<figure><figcaption>\(chart.title)</figcaption>\(chart.html(id: "fuels", t: t, width: .wide))</figure>" as HTML)\
-            <table id="fuels-table"><caption>\(t("fuels.caption", ["year": String(b.year)]))</caption><thead><tr>\(columns)</tr></thead>\
-            <tbody>\(rows)</tbody><tfoot><tr><th scope="row">\(t("chart.total"))</th><td class="n">\(t.number(total, decimals: 1))</td>\
-            <td class="n">\(total > 0 ? t.share(1) : "—")</td><td class="n">\(b.parts.reduce(0) { $0 + $1.rows })</td></tr></tfoot></table>\
+            \(Table.html(id: "fuels-table", caption: t("fuels.caption", ["year": String(b.year)]), headings: columns, rows: rows, foot: foot))\
             <p><a href="\(back)">\(t("fuels.back")) →</a> · \(Layout.methodLink("factors", t))</p></main>
             """
         return Layout.page(t, title: title, body: body, query: [("ref", b.gpcRef)] + (district.map { [("jurisdiction", $0)] } ?? []),

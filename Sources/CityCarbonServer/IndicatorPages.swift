@@ -65,9 +65,7 @@ struct IndicatorPages: Sendable {
     func list(_ t: Localizer) throws -> HTML {
         let lang = t.language.rawValue
         var body: HTML = "<main id=\"main\"><table class=\"indicators\"><caption>\(t("indicators.caption"))</caption><thead><tr>"
-        for key in ["indicators.name", "indicators.unit", "indicators.kind", "indicators.latest", "indicators.goal", "indicators.status"] {
-            body += "<th scope=\"col\">\(t(key))</th>"
-        }
+        body += Table.headings(["indicators.name", "indicators.unit", "indicators.kind", "indicators.latest", "indicators.goal", "indicators.status"], t)
         body += "</tr></thead><tbody>"
         for entry in try catalogue() {
             let i = entry.indicator, a = IndicatorAssessment.assess(i)

@@ -37,7 +37,11 @@ struct InventoryPage {
         if let district, !(try JurisdictionRepository(database).tree().contains(district)) {
             throw ProblemDetails(.notFound, "no jurisdiction named \(district)")
         }
-        let sector = query.get("sector").map { String($0) }.flatMap { GPCTaxonomy.sectors.contains($0) ? $0 : nil }
+        let sector = query.get("sector").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        if let sector, !GPCTaxonomy.sectors.contains(sector) {
+            throw InputErrors([InputIssue(InputLocation(field: "sector"), value: String(sector.prefix(64)), reason: "is no GPC sector",
+                                          suggestion: GPCTaxonomy.sectors.joined(separator: ", "))])
+        }
         var compare = published.last { $0 < year }
         if let text = query.get("compare") { compare = Int(text).flatMap { published.contains($0) && $0 != year ? $0 : nil } }
         let selection = Selection(year: year, jurisdiction: district, sector: sector, compare: compare)

@@ -34,7 +34,7 @@ struct MonitoringPages: Sendable {
                 .html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
             for s in sites {
                 let rank = ranks[s.site.key]
-                body += "<tr data-site=\"\(s.site.key)\"\(rank?.isOutlier == true ? " class=\"outlier\"" : "")><th scope=\"row\"><a href=\"/staff/monitoring/sites/\(Markup.percentEncoded(s.site.key))\">\(s.site.name)</a></th>"
+                body += "<tr data-site=\"\(s.site.key)\"\(rank?.isOutlier == true ? " class=\"outlier\"" as HTML : "")><th scope=\"row\"><a href=\"/staff/monitoring/sites/\(Markup.percentEncoded(s.site.key))\">\(s.site.name)</a></th>"
                 body += "<td>\(t("monitoring.siteKind.\(s.site.kind.rawValue)")) / \(s.site.use)</td><td>\(s.site.jurisdiction)</td><td>\(s.site.organisation)</td>"
                 body += "<td class=\"num\">\(rank.map { t.number($0.intensity, decimals: 1) } ?? "—")</td>"
                 body += "<td>\(rank.map { "\($0.rank) / \($0.groupSize)" + ($0.isOutlier ? " ⚠ " + t("monitoring.outlier", ["ratio": t.number(($0.ratioToPeers ?? 0) * 100, decimals: 0)]) : "") } ?? "—")</td>"
@@ -95,7 +95,7 @@ struct MonitoringPages: Sendable {
     /// Today against a typical day, in the words `/monitoring` opens with: the one-screen panel.
     static func lead(_ n: Nowcast, t: Localizer) -> HTML {
         HTML(text: t("monitoring.lead", [
-            "day": n.day.description, "hours": String(n.hoursElapsed), "today": tonnes(n.city.todayKg, t),
+            "day": t.date(n.day), "hours": String(n.hoursElapsed), "today": tonnes(n.city.todayKg, t),
             "typical": n.city.typicalKg.map { tonnes($0, t) } ?? "—", "change": n.city.change.map(t.percent) ?? "—",
         ]))
     }
@@ -109,7 +109,7 @@ struct MonitoringPages: Sendable {
         func row(_ a: Nowcast.Area, label: String) -> HTML {
             "<tr><th scope=\"row\">\(label)</th><td class=\"num\">\(tonnes(a.todayKg, t))</td><td class=\"num\">\(a.typicalKg.map { tonnes($0, t) } ?? "—")</td><td class=\"num\">\(a.change.map(t.percent) ?? "—")</td></tr>"
         }
-        let head = "<thead><tr><th scope=\"col\"></th>" + ["monitoring.today", "monitoring.typical", "monitoring.change"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead>"
+        let head = "<thead><tr><th scope=\"col\"></th>" + Table.headings(["monitoring.today", "monitoring.typical", "monitoring.change"], t) + "</tr></thead>"
         var out: HTML = "<section id=\"now\"><p class=\"lead\">\(lead(n, t: t))</p>"
         out += "<p>" + HTML(text: t("monitoring.freshness", ["readings": t.number(Double(n.readingsToday), decimals: 0),
                                                               "latest": n.latestReading.map(calendar.local) ?? "—"])) + "</p>"
@@ -134,7 +134,7 @@ struct MonitoringPages: Sendable {
             out += "<section id=\"intensity\"><h2>\(t("monitoring.intensity"))</h2><p>" + HTML(text: t("monitoring.site.rank", [
                 "intensity": t.number(rank.intensity, decimals: 1), "rank": String(rank.rank), "size": String(rank.groupSize), "group": rank.peerGroup,
                 "median": rank.peerMedian.map { t.number($0, decimals: 1) } ?? "—",
-            ])) + (rank.isOutlier ? " <strong class=\"outlier\">⚠ \(t("monitoring.outlier", ["ratio": t.number((rank.ratioToPeers ?? 0) * 100, decimals: 0)]))</strong>" : "") + "</p></section>"
+            ])) + (rank.isOutlier ? " <strong class=\"outlier\">⚠ \(t("monitoring.outlier", ["ratio": t.number((rank.ratioToPeers ?? 0) * 100, decimals: 0)]))</strong>" as HTML : "") + "</p></section>"
         }
         for stream in d.streams {
             let ds = stream.summary.datastream

@@ -55,7 +55,7 @@ extension PathwayPages {
         if !r.analysis.targets.isEmpty {
             body += "<table id=\"targets\"><caption>\(t("pathways.targets"))</caption><thead><tr>"
             let keys = ["pathways.target", "pathways.year", "pathways.allowed", "pathways.value", "pathways.gap", "pathways.met", "pathways.probability"]
-            body += "\(keys.html { "<th scope=\"col\">\(t($0))</th>" })</tr></thead><tbody>"
+            body += "\(Table.headings(keys, t))</tr></thead><tbody>"
             for o in r.analysis.targets {
                 let chance = c.monteCarlo?.targets.first { $0.id == o.id }.map { t.number($0.probability * 100, decimals: 0) + " %" } ?? "—"
                 let isIntensity = o.kind == "intensity_reduction"
@@ -144,9 +144,9 @@ extension PathwayPages {
             let keys = [ChartFigure.Key(t("pathways.savesMoney"), color: Palette.saving), ChartFigure.Key(t("pathways.costsMoney"), color: Palette.categorical[0]),
                         ChartFigure.Key(t("pathways.gapKey"), color: Palette.rising, mark: .dashed)]
             body += "<section id=\"macc\"><h2>\(t("pathways.macc", ["year": String(macc.year)]))</h2><figure>\(chart.html(id: "macc-chart", t: t, keys: keys))<figcaption>\(t("pathways.maccCaption", ["rate": t.number(macc.discountRate * 100, decimals: 1), "life": String(macc.defaultLifetimeYears)]))</figcaption></figure>"
-            body += "<table><thead><tr>" + ["pathways.measure", "pathways.abatement", "pathways.costPerTonne", "pathways.cumulative"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+            body += "<table><thead><tr>" + Table.headings(["pathways.measure", "pathways.abatement", "pathways.costPerTonne", "pathways.cumulative"], t) + "</tr></thead><tbody>"
             for bar in macc.bars {
-                body += "<tr data-macc=\"\(bar.id)\"\(bar.closesGap ? " class=\"closes-gap\"" : "")><th scope=\"row\">\(bar.name)\(bar.noRegret ? " <small>(\(t("pathways.noRegret")))</small>" : "")</th>"
+                body += "<tr data-macc=\"\(bar.id)\"\(bar.closesGap ? " class=\"closes-gap\"" as HTML : "")><th scope=\"row\">\(bar.name)\(bar.noRegret ? " <small>(\(t("pathways.noRegret")))</small>" as HTML : "")</th>"
                 body += "<td class=\"n\">\(tons(bar.abatementTonnes))</td><td class=\"n\">\(t.number(bar.costPerTonne, decimals: 0)) \(bar.currency)</td><td class=\"n\">\(tons(bar.cumulativeTo))</td></tr>"
             }
             body += "</tbody></table>"

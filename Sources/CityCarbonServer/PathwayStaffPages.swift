@@ -13,7 +13,7 @@ extension PathwayPages {
         let t = call.t
         var body: HTML = ""
         if let errors { body += Self.problems(errors, t) }
-        body += "<table id=\"staff-scenarios\"><thead><tr>" + ["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.state", "pathways.updated"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+        body += "<table id=\"staff-scenarios\"><thead><tr>" + Table.headings(["pathways.scenario", "pathways.kind", "pathways.jurisdiction", "pathways.state", "pathways.updated"], t) + "</tr></thead><tbody>"
         for stored in try PathwayRepository(database).scenarios() {
             let s = stored.scenario
             body += "<tr data-scenario=\"\(s.identifier)\"><th scope=\"row\"><a href=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\">\(s.name(t.language.rawValue))</a></th>"
@@ -83,7 +83,7 @@ extension PathwayPages {
         var form: HTML = "<form method=\"post\" action=\"/staff/pathways/\(Markup.percentEncoded(s.identifier))\" id=\"edit-scenario\">\(StaffLayout.csrfField(call))"
         form += "<h2>\(t("pathways.edit"))</h2>"
         form += "<label>\(t("pathways.endYear")) <input name=\"endYear\" inputmode=\"numeric\" value=\"\(value("endYear", String(s.endYear)))\"></label>"
-        form += "<table id=\"levers\"><thead><tr>" + ["pathways.measure", "pathways.kind", "pathways.amount", "pathways.rampStart", "pathways.rampFull"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+        form += "<table id=\"levers\"><thead><tr>" + Table.headings(["pathways.measure", "pathways.kind", "pathways.amount", "pathways.rampStart", "pathways.rampFull"], t) + "</tr></thead><tbody>"
         for (i, m) in s.measures.enumerated() {
             let amount = m.kind == .action ? nil : (m.share ?? m.reduction)
             form += "<tr data-measure=\"\(m.id)\"><th scope=\"row\">\(m.name == nil ? names[m.id] ?? m.id : m.name(t.language.rawValue))</th><td>\(t("pathways.measureKind.\(m.kind.rawValue)"))</td>"

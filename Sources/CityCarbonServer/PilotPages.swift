@@ -43,7 +43,7 @@ struct PilotPages: Sendable {
         let repository = PilotRepository(database)
         let pilots = try repository.all()
         var body: HTML = "<main id=\"main\"><table id=\"pilot-goals\"><caption>\(t("pilots.goals"))</caption><thead><tr>"
-        body += ["pilots.kind", "pilots.goal", "pilots.active", "pilots.met", "indicators.source"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+        body += Table.headings(["pilots.kind", "pilots.goal", "pilots.active", "pilots.met", "indicators.source"], t) + "</tr></thead><tbody>"
         for (goal, source) in try repository.goals() {
             let count = goal.count(in: pilots)
             let range = goal.maximum.map { "\(goal.minimum)–\($0)" } ?? "≥ \(goal.minimum)"
@@ -51,7 +51,7 @@ struct PilotPages: Sendable {
             body += "<td>\(t(count.met ? "edit.yes" : "edit.no"))</td><td>\(source ?? "")</td></tr>"
         }
         body += "</tbody></table><table id=\"pilots\"><caption>\(t("pilots.registry", ["count": String(pilots.count)]))</caption><thead><tr>"
-        body += ["pilots.name", "pilots.kind", "assessments.district", "pilots.stage", "pilots.score", "pilots.history"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+        body += Table.headings(["pilots.name", "pilots.kind", "assessments.district", "pilots.stage", "pilots.score", "pilots.history"], t) + "</tr></thead><tbody>"
         for pilot in pilots {
             let score = pilot.history.last { $0.score != nil }
             body += "<tr data-pilot=\"\(pilot.identifier)\"><td>\(pilot.name.text(lang))</td><td>\(t("pilots.kind.\(pilot.kind.rawValue)"))</td>"

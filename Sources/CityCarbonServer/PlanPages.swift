@@ -179,9 +179,7 @@ struct PlanPages: Sendable {
         body += "<button type=\"submit\">\(t("inventory.filter.apply"))</button></form>"
         let names = Dictionary(uniqueKeysWithValues: categories.map { ($0.identifier, $0.name.text(lang)) })
         body += "<table class=\"actions\"><caption>\(t("plans.table.caption", ["shown": String(shown.count), "count": String(actions.count)]))</caption><thead><tr>"
-        for key in ["plans.col.id", "plans.col.action", "plans.col.area", "plans.col.status", "plans.col.done", "plans.col.updated"] {
-            body += "<th scope=\"col\">\(t(key))</th>"
-        }
+        body += Table.headings(["plans.col.id", "plans.col.action", "plans.col.area", "plans.col.status", "plans.col.done", "plans.col.updated"], t)
         body += "</tr></thead><tbody>"
         for action in shown {
             let progress = ActionProgress.of(action, on: today, settings: plan.settings)

@@ -29,7 +29,7 @@ struct PlanReportPages: Sendable {
                 let items = years.reversed().html {
                     "<li><a href=\"/plans/\(Markup.percentEncoded(plan))/reports/\($0.year)\">\($0.year)</a> · \(t("report.version", ["version": String($0.version), "at": t.date($0.createdAt)]))</li>"
                 }
-                return Layout.page(t, title: t("report.list", ["plan": loaded.name.text(lang)]), body: "<main id=\"main\"><ul class=\"reports\">\(items)</ul>\(years.isEmpty ? "<p>\(t("report.none"))</p>" : "")</main>",
+                return Layout.page(t, title: t("report.list", ["plan": loaded.name.text(lang)]), body: "<main id=\"main\"><ul class=\"reports\">\(items)</ul>\(years.isEmpty ? "<p>\(t("report.none"))</p>" as HTML : "")</main>",
                                    query: [], footer: t("plans.footer"))
             })
         }

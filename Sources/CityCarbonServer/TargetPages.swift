@@ -82,7 +82,7 @@ struct TargetPages: Sendable {
                 let total = allocation.basis.values.reduce(0, +)
                 body += "<table class=\"allocation\" id=\"allocation-\(target.identifier)-\(allocation.dimension.rawValue)\"><caption>"
                 body += HTML(text: t("targets.allocation.\(allocation.dimension.rawValue)", ["method": t("targets.method.\(allocation.method.rawValue)")])) + "</caption><thead><tr>"
-                body += ["targets.part", "targets.basis", "targets.share", "targets.level"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+                body += Table.headings(["targets.part", "targets.basis", "targets.share", "targets.level"], t) + "</tr></thead><tbody>"
                 for (name, part) in allocation.parts.sorted(by: { $0.value > $1.value }) {
                     let basis = allocation.basis[name].map { format($0, unit: p.unit) } ?? "—"
                     body += "<tr><td>\(allocation.dimension == .sector ? t("sector.\(name)") : name)</td><td class=\"n\">\(basis)</td>"

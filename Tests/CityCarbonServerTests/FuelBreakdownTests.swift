@@ -64,16 +64,33 @@ struct FuelBreakdownTests {
         }
     }
 
-    @Test("A reference that is none, a sector alone, an unknown district or an unpublished year is a 404 naming it")
+    @Test("A reference that is none or a sector alone is a 400 naming the field; an unknown district, an unpublished year or a reference reported only by a notation key is a 404")
     func refusals() async throws {
         let database = try demoWorkspace()
         try await application(database).test(.router) { client in
-            for (uri, named) in [("/inventory/2023/fuels?ref=I.9.9", "I.9.9"), ("/inventory/2023/fuels?ref=I", "“I”"),
-                                 ("/inventory/2023/fuels?ref=I.1.1&jurisdiction=Atlantis", "Atlantis"), ("/inventory/1999/fuels?ref=I.1.1", "1999")] {
+            for uri in ["/inventory/2023/fuels?ref=I.9.9", "/inventory/2023/fuels?ref=I", "/inventory/2023/fuels?ref=..%2F", "/inventory/2023?sector=VII"] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .badRequest, "\(uri)")
+                #expect(response.text.contains(uri.contains("sector") ? "sector" : "ref"), "\(uri)")
+            }
+            for (uri, named) in [("/inventory/2023/fuels?ref=I.1.1&jurisdiction=Atlantis", "Atlantis"), ("/inventory/1999/fuels?ref=I.1.1", "1999"),
+                                 ("/inventory/2023/fuels?ref=II.5.1", "II.5.1")] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .notFound, "\(uri)")
                 #expect(response.text.contains(named), "\(uri)")
             }
+        }
+    }
+
+    @Test("A district whose name has a space links to its own sectors in the inventory, encoded once")
+    func aNameWithASpace() async throws {
+        let database = try demoWorkspace()
+        let name = try #require(try JurisdictionRepository(database).tree().order.first { $0.contains(" ") && $0 != "Demo City" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/districts/\(encoded)", method: .get).text
+            #expect(page.contains("href=\"/inventory/2023?jurisdiction=\(encoded)&amp;sector=I\""))
+            #expect(try await client.execute(uri: "/inventory/2023?jurisdiction=\(encoded)&sector=I", method: .get).status == .ok)
         }
     }
 }

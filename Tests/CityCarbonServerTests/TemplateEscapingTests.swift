@@ -61,9 +61,9 @@ struct TemplateEscapingTests {
         }
     }
 
-    /// Our own tags shown as text: markup that went through an escape it should not have.
+    /// Our own tags or attributes shown as text: markup that went through an escape it should not have.
     static let escapedMarkup = try! NSRegularExpression(
-        pattern: #"&lt;/?(a|p|td|th|tr|span|li|ul|div|section|small|strong|svg|table|select|option|input|br|code|label|form|button|details|figure|i|b)[ >/]|&amp;(amp|lt|gt|quot|#39);"#)
+        pattern: #"&lt;/?(a|p|td|th|tr|span|li|ul|div|section|small|strong|svg|table|select|option|input|br|code|label|form|button|details|figure|i|b)[ >/]|&amp;(amp|lt|gt|quot|#39);|\sclass=&quot;"#)
 
     static func escapedMarkup(in page: String) -> String? {
         let range = NSRange(page.startIndex..., in: page)
@@ -86,7 +86,8 @@ struct TemplateEscapingTests {
             var urls = try PublishedOnlyTests.publicURLs(database, table: table)
             let staffPages = table.all.filter { $0.method == "GET" && $0.path.hasPrefix("/staff") && !$0.path.contains(":") }.map(\.path)
             #expect(staffPages.count > 10)
-            urls += staffPages.flatMap { [$0, $0 + "?lang=zh-Hans"] } + ["/staff/inventories/2023", "/staff/plans/helsinki-2035"]
+            urls += staffPages.flatMap { [$0, $0 + "?lang=zh-Hans"] } + ["/staff/inventories/2023", "/staff/plans/helsinki-2035",
+                "/staff/inventories/2023/withdraw", "/staff/pathways/demo-planned", "/pathways/demo-planned?lang=fi"]
             let admin = try await signIn(client, "admin")
             var pages = 0
             for url in urls {

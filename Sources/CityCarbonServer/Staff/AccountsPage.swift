@@ -58,9 +58,7 @@ struct AccountsPage: Sendable {
             return "<select\(owner) id=\"\(id)\" name=\"role\" aria-label=\"\(t("accounts.role"))\">\(options)</select>"
         }
         var html: HTML = "<section><h2>\(t("accounts.list"))</h2><table id=\"accounts\"><thead><tr>"
-        for key in ["accounts.username", "accounts.name", "accounts.role", "accounts.organisation", "accounts.jurisdictions", "accounts.disabled", "accounts.change", "accounts.password"] {
-            html += "<th scope=\"col\">\(t(key))</th>"
-        }
+        html += Table.headings(["accounts.username", "accounts.name", "accounts.role", "accounts.organisation", "accounts.jurisdictions", "accounts.disabled", "accounts.change", "accounts.password"], t)
         html += "</tr></thead><tbody>"
         for account in try accounts.all() {
             let name = account.username

@@ -34,7 +34,7 @@ struct ActionReviewPage: Sendable {
         let t = call.t, lang = t.language.rawValue
         let submitted = try ActionDraftRepository(database).drafts(state: .submitted)
         var body: HTML = "<table id=\"reviews\"><caption>\(t("review.queue", ["count": String(submitted.count)]))</caption><thead><tr>"
-        body += ["plans.col.action", "review.author", "review.submitted", "review.changed"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+        body += Table.headings(["plans.col.action", "review.author", "review.submitted", "review.changed"], t) + "</tr></thead><tbody>"
         for draft in submitted {
             let path = "/staff/plans/\(Markup.percentEncoded(draft.plan))/actions/\(Markup.percentEncoded(draft.action.identifier))/review"
             body += "<tr><td><a href=\"\(path)\">\(draft.plan) / \(draft.action.identifier). \(draft.action.name.text(lang))</a></td>"
@@ -55,7 +55,7 @@ struct ActionReviewPage: Sendable {
         var body: HTML = "<p>\(t("review.by", ["author": draft.author, "at": t.dateTime(draft.submittedAt ?? draft.updatedAt)]))</p>"
         if published != draft.base { body += "<p class=\"problem\" role=\"alert\">\(ActionDraftError.changedSince(action: action).description)</p>" }
         body += "<table id=\"changes\"><caption>\(t("review.changes"))</caption><thead><tr>"
-        body += ["review.field", "review.published", "review.draft"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+        body += Table.headings(["review.field", "review.published", "review.draft"], t) + "</tr></thead><tbody>"
         for change in Self.changes(from: published ?? draft.base, to: draft.action) {
             body += "<tr><th scope=\"row\">\(change.label(t))</th><td><del>\(change.side(true, t))</del></td><td><ins>\(change.side(false, t))</ins></td></tr>"
         }

@@ -44,9 +44,7 @@ struct AuditPage: Sendable {
             }
         }
         html += "<table id=\"audit\"><caption>\(t("audit.caption", ["total": String(total)]))</caption><thead><tr>"
-        for key in ["audit.id", "audit.at", "audit.actor", "audit.action", "audit.entity", "audit.before", "audit.after"] {
-            html += "<th scope=\"col\">\(t(key))</th>"
-        }
+        html += Table.headings(["audit.id", "audit.at", "audit.actor", "audit.action", "audit.entity", "audit.before", "audit.after"], t)
         html += "</tr></thead><tbody>"
         for event in events {
             let entity = event.entity + (event.entityID.map { " " + $0 } ?? "")

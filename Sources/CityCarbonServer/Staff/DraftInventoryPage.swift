@@ -33,9 +33,7 @@ struct DraftInventoryPage: Sendable {
             html += "<p>" + StaffLayout.confirmLink("/staff/inventories/\(year)/publish", dataAction: "publish-\(year)", label: t("staff.action.publish")) + "</p>"
         }
         html += "</section><section><table class=\"gpc\" id=\"draft\"><caption>\(t("draft.caption", ["year": String(year)]))</caption><thead><tr>"
-        for key in ["draft.ref", "draft.source", "draft.scope", "draft.published", "draft.draft", "draft.change", "draft.keys", "draft.quality"] {
-            html += "<th scope=\"col\">\(t(key))</th>"
-        }
+        html += Table.headings(["draft.ref", "draft.source", "draft.scope", "draft.published", "draft.draft", "draft.change", "draft.keys", "draft.quality"], t)
         html += "</tr></thead><tbody>"
         let cells = draft.cells(year: year)
         for entry in GPCTaxonomy.standard.entries where draftRefs[entry.ref] != nil || publicRefs[entry.ref] != nil {

@@ -29,7 +29,7 @@ struct FormControls {
 
     /// A list's rows: the `held` first, each with a "remove" box, then the empty ones, then the "more rows" button.
     func list(_ id: String, caption: String, headers: [String], rows: [HTML], held: Int) -> HTML {
-        let heads = (headers + ["edit.remove"]).html { "<th scope=\"col\">\(t($0))</th>" }
+        let heads = Table.headings((headers + ["edit.remove"]), t)
         let body = rows.enumerated().html { i, cells -> HTML in
             let remove: HTML = i < held
                 ? "<td><input type=\"checkbox\" name=\"remove_\(id)\" value=\"\(i + 1)\" aria-label=\"\(t("edit.removeRow", ["row": String(i + 1)]))\"></td>"

@@ -44,9 +44,7 @@ struct IndicatorValuesPage: Sendable {
         html += "<section><p>\(t("indicatorValues.help"))</p>"
         if entries.isEmpty { html += "<p id=\"no-indicators\">\(t("indicatorValues.none", ["organisation": principal.organisation ?? "—"]))</p>" }
         html += "<table id=\"indicator-values\"><thead><tr>"
-        for key in ["indicators.name", "indicators.unit", "indicators.latest", "indicatorValues.state", "indicatorValues.enter"] {
-            html += "<th scope=\"col\">\(t(key))</th>"
-        }
+        html += Table.headings(["indicators.name", "indicators.unit", "indicators.latest", "indicatorValues.state", "indicatorValues.enter"], t)
         html += "</tr></thead><tbody>"
         let csrf = StaffLayout.csrfField(call)
         for entry in entries {

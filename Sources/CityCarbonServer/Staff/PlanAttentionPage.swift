@@ -79,7 +79,7 @@ struct PlanAttentionPage: Sendable {
             }
         }
         func section(_ title: String, _ count: Int, _ header: [String], _ rows: HTML, id: String) -> HTML {
-            let heads = header.html { "<th scope=\"col\">\(t($0))</th>" }
+            let heads = Table.headings(header, t)
             return "<section><table id=\"\(id)\"><caption>\(t(title, ["count": String(count)]))</caption><thead><tr>\(heads)</tr></thead><tbody>\(rows)</tbody></table></section>"
         }
         var draftRows: HTML = "", draftCount = 0

@@ -134,14 +134,14 @@ struct PublishConfirmation: Sendable {
                                         + "<p><a href=\"\(detail)\">\(t("confirm.back")) →</a></p>")
         }
         var body: HTML = "<p>\(t("confirm.intro"))</p><table id=\"confirm-summary\"><caption>\(t("confirm.caption"))</caption><thead><tr>"
-        body += ["confirm.what", "confirm.now", "confirm.after"].html { "<th scope=\"col\">\(t($0))</th>" } + "</tr></thead><tbody>"
+        body += Table.headings(["confirm.what", "confirm.now", "confirm.after"], t) + "</tr></thead><tbody>"
         for line in lines {
             body += "<tr><th scope=\"row\">\(line.label)</th><td class=\"n\">\(line.now)</td><td class=\"n\">\(line.after)</td></tr>"
         }
         body += "</tbody></table><p id=\"drafted-by\">\(who)</p><p><a href=\"\(detail)\">\(t("confirm.detail")) →</a></p>"
         body += "<form method=\"post\" action=\"\(action)\">\(StaffLayout.csrfField(call))"
         body += hidden.html { "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" }
-        let warning = dataAction.hasPrefix("withdraw") ? " class=\"danger\"" : ""
+        let warning: HTML = dataAction.hasPrefix("withdraw") ? " class=\"danger\"" : ""
         body += "<p><button type=\"submit\"\(warning) data-action=\"\(dataAction)\">\(button)</button> "
         body += "<a href=\"\(detail)\">\(t("confirm.cancel"))</a></p></form>"
         return StaffLayout.page(t, call, title: title, body: body)

@@ -74,12 +74,10 @@ struct StaffHomePage: Sendable {
         let uncomputed = try ActivityRepository(database).years().filter { !computed.contains($0) }
         func mt(_ tonnes: Double?) -> String { tonnes.map { t.number($0 / 1e6, decimals: 3) } ?? "—" }
         func button(_ year: Int, _ action: String, _ label: String, secondary: Bool = false) -> HTML {
-            "<form class=\"inline\" method=\"post\" action=\"/staff/inventories/\(year)/\(action)\">\(StaffLayout.csrfField(call))<button type=\"submit\"\(secondary ? " class=\"secondary\"" : "") data-action=\"\(action)-\(year)\">\(t(label))</button></form> "
+            "<form class=\"inline\" method=\"post\" action=\"/staff/inventories/\(year)/\(action)\">\(StaffLayout.csrfField(call))<button type=\"submit\"\(secondary ? " class=\"secondary\"" as HTML : "") data-action=\"\(action)-\(year)\">\(t(label))</button></form> "
         }
         var html: HTML = "<section><h2>\(t("staff.years.title"))</h2><table id=\"years\"><thead><tr>"
-        for key in ["staff.years.year", "staff.years.computed", "staff.years.basic", "staff.years.basicplus", "staff.years.status", "staff.years.public", "staff.years.actions"] {
-            html += "<th scope=\"col\">\(t(key))</th>"
-        }
+        html += Table.headings(["staff.years.year", "staff.years.computed", "staff.years.basic", "staff.years.basicplus", "staff.years.status", "staff.years.public", "staff.years.actions"], t)
         html += "</tr></thead><tbody>"
         for row in status.reversed() {
             let state: HTML = row.hasNewerDraft ? "<span class=\"status-draft\">\(t("staff.status.newer"))</span>"
@@ -122,7 +120,7 @@ struct StaffHomePage: Sendable {
             return html + "</td></tr>"
         }
         var html: HTML = "<section><h2>\(t("staff.drafts.title"))</h2><table id=\"drafts\"><thead><tr>"
-        for key in ["staff.drafts.data", "staff.years.status", "staff.years.actions"] { html += "<th scope=\"col\">\(t(key))</th>" }
+        html += Table.headings(["staff.drafts.data", "staff.years.status", "staff.years.actions"], t)
         html += "</tr></thead><tbody>"
         html += row("statistics", "staff.drafts.statistics",
                     statistics == 0 ? t("staff.drafts.uptodate") : t("staff.drafts.statisticspending", ["count": String(statistics)]), pending: statistics > 0)

@@ -73,9 +73,7 @@ enum StaffLayout {
     /// Input problems as the CLI reports them: file, row, column, field, value, reason, suggestion.
     static func issueTable(_ t: Localizer, _ issues: [InputIssue]) -> HTML {
         var html: HTML = "<table class=\"issues\"><caption>\(t("issues.caption", ["count": String(issues.count)]))</caption><thead><tr>"
-        for key in ["issues.row", "issues.column", "issues.field", "issues.value", "issues.reason", "issues.suggestion"] {
-            html += "<th scope=\"col\">\(t(key))</th>"
-        }
+        html += Table.headings(["issues.row", "issues.column", "issues.field", "issues.value", "issues.reason", "issues.suggestion"], t)
         html += "</tr></thead><tbody>"
         for issue in issues {
             let cells = [issue.location.row.map(String.init), issue.location.column.map(String.init), issue.location.field, issue.value, issue.reason, issue.suggestion]

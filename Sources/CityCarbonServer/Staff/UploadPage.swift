@@ -106,9 +106,7 @@ struct UploadPage: Sendable {
             let publishedID = try publication.publishedInventoryID(year: year)
             let published = try publishedID.flatMap { try InventoryRepository(database).inventory(id: $0) }
             html += "<section><table class=\"preview\" data-year=\"\(year)\"><caption>\(t("upload.preview.caption", ["year": String(year)]))</caption><thead><tr>"
-            for key in ["upload.col.sector", "upload.col.published", "upload.col.current", "upload.col.after", "upload.col.change"] {
-                html += "<th scope=\"col\">\(t(key))</th>"
-            }
+            html += Table.headings(["upload.col.sector", "upload.col.published", "upload.col.current", "upload.col.after", "upload.col.change"], t)
             html += "</tr></thead><tbody>"
             func kt(_ x: Double?) -> String { x.map { t.number($0 / 1000, decimals: 1) } ?? "—" }
             func row(_ label: String, _ p: Double?, _ c: Double?, _ a: Double, total: Bool = false) -> HTML {
