@@ -86,7 +86,7 @@ struct DashboardPage {
         }
         body += "</ul></section></main>"
         let provenance = latest.provenance
-        let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": provenance.factorSets.map(\.name).joined(separator: ", "),
+        let footer = t("footer.provenance", ["gwp": latest.gwp, "sets": try FactorLibraryPage.titles(provenance.factorSets.map(\.name), database: database),
                                                "fingerprint": String(provenance.inputFingerprint.prefix(23))])
         let computed = try PublicationRepository(database).published().first { $0.year == year }.map { t("footer.updated", ["date": t.date($0.computedAt)]) } ?? ""
         return page(t, city: cityName, body: body, footer: footer + " · " + computed, query: layer == .emissions ? [] : [("layer", layer.rawValue)])

@@ -76,4 +76,10 @@ struct FactorLibraryPage: Sendable {
     static func plain(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
+
+    /// Factor sets as a reader knows them, by their titles ("IPCC 2006 Guidelines …"), not their keys.
+    static func titles(_ names: [String], database: CityCarbonDatabase) throws -> String {
+        let library = try FactorSetRepository(database).library()
+        return names.map { library.sets[$0]?.title ?? $0 }.joined(separator: "; ")
+    }
 }

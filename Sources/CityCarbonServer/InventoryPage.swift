@@ -160,7 +160,7 @@ struct InventoryPage {
         let body: HTML = "<main id=\"main\"><p class=\"years\">\(t("inventory.years")) \(years)</p>\(form)\(summary)\(explained)\(table)<p>\(downloads)</p></main>"
         let city = try CitySettingsRepository(database).current().name(in: t.language.rawValue, fallback: root)
         return Layout.page(t, title: t("inventory.title", ["city": city, "year": String(s.year)]), body: body, query: s.query,
-                           footer: t("footer.provenance", ["gwp": inventory.gwp, "sets": inventory.provenance.factorSets.map(\.name).joined(separator: ", "),
+                           footer: t("footer.provenance", ["gwp": inventory.gwp, "sets": try FactorLibraryPage.titles(inventory.provenance.factorSets.map(\.name), database: database),
                                                             "fingerprint": String(inventory.provenance.inputFingerprint.prefix(23))]))
     }
 
