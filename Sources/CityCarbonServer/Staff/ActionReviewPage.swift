@@ -38,7 +38,7 @@ struct ActionReviewPage: Sendable {
         for draft in submitted {
             let path = "/staff/plans/\(Markup.percentEncoded(draft.plan))/actions/\(Markup.percentEncoded(draft.action.identifier))/review"
             body += "<tr><td><a href=\"\(path)\">\(draft.plan) / \(draft.action.identifier). \(draft.action.name.text(lang))</a></td>"
-            body += "<td>\(draft.author)</td><td>\(draft.submittedAt ?? "")</td>"
+            body += "<td>\(draft.author)</td><td>\(draft.submittedAt.map(t.dateTime) ?? "")</td>"
             body += "<td>\(Array(Set(Self.changes(from: draft.base, to: draft.action).map { t("field.\($0.field)") })).sorted().joined(separator: ", "))</td></tr>"
         }
         body += "</tbody></table>"
