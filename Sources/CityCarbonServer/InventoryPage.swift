@@ -43,7 +43,14 @@ struct InventoryPage {
                                           suggestion: GPCTaxonomy.sectors.joined(separator: ", "))])
         }
         var compare = published.last { $0 < year }
-        if let text = query.get("compare") { compare = Int(text).flatMap { published.contains($0) && $0 != year ? $0 : nil } }
+        if let text = query.get("compare").map({ String($0) }) {
+            // "none" (or nothing) compares with nothing; anything else must be another published year.
+            compare = Int(text).flatMap { published.contains($0) && $0 != year ? $0 : nil }
+            if compare == nil, !["", "none"].contains(text) {
+                throw InputErrors([InputIssue(InputLocation(field: "compare"), value: String(text.prefix(64)), reason: "is no other published year",
+                                              suggestion: (["none"] + published.filter { $0 != year }.map(String.init)).joined(separator: ", "))])
+            }
+        }
         let selection = Selection(year: year, jurisdiction: district, sector: sector, compare: compare)
         let language = Language.of(request)
         let key = "inventory-page/\(language.rawValue)/\(year)/\(district ?? "")/\(sector ?? "")/\(compare.map(String.init) ?? "-")"

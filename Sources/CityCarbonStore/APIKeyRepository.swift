@@ -44,6 +44,7 @@ public struct APIKeyRepository: Sendable {
         let secret = Self.keyPrefix + Secret.make()
         return try database.write { db in
             var issues = try AccountRepository.scopeIssues(db, role: role, organisation: organisation, jurisdictions: jurisdictions)
+                + DisplayText.issues(name, field: "name", maximum: .max) + DisplayText.issues(organisation, field: "organisation", maximum: 200)
             if name.isEmpty || name.count > 64 {
                 issues.append(InputIssue(InputLocation(field: "name"), value: name, reason: "must be 1 to 64 characters"))
             } else if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_key WHERE name = ? AND revoked_at IS NULL", arguments: [name]) ?? 0 > 0 {

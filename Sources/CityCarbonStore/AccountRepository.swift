@@ -47,6 +47,7 @@ public struct AccountRepository: Sendable {
         let username = Self.normalized(username)
         let organisation = organisation?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         var issues = Self.usernameIssues(username) + Self.passwordIssues(password)
+            + DisplayText.issues(displayName, field: "display_name", maximum: 100) + DisplayText.issues(organisation, field: "organisation", maximum: 200)
         if !role.permissions.contains(.signIn) {
             issues.append(InputIssue(InputLocation(field: "role"), value: role.rawValue, reason: "is a role for API keys, not for people who sign in",
                                      suggestion: "create a key: citycarbon key create NAME --role \(role.rawValue)"))
@@ -78,6 +79,7 @@ public struct AccountRepository: Sendable {
         return try database.write { db in
             guard let before = try Self.account(db, username: username) else { throw Self.noSuchAccount(username) }
             let issues = try Self.scopeIssues(db, role: role, organisation: organisation, jurisdictions: jurisdictions)
+                + DisplayText.issues(organisation, field: "organisation", maximum: 200)
             if !issues.isEmpty { throw InputErrors(issues) }
             if before.role == .admin, role != .admin || disabled, try Self.activeAdmins(db) <= 1 {
                 throw InputErrors([InputIssue(InputLocation(field: "role"), value: username, reason: "is the last active admin",

@@ -68,10 +68,11 @@ struct FuelBreakdownTests {
     func refusals() async throws {
         let database = try demoWorkspace()
         try await application(database).test(.router) { client in
-            for uri in ["/inventory/2023/fuels?ref=I.9.9", "/inventory/2023/fuels?ref=I", "/inventory/2023/fuels?ref=..%2F", "/inventory/2023?sector=VII"] {
+            for uri in ["/inventory/2023/fuels?ref=I.9.9", "/inventory/2023/fuels?ref=I", "/inventory/2023/fuels?ref=..%2F", "/inventory/2023?sector=VII",
+                        "/inventory/2023?compare=-5"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .badRequest, "\(uri)")
-                #expect(response.text.contains(uri.contains("sector") ? "sector" : "ref"), "\(uri)")
+                #expect(response.text.contains(uri.contains("sector") ? "sector" : uri.contains("compare") ? "compare" : "ref"), "\(uri)")
             }
             for (uri, named) in [("/inventory/2023/fuels?ref=I.1.1&jurisdiction=Atlantis", "Atlantis"), ("/inventory/1999/fuels?ref=I.1.1", "1999"),
                                  ("/inventory/2023/fuels?ref=II.5.1", "II.5.1")] {

@@ -27,6 +27,26 @@ struct AccountTests {
         #expect(try AccountRepository(db).authenticate(username: "nobody", password: "s3cret enough") == nil)
     }
 
+    @Test("A name that hides characters (a right-to-left override, a zero-width space) or fills a page is refused, naming the field; nothing is stored")
+    func namesAreTextAPageCanShow() throws {
+        let db = try workspace()
+        let accounts = AccountRepository(db, passwordCost: 4)
+        for (display, organisation, fields) in [("K4 \u{202E}gnp.exe", nil, ["display_name"]), (String(repeating: "x", count: 1_500), nil, ["display_name"]),
+                                                ("Ann", "Off\u{200B}ice", ["organisation"])] as [(String, String?, Set<String>)] {
+            #expect {
+                try accounts.create(username: "ann", displayName: display, password: "long enough password", role: .admin, organisation: organisation, actor: "setup")
+            } throws: { error in
+                Set((error as? InputErrors)?.issues.compactMap(\.location.field) ?? []) == fields
+            }
+        }
+        #expect(try accounts.count() == 0)
+        #expect {
+            try APIKeyRepository(db).create(name: "key \u{202E}yek", role: .viewer, actor: "setup")
+        } throws: { error in (error as? InputErrors)?.issues.first?.reason.contains("U+202E") == true }
+        #expect(try accounts.create(username: "ann", displayName: "Ann Östberg 安妮", password: "long enough password", role: .admin, actor: "setup").displayName
+            == "Ann Östberg 安妮")
+    }
+
     @Test("Editors need an organisation and jurisdictions of the tree; every problem is named at once")
     func scopedRolesNeedTheirScope() throws {
         let db = try workspace()
