@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "CarbonPathways", targets: ["CarbonPathways"]),
         .library(name: "CarbonMonitoring", targets: ["CarbonMonitoring"]),
         .library(name: "CityProgramme", targets: ["CityProgramme"]),
+        .library(name: "CarbonMarkets", targets: ["CarbonMarkets"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
         .library(name: "CityCarbonPages", targets: ["CityCarbonPages"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
@@ -42,6 +43,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(name: "ClimatePlans", dependencies: ["CarbonKit"]),
+        // Key emitters' carbon accounts: allocation, grades, compliance, the allowance registry (pure).
+        .target(name: "CarbonMarkets", dependencies: ["CarbonKit"], resources: [.copy("Resources")]),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
         .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring"]),
         .target(
@@ -121,6 +124,7 @@ let package = Package(
         .testTarget(name: "CarbonKitTests", dependencies: ["CarbonKit"]),
         .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
         .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
+        .testTarget(name: "CarbonMarketsTests", dependencies: ["CarbonMarkets"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
         .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting"]),

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Zhejiang's carbon-efficiency grade (碳效码): an enterprise's intensity (t CO2 per 10,000 CNY of
+/// value added) against its industry's mean, `K = L / mean L`, graded 1 (far better than the
+/// industry) to 5 (far worse) by upper bounds held as data (`Resources/carbon-efficiency.json`),
+/// each bound inclusive.
+public struct CarbonEfficiencyGrade: Sendable {
+    public struct Rules: Sendable, Decodable {
+        public var source: String
+        var grade_upper_bounds: [Double]
+    }
+    public let rules: Rules
+
+    public init(rules: Rules) { self.rules = rules }
+
+    public static let standard: CarbonEfficiencyGrade = {
+        guard let url = Bundle.module.url(forResource: "carbon-efficiency", withExtension: "json", subdirectory: "Resources"),
+              let data = try? Data(contentsOf: url), let rules = try? JSONDecoder().decode(Rules.self, from: data) else {
+            fatalError("Resources/carbon-efficiency.json is part of the build and must decode")
+        }
+        return CarbonEfficiencyGrade(rules: rules)
+    }()
+
+    /// The grade of an enterprise whose intensity is `intensity` in an industry whose mean is
+    /// `industryMean`; nil when either is not a positive finite number (no grade can be given).
+    public func grade(intensity: Double, industryMean: Double) -> Int? {
+        guard intensity.isFinite, industryMean.isFinite, intensity >= 0, industryMean > 0 else { return nil }
+        let k = intensity / industryMean
+        // A ratio within a rounding error of a bound is on it: 0.6 / 1.0 computed as 0.6000000001 is grade 1.
+        return (rules.grade_upper_bounds.firstIndex { k <= $0 * (1 + 1e-12) } ?? rules.grade_upper_bounds.count) + 1
+    }
+}
