@@ -14,10 +14,7 @@ public struct CarbonEfficiencyGrade: Sendable {
     public init(rules: Rules) { self.rules = rules }
 
     public static let standard: CarbonEfficiencyGrade = {
-        guard let url = Bundle.module.url(forResource: "carbon-efficiency", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url), let rules = try? JSONDecoder().decode(Rules.self, from: data) else {
-            fatalError("Resources/carbon-efficiency.json is part of the build and must decode")
-        }
+        let rules = ReferenceData.load("carbon-efficiency", as: Rules.self)
         return CarbonEfficiencyGrade(rules: rules)
     }()
 

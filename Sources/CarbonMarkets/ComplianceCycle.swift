@@ -23,10 +23,7 @@ public struct ComplianceCycle: Sendable, Decodable {
 
     /// Every cycle the platform knows, oldest first.
     public static let all: [ComplianceCycle] = {
-        guard let url = Bundle.module.url(forResource: "compliance-cycles", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data) else {
-            fatalError("Resources/compliance-cycles.json is part of the build and must decode")
-        }
+        let file = ReferenceData.load("compliance-cycles", as: File.self)
         return file.cycles
     }()
 

@@ -42,10 +42,7 @@ public struct PowerAllocation: Sendable {
 
     /// The rules the platform ships with.
     public static let standard: PowerAllocation = {
-        guard let url = Bundle.module.url(forResource: "power-allocation", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url), let rules = try? JSONDecoder().decode(Rules.self, from: data) else {
-            fatalError("Resources/power-allocation.json is part of the build and must decode")
-        }
+        let rules = ReferenceData.load("power-allocation", as: Rules.self)
         return PowerAllocation(rules: rules)
     }()
 
