@@ -44,7 +44,11 @@ let package = Package(
         ),
         .target(name: "ClimatePlans", dependencies: ["CarbonKit"]),
         // Key emitters' carbon accounts: allocation, grades, compliance, the allowance registry (pure).
-        .target(name: "CarbonMarkets", dependencies: ["CarbonKit"], resources: [.copy("Resources")]),
+        .target(
+            name: "CarbonMarkets",
+            dependencies: ["CarbonKit", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources")]
+        ),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
         .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring"]),
         .target(

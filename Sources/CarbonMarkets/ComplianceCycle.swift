@@ -17,15 +17,19 @@ public struct ComplianceCycle: Sendable, Decodable {
     var offsets_max_share_of_obligation: Double?
 
     struct File: Decodable {
+        struct Shortfall: Decodable { var deduction_from_next_allocation_per_tonne: Double }
         var source: String
         var cycles: [ComplianceCycle]
+        var shortfall: Shortfall
     }
 
+    private static let file = ReferenceData.load("compliance-cycles", as: File.self)
+
     /// Every cycle the platform knows, oldest first.
-    public static let all: [ComplianceCycle] = {
-        let file = ReferenceData.load("compliance-cycles", as: File.self)
-        return file.cycles
-    }()
+    public static let all: [ComplianceCycle] = file.cycles
+
+    /// Tonnes deducted from next year's allocation per tonne not surrendered.
+    public static var deductionPerTonneShort: Double { file.shortfall.deduction_from_next_allocation_per_tonne }
 
     /// The cycle a year belongs to, nil for a year outside every known cycle.
     public static func of(year: Int) -> ComplianceCycle? { all.first { $0.years.contains(year) } }

@@ -1,0 +1,256 @@
+import Foundation
+
+/// The allowance registry's state — accounts, the serial blocks each holds, the last serial of
+/// each unit — and the one function that changes it, ``apply(_:at:)``.
+///
+/// Every check happens before anything changes, so a refused operation leaves the ledger as it
+/// was. A balance is never stored: it is the sum of the blocks an account holds, so it cannot
+/// drift from the serials. The store keeps this state in memory beside its tables and writes
+/// each ``Applied`` change in the same transaction as its entry.
+public struct AllowanceLedger: Sendable {
+    public let rules: RegistryRules
+    public private(set) var accounts: [String: RegistryAccount] = [:]
+    /// Each account's blocks, in serial order (``SerialBlock/<``).
+    public private(set) var holdings: [String: [SerialBlock]] = [:]
+    /// The last serial issued of each unit.
+    public private(set) var lastSerial: [String: Int64] = [:]
+    public private(set) var sequence: Int64 = 0
+    public private(set) var headHash = LedgerEntry.genesis
+    private var references: Set<String> = []
+
+    public init(rules: RegistryRules = .standard) { self.rules = rules }
+
+    /// What one operation changed: its entry, the blocks now held where (a block's new holder,
+    /// keyed by unit and first serial), and the account it created or changed.
+    public struct Applied: Sendable {
+        public var entry: LedgerEntry
+        public var blocks: [(block: SerialBlock, account: String)]
+        public var account: RegistryAccount?
+    }
+
+    /// Units `account` holds, of `unit` (and `vintage`) or of every unit.
+    public func balance(of account: String, unit: String? = nil, vintage: Int? = nil) -> Int64 {
+        (holdings[account] ?? []).reduce(0) { sum, block in
+            (unit == nil || block.unit == unit) && (vintage == nil || block.vintage == vintage) ? sum + block.count : sum
+        }
+    }
+
+    /// Checks `operation` against the rules and the state at `date`, and makes it.
+    public mutating func apply(_ operation: LedgerOperation, at date: Date) throws(LedgerError) -> Applied {
+        switch operation {
+        case let .openAccount(account): return try open(account, at: date)
+        case let .setStatus(id, status, by): return try setStatus(id, status, by: by, at: date)
+        case let .trust(id, trusted, proposedBy, approvedBy): return try trust(id, trusted, proposedBy, approvedBy, at: date)
+        case let .issue(to, unit, vintage, amount, by, reference):
+            return try issue(to: to, unit: unit, vintage: vintage, amount: amount, by: by, reference: reference, at: date)
+        case let .transfer(transfer): return try move(transfer, at: date)
+        }
+    }
+
+    /// Rebuilds state from stored entries and holdings, checking the chain as it goes; used by
+    /// the store when another process has written since it last looked.
+    public mutating func restore(accounts: [RegistryAccount], holdings: [(block: SerialBlock, account: String)],
+                                 references: Set<String>, sequence: Int64, headHash: String) {
+        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
+        var held: [String: [SerialBlock]] = [:]
+        var last: [String: Int64] = [:]
+        for (block, account) in holdings {
+            held[account, default: []].append(block)
+            last[block.unit] = max(last[block.unit] ?? 0, block.end)
+        }
+        self.holdings = held.mapValues { $0.sorted() }
+        (self.lastSerial, self.references, self.sequence, self.headHash) = (last, references, sequence, headHash)
+    }
+
+    // MARK: - Accounts
+
+    private mutating func open(_ account: RegistryAccount, at date: Date) throws(LedgerError) -> Applied {
+        guard RegistryAccount.isValidID(account.id) else {
+            throw .invalidAccount(field: "id", value: account.id, reason: "must be 3–40 ASCII letters, digits, - or _")
+        }
+        guard accounts[account.id] == nil else { throw .accountExists(account.id) }
+        let name = account.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidAccount(field: "name", value: account.name, reason: "must be 1–200 characters without control characters")
+        }
+        let logins = account.representatives.map(\.login)
+        guard Set(logins).count == logins.count else {
+            throw .invalidAccount(field: "representatives", value: logins.joined(separator: ","), reason: "names someone twice")
+        }
+        let authorised = account.representatives.filter { $0.role == .authorised }.count
+        let final = rules.kind(account.kind).final == true
+        if !final, authorised < rules.representatives.minimum_authorised {
+            throw .invalidAccount(field: "representatives", value: String(authorised),
+                                  reason: "an account that sends units needs at least \(rules.representatives.minimum_authorised) authorised representatives")
+        }
+        var opened = account
+        opened.name = name
+        opened.status = .open
+        opened.trusted = []
+        accounts[account.id] = opened
+        let entry = append(kind: .openAccount, at: date, from: nil, to: account.id, amount: 0, blocks: [], actor: logins.first ?? "registry",
+                           approvedBy: nil, reference: "open:\(account.id)", detail: "\(account.kind.rawValue) \(name)")
+        return Applied(entry: entry, blocks: [], account: opened)
+    }
+
+    private mutating func setStatus(_ id: String, _ status: RegistryAccount.Status, by: String, at date: Date) throws(LedgerError) -> Applied {
+        guard var account = accounts[id] else { throw .unknownAccount(id) }
+        account.status = status
+        accounts[id] = account
+        let entry = append(kind: .status, at: date, from: nil, to: id, amount: 0, blocks: [], actor: by, approvedBy: nil,
+                           reference: "status:\(id):\(sequence + 1)", detail: status.rawValue)
+        return Applied(entry: entry, blocks: [], account: account)
+    }
+
+    private mutating func trust(_ id: String, _ trusted: String, _ proposedBy: String, _ approvedBy: String,
+                                at date: Date) throws(LedgerError) -> Applied {
+        guard var account = accounts[id] else { throw .unknownAccount(id) }
+        guard accounts[trusted] != nil else { throw .unknownAccount(trusted) }
+        try checkApproval(of: account, proposedBy: proposedBy, approvedBy: approvedBy)
+        let active = rules.calendar.adding(workingDays: rules.trusted_list_activation_business_days, to: date)
+        account.trusted.removeAll { $0.account == trusted }
+        account.trusted.append(.init(account: trusted, activeFrom: active))
+        accounts[id] = account
+        let activeMillis = Int64((active.timeIntervalSince1970 * 1000).rounded())
+        let entry = append(kind: .trust, at: date, from: id, to: trusted, amount: 0, blocks: [], actor: proposedBy, approvedBy: approvedBy,
+                           reference: "trust:\(id):\(trusted):\(sequence + 1)", detail: "active from \(activeMillis)")
+        return Applied(entry: entry, blocks: [], account: account)
+    }
+
+    private func checkApproval(of account: RegistryAccount, proposedBy: String, approvedBy: String) throws(LedgerError) {
+        guard let proposer = account.representative(proposedBy) else { throw .notRepresentative(login: proposedBy, account: account.id) }
+        guard proposer.role == .authorised else { throw .proposerMayNotPropose(login: proposedBy) }
+        guard account.representative(approvedBy) != nil else { throw .notRepresentative(login: approvedBy, account: account.id) }
+        guard approvedBy != proposedBy else { throw .approvalNeedsSecondRepresentative(login: approvedBy) }
+    }
+
+    // MARK: - Units
+
+    private mutating func issue(to id: String, unit: String, vintage: Int, amount: Int64, by: String, reference: String,
+                                at date: Date) throws(LedgerError) -> Applied {
+        guard let account = accounts[id] else { throw .unknownAccount(id) }
+        guard account.status == .open else { throw .accountNotOpen(id, account.status) }
+        guard rules.kind(account.kind).final != true else { throw .wrongDestination(account: id, kind: account.kind, purpose: "issuance") }
+        guard UnitName.isValid(unit) else { throw .invalidUnit(unit) }
+        guard (1900...9999).contains(vintage) else { throw .invalidVintage(vintage) }
+        guard amount >= 1 else { throw .invalidAmount(amount) }
+        guard !references.contains(reference) else { throw .duplicateReference(reference) }
+        let last = lastSerial[unit] ?? 0
+        guard let range = SerialNumberFormats.nextRange(after: last, amount: Double(amount)), range.upperBound - range.lowerBound + 1 == amount else {
+            throw .serialsExhausted(unit: unit)
+        }
+        let block = SerialBlock(unit: unit, vintage: vintage, start: range.lowerBound, end: range.upperBound)
+        lastSerial[unit] = block.end
+        receive([block], into: id)
+        references.insert(reference)
+        let entry = append(kind: .issue, at: date, from: nil, to: id, amount: amount, blocks: [block], actor: by, approvedBy: nil,
+                           reference: reference, detail: nil)
+        return Applied(entry: entry, blocks: [(block, id)], account: nil)
+    }
+
+    private mutating func move(_ transfer: Transfer, at date: Date) throws(LedgerError) -> Applied {
+        guard transfer.amount >= 1 else { throw .invalidAmount(transfer.amount) }
+        guard UnitName.isValid(transfer.unit) else { throw .invalidUnit(transfer.unit) }
+        guard let from = accounts[transfer.from] else { throw .unknownAccount(transfer.from) }
+        guard let to = accounts[transfer.to] else { throw .unknownAccount(transfer.to) }
+        guard from.status == .open else { throw .accountNotOpen(from.id, from.status) }
+        guard to.status != .closed else { throw .accountNotOpen(to.id, to.status) }
+        guard rules.kind(from.kind).final != true else { throw .finalAccountSends(from.id) }
+        let kind: LedgerEntry.Kind
+        var detail: String?
+        switch transfer.purpose {
+        case .transfer: kind = .transfer
+        case let .surrender(year): kind = .surrender; detail = "compliance year \(year)"
+        case .cancellation: kind = .cancellation
+        case .retirement: kind = .retirement
+        }
+        let expected: AccountKind? = switch transfer.purpose {
+        case .transfer: nil
+        case .surrender: .surrender
+        case .cancellation: .cancellation
+        case .retirement: .retirement
+        }
+        if let expected, to.kind != expected {
+            throw .wrongDestination(account: to.id, kind: to.kind, purpose: kind.rawValue)
+        }
+        if expected == nil, rules.kind(to.kind).final == true {
+            throw .wrongDestination(account: to.id, kind: to.kind, purpose: kind.rawValue)
+        }
+        try checkApproval(of: from, proposedBy: transfer.proposedBy, approvedBy: transfer.approvedBy)
+        if expected == nil, !from.trusts(to.id, at: date) {
+            switch rules.kind(from.kind).outside_trusted_list ?? .refused {
+            case .immediate: break
+            case .refused: throw .notTrusted(from: from.id, to: to.id)
+            case .delayed:
+                let until = rules.calendar.delayed(hours: rules.delay_outside_trusted_list_hours, from: transfer.approvedAt)
+                guard date >= until else { throw .delayed(until: until) }
+            }
+        }
+        guard !references.contains(transfer.reference) else { throw .duplicateReference(transfer.reference) }
+        let taken = try take(transfer.amount, unit: transfer.unit, vintage: transfer.vintage, from: from.id)
+        receive(taken.moved, into: to.id)
+        references.insert(transfer.reference)
+        let entry = append(kind: kind, at: date, from: from.id, to: to.id, amount: transfer.amount, blocks: taken.moved,
+                           actor: transfer.proposedBy, approvedBy: transfer.approvedBy, reference: transfer.reference, detail: detail)
+        var changed = taken.moved.map { (block: $0, account: to.id) }
+        if let rest = taken.rest { changed.append((rest, from.id)) }
+        return Applied(entry: entry, blocks: changed, account: nil)
+    }
+
+    /// Takes `amount` units from the front of `account`'s matching blocks, splitting the last one.
+    private mutating func take(_ amount: Int64, unit: String, vintage: Int?, from account: String) throws(LedgerError)
+        -> (moved: [SerialBlock], rest: SerialBlock?) {
+        let held = holdings[account] ?? []
+        var indices: [Int] = []
+        var gathered: Int64 = 0
+        for (index, block) in held.enumerated() where block.unit == unit && (vintage == nil || block.vintage == vintage) {
+            indices.append(index)
+            gathered += block.count
+            if gathered >= amount { break }
+        }
+        guard gathered >= amount else {
+            throw .insufficientUnits(account: account, unit: unit, vintage: vintage, held: balance(of: account, unit: unit, vintage: vintage), asked: amount)
+        }
+        var moved: [SerialBlock] = []
+        var remaining = held
+        var rest: SerialBlock?
+        var left = amount
+        for index in indices {
+            let (taken, leftover) = held[index].split(taking: min(left, held[index].count))
+            moved.append(taken)
+            left -= taken.count
+            rest = leftover
+        }
+        for index in indices.reversed() { remaining.remove(at: index) }
+        if let rest { insert(rest, into: &remaining) }
+        holdings[account] = remaining.isEmpty ? nil : remaining
+        return (moved, rest)
+    }
+
+    private mutating func receive(_ blocks: [SerialBlock], into account: String) {
+        var held = holdings[account] ?? []
+        for block in blocks { insert(block, into: &held) }
+        holdings[account] = held
+    }
+
+    private func insert(_ block: SerialBlock, into blocks: inout [SerialBlock]) {
+        var low = 0, high = blocks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if blocks[middle] < block { low = middle + 1 } else { high = middle }
+        }
+        blocks.insert(block, at: low)
+    }
+
+    private mutating func append(kind: LedgerEntry.Kind, at date: Date, from: String?, to: String, amount: Int64, blocks: [SerialBlock],
+                                 actor: String, approvedBy: String?, reference: String, detail: String?) -> LedgerEntry {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let next = sequence + 1
+        let hash = LedgerEntry.hash(sequence: next, atMillis: millis, kind: kind, from: from, to: to, amount: amount, blocks: blocks,
+                                    actor: actor, approvedBy: approvedBy, reference: reference, detail: detail, previousHash: headHash)
+        let entry = LedgerEntry(sequence: next, atMillis: millis, kind: kind, from: from, to: to, amount: amount, blocks: blocks,
+                                actor: actor, approvedBy: approvedBy, reference: reference, detail: detail, previousHash: headHash, hash: hash)
+        (sequence, headHash) = (next, hash)
+        return entry
+    }
+}
