@@ -72,6 +72,7 @@ let package = Package(
                 "CarbonPathways",
                 "CarbonMonitoring",
                 "CityProgramme",
+                "CarbonMarkets",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -116,6 +117,7 @@ let package = Package(
                 "CarbonPathways",
                 "CarbonMonitoring",
                 "CityProgramme",
+                "CarbonMarkets",
                 "CityCarbonStore",
                 "CityCarbonPages",
                 // Only for `citycarbon serve`.
@@ -132,7 +134,7 @@ let package = Package(
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
         .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting"]),
-        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonMarkets", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
             "CityCarbonPages",

@@ -99,7 +99,7 @@ public struct FactorSet: Sendable {
                         r.quantity, String(r.value.bitPattern, radix: 16), r.unit, r.source, r.year.map(String.init) ?? ""].joined(separator: "|")
             hasher.update(data: Data((line + "\n").utf8))
         }
-        self.fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        self.fingerprint = Hex.string(hasher.finalize())
     }
 
     /// Fuels that have at least one number in this set.

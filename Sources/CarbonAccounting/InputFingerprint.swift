@@ -102,6 +102,6 @@ public enum InputFingerprint {
             }
             hasher.update(data: Data(text.utf8))
         }
-        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return "sha256:" + Hex.string(hasher.finalize())
     }
 }

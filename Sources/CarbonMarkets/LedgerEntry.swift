@@ -1,3 +1,4 @@
+import CarbonKit
 import Crypto
 import Foundation
 
@@ -33,6 +34,14 @@ public struct LedgerEntry: Sendable, Equatable {
     public var previousHash: String
     public var hash: String
 
+    /// An entry as stored; ``verifies(after:)`` says whether it is the one that was written.
+    public init(sequence: Int64, atMillis: Int64, kind: Kind, from: String?, to: String, amount: Int64, blocks: [SerialBlock],
+                actor: String, approvedBy: String?, reference: String, detail: String?, previousHash: String, hash: String) {
+        (self.sequence, self.atMillis, self.kind, self.from, self.to, self.amount) = (sequence, atMillis, kind, from, to, amount)
+        (self.blocks, self.actor, self.approvedBy, self.reference, self.detail) = (blocks, actor, approvedBy, reference, detail)
+        (self.previousHash, self.hash) = (previousHash, hash)
+    }
+
     public var at: Date { Date(timeIntervalSince1970: Double(atMillis) / 1000) }
 
     /// The hash before any entry.
@@ -58,19 +67,5 @@ public struct LedgerEntry: Sendable, Equatable {
         self.previousHash == previousHash && hash == Self.hash(
             sequence: sequence, atMillis: atMillis, kind: kind, from: from, to: to, amount: amount, blocks: blocks,
             actor: actor, approvedBy: approvedBy, reference: reference, detail: detail, previousHash: previousHash)
-    }
-}
-
-enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func string<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -16,32 +16,43 @@ public struct RegistryCalendar: Sendable {
         (self.timeZone, self.opensHour, self.closesHour, self.weekdays, self.holidays) = (timeZone, opensHour, closesHour, weekdays, holidays)
     }
 
-    private var gregorian: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
+    /// Days since 1970-01-01 and seconds into that day, on the registry's clock. Plain
+    /// arithmetic on the zone's offset: this runs for every delayed transfer.
+    private func local(_ date: Date) -> (day: Int, second: Double) {
+        let seconds = date.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: date))
+        let day = Int((seconds / 86_400).rounded(.down))
+        return (day, seconds - Double(day) * 86_400)
     }
 
-    public func isWorkingDay(_ date: Date) -> Bool {
-        let parts = gregorian.dateComponents([.year, .month, .day, .weekday], from: date)
-        guard let weekday = parts.weekday, weekdays.contains(weekday) else { return false }
-        guard let year = parts.year, let month = parts.month, let day = parts.day, let civil = Day(year: year, month: month, day: day) else { return true }
-        return !holidays.contains(civil)
+    /// The instant that is `second` seconds into local `day`.
+    private func instant(day: Int, second: Double) -> Date {
+        let local = Double(day) * 86_400 + second
+        // The offset at the instant, found from the offset at the local time read as UTC;
+        // a second look settles the hours around a daylight-saving change.
+        var offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: local))
+        offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: local - Double(offset)))
+        return Date(timeIntervalSince1970: local - Double(offset))
     }
+
+    private func isWorking(day: Int) -> Bool {
+        // 1970-01-01 was a Thursday: weekday 5 in Foundation's numbering (1 = Sunday).
+        let weekday = ((day % 7) + 7 + 4) % 7 + 1
+        return weekdays.contains(weekday) && (holidays.isEmpty || !holidays.contains(Day(ordinal: day)))
+    }
+
+    public func isWorkingDay(_ date: Date) -> Bool { isWorking(day: local(date).day) }
 
     /// `date` if the registry is open then, otherwise its next opening.
     public func nextOpen(from date: Date) -> Date {
-        let calendar = gregorian
-        var day = calendar.startOfDay(for: date)
-        for _ in 0..<400 {
-            if isWorkingDay(day) {
-                let opens = calendar.date(bySettingHour: opensHour, minute: 0, second: 0, of: day)!
-                let closes = closesHour == 24 ? calendar.date(byAdding: .day, value: 1, to: day)!
-                    : calendar.date(bySettingHour: closesHour, minute: 0, second: 0, of: day)!
-                if date < opens { return opens }
-                if date < closes { return date }
+        var (day, second) = local(date)
+        let opens = Double(opensHour * 3600), closes = Double(closesHour * 3600)
+        for attempt in 0..<400 {
+            if isWorking(day: day) {
+                if attempt > 0 || second < opens { return instant(day: day, second: opens) }
+                if second < closes { return date }
             }
-            day = calendar.date(byAdding: .day, value: 1, to: day)!
+            day += 1
+            second = 0
         }
         return date
     }
@@ -49,14 +60,13 @@ public struct RegistryCalendar: Sendable {
     /// When something started at `date` has run `days` working days: the clock starts at the
     /// next opening and ends at the same time of day `days` working days later.
     public func adding(workingDays days: Int, to date: Date) -> Date {
-        let calendar = gregorian
-        var moment = nextOpen(from: date)
+        var (day, second) = local(nextOpen(from: date))
         var left = days
         while left > 0 {
-            moment = calendar.date(byAdding: .day, value: 1, to: moment)!
-            if isWorkingDay(moment) { left -= 1 }
+            day += 1
+            if isWorking(day: day) { left -= 1 }
         }
-        return moment
+        return instant(day: day, second: second)
     }
 
     /// When a delay of `hours` that starts at `date` ends: it starts at the next opening, and a

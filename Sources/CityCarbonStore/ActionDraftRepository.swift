@@ -171,7 +171,7 @@ public struct ActionDraftRepository: Sendable {
     static func draft(_ row: SQLRow) throws -> ActionDraft {
         let decoder = JSONDecoder()
         let document: String = row["document"], base: String = row["base_document"]
-        let digest = SHA256.hash(data: Data((document + "\n" + base).utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: Data((document + "\n" + base).utf8)))
         return ActionDraft(plan: row["plan"], action: try decoder.decode(PlanAction.self, from: Data(document.utf8)),
                            base: try decoder.decode(PlanAction.self, from: Data(base.utf8)),
                            state: ActionDraft.State(rawValue: row["state"]) ?? .editing, author: row["author"], updatedAt: row["updated_at"],

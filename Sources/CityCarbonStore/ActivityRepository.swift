@@ -70,7 +70,7 @@ public struct ActivityRepository: Sendable {
         let activities = try ActivityCSV.read(bytes, file: file, library: library, jurisdictions: strict ? tree : nil,
                                               defaultFactorSet: settings.factorSet, factorSetByFuel: settings.factorSetByFuel,
                                               rowCheck: writer.map { writer in { table in Self.scopeIssues(table, file: file, writer: writer, tree: tree) } })
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: bytes))
         return ActivityImportPlan(activities: activities, file: file, sha256: digest, byteCount: bytes.count)
     }
 

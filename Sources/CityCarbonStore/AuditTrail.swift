@@ -24,7 +24,7 @@ public struct AuditEvent: Sendable, Equatable {
             hasher.update(data: Data("\(field.utf8.count):".utf8))
             hasher.update(data: Data(field.utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 }
 
@@ -61,6 +61,54 @@ public struct AuditTrail: Sendable {
             """, arguments: [id, hash])
         return AuditEvent(id: id, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
                           before: beforeText, after: afterText, previousHash: previousHash, hash: hash)
+    }
+
+    /// An event to record with others in one statement.
+    public struct NewEvent: Sendable {
+        public var actor: String
+        public var action: String
+        public var entity: String
+        public var entityID: String?
+        public var after: JSONValue?
+
+        public init(actor: String, action: String, entity: String, entityID: String? = nil, after: JSONValue? = nil) {
+            (self.actor, self.action, self.entity, self.entityID, self.after) = (actor, action, entity, entityID, after)
+        }
+    }
+
+    /// Records `events` in order in the current transaction, chained as ``append(_:actor:action:entity:entityID:before:after:)``
+    /// would chain them one by one, with one insert and one move of the head.
+    public static func append(_ db: any SQLConnection, events: [NewEvent]) throws {
+        guard !events.isEmpty else { return }
+        let head = try SQLRow.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1" + (db.dialect == .postgres ? " FOR UPDATE" : ""))
+        var previousHash: String = head?["last_hash"] ?? genesis
+        var id: Int64 = head?["last_id"] ?? 0
+        let at = CityCarbonDatabase.now()
+        var ids: [Int64] = [], afters: [String?] = [], previous: [String] = [], hashes: [String] = []
+        for event in events {
+            id += 1
+            let after = event.after?.serialized()
+            let hash = AuditEvent.hash(id: id, at: at, actor: event.actor, action: event.action, entity: event.entity, entityID: event.entityID,
+                                       before: nil, after: after, previousHash: previousHash)
+            ids.append(id); afters.append(after); previous.append(previousHash); hashes.append(hash)
+            previousHash = hash
+        }
+        try db.bulkInsert(into: "audit_event", columns: [
+            SQLColumn("id", .integer(ids)),
+            SQLColumn("at", .text(Array(repeating: at, count: events.count))),
+            SQLColumn("actor", .text(events.map(\.actor))),
+            SQLColumn("action", .text(events.map(\.action))),
+            SQLColumn("entity", .text(events.map(\.entity))),
+            SQLColumn("entity_id", .optionalText(events.map(\.entityID))),
+            SQLColumn("before", .optionalText(Array(repeating: nil, count: events.count))),
+            SQLColumn("after", .optionalText(afters)),
+            SQLColumn("previous_hash", .text(previous)),
+            SQLColumn("hash", .text(hashes)),
+        ], onConflict: nil)
+        try db.execute(sql: """
+            INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
+            """, arguments: [id, previousHash])
     }
 
     /// Which events to list: every condition given must hold.

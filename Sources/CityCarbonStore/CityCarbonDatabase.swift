@@ -22,6 +22,8 @@ public final class CityCarbonDatabase: Sendable {
     let monitoring = MonitoringState()
     /// Computations decoded once, by id (``DecodedInventories``).
     let inventories = DecodedInventories()
+    /// The allowance ledger as of its stored head (``AllowanceRegistry``).
+    let allowances = AllowanceLedgerState()
 
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
     public init(path: String) throws {

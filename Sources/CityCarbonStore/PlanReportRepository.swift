@@ -50,7 +50,7 @@ public struct PlanReportRepository: Sendable {
     }
 
     /// The SHA-256 a stored document is quoted by (hex), so anyone holding a copy can check it.
-    public static func digest(of document: String) -> String { SHA256.hash(data: Data(document.utf8)).map { String(format: "%02x", $0) }.joined() }
+    public static func digest(of document: String) -> String { Hex.string(SHA256.hash(data: Data(document.utf8))) }
 
     /// What no longer holds of the stored reports: a document that does not hash to its digest,
     /// or a digest that is not the one the audit event of its freezing recorded. Empty when

@@ -66,7 +66,7 @@ public enum Secret {
 
     /// Tokens are stored only as this digest, so a copy of the database opens no session.
     public static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Compares without stopping at the first difference.

@@ -1,3 +1,4 @@
+import CarbonKit
 import Crypto
 import Foundation
 

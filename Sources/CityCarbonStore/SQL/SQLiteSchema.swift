@@ -444,6 +444,9 @@ enum SQLiteSchema {
         migrator.registerMigration(PostgresSchema.v17) { db in
             try db.execute(sql: PostgresSchema.v17Statements.joined(separator: ";\n"))
         }
+        migrator.registerMigration(AllowanceRegistrySchema.version) { db in
+            for statement in AllowanceRegistrySchema.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

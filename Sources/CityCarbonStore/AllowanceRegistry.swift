@@ -1,0 +1,175 @@
+import CarbonKit
+import CarbonMarkets
+import Foundation
+
+/// The allowance registry of a workspace: its accounts, the serial blocks they hold, and the
+/// append-only, hash-chained ledger of every change.
+///
+/// Writes go through ``apply(_:at:)``, which checks each operation against the rules in
+/// ``AllowanceLedger`` and stores its entry, the blocks it moved, the account it changed and an
+/// audit event in one transaction: a refused operation changes nothing and a committed one is
+/// on disk when the call returns. Many operations in one call share that commit, which is how a
+/// registry answers thousands of transfers a second (see ``LedgerCommitQueue``).
+public struct AllowanceRegistry: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    /// Applies `operations` in order in one transaction. Each gives its entry or why it was
+    /// refused; refusals do not stop the others.
+    public func apply(_ operations: [LedgerOperation], at date: Date = Date()) throws -> [Result<LedgerEntry, LedgerError>] {
+        try database.allowances.withLedger { cached in
+            try database.write { db in try Self.apply(operations, at: date, db, cached: &cached) }
+        }
+    }
+
+    /// Applies one operation; a refusal is thrown as its ``LedgerError``.
+    @discardableResult
+    public func apply(_ operation: LedgerOperation, at date: Date = Date()) throws -> LedgerEntry {
+        try apply([operation], at: date)[0].get()
+    }
+
+    /// The heart of every write, inside the caller's transaction: brings the cached ledger up to
+    /// the stored head, applies, and persists what succeeded.
+    static func apply(_ operations: [LedgerOperation], at date: Date, _ db: any SQLConnection,
+                      cached: inout AllowanceLedger?) throws -> [Result<LedgerEntry, LedgerError>] {
+        let head = try SQLRow.fetchOne(db, sql: "SELECT sequence, hash FROM ledger_head WHERE singleton = 1"
+                                       + (db.dialect == .postgres ? " FOR UPDATE" : ""))
+        let sequence: Int64 = head?["sequence"] ?? 0
+        let hash: String = head?["hash"] ?? LedgerEntry.genesis
+        if cached?.sequence != sequence || cached?.headHash != hash { cached = try load(db, sequence: sequence, hash: hash) }
+        var results: [Result<LedgerEntry, LedgerError>] = []
+        var applied: [AllowanceLedger.Applied] = []
+        results.reserveCapacity(operations.count)
+        for operation in operations {
+            let result = Result { () throws(LedgerError) in try cached!.apply(operation, at: date) }
+            switch result {
+            case let .success(change): applied.append(change); results.append(.success(change.entry))
+            case let .failure(error): results.append(.failure(error))
+            }
+        }
+        if !applied.isEmpty { try persist(applied, db, head: cached!) }
+        return results
+    }
+
+    private static func persist(_ applied: [AllowanceLedger.Applied], _ db: any SQLConnection, head: AllowanceLedger) throws {
+        let entries = applied.map(\.entry)
+        try db.bulkInsert(into: "ledger_entry", columns: [
+            SQLColumn("sequence", .integer(entries.map(\.sequence))),
+            SQLColumn("at_ms", .integer(entries.map(\.atMillis))),
+            SQLColumn("kind", .text(entries.map(\.kind.rawValue))),
+            SQLColumn("from_account", .optionalText(entries.map(\.from))),
+            SQLColumn("to_account", .text(entries.map(\.to))),
+            SQLColumn("amount", .integer(entries.map(\.amount))),
+            SQLColumn("blocks", .text(entries.map { $0.blocks.map(\.description).joined(separator: ",") })),
+            SQLColumn("actor", .text(entries.map(\.actor))),
+            SQLColumn("approved_by", .optionalText(entries.map(\.approvedBy))),
+            SQLColumn("reference", .text(entries.map(\.reference))),
+            SQLColumn("detail", .optionalText(entries.map(\.detail))),
+            SQLColumn("previous_hash", .text(entries.map(\.previousHash))),
+            SQLColumn("hash", .text(entries.map(\.hash))),
+        ], onConflict: nil)
+        let moved = entries.flatMap { entry in entry.blocks.map { (entry.sequence, $0) } }
+        if !moved.isEmpty {
+            try db.bulkInsert(into: "ledger_movement", columns: [
+                SQLColumn("unit", .text(moved.map(\.1.unit))),
+                SQLColumn("start_serial", .integer(moved.map(\.1.start))),
+                SQLColumn("end_serial", .integer(moved.map(\.1.end))),
+                SQLColumn("sequence", .integer(moved.map(\.0))),
+            ], onConflict: nil)
+        }
+        // A block moved twice in one batch is written once, where it ended up.
+        var blockOrder: [String] = []
+        var blocks: [String: (block: SerialBlock, account: String)] = [:]
+        for change in applied {
+            for held in change.blocks {
+                let key = "\(held.block.unit)#\(held.block.start)"
+                if blocks.updateValue(held, forKey: key) == nil { blockOrder.append(key) }
+            }
+        }
+        if !blockOrder.isEmpty {
+            let rows = blockOrder.map { blocks[$0]! }
+            try db.bulkInsert(into: "allowance_block", columns: [
+                SQLColumn("unit", .text(rows.map(\.block.unit))),
+                SQLColumn("start_serial", .integer(rows.map(\.block.start))),
+                SQLColumn("end_serial", .integer(rows.map(\.block.end))),
+                SQLColumn("vintage", .integer(rows.map { Int64($0.block.vintage) })),
+                SQLColumn("account_id", .text(rows.map(\.account))),
+            ], onConflict: "(unit, start_serial) DO UPDATE SET end_serial = excluded.end_serial, vintage = excluded.vintage, account_id = excluded.account_id")
+        }
+        var accounts: [String: RegistryAccount] = [:]
+        for change in applied { if let account = change.account { accounts[account.id] = account } }
+        for account in accounts.values.sorted(by: { $0.id < $1.id }) {
+            try db.execute(sql: """
+                INSERT INTO registry_account (id, kind, holder, name, status, document) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, name = excluded.name, document = excluded.document
+                """, arguments: [account.id, account.kind.rawValue, account.holder, account.name, account.status.rawValue, try encode(account)])
+        }
+        try AuditTrail.append(db, events: entries.map { entry in
+            AuditTrail.NewEvent(actor: entry.actor, action: "ledger.\(entry.kind.rawValue)", entity: "ledger_entry", entityID: String(entry.sequence),
+                                after: .object([("from", entry.from.map(JSONValue.string) ?? .null), ("to", .string(entry.to)),
+                                                ("amount", .integer(Int(entry.amount))), ("reference", .string(entry.reference)),
+                                                ("approved_by", entry.approvedBy.map(JSONValue.string) ?? .null), ("hash", .string(entry.hash))]))
+        })
+        try db.execute(sql: """
+            INSERT INTO ledger_head (singleton, sequence, hash) VALUES (1, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
+            """, arguments: [head.sequence, head.headHash])
+    }
+
+    // MARK: - Loading
+
+    private static func load(_ db: any SQLConnection, sequence: Int64, hash: String) throws -> AllowanceLedger {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        let accounts = try String.fetchAll(db, sql: "SELECT document FROM registry_account").map {
+            try decoder.decode(RegistryAccount.self, from: Data($0.utf8))
+        }
+        var holdings: [(block: SerialBlock, account: String)] = []
+        try db.forEachRow(sql: "SELECT unit, vintage, start_serial, end_serial, account_id FROM allowance_block", arguments: []) { row in
+            holdings.append((block(row), row["account_id"]))
+        }
+        let references = Set(try String.fetchAll(db, sql: "SELECT reference FROM ledger_entry"))
+        var ledger = AllowanceLedger()
+        ledger.restore(accounts: accounts, holdings: holdings, references: references, sequence: sequence, headHash: hash)
+        return ledger
+    }
+
+    static func encode(_ account: RegistryAccount) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(account), as: UTF8.self)
+    }
+
+    static func block(_ row: SQLRow) -> SerialBlock {
+        SerialBlock(unit: row["unit"], vintage: Int(row["vintage"] as Int64), start: row["start_serial"], end: row["end_serial"])
+    }
+
+    static func entry(_ row: SQLRow) -> LedgerEntry {
+        let blocks: String = row["blocks"], kind: String = row["kind"]
+        let from: String? = row["from_account"], approvedBy: String? = row["approved_by"], detail: String? = row["detail"]
+        let sequence: Int64 = row["sequence"], at: Int64 = row["at_ms"], amount: Int64 = row["amount"]
+        return LedgerEntry(sequence: sequence, atMillis: at, kind: LedgerEntry.Kind(rawValue: kind) ?? .transfer, from: from,
+                           to: row["to_account"], amount: amount, blocks: blocks.split(separator: ",").compactMap { SerialBlock(identifier: String($0)) },
+                           actor: row["actor"], approvedBy: approvedBy, reference: row["reference"], detail: detail,
+                           previousHash: row["previous_hash"], hash: row["hash"])
+    }
+}
+
+/// The ledger as this process last saw it, reused while the stored head has not moved.
+final class AllowanceLedgerState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ledger: AllowanceLedger?
+
+    /// Runs `body` with the cached ledger, alone; a body that throws leaves no cache, so the
+    /// next write reloads from the tables rather than trusting a ledger its rollback undid.
+    func withLedger<T>(_ body: (inout AllowanceLedger?) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do { return try body(&ledger) } catch {
+            ledger = nil
+            throw error
+        }
+    }
+}
