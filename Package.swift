@@ -32,6 +32,7 @@ let package = Package(
     targets: [
         .target(
             name: "CarbonKit",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
         .target(
@@ -46,7 +47,7 @@ let package = Package(
         // Key emitters' carbon accounts: allocation, grades, compliance, the allowance registry (pure).
         .target(
             name: "CarbonMarkets",
-            dependencies: ["CarbonKit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CarbonKit"],
             resources: [.copy("Resources")]
         ),
         // Rules that join domains: every public figure defined once, statistics roll-ups.

@@ -18,13 +18,24 @@ public struct AllowanceLedger: Sendable {
     public private(set) var headHash = LedgerEntry.genesis
     private var references: Set<String> = []
 
-    public init(rules: RegistryRules = .standard) { self.rules = rules }
+    /// The rules' clock and each kind's rules, worked out once: every transfer consults them.
+    private let calendar: RegistryCalendar
+    private let kinds: [AccountKind: RegistryRules.AccountKindRules]
 
-    /// What one operation changed: its entry, the blocks now held where (a block's new holder,
-    /// keyed by unit and first serial), and the account it created or changed.
+    public init(rules: RegistryRules = .standard) {
+        self.rules = rules
+        calendar = rules.calendar
+        kinds = Dictionary(uniqueKeysWithValues: AccountKind.allCases.map { ($0, rules.kind($0)) })
+    }
+
+    private func rules(of kind: AccountKind) -> RegistryRules.AccountKindRules { kinds[kind]! }
+
+    /// What one operation changed: its entry (whose blocks now belong to its `to` account), the
+    /// rest of a block it split (still the sender's, under a new first serial right after the
+    /// part that moved), and the account it created or changed.
     public struct Applied: Sendable {
         public var entry: LedgerEntry
-        public var blocks: [(block: SerialBlock, account: String)]
+        public var rest: SerialBlock?
         public var account: RegistryAccount?
     }
 
@@ -78,7 +89,7 @@ public struct AllowanceLedger: Sendable {
             throw .invalidAccount(field: "representatives", value: logins.joined(separator: ","), reason: "names someone twice")
         }
         let authorised = account.representatives.filter { $0.role == .authorised }.count
-        let final = rules.kind(account.kind).final == true
+        let final = rules(of: account.kind).final == true
         if !final, authorised < rules.representatives.minimum_authorised {
             throw .invalidAccount(field: "representatives", value: String(authorised),
                                   reason: "an account that sends units needs at least \(rules.representatives.minimum_authorised) authorised representatives")
@@ -90,7 +101,7 @@ public struct AllowanceLedger: Sendable {
         accounts[account.id] = opened
         let entry = append(kind: .openAccount, at: date, from: nil, to: account.id, amount: 0, blocks: [], actor: logins.first ?? "registry",
                            approvedBy: nil, reference: "open:\(account.id)", detail: "\(account.kind.rawValue) \(name)")
-        return Applied(entry: entry, blocks: [], account: opened)
+        return Applied(entry: entry, rest: nil, account: opened)
     }
 
     private mutating func setStatus(_ id: String, _ status: RegistryAccount.Status, by: String, at date: Date) throws(LedgerError) -> Applied {
@@ -99,7 +110,7 @@ public struct AllowanceLedger: Sendable {
         accounts[id] = account
         let entry = append(kind: .status, at: date, from: nil, to: id, amount: 0, blocks: [], actor: by, approvedBy: nil,
                            reference: "status:\(id):\(sequence + 1)", detail: status.rawValue)
-        return Applied(entry: entry, blocks: [], account: account)
+        return Applied(entry: entry, rest: nil, account: account)
     }
 
     private mutating func trust(_ id: String, _ trusted: String, _ proposedBy: String, _ approvedBy: String,
@@ -107,14 +118,14 @@ public struct AllowanceLedger: Sendable {
         guard var account = accounts[id] else { throw .unknownAccount(id) }
         guard accounts[trusted] != nil else { throw .unknownAccount(trusted) }
         try checkApproval(of: account, proposedBy: proposedBy, approvedBy: approvedBy)
-        let active = rules.calendar.adding(workingDays: rules.trusted_list_activation_business_days, to: date)
+        let active = calendar.adding(workingDays: rules.trusted_list_activation_business_days, to: date)
         account.trusted.removeAll { $0.account == trusted }
         account.trusted.append(.init(account: trusted, activeFrom: active))
         accounts[id] = account
         let activeMillis = Int64((active.timeIntervalSince1970 * 1000).rounded())
         let entry = append(kind: .trust, at: date, from: id, to: trusted, amount: 0, blocks: [], actor: proposedBy, approvedBy: approvedBy,
                            reference: "trust:\(id):\(trusted):\(sequence + 1)", detail: "active from \(activeMillis)")
-        return Applied(entry: entry, blocks: [], account: account)
+        return Applied(entry: entry, rest: nil, account: account)
     }
 
     private func checkApproval(of account: RegistryAccount, proposedBy: String, approvedBy: String) throws(LedgerError) {
@@ -130,7 +141,7 @@ public struct AllowanceLedger: Sendable {
                                 at date: Date) throws(LedgerError) -> Applied {
         guard let account = accounts[id] else { throw .unknownAccount(id) }
         guard account.status == .open else { throw .accountNotOpen(id, account.status) }
-        guard rules.kind(account.kind).final != true else { throw .wrongDestination(account: id, kind: account.kind, purpose: "issuance") }
+        guard rules(of: account.kind).final != true else { throw .wrongDestination(account: id, kind: account.kind, purpose: "issuance") }
         guard UnitName.isValid(unit) else { throw .invalidUnit(unit) }
         guard (1900...9999).contains(vintage) else { throw .invalidVintage(vintage) }
         guard amount >= 1 else { throw .invalidAmount(amount) }
@@ -145,7 +156,7 @@ public struct AllowanceLedger: Sendable {
         references.insert(reference)
         let entry = append(kind: .issue, at: date, from: nil, to: id, amount: amount, blocks: [block], actor: by, approvedBy: nil,
                            reference: reference, detail: nil)
-        return Applied(entry: entry, blocks: [(block, id)], account: nil)
+        return Applied(entry: entry, rest: nil, account: nil)
     }
 
     private mutating func move(_ transfer: Transfer, at date: Date) throws(LedgerError) -> Applied {
@@ -155,7 +166,7 @@ public struct AllowanceLedger: Sendable {
         guard let to = accounts[transfer.to] else { throw .unknownAccount(transfer.to) }
         guard from.status == .open else { throw .accountNotOpen(from.id, from.status) }
         guard to.status != .closed else { throw .accountNotOpen(to.id, to.status) }
-        guard rules.kind(from.kind).final != true else { throw .finalAccountSends(from.id) }
+        guard rules(of: from.kind).final != true else { throw .finalAccountSends(from.id) }
         let kind: LedgerEntry.Kind
         var detail: String?
         switch transfer.purpose {
@@ -173,16 +184,16 @@ public struct AllowanceLedger: Sendable {
         if let expected, to.kind != expected {
             throw .wrongDestination(account: to.id, kind: to.kind, purpose: kind.rawValue)
         }
-        if expected == nil, rules.kind(to.kind).final == true {
+        if expected == nil, rules(of: to.kind).final == true {
             throw .wrongDestination(account: to.id, kind: to.kind, purpose: kind.rawValue)
         }
         try checkApproval(of: from, proposedBy: transfer.proposedBy, approvedBy: transfer.approvedBy)
         if expected == nil, !from.trusts(to.id, at: date) {
-            switch rules.kind(from.kind).outside_trusted_list ?? .refused {
+            switch rules(of: from.kind).outside_trusted_list ?? .refused {
             case .immediate: break
             case .refused: throw .notTrusted(from: from.id, to: to.id)
             case .delayed:
-                let until = rules.calendar.delayed(hours: rules.delay_outside_trusted_list_hours, from: transfer.approvedAt)
+                let until = calendar.delayed(hours: rules.delay_outside_trusted_list_hours, from: transfer.approvedAt)
                 guard date >= until else { throw .delayed(until: until) }
             }
         }
@@ -192,38 +203,46 @@ public struct AllowanceLedger: Sendable {
         references.insert(transfer.reference)
         let entry = append(kind: kind, at: date, from: from.id, to: to.id, amount: transfer.amount, blocks: taken.moved,
                            actor: transfer.proposedBy, approvedBy: transfer.approvedBy, reference: transfer.reference, detail: detail)
-        var changed = taken.moved.map { (block: $0, account: to.id) }
-        if let rest = taken.rest { changed.append((rest, from.id)) }
-        return Applied(entry: entry, blocks: changed, account: nil)
+        return Applied(entry: entry, rest: taken.rest, account: nil)
     }
 
-    /// Takes `amount` units from the front of `account`'s matching blocks, splitting the last one.
+    /// Takes `amount` units from `account`: oldest vintage first, and within a vintage in as few
+    /// pieces as it can: the smallest block that holds the rest of the amount, split; failing
+    /// that the largest block whole, and again. Taking from the lowest serials instead would
+    /// cut every transfer into the many small blocks an active account receives, and each piece
+    /// is a row to write and a line in every statement.
     private mutating func take(_ amount: Int64, unit: String, vintage: Int?, from account: String) throws(LedgerError)
         -> (moved: [SerialBlock], rest: SerialBlock?) {
-        let held = holdings[account] ?? []
-        var indices: [Int] = []
-        var gathered: Int64 = 0
-        for (index, block) in held.enumerated() where block.unit == unit && (vintage == nil || block.vintage == vintage) {
-            indices.append(index)
-            gathered += block.count
-            if gathered >= amount { break }
-        }
-        guard gathered >= amount else {
+        var held = holdings[account] ?? []
+        var candidates = held.indices.filter { held[$0].unit == unit && (vintage == nil || held[$0].vintage == vintage) }
+        guard candidates.reduce(Int64(0), { $0 + held[$1].count }) >= amount else {
             throw .insufficientUnits(account: account, unit: unit, vintage: vintage, held: balance(of: account, unit: unit, vintage: vintage), asked: amount)
         }
         var moved: [SerialBlock] = []
-        var remaining = held
+        var removed: [Int] = []
         var rest: SerialBlock?
         var left = amount
-        for index in indices {
-            let (taken, leftover) = held[index].split(taking: min(left, held[index].count))
-            moved.append(taken)
-            left -= taken.count
-            rest = leftover
+        while left > 0 {
+            let oldest = candidates.map { held[$0].vintage }.min()!
+            let inVintage = candidates.filter { held[$0].vintage == oldest }
+            let fitting = inVintage.filter { held[$0].count >= left }
+            if let best = fitting.min(by: { (held[$0].count, held[$0].start) < (held[$1].count, held[$1].start) }) {
+                let (taken, leftover) = held[best].split(taking: left)
+                moved.append(taken)
+                removed.append(best)
+                rest = leftover
+                left = 0
+            } else {
+                let largest = inVintage.max(by: { (held[$0].count, -held[$0].start) < (held[$1].count, -held[$1].start) })!
+                moved.append(held[largest])
+                removed.append(largest)
+                left -= held[largest].count
+                candidates.removeAll { $0 == largest }
+            }
         }
-        for index in indices.reversed() { remaining.remove(at: index) }
-        if let rest { insert(rest, into: &remaining) }
-        holdings[account] = remaining.isEmpty ? nil : remaining
+        for index in removed.sorted(by: >) { held.remove(at: index) }
+        if let rest { insert(rest, into: &held) }
+        holdings[account] = held.isEmpty ? nil : held
         return (moved, rest)
     }
 

@@ -1,5 +1,4 @@
 import CarbonKit
-import Crypto
 import Foundation
 
 /// One line of the registry's append-only ledger. Each entry carries the hash of the one
@@ -51,15 +50,9 @@ public struct LedgerEntry: Sendable, Equatable {
     public static func hash(sequence: Int64, atMillis: Int64, kind: Kind, from: String?, to: String, amount: Int64,
                             blocks: [SerialBlock], actor: String, approvedBy: String?, reference: String, detail: String?,
                             previousHash: String) -> String {
-        var hasher = SHA256()
-        let fields = [String(sequence), String(atMillis), kind.rawValue, from ?? "\u{0}", to, String(amount),
-                      blocks.map(\.description).joined(separator: ","), actor, approvedBy ?? "\u{0}", reference,
-                      detail ?? "\u{0}", previousHash]
-        for field in fields {
-            hasher.update(data: Data("\(field.utf8.count):".utf8))
-            hasher.update(data: Data(field.utf8))
-        }
-        return Hex.string(hasher.finalize())
+        FieldDigest.hex([String(sequence), String(atMillis), kind.rawValue, from ?? "\u{0}", to, String(amount),
+                         blocks.map { $0.description }.joined(separator: ","), actor, approvedBy ?? "\u{0}", reference,
+                         detail ?? "\u{0}", previousHash])
     }
 
     /// Whether the stored hash is the hash of the stored fields after `previousHash`.

@@ -53,49 +53,45 @@ public struct AllowanceRegistry: Sendable {
     }
 
     private static func persist(_ applied: [AllowanceLedger.Applied], _ db: any SQLConnection, head: AllowanceLedger) throws {
-        let entries = applied.map(\.entry)
+        let entries = applied.map { $0.entry }
         try db.bulkInsert(into: "ledger_entry", columns: [
-            SQLColumn("sequence", .integer(entries.map(\.sequence))),
-            SQLColumn("at_ms", .integer(entries.map(\.atMillis))),
-            SQLColumn("kind", .text(entries.map(\.kind.rawValue))),
-            SQLColumn("from_account", .optionalText(entries.map(\.from))),
-            SQLColumn("to_account", .text(entries.map(\.to))),
-            SQLColumn("amount", .integer(entries.map(\.amount))),
-            SQLColumn("blocks", .text(entries.map { $0.blocks.map(\.description).joined(separator: ",") })),
-            SQLColumn("actor", .text(entries.map(\.actor))),
-            SQLColumn("approved_by", .optionalText(entries.map(\.approvedBy))),
-            SQLColumn("reference", .text(entries.map(\.reference))),
-            SQLColumn("detail", .optionalText(entries.map(\.detail))),
-            SQLColumn("previous_hash", .text(entries.map(\.previousHash))),
-            SQLColumn("hash", .text(entries.map(\.hash))),
+            SQLColumn("sequence", .integer(entries.map { $0.sequence })),
+            SQLColumn("at_ms", .integer(entries.map { $0.atMillis })),
+            SQLColumn("kind", .text(entries.map { $0.kind.rawValue })),
+            SQLColumn("from_account", .optionalText(entries.map { $0.from })),
+            SQLColumn("to_account", .text(entries.map { $0.to })),
+            SQLColumn("amount", .integer(entries.map { $0.amount })),
+            SQLColumn("blocks", .text(entries.map { $0.blocks.map { $0.description }.joined(separator: ",") })),
+            SQLColumn("actor", .text(entries.map { $0.actor })),
+            SQLColumn("approved_by", .optionalText(entries.map { $0.approvedBy })),
+            SQLColumn("reference", .text(entries.map { $0.reference })),
+            SQLColumn("detail", .optionalText(entries.map { $0.detail })),
+            SQLColumn("previous_hash", .text(entries.map { $0.previousHash })),
+            SQLColumn("hash", .text(entries.map { $0.hash })),
         ], onConflict: nil)
-        let moved = entries.flatMap { entry in entry.blocks.map { (entry.sequence, $0) } }
-        if !moved.isEmpty {
-            try db.bulkInsert(into: "ledger_movement", columns: [
-                SQLColumn("unit", .text(moved.map(\.1.unit))),
-                SQLColumn("start_serial", .integer(moved.map(\.1.start))),
-                SQLColumn("end_serial", .integer(moved.map(\.1.end))),
-                SQLColumn("sequence", .integer(moved.map(\.0))),
-            ], onConflict: nil)
-        }
-        // A block moved twice in one batch is written once, where it ended up.
-        var blockOrder: [String] = []
-        var blocks: [String: (block: SerialBlock, account: String)] = [:]
-        for change in applied {
-            for held in change.blocks {
-                let key = "\(held.block.unit)#\(held.block.start)"
-                if blocks.updateValue(held, forKey: key) == nil { blockOrder.append(key) }
+        // Blocks in the order the operations moved them: a split's rest takes its parent's
+        // history before the moved part's history grows.
+        for change in applied where !change.entry.blocks.isEmpty {
+            let entry = change.entry
+            if entry.kind == .issue {
+                for block in entry.blocks {
+                    try db.execute(sql: """
+                        INSERT INTO allowance_block (unit, start_serial, end_serial, vintage, account_id, history) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [block.unit, block.start, block.end, Int64(block.vintage), entry.to, String(entry.sequence)])
+                }
+                continue
             }
-        }
-        if !blockOrder.isEmpty {
-            let rows = blockOrder.map { blocks[$0]! }
-            try db.bulkInsert(into: "allowance_block", columns: [
-                SQLColumn("unit", .text(rows.map(\.block.unit))),
-                SQLColumn("start_serial", .integer(rows.map(\.block.start))),
-                SQLColumn("end_serial", .integer(rows.map(\.block.end))),
-                SQLColumn("vintage", .integer(rows.map { Int64($0.block.vintage) })),
-                SQLColumn("account_id", .text(rows.map(\.account))),
-            ], onConflict: "(unit, start_serial) DO UPDATE SET end_serial = excluded.end_serial, vintage = excluded.vintage, account_id = excluded.account_id")
+            for block in entry.blocks {
+                if let rest = change.rest, rest.unit == block.unit, rest.start == block.end + 1, let from = entry.from {
+                    try db.execute(sql: """
+                        INSERT INTO allowance_block (unit, start_serial, end_serial, vintage, account_id, history)
+                        SELECT unit, ?, ?, vintage, ?, history FROM allowance_block WHERE unit = ? AND start_serial = ?
+                        """, arguments: [rest.start, rest.end, from, block.unit, block.start])
+                }
+                try db.execute(sql: """
+                    UPDATE allowance_block SET end_serial = ?, account_id = ?, history = history || ',' || ? WHERE unit = ? AND start_serial = ?
+                    """, arguments: [block.end, entry.to, String(entry.sequence), block.unit, block.start])
+            }
         }
         var accounts: [String: RegistryAccount] = [:]
         for change in applied { if let account = change.account { accounts[account.id] = account } }
@@ -105,12 +101,14 @@ public struct AllowanceRegistry: Sendable {
                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, name = excluded.name, document = excluded.document
                 """, arguments: [account.id, account.kind.rawValue, account.holder, account.name, account.status.rawValue, try encode(account)])
         }
-        try AuditTrail.append(db, events: entries.map { entry in
-            AuditTrail.NewEvent(actor: entry.actor, action: "ledger.\(entry.kind.rawValue)", entity: "ledger_entry", entityID: String(entry.sequence),
-                                after: .object([("from", entry.from.map(JSONValue.string) ?? .null), ("to", .string(entry.to)),
-                                                ("amount", .integer(Int(entry.amount))), ("reference", .string(entry.reference)),
-                                                ("approved_by", entry.approvedBy.map(JSONValue.string) ?? .null), ("hash", .string(entry.hash))]))
-        })
+        // The entries are their own hash-chained record of who did what; the platform's audit
+        // trail seals each commit's range and the ledger's new head, so the two chains vouch for each other.
+        let actors = Array(Set(entries.map { $0.actor })).sorted()
+        try AuditTrail.append(db, events: [AuditTrail.NewEvent(
+            actor: actors.count == 1 ? actors[0] : "ledger", action: "ledger.commit", entity: "ledger", entityID: "\(entries[0].sequence)-\(head.sequence)",
+            after: .object([("first", .integer(Int(entries[0].sequence))), ("last", .integer(Int(head.sequence))),
+                            ("entries", .integer(entries.count)), ("head", .string(head.headHash)),
+                            ("actors", .array(actors.prefix(20).map(JSONValue.string)))]))])
         try db.execute(sql: """
             INSERT INTO ledger_head (singleton, sequence, hash) VALUES (1, ?, ?)
             ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash

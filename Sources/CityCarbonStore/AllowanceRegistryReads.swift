@@ -74,17 +74,17 @@ extension AllowanceRegistry {
         guard UnitName.isValid(unit), serial >= 1 else { return nil }
         return try database.read { db in
             guard let row = try SQLRow.fetchOne(db, sql: """
-                SELECT unit, vintage, start_serial, end_serial, account_id FROM allowance_block
+                SELECT unit, vintage, start_serial, end_serial, account_id, history FROM allowance_block
                 WHERE unit = ? AND start_serial <= ? ORDER BY start_serial DESC LIMIT 1
                 """, arguments: [unit, serial]) else { return nil }
             let block = Self.block(row)
             guard block.contains(serial: serial),
                   let document = try String.fetchOne(db, sql: "SELECT document FROM registry_account WHERE id = ?", arguments: [row["account_id"] as String])
             else { return nil }
-            let entries = try SQLRow.fetchAll(db, sql: """
-                SELECT e.* FROM ledger_entry e JOIN ledger_movement m ON m.sequence = e.sequence
-                WHERE m.unit = ? AND m.start_serial <= ? AND m.end_serial >= ? ORDER BY e.sequence
-                """, arguments: [unit, serial, serial]).map(Self.entry)
+            let sequences = (row["history"] as String).split(separator: ",").compactMap { Int64($0) }
+            let entries = try sequences.compactMap { sequence in
+                try SQLRow.fetchOne(db, sql: "SELECT * FROM ledger_entry WHERE sequence = ?", arguments: [sequence]).map(Self.entry)
+            }
             return SerialHistory(unit: unit, serial: serial, block: block, holder: Self.decode(document), entries: entries)
         }
     }

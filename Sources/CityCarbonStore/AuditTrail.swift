@@ -19,12 +19,7 @@ public struct AuditEvent: Sendable, Equatable {
     /// removing one, breaks every hash after it.
     static func hash(id: Int64, at: String, actor: String, action: String, entity: String, entityID: String?,
                      before: String?, after: String?, previousHash: String) -> String {
-        var hasher = SHA256()
-        for field in [String(id), at, actor, action, entity, entityID ?? "\u{0}", before ?? "\u{0}", after ?? "\u{0}", previousHash] {
-            hasher.update(data: Data("\(field.utf8.count):".utf8))
-            hasher.update(data: Data(field.utf8))
-        }
-        return Hex.string(hasher.finalize())
+        FieldDigest.hex([String(id), at, actor, action, entity, entityID ?? "\u{0}", before ?? "\u{0}", after ?? "\u{0}", previousHash])
     }
 }
 

@@ -12,6 +12,7 @@ public final class LedgerCommitQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [(operation: LedgerOperation, waiter: Waiter)] = []
     private var draining = false
+    private var commitCount = 0
     private let queue = DispatchQueue(label: "citycarbon.ledger-commit")
     /// The most operations one commit takes; more wait for the next.
     public let maximumBatch: Int
@@ -20,6 +21,9 @@ public final class LedgerCommitQueue: @unchecked Sendable {
         registry = AllowanceRegistry(database)
         self.maximumBatch = max(1, maximumBatch)
     }
+
+    /// Commits made so far: operations ÷ commits is how many shared each one.
+    public var commits: Int { lock.withLock { commitCount } }
 
     /// Applies `operation` in the next commit, now; its entry once durable, or its refusal thrown.
     public func submit(_ operation: LedgerOperation) async throws -> LedgerEntry {
@@ -39,11 +43,13 @@ public final class LedgerCommitQueue: @unchecked Sendable {
             lock.lock()
             let batch = Array(pending.prefix(maximumBatch))
             pending.removeFirst(batch.count)
-            if batch.isEmpty { draining = false }
+            if batch.isEmpty { draining = false } else { commitCount += 1 }
             lock.unlock()
             if batch.isEmpty { return }
             do {
+                let t0 = Date()
                 let results = try registry.apply(batch.map(\.operation), at: Date())
+                if ProcessInfo.processInfo.environment["LEDGER_TRACE"] != nil { FileHandle.standardError.write(Data("batch \(batch.count) \(Int(Date().timeIntervalSince(t0)*1000)) ms\n".utf8)) }
                 for (item, result) in zip(batch, results) { item.waiter.resume(returning: result) }
             } catch {
                 for item in batch { item.waiter.resume(throwing: error) }

@@ -2,8 +2,8 @@ import CarbonMarkets
 import Foundation
 
 /// Whether the allowance ledger is what was written: every hash recomputed in order, the head
-/// at the chain's end, every account's blocks adding up to its movements, and no serial held
-/// twice. Run by `citycarbon registry verify`, after the concurrency tests and by an auditor.
+/// at the chain's end, every account's blocks adding up to its movements, every block held by
+/// the account its last entry moved it to, and no serial held twice. Run by `citycarbon registry verify`, after the concurrency tests and by an auditor.
 public struct LedgerVerification: Sendable, Equatable {
     public var entries: Int
     /// The first entry that does not hold, and why; nil when the chain is intact.
@@ -13,8 +13,10 @@ public struct LedgerVerification: Sendable, Equatable {
     public var unbalancedAccounts: [String]
     /// Serials found in two blocks (unit and serial).
     public var overlappingSerials: [String]
+    /// Blocks (`unit-vintage-first-last`) held elsewhere than where their last entry put them.
+    public var misplacedBlocks: [String]
 
-    public var isIntact: Bool { brokenAt == nil && unbalancedAccounts.isEmpty && overlappingSerials.isEmpty }
+    public var isIntact: Bool { brokenAt == nil && unbalancedAccounts.isEmpty && overlappingSerials.isEmpty && misplacedBlocks.isEmpty }
 }
 
 extension AllowanceRegistry {
@@ -25,6 +27,7 @@ extension AllowanceRegistry {
             var brokenAt: Int64?
             var reason: String?
             var net: [String: Int64] = [:]
+            var destination: [Int64: String] = [:]
             try db.forEachRow(sql: "SELECT * FROM ledger_entry ORDER BY sequence", arguments: []) { row in
                 guard brokenAt == nil else { return }
                 let entry = Self.entry(row)
@@ -39,6 +42,7 @@ extension AllowanceRegistry {
                         (brokenAt, reason) = (entry.sequence, "its blocks do not add up to its amount")
                     }
                     if !entry.blocks.isEmpty {
+                        destination[entry.sequence] = entry.to
                         net[entry.to, default: 0] += entry.amount
                         if let from = entry.from { net[from, default: 0] -= entry.amount }
                     }
@@ -55,17 +59,23 @@ extension AllowanceRegistry {
             }
             var held: [String: Int64] = [:]
             var overlaps: [String] = []
+            var misplaced: [String] = []
             var last: (unit: String, end: Int64)?
-            try db.forEachRow(sql: "SELECT unit, vintage, start_serial, end_serial, account_id FROM allowance_block ORDER BY unit, start_serial",
+            try db.forEachRow(sql: "SELECT unit, vintage, start_serial, end_serial, account_id, history FROM allowance_block ORDER BY unit, start_serial",
                               arguments: []) { row in
                 let block = Self.block(row)
-                held[row["account_id"] as String, default: 0] += block.count
+                let holder: String = row["account_id"]
+                held[holder, default: 0] += block.count
+                let history: String = row["history"]
+                let lastEntry = history.split(separator: ",").last.flatMap { Int64($0) }
+                if brokenAt == nil, lastEntry.flatMap({ destination[$0] }) != holder, misplaced.count < 20 { misplaced.append(block.description) }
                 if let last, last.unit == block.unit, block.start <= last.end, overlaps.count < 20 { overlaps.append("\(block.unit) \(block.start)") }
                 last = (block.unit, max(block.end, last?.unit == block.unit ? last!.end : 0))
             }
             let accounts = Set(net.keys).union(held.keys)
             let unbalanced = accounts.filter { (net[$0] ?? 0) != (held[$0] ?? 0) }.sorted()
-            return LedgerVerification(entries: count, brokenAt: brokenAt, reason: reason, unbalancedAccounts: unbalanced, overlappingSerials: overlaps)
+            return LedgerVerification(entries: count, brokenAt: brokenAt, reason: reason, unbalancedAccounts: unbalanced, overlappingSerials: overlaps,
+                                      misplacedBlocks: misplaced)
         }
     }
 }

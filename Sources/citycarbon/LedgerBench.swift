@@ -26,6 +26,8 @@ struct LedgerBench: ParsableCommand {
     @Option(help: "Transfers per run.") var transfers = 100_000
     @Option(help: "Concurrent clients, each sending one transfer at a time.") var clients = 512
     @Option(help: "Measured runs, each in a fresh workspace.") var runs = 3
+    @Option(help: ArgumentHelp("Skip the clients: one writer applies the transfers in commits of this many (the ledger's own cost).", valueName: "n"))
+    var directBatch: Int?
     @Option(help: "Enterprises to grade and assess.") var enterprises = 10_000
     @Option(help: ArgumentHelp("Directory for the workspaces (default: the temporary directory).", valueName: "dir")) var directory: String?
     @Option(help: ArgumentHelp("Run on this PostgreSQL server instead, in a new database per run.", valueName: "postgres://user@host:port/db")) var postgres: String?
@@ -53,15 +55,32 @@ struct LedgerBench: ParsableCommand {
             let queue = LedgerCommitQueue(database)
             let operations = Self.transfers(count: transfers, accounts: accounts, run: run)
             let start = ContinuousClock.now
-            let (completed, refused) = try Self.send(operations, through: queue, clients: clients)
+            var (completed, refused) = (0, 0)
+            if let directBatch {
+                let registry = AllowanceRegistry(database)
+                var first = 0
+                while first < operations.count {
+                    let batch = Array(operations[first..<min(operations.count, first + max(1, directBatch))])
+                    for result in try registry.apply(batch) { if case .success = result { completed += 1 } else { refused += 1 } }
+                    first += batch.count
+                }
+            } else {
+                (completed, refused) = try Self.send(operations, through: queue, clients: clients)
+            }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let verification = try AllowanceRegistry(database).verify()
             guard verification.isIntact else { throw ValidationError("run \(run): the ledger does not verify: \(verification)") }
             let rate = Double(completed) / seconds
+            let pieces = try database.read { db in
+                try Double.fetchOne(db, sql: """
+                    SELECT AVG(LENGTH(blocks) - LENGTH(REPLACE(blocks, ',', '')) + 1) FROM ledger_entry WHERE kind = 'transfer'
+                    """) ?? 0
+            }
             rates.append(rate)
-            print(String(format: "run %d: %@ transfers in %.2f s = %@ transfers/s (%d refused); ledger of %d entries verified", run,
-                         GroupedNumber.format(Double(completed), decimals: 0), seconds, GroupedNumber.format(rate, decimals: 0), refused, verification.entries))
+            print(String(format: "run %d: %@ transfers in %.2f s = %@ transfers/s (%d refused) in %d durable commits, %.2f blocks per transfer; ledger of %d entries verified",
+                         run, GroupedNumber.format(Double(completed), decimals: 0), seconds, GroupedNumber.format(rate, decimals: 0), refused,
+                         queue.commits, pieces, verification.entries))
         }
         var assessments: [Double] = []
         for _ in 1...runs { assessments.append(Self.gradeAndAssess(enterprises)) }

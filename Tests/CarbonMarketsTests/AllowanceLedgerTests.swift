@@ -42,7 +42,22 @@ struct AllowanceLedgerTests {
         #expect(moved.entry.blocks.map(\.description) == ["CEA-2023-1-1000", "CEA-2024-1001-1200"], "oldest vintage first")
         #expect(ledger.balance(of: "OP-A") == 1200 && ledger.balance(of: "ALLOC") == 300)
         #expect(ledger.holdings["ALLOC"] == [SerialBlock(unit: "CEA", vintage: 2024, start: 1201, end: 1500)])
-        #expect(moved.blocks.map(\.account) == ["OP-A", "OP-A", "ALLOC"], "the rest of the split block stays, under a new first serial")
+        #expect(moved.rest == SerialBlock(unit: "CEA", vintage: 2024, start: 1201, end: 1500), "the rest of the split block stays, under a new first serial")
+    }
+
+    @Test("A transfer takes as few pieces as it can: the smallest block that holds it, else the largest blocks whole")
+    func fewestPieces() throws {
+        var ledger = try Self.registry()
+        for (index, amount) in [10, 50, 200].enumerated() {
+            _ = try ledger.apply(Self.transfer("ALLOC", "OP-A", Int64(amount), reference: "in\(index)"), at: Self.monday)
+        }
+        _ = try ledger.apply(.trust(account: "OP-A", trusted: "OP-B", proposedBy: "OP-A-1", approvedBy: "OP-A-2"), at: Self.monday)
+        let later = Self.monday.addingTimeInterval(10 * 86400)
+        let forty = try ledger.apply(Self.transfer("OP-A", "OP-B", 40, reference: "forty"), at: later)
+        #expect(forty.entry.blocks.map(\.description) == ["CEA-2023-11-50"])
+        let more = try ledger.apply(Self.transfer("OP-A", "OP-B", 215, reference: "more"), at: later)
+        #expect(more.entry.blocks.map(\.description) == ["CEA-2023-61-260", "CEA-2023-1-10", "CEA-2023-51-55"])
+        #expect(ledger.holdings["OP-A"] == [SerialBlock(unit: "CEA", vintage: 2023, start: 56, end: 60)])
     }
 
     @Test("A transfer of one vintage takes only that vintage")

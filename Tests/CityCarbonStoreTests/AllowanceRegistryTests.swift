@@ -38,7 +38,8 @@ struct AllowanceRegistryTests {
         #expect(try registry.holdings(of: "ALLOC") == [SerialBlock(unit: "CEA", vintage: 2025, start: 2_501, end: 10_000)])
         #expect(try registry.balances(of: "OP-1") == [.init(unit: "CEA", vintage: 2025, units: 2_500)])
         #expect(try registry.entries(account: "OP-1").total == 2, "opened, then received")
-        #expect(try AuditTrail(database).events(entity: "ledger_entry").first?.action == "ledger.transfer")
+        let seal = try #require(try AuditTrail(database).events(entity: "ledger").first)
+        #expect(seal.action == "ledger.commit" && seal.entityID == "7-7" && seal.after?.contains(entry.hash) == true)
         #expect(try registry.verify().isIntact)
     }
 
@@ -100,7 +101,8 @@ struct AllowanceRegistryTests {
         let registry = try Self.registry(database)
         _ = try registry.apply(Self.transfer("ALLOC", "TR-1", 300, "t"), at: Self.opened)
         try database.write { db in try db.execute(sql: "UPDATE allowance_block SET account_id = 'TR-2' WHERE start_serial = 1") }
-        #expect(try registry.verify().unbalancedAccounts == ["TR-1", "TR-2"])
+        let moved = try registry.verify()
+        #expect(moved.unbalancedAccounts == ["TR-1", "TR-2"] && moved.misplacedBlocks == ["CEA-2025-1-300"])
         try database.write { db in try db.execute(sql: "UPDATE allowance_block SET end_serial = 400 WHERE start_serial = 1") }
         #expect(try registry.verify().overlappingSerials == ["CEA 301"])
     }
