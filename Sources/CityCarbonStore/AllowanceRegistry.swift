@@ -69,30 +69,7 @@ public struct AllowanceRegistry: Sendable {
             SQLColumn("previous_hash", .text(entries.map { $0.previousHash })),
             SQLColumn("hash", .text(entries.map { $0.hash })),
         ], onConflict: nil)
-        // Blocks in the order the operations moved them: a split's rest takes its parent's
-        // history before the moved part's history grows.
-        for change in applied where !change.entry.blocks.isEmpty {
-            let entry = change.entry
-            if entry.kind == .issue {
-                for block in entry.blocks {
-                    try db.execute(sql: """
-                        INSERT INTO allowance_block (unit, start_serial, end_serial, vintage, account_id, history) VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [block.unit, block.start, block.end, Int64(block.vintage), entry.to, String(entry.sequence)])
-                }
-                continue
-            }
-            for block in entry.blocks {
-                if let rest = change.rest, rest.unit == block.unit, rest.start == block.end + 1, let from = entry.from {
-                    try db.execute(sql: """
-                        INSERT INTO allowance_block (unit, start_serial, end_serial, vintage, account_id, history)
-                        SELECT unit, ?, ?, vintage, ?, history FROM allowance_block WHERE unit = ? AND start_serial = ?
-                        """, arguments: [rest.start, rest.end, from, block.unit, block.start])
-                }
-                try db.execute(sql: """
-                    UPDATE allowance_block SET end_serial = ?, account_id = ?, history = history || ',' || ? WHERE unit = ? AND start_serial = ?
-                    """, arguments: [block.end, entry.to, String(entry.sequence), block.unit, block.start])
-            }
-        }
+        try persistBlocks(applied, db)
         var accounts: [String: RegistryAccount] = [:]
         for change in applied { if let account = change.account { accounts[account.id] = account } }
         for account in accounts.values.sorted(by: { $0.id < $1.id }) {
@@ -113,6 +90,63 @@ public struct AllowanceRegistry: Sendable {
             INSERT INTO ledger_head (singleton, sequence, hash) VALUES (1, ?, ?)
             ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """, arguments: [head.sequence, head.headHash])
+    }
+
+    /// A block as this commit leaves it: where it is, and its history as the stored history of
+    /// the block it came from (`root`, nil for a new issuance) followed by this commit's entries.
+    private struct BlockKey: Hashable { var unit: String; var start: Int64 }
+    private struct PendingBlock { var block: SerialBlock; var account: String; var root: Int64?; var appended: [Int64] }
+
+    /// Writes every block the commit touched once, in one statement: the stored histories the
+    /// new rows start from are read first, so a split's rest keeps its parent's history even
+    /// when the parent moves again in the same commit.
+    private static func persistBlocks(_ applied: [AllowanceLedger.Applied], _ db: any SQLConnection) throws {
+        var pending: [BlockKey: PendingBlock] = [:]
+        var order: [BlockKey] = []
+        func put(_ key: BlockKey, _ block: PendingBlock) {
+            if pending.updateValue(block, forKey: key) == nil { order.append(key) }
+        }
+        for change in applied where !change.entry.blocks.isEmpty {
+            let entry = change.entry
+            for block in entry.blocks {
+                let key = BlockKey(unit: block.unit, start: block.start)
+                if entry.kind == .issue {
+                    put(key, PendingBlock(block: block, account: entry.to, root: nil, appended: [entry.sequence]))
+                    continue
+                }
+                let parent = pending[key] ?? PendingBlock(block: block, account: entry.from ?? entry.to, root: block.start, appended: [])
+                if let rest = change.rest, rest.unit == block.unit, rest.start == block.end + 1 {
+                    put(BlockKey(unit: rest.unit, start: rest.start), PendingBlock(block: rest, account: entry.from ?? entry.to,
+                                                                                    root: parent.root, appended: parent.appended))
+                }
+                put(key, PendingBlock(block: block, account: entry.to, root: parent.root, appended: parent.appended + [entry.sequence]))
+            }
+        }
+        guard !order.isEmpty else { return }
+        var stored: [BlockKey: String] = [:]
+        let roots = Dictionary(grouping: Set(order.compactMap { key in pending[key]!.root.map { BlockKey(unit: key.unit, start: $0) } }), by: \.unit)
+        for (unit, keys) in roots {
+            for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min(keys.count, $0 + 500)]) }) {
+                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+                let rows = try SQLRow.fetchAll(db, sql: "SELECT start_serial, history FROM allowance_block WHERE unit = ? AND start_serial IN (\(marks))",
+                                               arguments: SQLArguments([unit] + chunk.map { $0.start }))
+                for row in rows { stored[BlockKey(unit: unit, start: row["start_serial"])] = row["history"] }
+            }
+        }
+        let rows = order.map { pending[$0]! }
+        let histories = rows.map { row -> String in
+            let own = row.appended.map(String.init).joined(separator: ",")
+            guard let root = row.root, let before = stored[BlockKey(unit: row.block.unit, start: root)] else { return own }
+            return own.isEmpty ? before : before + "," + own
+        }
+        try db.bulkInsert(into: "allowance_block", columns: [
+            SQLColumn("unit", .text(rows.map { $0.block.unit })),
+            SQLColumn("start_serial", .integer(rows.map { $0.block.start })),
+            SQLColumn("end_serial", .integer(rows.map { $0.block.end })),
+            SQLColumn("vintage", .integer(rows.map { Int64($0.block.vintage) })),
+            SQLColumn("account_id", .text(rows.map { $0.account })),
+            SQLColumn("history", .text(histories)),
+        ], onConflict: "(unit, start_serial) DO UPDATE SET end_serial = excluded.end_serial, account_id = excluded.account_id, history = excluded.history")
     }
 
     // MARK: - Loading

@@ -83,6 +83,20 @@ struct AllowanceRegistryTests {
         #expect(try registry.history(unit: "CEA", serial: -1) == nil && registry.history(unit: "cea'--", serial: 1) == nil)
     }
 
+    @Test func blocksSplitAndMovedAgainInOneCommitKeepTheirWholeHistories() throws {
+        let database = try temporaryWorkspace()
+        let registry = try Self.registry(database)
+        let results = try registry.apply([Self.transfer("ALLOC", "TR-1", 300, "a"), Self.transfer("TR-1", "TR-2", 100, "b"),
+                                          Self.transfer("TR-2", "RETIRE", 50, "c", purpose: .retirement)],
+                                         at: Self.opened.addingTimeInterval(7 * 86_400))
+        let sequences = try results.map { try $0.get().sequence }
+        #expect(try registry.history(unit: "CEA", serial: 1)?.entries.map(\.sequence) == [6] + sequences)
+        #expect(try registry.history(unit: "CEA", serial: 60)?.entries.map(\.sequence) == [6, sequences[0], sequences[1]])
+        #expect(try registry.history(unit: "CEA", serial: 150)?.entries.map(\.sequence) == [6, sequences[0]])
+        #expect(try registry.history(unit: "CEA", serial: 400)?.entries.map(\.sequence) == [6])
+        #expect(try registry.verify().isIntact)
+    }
+
     @Test func aChangedEntryOrARemovedOneIsFound() throws {
         let database = try sqliteWorkspace()
         let registry = try Self.registry(database)
