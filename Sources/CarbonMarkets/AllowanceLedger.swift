@@ -148,7 +148,7 @@ public struct AllowanceLedger: Sendable {
         guard !references.contains(reference) else { throw .duplicateReference(reference) }
         let last = lastSerial[unit] ?? 0
         guard let range = SerialNumberFormats.nextRange(after: last, amount: Double(amount)), range.upperBound - range.lowerBound + 1 == amount else {
-            throw .serialsExhausted(unit: unit)
+            throw .serialsExhausted(unit: unit, remaining: min(Int64.max - last, 8_999_999_999_999_999_999 - last))
         }
         let block = SerialBlock(unit: unit, vintage: vintage, start: range.lowerBound, end: range.upperBound)
         lastSerial[unit] = block.end

@@ -60,7 +60,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidAmount(Int64)
     case invalidUnit(String)
     case invalidVintage(Int)
-    case serialsExhausted(unit: String)
+    case serialsExhausted(unit: String, remaining: Int64)
     case duplicateReference(String)
 
     public var description: String {
@@ -81,7 +81,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidAmount(amount): "amount \(amount) must be a whole number of units from 1"
         case let .invalidUnit(unit): "unit \(unit) must be 2–12 capital letters or digits"
         case let .invalidVintage(year): "vintage \(year) must be a year 1900–9999"
-        case let .serialsExhausted(unit): "no serial numbers left for \(unit)"
+        case let .serialsExhausted(unit, remaining): "too many units: \(unit) has \(remaining) serial numbers left to issue"
         case let .duplicateReference(reference): "reference \(reference) was used already: nothing moved twice"
         }
     }

@@ -56,6 +56,11 @@ public struct TransferRequests: Sendable {
         guard try registry.account(to) != nil else { throw LedgerError.unknownAccount(to) }
         guard let representative = account.representative(login) else { throw LedgerError.notRepresentative(login: login, account: from) }
         guard representative.role == .authorised else { throw LedgerError.proposerMayNotPropose(login: login) }
+        // An account that may send only to its trusted list cannot even propose anything else.
+        if case .transfer = purpose, RegistryRules.standard.kind(account.kind).outside_trusted_list == .refused,
+           !account.trusted.contains(where: { $0.account == to }) {
+            throw LedgerError.notTrusted(from: from, to: to)
+        }
         let (kind, year) = Self.columns(purpose)
         return try database.write { db in
             let id: Int64 = try Int64.fetchOne(db, sql: """

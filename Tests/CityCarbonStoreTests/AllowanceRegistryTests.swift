@@ -149,9 +149,13 @@ struct AllowanceRegistryTests {
         let requests = TransferRequests(database)
         let toOperator = try requests.propose(from: "ALLOC", to: "OP-1", amount: 100, unit: "CEA", by: "ALLOC-a", at: Self.opened)
         _ = try requests.approve(toOperator.id, by: "ALLOC-b", at: Self.opened)
-        let untrusted = try requests.propose(from: "OP-1", to: "TR-1", amount: 10, unit: "CEA", by: "OP-1-a", at: Self.opened)
-        let failed = try requests.approve(untrusted.id, by: "OP-1-b", at: Self.opened)
-        #expect(failed.status == .failed && failed.reason == LedgerError.notTrusted(from: "OP-1", to: "TR-1").description)
+        #expect(throws: LedgerError.notTrusted(from: "OP-1", to: "TR-1")) {
+            try requests.propose(from: "OP-1", to: "TR-1", amount: 10, unit: "CEA", by: "OP-1-a", at: Self.opened)
+        }
+        let tooMuch = try requests.propose(from: "OP-1", to: "RETIRE", amount: 101, unit: "CEA", purpose: .retirement, by: "OP-1-a", at: Self.opened)
+        let failed = try requests.approve(tooMuch.id, by: "OP-1-b", at: Self.opened)
+        #expect(failed.status == .failed
+                && failed.reason == LedgerError.insufficientUnits(account: "OP-1", unit: "CEA", vintage: nil, held: 100, asked: 101).description)
         let withdrawn = try requests.propose(from: "OP-1", to: "RETIRE", amount: 10, unit: "CEA", purpose: .retirement, by: "OP-1-a", at: Self.opened)
         #expect(try requests.decline(withdrawn.id, by: "OP-1-a").status == .withdrawn)
         #expect(throws: LedgerError.notRepresentative(login: "intruder", account: "OP-1")) {
