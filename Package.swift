@@ -94,6 +94,7 @@ let package = Package(
         .target(
             name: "CityCarbonServer",
             dependencies: [
+                "CarbonMarkets",
                 "CarbonKit",
                 "CarbonAccounting",
                 "ClimatePlans",

@@ -110,6 +110,7 @@ public enum CityCarbonApplication {
         TargetPages(database: database, pages: pages).addRoutes(to: routes)
         AssessmentPages(database: database, pages: pages).addRoutes(to: routes)
         PilotPages(database: database, pages: pages).addRoutes(to: routes)
+        RegistryPages(database: database, pages: pages).addRoutes(to: routes)
         PathwayPages(database: database, pages: pages, bandsInBackground: options.monteCarloInBackground).addRoutes(to: routes)
         MonitoringPages(database: database, live: live).addRoutes(to: routes)
         DistrictPages(database: database, cache: cache, pages: pages, live: live).addRoutes(to: routes)

@@ -47,6 +47,42 @@ extension AllowanceRegistry {
         }
     }
 
+    /// Units of each unit type and vintage by the kind of account holding them: what was issued
+    /// and where it is now (in holding accounts, surrendered, cancelled, retired).
+    public struct Total: Sendable, Equatable {
+        public var unit: String
+        public var vintage: Int
+        public var kind: AccountKind
+        public var units: Int64
+    }
+
+    public func totals() throws -> [Total] {
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
+                SELECT b.unit, b.vintage, a.kind, SUM(b.end_serial - b.start_serial + 1) AS units
+                FROM allowance_block b JOIN registry_account a ON a.id = b.account_id
+                GROUP BY b.unit, b.vintage, a.kind ORDER BY b.unit, b.vintage, a.kind
+                """).map { Total(unit: $0["unit"], vintage: Int($0["vintage"] as Int64), kind: AccountKind(rawValue: $0["kind"]) ?? .trading,
+                                 units: $0["units"]) }
+        }
+    }
+
+    /// The chain's end: how many entries, and the hash that seals them all.
+    public func head() throws -> (sequence: Int64, hash: String) {
+        try database.read { db in
+            let row = try SQLRow.fetchOne(db, sql: "SELECT sequence, hash FROM ledger_head WHERE singleton = 1")
+            return (row?["sequence"] ?? 0, row?["hash"] ?? LedgerEntry.genesis)
+        }
+    }
+
+    /// Entries after `sequence`, oldest first: the feed a replica or an auditor follows.
+    public func entries(after sequence: Int64, limit: Int) throws -> [LedgerEntry] {
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM ledger_entry WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                                arguments: [max(0, sequence), max(1, min(limit, 1000))]).map(Self.entry)
+        }
+    }
+
     /// Entries touching `account` (all entries when nil), newest first, with how many there are.
     public func entries(account: String? = nil, limit: Int = 50, offset: Int = 0) throws -> (entries: [LedgerEntry], total: Int) {
         try database.read { db in

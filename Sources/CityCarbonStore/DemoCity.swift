@@ -69,6 +69,7 @@ public enum DemoCity {
             try pathways.setPublished(scenario.identifier, true, actor: actor)
         }
         try DemoMonitoring.seed(database, by: actor)
+        try DemoRegistry.seed(database)
         return true
     }
 

@@ -71,7 +71,8 @@ struct PublishedOnlyTests {
         let action = try PlanRepository(database).actions(plan: "helsinki-2035").first!.identifier
         let values: [String: [String]] = [
             ":year": years, ":plan": ["helsinki-2035"], ":action": [action], ":indicator": try IndicatorRepository(database).all(edition: .published).map(\.indicator.identifier).prefix(3).map { $0 },
-            ":scenario": scenarios, ":name": tree.order.prefix(3).map { $0 } + ["IPCC2006"],
+            ":scenario": scenarios, ":name": tree.order.prefix(3).map { $0 } + ["IPCC2006"], ":id": ["NB-POWER", "GREEN-TRADE"],
+            ":unit": ["CEA"], ":serial": ["1", "2000000"],
         ]
         var urls: [String] = []
         for entry in table.all where entry.method == "GET" && entry.access == .everyone && entry.path != "/assets/site.css" {
@@ -83,6 +84,7 @@ struct PublishedOnlyTests {
                 switch entry.path {
                 case "/api/v1/activities": urls += years.flatMap { ["\(path)?year=\($0)", "\(path)?year=\($0)&format=csv&per_page=500"] }
                 case "/api/v1/decomposition": urls += ["\(path)?from=2015&to=2023", "\(path)?from=2022&to=2023"]
+                case "/registry/serials": urls += ["\(path)?unit=CEA&serial=1", "\(path)?unit=CCER&serial=20000"]
                 case "/inventory/:year/fuels": urls += ["\(path)?ref=I.1.1", "\(path)?ref=I.1", "\(path)?ref=I.1.1&jurisdiction=\(tree.order[1])"]
                 case "/api/v1/inventories/:year", "/api/v1/jurisdictions/:name/statistics": urls += [path, path + "?format=csv"]
                 default: urls.append(path)
