@@ -135,6 +135,7 @@ public enum CityCarbonApplication {
         UploadPage(database: database, staged: StagedImports()).addRoutes(to: routes)
         AccountsPage(database: database, passwordCost: options.passwordCost).addRoutes(to: routes)
         APIKeysPage(database: database).addRoutes(to: routes)
+        RegistryStaffPage(database: database).addRoutes(to: routes)
         CitySettingsPage(database: database).addRoutes(to: routes)
         CityDataPage(database: database).addRoutes(to: routes)
         IndicatorValuesPage(database: database).addRoutes(to: routes)

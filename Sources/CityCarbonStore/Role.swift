@@ -20,7 +20,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         switch self {
         case .admin: Set(Permission.allCases)
         case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts]
-        case .reporter: [.signIn, .acknowledgeAlerts]
+        case .reporter: [.signIn, .acknowledgeAlerts, .representAccounts]
         case .verifier: [.signIn, .readDrafts, .readAudit]
         case .viewer: [.signIn, .readDrafts]
         case .integration: [.ingestReadings]
@@ -62,4 +62,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageSettings = "manage_settings"
     /// Load the city's statistics (population, GDP, energy use …) and its boundaries.
     case importStatistics = "import_statistics"
+    /// Propose, approve and decline transfers of the registry accounts one represents (by sign-in name).
+    case representAccounts = "represent_accounts"
+    /// Open registry accounts and issue units.
+    case manageRegistry = "manage_registry"
 }

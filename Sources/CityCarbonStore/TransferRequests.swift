@@ -182,7 +182,8 @@ public struct TransferRequests: Sendable {
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ millis: Int64?) -> Date? { millis.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
 
-    static func columns(_ purpose: Transfer.Purpose) -> (String, Int?) {
+    /// A purpose as stored and shown: its name, and a surrender's compliance year.
+    public static func columns(_ purpose: Transfer.Purpose) -> (String, Int?) {
         switch purpose {
         case .transfer: ("transfer", nil)
         case let .surrender(year): ("surrender", year)

@@ -99,6 +99,20 @@ struct ServeCommand: AsyncParsableCommand {
                     }
                 }
             }
+            // Approved transfers outside a trusted list run when their delay has passed.
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(60))
+                    do {
+                        for request in try TransferRequests(database).runDue() {
+                            backgroundLogger.info("scheduled transfer ran", metadata: ["request": .stringConvertible(request.id),
+                                                                                       "status": .string(request.status.rawValue)])
+                        }
+                    } catch {
+                        backgroundLogger.error("running due transfers failed", metadata: ["error": .string("\(error)")])
+                    }
+                }
+            }
             // The server stopping (SIGTERM) ends the background work with it.
             try await group.next()
             group.cancelAll()

@@ -69,6 +69,11 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
         table[route] = ("staff", [.admin])
     }
     table["GET /staff/audit"] = ("staff", [.admin, .verifier])
+    // Enterprises represent their registry accounts; the registry officer (admin) opens accounts and issues units.
+    for route in ["GET /staff/registry", "POST /staff/registry/requests", "POST /staff/registry/requests/:id/approve", "POST /staff/registry/requests/:id/decline"] {
+        table[route] = ("staff", [.admin, .reporter])
+    }
+    for route in ["POST /staff/registry/accounts", "POST /staff/registry/issue"] { table[route] = ("staff", [.admin]) }
     table["POST /api/v1/activities"] = ("client", [.admin, .editor])
     table["POST /api/v1/inventories/:year/computation"] = ("client", [.admin, .editor])
     table["PUT /api/v1/inventories/:year/publication"] = ("client", [.admin])

@@ -27,6 +27,7 @@ enum StaffLayout {
             links.append(("/staff/api-keys", t("staff.nav.keys")))
         }
         if principal.may(.importStatistics) { links.append(("/staff/city-data", t("staff.nav.cityData"))) }
+        if principal.may(.representAccounts) { links.append(("/staff/registry", t("nav.registry"))) }
         if principal.may(.manageSettings) { links.append(("/staff/city", t("staff.nav.city"))) }
         if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
         links.append(("/", t("staff.nav.public")))
