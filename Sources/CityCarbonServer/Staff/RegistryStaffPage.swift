@@ -146,6 +146,7 @@ struct RegistryStaffPage: Sendable {
             html += "<td class=\"n\">\(t.number(Double(request.amount), decimals: 0)) \(request.unit)</td><td>\(t("registry.entry.\(purpose)"))\(year.map { " \($0)" } ?? "")</td>"
             html += "<td>\(request.proposedBy)</td><td>\(t("registry.request.\(request.status.rawValue)"))\(request.reason.map { ": \($0)" } ?? "")</td><td>\(actions)</td></tr>"
         }
+        if requests.isEmpty { html += "<tr><td colspan=\"8\">\(t("registry.staff.none"))</td></tr>" }
         html += "</tbody></table></section>"
         let senders = accounts.filter { account in account.kind != .surrender && account.kind != .cancellation && account.kind != .retirement
             && account.representative(call.actor)?.role == .authorised }
