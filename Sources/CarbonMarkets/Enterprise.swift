@@ -1,0 +1,52 @@
+import CarbonKit
+
+/// A key emitter as the registry knows it: who it is, where, in which industry, whether it
+/// discloses first (listed and state-owned), and what emits.
+public struct Enterprise: Sendable, Equatable {
+    public var creditCode: String
+    public var name: String
+    /// GB/T 4754-2017 industry class, four digits.
+    public var industry: String
+    public var jurisdiction: String
+    public var listed: Bool
+    public var stateOwned: Bool
+    public var facilities: [Facility]
+
+    public init(creditCode: String, name: String, industry: String, jurisdiction: String, listed: Bool = false, stateOwned: Bool = false,
+                facilities: [Facility] = []) {
+        (self.creditCode, self.name, self.industry, self.jurisdiction) = (creditCode, name, industry, jurisdiction)
+        (self.listed, self.stateOwned, self.facilities) = (listed, stateOwned, facilities)
+    }
+}
+
+/// A site of an enterprise: a plant or unit, optionally a monitoring site whose meters measure it.
+public struct Facility: Sendable, Equatable {
+    public var key: String
+    public var name: String
+    public var monitoringSite: String?
+    public var sources: [EmissionSource]
+
+    public init(key: String, name: String, monitoringSite: String? = nil, sources: [EmissionSource] = []) {
+        (self.key, self.name, self.monitoringSite, self.sources) = (key, name, monitoringSite, sources)
+    }
+}
+
+/// One emission source of a facility: fuel burned, a process, or electricity or heat bought.
+public struct EmissionSource: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case combustion, process
+        case purchasedElectricity = "purchased_electricity"
+        case purchasedHeat = "purchased_heat"
+    }
+
+    public var key: String
+    public var kind: Kind
+    /// The fuel or material, as the factor library names it (`raw_coal`, `natural_gas`); nil for bought electricity and heat.
+    public var fuel: String?
+    /// Datastreams (meters) that measure it.
+    public var datastreams: [String]
+
+    public init(key: String, kind: Kind, fuel: String? = nil, datastreams: [String] = []) {
+        (self.key, self.kind, self.fuel, self.datastreams) = (key, kind, fuel, datastreams)
+    }
+}
