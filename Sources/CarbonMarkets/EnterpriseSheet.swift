@@ -8,7 +8,8 @@ public enum EnterpriseSheet {
     public static let sourceColumns = ["credit_code", "facility", "facility_name", "monitoring_site", "source", "kind", "fuel", "datastreams"]
 
     /// The enterprises of the sheets. `known` are credit codes already registered (a sources
-    /// sheet may name them), `jurisdictions` the tree's names, `fuels` the factor library's.
+    /// sheet may name them), `jurisdictions` the tree's names, `fuels` the factor library's (a
+    /// combustion source burns one of them; a process source names its material).
     public static func parse(enterprises: ReferenceTable, sources: ReferenceTable?, known: Set<String> = [], jurisdictions: Set<String>,
                              fuels: Set<String>) throws(InputErrors) -> [Enterprise] {
         try enterprises.require(enterpriseColumns.filter { $0 != "listed" && $0 != "state_owned" })
@@ -70,7 +71,12 @@ public enum EnterpriseSheet {
                 continue
             }
             let fuel = row["fuel"].trimmingCharacters(in: .whitespaces)
-            if kind == .combustion || kind == .process {
+            if kind == .process {
+                if fuel.isEmpty || fuel.count > 40 {
+                    issues.append(InputIssue(row.location("fuel"), value: fuel, reason: "names the material of a process source (1–40 characters)",
+                                             suggestion: "clinker, limestone, alumina"))
+                }
+            } else if kind == .combustion {
                 if !fuels.contains(fuel) {
                     issues.append(InputIssue(row.location("fuel"), value: fuel, reason: fuel.isEmpty ? "is required for a \(kind.rawValue) source" : "is not in the factor library",
                                              suggestion: Suggestion.closest(to: fuel, among: fuels).map { "did you mean \($0)?" }))

@@ -447,6 +447,9 @@ enum SQLiteSchema {
         migrator.registerMigration(AllowanceRegistrySchema.version) { db in
             for statement in AllowanceRegistrySchema.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(EnterpriseRepository.version) { db in
+            for statement in EnterpriseRepository.statements { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
