@@ -40,9 +40,13 @@ public struct AllowanceLedger: Sendable {
     }
 
     /// Units `account` holds, of `unit` (and `vintage`) or of every unit.
+    /// One unit's serials never exceed its serial space; several units together may pass
+    /// `Int64.max`, so a sum across units stops there rather than overflow.
     public func balance(of account: String, unit: String? = nil, vintage: Int? = nil) -> Int64 {
         (holdings[account] ?? []).reduce(0) { sum, block in
-            (unit == nil || block.unit == unit) && (vintage == nil || block.vintage == vintage) ? sum + block.count : sum
+            guard (unit == nil || block.unit == unit) && (vintage == nil || block.vintage == vintage) else { return sum }
+            let (total, overflow) = sum.addingReportingOverflow(block.count)
+            return overflow ? .max : total
         }
     }
 
@@ -79,7 +83,7 @@ public struct AllowanceLedger: Sendable {
         guard RegistryAccount.isValidID(account.id) else {
             throw .invalidAccount(field: "id", value: account.id, reason: "must be 3–40 ASCII letters, digits, - or _")
         }
-        guard accounts[account.id] == nil else { throw .accountExists(account.id) }
+        if let existing = accounts.keys.first(where: { $0.lowercased() == account.id.lowercased() }) { throw .accountExists(existing) }
         let name = account.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalidAccount(field: "name", value: account.name, reason: "must be 1–200 characters without control characters")
@@ -164,6 +168,7 @@ public struct AllowanceLedger: Sendable {
         guard UnitName.isValid(transfer.unit) else { throw .invalidUnit(transfer.unit) }
         guard let from = accounts[transfer.from] else { throw .unknownAccount(transfer.from) }
         guard let to = accounts[transfer.to] else { throw .unknownAccount(transfer.to) }
+        guard from.id != to.id else { throw .sameAccount(from.id) }
         guard from.status == .open else { throw .accountNotOpen(from.id, from.status) }
         guard to.status != .closed else { throw .accountNotOpen(to.id, to.status) }
         guard rules(of: from.kind).final != true else { throw .finalAccountSends(from.id) }

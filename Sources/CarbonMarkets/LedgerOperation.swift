@@ -62,11 +62,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidVintage(Int)
     case serialsExhausted(unit: String, remaining: Int64)
     case duplicateReference(String)
+    case sameAccount(String)
 
     public var description: String {
         switch self {
         case let .unknownAccount(id): "no account \(id)"
-        case let .accountExists(id): "account \(id) exists already"
+        case let .accountExists(id): "account \(id) exists already (account ids differ by more than upper and lower case)"
         case let .invalidAccount(field, value, reason): "account field \(field) = \(value): \(reason)"
         case let .accountNotOpen(id, status): "account \(id) is \(status.rawValue)"
         case let .notRepresentative(login, account): "\(login) does not represent account \(account)"
@@ -83,6 +84,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidVintage(year): "vintage \(year) must be a year 1900–9999"
         case let .serialsExhausted(unit, remaining): "too many units: \(unit) has \(remaining) serial numbers left to issue"
         case let .duplicateReference(reference): "reference \(reference) was used already: nothing moved twice"
+        case let .sameAccount(id): "account \(id) cannot send units to itself"
         }
     }
 }

@@ -88,6 +88,18 @@ package struct Localizer: Sendable {
         return plain.map { $0 == "," ? group : $0 == "." ? point : String($0) }.joined()
     }
 
+    /// A count of whole units exactly, grouped as ``number(_:decimals:)`` groups: registry
+    /// balances run to 19 digits, more than a `Double` holds.
+    package func whole(_ n: Int64) -> String {
+        let digits = String(n.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped += strings["locale.groupSeparator"] ?? "," }
+            grouped.append(digit)
+        }
+        return (n < 0 ? "−" : "") + grouped
+    }
+
     /// A money unit as the language writes it (`locale.money` with `locale.scale.<n>` and
     /// `locale.money.currency.<code>`): `10^4 CNY` is "10,000 CNY" and "万元".
     package func money(_ unit: String) -> String {

@@ -107,11 +107,20 @@ struct RegistryPages: Sendable {
 
     // MARK: - Pages
 
+    /// An account's holdings unit by unit ("18,400 CEA · 5,000 CCER"): units of different kinds are never added.
+    static func held(_ balances: [AllowanceRegistry.Balance], _ t: Localizer) -> String {
+        var units: [(String, Int64)] = []
+        for balance in balances {
+            if let index = units.firstIndex(where: { $0.0 == balance.unit }) { units[index].1 += balance.units } else { units.append((balance.unit, balance.units)) }
+        }
+        return units.isEmpty ? "0" : units.map { "\(t.whole($0.1)) \($0.0)" }.joined(separator: " · ")
+    }
+
     func overview(_ t: Localizer) throws -> HTML {
         let head = try registry.head()
         let accounts = try registry.accounts()
         var body: HTML = "<main id=\"main\"><p>\(t("registry.intro"))</p>"
-        body += "<p id=\"ledger-head\">\(t("registry.head", ["count": t.number(Double(head.sequence), decimals: 0), "hash": String(head.hash.prefix(16))]))</p>"
+        body += "<p id=\"ledger-head\">\(t("registry.head", ["count": t.whole(head.sequence), "hash": String(head.hash.prefix(16))]))</p>"
         body += lookupForm(t)
         let totals = try registry.totals()
         let finals: [AccountKind] = [.surrender, .cancellation, .retirement]
@@ -120,22 +129,20 @@ struct RegistryPages: Sendable {
         body += Table.headings(["registry.unit", "registry.vintage", "registry.issued", "registry.held", "registry.surrendered",
                                 "registry.cancelled", "registry.retired"], t) + "</tr></thead><tbody>"
         for (_, rows) in vintages {
+            // One unit's serials never exceed its serial space, so these sums stay within Int64.
             let issued = rows.reduce(Int64(0)) { $0 + $1.units }
             let held = rows.filter { !finals.contains($0.kind) }.reduce(Int64(0)) { $0 + $1.units }
-            let cells = finals.html { kind in
-                "<td class=\"n\">\(t.number(Double(rows.filter { $0.kind == kind }.reduce(Int64(0)) { $0 + $1.units }), decimals: 0))</td>"
-            }
-            body += "<tr><td>\(rows[0].unit)</td><td>\(rows[0].vintage)</td><td class=\"n\">\(t.number(Double(issued), decimals: 0))</td>"
-            body += "<td class=\"n\">\(t.number(Double(held), decimals: 0))</td>\(cells)</tr>"
+            let cells = finals.html { kind in "<td class=\"n\">\(t.whole(rows.filter { $0.kind == kind }.reduce(Int64(0)) { $0 + $1.units }))</td>" }
+            body += "<tr><td>\(rows[0].unit)</td><td>\(rows[0].vintage)</td><td class=\"n\">\(t.whole(issued))</td>"
+            body += "<td class=\"n\">\(t.whole(held))</td>\(cells)</tr>"
         }
         body += "</tbody></table>"
         body += "<table id=\"registry-accounts\"><caption>\(t("registry.accounts", ["count": String(accounts.count)]))</caption><thead><tr>"
         body += Table.headings(["registry.account", "registry.holder", "registry.kind", "registry.status", "registry.units"], t) + "</tr></thead><tbody>"
         for account in accounts {
-            let units = try registry.balances(of: account.id).reduce(Int64(0)) { $0 + $1.units }
             body += "<tr data-account=\"\(account.id)\"><td><a href=\"/registry/accounts/\(segment: account.id)\">\(account.name)</a> <small>\(account.id)</small></td>"
             body += "<td>\(account.holder ?? "—")</td><td>\(t("registry.kind.\(account.kind.rawValue)"))</td>"
-            body += "<td>\(t("registry.status.\(account.status.rawValue)"))</td><td class=\"n\">\(t.number(Double(units), decimals: 0))</td></tr>"
+            body += "<td>\(t("registry.status.\(account.status.rawValue)"))</td><td class=\"n\">\(Self.held(try registry.balances(of: account.id), t))</td></tr>"
         }
         body += "</tbody></table>"
         body += entryTable(try registry.entries(limit: 20).entries, caption: t("registry.latest"), t)
@@ -147,10 +154,10 @@ struct RegistryPages: Sendable {
         var body: HTML = "<main id=\"main\"><p>\(t("registry.statement.intro", ["kind": t("registry.kind.\(account.kind.rawValue)"), "holder": account.holder ?? "—", "status": t("registry.status.\(account.status.rawValue)")]))</p>"
         body += "<table id=\"holdings\"><caption>\(t("registry.holdings"))</caption><thead><tr>"
         body += Table.headings(["registry.unit", "registry.vintage", "registry.units"], t) + "</tr></thead><tbody>"
-        body += try registry.balances(of: account.id).html { "<tr><td>\($0.unit)</td><td>\($0.vintage)</td><td class=\"n\">\(t.number(Double($0.units), decimals: 0))</td></tr>" }
+        body += try registry.balances(of: account.id).html { "<tr><td>\($0.unit)</td><td>\($0.vintage)</td><td class=\"n\">\(t.whole($0.units))</td></tr>" }
         body += "</tbody></table>"
         let blocks = try registry.holdings(of: account.id)
-        body += "<details><summary>\(t("registry.blocks.count", ["count": t.number(Double(blocks.count), decimals: 0)]))</summary><p class=\"blocks\">"
+        body += "<details><summary>\(t("registry.blocks.count", ["count": t.whole(Int64(blocks.count))]))</summary><p class=\"blocks\">"
         body += blocks.prefix(500).html { "<code>\($0.description)</code> " } + "</p></details>"
         let (entries, total) = try registry.entries(account: account.id, limit: 50)
         body += entryTable(entries, caption: t("registry.entries", ["shown": String(entries.count), "total": String(total)]), t)
@@ -184,7 +191,7 @@ struct RegistryPages: Sendable {
                                 "registry.blocks", "registry.hash"], t) + "</tr></thead><tbody>"
         body += entries.html { entry in
             let from: HTML = entry.from.map { "<a href=\"/registry/accounts/\(segment: $0)\">\($0)</a>" } ?? "—"
-            let amount = entry.blocks.isEmpty ? "—" : t.number(Double(entry.amount), decimals: 0)
+            let amount = entry.blocks.isEmpty ? "—" : t.whole(entry.amount)
             return """
                 <tr><td class="n">\(Int(entry.sequence))</td><td>\(t.dateTime(ISO8601DateFormatter().string(from: entry.at)))</td>\
                 <td>\(t("registry.entry.\(entry.kind.rawValue)"))</td><td>\(from)</td>\

@@ -26,6 +26,7 @@ extension AllowanceRegistry {
             var expected: Int64 = 1
             var brokenAt: Int64?
             var reason: String?
+            // Per account and unit: one unit's serials never exceed its serial space, so these sums cannot overflow.
             var net: [String: Int64] = [:]
             var destination: [Int64: String] = [:]
             try db.forEachRow(sql: "SELECT * FROM ledger_entry ORDER BY sequence", arguments: []) { row in
@@ -43,8 +44,9 @@ extension AllowanceRegistry {
                     }
                     if !entry.blocks.isEmpty {
                         destination[entry.sequence] = entry.to
-                        net[entry.to, default: 0] += entry.amount
-                        if let from = entry.from { net[from, default: 0] -= entry.amount }
+                        let unit = entry.blocks[0].unit
+                        net["\(entry.to) \(unit)", default: 0] += entry.amount
+                        if let from = entry.from { net["\(from) \(unit)", default: 0] -= entry.amount }
                     }
                     previous = entry.hash
                     expected += 1
@@ -65,7 +67,7 @@ extension AllowanceRegistry {
                               arguments: []) { row in
                 let block = Self.block(row)
                 let holder: String = row["account_id"]
-                held[holder, default: 0] += block.count
+                held["\(holder) \(block.unit)", default: 0] += block.count
                 let history: String = row["history"]
                 let lastEntry = history.split(separator: ",").last.flatMap { Int64($0) }
                 if brokenAt == nil, lastEntry.flatMap({ destination[$0] }) != holder, misplaced.count < 20 { misplaced.append(block.description) }
@@ -73,7 +75,7 @@ extension AllowanceRegistry {
                 last = (block.unit, max(block.end, last?.unit == block.unit ? last!.end : 0))
             }
             let accounts = Set(net.keys).union(held.keys)
-            let unbalanced = accounts.filter { (net[$0] ?? 0) != (held[$0] ?? 0) }.sorted()
+            let unbalanced = Set(accounts.filter { (net[$0] ?? 0) != (held[$0] ?? 0) }.map { String($0.split(separator: " ")[0]) }).sorted()
             return LedgerVerification(entries: count, brokenAt: brokenAt, reason: reason, unbalancedAccounts: unbalanced, overlappingSerials: overlaps,
                                       misplacedBlocks: misplaced)
         }

@@ -61,6 +61,20 @@ public struct TransferRequests: Sendable {
            !account.trusted.contains(where: { $0.account == to }) {
             throw LedgerError.notTrusted(from: from, to: to)
         }
+        guard from != to else { throw LedgerError.sameAccount(from) }
+        let destination = try registry.account(to)!
+        let wanted: AccountKind? = switch purpose {
+        case .transfer: nil
+        case .surrender: .surrender
+        case .cancellation: .cancellation
+        case .retirement: .retirement
+        }
+        let final: Set<AccountKind> = [.surrender, .cancellation, .retirement]
+        if wanted.map({ destination.kind != $0 }) ?? final.contains(destination.kind) {
+            throw LedgerError.wrongDestination(account: to, kind: destination.kind, purpose: Self.columns(purpose).0)
+        }
+        let held = try registry.balances(of: from).filter { $0.unit == unit && (vintage == nil || $0.vintage == vintage) }.reduce(Int64(0)) { $0 + $1.units }
+        guard held >= amount else { throw LedgerError.insufficientUnits(account: from, unit: unit, vintage: vintage, held: held, asked: amount) }
         let (kind, year) = Self.columns(purpose)
         return try database.write { db in
             let id: Int64 = try Int64.fetchOne(db, sql: """
@@ -143,7 +157,7 @@ public struct TransferRequests: Sendable {
         case notPending(id: Int64, status: TransferRequest.Status)
         public var description: String {
             switch self {
-            case let .notPending(id, status): "request \(id) is \(status.rawValue): it can no longer be approved or declined"
+            case let .notPending(id, status): "request \(id) is \(status.rawValue): it cannot be \(status == .scheduled ? "approved again" : "approved or declined any more")"
             }
         }
     }

@@ -171,9 +171,12 @@ struct RegistryCommand: ParsableCommand {
         func run() throws {
             let registry = AllowanceRegistry(try workspace.open())
             let rows = try registry.accounts().map { account -> [String] in
-                let held = try registry.balances(of: account.id).reduce(Int64(0)) { $0 + $1.units }
+                var held: [(String, Int64)] = []
+                for balance in try registry.balances(of: account.id) {
+                    if let i = held.firstIndex(where: { $0.0 == balance.unit }) { held[i].1 += balance.units } else { held.append((balance.unit, balance.units)) }
+                }
                 return [account.id, account.kind.rawValue, account.holder ?? "", account.name, account.status.rawValue,
-                        GroupedNumber.format(Double(held), decimals: 0)]
+                        held.isEmpty ? "0" : held.map { "\($0.1) \($0.0)" }.joined(separator: ", ")]
             }
             print(TextTable.render(header: ["Account", "Kind", "Holder", "Name", "Status", "Units"], rows: rows, rightAligned: [5]))
         }

@@ -44,6 +44,39 @@ struct RegistryStaffTests {
         }
     }
 
+    @Test("Two units near the serial limit in one account: every registry page and the ledger's check still answer, with exact figures")
+    func hugeHoldingsAcrossUnits() async throws {
+        let database = try Self.workspace()
+        let registry = AllowanceRegistry(database)
+        for unit in ["ZZZ", "YYY"] {
+            try registry.apply(.issue(to: "DESK-1", unit: unit, vintage: 2025, amount: 5_000_000_000_000_000_000, by: "registrar", reference: unit))
+        }
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            for uri in ["/registry", "/registry/accounts/DESK-1", "/staff/registry", "/api/v1/registry/accounts"] {
+                let response = try await client.execute(uri: uri, method: .get, headers: admin.headers)
+                #expect(response.status == .ok, "\(uri)")
+                if !uri.hasPrefix("/api") { #expect(response.text.contains("5,000,000,000,000,000,000"), "\(uri)") }
+            }
+        }
+        #expect(try registry.verify().isIntact)
+    }
+
+    @Test("Proposals that could never run are refused at once: to itself, a transfer into a final account, more than held, a unit not held")
+    func impossibleProposals() throws {
+        let database = try Self.workspace()
+        let requests = TransferRequests(database)
+        #expect(throws: LedgerError.sameAccount("DESK-1")) { try requests.propose(from: "DESK-1", to: "DESK-1", amount: 1, unit: "CEA", by: "reporter") }
+        #expect(throws: LedgerError.wrongDestination(account: "SURRENDER", kind: .surrender, purpose: "transfer")) {
+            try requests.propose(from: "DESK-1", to: "SURRENDER", amount: 1, unit: "CEA", by: "reporter")
+        }
+        #expect(throws: LedgerError.insufficientUnits(account: "DESK-1", unit: "CEA", vintage: nil, held: 1_000, asked: 1_001)) {
+            try requests.propose(from: "DESK-1", to: "RETIREMENT", amount: 1_001, unit: "CEA", purpose: .retirement, by: "reporter")
+        }
+        #expect(throws: LedgerError.self) { try requests.propose(from: "DESK-1", to: "RETIREMENT", amount: 1, unit: "CCER", purpose: .retirement, by: "reporter") }
+        #expect(try requests.list(account: "DESK-1").isEmpty)
+    }
+
     @Test("Only the registry officer opens accounts and issues; others are refused, bad amounts are named")
     func officerOnly() async throws {
         let database = try Self.workspace()
@@ -64,8 +97,20 @@ struct RegistryStaffTests {
             #expect(bad.status == .badRequest && bad.text.contains("amount"))
             let single = try await client.execute(uri: "/staff/registry/accounts", method: .post, headers: admin.formHeaders(),
                                                   body: admin.form([("id", "DESK-3"), ("name", "One"), ("kind", "trading"), ("representatives", "reporter")]))
-            #expect(single.status == .conflict && single.text.contains("at least 2 authorised representatives"))
+            #expect(single.status == .badRequest && single.text.contains("at least 2 authorised representatives"))
             #expect(try AllowanceRegistry(database).account("DESK-3") == nil)
+            let lookAlike = try await client.execute(uri: "/staff/registry/accounts", method: .post, headers: admin.formHeaders(),
+                                                     body: admin.form([("id", "desk-1"), ("name", "Lower case"), ("kind", "trading"), ("representatives", "reporter, reporter2")]))
+            #expect(lookAlike.status == .conflict && lookAlike.text.contains("upper and lower case"))
+            let stranger = try await client.execute(uri: "/staff/registry/accounts", method: .post, headers: admin.formHeaders(),
+                                                    body: admin.form([("id", "DESK-4"), ("name", "Four"), ("kind", "trading"), ("representatives", "reporter, nobody-here")]))
+            #expect(stranger.status == .badRequest && stranger.text.contains("nobody-here"))
+            let plus = try await client.execute(uri: "/staff/registry/issue", method: .post, headers: admin.formHeaders(),
+                                                body: admin.form([("to", "DESK-2"), ("unit", "CEA"), ("vintage", "2025"), ("amount", "+1"), ("reference", "p")]))
+            #expect(plus.status == .badRequest)
+            let badUnit = try await client.execute(uri: "/staff/registry/issue", method: .post, headers: admin.formHeaders(),
+                                                   body: admin.form([("to", "DESK-2"), ("unit", "cea"), ("vintage", "2025"), ("amount", "1"), ("reference", "u")]))
+            #expect(badUnit.status == .badRequest && badUnit.text.contains("unit"))
         }
     }
 }

@@ -152,16 +152,19 @@ struct AllowanceRegistryTests {
         #expect(throws: LedgerError.notTrusted(from: "OP-1", to: "TR-1")) {
             try requests.propose(from: "OP-1", to: "TR-1", amount: 10, unit: "CEA", by: "OP-1-a", at: Self.opened)
         }
-        let tooMuch = try requests.propose(from: "OP-1", to: "RETIRE", amount: 101, unit: "CEA", purpose: .retirement, by: "OP-1-a", at: Self.opened)
-        let failed = try requests.approve(tooMuch.id, by: "OP-1-b", at: Self.opened)
+        // Both proposals fit the balance; once the second has run, the first no longer does.
+        let all = try requests.propose(from: "OP-1", to: "RETIRE", amount: 100, unit: "CEA", purpose: .retirement, by: "OP-1-a", at: Self.opened)
+        let half = try requests.propose(from: "OP-1", to: "RETIRE", amount: 50, unit: "CEA", purpose: .retirement, by: "OP-1-a", at: Self.opened)
+        #expect(try requests.approve(half.id, by: "OP-1-b", at: Self.opened).status == .completed)
+        let failed = try requests.approve(all.id, by: "OP-1-b", at: Self.opened)
         #expect(failed.status == .failed
-                && failed.reason == LedgerError.insufficientUnits(account: "OP-1", unit: "CEA", vintage: nil, held: 100, asked: 101).description)
+                && failed.reason == LedgerError.insufficientUnits(account: "OP-1", unit: "CEA", vintage: nil, held: 50, asked: 100).description)
         let withdrawn = try requests.propose(from: "OP-1", to: "RETIRE", amount: 10, unit: "CEA", purpose: .retirement, by: "OP-1-a", at: Self.opened)
         #expect(try requests.decline(withdrawn.id, by: "OP-1-a").status == .withdrawn)
         #expect(throws: LedgerError.notRepresentative(login: "intruder", account: "OP-1")) {
             try requests.propose(from: "OP-1", to: "TR-1", amount: 1, unit: "CEA", by: "intruder")
         }
-        #expect(try requests.list(account: "OP-1").map(\.status) == [.withdrawn, .failed, .completed])
+        #expect(try requests.list(account: "OP-1").map(\.status) == [.withdrawn, .completed, .failed, .completed])
     }
 
     @Test("Concurrent transfers from many clients and two processes: every balance equals its movements and no serial is held twice")

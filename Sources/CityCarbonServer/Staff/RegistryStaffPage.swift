@@ -42,6 +42,12 @@ struct RegistryStaffPage: Sendable {
                 }
                 let logins = (form["representatives"] ?? "").split(whereSeparator: { $0 == "," || $0 == "\n" })
                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let known = Set(try AccountRepository(database).all().map(\.username))
+                let unknown = logins.filter { !known.contains($0) }
+                if !unknown.isEmpty {
+                    throw InputErrors(unknown.map { InputIssue(InputLocation(field: "representatives"), value: String($0.prefix(64)), reason: "is no sign-in account",
+                                                               suggestion: "create the account first, under Accounts") })
+                }
                 let account = RegistryAccount(id: form["id"] ?? "", kind: kind, holder: (form["holder"] ?? "").isEmpty ? nil : form["holder"],
                                               name: form["name"] ?? "", representatives: logins.map { .init(login: $0, role: .authorised) })
                 try AllowanceRegistry(database).apply(.openAccount(account))
@@ -67,6 +73,14 @@ struct RegistryStaffPage: Sendable {
         do {
             return try render(call, notice: try change())
         } catch let refusal as LedgerError {
+            switch refusal {
+            case let .invalidAccount(field, value, reason):
+                throw InputErrors([InputIssue(InputLocation(field: field == "id" ? "id" : field), value: String(value.prefix(64)), reason: reason)])
+            case let .invalidUnit(unit): throw InputErrors([InputIssue(InputLocation(field: "unit"), value: String(unit.prefix(64)), reason: refusal.description)])
+            case let .invalidAmount(amount): throw InputErrors([InputIssue(InputLocation(field: "amount"), value: String(amount), reason: refusal.description)])
+            case let .invalidVintage(year): throw InputErrors([InputIssue(InputLocation(field: "vintage"), value: String(year), reason: refusal.description)])
+            default: break
+            }
             return try render(call, notice: call.t("registry.staff.refused", ["reason": refusal.description]), status: .conflict)
         } catch let refusal as TransferRequests.RequestError {
             return try render(call, notice: call.t("registry.staff.refused", ["reason": refusal.description]), status: .conflict)
@@ -74,7 +88,7 @@ struct RegistryStaffPage: Sendable {
     }
 
     static func amount(_ text: String?) throws -> Int64 {
-        guard let text, let amount = Int64(text.trimmingCharacters(in: .whitespaces)), amount >= 1 else {
+        guard let text, !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }), let amount = Int64(text), amount >= 1 else {
             throw InputErrors([InputIssue(InputLocation(field: "amount"), value: String((text ?? "").prefix(64)), reason: "must be a whole number of units from 1")])
         }
         return amount
@@ -82,7 +96,7 @@ struct RegistryStaffPage: Sendable {
 
     static func vintage(_ text: String?) throws -> Int? {
         guard let text, !text.isEmpty else { return nil }
-        guard let year = Int(text), (1900...9999).contains(year) else {
+        guard text.utf8.allSatisfy({ (48...57).contains($0) }), let year = Int(text), (1900...9999).contains(year) else {
             throw InputErrors([InputIssue(InputLocation(field: "vintage"), value: String(text.prefix(64)), reason: "must be a year 1900–9999")])
         }
         return year
@@ -122,10 +136,9 @@ struct RegistryStaffPage: Sendable {
         html += "<table id=\"my-accounts\"><caption>\(t("registry.staff.accounts"))</caption><thead><tr>"
         html += Table.headings(["registry.account", "registry.kind", "registry.status", "registry.units"], t) + "</tr></thead><tbody>"
         for account in accounts {
-            let units = try registry.balances(of: account.id).reduce(Int64(0)) { $0 + $1.units }
             html += "<tr><td><a href=\"/registry/accounts/\(segment: account.id)\">\(account.name)</a> <small>\(account.id)</small></td>"
             html += "<td>\(t("registry.kind.\(account.kind.rawValue)"))</td><td>\(t("registry.status.\(account.status.rawValue)"))</td>"
-            html += "<td class=\"n\">\(t.number(Double(units), decimals: 0))</td></tr>"
+            html += "<td class=\"n\">\(RegistryPages.held(try registry.balances(of: account.id), t))</td></tr>"
         }
         html += "</tbody></table></section>"
         let mine = Set(accounts.map(\.id))
@@ -143,7 +156,7 @@ struct RegistryStaffPage: Sendable {
             }
             let (purpose, year) = TransferRequests.columns(request.purpose)
             html += "<tr data-request=\"\(Int(request.id))\"><td class=\"n\">\(Int(request.id))</td><td>\(request.from)</td><td>\(request.to)</td>"
-            html += "<td class=\"n\">\(t.number(Double(request.amount), decimals: 0)) \(request.unit)</td><td>\(t("registry.entry.\(purpose)"))\(year.map { " \($0)" } ?? "")</td>"
+            html += "<td class=\"n\">\(t.whole(request.amount)) \(request.unit)</td><td>\(t("registry.entry.\(purpose)"))\(year.map { " \($0)" } ?? "")</td>"
             html += "<td>\(request.proposedBy)</td><td>\(t("registry.request.\(request.status.rawValue)"))\(request.reason.map { ": \($0)" } ?? "")</td><td>\(actions)</td></tr>"
         }
         if requests.isEmpty { html += "<tr><td colspan=\"8\">\(t("registry.staff.none"))</td></tr>" }
