@@ -172,36 +172,14 @@ public struct AllowanceLedger: Sendable {
         guard from.status == .open else { throw .accountNotOpen(from.id, from.status) }
         guard to.status != .closed else { throw .accountNotOpen(to.id, to.status) }
         guard rules(of: from.kind).final != true else { throw .finalAccountSends(from.id) }
-        let kind: LedgerEntry.Kind
+        let kind = transfer.purpose.entryKind
         var detail: String?
-        switch transfer.purpose {
-        case .transfer: kind = .transfer
-        case let .surrender(year): kind = .surrender; detail = "compliance year \(year)"
-        case .cancellation: kind = .cancellation
-        case .retirement: kind = .retirement
-        }
-        let expected: AccountKind? = switch transfer.purpose {
-        case .transfer: nil
-        case .surrender: .surrender
-        case .cancellation: .cancellation
-        case .retirement: .retirement
-        }
-        if let expected, to.kind != expected {
-            throw .wrongDestination(account: to.id, kind: to.kind, purpose: kind.rawValue)
-        }
-        if expected == nil, rules(of: to.kind).final == true {
-            throw .wrongDestination(account: to.id, kind: to.kind, purpose: kind.rawValue)
-        }
+        if case let .surrender(year) = transfer.purpose { detail = "compliance year \(year)" }
+        try rules.checkDestination(transfer.purpose, to: to)
         try checkApproval(of: from, proposedBy: transfer.proposedBy, approvedBy: transfer.approvedBy)
-        if expected == nil, !from.trusts(to.id, at: date) {
-            switch rules(of: from.kind).outside_trusted_list ?? .refused {
-            case .immediate: break
-            case .refused: throw .notTrusted(from: from.id, to: to.id)
-            case .delayed:
-                let until = calendar.delayed(hours: rules.delay_outside_trusted_list_hours, from: transfer.approvedAt)
-                guard date >= until else { throw .delayed(until: until) }
-            }
-        }
+        let runs = try rules.earliestRun(transfer.purpose, from: from, to: to, trusted: from.trusts(to.id, at: date),
+                                         approvedAt: transfer.approvedAt, calendar: calendar)
+        guard date >= runs else { throw .delayed(until: runs) }
         guard !references.contains(transfer.reference) else { throw .duplicateReference(transfer.reference) }
         let taken = try take(transfer.amount, unit: transfer.unit, vintage: transfer.vintage, from: from.id)
         receive(taken.moved, into: to.id)

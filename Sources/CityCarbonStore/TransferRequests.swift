@@ -56,23 +56,13 @@ public struct TransferRequests: Sendable {
         guard try registry.account(to) != nil else { throw LedgerError.unknownAccount(to) }
         guard let representative = account.representative(login) else { throw LedgerError.notRepresentative(login: login, account: from) }
         guard representative.role == .authorised else { throw LedgerError.proposerMayNotPropose(login: login) }
-        // An account that may send only to its trusted list cannot even propose anything else.
-        if case .transfer = purpose, RegistryRules.standard.kind(account.kind).outside_trusted_list == .refused,
-           !account.trusted.contains(where: { $0.account == to }) {
-            throw LedgerError.notTrusted(from: from, to: to)
-        }
         guard from != to else { throw LedgerError.sameAccount(from) }
         let destination = try registry.account(to)!
-        let wanted: AccountKind? = switch purpose {
-        case .transfer: nil
-        case .surrender: .surrender
-        case .cancellation: .cancellation
-        case .retirement: .retirement
-        }
-        let final: Set<AccountKind> = [.surrender, .cancellation, .retirement]
-        if wanted.map({ destination.kind != $0 }) ?? final.contains(destination.kind) {
-            throw LedgerError.wrongDestination(account: to, kind: destination.kind, purpose: Self.columns(purpose).0)
-        }
+        let rules = RegistryRules.standard
+        try rules.checkDestination(purpose, to: destination)
+        // A trusted-list entry still waiting for its working days counts: it will be active when the transfer runs.
+        _ = try rules.earliestRun(purpose, from: account, to: destination, trusted: account.trusted.contains { $0.account == to },
+                                  approvedAt: date, calendar: rules.calendar)
         let held = try registry.balances(of: from).filter { $0.unit == unit && (vintage == nil || $0.vintage == vintage) }.reduce(Int64(0)) { $0 + $1.units }
         guard held >= amount else { throw LedgerError.insufficientUnits(account: from, unit: unit, vintage: vintage, held: held, asked: amount) }
         let (kind, year) = Self.columns(purpose)
@@ -164,13 +154,13 @@ public struct TransferRequests: Sendable {
 
     // MARK: -
 
-    /// When an approved request may run: now, unless it goes outside a trusted list from an
-    /// account whose transfers wait.
+    /// When an approved request may run, by the ledger's own rules.
     private func runsAt(_ request: TransferRequest, account: RegistryAccount, _ db: any SQLConnection, at date: Date) throws -> Date {
+        guard let to = try String.fetchOne(db, sql: "SELECT document FROM registry_account WHERE id = ?", arguments: [request.to])
+            .map(AllowanceRegistry.decode) else { throw LedgerError.unknownAccount(request.to) }
         let rules = RegistryRules.standard
-        guard case .transfer = request.purpose, !account.trusts(request.to, at: date),
-              rules.kind(account.kind).outside_trusted_list == .delayed else { return date }
-        return rules.calendar.delayed(hours: rules.delay_outside_trusted_list_hours, from: date)
+        return try rules.earliestRun(request.purpose, from: account, to: to, trusted: account.trusts(request.to, at: date),
+                                     approvedAt: date, calendar: rules.calendar)
     }
 
     private func run(_ request: TransferRequest, at date: Date, _ db: any SQLConnection, cached: inout AllowanceLedger?) throws -> TransferRequest {

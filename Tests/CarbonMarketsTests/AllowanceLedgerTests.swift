@@ -1,3 +1,4 @@
+import CarbonKit
 import Foundation
 import Testing
 @testable import CarbonMarkets
@@ -181,7 +182,7 @@ struct AllowanceLedgerTests {
 
     @Test("Property: after any sequence of issues and transfers, balances add up to issuance and no serial is held twice")
     func conservation() throws {
-        var generator = SeededGenerator(seed: 20261206)
+        var generator = SeededRandom(seed: 20261206)
         for _ in 0..<30 {
             var ledger = try Self.registry()
             let accounts = ["ALLOC", "OP-A", "OP-B", "TRADER"]
@@ -220,18 +221,5 @@ struct AllowanceLedgerTests {
             for (a, b) in zip(all, all.dropFirst()) { #expect(a.end < b.start, "serials \(b.start)… held twice") }
             #expect(all.last?.end == issued, "serials run without gaps from 1")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -25,16 +25,11 @@ struct ParserFuzzTests {
     static let seconds = Double(ProcessInfo.processInfo.environment["CITYCARBON_FUZZ_SECONDS"] ?? "") ?? 1
     static let seed = UInt64(ProcessInfo.processInfo.environment["CITYCARBON_FUZZ_SEED"] ?? "") ?? 1
 
-    /// SplitMix64: fast, seeded, the same run every time for a seed.
+    /// The seeded generator, with the fuzzer's own helpers.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SeededRandom
+        init(state: UInt64) { generator = SeededRandom(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
     }
 

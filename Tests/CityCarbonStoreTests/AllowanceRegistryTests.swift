@@ -183,7 +183,7 @@ struct AllowanceRegistryTests {
         let completed = await withTaskGroup(of: Int.self) { group in
             for client in 0..<16 {
                 group.addTask {
-                    var generator = SplitMix(seed: UInt64(client) + 1)
+                    var generator = SeededRandom(seed: UInt64(client) + 1)
                     var done = 0
                     for step in 0..<60 {
                         let from = Int.random(in: 0..<12, using: &generator)
@@ -202,18 +202,5 @@ struct AllowanceRegistryTests {
         #expect(verification.entries == 24 + completed)
         let total = try ids.reduce(Int64(0)) { sum, id in sum + (try registry.balances(of: id).first?.units ?? 0) }
         #expect(total == 12_000)
-    }
-}
-
-/// A deterministic generator (SplitMix64), so a failing interleaving's inputs can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
