@@ -92,9 +92,19 @@ public struct MonitoringRepository: Sendable {
                 }
                 return (today, typical.compactMapValues(NowcastWindow.typical))
             }
-            func list(_ pair: (today: [String: Double], typical: [String: Double])) -> [Nowcast.Area] {
-                Set(pair.today.keys).union(pair.typical.keys).sorted().map { Nowcast.Area(name: $0, todayKg: pair.today[$0] ?? 0, typicalKg: pair.typical[$0]) }
+            // Every area with a metered datastream is listed, with or without readings yet today
+            // (in the first hour of a day nothing is complete, yet the districts are still metered).
+            func list(_ pair: (today: [String: Double], typical: [String: Double]), metered: [String] = []) -> [Nowcast.Area] {
+                Set(pair.today.keys).union(pair.typical.keys).union(metered).sorted().map {
+                    Nowcast.Area(name: $0, todayKg: pair.today[$0] ?? 0, typicalKg: pair.typical[$0])
+                }
             }
+            let meteredDistricts = try String.fetchAll(db, sql: """
+                SELECT DISTINCT j.name FROM monitor_datastream d JOIN jurisdiction j ON j.id = d.jurisdiction_id
+                """)
+            let meteredSectors = try String.fetchAll(db, sql: """
+                SELECT DISTINCT s.gpc_ref FROM monitor_datastream d JOIN monitor_site s ON s.id = d.site_id
+                """)
             let city = try areas("'city'")
             var todayByHour = [Double?](repeating: nil, count: 24)
             for row in try SQLRow.fetchAll(db, sql: "SELECT hour, SUM(kg_co2e) AS kg FROM monitor_hour WHERE hour BETWEEN ? AND ? GROUP BY hour",
@@ -120,8 +130,8 @@ public struct MonitoringRepository: Sendable {
                                             arguments: [firstHour, currentHour]) ?? 0
             let latest = try Int64.fetchOne(db, sql: "SELECT MAX(last_time) FROM monitor_datastream")
             let cityArea = list(city).first ?? Nowcast.Area(name: "city", todayKg: 0, typicalKg: nil)
-            return Nowcast(now: now, day: window.day, hoursElapsed: window.hoursElapsed, city: cityArea, districts: list(try areas("j.name")),
-                           sectors: list(try areas("h.gpc_ref")), todayByHour: todayByHour, typicalByHour: typicalByHour,
+            return Nowcast(now: now, day: window.day, hoursElapsed: window.hoursElapsed, city: cityArea, districts: list(try areas("j.name"), metered: meteredDistricts),
+                           sectors: list(try areas("h.gpc_ref"), metered: meteredSectors), todayByHour: todayByHour, typicalByHour: typicalByHour,
                            consumptionByQuantity: consumption, monthToDateKg: monthToDate, previousMonthSamePeriodKg: previousKg,
                            readingsToday: readings, latestReading: latest)
         }

@@ -215,6 +215,18 @@ struct MonitoringTests {
         #expect(abs((after.districts.first { $0.name == "Eastgate" }!.todayKg) - (before.districts.first { $0.name == "Eastgate" }!.todayKg) - report.kgCO2e) < 1e-6)
     }
 
+    @Test("In the first hour of a local day nothing is complete, yet every metered district and sector is listed at zero")
+    func nowcastAtMidnight() throws {
+        let database = try demoWorkspace()
+        let calendar = MonitoringCalendar(utcOffsetMinutes: 480)
+        let tomorrow = calendar.day(endingAt: UnixSeconds(Date().timeIntervalSince1970)).adding(days: 1)
+        let nowcast = try MonitoringRepository(database).nowcast(now: calendar.start(ofDay: tomorrow) + 60)
+        #expect(nowcast.hoursElapsed == 0)
+        #expect(nowcast.districts.map(\.name) == ["Eastgate", "Harbour", "Hillcrest", "Lakeside", "Northbank", "Old Town", "Riverside", "Westfield"])
+        #expect(nowcast.districts.allSatisfy { $0.todayKg == 0 })
+        #expect(nowcast.sectors.map(\.name) == ["I.1", "I.2", "I.3"])
+    }
+
     @Test("Staff see the wasteful one of the two construction sites marked against its twin")
     func sitesAndIntensity() async throws {
         let (database, _, _) = try staffWorkspace()
