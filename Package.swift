@@ -51,7 +51,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
-        .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring"]),
+        .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring",
+                                                  "CarbonMarkets"]),
         .target(
             name: "CarbonPathways",
             dependencies: ["CarbonKit"],
@@ -135,7 +136,7 @@ let package = Package(
         .testTarget(name: "CarbonMarketsTests", dependencies: ["CarbonMarkets"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
-        .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting"]),
+        .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting", "CarbonMarkets"]),
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonMarkets", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",

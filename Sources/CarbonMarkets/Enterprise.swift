@@ -33,7 +33,7 @@ public struct Facility: Sendable, Equatable {
 
 /// One emission source of a facility: fuel burned, a process, or electricity or heat bought.
 public struct EmissionSource: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
         case combustion, process
         case purchasedElectricity = "purchased_electricity"
         case purchasedHeat = "purchased_heat"
