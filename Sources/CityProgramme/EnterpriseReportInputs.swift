@@ -49,4 +49,20 @@ public enum EnterpriseReportInputs {
         let value = record.flatMap { $0.unit == "g/kWh" ? $0.value / 1000 : ["kg/kWh", "t/MWh"].contains($0.unit) ? $0.value : nil }
         return IndirectFactors(electricity: value, electricitySet: value == nil ? nil : name, heat: rules.heatFactor)
     }
+
+    /// A metered amount in a report line's unit, when the two units measure the same thing.
+    public static func convert(_ amount: Double, from unit: String, to lineUnit: String) -> Double? {
+        let scale: [String: (dimension: String, factor: Double)] = [
+            "kWh": ("energy", 0.001), "MWh": ("energy", 1), "GWh": ("energy", 1000),
+            "GJ": ("heat", 1), "MJ": ("heat", 0.001), "TJ": ("heat", 1000),
+            "m3": ("volume", 1e-4), "10^4 m3": ("volume", 1),
+            "kg": ("mass", 0.001), "t": ("mass", 1),
+        ]
+        guard let from = scale[unit], let to = scale[lineUnit], from.dimension == to.dimension else { return nil }
+        return amount * from.factor / to.factor
+    }
+
+    /// The inventory sub-sector an enterprise's direct emissions fall in: energy industries (I.4)
+    /// for electricity and heat production (GB/T 4754-2017 division 44), manufacturing (I.3) otherwise.
+    public static func inventorySubSector(industry: String) -> String { industry.hasPrefix("44") ? "I.4" : "I.3" }
 }

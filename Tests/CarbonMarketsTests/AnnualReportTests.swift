@@ -24,7 +24,7 @@ struct AnnualReportTests {
     static func year(_ batches: (Int) -> [MonthlyEvidence.Batch], files: Bool = true) -> [MonthlyEvidence] {
         (1...12).map { month in
             MonthlyEvidence(facility: "unit-1", year: 2024, month: month, batches: batches(month), generation: 40_000, supply: 38_000,
-                            operatingHours: 700, loadFactor: 0.8,
+                            operatingHours: 600, loadFactor: 0.8,
                             files: files ? [.init(name: "lab-\(month).pdf", sha256: String(repeating: "a", count: 64), bytes: 1)] : [])
         }
     }

@@ -450,6 +450,9 @@ enum SQLiteSchema {
         migrator.registerMigration(EnterpriseRepository.version) { db in
             for statement in EnterpriseRepository.statements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(EmissionReports.version) { db in
+            for statement in EmissionReports.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
