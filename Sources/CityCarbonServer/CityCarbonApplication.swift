@@ -136,6 +136,7 @@ public enum CityCarbonApplication {
         AccountsPage(database: database, passwordCost: options.passwordCost).addRoutes(to: routes)
         APIKeysPage(database: database).addRoutes(to: routes)
         RegistryStaffPage(database: database).addRoutes(to: routes)
+        EmissionReportDesk(database: database).addRoutes(to: routes)
         CitySettingsPage(database: database).addRoutes(to: routes)
         CityDataPage(database: database).addRoutes(to: routes)
         IndicatorValuesPage(database: database).addRoutes(to: routes)

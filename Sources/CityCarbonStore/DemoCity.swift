@@ -70,6 +70,7 @@ public enum DemoCity {
         }
         try DemoMonitoring.seed(database, by: actor)
         try DemoRegistry.seed(database)
+        try DemoEnterprises.seed(database)
         return true
     }
 

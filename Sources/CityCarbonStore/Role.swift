@@ -20,8 +20,8 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         switch self {
         case .admin: Set(Permission.allCases)
         case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts]
-        case .reporter: [.signIn, .acknowledgeAlerts, .representAccounts]
-        case .verifier: [.signIn, .readDrafts, .readAudit]
+        case .reporter: [.signIn, .acknowledgeAlerts, .representAccounts, .handleReports]
+        case .verifier: [.signIn, .readDrafts, .readAudit, .handleReports]
         case .viewer: [.signIn, .readDrafts]
         case .integration: [.ingestReadings]
         }
@@ -64,6 +64,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case importStatistics = "import_statistics"
     /// Propose, approve and decline transfers of the registry accounts one represents (by sign-in name).
     case representAccounts = "represent_accounts"
-    /// Open registry accounts and issue units.
+    /// Open registry accounts and issue units; regulate key emitters' reports (assign verifiers,
+    /// request corrections, accept).
     case manageRegistry = "manage_registry"
+    /// Work on key emitters' emission reports: an enterprise files its own, a verifier those
+    /// assigned to it, the regulator all of them (each report says who is which).
+    case handleReports = "handle_reports"
 }

@@ -74,6 +74,13 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
         table[route] = ("staff", [.admin, .reporter])
     }
     for route in ["POST /staff/registry/accounts", "POST /staff/registry/issue"] { table[route] = ("staff", [.admin]) }
+    // The MRV desk admits enterprises, verifiers and the office; each report then says who is which (EmissionReportDeskTests).
+    for route in ["GET /staff/reports", "GET /staff/reports/:code/:year", "POST /staff/reports/:code/:year/months", "POST /staff/reports/:code/:year/submit",
+                  "POST /staff/reports/:code/:year/assign", "POST /staff/reports/:code/:year/start", "POST /staff/reports/:code/:year/verify",
+                  "POST /staff/reports/:code/:year/correction", "POST /staff/reports/:code/:year/accept",
+                  "GET /staff/reports/:code/:year/versions/:version", "GET /staff/reports/:code/files/:sha"] {
+        table[route] = ("staff", [.admin, .reporter, .verifier])
+    }
     table["POST /api/v1/activities"] = ("client", [.admin, .editor])
     table["POST /api/v1/inventories/:year/computation"] = ("client", [.admin, .editor])
     table["PUT /api/v1/inventories/:year/publication"] = ("client", [.admin])

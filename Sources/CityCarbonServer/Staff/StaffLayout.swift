@@ -28,6 +28,7 @@ enum StaffLayout {
         }
         if principal.may(.importStatistics) { links.append(("/staff/city-data", t("staff.nav.cityData"))) }
         if principal.may(.representAccounts) { links.append(("/staff/registry", t("nav.registry"))) }
+        if principal.may(.handleReports) { links.append(("/staff/reports", t("mrv.nav"))) }
         if principal.may(.manageSettings) { links.append(("/staff/city", t("staff.nav.city"))) }
         if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
         links.append(("/", t("staff.nav.public")))
