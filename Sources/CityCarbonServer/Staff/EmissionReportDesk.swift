@@ -321,7 +321,8 @@ struct EmissionReportDesk: Sendable {
                 finding = "\(f.comment)\(f.adjustedTonnes.map { " → \(t.number($0, decimals: 2)) t" } ?? "")"
             }
             html += "<tr data-line=\"\(line.key)\"><td>\(line.key) <small>\(t("mrv.kind.\(line.kind.rawValue)"))\(line.fuel.map { " · \($0)" } ?? "")</small></td>"
-            html += "<td class=\"n\">\(t.number(line.activity, decimals: 2)) \(line.unit)</td>"
+            let unit = line.unit == "10^4 m3" ? "10⁴ m³" : line.unit
+            html += "<td class=\"n\">\(t.number(line.activity, decimals: 2)) \(unit)</td>"
             html += "<td class=\"n\">\(line.ncv.map { t.number($0, decimals: 3) } ?? "—")</td>"
             html += "<td class=\"n\">\(line.carbonContent.map { t.number($0, decimals: 5) } ?? "—")</td>"
             html += "<td class=\"n\">\(factor ?? "—")</td><td>\(basis)</td><td class=\"n\">\(t.number(line.tonnes, decimals: 2))</td><td>\(finding)</td></tr>"
@@ -343,7 +344,7 @@ struct EmissionReportDesk: Sendable {
             var values: [String: String] = [:]
             for (index, value) in check.values.enumerated() {
                 // The conservative check's second figure is a share of the heat.
-                values["v\(index)"] = check.code == "carbon_conservative" && index == 1 ? t.percent(value)
+                values["v\(index)"] = check.code == "carbon_conservative" && index == 1 ? t.number(value * 100, decimals: 0) + " %"
                     : t.number(value, decimals: value.magnitude < 1 ? 4 : 2)
             }
             let subject = check.month.map { "\(check.subject) · \($0)" } ?? check.subject
@@ -362,8 +363,11 @@ struct EmissionReportDesk: Sendable {
             html += "<tr><th scope=\"row\">\(facility.name) <small>\(facility.key)</small></th>"
             for month in 1...12 {
                 if let deposit = months.first(where: { $0.facility == facility.key && $0.month == month }) {
-                    let files = deposit.files.html { "<a href=\"/staff/reports/\(segment: code)/files/\(segment: $0.sha256)\" title=\"\($0.name)\">📎</a>" }
-                    html += "<td class=\"n\">✓\(files)</td>"
+                    // The tick links the month's first file; more files follow as numbers.
+                    let files = deposit.files.enumerated().html { index, file in
+                        "<a href=\"/staff/reports/\(segment: code)/files/\(segment: file.sha256)\" title=\"\(file.name)\">\(index == 0 ? "✓" : " \(index + 1)")</a>"
+                    }
+                    html += deposit.files.isEmpty ? "<td class=\"n\">✓</td>" : "<td class=\"n\">\(files)</td>"
                 } else {
                     html += "<td class=\"n\"><span aria-label=\"\(t("mrv.notDeposited"))\">·</span></td>"
                 }
