@@ -50,7 +50,8 @@ def public(base, href, staff=False):
     if parts.netloc != urllib.parse.urlsplit(base).netloc:
         return None
     if staff:
-        if not parts.path.startswith("/staff") or "sign-out" in parts.path or "download" in parts.path:
+        # Evidence files (/files/) download rather than render.
+        if not parts.path.startswith("/staff") or "sign-out" in parts.path or "download" in parts.path or "/files/" in parts.path:
             return None
     elif parts.path.startswith(("/staff", "/api/", "/assets", "/healthz", "/metrics", "/sign-in")):
         return None

@@ -365,7 +365,7 @@ struct EmissionReportDesk: Sendable {
                 if let deposit = months.first(where: { $0.facility == facility.key && $0.month == month }) {
                     // The tick links the month's first file; more files follow as numbers.
                     let files = deposit.files.enumerated().html { index, file in
-                        "<a href=\"/staff/reports/\(segment: code)/files/\(segment: file.sha256)\" title=\"\(file.name)\">\(index == 0 ? "✓" : " \(index + 1)")</a>"
+                        "<a download href=\"/staff/reports/\(segment: code)/files/\(segment: file.sha256)\" title=\"\(file.name)\">\(index == 0 ? "✓" : " \(index + 1)")</a>"
                     }
                     html += deposit.files.isEmpty ? "<td class=\"n\">✓</td>" : "<td class=\"n\">\(files)</td>"
                 } else {
