@@ -92,6 +92,7 @@ public struct EmissionReports: Sendable {
         case unknownVerifier(String)
         case fileTooLarge(name: String, bytes: Int)
         case unknownLine(String)
+        case changedWhileSubmitting
 
         public var description: String {
             switch self {
@@ -104,6 +105,7 @@ public struct EmissionReports: Sendable {
             case let .unknownVerifier(login): "\(login) is not a verifier's sign-in name"
             case let .fileTooLarge(name, bytes): "\(name) has \(bytes) bytes; an evidence file may have at most \(EmissionReports.fileLimit)"
             case let .unknownLine(line): "the report has no line \(line)"
+            case .changedWhileSubmitting: "a month was deposited while the report was being submitted: look at it and submit again"
             }
         }
     }
@@ -264,6 +266,10 @@ public struct EmissionReports: Sendable {
         return try database.write { db in
             let current = try Self.status(db, code, year) ?? .draft
             let next = try Self.move(current, .submit, .enterprise)
+            // A month deposited while the report was being computed would be stored but not in the version.
+            let stored = try String.fetchAll(db, sql: "SELECT document FROM evidence_month WHERE credit_code = ? AND year = ? ORDER BY facility, month",
+                                          arguments: [code, year]).map { try JSONDecoder().decode(MonthlyEvidence.self, from: Data($0.utf8)) }
+            guard stored == months else { throw Refusal.changedWhileSubmitting }
             let number = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM emission_report_version WHERE credit_code = ? AND year = ?",
                                            arguments: [code, year]) ?? 0) + 1
             let now = CityCarbonDatabase.now()

@@ -134,7 +134,7 @@ struct EmissionReportDeskTests {
         try await application(database).test(.router) { client in
             let steel = try await signIn(client, "steel")
             for (field, value, named) in [("amount.coke", "NaN", "amount.coke"), ("amount.coke", "1e999", "amount.coke"),
-                                          ("load_factor", "7", "load_factor"), ("month", "13", "month")] {
+                                          ("load_factor", "7", "load_factor"), ("month", "13", "month"), ("facility", "bf-9", "facility")] {
                 var fields = [("csrf", steel.csrf), ("facility", "bf-1"), ("month", "11"), ("source", "coke"), ("amount.coke", "100")]
                 fields.removeAll { $0.0 == field }
                 fields.append((field, value))

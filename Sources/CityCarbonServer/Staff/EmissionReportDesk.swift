@@ -112,6 +112,9 @@ struct EmissionReportDesk: Sendable {
             if case let .invalid(problems) = refusal {
                 throw InputErrors(problems.map { InputIssue(InputLocation(field: $0.field), value: String($0.value.prefix(64)), reason: $0.reason) })
             }
+            if case let .unknownFacility(key) = refusal {
+                throw InputErrors([InputIssue(InputLocation(field: "facility"), value: String(key.prefix(64)), reason: refusal.description)])
+            }
             return try page(call, code: code, year: year, party: party, notice: call.t("mrv.refused", ["reason": refusal.description]), status: .conflict)
         } catch let refusal as ReportWorkflowError {
             throw InputErrors([InputIssue(InputLocation(field: "sections"), value: "", reason: refusal.description)])
