@@ -6,8 +6,24 @@ import Foundation
 /// each bound inclusive.
 public struct CarbonEfficiencyGrade: Sendable {
     public struct Rules: Sendable, Decodable {
+        struct IndustryMean: Sendable, Decodable { var minimum_enterprises: Int }
+        struct Levels: Sendable, Decodable { var low: Double; var medium: Double }
         public var source: String
         var grade_upper_bounds: [Double]
+        var level_upper_bounds: Levels
+        var industry_mean: IndustryMean
+        var supervision_grades: [Int]
+    }
+
+    /// The fewest enterprises an industry needs in the city for its mean to grade against.
+    public var minimumEnterprises: Int { rules.industry_mean.minimum_enterprises }
+    /// Grades the city supervises closely (retrofit help, inspection).
+    public var supervisionGrades: Set<Int> { Set(rules.supervision_grades) }
+
+    /// An intensity's carbon-efficiency level: low-carbon, medium or high-carbon.
+    public enum Level: String, Sendable, Codable { case low, medium, high }
+    public func level(intensity: Double) -> Level {
+        intensity <= rules.level_upper_bounds.low ? .low : intensity <= rules.level_upper_bounds.medium ? .medium : .high
     }
     public let rules: Rules
 

@@ -1,3 +1,4 @@
+import CarbonKit
 import Foundation
 
 /// What a compliance cycle of China's national market asks of a unit, by the cycle's own rules
@@ -15,12 +16,21 @@ public struct ComplianceCycle: Sendable, Decodable {
     var banking_base_tonnes: Double?
     var banking_per_net_tonne_sold: Double?
     var offsets_max_share_of_obligation: Double?
+    var surrender_by: [String: String]?
 
     struct File: Decodable {
         struct Shortfall: Decodable { var deduction_from_next_allocation_per_tonne: Double }
+        struct MonthDay: Decodable { var month_day: String; var years_after: Int }
+        struct Deadlines: Decodable {
+            var surrender_by_default: MonthDay
+            var verified_emissions_by: MonthDay
+            var allowance_units: [String]
+            var offset_units: [String]
+        }
         var source: String
         var cycles: [ComplianceCycle]
         var shortfall: Shortfall
+        var deadlines: Deadlines
     }
 
     private static let file = ReferenceData.load("compliance-cycles", as: File.self)
@@ -30,6 +40,22 @@ public struct ComplianceCycle: Sendable, Decodable {
 
     /// Tonnes deducted from next year's allocation per tonne not surrendered.
     public static var deductionPerTonneShort: Double { file.shortfall.deduction_from_next_allocation_per_tonne }
+
+    /// The last day to surrender for `year`: the cycle's date, or the default (31 December of the
+    /// next year) for a year no known cycle has fixed yet.
+    public static func surrenderDeadline(year: Int) -> Day? {
+        if let date = of(year: year)?.surrender_by?[String(year)] { return Day(date) }
+        return Day("\(year + file.deadlines.surrender_by_default.years_after)-\(file.deadlines.surrender_by_default.month_day)")
+    }
+
+    /// The last day for `year`'s verified emissions: an operator account without them is blocked after it.
+    public static func verifiedEmissionsDeadline(year: Int) -> Day? {
+        Day("\(year + file.deadlines.verified_emissions_by.years_after)-\(file.deadlines.verified_emissions_by.month_day)")
+    }
+
+    /// Units that count as allowances, and as offsets, when surrendered.
+    public static var allowanceUnits: Set<String> { Set(file.deadlines.allowance_units) }
+    public static var offsetUnits: Set<String> { Set(file.deadlines.offset_units) }
 
     /// The cycle a year belongs to, nil for a year outside every known cycle.
     public static func of(year: Int) -> ComplianceCycle? { all.first { $0.years.contains(year) } }

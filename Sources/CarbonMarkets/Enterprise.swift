@@ -10,13 +10,20 @@ public struct Enterprise: Sendable, Equatable {
     public var jurisdiction: String
     public var listed: Bool
     public var stateOwned: Bool
+    /// Discloses by choice, though neither listed nor state-owned.
+    public var disclosesVoluntarily: Bool
     public var facilities: [Facility]
 
     public init(creditCode: String, name: String, industry: String, jurisdiction: String, listed: Bool = false, stateOwned: Bool = false,
-                facilities: [Facility] = []) {
+                disclosesVoluntarily: Bool = false, facilities: [Facility] = []) {
         (self.creditCode, self.name, self.industry, self.jurisdiction) = (creditCode, name, industry, jurisdiction)
-        (self.listed, self.stateOwned, self.facilities) = (listed, stateOwned, facilities)
+        (self.listed, self.stateOwned, self.disclosesVoluntarily, self.facilities) = (listed, stateOwned, disclosesVoluntarily, facilities)
     }
+
+    /// Whether its verified emissions, grade and compliance are public: listed and state-owned
+    /// enterprises must disclose (and do so first); any other may choose to.
+    public var discloses: Bool { mustDisclose || disclosesVoluntarily }
+    public var mustDisclose: Bool { listed || stateOwned }
 }
 
 /// A site of an enterprise: a plant or unit, optionally a monitoring site whose meters measure it.
@@ -25,9 +32,14 @@ public struct Facility: Sendable, Equatable {
     public var name: String
     public var monitoringSite: String?
     public var sources: [EmissionSource]
+    /// The benchmark class a power unit is allocated under; nil for a facility the power benchmarks do not cover.
+    public var unitClass: PowerAllocation.UnitClass?
+    public var cooling: PowerAllocation.Cooling
 
-    public init(key: String, name: String, monitoringSite: String? = nil, sources: [EmissionSource] = []) {
+    public init(key: String, name: String, monitoringSite: String? = nil, sources: [EmissionSource] = [],
+                unitClass: PowerAllocation.UnitClass? = nil, cooling: PowerAllocation.Cooling = .water) {
         (self.key, self.name, self.monitoringSite, self.sources) = (key, name, monitoringSite, sources)
+        (self.unitClass, self.cooling) = (unitClass, cooling)
     }
 }
 

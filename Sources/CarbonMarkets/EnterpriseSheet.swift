@@ -4,16 +4,17 @@ import CarbonKit
 /// `sources.csv` (one row per emission source, naming its facility). Every problem of both is
 /// found and named by file, row, column and value before anything is kept.
 public enum EnterpriseSheet {
-    public static let enterpriseColumns = ["credit_code", "name", "industry", "jurisdiction", "listed", "state_owned"]
-    public static let sourceColumns = ["credit_code", "facility", "facility_name", "monitoring_site", "source", "kind", "fuel", "datastreams"]
+    public static let enterpriseColumns = ["credit_code", "name", "industry", "jurisdiction", "listed", "state_owned", "discloses"]
+    public static let sourceColumns = ["credit_code", "facility", "facility_name", "monitoring_site", "source", "kind", "fuel", "datastreams", "unit_class", "cooling"]
 
     /// The enterprises of the sheets. `known` are credit codes already registered (a sources
     /// sheet may name them), `jurisdictions` the tree's names, `fuels` the factor library's (a
     /// combustion source burns one of them; a process source names its material).
     public static func parse(enterprises: ReferenceTable, sources: ReferenceTable?, known: Set<String> = [], jurisdictions: Set<String>,
                              fuels: Set<String>) throws(InputErrors) -> [Enterprise] {
-        try enterprises.require(enterpriseColumns.filter { $0 != "listed" && $0 != "state_owned" })
-        if let sources { try sources.require(sourceColumns.filter { $0 != "facility_name" && $0 != "monitoring_site" && $0 != "datastreams" && $0 != "fuel" }) }
+        try enterprises.require(enterpriseColumns.filter { $0 != "listed" && $0 != "state_owned" && $0 != "discloses" })
+        if let sources { try sources.require(sourceColumns.filter { $0 != "facility_name" && $0 != "monitoring_site" && $0 != "datastreams" && $0 != "fuel"
+            && $0 != "unit_class" && $0 != "cooling" }) }
         var issues: [InputIssue] = []
         var parsed: [Enterprise] = []
         var seen: [String: Int] = [:]
@@ -40,7 +41,7 @@ public enum EnterpriseSheet {
                                          suggestion: Suggestion.closest(to: jurisdiction, among: jurisdictions).map { "did you mean \($0)?" }))
             }
             var flags: [Bool] = []
-            for column in ["listed", "state_owned"] {
+            for column in ["listed", "state_owned", "discloses"] {
                 switch row[column].lowercased().trimmingCharacters(in: .whitespaces) {
                 case "", "no", "false", "0", "否": flags.append(false)
                 case "yes", "true", "1", "是": flags.append(true)
@@ -49,7 +50,8 @@ public enum EnterpriseSheet {
                     flags.append(false)
                 }
             }
-            parsed.append(Enterprise(creditCode: code, name: name, industry: industry, jurisdiction: jurisdiction, listed: flags[0], stateOwned: flags[1]))
+            parsed.append(Enterprise(creditCode: code, name: name, industry: industry, jurisdiction: jurisdiction, listed: flags[0], stateOwned: flags[1],
+                                     disclosesVoluntarily: flags[2]))
         }
         var facilities: [String: [Facility]] = [:]
         var sourceKeys: Set<String> = []
@@ -86,13 +88,27 @@ public enum EnterpriseSheet {
             }
             let streams = row["datastreams"].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let source = EmissionSource(key: key, kind: kind, fuel: fuel.isEmpty ? nil : fuel, datastreams: streams)
+            // A facility's own fields (name, site, allocation class, cooling) are read where they are given.
+            let unitText = row["unit_class"].trimmingCharacters(in: .whitespaces), coolingText = row["cooling"].trimmingCharacters(in: .whitespaces)
+            let unitClass = PowerAllocation.UnitClass(rawValue: unitText)
+            if !unitText.isEmpty, unitClass == nil {
+                issues.append(InputIssue(row.location("unit_class"), value: unitText, reason: "is not a power benchmark class",
+                                         suggestion: PowerAllocation.UnitClass.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+            let cooling = PowerAllocation.Cooling(rawValue: coolingText)
+            if !coolingText.isEmpty, cooling == nil {
+                issues.append(InputIssue(row.location("cooling"), value: coolingText, reason: "must be water or air"))
+            }
             var list = facilities[code] ?? []
             if let index = list.firstIndex(where: { $0.key == facility }) {
                 list[index].sources.append(source)
+                if let unitClass { list[index].unitClass = unitClass }
+                if let cooling { list[index].cooling = cooling }
             } else {
                 let site = row["monitoring_site"].trimmingCharacters(in: .whitespaces)
                 let name = row["facility_name"].trimmingCharacters(in: .whitespaces)
-                list.append(Facility(key: facility, name: name.isEmpty ? facility : name, monitoringSite: site.isEmpty ? nil : site, sources: [source]))
+                list.append(Facility(key: facility, name: name.isEmpty ? facility : name, monitoringSite: site.isEmpty ? nil : site, sources: [source],
+                                     unitClass: unitClass, cooling: cooling ?? .water))
             }
             facilities[code] = list
         }

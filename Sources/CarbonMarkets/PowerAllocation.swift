@@ -29,7 +29,9 @@ public struct PowerAllocation: Sendable {
             var per_unit: Double?
         }
         struct LoadFactor: Sendable, Decodable { var segments: [Segment] }
+        struct PreAllocation: Sendable, Decodable { var share_of_previous_year_output: Double }
         public var source: String
+        var pre_allocation: PreAllocation
         var benchmarks: [Benchmarks]
         var cooling: [String: Double]
         var heat_supply: [String: Double]
@@ -76,6 +78,17 @@ public struct PowerAllocation: Sendable {
     public func heatSupplyCorrection(_ unit: UnitClass, heatRatio: Double) throws(Problem) -> Double {
         guard heatRatio.isFinite, (0...1).contains(heatRatio) else { throw .outOfRange(field: "heat ratio", value: heatRatio) }
         return 1 - (rules.heat_supply[unit.isCoal ? "coal" : "gas"] ?? 0) * heatRatio
+    }
+
+    /// The share of last year's output a pre-allocation gives before the true-up.
+    public var preAllocationShare: Double { rules.pre_allocation.share_of_previous_year_output }
+
+    /// Tonnes pre-allocated for `year` from the previous year's supply and heat: the share of
+    /// the year's benchmark allocation, without the load-factor correction (known only ex post).
+    public func preAllocation(year: Int, unit: UnitClass, previousSuppliedMWh: Double, previousHeatGJ: Double = 0,
+                              cooling: Cooling = .water, heatRatio: Double = 0) throws(Problem) -> Double {
+        preAllocationShare * (try allocation(year: year, unit: unit, suppliedMWh: previousSuppliedMWh, heatGJ: previousHeatGJ,
+                                              loadFactor: nil, cooling: cooling, heatRatio: heatRatio))
     }
 
     /// Tonnes of allowances for a year's supply (MWh) and heat (GJ).

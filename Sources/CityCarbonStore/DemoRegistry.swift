@@ -19,9 +19,9 @@ public enum DemoRegistry {
         }
         let accounts: [(String, AccountKind, String?, String)] = [
             ("CITY-ALLOC", .nationalAllocation, nil, "Demo City allocation account"),
-            ("NB-POWER", .operatorHolding, "Northbank Energy Co.", "Northbank Power Plant"),
-            ("EH-STEEL", .operatorHolding, "East Harbour Steel Co.", "East Harbour Steel Works"),
-            ("WH-CEMENT", .operatorHolding, "West Hills Building Materials Co.", "West Hills Cement Plant"),
+            ("NB-POWER", .operatorHolding, DemoEnterprises.power, "Northbank Power Plant"),
+            ("EH-STEEL", .operatorHolding, DemoEnterprises.steel, "East Harbour Steel Works"),
+            ("WH-CEMENT", .operatorHolding, DemoEnterprises.cement, "West Hills Cement Plant"),
             ("GREEN-TRADE", .trading, "Green Exchange Services Co.", "Green Exchange trading account"),
         ]
         var operations: [LedgerOperation] = accounts.map { id, kind, holder, name in

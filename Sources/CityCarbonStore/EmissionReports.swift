@@ -135,38 +135,61 @@ public struct EmissionReports: Sendable {
         let problems = evidence.problems(sources: Dictionary(facility.sources.map { ($0.key, $0.kind) }, uniquingKeysWith: { a, _ in a }))
         guard problems.isEmpty else { throw Refusal.invalid(problems) }
         for file in files where file.content.count > Self.fileLimit { throw Refusal.fileTooLarge(name: file.name, bytes: file.content.count) }
-        var evidence = evidence
         let stored = files.map { file in
             (MonthlyEvidence.EvidenceFile(name: file.name, sha256: Hex.string(SHA256.hash(data: file.content)), bytes: file.content.count), file.content)
         }
-        try database.write { db in
-            if let status = try Self.status(db, code, evidence.year), status != .draft, status != .correctionRequested {
-                throw Refusal.frozen(status: status)
+        try database.write { db in try Self.store(db, evidence, enterprise: code, files: stored, by: actor) }
+    }
+
+    /// Deposits every month of an `evidence.csv` (rows of batches) for the enterprises in
+    /// `enterprises` (a reporter's own, or all for the office): all of them, or nothing when any
+    /// row is wrong or any year's report is frozen. Returns the months kept.
+    @discardableResult
+    public func depositSheet(_ bytes: [UInt8], file: String, enterprises allowed: Set<String>? = nil, by actor: String) throws -> Int {
+        let table = try ReferenceTable(name: file, text: try ReferenceTable.text(of: bytes, file: file))
+        let enterprises = try EnterpriseRepository(database).all().filter { allowed?.contains($0.creditCode) ?? true }
+        let parsed = try EvidenceSheet.parse(table, enterprises: enterprises)
+        return try database.write { db in
+            var count = 0
+            for (code, months) in parsed {
+                for evidence in months {
+                    try Self.store(db, evidence, enterprise: code, files: [], by: actor)
+                    count += 1
+                }
             }
-            if let previous = try String.fetchOne(db, sql: """
-                SELECT document FROM evidence_month WHERE credit_code = ? AND year = ? AND month = ? AND facility = ?
-                """, arguments: [code, evidence.year, evidence.month, evidence.facility]) {
-                // Files already deposited stay unless the new deposit names its own.
-                let kept = (try? JSONDecoder().decode(MonthlyEvidence.self, from: Data(previous.utf8)).files) ?? []
-                if stored.isEmpty && evidence.files.isEmpty { evidence.files = kept }
-            }
-            for (file, content) in stored {
-                try db.execute(sql: """
-                    INSERT INTO evidence_file (sha256, name, bytes, content) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING
-                    """, arguments: [file.sha256, file.name, file.bytes, Data(content)])
-                if !evidence.files.contains(file) { evidence.files.append(file) }
-            }
-            let document = try Self.encode(evidence)
-            try db.execute(sql: """
-                INSERT INTO evidence_month (credit_code, facility, year, month, document, deposited_at, deposited_by) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (credit_code, year, month, facility) DO UPDATE SET document = excluded.document,
-                deposited_at = excluded.deposited_at, deposited_by = excluded.deposited_by
-                """, arguments: [code, evidence.facility, evidence.year, evidence.month, document, CityCarbonDatabase.now(), actor])
-            try AuditTrail.append(db, actor: actor, action: "evidence.deposit", entity: "evidence_month",
-                                  entityID: "\(code)/\(evidence.facility)/\(evidence.year)-\(evidence.month)",
-                                  after: .object([("batches", .integer(evidence.batches.count)), ("files", .integer(evidence.files.count)),
-                                                  ("digest", .string(Hex.string(SHA256.hash(data: Data(document.utf8)))))]))
+            return count
         }
+    }
+
+    static func store(_ db: any SQLConnection, _ evidence: MonthlyEvidence, enterprise code: String,
+                      files stored: [(MonthlyEvidence.EvidenceFile, [UInt8])], by actor: String) throws {
+        var evidence = evidence
+        if let status = try Self.status(db, code, evidence.year), status != .draft, status != .correctionRequested {
+            throw Refusal.frozen(status: status)
+        }
+        if let previous = try String.fetchOne(db, sql: """
+            SELECT document FROM evidence_month WHERE credit_code = ? AND year = ? AND month = ? AND facility = ?
+            """, arguments: [code, evidence.year, evidence.month, evidence.facility]) {
+            // Files already deposited stay unless the new deposit names its own.
+            let kept = (try? JSONDecoder().decode(MonthlyEvidence.self, from: Data(previous.utf8)).files) ?? []
+            if stored.isEmpty && evidence.files.isEmpty { evidence.files = kept }
+        }
+        for (file, content) in stored {
+            try db.execute(sql: """
+                INSERT INTO evidence_file (sha256, name, bytes, content) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING
+                """, arguments: [file.sha256, file.name, file.bytes, Data(content)])
+            if !evidence.files.contains(file) { evidence.files.append(file) }
+        }
+        let document = try Self.encode(evidence)
+        try db.execute(sql: """
+            INSERT INTO evidence_month (credit_code, facility, year, month, document, deposited_at, deposited_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (credit_code, year, month, facility) DO UPDATE SET document = excluded.document,
+            deposited_at = excluded.deposited_at, deposited_by = excluded.deposited_by
+            """, arguments: [code, evidence.facility, evidence.year, evidence.month, document, CityCarbonDatabase.now(), actor])
+        try AuditTrail.append(db, actor: actor, action: "evidence.deposit", entity: "evidence_month",
+                              entityID: "\(code)/\(evidence.facility)/\(evidence.year)-\(evidence.month)",
+                              after: .object([("batches", .integer(evidence.batches.count)), ("files", .integer(evidence.files.count)),
+                                              ("digest", .string(Hex.string(SHA256.hash(data: Data(document.utf8)))))]))
     }
 
     /// The months deposited for `year`, by facility and month.

@@ -49,18 +49,20 @@ public struct EnterpriseRepository: Sendable {
             for enterprise in parsed {
                 if !enterprise.name.isEmpty {
                     try db.execute(sql: """
-                        INSERT INTO enterprise (credit_code, name, industry, jurisdiction, listed, state_owned, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO enterprise (credit_code, name, industry, jurisdiction, listed, state_owned, discloses, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, industry = excluded.industry, jurisdiction = excluded.jurisdiction,
-                        listed = excluded.listed, state_owned = excluded.state_owned, updated_at = excluded.updated_at
+                        listed = excluded.listed, state_owned = excluded.state_owned, discloses = excluded.discloses, updated_at = excluded.updated_at
                         """, arguments: [enterprise.creditCode, enterprise.name, enterprise.industry, enterprise.jurisdiction,
-                                         enterprise.listed ? 1 : 0, enterprise.stateOwned ? 1 : 0, now])
+                                         enterprise.listed ? 1 : 0, enterprise.stateOwned ? 1 : 0, enterprise.disclosesVoluntarily ? 1 : 0, now])
                 }
                 guard sourceTable != nil, !enterprise.facilities.isEmpty || enterprise.name.isEmpty else { continue }
                 try db.execute(sql: "DELETE FROM emission_source WHERE credit_code = ?", arguments: [enterprise.creditCode])
                 try db.execute(sql: "DELETE FROM facility WHERE credit_code = ?", arguments: [enterprise.creditCode])
                 for facility in enterprise.facilities {
-                    try db.execute(sql: "INSERT INTO facility (credit_code, key, name, monitoring_site) VALUES (?, ?, ?, ?)",
-                                   arguments: [enterprise.creditCode, facility.key, facility.name, facility.monitoringSite])
+                    try db.execute(sql: "INSERT INTO facility (credit_code, key, name, monitoring_site, unit_class, cooling) VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [enterprise.creditCode, facility.key, facility.name, facility.monitoringSite,
+                                               facility.unitClass?.rawValue, facility.cooling.rawValue])
                     for source in facility.sources {
                         try db.execute(sql: """
                             INSERT INTO emission_source (credit_code, facility, key, kind, fuel, datastreams) VALUES (?, ?, ?, ?, ?, ?)
@@ -90,13 +92,18 @@ public struct EnterpriseRepository: Sendable {
             var facilities: [String: [Facility]] = [:]
             for row in try SQLRow.fetchAll(db, sql: "SELECT * FROM facility ORDER BY credit_code, key") {
                 let code: String = row["credit_code"], key: String = row["key"]
+                let unitClass: String? = row["unit_class"], cooling: String? = row["cooling"]
                 facilities[code, default: []].append(Facility(key: key, name: row["name"], monitoringSite: row["monitoring_site"],
-                                                              sources: sources["\(code)\u{0}\(key)"] ?? []))
+                                                              sources: sources["\(code)\u{0}\(key)"] ?? [],
+                                                              unitClass: unitClass.flatMap(PowerAllocation.UnitClass.init(rawValue:)),
+                                                              cooling: cooling.flatMap(PowerAllocation.Cooling.init(rawValue:)) ?? .water))
             }
             return try SQLRow.fetchAll(db, sql: "SELECT * FROM enterprise ORDER BY name, credit_code").map { row in
                 let code: String = row["credit_code"], listed: Int64 = row["listed"], stateOwned: Int64 = row["state_owned"]
+                let discloses: Int64 = row["discloses"]
                 return Enterprise(creditCode: code, name: row["name"], industry: row["industry"], jurisdiction: row["jurisdiction"],
-                                  listed: listed != 0, stateOwned: stateOwned != 0, facilities: facilities[code] ?? [])
+                                  listed: listed != 0, stateOwned: stateOwned != 0, disclosesVoluntarily: discloses != 0,
+                                  facilities: facilities[code] ?? [])
             }
         }
     }

@@ -20,7 +20,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         switch self {
         case .admin: Set(Permission.allCases)
         case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts]
-        case .reporter: [.signIn, .acknowledgeAlerts, .representAccounts, .handleReports]
+        case .reporter: [.signIn, .acknowledgeAlerts, .representAccounts, .handleReports, .depositEvidence]
         case .verifier: [.signIn, .readDrafts, .readAudit, .handleReports]
         case .viewer: [.signIn, .readDrafts]
         case .integration: [.ingestReadings]
@@ -70,4 +70,6 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Work on key emitters' emission reports: an enterprise files its own, a verifier those
     /// assigned to it, the regulator all of them (each report says who is which).
     case handleReports = "handle_reports"
+    /// Deposit months of evidence in bulk: an enterprise for itself, the regulator for any.
+    case depositEvidence = "deposit_evidence"
 }

@@ -26,7 +26,7 @@ struct RegistryCommand: ParsableCommand {
           citycarbon registry verify
         """,
         subcommands: [Open.self, Issue.self, Trust.self, Propose.self, Approve.self, Decline.self, RunDue.self, Accounts.self,
-                      Statement.self, Serial.self, Verify.self]
+                      Statement.self, Serial.self, Verify.self, Allocate.self, Compliance.self]
     )
 
     /// A refusal of the ledger, as the one-line error the CLI prints (exit 1).
@@ -247,6 +247,58 @@ struct RegistryCommand: ParsableCommand {
         case .scheduled: "Request \(request.id) is approved and runs from \(request.runsAt.map { ISO8601DateFormatter().string(from: $0) } ?? "") (outside the trusted list)."
         case .failed: "Request \(request.id) failed: \(request.reason ?? "")."
         default: "Request \(request.id) is \(request.status.rawValue)."
+        }
+    }
+
+    struct Allocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Allocate a year's free allowances to an enterprise: the pre-allocation, or the final allocation's true-up.",
+            discussion: """
+            pre: 70 % of last year's supply and heat times the year's benchmarks, issued as CEA of
+            the year into the enterprise's operator holding account (its holder is the credit code).
+            final: the accepted report's supply and heat, with the load-factor correction; the
+            difference to the pre-allocation is issued, or owed back when negative.
+            """)
+        @Argument(help: "The enterprise's unified social credit code.") var enterprise: String
+        @Option(help: "The year allocated.") var year: Int
+        @Option(help: "pre or final.") var stage: String
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            guard let stage = EnterpriseAllocation.Stage(rawValue: stage) else { throw CLIFailure.usage("--stage \(self.stage) is not pre or final") }
+            do {
+                let allocation = try CarbonAccounts(try workspace.open()).allocate(enterprise, year: year, stage: stage, by: workspace.who)
+                print("\(stage.rawValue) allocation \(year): \(allocation.units) t; \(allocation.issued) units issued to \(allocation.account).")
+            } catch let refusal as CarbonAccounts.Refusal { throw CLIFailure.input(refusal.description) }
+        }
+    }
+
+    struct Compliance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each enterprise's compliance for a year: verified emissions, allocation, surrenders, code and shortfall.",
+            discussion: "--enforce blocks the operator accounts of enterprises without verified emissions after the deadline.")
+        @Option(help: "The compliance year.") var year: Int
+        @Option(help: "The day assessed (YYYY-MM-DD); today by default.") var on: String?
+        @Flag(help: "Block accounts whose verified emissions are overdue, and open those since verified.") var enforce = false
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let database = try workspace.open()
+            guard let day = on.map({ Day($0) }) ?? Day.today else {
+                throw CLIFailure.usage("--on \(on ?? "") is not a date YYYY-MM-DD")
+            }
+            let accounts = CarbonAccounts(database)
+            if enforce {
+                for change in try accounts.enforceVerifiedDeadline(year: year, on: day, by: workspace.who) {
+                    print("Account \(change.account) is now \(change.status.rawValue).")
+                }
+            }
+            print(TextTable.render(header: ["Enterprise", "Verified t", "Allocated", "Owed back", "Surrendered", "Offsets", "To surrender", "Code", "Deadline"],
+                                   rows: try accounts.compliance(year: year, on: day).map { p in
+                [p.enterprise, p.verified.map { String(format: "%.0f", $0) } ?? "—", String(p.allocated), String(p.returnDue),
+                 String(p.surrenderedAllowances), String(p.surrenderedOffsets), String(format: "%.0f", p.toSurrender),
+                 p.open ? "open" : p.status.code.rawValue, p.surrenderDeadline?.description ?? "—"]
+            }, rightAligned: [1, 2, 3, 4, 5, 6]))
         }
     }
 }

@@ -23,6 +23,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /api/v1/indicators/:indicator", "GET /targets", "GET /api/v1/targets", "GET /assessments", "GET /assessments/:year",
                   "GET /api/v1/assessments", "GET /api/v1/assessments/:year", "GET /pilots", "GET /api/v1/pilots", "GET /registry", "GET /registry/accounts/:id", "GET /registry/serials",
                   "GET /api/v1/registry/accounts", "GET /api/v1/registry/accounts/:id", "GET /api/v1/registry/serials/:unit/:serial", "GET /api/v1/registry/ledger", "GET /plans/:plan/reports",
+                  "GET /disclosure", "GET /disclosure/:code", "GET /api/v1/disclosure", "GET /api/v1/disclosure.csv",
                   "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv", "GET /plans/:plan/reports/:year/report.xlsx",
                   "GET /api/v1/plans/:plan/reports/:year", "GET /pathways", "GET /pathways/:scenario", "GET /pathways/:scenario/pathway.csv",
                   "GET /pathways/:scenario/scenario.json", "GET /api/v1/pathways", "GET /api/v1/pathways/:scenario", "GET /api/v1/decomposition",
@@ -80,6 +81,13 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "POST /staff/reports/:code/:year/correction", "POST /staff/reports/:code/:year/accept",
                   "GET /staff/reports/:code/:year/versions/:version", "GET /staff/reports/:code/files/:sha"] {
         table[route] = ("staff", [.admin, .reporter, .verifier])
+    }
+    // Bulk months: the enterprise (for itself only, CarbonAccountsDeskTests) and the office; a verifier deposits nothing.
+    table["POST /staff/reports/evidence"] = ("staff", [.admin, .reporter])
+    // Allocation, compliance and grades are the regulator's.
+    for route in ["GET /staff/compliance", "POST /staff/compliance/allocate", "POST /staff/compliance/enforce", "GET /staff/efficiency",
+                  "POST /staff/efficiency/years"] {
+        table[route] = ("staff", [.admin])
     }
     table["POST /api/v1/activities"] = ("client", [.admin, .editor])
     table["POST /api/v1/inventories/:year/computation"] = ("client", [.admin, .editor])

@@ -29,6 +29,10 @@ enum StaffLayout {
         if principal.may(.importStatistics) { links.append(("/staff/city-data", t("staff.nav.cityData"))) }
         if principal.may(.representAccounts) { links.append(("/staff/registry", t("nav.registry"))) }
         if principal.may(.handleReports) { links.append(("/staff/reports", t("mrv.nav"))) }
+        if principal.may(.manageRegistry) {
+            links.append(("/staff/compliance", t("emitters.nav.compliance")))
+            links.append(("/staff/efficiency", t("emitters.nav.efficiency")))
+        }
         if principal.may(.manageSettings) { links.append(("/staff/city", t("staff.nav.city"))) }
         if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
         links.append(("/", t("staff.nav.public")))

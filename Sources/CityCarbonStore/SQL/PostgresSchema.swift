@@ -6,7 +6,7 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = EmissionReports.version
+    static let version = CarbonAccounts.version
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
@@ -126,6 +126,7 @@ enum PostgresSchema {
         (v17, AllowanceRegistrySchema.version, AllowanceRegistrySchema.statements(.postgres), nil),
         (AllowanceRegistrySchema.version, EnterpriseRepository.version, EnterpriseRepository.statements, nil),
         (EnterpriseRepository.version, EmissionReports.version, EmissionReports.statements(.postgres), nil),
+        (EmissionReports.version, CarbonAccounts.version, CarbonAccounts.statements(.postgres), nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

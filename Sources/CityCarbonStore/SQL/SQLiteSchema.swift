@@ -453,6 +453,9 @@ enum SQLiteSchema {
         migrator.registerMigration(EmissionReports.version) { db in
             for statement in EmissionReports.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(CarbonAccounts.version) { db in
+            for statement in CarbonAccounts.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
