@@ -73,10 +73,6 @@ struct DisclosurePages: Sendable {
          enterprise.mustDisclose ? nil : t("disclosure.voluntary")].compactMap { $0 }.joined(separator: ", ")
     }
 
-    private func latest(_ disclosure: CarbonAccounts.Disclosure, _ path: KeyPath<CarbonAccounts.DisclosedYear, Int?>) -> (Int, Int)? {
-        disclosure.years.first { $0[keyPath: path] != nil }.map { ($0.year, $0[keyPath: path]!) }
-    }
-
     func overview(_ disclosures: [CarbonAccounts.Disclosure], _ t: Localizer) -> HTML {
         var body: HTML = "<main id=\"main\"><p>\(t("disclosure.intro"))</p>"
         body += "<table id=\"disclosure\"><caption>\(t("disclosure.caption", ["count": String(disclosures.count)]))</caption><thead><tr>"
@@ -89,9 +85,10 @@ struct DisclosurePages: Sendable {
             let graded = disclosure.years.first { $0.grade != nil }
             body += "<tr><td><a href=\"/disclosure/\(segment: e.creditCode)\">\(e.name)</a> <small>\(e.creditCode)</small></td>"
             body += "<td>\(e.industry)</td><td>\(e.jurisdiction)</td><td>\(why(e, t))</td>"
-            body += "<td class=\"n\">\(verified.map { "\(t.whole(Int64($0.verified!.rounded()))) <small>(\($0.year))</small>" } ?? "—")</td>"
-            body += "<td>\(settled.map { "\(t("emitters.code.\($0.complianceCode!.rawValue)")) <small>(\($0.year))</small>" } ?? "—")</td>"
-            body += "<td>\(graded.map { "<span class=\"badge g\($0.grade!)\">\($0.grade!)</span> <small>(\($0.year))</small>" } ?? "—")</td></tr>"
+            let latestVerified: HTML = verified.map { "\(t.whole(Int64(($0.verified ?? 0).rounded()))) <small>(\($0.year))</small>" } ?? "—"
+            let latestCode: HTML = settled.map { "\(t("emitters.code.\($0.complianceCode?.rawValue ?? "")")) <small>(\($0.year))</small>" } ?? "—"
+            let latestGrade: HTML = graded.map { "<span class=\"badge g\($0.grade ?? 0)\">\($0.grade ?? 0)</span> <small>(\($0.year))</small>" } ?? "—"
+            body += "<td class=\"n\">\(latestVerified)</td><td>\(latestCode)</td><td>\(latestGrade)</td></tr>"
         }
         if disclosures.isEmpty { body += "<tr><td colspan=\"7\">\(t("mrv.none"))</td></tr>" }
         body += "</tbody></table><p>\(t.html("disclosure.download", ["csv": "<a href=\"/api/v1/disclosure.csv\">CSV</a>", "json": "<a href=\"/api/v1/disclosure\">JSON</a>"]))</p>"
@@ -110,8 +107,9 @@ struct DisclosurePages: Sendable {
             body += "<td class=\"n\">\(year.allocation.map { t.whole($0) } ?? "—")</td>"
             body += "<td>\(year.complianceCode.map { t("emitters.code.\($0.rawValue)") } ?? "—")</td>"
             body += "<td class=\"n\">\(year.shortfall.map { t.whole(Int64($0.rounded(.up))) } ?? "—")</td>"
-            body += "<td>\(year.grade.map { "<span class=\"badge g\($0)\">\($0)</span> \(t("emitters.grade.\($0)"))" } ?? "—")"
-            body += "\(year.gradeBasis.map { " <small>(\(t("emitters.basis.\($0.rawValue)")))</small>" } ?? "")</td></tr>"
+            let grade: HTML = year.grade.map { "<span class=\"badge g\($0)\">\($0)</span> \(t("emitters.grade.\($0)"))" } ?? "—"
+            let basis: HTML = year.gradeBasis.map { " <small>(\(t("emitters.basis.\($0.rawValue)")))</small>" } ?? ""
+            body += "<td>\(grade)\(basis)</td></tr>"
         }
         if disclosure.years.isEmpty { body += "<tr><td colspan=\"6\">\(t("disclosure.nothingYet"))</td></tr>" }
         body += "</tbody></table><p><small>\(t("emitters.codes"))</small></p>"

@@ -175,7 +175,7 @@ struct StaffPagesTests {
             let page = try await client.execute(uri: "/staff/audit?entity=account&verify=1", method: .get, headers: verifier.headers)
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
-            #expect(html.contains("5 event(s)"))   // one per account of the workspace
+            #expect(html.contains("6 event(s)"))   // one per account of the workspace, the demo's verifier among them
             #expect(!html.contains("<td>publication"))
             #expect(html.contains(#"id="verification""#) && html.contains("is intact"))
         }

@@ -22,7 +22,7 @@ struct CarbonAccountsDesk: Sendable {
             }
             do {
                 let allocation = try CarbonAccounts(database).allocate(code, year: year, stage: stage, by: call.actor)
-                return try compliance(call, year: year, notice: call.t("emitters.allocated", [
+                return try compliance(call, year: year, notice: call.t("emitters.allocatedNotice", [
                     "stage": call.t("emitters.stage.\(stage.rawValue)"), "units": call.t.whole(allocation.issued), "account": allocation.account]))
             } catch let refusal as CarbonAccounts.Refusal {
                 return try compliance(call, year: year, notice: call.t("mrv.refused", ["reason": refusal.description]), status: .conflict)
@@ -99,7 +99,8 @@ struct CarbonAccountsDesk: Sendable {
             html += "<td class=\"n\">\(position.verified.map { t.whole(Int64($0.rounded())) } ?? "—")</td><td class=\"n\">\(t.whole(position.allocated))</td>"
             html += "<td class=\"n\">\(t.whole(position.returnDue))</td><td class=\"n\">\(t.whole(position.surrenderedAllowances))</td>"
             html += "<td class=\"n\">\(t.whole(position.surrenderedOffsets))</td><td class=\"n\">\(t.whole(Int64(position.toSurrender.rounded(.up))))</td>"
-            html += "<td>\(code)\(position.verifiedMissingAfterDeadline ? " <small>\(t("emitters.verifiedMissing"))</small>" : "")</td></tr>"
+            let overdue: HTML = position.verifiedMissingAfterDeadline ? " <small>\(t("emitters.verifiedMissing"))</small>" : ""
+            html += "<td>\(code)\(overdue)</td></tr>"
         }
         if positions.isEmpty { html += "<tr><td colspan=\"8\">\(t("mrv.none"))</td></tr>" }
         html += "</tbody></table><p><small>\(t("emitters.codes"))</small></p>"
@@ -108,19 +109,20 @@ struct CarbonAccountsDesk: Sendable {
         // Allocation: what each power enterprise got, and the form for the next stage.
         html += "<section><h2>\(t("emitters.allocation"))</h2><p>\(t("emitters.allocation.intro"))</p>"
         html += "<table id=\"allocations\"><caption>\(t("emitters.allocation.caption", ["year": String(year)]))</caption><thead><tr>"
-        html += Table.headings(["mrv.enterprise", "emitters.stage", "emitters.supplied", "emitters.heat", "emitters.load", "emitters.tonnes",
+        html += Table.headings(["mrv.enterprise", "emitters.stage", "emitters.outputYear", "emitters.supplied", "emitters.heat", "emitters.load", "emitters.tonnes",
                                 "emitters.issued", "registry.account"], t) + "</tr></thead><tbody>"
         for allocation in allocations {
             let supplied = allocation.detail.lines.reduce(0) { $0 + $1.output.suppliedMWh }
             let heat = allocation.detail.lines.reduce(0) { $0 + $1.output.heatGJ }
             let loads = allocation.detail.lines.compactMap(\.output.loadFactor)
             html += "<tr><td>\(names[allocation.enterprise] ?? allocation.enterprise)</td><td>\(t("emitters.stage.\(allocation.stage.rawValue)"))</td>"
+            html += "<td class=\"n\">\(allocation.stage == .pre ? year - 1 : year)</td>"
             html += "<td class=\"n\">\(t.whole(Int64(supplied.rounded())))</td><td class=\"n\">\(t.whole(Int64(heat.rounded())))</td>"
             html += "<td class=\"n\">\(loads.isEmpty ? "—" : loads.map { t.share($0) }.joined(separator: ", "))</td>"
             html += "<td class=\"n\">\(t.whole(allocation.units))</td><td class=\"n\">\(t.whole(allocation.issued))</td>"
             html += "<td><a href=\"/registry/accounts/\(segment: allocation.account)\">\(allocation.account)</a></td></tr>"
         }
-        if allocations.isEmpty { html += "<tr><td colspan=\"8\">\(t("mrv.none"))</td></tr>" }
+        if allocations.isEmpty { html += "<tr><td colspan=\"9\">\(t("mrv.none"))</td></tr>" }
         html += "</tbody></table>"
         let power = enterprises.filter { $0.facilities.contains { $0.unitClass != nil } }
         if !power.isEmpty {
