@@ -54,6 +54,22 @@ public struct EvidenceCalendar: Sendable, Decodable {
         return late
     }
 
+    /// What `level` has left undone past its deadline, oldest first: the enterprise owes every
+    /// month it has not deposited; the district every month deposited that it has not checked;
+    /// the city every month checked that it has not closed. A level is never late for a month
+    /// the level below has not handed on: that lateness is the lower level's.
+    public func overdue(level: Level, enterprises: [String], from first: (year: Int, month: Int), today: Day,
+                        deposited: Set<MonthKey>, checked: Set<MonthKey>, closed: Set<MonthKey>) -> [MonthKey] {
+        switch level {
+        case .enterprise:
+            return overdueMonths(enterprises: enterprises, from: first, today: today, level: .enterprise, done: deposited)
+        case .district:
+            return overdueMonths(enterprises: enterprises, from: first, today: today, level: .district, done: checked).filter(deposited.contains)
+        case .city:
+            return overdueMonths(enterprises: enterprises, from: first, today: today, level: .city, done: closed).filter(checked.contains)
+        }
+    }
+
     public struct MonthKey: Sendable, Hashable {
         public var enterprise: String
         public var year: Int

@@ -139,6 +139,7 @@ public enum CityCarbonApplication {
         RegistryStaffPage(database: database).addRoutes(to: routes)
         EmissionReportDesk(database: database).addRoutes(to: routes)
         CarbonAccountsDesk(database: database).addRoutes(to: routes)
+        EvidenceReviewPage(database: database).addRoutes(to: routes)
         CitySettingsPage(database: database).addRoutes(to: routes)
         CityDataPage(database: database).addRoutes(to: routes)
         IndicatorValuesPage(database: database).addRoutes(to: routes)

@@ -341,7 +341,7 @@ public struct CarbonAccounts: Sendable {
                 let position = positions[code].flatMap { $0.open || $0.status.code == .excluded ? nil : $0 }
                 let finalUnits = allocated[code]?.first { $0.stage == .final }?.units ?? allocated[code]?.first { $0.stage == .pre }?.units
                 let item = DisclosedYear(year: year, verified: verified[code], allocation: finalUnits, complianceCode: position?.status.code,
-                                         shortfall: position.map { $0.toSurrender }, grade: grades[code]?.grade,
+                                         shortfall: position.flatMap { $0.status.obligation == nil ? nil : $0.toSurrender }, grade: grades[code]?.grade,
                                          gradeBasis: grades[code]?.grade == nil ? nil : grades[code]?.input.basis)
                 if item.verified != nil || item.allocation != nil || item.complianceCode != nil || item.grade != nil {
                     byEnterprise[code, default: []].append(item)

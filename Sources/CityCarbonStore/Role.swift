@@ -19,7 +19,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts]
+        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts, .checkEvidence]
         case .reporter: [.signIn, .acknowledgeAlerts, .representAccounts, .handleReports, .depositEvidence]
         case .verifier: [.signIn, .readDrafts, .readAudit, .handleReports]
         case .viewer: [.signIn, .readDrafts]
@@ -72,4 +72,7 @@ public enum Permission: String, Sendable, CaseIterable {
     case handleReports = "handle_reports"
     /// Deposit months of evidence in bulk: an enterprise for itself, the regulator for any.
     case depositEvidence = "deposit_evidence"
+    /// Check key emitters' months of evidence for the districts one works for (the district's
+    /// review, due by day 25); the office closes them for the city (by day 40).
+    case checkEvidence = "check_evidence"
 }

@@ -84,6 +84,10 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     }
     // Bulk months: the enterprise (for itself only, CarbonAccountsDeskTests) and the office; a verifier deposits nothing.
     table["POST /staff/reports/evidence"] = ("staff", [.admin, .reporter])
+    // District staff check months (their districts only, EvidenceReviewTests); the office closes them.
+    table["GET /staff/evidence"] = ("staff", [.admin, .editor])
+    table["POST /staff/evidence/check"] = ("staff", [.admin, .editor])
+    table["POST /staff/evidence/close"] = ("staff", [.admin])
     // Allocation, compliance and grades are the regulator's.
     for route in ["GET /staff/compliance", "POST /staff/compliance/allocate", "POST /staff/compliance/enforce", "GET /staff/efficiency",
                   "POST /staff/efficiency/years"] {

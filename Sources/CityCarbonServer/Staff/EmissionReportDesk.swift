@@ -212,7 +212,9 @@ struct EmissionReportDesk: Sendable {
         html += "</tbody></table></section>"
         if !visible.isEmpty {
             let today = Day.today
-            let late = EvidenceCalendar.standard.overdueMonths(enterprises: visible.map(\.creditCode), from: (year, 1), today: today,
+            // Only enterprises with facilities report months; the others are registered for grading and disclosure.
+            let late = EvidenceCalendar.standard.overdueMonths(enterprises: visible.filter { !$0.facilities.isEmpty }.map(\.creditCode),
+                                                                 from: (year, 1), today: today,
                                                                  level: .enterprise, done: try reports.deposited())
             html += "<section><h2>\(t("mrv.overdue"))</h2><p>\(t("mrv.overdueRule"))</p><table id=\"overdue\"><thead><tr>"
             html += Table.headings(["mrv.enterprise", "mrv.month", "mrv.deadline"], t) + "</tr></thead><tbody>"

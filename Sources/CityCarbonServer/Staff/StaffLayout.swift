@@ -29,6 +29,7 @@ enum StaffLayout {
         if principal.may(.importStatistics) { links.append(("/staff/city-data", t("staff.nav.cityData"))) }
         if principal.may(.representAccounts) { links.append(("/staff/registry", t("nav.registry"))) }
         if principal.may(.handleReports) { links.append(("/staff/reports", t("mrv.nav"))) }
+        if principal.may(.checkEvidence) { links.append(("/staff/evidence", t("review.nav"))) }
         if principal.may(.manageRegistry) {
             links.append(("/staff/compliance", t("emitters.nav.compliance")))
             links.append(("/staff/efficiency", t("emitters.nav.efficiency")))

@@ -6,7 +6,7 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = CarbonAccounts.version
+    static let version = EvidenceReviews.version
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
@@ -127,6 +127,7 @@ enum PostgresSchema {
         (AllowanceRegistrySchema.version, EnterpriseRepository.version, EnterpriseRepository.statements, nil),
         (EnterpriseRepository.version, EmissionReports.version, EmissionReports.statements(.postgres), nil),
         (EmissionReports.version, CarbonAccounts.version, CarbonAccounts.statements(.postgres), nil),
+        (CarbonAccounts.version, EvidenceReviews.version, EvidenceReviews.statements, nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

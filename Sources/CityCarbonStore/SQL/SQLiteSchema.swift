@@ -456,6 +456,9 @@ enum SQLiteSchema {
         migrator.registerMigration(CarbonAccounts.version) { db in
             for statement in CarbonAccounts.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(EvidenceReviews.version) { db in
+            for statement in EvidenceReviews.statements { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
