@@ -62,7 +62,7 @@ public struct CarbonAccounts: Sendable {
     /// Loads `enterprise-years.csv`: rows are added or replaced, all or nothing.
     @discardableResult
     public func importYears(_ bytes: [UInt8], file: String, actor: String) throws -> Int {
-        let table = try ReferenceTable(name: file, text: try ReferenceTable.text(of: bytes, file: file))
+        let table = try ReferenceTable.sheet(bytes, name: file)
         return try database.write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT credit_code FROM enterprise"))
             let rows = try EnterpriseYearSheet.parse(table, known: known)

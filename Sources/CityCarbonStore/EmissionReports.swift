@@ -146,7 +146,7 @@ public struct EmissionReports: Sendable {
     /// row is wrong or any year's report is frozen. Returns the months kept.
     @discardableResult
     public func depositSheet(_ bytes: [UInt8], file: String, enterprises allowed: Set<String>? = nil, by actor: String) throws -> Int {
-        let table = try ReferenceTable(name: file, text: try ReferenceTable.text(of: bytes, file: file))
+        let table = try ReferenceTable.sheet(bytes, name: file)
         let enterprises = try EnterpriseRepository(database).all().filter { allowed?.contains($0.creditCode) ?? true }
         let parsed = try EvidenceSheet.parse(table, enterprises: enterprises)
         return try database.write { db in

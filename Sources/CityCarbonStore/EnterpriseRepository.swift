@@ -36,8 +36,8 @@ public struct EnterpriseRepository: Sendable {
     @discardableResult
     public func importSheets(enterprises: [UInt8], file: String, sources: [UInt8]? = nil, sourcesFile: String = "sources.csv",
                              actor: String) throws -> (enterprises: Int, sources: Int) {
-        let enterpriseTable = try ReferenceTable(name: file, text: try ReferenceTable.text(of: enterprises, file: file))
-        let sourceTable = try sources.map { try ReferenceTable(name: sourcesFile, text: try ReferenceTable.text(of: $0, file: sourcesFile)) }
+        let enterpriseTable = try ReferenceTable.sheet(enterprises, name: file)
+        let sourceTable = try sources.map { try ReferenceTable.sheet($0, name: sourcesFile) }
         let jurisdictions = Set(try JurisdictionRepository(database).tree().order)
         let fuels = Set(FactorLibrary.standard.sets.values.flatMap(\.fuels))
         return try database.write { db in

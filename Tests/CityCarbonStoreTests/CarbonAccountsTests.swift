@@ -181,6 +181,20 @@ struct CarbonAccountsTests {
         #expect(try EmissionReports(database).months(Self.power, year: 2021).map(\.month) == [1, 2])
     }
 
+    @Test("A workbook saved by a spreadsheet program is checked as its CSV would be: a formula's empty cell is named at its row")
+    func workbookEvidence() throws {
+        let database = try Self.workspace()
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/evidence.xlsx")
+        let bytes = Array(try #require(FileManager.default.contents(atPath: url.path)))
+        do {
+            try EmissionReports(database).depositSheet(bytes, file: "evidence.xlsx", by: "harbour")
+            Issue.record("refused")
+        } catch let errors as InputErrors {
+            #expect(errors.issues.map { "\($0.location.file ?? ""):\($0.location.row ?? 0):\($0.location.field ?? "")" } == ["evidence.xlsx:5:amount"])
+        }
+        #expect(try EmissionReports(database).months(Self.power, year: 2025).isEmpty)
+    }
+
     @Test("An enterprise filing in bulk cannot file for another: the row names the credit code")
     func bulkOnlyForOneself() throws {
         let database = try Self.workspace()

@@ -190,7 +190,7 @@ struct CarbonAccountsDesk: Sendable {
         html += "<section><h2>\(t("emitters.years.title"))</h2><p>\(t("emitters.years.help"))</p>"
         html += "<form method=\"post\" action=\"/staff/efficiency/years\" enctype=\"multipart/form-data\">\(StaffLayout.csrfField(call))"
         html += "<input type=\"hidden\" name=\"year\" value=\"\(year)\"><label for=\"ey-file\">enterprise-years.csv</label> "
-        html += "<input id=\"ey-file\" type=\"file\" name=\"file\" accept=\".csv,text/csv\" required> <button type=\"submit\">\(t("emitters.years.load"))</button></form></section>"
+        html += "<input id=\"ey-file\" type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv\" required> <button type=\"submit\">\(t("emitters.years.load"))</button></form></section>"
         return StaffLayout.page(t, call, title: t("emitters.efficiency.title"), notice: notice, body: html)
     }
 }

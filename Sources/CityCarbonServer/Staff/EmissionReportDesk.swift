@@ -195,7 +195,7 @@ struct EmissionReportDesk: Sendable {
         if !visible.isEmpty, principal.may(.depositEvidence) {
             html += "<section><h2>\(t("mrv.bulk.title"))</h2><p>\(t("mrv.bulk.help", ["columns": EvidenceSheet.columns.joined(separator: ", ")]))</p>"
             html += "<form method=\"post\" action=\"/staff/reports/evidence\" enctype=\"multipart/form-data\">\(StaffLayout.csrfField(call))"
-            html += "<label for=\"ev-file\">evidence.csv</label> <input id=\"ev-file\" type=\"file\" name=\"file\" accept=\".csv,text/csv\" required> "
+            html += "<label for=\"ev-file\">evidence.csv</label> <input id=\"ev-file\" type=\"file\" name=\"file\" accept=\".csv,.xlsx,text/csv\" required> "
             html += "<button type=\"submit\">\(t("mrv.bulk.load"))</button></form></section>"
         }
         let cases = principal.may(.manageRegistry) ? try reports.cases()
