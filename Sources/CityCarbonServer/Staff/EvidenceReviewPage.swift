@@ -72,7 +72,8 @@ struct EvidenceReviewPage: Sendable {
             for key in keys.prefix(200) {
                 let deadline = calendar.monthlyDeadline(year: key.year, month: key.month, level: level)
                 let late = deadline.map { $0 < today } ?? false
-                html += "<tr\(late ? " class=\"check-error\"" : "")><td>\(names[key.enterprise] ?? key.enterprise)</td><td>\(label(key))</td>"
+                let rowClass: HTML = late ? " class=\"check-error\"" : ""
+                html += "<tr\(rowClass)><td>\(names[key.enterprise] ?? key.enterprise)</td><td>\(label(key))</td>"
                 html += "<td>\(deadline.map { t.date($0) } ?? "")\(late ? " · \(t("review.late"))" : "")</td><td>\(button(key, action, text))</td></tr>"
             }
             if keys.isEmpty { html += "<tr><td colspan=\"4\">\(t("mrv.none"))</td></tr>" }
