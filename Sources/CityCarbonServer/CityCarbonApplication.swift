@@ -140,6 +140,7 @@ public enum CityCarbonApplication {
         EmissionReportDesk(database: database).addRoutes(to: routes)
         CarbonAccountsDesk(database: database).addRoutes(to: routes)
         EvidenceReviewPage(database: database).addRoutes(to: routes)
+        EnterpriseAPI(database: database).addRoutes(to: routes)
         CitySettingsPage(database: database).addRoutes(to: routes)
         CityDataPage(database: database).addRoutes(to: routes)
         IndicatorValuesPage(database: database).addRoutes(to: routes)

@@ -4,6 +4,7 @@ import CityCarbonPages
 import CityCarbonStore
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CityCarbonServer
@@ -114,5 +115,41 @@ struct CarbonAccountsDeskTests {
             }
             #expect(try await client.execute(uri: "/disclosure/91330100MA2DEM005X", method: .get).status == .notFound)
         }
+    }
+}
+
+/// The MRV desk for an enterprise's own systems, by API key.
+@Suite("Enterprise API")
+struct EnterpriseAPITests {
+    @Test("An enterprise's key deposits its months as CSV and reads its report; another enterprise's report is forbidden")
+    func depositAndRead() async throws {
+        let database = try EmissionReportDeskTests.workspace()
+        let keys = APIKeyRepository(database)
+        let power = try keys.create(name: "northbank-dcs", role: .reporter, organisation: DemoEnterprises.power, jurisdictions: ["Northbank"], actor: "admin").secret
+        let csv = "credit_code,facility,year,month,source,amount,ncv,supply,generation,operating_hours,load_factor\n"
+            + "\(DemoEnterprises.power),unit-1,2019,1,coal,30000,21.5,60000,64000,700,0.8\n"
+        try await application(database).test(.router) { client in
+            let deposited = try await client.execute(uri: "/api/v1/evidence?file=dcs-2019-01.csv", method: .post,
+                                                     headers: [.authorization: "Bearer \(power)", .contentType: "text/csv"], body: ByteBuffer(string: csv))
+            expectConforms(deposited, path: "/api/v1/evidence", method: "post", status: "201")
+            #expect(deposited.status == .created && deposited.json["months"]?.number == 1)
+            let other = csv.replacingOccurrences(of: "\(DemoEnterprises.power),unit-1", with: "\(DemoEnterprises.steel),bf-1")
+            let refused = try await client.execute(uri: "/api/v1/evidence", method: .post,
+                                                   headers: [.authorization: "Bearer \(power)", .contentType: "text/csv"], body: ByteBuffer(string: other))
+            #expect(refused.status == .badRequest && refused.text.contains("credit_code"))
+            let frozen = csv.replacingOccurrences(of: ",2019,", with: ",\(EmissionReportDeskTests.year),")
+            let late = try await client.execute(uri: "/api/v1/evidence", method: .post,
+                                                headers: [.authorization: "Bearer \(power)", .contentType: "text/csv"], body: ByteBuffer(string: frozen))
+            #expect(late.status == .conflict && late.text.contains("submitted"), "last year's report is submitted: its months are frozen")
+            let report = try await client.execute(uri: "/api/v1/reports/\(DemoEnterprises.power)/\(EmissionReportDeskTests.year)", method: .get,
+                                                  headers: [.authorization: "Bearer \(power)"])
+            expectConforms(report, path: "/api/v1/reports/{code}/{year}")
+            #expect(report.json["status"]?.string == "submitted" && report.json["version"]?.number == 1)
+            let theirs = try await client.execute(uri: "/api/v1/reports/\(DemoEnterprises.steel)/\(EmissionReportDeskTests.year)", method: .get,
+                                                  headers: [.authorization: "Bearer \(power)"])
+            #expect(theirs.status == .forbidden && !theirs.text.contains("East Harbour"))
+        }
+        #expect(try EmissionReports(database).months(DemoEnterprises.power, year: 2019).count == 1)
+        #expect(try AuditTrail(database).events(entity: "evidence_month").contains { $0.actor == "api-key:northbank-dcs" })
     }
 }

@@ -93,6 +93,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "POST /staff/efficiency/years"] {
         table[route] = ("staff", [.admin])
     }
+    table["POST /api/v1/evidence"] = ("client", [.admin, .reporter])
+    table["GET /api/v1/reports/:code/:year"] = ("client", [.admin, .reporter, .verifier])
     table["POST /api/v1/activities"] = ("client", [.admin, .editor])
     table["POST /api/v1/inventories/:year/computation"] = ("client", [.admin, .editor])
     table["PUT /api/v1/inventories/:year/publication"] = ("client", [.admin])
