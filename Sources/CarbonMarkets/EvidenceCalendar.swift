@@ -70,6 +70,28 @@ public struct EvidenceCalendar: Sendable, Decodable {
         }
     }
 
+    /// The annual reports `level` is late with on `today`, for the years from `first` whose
+    /// deadline at that level has passed, as keys with month 0: the enterprise's unsubmitted
+    /// reports, the district's submitted but unchecked ones, the city's checked but unclosed ones.
+    public func overdueReports(level: Level, enterprises: [String], from first: Int, today: Day, submitted: Set<MonthKey>,
+                               checked: Set<MonthKey>, closed: Set<MonthKey>) -> [MonthKey] {
+        var late: [MonthKey] = []
+        var year = first
+        while let deadline = annualDeadline(year: year, level: level), deadline < today, year < 9998 {
+            for enterprise in enterprises {
+                let key = MonthKey(enterprise: enterprise, year: year, month: 0)
+                let isLate = switch level {
+                case .enterprise: !submitted.contains(key)
+                case .district: submitted.contains(key) && !checked.contains(key)
+                case .city: checked.contains(key) && !closed.contains(key)
+                }
+                if isLate { late.append(key) }
+            }
+            year += 1
+        }
+        return late
+    }
+
     public struct MonthKey: Sendable, Hashable {
         public var enterprise: String
         public var year: Int

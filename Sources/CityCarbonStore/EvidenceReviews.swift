@@ -4,8 +4,9 @@ import Foundation
 
 /// The review calendar's two upper levels (schema v22): a district checks each month an
 /// enterprise deposited (by day 25 after the month), the city closes each month a district
-/// checked (by day 40). A month is checked only once deposited and closed only once checked,
-/// so each level's overdue list holds only what it alone is late with.
+/// checked (by day 40); the same for each annual report once submitted (month 0: the district
+/// by ten days after 1 February, the city by 1 March). A month is checked only once deposited
+/// and closed only once checked, so each level's overdue list holds only what it alone is late with.
 public struct EvidenceReviews: Sendable {
     let database: CityCarbonDatabase
 
@@ -23,6 +24,7 @@ public struct EvidenceReviews: Sendable {
 
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case notDeposited(enterprise: String, year: Int, month: Int)
+        case notSubmitted(enterprise: String, year: Int)
         case notChecked(enterprise: String, year: Int, month: Int)
         case enterpriseLevel
         case outsideJurisdiction(String)
@@ -30,6 +32,7 @@ public struct EvidenceReviews: Sendable {
         public var description: String {
             switch self {
             case let .notDeposited(code, year, month): "\(code) has not deposited \(year)-\(month): there is nothing to check"
+            case let .notSubmitted(code, year): "\(code) has not submitted its report for \(year): there is nothing to check"
             case let .notChecked(code, year, month): "the district has not checked \(code)'s \(year)-\(month): the city closes only checked months"
             case .enterpriseLevel: "an enterprise deposits its months; it does not review them"
             case let .outsideJurisdiction(district): "the enterprise is in \(district), outside the districts you work for"
@@ -41,9 +44,15 @@ public struct EvidenceReviews: Sendable {
     public func review(_ code: String, year: Int, month: Int, level: EvidenceCalendar.Level, by actor: String) throws {
         guard level != .enterprise else { throw Refusal.enterpriseLevel }
         try database.write { db in
-            let deposited = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evidence_month WHERE credit_code = ? AND year = ? AND month = ?",
-                                             arguments: [code, year, month]) ?? 0
-            guard deposited > 0 else { throw Refusal.notDeposited(enterprise: code, year: year, month: month) }
+            if month == 0 {
+                let version = try Int.fetchOne(db, sql: "SELECT version FROM emission_report WHERE credit_code = ? AND year = ?",
+                                               arguments: [code, year]) ?? 0
+                guard version > 0 else { throw Refusal.notSubmitted(enterprise: code, year: year) }
+            } else {
+                let deposited = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evidence_month WHERE credit_code = ? AND year = ? AND month = ?",
+                                                 arguments: [code, year, month]) ?? 0
+                guard deposited > 0 else { throw Refusal.notDeposited(enterprise: code, year: year, month: month) }
+            }
             if level == .city {
                 let checked = try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM evidence_review WHERE credit_code = ? AND year = ? AND month = ? AND level = 'district'
@@ -68,13 +77,22 @@ public struct EvidenceReviews: Sendable {
         }
     }
 
-    /// Each level's overdue months on `today` for `enterprises`, from January of `year`.
+    /// Reports submitted at least once, as month-0 keys.
+    public func submitted() throws -> Set<EvidenceCalendar.MonthKey> {
+        Set(try EmissionReports(database).cases().filter { $0.version > 0 }.map { .init(enterprise: $0.enterprise, year: $0.year, month: 0) })
+    }
+
+    /// Each level's overdue months and annual reports (month 0, after the months) on `today`
+    /// for `enterprises`, from January of `year`.
     public func overdue(enterprises: [String], from year: Int, today: Day) throws -> [EvidenceCalendar.Level: [EvidenceCalendar.MonthKey]] {
         let deposited = try EmissionReports(database).deposited(), checked = try reviewed(.district), closed = try reviewed(.city)
+        let submitted = try submitted()
         var result: [EvidenceCalendar.Level: [EvidenceCalendar.MonthKey]] = [:]
         for level in EvidenceCalendar.Level.allCases {
             result[level] = EvidenceCalendar.standard.overdue(level: level, enterprises: enterprises, from: (year, 1), today: today,
                                                               deposited: deposited, checked: checked, closed: closed)
+                + EvidenceCalendar.standard.overdueReports(level: level, enterprises: enterprises, from: year, today: today,
+                                                           submitted: submitted, checked: checked, closed: closed)
         }
         return result
     }

@@ -27,6 +27,21 @@ struct EvidenceReviewTests {
                                  checked: checked, closed: closed) == [key(1)])
     }
 
+    @Test("Annual reports: unsubmitted after 1 February is the enterprise's, unchecked ten days later the district's, unclosed after 1 March the city's")
+    func annualOverdue() throws {
+        let calendar = EvidenceCalendar.standard
+        let report = { (code: String) in EvidenceCalendar.MonthKey(enterprise: code, year: 2024, month: 0) }
+        let submitted: Set = [report("B"), report("C")], checked: Set = [report("C")]
+        func late(_ level: EvidenceCalendar.Level, on day: String) throws -> [String] {
+            calendar.overdueReports(level: level, enterprises: ["A", "B", "C"], from: 2024, today: try #require(Day(day)), submitted: submitted,
+                                    checked: checked, closed: []).map(\.enterprise)
+        }
+        #expect(try late(.enterprise, on: "2025-02-01").isEmpty, "the deadline day is still in time")
+        #expect(try late(.enterprise, on: "2025-02-02") == ["A"])
+        #expect(try late(.district, on: "2025-02-11").isEmpty && late(.district, on: "2025-02-12") == ["B"])
+        #expect(try late(.city, on: "2025-03-02") == ["C"])
+    }
+
     @Test("A district checks a deposited month of its own district; the office closes it; each step audited")
     func checkThenClose() async throws {
         let database = try EmissionReportDeskTests.workspace()
@@ -59,6 +74,11 @@ struct EvidenceReviewTests {
         }
         let key = EvidenceCalendar.MonthKey(enterprise: DemoEnterprises.power, year: Self.year, month: 3)
         #expect(try EvidenceReviews(database).reviewed(.district).contains(key) && EvidenceReviews(database).reviewed(.city).contains(key))
+        // The power plant's submitted report is checked as month 0; the steel works' unsubmitted one cannot be.
+        try EvidenceReviews(database).review(DemoEnterprises.power, year: Self.year, month: 0, level: .district, by: "admin")
+        #expect(throws: EvidenceReviews.Refusal.notSubmitted(enterprise: DemoEnterprises.steel, year: Self.year)) {
+            try EvidenceReviews(database).review(DemoEnterprises.steel, year: Self.year, month: 0, level: .district, by: "admin")
+        }
         #expect(try Set(AuditTrail(database).events(entity: "evidence_month").map(\.action)).isSuperset(of: ["evidence.check", "evidence.close"]))
     }
 }

@@ -29,8 +29,9 @@ struct EvidenceReviewPage: Sendable {
         guard let year = form["year"].flatMap({ Int($0) }), (2000...2100).contains(year) else {
             throw InputErrors([InputIssue(InputLocation(field: "year"), value: String((form["year"] ?? "").prefix(16)), reason: "must be a year from 2000 to 2100")])
         }
-        guard let month = form["month"].flatMap({ Int($0) }), (1...12).contains(month) else {
-            throw InputErrors([InputIssue(InputLocation(field: "month"), value: String((form["month"] ?? "").prefix(16)), reason: "must be a month from 1 to 12")])
+        guard let month = form["month"].flatMap({ Int($0) }), (0...12).contains(month) else {
+            throw InputErrors([InputIssue(InputLocation(field: "month"), value: String((form["month"] ?? "").prefix(16)),
+                                          reason: "must be a month from 1 to 12, or 0 for the annual report")])
         }
         guard let enterprise = try EnterpriseRepository(database).all().first(where: { $0.creditCode == code }) else {
             throw ProblemDetails(.notFound, "no enterprise with the credit code \(code.prefix(40))")
@@ -41,7 +42,8 @@ struct EvidenceReviewPage: Sendable {
         do {
             try EvidenceReviews(database).review(code, year: year, month: month, level: level, by: call.actor)
             let key = level == .district ? "review.checked" : "review.closed"
-            return try page(call, notice: call.t(key, ["name": enterprise.name, "month": "\(year)-\(month < 10 ? "0" : "")\(month)"]))
+            let what = month == 0 ? call.t("review.annual", ["year": String(year)]) : "\(year)-\(month < 10 ? "0" : "")\(month)"
+            return try page(call, notice: call.t(key, ["name": enterprise.name, "month": what]))
         } catch let refusal as EvidenceReviews.Refusal {
             return try page(call, notice: call.t("mrv.refused", ["reason": refusal.description]), status: .conflict)
         }
@@ -57,7 +59,12 @@ struct EvidenceReviewPage: Sendable {
         let checked = try reviews.reviewed(.district), closed = try reviews.reviewed(.city)
         let today = Day.today
         let calendar = EvidenceCalendar.standard
-        func label(_ key: EvidenceCalendar.MonthKey) -> String { "\(key.year)-\(key.month < 10 ? "0" : "")\(key.month)" }
+        func label(_ key: EvidenceCalendar.MonthKey) -> String {
+            key.month == 0 ? t("review.annual", ["year": String(key.year)]) : "\(key.year)-\(key.month < 10 ? "0" : "")\(key.month)"
+        }
+        func deadline(_ key: EvidenceCalendar.MonthKey, _ level: EvidenceCalendar.Level) -> Day? {
+            key.month == 0 ? calendar.annualDeadline(year: key.year, level: level) : calendar.monthlyDeadline(year: key.year, month: key.month, level: level)
+        }
         func button(_ key: EvidenceCalendar.MonthKey, _ action: String, _ text: String) -> HTML {
             """
             <form method="post" action="/staff/evidence/\(action)" class="inline">\(csrf)<input type="hidden" name="enterprise" value="\(key.enterprise)">\
@@ -70,7 +77,7 @@ struct EvidenceReviewPage: Sendable {
             var html: HTML = "<table id=\"\(id)\"><caption>\(caption)</caption><thead><tr>"
             html += Table.headings(["mrv.enterprise", "mrv.month", "mrv.deadline", "review.action"], t) + "</tr></thead><tbody>"
             for key in keys.prefix(200) {
-                let deadline = calendar.monthlyDeadline(year: key.year, month: key.month, level: level)
+                let deadline = deadline(key, level)
                 let late = deadline.map { $0 < today } ?? false
                 let rowClass: HTML = late ? " class=\"check-error\"" : ""
                 html += "<tr\(rowClass)><td>\(names[key.enterprise] ?? key.enterprise)</td><td>\(label(key))</td>"
@@ -83,7 +90,8 @@ struct EvidenceReviewPage: Sendable {
             ($0.year, $0.month, names[$0.enterprise] ?? "") < ($1.year, $1.month, names[$1.enterprise] ?? "")
         }
         var html: HTML = "<section><p>\(t("review.intro"))</p></section>"
-        let toCheck = deposited.filter { !checked.contains($0) }.sorted(by: order)
+        let submitted = try reviews.submitted().filter { codes.contains($0.enterprise) }
+        let toCheck = deposited.union(submitted).filter { !checked.contains($0) }.sorted(by: order)
         html += "<section><h2>\(t("review.toCheck"))</h2>" + queue("to-check", t("review.toCheck.caption"), toCheck, level: .district,
                                                                        action: "check", button: t("review.check")) + "</section>"
         if call.principal.may(.manageRegistry) {
@@ -100,8 +108,7 @@ struct EvidenceReviewPage: Sendable {
             html += "<table id=\"overdue-\(level.rawValue)\"><caption>\(t("review.overdue.\(level.rawValue)", ["count": String(late.count)]))</caption><thead><tr>"
             html += Table.headings(["mrv.enterprise", "mrv.month", "mrv.deadline"], t) + "</tr></thead><tbody>"
             for key in late.prefix(100) {
-                let deadline = calendar.monthlyDeadline(year: key.year, month: key.month, level: level)
-                html += "<tr><td>\(names[key.enterprise] ?? key.enterprise)</td><td>\(label(key))</td><td>\(deadline.map { t.date($0) } ?? "")</td></tr>"
+                html += "<tr><td>\(names[key.enterprise] ?? key.enterprise)</td><td>\(label(key))</td><td>\(deadline(key, level).map { t.date($0) } ?? "")</td></tr>"
             }
             if late.isEmpty { html += "<tr><td colspan=\"3\">\(t("mrv.noneOverdue"))</td></tr>" }
             html += "</tbody></table>"
