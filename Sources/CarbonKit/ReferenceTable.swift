@@ -80,7 +80,14 @@ public struct ReferenceTable: Sendable {
             if let first = values.first, first.hasPrefix("#") { continue }
             if header == nil {
                 header = values
-                for (i, column) in values.enumerated() { index[column] = i }
+                for (i, column) in values.enumerated() {
+                    // A column named twice would be read from one copy and the other never checked.
+                    if let first = index[column], !column.isEmpty {
+                        issues.append(InputIssue(InputLocation(file: name, row: record.line, column: i + 1), value: column,
+                                                 reason: "is a column name twice (columns \(first + 1) and \(i + 1))"))
+                    }
+                    index[column] = index[column] ?? i
+                }
                 continue
             }
             if values.count != header!.count {

@@ -38,8 +38,14 @@ public enum XLSXReader {
         let width = (header.keys.max() ?? -1) + 1
         let columns = (0..<width).map { header[$0] ?? "" }
         var index: [String: Int] = [:]
-        for (i, column) in columns.enumerated() where index[column] == nil { index[column] = i }
         var issues: [InputIssue] = []
+        for (i, column) in columns.enumerated() {
+            if let first = index[column], !column.isEmpty {
+                issues.append(InputIssue(InputLocation(file: name, row: headerRow, column: i + 1), value: column,
+                                         reason: "is a column name twice (columns \(first + 1) and \(i + 1))"))
+            }
+            index[column] = index[column] ?? i
+        }
         var tableRows: [ReferenceTable.Row] = []
         for line in rows.keys.sorted() where line != headerRow {
             let cells = rows[line]!

@@ -46,7 +46,7 @@ public enum EnterpriseYearSheet {
                     if required { issues.append(InputIssue(row.location(column), value: text, reason: "is required")) }
                     return nil
                 }
-                guard let value = Double(text), value.isFinite, positive ? value > 0 : value >= 0, value < 1e12 else {
+                guard let value = SheetNumber.parse(text), positive ? value > 0 : value >= 0, value < 1e12 else {
                     issues.append(InputIssue(row.location(column), value: String(text.prefix(40)),
                                              reason: positive ? "must be a number above 0 and below 10¹²" : "must be a number from 0 to below 10¹²"))
                     return nil
@@ -66,6 +66,10 @@ public enum EnterpriseYearSheet {
                 rows.append(EnterpriseYear(creditCode: code, year: year, valueAdded: valueAdded, output: output,
                                            outputUnit: unit.isEmpty ? nil : unit, energyCO2: co2))
             }
+        }
+        if table.rows.isEmpty {
+            issues.append(InputIssue(InputLocation(file: table.name, row: 2), reason: "has no data rows under its header",
+                                     suggestion: "one row per enterprise and year; save with Windows or Unix line endings"))
         }
         guard issues.isEmpty else { throw InputErrors(issues) }
         return rows

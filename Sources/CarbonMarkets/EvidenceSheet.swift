@@ -41,26 +41,28 @@ public enum EvidenceSheet {
             func number(_ column: String) -> Double? {
                 let text = row[column].trimmingCharacters(in: .whitespaces)
                 guard !text.isEmpty else { return nil }
-                guard let value = Double(text), value.isFinite else {
-                    issues.append(InputIssue(row.location(column), value: String(text.prefix(40)), reason: "is not a finite number"))
+                guard let value = SheetNumber.parse(text) else {
+                    issues.append(InputIssue(row.location(column), value: String(text.prefix(40)), reason: "is not a finite decimal number"))
                     return nil
                 }
                 return value
             }
             let key = "\(code)\u{0}\(facilityKey)\u{0}\(year)\u{0}\(month)"
-            var entry = months[key] ?? (code, MonthlyEvidence(facility: facilityKey, year: year, month: month), [:], row)
-            if months[key] == nil { order.append(key) }
+            // Taken out of the dictionary while it grows, so that appending a batch does not copy the month.
+            let existing = months.removeValue(forKey: key)
+            if existing == nil { order.append(key) }
+            var entry = existing ?? (code, MonthlyEvidence(facility: facilityKey, year: year, month: month), [:], row)
             let source = row["source"].trimmingCharacters(in: .whitespaces)
             if !source.isEmpty {
                 if !facility.sources.contains(where: { $0.key == source }) {
                     issues.append(InputIssue(row.location("source"), value: source, reason: "is not a source of facility \(facilityKey)",
                                              suggestion: Suggestion.closest(to: source, among: facility.sources.map(\.key)).map { "did you mean \($0)?" }))
+                } else if row["amount"].trimmingCharacters(in: .whitespaces).isEmpty {
+                    issues.append(InputIssue(row.location("amount"), value: "", reason: "is required for a batch of \(source)"))
                 } else if let amount = number("amount") {
                     entry.evidence.batches.append(.init(source: source, amount: amount, ncv: number("ncv"), carbonContent: number("carbon_content"),
                                                         oxidation: number("oxidation"), emissionFactor: number("emission_factor")))
                     entry.rows[entry.evidence.batches.count - 1] = row.line
-                } else {
-                    issues.append(InputIssue(row.location("amount"), value: row["amount"], reason: "is required for a batch of \(source)"))
                 }
             } else if !row["amount"].trimmingCharacters(in: .whitespaces).isEmpty {
                 issues.append(InputIssue(row.location("source"), value: "", reason: "names the source the amount is of"))
@@ -82,6 +84,11 @@ public enum EvidenceSheet {
             }
             months[key] = entry
         }
+        if table.rows.isEmpty {
+            issues.append(InputIssue(InputLocation(file: table.name, row: 2), reason: "has no data rows under its header",
+                                     suggestion: "one row per batch; save with Windows or Unix line endings"))
+        }
+        let rowsByLine = Dictionary(table.rows.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         // What a month refuses whole (a negative amount, 800 hours in February) is named at its row and column.
         for key in order {
             guard let entry = months[key], let enterprise = byCode[entry.enterprise],
@@ -94,8 +101,9 @@ public enum EvidenceSheet {
                     line = entry.rows[index] ?? line
                     column = String(problem.field[problem.field.index(after: close)...].dropFirst())
                 }
-                let at = table.rows.first { $0.line == line } ?? entry.firstRow
-                issues.append(InputIssue(at.location(column == "month" ? "month" : column), value: problem.value, reason: problem.reason))
+                let at = rowsByLine[line] ?? entry.firstRow
+                let cell = at[column]
+                issues.append(InputIssue(at.location(column), value: cell.isEmpty ? problem.value : String(cell.prefix(40)), reason: problem.reason))
             }
         }
         guard issues.isEmpty else { throw InputErrors(issues) }

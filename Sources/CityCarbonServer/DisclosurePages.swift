@@ -84,7 +84,7 @@ struct DisclosurePages: Sendable {
             let settled = disclosure.years.first { $0.complianceCode != nil }
             let graded = disclosure.years.first { $0.grade != nil }
             body += "<tr><td><a href=\"/disclosure/\(segment: e.creditCode)\">\(e.name)</a> <small>\(e.creditCode)</small></td>"
-            body += "<td>\(e.industry)</td><td>\(e.jurisdiction)</td><td>\(why(e, t))</td>"
+            body += "<td>\(e.industry)</td><td>\(e.jurisdiction)</td><td class=\"nowrap\">\(why(e, t))</td>"
             let latestVerified: HTML = verified.map { "\(t.whole(Int64(($0.verified ?? 0).rounded()))) <small>(\($0.year))</small>" } ?? "—"
             let latestCode: HTML = settled.map { "\(t("emitters.code.\($0.complianceCode?.rawValue ?? "")")) <small>(\($0.year))</small>" } ?? "—"
             let latestGrade: HTML = graded.map { "<span class=\"badge g\($0.grade ?? 0)\">\($0.grade ?? 0)</span> <small>(\($0.year))</small>" } ?? "—"
@@ -92,7 +92,7 @@ struct DisclosurePages: Sendable {
         }
         if disclosures.isEmpty { body += "<tr><td colspan=\"7\">\(t("mrv.none"))</td></tr>" }
         body += "</tbody></table><p>\(t.html("disclosure.download", ["csv": "<a href=\"/api/v1/disclosure.csv\">CSV</a>", "json": "<a href=\"/api/v1/disclosure\">JSON</a>"]))</p>"
-        body += "<p><small>\(t("emitters.codes"))</small></p></main>"
+        body += "<p><small>\(t("disclosure.gradeLegend"))</small></p><p><small>\(t("emitters.codes"))</small></p></main>"
         return Layout.page(t, title: t("disclosure.title"), body: body, query: [], footer: t("disclosure.footer"))
     }
 

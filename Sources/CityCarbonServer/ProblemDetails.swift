@@ -24,12 +24,14 @@ public struct ProblemDetails: HTTPResponseError {
             ("type", .string("about:blank")), ("title", .string(title)), ("status", .integer(Int(status.code))), ("detail", .string(detail)),
         ]
         if !issues.isEmpty {
-            members.append(("errors", .array(issues.map { issue in
+            // The first 500 problems, each value cut to 200 characters: a sheet of bad cells does not come back whole.
+            if issues.count > 500 { members.append(("errorsNotShown", .integer(issues.count - 500))) }
+            members.append(("errors", .array(issues.prefix(500).map { issue in
                 var fields: [(String, JSONValue)] = [("reason", .string(issue.reason))]
                 if let row = issue.location.row { fields.append(("row", .integer(row))) }
                 if let column = issue.location.column { fields.append(("column", .integer(column))) }
                 if let field = issue.location.field { fields.append(("field", .string(field))) }
-                if let value = issue.value { fields.append(("value", .string(value))) }
+                if let value = issue.value { fields.append(("value", .string(String(value.prefix(200))))) }
                 if let suggestion = issue.suggestion { fields.append(("suggestion", .string(suggestion))) }
                 return .object(fields)
             })))

@@ -121,6 +121,46 @@ public struct CarbonAccounts: Sendable {
         return CarbonEfficiencyAssessment(try inputs(year), previous: try inputs(year - 1))
     }
 
+    /// A published grade: what the public sees of an enterprise-year's carbon efficiency.
+    public struct PublishedGrade: Sendable, Equatable, Codable {
+        public var grade: Int
+        public var basis: CarbonEfficiencyAssessment.Input.Basis
+        public var ratio: Double
+    }
+
+    /// Publishes `year`'s grades as they stand, replacing an earlier publication of the year:
+    /// the disclosure shows these, not the grades of figures loaded since.
+    @discardableResult
+    public func publishGrades(year: Int, by actor: String) throws -> Int {
+        var grades: [String: PublishedGrade] = [:]
+        for result in try efficiency(year: year).results {
+            if let grade = result.grade, let ratio = result.ratio {
+                grades[result.input.enterprise] = PublishedGrade(grade: grade, basis: result.input.basis, ratio: ratio)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let document = String(decoding: try encoder.encode(grades), as: UTF8.self)
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO published_grades (year, document, published_at, published_by) VALUES (?, ?, ?, ?)
+                ON CONFLICT (year) DO UPDATE SET document = excluded.document, published_at = excluded.published_at, published_by = excluded.published_by
+                """, arguments: [year, document, CityCarbonDatabase.now(), actor])
+            try AuditTrail.append(db, actor: actor, action: "grades.publish", entity: "published_grades", entityID: String(year),
+                                  after: .object([("graded", .integer(grades.count))]))
+        }
+        return grades.count
+    }
+
+    /// The grades published for `year` by enterprise, and when; nil when none were published.
+    public func publishedGrades(year: Int) throws -> (grades: [String: PublishedGrade], at: String, by: String)? {
+        try database.read { db in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM published_grades WHERE year = ?", arguments: [year]) else { return nil }
+            let document: String = row["document"]
+            return (try JSONDecoder().decode([String: PublishedGrade].self, from: Data(document.utf8)), row["published_at"], row["published_by"])
+        }
+    }
+
     // MARK: Allocation
 
     public struct Allocation: Sendable, Equatable {
@@ -238,6 +278,7 @@ public struct CarbonAccounts: Sendable {
         let verified = try verified(year: year)
         let surrendered = try surrenders(year: year)
         let reporting = Set(try EmissionReports(database).cases().filter { $0.year == year }.map(\.enterprise))
+        let fromAllocation = try allocationTransfers(year: year)
         return enterprises.compactMap { enterprise in
             let code = enterprise.creditCode
             let held = accounts.filter { $0.holder == code }.map(\.id)
@@ -245,7 +286,8 @@ public struct CarbonAccounts: Sendable {
             let surrenderedAny = held.contains { surrendered[$0] != nil }
             guard allocations[code] != nil || verified[code] != nil || reporting.contains(code) || surrenderedAny else { return nil }
             let own = allocations[code] ?? []
-            let issued = own.reduce(0) { $0 + $1.issued }
+            // Allocated: what this desk issued for the year, and units of the year's vintage sent from an allocation account.
+            let issued = own.reduce(0) { $0 + $1.issued } + held.reduce(Int64(0)) { $0 + (fromAllocation[$1] ?? 0) }
             let pre = own.first { $0.stage == .pre }?.units ?? 0
             let returnDue = own.first { $0.stage == .final }.map { max(0, pre - $0.units) } ?? 0
             let allowances = held.reduce(Int64(0)) { $0 + (surrendered[$1]?.allowances ?? 0) }
@@ -254,6 +296,25 @@ public struct CarbonAccounts: Sendable {
                                              surrenderedAllowances: allowances, surrenderedOffsets: offsets, on: day,
                                              gas: enterprise.facilities.contains { $0.unitClass == .gas }
                                                 && !enterprise.facilities.contains { $0.unitClass != nil && $0.unitClass != .gas })
+        }
+    }
+
+    /// Allowances of `year`'s vintage each account received from a national allocation account:
+    /// free allocation handed out by transfer rather than issued to the account directly.
+    func allocationTransfers(year: Int) throws -> [String: Int64] {
+        let sources = try AllowanceRegistry(database).accounts(kind: .nationalAllocation).map(\.id)
+        guard !sources.isEmpty else { return [:] }
+        let allowanceUnits = ComplianceCycle.allowanceUnits
+        return try database.read { db in
+            var result: [String: Int64] = [:]
+            let marks = sources.map { _ in "?" }.joined(separator: ", ")
+            for row in try SQLRow.fetchAll(db, sql: "SELECT * FROM ledger_entry WHERE kind = 'transfer' AND from_account IN (\(marks))",
+                                           arguments: SQLArguments(sources)) {
+                let entry = AllowanceRegistry.entry(row)
+                let units = entry.blocks.filter { $0.vintage == year && allowanceUnits.contains($0.unit) }.reduce(Int64(0)) { $0 + $1.count }
+                if units > 0 { result[entry.to, default: 0] += units }
+            }
+            return result
         }
     }
 
@@ -304,8 +365,8 @@ public struct CarbonAccounts: Sendable {
     // MARK: Disclosure
 
     /// One year of a disclosing enterprise as the public sees it: only what the regulator has
-    /// accepted (verified emissions), allocated, settled or graded; never a draft or a report
-    /// still in verification.
+    /// accepted (verified emissions), allocated, settled or published (grades); never a draft,
+    /// a report still in verification, or a grade of figures loaded since the last publication.
     public struct DisclosedYear: Sendable, Equatable {
         public var year: Int
         public var verified: Double?
@@ -330,19 +391,19 @@ public struct CarbonAccounts: Sendable {
         let codes = Set(enterprises.map(\.creditCode))
         let reportYears = try EmissionReports(database).cases().filter { codes.contains($0.enterprise) && $0.status == .accepted }.map(\.year)
         let allocationYears = try allocations().filter { codes.contains($0.enterprise) }.map(\.year)
-        let gradeYears = try years().filter { codes.contains($0.creditCode) }.map(\.year)
+        let gradeYears = try database.read { db in try Int.fetchAll(db, sql: "SELECT year FROM published_grades") }
         var byEnterprise: [String: [DisclosedYear]] = [:]
         for year in Set(reportYears + allocationYears + gradeYears).sorted(by: >) {
             let verified = try verified(year: year)
             let positions = Dictionary(try compliance(year: year, on: day).map { ($0.enterprise, $0) }, uniquingKeysWith: { a, _ in a })
             let allocated = Dictionary(grouping: try allocations(year: year), by: \.enterprise)
-            let grades = Dictionary(try efficiency(year: year).results.map { ($0.input.enterprise, $0) }, uniquingKeysWith: { a, _ in a })
+            let grades = try publishedGrades(year: year)?.grades ?? [:]
             for code in codes {
                 let position = positions[code].flatMap { $0.open || $0.status.code == .excluded ? nil : $0 }
                 let finalUnits = allocated[code]?.first { $0.stage == .final }?.units ?? allocated[code]?.first { $0.stage == .pre }?.units
                 let item = DisclosedYear(year: year, verified: verified[code], allocation: finalUnits, complianceCode: position?.status.code,
                                          shortfall: position.flatMap { $0.status.obligation == nil ? nil : $0.toSurrender }, grade: grades[code]?.grade,
-                                         gradeBasis: grades[code]?.grade == nil ? nil : grades[code]?.input.basis)
+                                         gradeBasis: grades[code]?.basis)
                 if item.verified != nil || item.allocation != nil || item.complianceCode != nil || item.grade != nil {
                     byEnterprise[code, default: []].append(item)
                 }

@@ -66,7 +66,9 @@ public enum DemoEnterprises {
         }
         try reports.submit(power, year: year, by: "demo")
         try settle(database, now: now)
+        try verifyRegistryYear(database)
         try CarbonAccounts(database).importYears(Array(economics(through: year).utf8), file: "demo-enterprise-years.csv", actor: "demo")
+        for graded in [settledYear, DemoRegistry.complianceYear, year] { try CarbonAccounts(database).publishGrades(year: graded, by: "demo") }
     }
 
     static func year(of date: Date) -> Int { Calendar(identifier: .gregorian).component(.year, from: date) }
@@ -105,6 +107,33 @@ public enum DemoEnterprises {
             try AllowanceRegistry(database).apply(.transfer(Transfer(
                 from: "NB-POWER", to: "SURRENDER", amount: units, unit: "CEA", vintage: settledYear, purpose: .surrender(complianceYear: settledYear),
                 proposedBy: "nb-power-officer", approvedBy: "nb-power-manager", approvedAt: now, reference: "demo-surrender-NB-\(settledYear)")), at: now)
+        }
+    }
+
+    /// Accepted reports for the demo registry's compliance year, so that the allowances it
+    /// surrendered meet verified emissions: the power plant's cover them, the steel works' fall
+    /// short. (The cement plant reports nowhere on this platform: its year stays without verified emissions.)
+    static func verifyRegistryYear(_ database: CityCarbonDatabase) throws {
+        let year = DemoRegistry.complianceYear, reports = EmissionReports(database)
+        guard try reports.reportCase(power, year: year) == nil else { return }
+        for month in 1...12 {
+            try reports.deposit(MonthlyEvidence(
+                facility: "unit-1", year: year, month: month,
+                batches: [.init(source: "coal", amount: 58_000 + Double(month % 3) * 1_000, ncv: 21.2, carbonContent: 0.0264),
+                          .init(source: "gas", amount: 6), .init(source: "grid", amount: 1_600)],
+                generation: 140_000, supply: 131_000, operatingHours: month == 2 ? 650 : 710, loadFactor: 0.81), enterprise: power, by: "demo")
+            try reports.deposit(MonthlyEvidence(
+                facility: "bf-1", year: year, month: month,
+                batches: [.init(source: "coke", amount: 12_500), .init(source: "limestone", amount: 8_200, emissionFactor: 0.405),
+                          .init(source: "grid", amount: 9_100)],
+                operatingHours: 680), enterprise: steel, by: "demo")
+        }
+        for code in [power, steel] {
+            try reports.submit(code, year: year, by: "demo")
+            try reports.assign(code, year: year, verifier: verifier, by: "demo")
+            try reports.startVerification(code, year: year, by: verifier)
+            try reports.verify(code, year: year, findings: [], by: verifier)
+            try reports.accept(code, year: year, by: "demo")
         }
     }
 

@@ -5,6 +5,9 @@ import Foundation
 /// the registry's final accounts, with a year of allocation, trading, surrender and retirement.
 /// Made up (illustrative, not real holdings), but every entry goes through the ledger's rules.
 public enum DemoRegistry {
+    /// The year the demo's allocation, trading and surrender are for (the units' vintage).
+    public static let complianceYear = 2024
+
     public static func seed(_ database: CityCarbonDatabase, now: Date = Date()) throws {
         let registry = AllowanceRegistry(database)
         func reps(_ id: String) -> [RegistryAccount.Representative] {

@@ -12,7 +12,7 @@ public struct EvidenceReviews: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    static let version = "v22: district checks and city closes of months of evidence"
+    static let version = "v22: district checks and city closes of months of evidence and reports; published carbon-efficiency grades"
 
     static let statements = [
         """
@@ -20,6 +20,8 @@ public struct EvidenceReviews: Sendable {
           credit_code TEXT NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL, level TEXT NOT NULL, reviewed_by TEXT NOT NULL,
           reviewed_at TEXT NOT NULL, PRIMARY KEY (credit_code, year, month, level))
         """,
+        // A year's grades as the office published them (``CarbonAccounts/publishGrades(year:by:)``): what the disclosure shows.
+        "CREATE TABLE published_grades (year INTEGER PRIMARY KEY, document TEXT NOT NULL, published_at TEXT NOT NULL, published_by TEXT NOT NULL)",
     ]
 
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {

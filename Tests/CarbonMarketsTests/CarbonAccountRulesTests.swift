@@ -269,3 +269,59 @@ struct CarbonAccountSheetTests {
         }
     }
 }
+
+@Suite("Bulk sheets refuse what they cannot read plainly")
+struct SheetRefusalTests {
+    static let plant = EnterpriseAllocationTests.plant
+
+    @Test("A column named twice is refused, naming both places, before any row is read")
+    func repeatedColumn() {
+        do {
+            _ = try ReferenceTable(name: "evidence.csv", text: "credit_code,amount,amount\n91440300708461136T,CANARY,1\n")
+            Issue.record("refused")
+        } catch {
+            #expect(error.issues.map(\.reason) == ["is a column name twice (columns 2 and 3)"] && error.issues.first?.location.column == 3)
+        }
+    }
+
+    @Test("A sheet with a header and no rows (or one read as a single line) is refused, not accepted as nothing")
+    func noRows() throws {
+        let classicMac = "credit_code,facility,year,month,source,amount\r91440300708461136T,unit-1,2025,1,coal,5\r"
+        for text in ["credit_code,facility,year,month,source,amount\n", classicMac] {
+            let table = try ReferenceTable(name: "evidence.csv", text: text)
+            #expect(throws: InputErrors.self) { try EvidenceSheet.parse(table, enterprises: [Self.plant]) }
+        }
+        let years = try ReferenceTable(name: "years.csv", text: "credit_code,year,value_added_10k_cny\n")
+        #expect(throws: InputErrors.self) { try EnterpriseYearSheet.parse(years, known: []) }
+    }
+
+    @Test("Only plain decimals are numbers: hexadecimal, infinity and grouping are refused, and a bad amount is named once")
+    func plainDecimals() throws {
+        #expect(SheetNumber.parse("0x10") == nil && SheetNumber.parse("inf") == nil && SheetNumber.parse("1,000") == nil)
+        #expect(SheetNumber.parse("nan") == nil && SheetNumber.parse("") == nil && SheetNumber.parse("1e400") == nil && SheetNumber.parse("-") == nil)
+        #expect(SheetNumber.parse("-2.5E-3") == -0.0025 && SheetNumber.parse("1000") == 1000 && SheetNumber.parse(".5") == 0.5)
+        let table = try ReferenceTable(name: "evidence.csv", text: "credit_code,facility,year,month,source,amount\n91440300708461136T,unit-1,2025,1,coal,0x10\n")
+        do {
+            _ = try EvidenceSheet.parse(table, enterprises: [Self.plant])
+            Issue.record("refused")
+        } catch {
+            #expect(error.issues.map { "\($0.location.field ?? ""):\($0.value ?? "")" } == ["amount:0x10"])
+        }
+    }
+
+    @Test("A process factor on a bought-electricity row is named with the cell's own value")
+    func cellValueNamed() throws {
+        let plant = Enterprise(creditCode: "91440300708461136T", name: "Harbour Power", industry: "4411", jurisdiction: "South", facilities: [
+            Facility(key: "unit-1", name: "Unit 1", sources: [EmissionSource(key: "grid", kind: .purchasedElectricity)])])
+        let table = try ReferenceTable(name: "evidence.csv", text: """
+            credit_code,facility,year,month,source,amount,emission_factor
+            91440300708461136T,unit-1,2025,1,grid,5,1e308
+            """)
+        do {
+            _ = try EvidenceSheet.parse(table, enterprises: [plant])
+            Issue.record("refused")
+        } catch {
+            #expect(error.issues.contains { $0.location.field == "emission_factor" && $0.value == "1e308" && $0.location.row == 2 })
+        }
+    }
+}

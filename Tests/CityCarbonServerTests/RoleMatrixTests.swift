@@ -90,6 +90,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["POST /staff/evidence/close"] = ("staff", [.admin])
     // Allocation, compliance and grades are the regulator's.
     for route in ["GET /staff/compliance", "POST /staff/compliance/allocate", "POST /staff/compliance/enforce", "GET /staff/efficiency",
+                  "POST /staff/efficiency/publish",
                   "POST /staff/efficiency/years"] {
         table[route] = ("staff", [.admin])
     }

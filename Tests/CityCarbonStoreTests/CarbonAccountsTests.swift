@@ -162,6 +162,41 @@ struct CarbonAccountsTests {
         #expect(results.allSatisfy { $0.grade == nil }, "one enterprise per industry is too few to grade against")
     }
 
+    @Test("The disclosure shows grades as published: none before, the published ones after, unchanged by figures loaded since")
+    func gradesPublished() throws {
+        let database = try Self.workspace()
+        let extra = """
+            credit_code,name,industry,jurisdiction
+            91110000600037341L,North Cement,3011,North
+            91310000631696382C,South Cement,3011,South
+
+            """
+        try EnterpriseRepository(database).importSheets(enterprises: Array(extra.utf8), file: "more.csv", actor: "office")
+        let years = """
+            credit_code,year,value_added_10k_cny,energy_co2_t
+            91330100716105852F,2024,100,300
+            91110000600037341L,2024,100,100
+            91310000631696382C,2024,100,100
+
+            """
+        let accounts = CarbonAccounts(database)
+        try accounts.importYears(Array(years.utf8), file: "years.csv", actor: "office")
+        let day = try #require(Day("2025-06-01"))
+        func publicGrade() throws -> Int? {
+            try accounts.disclosures(on: day, only: Self.cement).first?.years.first { $0.year == 2024 }?.grade
+        }
+        #expect(try publicGrade() == nil, "not published yet")
+        #expect(try accounts.publishGrades(year: 2024, by: "office") == 3)
+        // West Lake Cement: 3 t per 10⁴ CNY against the industry's 5/3 — K = 1.8, grade 4.
+        #expect(try publicGrade() == 4)
+        try accounts.importYears(Array("credit_code,year,value_added_10k_cny,energy_co2_t\n91330100716105852F,2024,100,100\n".utf8), file: "fix.csv", actor: "office")
+        #expect(try accounts.efficiency(year: 2024).results.first { $0.input.enterprise == Self.cement }?.grade == 3)
+        #expect(try publicGrade() == 4, "the public grade waits for the next publication")
+        try accounts.publishGrades(year: 2024, by: "office")
+        #expect(try publicGrade() == 3)
+        #expect(try AuditTrail(database).events(entity: "published_grades").count == 2)
+    }
+
     @Test("A sheet with one wrong row keeps nothing: enterprise years and months of evidence alike")
     func sheetsAllOrNothing() throws {
         let database = try Self.workspace()

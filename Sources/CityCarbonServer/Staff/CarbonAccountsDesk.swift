@@ -37,6 +37,11 @@ struct CarbonAccountsDesk: Sendable {
             return try compliance(call, year: year, notice: text)
         }
         routes.staff(.get, "staff/efficiency", .manageRegistry) { _, _, call in try efficiency(call, year: try Self.year(call.form)) }
+        routes.staff(.post, "staff/efficiency/publish", .manageRegistry) { _, _, call in
+            let year = try Self.year(call.form)
+            let graded = try CarbonAccounts(database).publishGrades(year: year, by: call.actor)
+            return try efficiency(call, year: year, notice: call.t("emitters.published", ["year": String(year), "count": String(graded)]))
+        }
         routes.staff(.post, "staff/efficiency/years", .manageRegistry, bodyLimit: BodyLimit.upload) { _, _, call in
             let file = try Self.upload(call.form)
             let count = try CarbonAccounts(database).importYears(file.bytes, file: file.name, actor: call.actor)
@@ -98,7 +103,7 @@ struct CarbonAccountsDesk: Sendable {
             html += "<tr class=\"code-\(position.open ? "open" : position.status.code.rawValue)\"><td>\(names[position.enterprise] ?? position.enterprise) <small>\(position.enterprise)</small></td>"
             html += "<td class=\"n\">\(position.verified.map { t.whole(Int64($0.rounded())) } ?? "—")</td><td class=\"n\">\(t.whole(position.allocated))</td>"
             html += "<td class=\"n\">\(t.whole(position.returnDue))</td><td class=\"n\">\(t.whole(position.surrenderedAllowances))</td>"
-            html += "<td class=\"n\">\(t.whole(position.surrenderedOffsets))</td><td class=\"n\">\(t.whole(Int64(position.toSurrender.rounded(.up))))</td>"
+            html += "<td class=\"n\">\(t.whole(position.surrenderedOffsets))</td><td class=\"n\">\(position.status.obligation == nil ? "—" : t.whole(Int64(position.toSurrender.rounded(.up))))</td>"
             let overdue: HTML = position.verifiedMissingAfterDeadline ? " <small>\(t("emitters.verifiedMissing"))</small>" : ""
             html += "<td>\(code)\(overdue)</td></tr>"
         }
@@ -152,7 +157,17 @@ struct CarbonAccountsDesk: Sendable {
             let arrow = ["better": "↑ ", "worse": "↓ ", "same": "→ ", "new": ""][trend.rawValue] ?? ""
             return arrow + t("emitters.trend.\(trend.rawValue)", ["grade": result.previousGrade.map(String.init) ?? ""])
         }
-        var html: HTML = "<section><p>\(t("emitters.efficiency.intro"))</p>\(Self.yearForm("/staff/efficiency", year, t))</section>"
+        var html: HTML = "<section><p>\(t("emitters.efficiency.intro"))</p>\(Self.yearForm("/staff/efficiency", year, t))"
+        // The disclosure shows the grades as last published, not as the figures stand now.
+        let published = try CarbonAccounts(database).publishedGrades(year: year)
+        let changed = published.map { publication in
+            assessment.results.contains { result in publication.grades[result.input.enterprise]?.grade != result.grade }
+                || publication.grades.count != assessment.results.filter { $0.grade != nil }.count
+        } ?? true
+        html += "<p id=\"publication\">\(published.map { t("emitters.publishedOn", ["at": t.dateTime($0.at), "by": $0.by]) } ?? t("emitters.notPublished"))"
+        html += changed && published != nil ? " <strong>\(t("emitters.changedSince"))</strong>" : ""
+        html += "</p><form method=\"post\" action=\"/staff/efficiency/publish\">\(StaffLayout.csrfField(call))<input type=\"hidden\" name=\"year\" value=\"\(year)\">"
+        html += "<button type=\"submit\">\(t("emitters.publish", ["year": String(year)]))</button></form></section>"
         html += "<section><h2>\(t("emitters.supervision"))</h2><p>\(t("emitters.supervision.intro"))</p>"
         html += "<table id=\"supervision\"><caption>\(t("emitters.supervision.caption", ["year": String(year)]))</caption><thead><tr>"
         html += Table.headings(["mrv.enterprise", "mrv.jurisdiction", "mrv.industry", "emitters.ratio", "emitters.grade", "emitters.trend"], t) + "</tr></thead><tbody>"

@@ -82,10 +82,13 @@ enum StaffLayout {
         var html: HTML = "<table class=\"issues\"><caption>\(t("issues.caption", ["count": String(issues.count)]))</caption><thead><tr>"
         html += Table.headings(["issues.row", "issues.column", "issues.field", "issues.value", "issues.reason", "issues.suggestion"], t)
         html += "</tr></thead><tbody>"
-        for issue in issues {
-            let cells = [issue.location.row.map(String.init), issue.location.column.map(String.init), issue.location.field, issue.value, issue.reason, issue.suggestion]
+        // A sheet of a million bad cells is answered with its first 500, each value cut to 200 characters.
+        for issue in issues.prefix(500) {
+            let cells = [issue.location.row.map(String.init), issue.location.column.map(String.init), issue.location.field,
+                         issue.value.map { String($0.prefix(200)) }, issue.reason, issue.suggestion]
             html += "<tr>" + cells.html { "<td>\($0 ?? "")</td>" } + "</tr>"
         }
+        if issues.count > 500 { html += "<tr><td colspan=\"6\">\(t("issues.more", ["count": String(issues.count - 500)]))</td></tr>" }
         return html + "</tbody></table>"
     }
 }
