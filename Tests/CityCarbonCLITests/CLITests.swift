@@ -1,4 +1,5 @@
 import CityCarbonStore
+import CarbonKit
 import Foundation
 import GRDB
 import Testing
@@ -23,8 +24,7 @@ struct CLI {
     let directory: URL
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try ScratchDirectory.make("cli")
     }
 
     func write(_ name: String, _ text: String) throws -> String {

@@ -10,8 +10,7 @@ import Testing
 
 /// A workspace holding the demo city, every year computed and published.
 func demoWorkspace() throws -> CityCarbonDatabase {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-server-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try ScratchDirectory.make("server")
     let database = try CityCarbonDatabase(path: directory.appendingPathComponent("workspace.sqlite").path)
     try DemoCity.seed(database)
     return database

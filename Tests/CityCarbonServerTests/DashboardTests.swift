@@ -1,5 +1,6 @@
 import CarbonAccounting
 import CityCarbonStore
+import CarbonKit
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -113,7 +114,7 @@ struct DashboardTests {
 
     @Test("With nothing published the dashboard says so")
     func empty() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-empty-\(UUID().uuidString)")
+        let directory = try ScratchDirectory.make("empty")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = try CityCarbonDatabase(path: directory.appendingPathComponent("w.sqlite").path)
         try await application(database).test(.router) { client in

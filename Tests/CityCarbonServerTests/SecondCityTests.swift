@@ -111,7 +111,7 @@ struct SecondCityTests {
 
     @Test("Built with the command line from its files, Lakeshire's published figures agree everywhere")
     func throughTheCommandLine() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lakeshire-\(UUID().uuidString)")
+        let folder = try ScratchDirectory.make("lakeshire")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let workspace = folder.appendingPathComponent("lakeshire.sqlite").path
@@ -148,7 +148,7 @@ struct SecondCityTests {
 
     @Test("Built in the browser from the same files, Lakeshire's published figures agree everywhere")
     func throughTheBrowser() async throws {
-        let database = try CityCarbonDatabase(path: FileManager.default.temporaryDirectory.appendingPathComponent("lakeshire-\(UUID().uuidString).sqlite").path)
+        let database = try CityCarbonDatabase(path: try ScratchDirectory.make("lakeshire").appendingPathComponent("workspace.sqlite").path)
         try AccountRepository(database, passwordCost: 4).create(username: "office", password: staffPassword, role: .admin, actor: "test")
         try await application(database).test(.router) { client in
             let office = try await signIn(client, "office")

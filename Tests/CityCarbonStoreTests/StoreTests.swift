@@ -16,8 +16,7 @@ func temporaryWorkspace() throws -> CityCarbonDatabase {
 }
 
 func sqliteWorkspace() throws -> CityCarbonDatabase {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("citycarbon-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try ScratchDirectory.make("store")
     return try CityCarbonDatabase(path: directory.appendingPathComponent("workspace.sqlite").path)
 }
 
