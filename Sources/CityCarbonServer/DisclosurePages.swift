@@ -76,19 +76,20 @@ struct DisclosurePages: Sendable {
     func overview(_ disclosures: [CarbonAccounts.Disclosure], _ t: Localizer) -> HTML {
         var body: HTML = "<main id=\"main\"><p>\(t("disclosure.intro"))</p>"
         body += "<table id=\"disclosure\"><caption>\(t("disclosure.caption", ["count": String(disclosures.count)]))</caption><thead><tr>"
-        body += Table.headings(["mrv.enterprise", "mrv.industry", "mrv.jurisdiction", "disclosure.why", "disclosure.latestVerified",
-                                "emitters.code", "emitters.grade"], t) + "</tr></thead><tbody>"
+        // The figures follow the name, so that a phone shows them before it scrolls.
+        body += Table.headings(["mrv.enterprise", "disclosure.latestVerified", "emitters.code", "emitters.grade", "mrv.industry",
+                                "mrv.jurisdiction", "disclosure.why"], t) + "</tr></thead><tbody>"
         for disclosure in disclosures {
             let e = disclosure.enterprise
             let verified = disclosure.years.first { $0.verified != nil }
             let settled = disclosure.years.first { $0.complianceCode != nil }
             let graded = disclosure.years.first { $0.grade != nil }
             body += "<tr><td><a href=\"/disclosure/\(segment: e.creditCode)\">\(e.name)</a> <small>\(e.creditCode)</small></td>"
-            body += "<td>\(e.industry)</td><td>\(e.jurisdiction)</td><td class=\"nowrap\">\(why(e, t))</td>"
             let latestVerified: HTML = verified.map { "\(t.whole(Int64(($0.verified ?? 0).rounded()))) <small>(\($0.year))</small>" } ?? "—"
             let latestCode: HTML = settled.map { "\(t("emitters.code.\($0.complianceCode?.rawValue ?? "")")) <small>(\($0.year))</small>" } ?? "—"
             let latestGrade: HTML = graded.map { "<span class=\"badge g\($0.grade ?? 0)\">\($0.grade ?? 0)</span> <small>(\($0.year))</small>" } ?? "—"
-            body += "<td class=\"n\">\(latestVerified)</td><td>\(latestCode)</td><td>\(latestGrade)</td></tr>"
+            body += "<td class=\"n\">\(latestVerified)</td><td>\(latestCode)</td><td>\(latestGrade)</td>"
+            body += "<td>\(e.industry)</td><td>\(e.jurisdiction)</td><td class=\"nowrap\">\(why(e, t))</td></tr>"
         }
         if disclosures.isEmpty { body += "<tr><td colspan=\"7\">\(t("mrv.none"))</td></tr>" }
         body += "</tbody></table><p>\(t.html("disclosure.download", ["csv": "<a href=\"/api/v1/disclosure.csv\">CSV</a>", "json": "<a href=\"/api/v1/disclosure\">JSON</a>"]))</p>"
