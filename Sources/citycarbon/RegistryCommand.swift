@@ -54,8 +54,14 @@ struct RegistryCommand: ParsableCommand {
                 text.hasSuffix(":additional") ? .init(login: String(text.dropLast(11)), role: .additional) : .init(login: text, role: .authorised)
             }
             let account = RegistryAccount(id: id, kind: kind, holder: holder, name: name, representatives: representatives)
+            let database = try workspace.open()
+            // A representative signs in to propose and approve: a name nobody can sign in with is a typo, not a representative.
+            let unknown = try representatives.map(\.login).filter { try AccountRepository(database).account(username: $0) == nil }
+            guard unknown.isEmpty else {
+                throw CLIFailure.input("--representative \(unknown.joined(separator: ", ")): no sign-in account of that name; create it with `citycarbon account add`")
+            }
             do {
-                let entry = try AllowanceRegistry(try workspace.open()).apply(.openAccount(account))
+                let entry = try AllowanceRegistry(database).apply(.openAccount(account))
                 print("Account \(id) opened (ledger entry \(entry.sequence)).")
             } catch { throw RegistryCommand.refused(error) }
         }

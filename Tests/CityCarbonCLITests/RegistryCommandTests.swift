@@ -7,6 +7,10 @@ struct RegistryCommandTests {
     static func registry() throws -> CLI {
         let cli = try CLI()
         try cli.run("init")
+        for login in ["alice", "bob", "ann", "bo"] {
+            let made = try cli.run(["account", "add", login, "--role", "viewer"], input: "a long enough password\n")
+            #expect(made.status == 0, "\(login): \(made.stderr)")
+        }
         for arguments in [["registry", "open", "ALLOC", "--kind", "national_allocation", "--name", "Municipal allocation",
                            "--representative", "alice", "--representative", "bob"],
                           ["registry", "open", "OP-1", "--kind", "operator_holding", "--name", "Northbank Power Plant",
@@ -40,6 +44,8 @@ struct RegistryCommandTests {
         let untrusted = try cli.run("registry", "propose", "--from", "OP-1", "--to", "ALLOC", "--amount", "1", "--unit", "CEA", "--as", "ann")
         #expect(untrusted.status == 1 && untrusted.stderr.contains("trusted list"))
         #expect(try cli.run("registry", "open", "bad id", "--kind", "trading", "--name", "x").stderr.contains("account field id = bad id"))
+        let typo = try cli.run("registry", "open", "TR-8", "--kind", "trading", "--name", "x", "--representative", "alice", "--representative", "bobb")
+        #expect(typo.status == 1 && typo.stderr.contains("--representative bobb: no sign-in account"))
         #expect(try cli.run("registry", "open", "TR-9", "--kind", "broker", "--name", "x").status == 2)
         let huge = try cli.run("registry", "issue", "--to", "ALLOC", "--unit", "CEA", "--vintage", "2025", "--amount", "9223372036854775807", "--reference", "h")
         #expect(huge.status == 1 && huge.stderr.contains("serial numbers left"))
