@@ -12,7 +12,7 @@ public struct EvidenceReviews: Sendable {
 
     public init(_ database: CityCarbonDatabase) { self.database = database }
 
-    static let version = "v22: district checks and city closes of months of evidence and reports; published carbon-efficiency grades"
+    static let version = "v22: district checks and city closes of months of evidence and reports; published carbon-efficiency grades; trust requests"
 
     static let statements = [
         """

@@ -44,6 +44,35 @@ struct RegistryStaffTests {
         }
     }
 
+    @Test("The trusted list through the forms: one representative proposes, the other approves, the ledger records it; a stranger cannot")
+    func trustedListFourEyes() async throws {
+        let database = try Self.workspace()
+        try await application(database).test(.router) { client in
+            let first = try await signIn(client, "reporter")
+            let proposed = try await client.execute(uri: "/staff/registry/trust", method: .post, headers: first.formHeaders(),
+                                                    body: first.form([("account", "DESK-1"), ("trusted", "GREEN-TRADE")]))
+            #expect(proposed.status == .ok && proposed.text.contains("Another representative must approve"))
+            let again = try await client.execute(uri: "/staff/registry/trust", method: .post, headers: first.formHeaders(),
+                                                 body: first.form([("account", "DESK-1"), ("trusted", "GREEN-TRADE")]))
+            #expect(again.status == .conflict && again.text.contains("proposed already"))
+            let id = try #require(try TrustRequests(database).list(accounts: ["DESK-1"]).first?.id)
+            let own = try await client.execute(uri: "/staff/registry/trust/\(id)/approve", method: .post, headers: first.formHeaders(), body: first.form())
+            #expect(own.status == .conflict && own.text.contains("another representative must approve"))
+            let admin = try await signIn(client, "admin")
+            let stranger = try await client.execute(uri: "/staff/registry/trust/\(id)/approve", method: .post, headers: admin.formHeaders(), body: admin.form())
+            #expect(stranger.status == .conflict && stranger.text.contains("does not represent"))
+            let second = try await signIn(client, "reporter2")
+            let approved = try await client.execute(uri: "/staff/registry/trust/\(id)/approve", method: .post, headers: second.formHeaders(), body: second.form())
+            #expect(approved.status == .ok && approved.text.contains("trusted list, active from"))
+            let unknown = try await client.execute(uri: "/staff/registry/trust/99999/approve", method: .post, headers: second.formHeaders(), body: second.form())
+            #expect(unknown.status == .notFound)
+        }
+        let account = try #require(try AllowanceRegistry(database).account("DESK-1"))
+        #expect(account.trusted.map(\.account) == ["GREEN-TRADE"])
+        #expect(try AllowanceRegistry(database).entries(account: "DESK-1").entries.first?.kind == .trust)
+        #expect(try TrustRequests(database).list(accounts: ["DESK-1"]).first?.status == .approved)
+    }
+
     @Test("Two units near the serial limit in one account: every registry page and the ledger's check still answer, with exact figures")
     func hugeHoldingsAcrossUnits() async throws {
         let database = try Self.workspace()

@@ -71,7 +71,8 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     }
     table["GET /staff/audit"] = ("staff", [.admin, .verifier])
     // Enterprises represent their registry accounts; the registry officer (admin) opens accounts and issues units.
-    for route in ["GET /staff/registry", "POST /staff/registry/requests", "POST /staff/registry/requests/:id/approve", "POST /staff/registry/requests/:id/decline"] {
+    for route in ["GET /staff/registry", "POST /staff/registry/requests", "POST /staff/registry/requests/:id/approve", "POST /staff/registry/requests/:id/decline",
+                  "POST /staff/registry/trust", "POST /staff/registry/trust/:id/approve", "POST /staff/registry/trust/:id/decline"] {
         table[route] = ("staff", [.admin, .reporter])
     }
     for route in ["POST /staff/registry/accounts", "POST /staff/registry/issue"] { table[route] = ("staff", [.admin]) }

@@ -143,6 +143,27 @@ struct AllowanceRegistryTests {
         #expect(try AllowanceRegistry(database).balances(of: "TR-2").first?.units == 200)
     }
 
+    @Test("A trust proposal waits for a second representative; approved, it is a ledger entry active after four working days")
+    func trustNeedsASecondRepresentative() throws {
+        let database = try temporaryWorkspace()
+        let registry = try Self.registry(database)
+        let requests = TrustRequests(database)
+        #expect(throws: LedgerError.notRepresentative(login: "TR-1-a", account: "OP-1")) { try requests.propose(account: "OP-1", trusted: "TR-1", by: "TR-1-a") }
+        let request = try requests.propose(account: "OP-1", trusted: "TR-1", by: "OP-1-a")
+        #expect(throws: TrustRequests.Refusal.alreadyProposed(account: "OP-1", trusted: "TR-1")) { try requests.propose(account: "OP-1", trusted: "TR-1", by: "OP-1-b") }
+        #expect(throws: LedgerError.approvalNeedsSecondRepresentative(login: "OP-1-a")) { try requests.approve(request.id, by: "OP-1-a", at: Self.opened) }
+        #expect(try registry.account("OP-1")?.trusted.isEmpty == true, "a refused approval writes nothing")
+        let approved = try requests.approve(request.id, by: "OP-1-b", at: Self.opened)
+        #expect(approved.status == .approved && approved.ledgerSequence != nil)
+        // Thursday 1 January 2026: four working days (Friday, Monday, Tuesday, Wednesday) later.
+        let active = try #require(try registry.account("OP-1")?.trusted.first)
+        #expect(active.account == "TR-1" && active.activeFrom > Self.opened)
+        #expect(throws: TrustRequests.Refusal.notPending(id: request.id, status: .approved)) { try requests.decline(request.id, by: "OP-1-a") }
+        let withdrawn = try requests.decline(try requests.propose(account: "OP-1", trusted: "TR-2", by: "OP-1-a").id, by: "OP-1-a")
+        #expect(withdrawn.status == .withdrawn)
+        #expect(try registry.verify().isIntact)
+    }
+
     @Test func anApprovedRequestThatCanNoLongerRunFailsWithItsReason() throws {
         let database = try temporaryWorkspace()
         _ = try Self.registry(database)

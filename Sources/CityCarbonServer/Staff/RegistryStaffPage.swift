@@ -34,6 +34,29 @@ struct RegistryStaffPage: Sendable {
             let id = try context.parameters.require("id", as: Int64.self)
             return try attempt(call) { Self.outcome(try TransferRequests(database).decline(id, by: call.actor), call.t) }
         }
+        // The trusted list: one representative proposes, another approves (Union Registry Art. 39).
+        routes.staff(.post, "staff/registry/trust", .representAccounts) { _, _, call in
+            try attempt(call) {
+                let request = try TrustRequests(database).propose(account: call.form["account"] ?? "", trusted: call.form["trusted"] ?? "", by: call.actor)
+                return call.t("registry.trust.proposed", ["trusted": request.trusted, "account": request.account])
+            }
+        }
+        routes.staff(.post, "staff/registry/trust/:id/approve", .representAccounts) { _, context, call in
+            let id = try context.parameters.require("id", as: Int64.self)
+            return try attempt(call) {
+                let request = try TrustRequests(database).approve(id, by: call.actor)
+                let active = try AllowanceRegistry(database).account(request.account)?.trusted.first { $0.account == request.trusted }?.activeFrom
+                return call.t("registry.trust.approved", ["trusted": request.trusted, "account": request.account,
+                                                          "when": active.map { call.t.dateTime(ISO8601DateFormatter().string(from: $0)) } ?? ""])
+            }
+        }
+        routes.staff(.post, "staff/registry/trust/:id/decline", .representAccounts) { _, context, call in
+            let id = try context.parameters.require("id", as: Int64.self)
+            return try attempt(call) {
+                let request = try TrustRequests(database).decline(id, by: call.actor)
+                return call.t("registry.trust.\(request.status.rawValue)", ["trusted": request.trusted, "account": request.account])
+            }
+        }
         routes.staff(.post, "staff/registry/accounts", .manageRegistry) { _, _, call in
             try attempt(call) {
                 let form = call.form
@@ -84,6 +107,9 @@ struct RegistryStaffPage: Sendable {
             return try render(call, notice: call.t("registry.staff.refused", ["reason": refusal.description]), status: .conflict)
         } catch let refusal as TransferRequests.RequestError {
             return try render(call, notice: call.t("registry.staff.refused", ["reason": refusal.description]), status: .conflict)
+        } catch let refusal as TrustRequests.Refusal {
+            if case .unknownRequest = refusal { throw ProblemDetails(.notFound, refusal.description) }
+            return try render(call, notice: call.t("registry.staff.refused", ["reason": refusal.description]), status: .conflict)
         }
     }
 
@@ -126,6 +152,56 @@ struct RegistryStaffPage: Sendable {
         }
     }
 
+    /// Each represented account's trusted list, the proposals waiting for a second representative, and the form to propose one.
+    private func trustSection(_ call: StaffCall, accounts: [RegistryAccount]) throws -> HTML {
+        let t = call.t, csrf = StaffLayout.csrfField(call)
+        let holding = accounts.filter { ![.surrender, .cancellation, .retirement].contains($0.kind) }
+        guard !holding.isEmpty else { return "" }
+        var html: HTML = "<section><h2>\(t("registry.trust.title"))</h2><p>\(t("registry.trust.intro"))</p>"
+        html += "<table id=\"trusted\"><caption>\(t("registry.trust.caption"))</caption><thead><tr>"
+        html += Table.headings(["registry.account", "registry.trust.trusted", "registry.trust.activeFrom"], t) + "</tr></thead><tbody>"
+        var rows = 0
+        for account in holding {
+            for entry in account.trusted {
+                rows += 1
+                let active = entry.activeFrom <= Date()
+                html += "<tr><td>\(account.id)</td><td>\(entry.account)</td><td>\(t.dateTime(ISO8601DateFormatter().string(from: entry.activeFrom)))"
+                html += "\(active ? "" : " · \(t("registry.trust.notYet"))")</td></tr>"
+            }
+        }
+        if rows == 0 { html += "<tr><td colspan=\"3\">\(t("registry.staff.none"))</td></tr>" }
+        html += "</tbody></table>"
+        let requests = try TrustRequests(database).list(accounts: holding.map(\.id))
+        html += "<table id=\"trust-requests\"><caption>\(t("registry.trust.requests"))</caption><thead><tr>"
+        html += Table.headings(["registry.sequence", "registry.account", "registry.trust.trusted", "registry.staff.proposedBy", "registry.status", ""], t)
+        html += "</tr></thead><tbody>"
+        for request in requests.prefix(50) {
+            var actions: HTML = ""
+            if request.status == .proposed, request.proposedBy != call.actor {
+                actions += "<form class=\"inline\" method=\"post\" action=\"/staff/registry/trust/\(Int(request.id))/approve\">\(csrf)<button type=\"submit\">\(t("registry.staff.approve"))</button></form> "
+            }
+            if request.status == .proposed {
+                let label = t(request.proposedBy == call.actor ? "registry.staff.withdraw" : "registry.staff.decline")
+                actions += "<form class=\"inline\" method=\"post\" action=\"/staff/registry/trust/\(Int(request.id))/decline\">\(csrf)<button type=\"submit\" class=\"secondary\">\(label)</button></form>"
+            }
+            html += "<tr data-trust-request=\"\(Int(request.id))\"><td class=\"n\">\(Int(request.id))</td><td>\(request.account)</td><td>\(request.trusted)</td>"
+            html += "<td>\(request.proposedBy)</td><td>\(t("registry.trust.status.\(request.status.rawValue)"))</td><td>\(actions)</td></tr>"
+        }
+        if requests.isEmpty { html += "<tr><td colspan=\"6\">\(t("registry.staff.none"))</td></tr>" }
+        html += "</tbody></table>"
+        let proposers = holding.filter { $0.representative(call.actor)?.role == .authorised }
+        if !proposers.isEmpty {
+            let options = proposers.html { "<option value=\"\($0.id)\">\($0.name) (\($0.id))</option>" }
+            html += """
+                <form method="post" action="/staff/registry/trust">\(csrf)\
+                <label for="t-account">\(t("registry.account"))</label><select id="t-account" name="account">\(options)</select>\
+                <label for="t-trusted">\(t("registry.trust.trusted"))</label><input id="t-trusted" name="trusted" required maxlength="40" pattern="[A-Za-z0-9_-]{3,40}">\
+                <p><button type="submit">\(t("registry.trust.propose"))</button></p></form>
+                """
+        }
+        return html + "</section>"
+    }
+
     func render(_ call: StaffCall, notice: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         let t = call.t
         let csrf = StaffLayout.csrfField(call)
@@ -161,6 +237,7 @@ struct RegistryStaffPage: Sendable {
         }
         if requests.isEmpty { html += "<tr><td colspan=\"8\">\(t("registry.staff.none"))</td></tr>" }
         html += "</tbody></table></section>"
+        html += try trustSection(call, accounts: accounts)
         let senders = accounts.filter { account in account.kind != .surrender && account.kind != .cancellation && account.kind != .retirement
             && account.representative(call.actor)?.role == .authorised }
         if !senders.isEmpty {

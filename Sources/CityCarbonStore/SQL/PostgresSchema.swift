@@ -127,7 +127,7 @@ enum PostgresSchema {
         (AllowanceRegistrySchema.version, EnterpriseRepository.version, EnterpriseRepository.statements, nil),
         (EnterpriseRepository.version, EmissionReports.version, EmissionReports.statements(.postgres), nil),
         (EmissionReports.version, CarbonAccounts.version, CarbonAccounts.statements(.postgres), nil),
-        (CarbonAccounts.version, EvidenceReviews.version, EvidenceReviews.statements, nil),
+        (CarbonAccounts.version, EvidenceReviews.version, EvidenceReviews.statements + TrustRequests.statements(.postgres), nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

@@ -457,7 +457,7 @@ enum SQLiteSchema {
             for statement in CarbonAccounts.statements(.sqlite) { try db.execute(sql: statement) }
         }
         migrator.registerMigration(EvidenceReviews.version) { db in
-            for statement in EvidenceReviews.statements { try db.execute(sql: statement) }
+            for statement in EvidenceReviews.statements + TrustRequests.statements(.sqlite) { try db.execute(sql: statement) }
         }
         return migrator
     }
