@@ -116,14 +116,22 @@ struct DistrictPagesTests {
     func todayIsTheNowcast() async throws {
         let database = try demoWorkspace()
         try await application(database).test(.router) { client in
-            let nowcast = try await client.execute(uri: "/api/v1/monitoring/nowcast", method: .get).json
-            let eastgate = try #require(nowcast["districts"]?.array?.first { $0["name"]?.string == "Eastgate" }?["today_kg_co2e"]?.number)
+            func eastgateToday() async throws -> Double {
+                let nowcast = try await client.execute(uri: "/api/v1/monitoring/nowcast", method: .get).json
+                return try #require(nowcast["districts"]?.array?.first { $0["name"]?.string == "Eastgate" }?["today_kg_co2e"]?.number)
+            }
+            // An hour that completes between two requests changes today's figure: read until the API gives the same before and after.
+            var page = "", live = "", eastgate = 0.0
+            for _ in 1...3 {
+                eastgate = try await eastgateToday()
+                page = try await client.execute(uri: "/districts/Eastgate", method: .get).text
+                live = try await client.execute(uri: "/districts?layer=live", method: .get).text
+                if try await eastgateToday() == eastgate { break }
+            }
             let tonnes = (String(format: "%.2f", eastgate / 1000) as NSString).doubleValue
             let formatted = Localizer(.en).number(tonnes, decimals: 2)
-            let page = try await client.execute(uri: "/districts/Eastgate", method: .get).text
             #expect(page.contains("its monitored sites emitted \(formatted) t CO2e"))
             #expect(!page.contains("<!--live:"))
-            let live = try await client.execute(uri: "/districts?layer=live", method: .get).text
             #expect(live.contains("<title>Eastgate: \(Localizer(.en).number(eastgate / 1000, decimals: 1))</title>"))
             let dashboard = try await client.execute(uri: "/", method: .get).text
             let monitoring = try await client.execute(uri: "/monitoring", method: .get).text
