@@ -18,17 +18,19 @@ public enum XLSXReader {
         }
         let entries: [String: Entry]
         do { entries = try Self.entries(bytes) } catch { throw refuse(error.description) }
-        let sheets = entries.keys.filter { $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") && !$0.dropFirst(14).contains("/") }
-        // The first sheet: sheet1.xml when it exists, else the first by name (digits compared as numbers).
-        guard let sheet = entries["xl/worksheets/sheet1.xml"].map({ _ in "xl/worksheets/sheet1.xml" })
-                ?? sheets.sorted(by: { $0.compare($1, options: .numeric) == .orderedAscending }).first else {
-            throw refuse("is not a workbook: it has no worksheet")
-        }
         let shared: [String]
         let rows: [Int: [Int: String]]
         do {
+            // The first sheet as the workbook orders them, through its relationships: never a guess by file name.
+            guard let workbook = entries["xl/workbook.xml"], let relations = entries["xl/_rels/workbook.xml.rels"],
+                  let sheet = try firstSheet(workbook: try workbook.content(bytes), relations: try relations.content(bytes)),
+                  let part = entries[sheet] else {
+                throw refuse("is not a workbook: it names no worksheet it holds")
+            }
             shared = try entries["xl/sharedStrings.xml"].map { try strings(try $0.content(bytes)) } ?? []
-            rows = try cells(try entries[sheet]!.content(bytes), shared: shared)
+            rows = try cells(try part.content(bytes), shared: shared)
+        } catch let errors as InputErrors {
+            throw errors
         } catch let failure as Failure {
             throw refuse(failure.description)
         } catch {
@@ -80,22 +82,33 @@ public enum XLSXReader {
     }
 
     struct Entry {
+        var name: String
         var method: Int
+        var crc: UInt32
         var compressedSize: Int
         var size: Int
         var localOffset: Int
 
         func content(_ bytes: [UInt8]) throws(Failure) -> [UInt8] {
             guard localOffset + 30 <= bytes.count, u32(bytes, localOffset) == 0x04034B50 else { throw .notZip("a part's header is missing") }
-            let start = localOffset + 30 + u16(bytes, localOffset + 26) + u16(bytes, localOffset + 28)
+            let nameLength = u16(bytes, localOffset + 26)
+            guard localOffset + 30 + nameLength <= bytes.count,
+                  Array(bytes[(localOffset + 30)..<(localOffset + 30 + nameLength)]) == Array(name.utf8) else {
+                throw .notZip("a part's name differs between its header and the directory: the file is damaged")
+            }
+            let start = localOffset + 30 + nameLength + u16(bytes, localOffset + 28)
             guard start + compressedSize <= bytes.count, size <= XLSXReader.partLimit else { throw .notZip("a part is cut short or too large") }
             let data = Array(bytes[start..<start + compressedSize])
+            let content: [UInt8]
             switch method {
-            case 0: return data
+            case 0: content = data
             case 8:
-                do { return try Inflate.decompress(data, limit: XLSXReader.partLimit) } catch { throw .inflate(error) }
+                do { content = try Inflate.decompress(data, limit: XLSXReader.partLimit) } catch { throw .inflate(error) }
             default: throw .notZip("a part is compressed with method \(method)")
             }
+            // A part damaged on its way (a cut download, a flipped bit) fails its checksum rather than being read as other numbers.
+            guard CRC32.checksum(content) == crc else { throw .notZip("a part fails its CRC-32 checksum: the file is damaged") }
+            return content
         }
     }
 
@@ -117,7 +130,7 @@ public enum XLSXReader {
             let nameLength = u16(bytes, at + 28), extra = u16(bytes, at + 30), comment = u16(bytes, at + 32)
             guard at + 46 + nameLength <= bytes.count else { throw .notZip("a part's name is cut short") }
             let name = String(decoding: bytes[(at + 46)..<(at + 46 + nameLength)], as: UTF8.self)
-            entries[name] = Entry(method: u16(bytes, at + 10), compressedSize: u32(bytes, at + 20), size: u32(bytes, at + 24),
+            entries[name] = Entry(name: name, method: u16(bytes, at + 10), crc: UInt32(u32(bytes, at + 16)), compressedSize: u32(bytes, at + 20), size: u32(bytes, at + 24),
                                   localOffset: u32(bytes, at + 42))
             at += 46 + nameLength + extra + comment
         }
@@ -125,6 +138,23 @@ public enum XLSXReader {
     }
 
     // MARK: The XML
+
+    /// The part of the workbook's first `<sheet>`: its `r:id` looked up in the workbook's relationships.
+    static func firstSheet(workbook: [UInt8], relations: [UInt8]) throws(Failure) -> String? {
+        var scanner = Scanner(workbook)
+        var id: String?
+        while id == nil, let tag = scanner.nextTag() {
+            if tag.name == "sheet", !tag.closing { id = tag.attributes["id"] }
+        }
+        guard let id else { return nil }
+        var rels = Scanner(relations)
+        while let tag = rels.nextTag() {
+            guard tag.name == "Relationship", tag.attributes["Id"] == id, let target = tag.attributes["Target"] else { continue }
+            // Targets are relative to xl/, or absolute from the package root.
+            return target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+        }
+        return nil
+    }
 
     /// `sharedStrings.xml`: each `<si>`'s text, its runs joined.
     static func strings(_ xml: [UInt8]) throws(Failure) -> [String] {

@@ -65,6 +65,30 @@ struct XLSXReaderTests {
         }
     }
 
+    @Test("A flipped bit anywhere in the workbook is refused or changes nothing read: never other numbers")
+    func damagedWorkbook() throws {
+        let bytes = Self.workbookBytes
+        let original = try ReferenceTable.sheet(bytes, name: "w.xlsx")
+        for index in stride(from: 0, to: bytes.count, by: 7) {
+            var damaged = bytes
+            damaged[index] ^= 0x10
+            guard let table = try? ReferenceTable.sheet(damaged, name: "w.xlsx") else { continue }
+            #expect(table.columns == original.columns && table.rows.map(\.values) == original.rows.map(\.values), "byte \(index)")
+        }
+    }
+
+    @Test("Our own workbooks read back: inline strings with markup characters, numbers, and the first of several sheets")
+    func roundTrip() throws {
+        let bytes = XLSXWriter(sheets: [
+            .init(name: "evidence", rows: [[.text("credit_code"), .text("amount"), .text("note")],
+                                           [.text("91330100MA2DEM002L"), .number(1250.5), .text("a < b & \"c\" 碳")]]),
+            .init(name: "other", rows: [[.text("ignored")]]),
+        ]).bytes()
+        let table = try ReferenceTable.sheet(bytes, name: "ours.xlsx")
+        #expect(table.columns == ["credit_code", "amount", "note"])
+        #expect(table.rows.first?.values == ["91330100MA2DEM002L", "1250.5", "a < b & \"c\" 碳"])
+    }
+
     @Test("A CSV is still read as text, and a sheet that is neither UTF-8 nor a package is refused")
     func csvStillWorks() throws {
         #expect(try ReferenceTable.sheet(Array("a,b\n1,2\n".utf8), name: "x.csv").rows.first?.values == ["1", "2"])

@@ -1,6 +1,7 @@
 import CityProgramme
 import CarbonAccounting
 import CarbonKit
+import CarbonMarkets
 import CarbonMonitoring
 import CarbonPathways
 import CityCarbonStore
@@ -61,11 +62,16 @@ struct ParserFuzzTests {
     /// Runs `body` on mutations of `seeds` for the target's time; returns how many inputs it took.
     @discardableResult
     static func fuzz(_ name: String, seeds: [String], _ body: ([UInt8]) throws -> Void) rethrows -> Int {
+        try fuzz(name, bytes: seeds.map { Array($0.utf8) }, body)
+    }
+
+    /// The same for binary seeds (a workbook).
+    @discardableResult
+    static func fuzz(_ name: String, bytes seedBytes: [[UInt8]], _ body: ([UInt8]) throws -> Void) rethrows -> Int {
         // FNV-1a of the name, not `hashValue`: that is seeded anew in every process.
         var r = Random(state: name.utf8.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 } ^ seed)
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var runs = 0
-        let seedBytes = seeds.map { Array($0.utf8) }
         while ContinuousClock.now < deadline || runs < 50 {
             try body(mutate(seedBytes[r.below(seedBytes.count)], &r))
             runs += 1
@@ -182,6 +188,34 @@ struct ParserFuzzTests {
         }
         Self.fuzz("pilot-goals", seeds: [Self.demo("pilot-goals.csv")]) { bytes in
             do throws(InputErrors) { _ = try PilotSheet.goals(String(decoding: bytes, as: UTF8.self), file: "g.csv") } catch { Self.named(error) }
+        }
+    }
+
+    @Test func keyEmitterSheetsAndWorkbooks() throws {
+        let plant = Enterprise(creditCode: "91330100MA2DEM002L", name: "Northbank Energy Co.", industry: "4411", jurisdiction: "Northbank", facilities: [
+            Facility(key: "unit-1", name: "Unit 1", sources: [EmissionSource(key: "coal", kind: .combustion, fuel: "raw_coal"),
+                                                             EmissionSource(key: "grid", kind: .purchasedElectricity)], unitClass: .coalOver300MW)])
+        let evidence = """
+            credit_code,facility,year,month,source,amount,ncv,carbon_content,oxidation,emission_factor,generation,supply,heat_supplied,operating_hours,load_factor
+            91330100MA2DEM002L,unit-1,2025,1,coal,30000,21.5,0.0262,,,72000,68000,,700,0.78
+            91330100MA2DEM002L,unit-1,2025,1,grid,1500,,,,,,,,,
+            91330100MA2DEM002L,unit-1,2025,2,coal,31000,,,0.98,,70000,66000,10,640,0.8
+            """
+        Self.fuzz("evidence-sheet", seeds: [evidence]) { bytes in
+            do throws(InputErrors) {
+                _ = try EvidenceSheet.parse(try ReferenceTable.sheet(bytes, name: "e.csv"), enterprises: [plant])
+            } catch { Self.named(error) }
+        }
+        let years = "credit_code,year,value_added_10k_cny,output,output_unit,energy_co2_t\n91330100MA2DEM002L,2025,180000,1.2,TWh,740000\n"
+        Self.fuzz("enterprise-years", seeds: [years]) { bytes in
+            do throws(InputErrors) {
+                _ = try EnterpriseYearSheet.parse(try ReferenceTable.sheet(bytes, name: "y.csv"), known: ["91330100MA2DEM002L"])
+            } catch { Self.named(error) }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let workbook = Array(try #require(FileManager.default.contents(atPath: root.appendingPathComponent("Fixtures/evidence.xlsx").path)))
+        Self.fuzz("xlsx", bytes: [workbook]) { bytes in
+            do throws(InputErrors) { _ = try XLSXReader.table(bytes, name: "w.xlsx") } catch { Self.named(error) }
         }
     }
 
