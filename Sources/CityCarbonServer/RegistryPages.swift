@@ -139,9 +139,10 @@ struct RegistryPages: Sendable {
         body += "</tbody></table>"
         body += "<table id=\"registry-accounts\"><caption>\(t("registry.accounts", ["count": String(accounts.count)]))</caption><thead><tr>"
         body += Table.headings(["registry.account", "registry.holder", "registry.kind", "registry.status", "registry.units"], t) + "</tr></thead><tbody>"
+        let names = Dictionary(try EnterpriseRepository(database).all().map { ($0.creditCode, $0.name) }, uniquingKeysWith: { a, _ in a })
         for account in accounts {
             body += "<tr data-account=\"\(account.id)\"><td><a href=\"/registry/accounts/\(segment: account.id)\">\(account.name)</a> <small>\(account.id)</small></td>"
-            body += "<td>\(account.holder ?? "—")</td><td>\(t("registry.kind.\(account.kind.rawValue)"))</td>"
+            body += "<td>\(Self.holderName(account.holder, names))</td><td>\(t("registry.kind.\(account.kind.rawValue)"))</td>"
             body += "<td>\(t("registry.status.\(account.status.rawValue)"))</td><td class=\"n\">\(Self.held(try registry.balances(of: account.id), t))</td></tr>"
         }
         body += "</tbody></table>"
@@ -150,8 +151,16 @@ struct RegistryPages: Sendable {
         return Layout.page(t, title: t("registry.title"), body: body, query: [], footer: t("registry.footer"))
     }
 
+    /// An operator account's holder is an enterprise's credit code: shown with the enterprise's name.
+    static func holderName(_ holder: String?, _ names: [String: String]) -> String {
+        guard let holder else { return "—" }
+        return names[holder].map { "\($0) (\(holder))" } ?? holder
+    }
+
     func statement(_ account: RegistryAccount, _ t: Localizer) throws -> HTML {
-        var body: HTML = "<main id=\"main\"><p>\(t("registry.statement.intro", ["kind": t("registry.kind.\(account.kind.rawValue)"), "holder": account.holder ?? "—", "status": t("registry.status.\(account.status.rawValue)")]))</p>"
+        let names = Dictionary(try EnterpriseRepository(database).all().map { ($0.creditCode, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let holder = Self.holderName(account.holder, names)
+        var body: HTML = "<main id=\"main\"><p>\(t("registry.statement.intro", ["kind": t("registry.kind.\(account.kind.rawValue)"), "holder": holder, "status": t("registry.status.\(account.status.rawValue)")]))</p>"
         body += "<table id=\"holdings\"><caption>\(t("registry.holdings"))</caption><thead><tr>"
         body += Table.headings(["registry.unit", "registry.vintage", "registry.units"], t) + "</tr></thead><tbody>"
         body += try registry.balances(of: account.id).html { "<tr><td>\($0.unit)</td><td>\($0.vintage)</td><td class=\"n\">\(t.whole($0.units))</td></tr>" }

@@ -26,6 +26,8 @@ struct RegistryPagesTests {
             #expect(page.status == .ok)
             #expect(page.text.contains("<td>CEA</td><td>2024</td><td class=\"n\">2,400,000</td>"))
             #expect(page.text.contains("<td>CCER</td><td>2024</td><td class=\"n\">60,000</td>"))
+            // An operator account's holder is its enterprise's credit code, shown with the enterprise's name.
+            #expect(page.text.contains("<td>Northbank Energy Co. (\(DemoEnterprises.power))</td>"))
         }
     }
 
