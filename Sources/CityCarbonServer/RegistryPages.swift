@@ -143,7 +143,7 @@ struct RegistryPages: Sendable {
         for account in accounts {
             body += "<tr data-account=\"\(account.id)\"><td><a href=\"/registry/accounts/\(segment: account.id)\">\(account.name)</a> <small>\(account.id)</small></td>"
             body += "<td>\(Self.holderName(account.holder, names))</td><td>\(t("registry.kind.\(account.kind.rawValue)"))</td>"
-            body += "<td>\(t("registry.status.\(account.status.rawValue)"))</td><td class=\"n\">\(Self.held(try registry.balances(of: account.id), t))</td></tr>"
+            body += "<td class=\"status\">\(t("registry.status.\(account.status.rawValue)"))</td><td class=\"n\">\(Self.held(try registry.balances(of: account.id), t))</td></tr>"
         }
         body += "</tbody></table>"
         body += entryTable(try registry.entries(limit: 20).entries, caption: t("registry.latest"), t)
