@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CarbonMonitoring", targets: ["CarbonMonitoring"]),
         .library(name: "CityProgramme", targets: ["CityProgramme"]),
         .library(name: "CarbonMarkets", targets: ["CarbonMarkets"]),
+        .library(name: "CarbonInclusion", targets: ["CarbonInclusion"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
         .library(name: "CityCarbonPages", targets: ["CityCarbonPages"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
@@ -47,6 +48,12 @@ let package = Package(
         // Key emitters' carbon accounts: allocation, grades, compliance, the allowance registry (pure).
         .target(
             name: "CarbonMarkets",
+            dependencies: ["CarbonKit"],
+            resources: [.copy("Resources")]
+        ),
+        // Residents' carbon inclusion: methodologies, fraud screen, points ledger, redemption, lots (pure).
+        .target(
+            name: "CarbonInclusion",
             dependencies: ["CarbonKit"],
             resources: [.copy("Resources")]
         ),
@@ -134,6 +141,7 @@ let package = Package(
         .testTarget(name: "CarbonAccountingTests", dependencies: ["CarbonAccounting"]),
         .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
         .testTarget(name: "CarbonMarketsTests", dependencies: ["CarbonMarkets"]),
+        .testTarget(name: "CarbonInclusionTests", dependencies: ["CarbonInclusion"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
         .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting", "CarbonMarkets"]),
