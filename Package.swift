@@ -54,7 +54,7 @@ let package = Package(
         // Residents' carbon inclusion: methodologies, fraud screen, points ledger, redemption, lots (pure).
         .target(
             name: "CarbonInclusion",
-            dependencies: ["CarbonKit"],
+            dependencies: ["CarbonKit", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
@@ -76,6 +76,7 @@ let package = Package(
             name: "CityCarbonStore",
             dependencies: [
                 "CarbonKit",
+                "CarbonInclusion",
                 "CarbonAccounting",
                 "ClimatePlans",
                 "CarbonPathways",
@@ -103,6 +104,7 @@ let package = Package(
             name: "CityCarbonServer",
             dependencies: [
                 "CarbonMarkets",
+                "CarbonInclusion",
                 "CarbonKit",
                 "CarbonAccounting",
                 "ClimatePlans",
@@ -122,6 +124,7 @@ let package = Package(
             name: "citycarbon",
             dependencies: [
                 "CarbonKit",
+                "CarbonInclusion",
                 "CarbonAccounting",
                 "ClimatePlans",
                 "CarbonPathways",
@@ -145,7 +148,7 @@ let package = Package(
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
         .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting", "CarbonMarkets"]),
-        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonMarkets", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonInclusion", "CarbonMarkets", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
             "CityCarbonPages",

@@ -42,14 +42,16 @@ public struct BehaviourEvent: Sendable, Hashable, Codable {
     public var navigation: Bool?
     /// Household conditions a household methodology's exclusions look at (`tariff_tier_3`, `distributed_pv`).
     public var conditions: [String]
+    /// The district the resident lives in, when the partner knows it: for totals by district.
+    public var district: String?
     public var activity: [ActivityDatum]
 
     public init(partner: String, serial: String, scheme: String, account: String, scenario: String, startedAt: Int64,
                 endedAt: Int64? = nil, device: String? = nil, evidence: String, navigation: Bool? = nil,
-                conditions: [String] = [], activity: [ActivityDatum]) {
+                conditions: [String] = [], district: String? = nil, activity: [ActivityDatum]) {
         (self.partner, self.serial, self.scheme, self.account, self.scenario) = (partner, serial, scheme, account, scenario)
         (self.startedAt, self.endedAt, self.device, self.evidence) = (startedAt, endedAt, device, evidence)
-        (self.navigation, self.conditions, self.activity) = (navigation, conditions, activity)
+        (self.navigation, self.conditions, self.district, self.activity) = (navigation, conditions, district, activity)
     }
 
     public func datum(_ name: String) -> ActivityDatum? { activity.first { $0.name == name } }

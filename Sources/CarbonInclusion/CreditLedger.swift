@@ -47,6 +47,13 @@ public struct CreditEntry: Sendable, Equatable {
 
     public static let genesis = String(repeating: "0", count: 64)
 
+    /// An entry as stored; ``verifies(after:)`` says whether it is the one that was written.
+    public init(sequence: Int64, atMillis: Int64, kind: Kind, account: String, reference: String, pending: Int64, available: Int64,
+                held: Int64, grams: Micro, previousHash: String, hash: String) {
+        (self.sequence, self.atMillis, self.kind, self.account, self.reference) = (sequence, atMillis, kind, account, reference)
+        (self.pending, self.available, self.held, self.grams, self.previousHash, self.hash) = (pending, available, held, grams, previousHash, hash)
+    }
+
     public static func hash(sequence: Int64, atMillis: Int64, kind: Kind, account: String, reference: String, pending: Int64,
                             available: Int64, held: Int64, grams: Micro, previousHash: String) -> String {
         FieldDigest.hex([String(sequence), String(atMillis), kind.rawValue, account, reference, String(pending), String(available),

@@ -28,6 +28,8 @@ public struct InclusionScheme: Sendable, Decodable {
     public var evidence_weights: [String: Micro]
     /// Evidence strong enough for a reduction to go into a lot sold or surrendered elsewhere.
     public var lot_evidence: [String]
+    /// The unit type a lot is issued as in a registry.
+    public var registry_unit: String
     /// Days a lagged credit stays claimable once issued; nil: credits are claimed at once.
     public var claim_window_days: Int?
     /// Days raw activity data is kept before only the credit remains.

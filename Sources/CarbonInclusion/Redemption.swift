@@ -75,4 +75,8 @@ public struct SettlementLine: Sendable, Equatable {
     public var redemptions: Int64
     public var points: Int64
     public var faceValueCNY: Micro
+
+    public init(merchant: String, month: String, item: String, redemptions: Int64, points: Int64, faceValueCNY: Micro) {
+        (self.merchant, self.month, self.item, self.redemptions, self.points, self.faceValueCNY) = (merchant, month, item, redemptions, points, faceValueCNY)
+    }
 }

@@ -30,7 +30,13 @@ public struct ScreeningOutcome: Sendable, Hashable, Codable {
 
     public var counts: Bool { decision != .refused }
 
-    static func refused(_ rule: String, _ reason: String, day: Day, methodology: Methodology? = nil) -> ScreeningOutcome {
+    public init(decision: Decision, methodology: String?, behaviour: String?, day: Day, grams: Micro, points: Int64, rule: String?,
+                reason: String?, claimableFrom: Day?, claimableUntil: Day?) {
+        (self.decision, self.methodology, self.behaviour, self.day, self.grams, self.points) = (decision, methodology, behaviour, day, grams, points)
+        (self.rule, self.reason, self.claimableFrom, self.claimableUntil) = (rule, reason, claimableFrom, claimableUntil)
+    }
+
+    public static func refused(_ rule: String, _ reason: String, day: Day, methodology: Methodology? = nil) -> ScreeningOutcome {
         ScreeningOutcome(decision: .refused, methodology: methodology?.id, behaviour: methodology?.behaviour, day: day, grams: .zero,
                          points: 0, rule: rule, reason: reason, claimableFrom: nil, claimableUntil: nil)
     }

@@ -24,6 +24,8 @@ public final class CityCarbonDatabase: Sendable {
     let inventories = DecodedInventories()
     /// The allowance ledger as of its stored head (``AllowanceRegistry``).
     let allowances = AllowanceLedgerState()
+    /// The carbon-inclusion ledger and fraud screens as of their stored head (``InclusionIntake``).
+    let inclusion = InclusionState()
 
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
     public init(path: String) throws {

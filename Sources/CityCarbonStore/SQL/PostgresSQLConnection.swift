@@ -98,6 +98,7 @@ final class PostgresSQLConnection: SQLConnection {
             case let .optionalReal(v): binds.append(v.map { $0 ?? .nan }); arrays.append("$\(n)::float8[]")
             case let .text(v): binds.append(v); arrays.append("$\(n)::text[]")
             case let .optionalText(v): binds.append(v.map { $0 ?? "" }); arrays.append("$\(n)::text[]")
+            case let .optionalInteger(v): binds.append(v.map { $0 ?? .min }); arrays.append("$\(n)::int8[]")
             }
         }
         return (binds, "unnest(\(arrays.joined(separator: ", "))) AS u(\(columns.map(\.name).joined(separator: ", ")))")
@@ -108,6 +109,7 @@ final class PostgresSQLConnection: SQLConnection {
             switch column.values {
             case .optionalReal: "NULLIF(u.\(column.name), 'NaN'::float8)"
             case .optionalText: "NULLIF(u.\(column.name), '')"
+            case .optionalInteger: "NULLIF(u.\(column.name), -9223372036854775808)"
             default: "u.\(column.name)"
             }
         }

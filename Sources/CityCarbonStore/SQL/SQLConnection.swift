@@ -38,6 +38,8 @@ public struct SQLColumn: Sendable {
         case optionalReal([Double?])
         case text([String])
         case optionalText([String?])
+        /// Integers where nil is NULL; `Int64.min` cannot be stored (PostgreSQL's bulk path uses it for NULL).
+        case optionalInteger([Int64?])
     }
 
     public let name: String
@@ -55,6 +57,7 @@ public struct SQLColumn: Sendable {
         case let .optionalReal(v): v.count
         case let .text(v): v.count
         case let .optionalText(v): v.count
+        case let .optionalInteger(v): v.count
         }
     }
 }

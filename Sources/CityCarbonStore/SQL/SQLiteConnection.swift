@@ -66,6 +66,7 @@ final class SQLiteConnection: SQLConnection {
                 case let .optionalReal(v): bound = v[row].map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
                 case let .text(v): bound = sqlite3_bind_text(handle, index, v[row], -1, transient)
                 case let .optionalText(v): bound = v[row].map { sqlite3_bind_text(handle, index, $0, -1, transient) } ?? sqlite3_bind_null(handle, index)
+                case let .optionalInteger(v): bound = v[row].map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
                 }
                 guard bound == SQLITE_OK else { throw error(bound, sql, "binding \(column.name) of row \(row)") }
             }

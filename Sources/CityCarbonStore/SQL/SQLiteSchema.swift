@@ -459,6 +459,9 @@ enum SQLiteSchema {
         migrator.registerMigration(EvidenceReviews.version) { db in
             for statement in EvidenceReviews.statements + TrustRequests.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(InclusionSchema.version) { db in
+            for statement in InclusionSchema.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

@@ -1,0 +1,204 @@
+import CarbonKit
+import Foundation
+
+/// A partner's post of behaviour events, read from its JSON body. Every field is checked before
+/// anything is screened; a bad field is named by its place (`events[3].activity[0].value`) and
+/// refuses the whole batch, so a partner never has half a batch taken.
+///
+/// ```json
+/// {"events": [{"serial": "amap-7731", "account": "did:city:4f1c", "scenario": "metro",
+///   "started_at": "2026-03-10T08:00:00+08:00", "ended_at": "2026-03-10T08:20:00+08:00",
+///   "evidence": "operator", "activity": [{"name": "distance", "unit": "km", "value": "10"}]}]}
+/// ```
+public enum PartnerBatch {
+    /// The most events one post may carry.
+    public static let maximumEvents = 5_000
+
+    public static func decode(_ body: Data, partner: String, scheme: String) -> Result<[BehaviourEvent], InputErrors> {
+        guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            return .failure(InputErrors([InputIssue(InputLocation(field: "body"), reason: "must be a JSON object with an `events` array")]))
+        }
+        guard let list = root["events"] as? [Any] else {
+            return .failure(InputErrors([InputIssue(InputLocation(field: "events"), reason: "must be an array of events")]))
+        }
+        guard (1...maximumEvents).contains(list.count) else {
+            return .failure(InputErrors([InputIssue(InputLocation(field: "events"), value: String(list.count),
+                                                    reason: "must hold 1 to \(maximumEvents) events")]))
+        }
+        var issues: [InputIssue] = []
+        var events: [BehaviourEvent] = []
+        events.reserveCapacity(list.count)
+        var serials = Set<String>()
+        for (index, item) in list.enumerated() {
+            let place = "events[\(index)]"
+            guard let object = item as? [String: Any] else {
+                issues.append(InputIssue(InputLocation(field: place), reason: "must be an object"))
+                continue
+            }
+            var reader = FieldReader(object: object, place: place)
+            let serial = reader.identifier("serial", maximum: 64)
+            let account = reader.identifier("account", maximum: 128)
+            let scenario = reader.identifier("scenario", maximum: 64)
+            let evidence = reader.identifier("evidence", maximum: 32)
+            let started = reader.instant("started_at")
+            let ended = reader.optionalInstant("ended_at")
+            let device = reader.optionalIdentifier("device", maximum: 128)
+            let district = reader.optionalIdentifier("district", maximum: 64)
+            let navigation = reader.optionalBool("navigation")
+            let conditions = reader.identifiers("conditions")
+            let activity = reader.activity()
+            issues += reader.issues
+            if let serial, !serials.insert(serial).inserted {
+                issues.append(InputIssue(InputLocation(field: place + ".serial"), value: serial, reason: "appears twice in this post"))
+            }
+            guard reader.issues.isEmpty, let serial, let account, let scenario, let evidence, let started else { continue }
+            events.append(BehaviourEvent(partner: partner, serial: serial, scheme: scheme, account: account, scenario: scenario,
+                                         startedAt: started, endedAt: ended, device: device, evidence: evidence, navigation: navigation,
+                                         conditions: conditions, district: district, activity: activity))
+            if issues.count >= 50 { break }
+        }
+        return issues.isEmpty ? .success(events) : .failure(InputErrors(issues))
+    }
+
+    /// Reads one event's fields, collecting what is wrong with each.
+    struct FieldReader {
+        let object: [String: Any]
+        let place: String
+        var issues: [InputIssue] = []
+
+        mutating func fail(_ field: String, _ value: Any?, _ reason: String) {
+            let shown = value.map { String(String(describing: $0).prefix(80)) }
+            issues.append(InputIssue(InputLocation(field: "\(place).\(field)"), value: shown, reason: reason))
+        }
+
+        /// Printable ASCII without spaces: serials, pseudonyms and codes are keys, not prose, and a
+        /// look-alike letter from another script would make two keys that read the same.
+        static func isIdentifier(_ text: String, maximum: Int) -> Bool {
+            let bytes = text.utf8
+            return !bytes.isEmpty && bytes.count <= maximum && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+        }
+
+        mutating func identifier(_ field: String, maximum: Int) -> String? {
+            guard let value = object[field] else { fail(field, nil, "is required"); return nil }
+            guard let text = value as? String, Self.isIdentifier(text, maximum: maximum) else {
+                fail(field, value, "must be 1 to \(maximum) printable ASCII characters without spaces")
+                return nil
+            }
+            return text
+        }
+
+        mutating func optionalIdentifier(_ field: String, maximum: Int) -> String? {
+            guard let value = object[field], !(value is NSNull) else { return nil }
+            return identifier(field, maximum: maximum)
+        }
+
+        mutating func identifiers(_ field: String) -> [String] {
+            guard let value = object[field], !(value is NSNull) else { return [] }
+            guard let list = value as? [Any], list.count <= 8 else { fail(field, value, "must be an array of at most 8 codes"); return [] }
+            var found: [String] = []
+            for item in list {
+                guard let text = item as? String, Self.isIdentifier(text, maximum: 32) else { fail(field, item, "must hold codes"); return [] }
+                found.append(text)
+            }
+            return found
+        }
+
+        static func isBoolean(_ number: NSNumber) -> Bool { String(describing: type(of: number)).contains("Boolean") }
+
+        mutating func optionalBool(_ field: String) -> Bool? {
+            guard let value = object[field], !(value is NSNull) else { return nil }
+            guard let number = value as? NSNumber, Self.isBoolean(number) else {
+                fail(field, value, "must be true or false")
+                return nil
+            }
+            return number.boolValue
+        }
+
+        mutating func instant(_ field: String) -> Int64? {
+            guard let value = object[field] else { fail(field, nil, "is required"); return nil }
+            guard let text = value as? String, let seconds = RFC3339.seconds(text) else {
+                fail(field, value, "must be a time like 2026-03-10T08:00:00+08:00")
+                return nil
+            }
+            return seconds
+        }
+
+        mutating func optionalInstant(_ field: String) -> Int64? {
+            guard let value = object[field], !(value is NSNull) else { return nil }
+            return instant(field)
+        }
+
+        mutating func activity() -> [ActivityDatum] {
+            guard let list = object["activity"] as? [Any], (1...16).contains(list.count) else {
+                fail("activity", object["activity"], "must be an array of 1 to 16 activity values")
+                return []
+            }
+            var data: [ActivityDatum] = []
+            for (index, item) in list.enumerated() {
+                let at = "activity[\(index)]"
+                guard let datum = item as? [String: Any] else { fail(at, item, "must be an object"); continue }
+                guard let name = datum["name"] as? String, Self.isIdentifier(name, maximum: 32) else {
+                    fail(at + ".name", datum["name"], "must be a code of 1 to 32 characters"); continue
+                }
+                guard let unit = datum["unit"] as? String, Self.isIdentifier(unit, maximum: 16) else {
+                    fail(at + ".unit", datum["unit"], "must be a unit of 1 to 16 characters"); continue
+                }
+                let raw = datum["value"]
+                let value: Micro?
+                if let text = raw as? String {
+                    value = Micro(text)
+                } else if let number = raw as? NSNumber, !Self.isBoolean(number) {
+                    // The number's own shortest text, so 0.1234567 is seen with its seventh place.
+                    value = Micro(number.stringValue)
+                } else {
+                    value = nil
+                }
+                guard let value, value.millionths >= 0 else {
+                    fail(at + ".value", raw, "must be a decimal from 0 with at most six places")
+                    continue
+                }
+                if data.contains(where: { $0.name == name }) { fail(at + ".name", name, "appears twice"); continue }
+                data.append(ActivityDatum(name: name, unit: unit, value: value))
+            }
+            return data
+        }
+    }
+}
+
+/// RFC 3339 date-times (`2026-03-10T08:00:00+08:00`, `…Z`, optional fractional seconds, which are
+/// dropped) as seconds since 1970, without a formatter: a partner's post carries thousands.
+public enum RFC3339 {
+    public static func seconds(_ text: String) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b.count <= 40 else { return nil }
+        func number(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<(start + count) {
+                let byte = b[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), b[4] == 45, let month = number(5, 2), b[7] == 45, let day = number(8, 2),
+              b[10] == 84 || b[10] == 116, let hour = number(11, 2), b[13] == 58, let minute = number(14, 2), b[16] == 58,
+              let second = number(17, 2), hour < 24, minute < 60, second < 60, let date = Day(year: year, month: month, day: day) else { return nil }
+        var index = 19
+        if b[index] == 46 {
+            index += 1
+            let start = index
+            while index < b.count, b[index] >= 48, b[index] <= 57 { index += 1 }
+            guard index > start, index < b.count else { return nil }
+        }
+        var offset = 0
+        if b[index] == 90 || b[index] == 122 {
+            guard index + 1 == b.count else { return nil }
+        } else {
+            guard b[index] == 43 || b[index] == 45, index + 6 == b.count, let hours = number(index + 1, 2), b[index + 3] == 58,
+                  let minutes = number(index + 4, 2), hours < 24, minutes < 60 else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (b[index] == 43 ? 1 : -1)
+        }
+        let days = Int64(date.ordinal - Day(year: 1970, month: 1, day: 1)!.ordinal)
+        return days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+    }
+}

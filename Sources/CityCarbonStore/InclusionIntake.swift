@@ -1,0 +1,323 @@
+import CarbonInclusion
+import CarbonKit
+import Foundation
+
+/// What became of one posted event: its stored id and the screen's decision. A serial posted
+/// again gets the first answer back (`repeated`), and nothing moves twice.
+public struct PostedEvent: Sendable, Equatable {
+    public var serial: String
+    public var id: Int64?
+    public var outcome: ScreeningOutcome
+    public var status: String
+    public var repeated: Bool
+}
+
+/// Why a whole post was refused; nothing was stored.
+public enum InclusionRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case replay(nonce: String)
+    case revokedPartner(String)
+    case unknownAccount(String)
+    case unknownCredit(Int64)
+    case notHeld(Int64, status: String)
+    case notClaimable(Int64, reason: String)
+    case unknownItem(String)
+    case redemption(RedemptionRefusal)
+    case nothingToLot(scheme: String, month: String)
+    case lotClaimedTwice(credit: Int64)
+    case invalid(field: String, value: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .replay(nonce): "nonce \(nonce) was used already: a request is accepted once"
+        case let .revokedPartner(code): "partner \(code) is revoked"
+        case let .unknownAccount(did): "no account \(did) in this scheme"
+        case let .unknownCredit(id): "no credit \(id)"
+        case let .notHeld(id, status): "credit \(id) is \(status), not held"
+        case let .notClaimable(id, reason): "credit \(id) cannot be claimed: \(reason)"
+        case let .unknownItem(code): "no catalogue item \(code)"
+        case let .redemption(refusal): refusal.description
+        case let .nothingToLot(scheme, month): "scheme \(scheme) has no settled lot-grade reductions in \(month) outside a lot"
+        case let .lotClaimedTwice(credit): "credit \(credit) is already in a lot or claimed elsewhere"
+        case let .invalid(field, value, reason): "\(field) = \(value): \(reason)"
+        }
+    }
+}
+
+/// The points ledger and the fraud screens as of the ledger's stored head, kept between posts.
+/// A post that fails drops them, so the next reloads from the tables rather than trusting
+/// memory its rollback undid; another process's commit moves the head and forces a reload too.
+final class InclusionState: @unchecked Sendable {
+    private let lock = NSLock()
+    var ledger: CreditLedger?
+    var screenings: [String: CreditScreening] = [:]
+
+    func with<T>(_ body: (InclusionState) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do { return try body(self) } catch {
+            ledger = nil
+            screenings = [:]
+            throw error
+        }
+    }
+}
+
+/// Partners' events in, screened, credited and on disk in one transaction per post: the events
+/// (refused ones too, with their rule), new accounts, the ledger's lines, the balances they
+/// change, the ledger's head and one audit event that seals the range. Many events share the
+/// commit, which is how intake keeps up with a city's millions of daily trips.
+public struct InclusionIntake: Sendable {
+    let database: CityCarbonDatabase
+    let catalogue: MethodologyCatalogue
+
+    public init(_ database: CityCarbonDatabase, catalogue: MethodologyCatalogue = .shipped) {
+        self.database = database
+        self.catalogue = catalogue
+    }
+
+    /// Screens and stores `events` from `partner`, using `nonce` once if given.
+    public func post(_ events: [BehaviourEvent], from partner: InclusionPartner, nonce: String? = nil, now: Date = Date()) throws -> [PostedEvent] {
+        guard partner.revokedAt == nil else { throw InclusionRefusal.revokedPartner(partner.code) }
+        let seconds = Int64(now.timeIntervalSince1970), millis = Int64(now.timeIntervalSince1970 * 1000)
+        return try database.inclusion.with { state in
+            try database.write { db in
+                if let nonce, try !InclusionPartners.useNonce(db, nonce, partner: partner.code, now: seconds) {
+                    throw InclusionRefusal.replay(nonce: nonce)
+                }
+                try Self.bringUpToDate(state, db, catalogue: catalogue, now: seconds)
+                return try Self.post(events, partner: partner, state: state, db, catalogue: catalogue, seconds: seconds, millis: millis)
+            }
+        }
+    }
+
+    private static func post(_ events: [BehaviourEvent], partner: InclusionPartner, state: InclusionState, _ db: any SQLConnection,
+                             catalogue: MethodologyCatalogue, seconds: Int64, millis: Int64) throws -> [PostedEvent] {
+        guard let scheme = catalogue.scheme(partner.scheme) else {
+            throw InclusionRefusal.invalid(field: "scheme", value: partner.scheme, reason: "is not a scheme of this platform")
+        }
+        let existing = try stored(db, partner: partner.code, serials: events.map(\.serial))
+        let keys = try accountKeys(db, scheme: scheme.code, dids: Set(events.map(\.account)))
+        var newAccounts: [(did: String, key: String)] = []
+        var screening = state.screenings[scheme.code] ?? CreditScreening(scheme: scheme, catalogue: catalogue)
+        var ledger = state.ledger!
+        var results: [PostedEvent] = []
+        var rows = EventRows()
+        var entries: [CreditEntry] = []
+        var touched = Set<String>()
+        let scope = Set(partner.scenarios)
+        var inThisPost: [String: Int] = [:]
+        for event in events {
+            let digest = digest(of: event)
+            if let index = inThisPost[event.serial] {
+                var again = results[index]
+                again.repeated = true
+                results.append(again)
+                continue
+            }
+            inThisPost[event.serial] = results.count
+            if let earlier = existing[event.serial] {
+                if earlier.digest == digest {
+                    results.append(PostedEvent(serial: event.serial, id: earlier.id, outcome: earlier.outcome, status: earlier.status, repeated: true))
+                } else {
+                    results.append(PostedEvent(serial: event.serial, id: earlier.id, outcome: .refused(
+                        "serial_reused", "serial \(event.serial) was posted before with other data; the first post stands",
+                        day: earlier.outcome.day), status: "refused", repeated: true))
+                }
+                continue
+            }
+            var key = keys[event.account] ?? newAccounts.first { $0.did == event.account }?.key
+            if key == nil {
+                let made = "acct_" + Secret.make().prefix(22)
+                newAccounts.append((event.account, made))
+                key = made
+            }
+            var keyed = event
+            keyed.account = key!
+            let outcome = scope.contains(event.scenario)
+                ? screening.screen(keyed, now: seconds)
+                : .refused("scope", "partner \(partner.code) may not post scenario \(event.scenario)", day: screening.day(of: event.startedAt))
+            let status: String
+            switch outcome.decision {
+            case .refused: status = "refused"
+            case .held: status = "held"
+            case .credited, .capped: status = outcome.claimableFrom != nil ? "pending" : "available"
+            }
+            if outcome.counts {
+                let entry = try ledger.append(.credit, account: keyed.account, reference: "event:\(partner.code):\(event.serial)",
+                                              pending: status == "pending" ? outcome.points : 0,
+                                              available: status == "available" ? outcome.points : 0,
+                                              held: status == "held" ? outcome.points : 0, grams: outcome.grams, atMillis: millis)
+                entries.append(entry)
+                touched.insert(keyed.account)
+            }
+            rows.append(keyed, digest: digest, scheme: scheme.code, outcome: outcome, status: status, received: seconds)
+            results.append(PostedEvent(serial: event.serial, id: nil, outcome: outcome, status: status, repeated: false))
+        }
+        if !newAccounts.isEmpty {
+            let now = CityCarbonDatabase.now()
+            try db.bulkInsert(into: "inclusion_account", columns: [
+                SQLColumn("scheme", .text(newAccounts.map { _ in scheme.code })), SQLColumn("did", .text(newAccounts.map(\.did))),
+                SQLColumn("account_key", .text(newAccounts.map(\.key))), SQLColumn("created_at", .text(newAccounts.map { _ in now })),
+            ], onConflict: nil)
+        }
+        let ids = try rows.insert(db)
+        for index in results.indices where results[index].id == nil { results[index].id = ids[results[index].serial] }
+        try persist(entries, touched: touched, ledger: ledger, db, actor: "partner:\(partner.code)")
+        state.ledger = ledger
+        state.screenings[scheme.code] = screening
+        return results
+    }
+
+    /// The ledger's lines, the balances they changed, the head, and an audit event sealing them.
+    static func persist(_ entries: [CreditEntry], touched: Set<String>, ledger: CreditLedger, _ db: any SQLConnection, actor: String) throws {
+        guard !entries.isEmpty else { return }
+        try db.bulkInsert(into: "inclusion_ledger", columns: [
+            SQLColumn("sequence", .integer(entries.map(\.sequence))), SQLColumn("at_ms", .integer(entries.map(\.atMillis))),
+            SQLColumn("kind", .text(entries.map(\.kind.rawValue))), SQLColumn("account_key", .text(entries.map(\.account))),
+            SQLColumn("reference", .text(entries.map(\.reference))), SQLColumn("pending", .integer(entries.map(\.pending))),
+            SQLColumn("available", .integer(entries.map(\.available))), SQLColumn("held", .integer(entries.map(\.held))),
+            SQLColumn("grams_micro", .integer(entries.map(\.grams.millionths))),
+            SQLColumn("previous_hash", .text(entries.map(\.previousHash))), SQLColumn("hash", .text(entries.map(\.hash))),
+        ], onConflict: nil)
+        let accounts = touched.sorted()
+        let balances = accounts.map { ledger.balances[$0] ?? PointBalance() }
+        try db.bulkInsert(into: "inclusion_balance", columns: [
+            SQLColumn("account_key", .text(accounts)), SQLColumn("pending", .integer(balances.map(\.pending))),
+            SQLColumn("available", .integer(balances.map(\.available))), SQLColumn("held", .integer(balances.map(\.held))),
+        ], onConflict: "(account_key) DO UPDATE SET pending = excluded.pending, available = excluded.available, held = excluded.held")
+        try db.execute(sql: """
+            INSERT INTO inclusion_head (singleton, sequence, hash) VALUES (1, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
+            """, arguments: [ledger.sequence, ledger.headHash])
+        try AuditTrail.append(db, events: [AuditTrail.NewEvent(
+            actor: actor, action: "inclusion.commit", entity: "inclusion_ledger", entityID: "\(entries[0].sequence)-\(ledger.sequence)",
+            after: .object([("first", .integer(Int(entries[0].sequence))), ("last", .integer(Int(ledger.sequence))),
+                            ("entries", .integer(entries.count)), ("head", .string(ledger.headHash))]))])
+    }
+
+    /// Reloads the cached ledger and screens when the stored head is not the cached one.
+    static func bringUpToDate(_ state: InclusionState, _ db: any SQLConnection, catalogue: MethodologyCatalogue, now: Int64) throws {
+        let head = try SQLRow.fetchOne(db, sql: "SELECT sequence, hash FROM inclusion_head WHERE singleton = 1"
+                                       + (db.dialect == .postgres ? " FOR UPDATE" : ""))
+        let sequence: Int64 = head?["sequence"] ?? 0
+        let hash: String = head?["hash"] ?? CreditEntry.genesis
+        if let ledger = state.ledger, ledger.sequence == sequence, ledger.headHash == hash { return }
+        var balances: [String: PointBalance] = [:]
+        try db.forEachRow(sql: "SELECT account_key, pending, available, held FROM inclusion_balance", arguments: []) { row in
+            balances[row["account_key"]] = PointBalance(pending: row["pending"], available: row["available"], held: row["held"])
+        }
+        state.ledger = CreditLedger(sequence: sequence, headHash: hash, balances: balances)
+        var screenings: [String: CreditScreening] = [:]
+        for scheme in catalogue.schemes { screenings[scheme.code] = CreditScreening(scheme: scheme, catalogue: catalogue) }
+        let since = (screenings.values.first?.day(of: now) ?? Day.today).adding(days: -14).description
+        try db.forEachRow(sql: """
+            SELECT partner, serial, scheme, account_key, scenario, started_at, ended_at, device, evidence, received_at, decision,
+                   methodology, behaviour, day, grams_micro, points FROM inclusion_event
+            WHERE day >= ? AND decision <> 'refused' ORDER BY id
+            """, arguments: [since]) { row in
+            let scheme: String = row["scheme"]
+            guard screenings[scheme] != nil, let day = Day(row["day"] as String) else { return }
+            let event = BehaviourEvent(partner: row["partner"], serial: row["serial"], scheme: scheme, account: row["account_key"],
+                                       scenario: row["scenario"], startedAt: row["started_at"], endedAt: row["ended_at"], device: row["device"],
+                                       evidence: row["evidence"], activity: [])
+            let outcome = ScreeningOutcome(decision: ScreeningOutcome.Decision(rawValue: row["decision"]) ?? .credited,
+                                           methodology: row["methodology"], behaviour: row["behaviour"], day: day,
+                                           grams: Micro(millionths: row["grams_micro"]), points: row["points"], rule: nil, reason: nil,
+                                           claimableFrom: nil, claimableUntil: nil)
+            screenings[scheme]!.remember(event, outcome: outcome, now: row["received_at"])
+        }
+        state.screenings = screenings
+    }
+
+    struct Stored { var id: Int64; var digest: String; var outcome: ScreeningOutcome; var status: String }
+
+    /// Events this partner posted before under any of `serials`.
+    static func stored(_ db: any SQLConnection, partner: String, serials: [String]) throws -> [String: Stored] {
+        var found: [String: Stored] = [:]
+        for chunk in stride(from: 0, to: serials.count, by: 500).map({ Array(serials[$0..<min($0 + 500, serials.count)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for row in try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE partner = ? AND serial IN (\(marks))",
+                                           arguments: SQLArguments([partner] + chunk)) {
+                found[row["serial"]] = Stored(id: row["id"], digest: row["digest"], outcome: outcome(row), status: row["status"])
+            }
+        }
+        return found
+    }
+
+    static func outcome(_ row: SQLRow) -> ScreeningOutcome {
+        ScreeningOutcome(decision: ScreeningOutcome.Decision(rawValue: row["decision"]) ?? .refused, methodology: row["methodology"],
+                         behaviour: row["behaviour"], day: Day(row["day"] as String) ?? Day(ordinal: 0), grams: Micro(millionths: row["grams_micro"]),
+                         points: row["points"], rule: row["rule"], reason: row["reason"],
+                         claimableFrom: (row["claimable_from"] as String?).flatMap { Day($0) },
+                         claimableUntil: (row["claimable_until"] as String?).flatMap { Day($0) })
+    }
+
+    static func accountKeys(_ db: any SQLConnection, scheme: String, dids: Set<String>) throws -> [String: String] {
+        var found: [String: String] = [:]
+        let list = Array(dids)
+        for chunk in stride(from: 0, to: list.count, by: 500).map({ Array(list[$0..<min($0 + 500, list.count)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for row in try SQLRow.fetchAll(db, sql: "SELECT did, account_key FROM inclusion_account WHERE scheme = ? AND did IN (\(marks))",
+                                           arguments: SQLArguments([scheme] + chunk)) {
+                found[row["did"]] = row["account_key"]
+            }
+        }
+        return found
+    }
+
+    /// What makes two posts of a serial the same post.
+    static func digest(of event: BehaviourEvent) -> String {
+        FieldDigest.hex([event.account, event.scenario, String(event.startedAt), event.endedAt.map(String.init) ?? "", event.device ?? "",
+                         event.evidence, event.navigation.map { $0 ? "1" : "0" } ?? "", event.conditions.joined(separator: ","),
+                         event.district ?? "", activityText(event.activity)])
+    }
+
+    static func activityText(_ activity: [ActivityDatum]) -> String {
+        JSONValue.array(activity.map { .object([("name", .string($0.name)), ("unit", .string($0.unit)), ("value", .string($0.value.description))]) })
+            .serialized()
+    }
+}
+
+/// Event rows gathered for one bulk insert.
+struct EventRows {
+    var partner: [String] = [], serial: [String] = [], digest: [String] = [], scheme: [String] = [], account: [String] = []
+    var scenario: [String] = [], started: [Int64] = [], ended: [Int64?] = [], device: [String?] = [], evidence: [String] = []
+    var district: [String?] = [], activity: [String?] = [], received: [Int64] = [], decision: [String] = []
+    var methodology: [String?] = [], behaviour: [String?] = [], day: [String] = [], grams: [Int64] = [], points: [Int64] = []
+    var rule: [String?] = [], reason: [String?] = [], from: [String?] = [], until: [String?] = [], status: [String] = []
+    mutating func append(_ event: BehaviourEvent, digest: String, scheme: String, outcome: ScreeningOutcome, status: String, received: Int64) {
+        partner.append(event.partner); serial.append(event.serial); self.digest.append(digest); self.scheme.append(scheme)
+        account.append(event.account); scenario.append(event.scenario); started.append(event.startedAt)
+        ended.append(event.endedAt); device.append(event.device); evidence.append(event.evidence)
+        district.append(event.district); activity.append(InclusionIntake.activityText(event.activity)); self.received.append(received)
+        decision.append(outcome.decision.rawValue); methodology.append(outcome.methodology); behaviour.append(outcome.behaviour)
+        day.append(outcome.day.description); grams.append(outcome.grams.millionths); points.append(outcome.points)
+        rule.append(outcome.rule); reason.append(outcome.reason); from.append(outcome.claimableFrom?.description)
+        until.append(outcome.claimableUntil?.description); self.status.append(status)
+    }
+
+    /// Inserts the rows; the new ids by serial.
+    func insert(_ db: any SQLConnection) throws -> [String: Int64] {
+        guard !serial.isEmpty else { return [:] }
+        try db.bulkInsert(into: "inclusion_event", columns: [
+            SQLColumn("partner", .text(partner)), SQLColumn("serial", .text(serial)), SQLColumn("digest", .text(digest)),
+            SQLColumn("scheme", .text(scheme)), SQLColumn("account_key", .text(account)), SQLColumn("scenario", .text(scenario)),
+            SQLColumn("started_at", .integer(started)), SQLColumn("ended_at", .optionalInteger(ended)), SQLColumn("device", .optionalText(device)),
+            SQLColumn("evidence", .text(evidence)), SQLColumn("district", .optionalText(district)), SQLColumn("activity", .optionalText(activity)),
+            SQLColumn("received_at", .integer(received)), SQLColumn("decision", .text(decision)),
+            SQLColumn("methodology", .optionalText(methodology)), SQLColumn("behaviour", .optionalText(behaviour)), SQLColumn("day", .text(day)),
+            SQLColumn("grams_micro", .integer(grams)), SQLColumn("points", .integer(points)), SQLColumn("rule", .optionalText(rule)),
+            SQLColumn("reason", .optionalText(reason)), SQLColumn("claimable_from", .optionalText(from)),
+            SQLColumn("claimable_until", .optionalText(until)), SQLColumn("status", .text(status)),
+        ], onConflict: nil)
+        var ids: [String: Int64] = [:]
+        for chunk in stride(from: 0, to: serial.count, by: 500).map({ Array(serial[$0..<min($0 + 500, serial.count)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for row in try SQLRow.fetchAll(db, sql: "SELECT id, serial FROM inclusion_event WHERE partner = ? AND serial IN (\(marks))",
+                                           arguments: SQLArguments([partner[0]] + chunk)) {
+                ids[row["serial"]] = row["id"]
+            }
+        }
+        return ids
+    }
+}
