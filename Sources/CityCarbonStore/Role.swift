@@ -19,7 +19,8 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts, .checkEvidence]
+        case .editor: [.signIn, .readDrafts, .importActivities, .computeInventories, .editPlans, .acknowledgeAlerts, .checkEvidence,
+                        .reviewInclusion]
         case .reporter: [.signIn, .acknowledgeAlerts, .representAccounts, .handleReports, .depositEvidence]
         case .verifier: [.signIn, .readDrafts, .readAudit, .handleReports]
         case .viewer: [.signIn, .readDrafts]
@@ -75,4 +76,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Check key emitters' months of evidence for the districts one works for (the district's
     /// review, due by day 25); the office closes them for the city (by day 40).
     case checkEvidence = "check_evidence"
+    /// Run carbon inclusion: register partners, keep the redemption catalogue, build lots and issue them.
+    case manageInclusion = "manage_inclusion"
+    /// Review residents' credits held by the fraud screen: release or reject them.
+    case reviewInclusion = "review_inclusion"
 }

@@ -27,7 +27,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv", "GET /plans/:plan/reports/:year/report.xlsx",
                   "GET /api/v1/plans/:plan/reports/:year", "GET /pathways", "GET /pathways/:scenario", "GET /pathways/:scenario/pathway.csv",
                   "GET /pathways/:scenario/scenario.json", "GET /api/v1/pathways", "GET /api/v1/pathways/:scenario", "GET /api/v1/decomposition",
-                  "GET /monitoring", "GET /api/v1/monitoring/nowcast", "GET /api/v1/monitoring/rollups", "GET /api/v1/audit/head"] {
+                  "GET /monitoring", "GET /inclusion", "GET /api/v1/inclusion", "POST /api/v1/inclusion/token", "GET /api/v1/monitoring/nowcast", "GET /api/v1/monitoring/rollups", "GET /api/v1/audit/head"] {
         table[route] = ("public", all)
     }
     table["GET /staff"] = ("staff", signedIn)
@@ -103,6 +103,20 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["POST /api/v1/statistics"] = ("client", [.admin])
     table["POST /api/v1/boundaries"] = ("client", [.admin])
     table["DELETE /api/v1/inventories/:year/publication"] = ("client", [.admin])
+    // Carbon inclusion: the office runs the desk; district staff review held credits; partners
+    // sign their calls (no role's session or API key opens them).
+    for route in ["GET /staff/inclusion", "POST /staff/inclusion/partners", "POST /staff/inclusion/partners/:code/revoke", "POST /staff/inclusion/items",
+                  "POST /staff/inclusion/lots", "POST /staff/inclusion/lots/:id/issue", "GET /staff/inclusion/settlement.csv"] {
+        table[route] = ("staff", [.admin])
+    }
+    for route in ["GET /staff/inclusion/review", "POST /staff/inclusion/review/:id/release", "POST /staff/inclusion/review/:id/reject"] {
+        table[route] = ("staff", [.admin, .editor])
+    }
+    for route in ["POST /api/v1/inclusion/events", "GET /api/v1/inclusion/accounts/:account", "POST /api/v1/inclusion/accounts/:account/claims",
+                  "POST /api/v1/inclusion/accounts/:account/redemptions", "GET /api/v1/inclusion/accounts/:account/export",
+                  "DELETE /api/v1/inclusion/accounts/:account", "GET /api/v1/inclusion/catalogue"] {
+        table[route] = ("partner", [])
+    }
     return table
 }()
 
@@ -129,6 +143,8 @@ struct RoleMatrixTests {
             case .client(let permission):
                 #expect(expected.kind == "client", "\(entry.method) \(entry.path)")
                 #expect(Set(Role.allCases.filter { $0.permissions.contains(permission) }) == expected.roles, "\(entry.method) \(entry.path)")
+            case .partner:
+                #expect(expected.kind == "partner", "\(entry.method) \(entry.path)")
             }
         }
     }
@@ -185,6 +201,7 @@ struct RoleMatrixTests {
             .replacingOccurrences(of: ":year", with: "2023").replacingOccurrences(of: ":plan", with: "helsinki-2035").replacingOccurrences(of: ":action", with: "1").replacingOccurrences(of: ":indicator", with: "forest_stock").replacingOccurrences(of: ":username", with: "viewer")
             .replacingOccurrences(of: ":id", with: "999").replacingOccurrences(of: "/api/v1/jurisdictions/:name", with: "/api/v1/jurisdictions/\(root)")
             .replacingOccurrences(of: ":name", with: "IPCC2006").replacingOccurrences(of: ":site", with: "nb-tower")
+            .replacingOccurrences(of: ":account", with: "did:city:1").replacingOccurrences(of: ":code", with: "amap")
     }
 
     @Test("Every GET route answers HEAD with GET's status and headers, and no body")

@@ -1,3 +1,4 @@
+import CarbonInclusion
 import CityCarbonPages
 import CarbonKit
 import CityCarbonStore
@@ -96,4 +97,63 @@ struct RouteRegistrar {
             return try await handler(request, context, key.principal)
         }
     }
+
+    /// A carbon-inclusion partner's call, by signature (`X-CityCarbon-Partner`, `-Timestamp`,
+    /// `-Nonce`, `-Signature`: ``PartnerSignature``) or by a bearer token from
+    /// `/api/v1/inclusion/token`. A signed request's nonce is used here, once, unless the route
+    /// takes it into its own transaction (`ownsNonce`: intake uses it in the commit that stores
+    /// the events, so a post and its nonce are kept or lost together).
+    func partner(_ method: HTTPRequest.Method, _ path: String, bodyLimit: Int = BodyLimit.form, ownsNonce: Bool = false,
+                 _ handler: @escaping @Sendable (Request, CityCarbonContext, PartnerCall) async throws -> Response) {
+        table.record(method: method.rawValue, path: "/" + path, access: .partner)
+        let database = gate.database
+        on(path, method) { request, context in
+            let partners = InclusionPartners(database)
+            let now = Int64(Date().timeIntervalSince1970)
+            let body = Data(buffer: try await FormData.body(of: request, limit: bodyLimit))
+            if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+                guard let partner = try partners.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), now: now) else {
+                    return Self.unauthorized("the bearer token is not a live partner token: get one from POST /api/v1/inclusion/token")
+                }
+                return try await handler(request, context, PartnerCall(partner: partner, body: body, nonce: nil))
+            }
+            guard let code = request.headers[.partnerCode], let timestamp = request.headers[.partnerTimestamp],
+                  let nonce = request.headers[.partnerNonce], let signature = request.headers[.partnerSignature] else {
+                return Self.unauthorized("this route needs a partner's signature (X-CityCarbon-Partner, -Timestamp, -Nonce, -Signature) or bearer token")
+            }
+            guard let (partner, secret) = try partners.signingSecret(of: code) else {
+                return Self.unauthorized("no live partner \(code.prefix(40))")
+            }
+            if let refusal = PartnerSignature.verify(secret: secret, timestamp: timestamp, nonce: nonce, signature: signature,
+                                                     method: method.rawValue, path: request.uri.path, body: body, now: now) {
+                return Self.unauthorized(refusal.description)
+            }
+            if !ownsNonce, try !partners.useNonce(nonce, partner: partner.code, now: now) {
+                return Self.unauthorized(InclusionRefusal.replay(nonce: nonce).description)
+            }
+            return try await handler(request, context, PartnerCall(partner: partner, body: body, nonce: ownsNonce ? nonce : nil))
+        }
+    }
+
+    static func unauthorized(_ detail: String) -> Response {
+        var response = ProblemDetails(.unauthorized, detail).json.httpResponse(status: .unauthorized)
+        response.headers[.contentType] = "application/problem+json"
+        response.headers[.wwwAuthenticate] = "Bearer realm=\"citycarbon-inclusion\""
+        return response
+    }
+}
+
+/// A partner's call that passed its route's checks.
+struct PartnerCall: Sendable {
+    let partner: InclusionPartner
+    let body: Data
+    /// The signed request's nonce, for a route that uses it in its own transaction.
+    let nonce: String?
+}
+
+extension HTTPField.Name {
+    static let partnerCode = HTTPField.Name("X-CityCarbon-Partner")!
+    static let partnerTimestamp = HTTPField.Name("X-CityCarbon-Timestamp")!
+    static let partnerNonce = HTTPField.Name("X-CityCarbon-Nonce")!
+    static let partnerSignature = HTTPField.Name("X-CityCarbon-Signature")!
 }

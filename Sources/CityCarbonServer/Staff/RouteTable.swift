@@ -10,9 +10,12 @@ public enum Access: Sendable, Equatable, CustomStringConvertible {
     case staff(Permission)
     /// An integration client (`Authorization: Bearer` API key) whose role has the permission.
     case client(Permission)
+    /// A carbon-inclusion partner: a request signed with its signing secret, or its OAuth bearer token.
+    case partner
 
     public var description: String {
         switch self {
+        case .partner: "partner"
         case .everyone: "everyone"
         case .staff(let p): "staff:\(p.rawValue)"
         case .client(let p): "client:\(p.rawValue)"

@@ -34,6 +34,11 @@ enum StaffLayout {
             links.append(("/staff/compliance", t("emitters.nav.compliance")))
             links.append(("/staff/efficiency", t("emitters.nav.efficiency")))
         }
+        if principal.may(.manageInclusion) {
+            links.append(("/staff/inclusion", t("inclusion.nav")))
+        } else if principal.may(.reviewInclusion) {
+            links.append(("/staff/inclusion/review", t("inclusion.review.nav")))
+        }
         if principal.may(.manageSettings) { links.append(("/staff/city", t("staff.nav.city"))) }
         if principal.may(.readAudit) { links.append(("/staff/audit", t("staff.nav.audit"))) }
         links.append(("/", t("staff.nav.public")))
