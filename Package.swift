@@ -151,6 +151,7 @@ let package = Package(
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonInclusion", "CarbonMarkets", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",
+            "CarbonInclusion",
             "CityCarbonPages",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

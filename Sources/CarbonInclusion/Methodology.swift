@@ -54,4 +54,11 @@ public struct Methodology: Sendable, Hashable, Decodable {
         // amount × net ÷ per: all three are millionths, so the scale of `per` cancels one of them.
         return Micro.multiplyDivide(amount.millionths, netGramsPerPer.millionths, per.millionths).map(Micro.init(millionths:))
     }
+
+    /// The reduction for the activity data of an event, its datum converted to `unit`; nil when
+    /// the data has no such datum in a convertible unit. The formula alone: caps and the fraud
+    /// screen are ``CreditScreening``'s.
+    public func reduction(of activity: [ActivityDatum]) -> Micro? {
+        activity.first { $0.name == self.activity }.flatMap { $0.value(in: unit) }.flatMap(reduction(for:))
+    }
 }

@@ -71,6 +71,7 @@ public enum DemoCity {
         try DemoMonitoring.seed(database, by: actor)
         try DemoRegistry.seed(database)
         try DemoEnterprises.seed(database)
+        try DemoInclusion.seed(database, by: actor)
         return true
     }
 

@@ -40,7 +40,7 @@ public struct InclusionAccounts: Sendable {
         return try database.inclusion.with { state in
             try database.write { db in
                 try InclusionIntake.bringUpToDate(state, db, catalogue: catalogue, now: seconds)
-                var ledger = state.ledger!
+                var ledger = state.takeLedger()
                 let (result, entries) = try body(&ledger, db, Int64(now.timeIntervalSince1970 * 1000))
                 try InclusionIntake.persist(entries, touched: Set(entries.map(\.account)), ledger: ledger, db, actor: actor)
                 state.ledger = ledger
@@ -104,6 +104,27 @@ public struct InclusionAccounts: Sendable {
         }
     }
 
+    /// Claims every credit of `scheme` whose window is open at `now`, but every `skipping`-th
+    /// (by id), in one commit: the demo's residents coming back for their transit credits.
+    func claimOpen(scheme: String, now: Date, skipping: Int) throws {
+        let today = today(scheme, now).description
+        try change(actor: "demo", now: now) { ledger, db, millis in
+            var entries: [CreditEntry] = []
+            for row in try SQLRow.fetchAll(db, sql: """
+                SELECT id, account_key, points FROM inclusion_event
+                WHERE scheme = ? AND status = 'pending' AND claimable_from <= ? AND claimable_until >= ? ORDER BY id
+                """, arguments: [scheme, today, today]) {
+                let id: Int64 = row["id"]
+                guard id % Int64(max(1, skipping)) != 0 else { continue }
+                let points: Int64 = row["points"]
+                entries.append(try ledger.append(.claim, account: row["account_key"], reference: "credit:\(id)", pending: -points, available: points,
+                                                 atMillis: millis))
+                try db.execute(sql: "UPDATE inclusion_event SET status = 'available' WHERE id = ?", arguments: [id])
+            }
+            return ((), entries)
+        }
+    }
+
     /// Expires every pending credit whose claim window has ended; how many.
     @discardableResult
     public func expire(now: Date = Date()) throws -> Int {
@@ -121,6 +142,30 @@ public struct InclusionAccounts: Sendable {
                 }
             }
             return (entries.count, entries)
+        }
+    }
+
+    /// An event's reduction computed again from its stored activity under `methodology` (any
+    /// version of the same behaviour): the formula alone, without caps or the fraud screen, so
+    /// an office can see what a new version would have given. Refused once the raw activity is
+    /// past its retention or erased.
+    public func recompute(_ id: Int64, under methodologyID: String) throws -> (stored: ScreeningOutcome, recomputed: Micro, methodology: Methodology) {
+        guard let methodology = catalogue.methodology(methodologyID) else {
+            throw InclusionRefusal.invalid(field: "methodology", value: methodologyID, reason: "is not a methodology version")
+        }
+        return try database.read { db in
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM inclusion_event WHERE id = ?", arguments: [id]) else {
+                throw InclusionRefusal.unknownCredit(id)
+            }
+            guard let text: String = row["activity"], let data = text.data(using: .utf8),
+                  let activity = try? JSONDecoder().decode([ActivityDatum].self, from: data) else {
+                throw InclusionRefusal.invalid(field: "event", value: String(id), reason: "its raw activity is no longer kept (retention or erasure)")
+            }
+            guard let grams = methodology.reduction(of: activity) else {
+                throw InclusionRefusal.invalid(field: "methodology", value: methodologyID,
+                                               reason: "needs \(methodology.activity) in \(methodology.unit), which the event's activity does not give")
+            }
+            return (InclusionIntake.outcome(row), grams, methodology)
         }
     }
 

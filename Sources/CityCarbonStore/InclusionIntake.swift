@@ -51,6 +51,13 @@ final class InclusionState: @unchecked Sendable {
     var ledger: CreditLedger?
     var screenings: [String: CreditScreening] = [:]
 
+    /// The ledger, taken out so that changing it does not copy its balances (the state holds
+    /// no second reference); the caller puts it back once its commit succeeded.
+    func takeLedger() -> CreditLedger {
+        defer { ledger = nil }
+        return ledger!
+    }
+
     func with<T>(_ body: (InclusionState) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
@@ -98,8 +105,8 @@ public struct InclusionIntake: Sendable {
         let existing = try stored(db, partner: partner.code, serials: events.map(\.serial))
         let keys = try accountKeys(db, scheme: scheme.code, dids: Set(events.map(\.account)))
         var newAccounts: [(did: String, key: String)] = []
-        var screening = state.screenings[scheme.code] ?? CreditScreening(scheme: scheme, catalogue: catalogue)
-        var ledger = state.ledger!
+        var screening = state.screenings.removeValue(forKey: scheme.code) ?? CreditScreening(scheme: scheme, catalogue: catalogue)
+        var ledger = state.takeLedger()
         var results: [PostedEvent] = []
         var rows = EventRows()
         var entries: [CreditEntry] = []

@@ -61,7 +61,7 @@ public struct InclusionLots: Sendable {
                                    arguments: SQLArguments([id] + chunk))
                     guard db.changesCount == chunk.count else { throw InclusionRefusal.lotClaimedTwice(credit: chunk[0]) }
                 }
-                var ledger = state.ledger!
+                var ledger = state.takeLedger()
                 let entry = try ledger.append(.lot, account: "lot:\(id)", reference: id, grams: lot.grams, atMillis: millis)
                 try InclusionIntake.persist([entry], touched: [], ledger: ledger, db, actor: actor)
                 state.ledger = ledger

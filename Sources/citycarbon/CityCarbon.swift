@@ -20,7 +20,7 @@ struct CityCarbon: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [InitCommand.self, ImportCommand.self, InventoryCommand.self, FactorsCommand.self, PlanCommand.self, IndicatorCommand.self, StatisticsCommand.self, CityCommand.self, TargetCommand.self, AssessmentCommand.self, PilotCommand.self, ReportCommand.self, PathwayCommand.self, IngestCommand.self, MonitorCommand.self, ServeCommand.self, AccountCommand.self, KeyCommand.self,
-                      EnterpriseCommand.self, RegistryCommand.self, AuditCommand.self, BenchCommand.self]
+                      EnterpriseCommand.self, RegistryCommand.self, InclusionCommand.self, AuditCommand.self, BenchCommand.self]
     )
 }
 
