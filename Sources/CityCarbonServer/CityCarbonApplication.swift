@@ -142,7 +142,7 @@ public enum CityCarbonApplication {
         CarbonAccountsDesk(database: database).addRoutes(to: routes)
         EvidenceReviewPage(database: database).addRoutes(to: routes)
         EnterpriseAPI(database: database).addRoutes(to: routes)
-        InclusionAPI(database: database).addRoutes(to: routes)
+        InclusionAPI(database: database, intake: InclusionCommitQueue(database)).addRoutes(to: routes)
         InclusionDesk(database: database).addRoutes(to: routes)
         CitySettingsPage(database: database).addRoutes(to: routes)
         CityDataPage(database: database).addRoutes(to: routes)

@@ -10,6 +10,8 @@ import Hummingbird
 /// back with its reason for the partner's app to show.
 struct InclusionAPI: Sendable {
     let database: CityCarbonDatabase
+    /// Posts arriving together share a durable commit.
+    let intake: InclusionCommitQueue
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.open(.post, "api/v1/inclusion/token") { request, _ in
@@ -21,7 +23,12 @@ struct InclusionAPI: Sendable {
             case let .success(decoded): events = decoded
             case let .failure(errors): throw errors
             }
-            let posted = try refusing { try InclusionIntake(database).post(events, from: call.partner, nonce: call.nonce) }
+            let posted: [PostedEvent]
+            do {
+                posted = try await intake.submit(.init(events: events, partner: call.partner, nonce: call.nonce))
+            } catch let refusal as InclusionRefusal {
+                throw ProblemDetails(refusal.isReplayOrRevoked ? .unauthorized : .conflict, refusal.description)
+            }
             return JSONValue.object([("results", .array(posted.map(Self.json)))]).httpResponse()
         }
         routes.partner(.get, "api/v1/inclusion/accounts/:account") { _, context, call in
@@ -96,7 +103,7 @@ struct InclusionAPI: Sendable {
         do { return try body() } catch let refusal as InclusionRefusal {
             switch refusal {
             case .unknownAccount, .unknownCredit, .unknownItem: throw ProblemDetails(.notFound, refusal.description)
-            case .replay, .revokedPartner: throw ProblemDetails(.unauthorized, refusal.description)
+            case _ where refusal.isReplayOrRevoked: throw ProblemDetails(.unauthorized, refusal.description)
             default: throw ProblemDetails(.conflict, refusal.description)
             }
         }
@@ -188,5 +195,15 @@ struct InclusionAPI: Sendable {
         }
         guard issues.isEmpty, let serial, let item else { throw InputErrors(issues) }
         return (serial, item, quantity)
+    }
+}
+
+extension InclusionRefusal {
+    /// Refusals of who is asking rather than of what is asked: 401.
+    var isReplayOrRevoked: Bool {
+        switch self {
+        case .replay, .revokedPartner: true
+        default: false
+        }
     }
 }

@@ -82,22 +82,53 @@ public struct InclusionIntake: Sendable {
         self.catalogue = catalogue
     }
 
+    /// One partner's post: its events and, for a signed request, its nonce.
+    public struct Submission: Sendable {
+        public var events: [BehaviourEvent]
+        public var partner: InclusionPartner
+        public var nonce: String?
+        public init(events: [BehaviourEvent], partner: InclusionPartner, nonce: String? = nil) {
+            (self.events, self.partner, self.nonce) = (events, partner, nonce)
+        }
+    }
+
     /// Screens and stores `events` from `partner`, using `nonce` once if given.
     public func post(_ events: [BehaviourEvent], from partner: InclusionPartner, nonce: String? = nil, now: Date = Date()) throws -> [PostedEvent] {
-        guard partner.revokedAt == nil else { throw InclusionRefusal.revokedPartner(partner.code) }
+        try post([Submission(events: events, partner: partner, nonce: nonce)], now: now)[0].get()
+    }
+
+    /// Screens and stores several posts in one commit, in order; each gets its events' outcomes
+    /// or its refusal (a revoked partner, a replayed nonce), and a refused post changes nothing.
+    public func post(_ submissions: [Submission], now: Date = Date()) throws -> [Result<[PostedEvent], InclusionRefusal>] {
         let seconds = Int64(now.timeIntervalSince1970), millis = Int64(now.timeIntervalSince1970 * 1000)
         return try database.inclusion.with { state in
             try database.write { db in
-                if let nonce, try !InclusionPartners.useNonce(db, nonce, partner: partner.code, now: seconds) {
-                    throw InclusionRefusal.replay(nonce: nonce)
-                }
                 try Self.bringUpToDate(state, db, catalogue: catalogue, now: seconds)
-                return try Self.post(events, partner: partner, state: state, db, catalogue: catalogue, seconds: seconds, millis: millis)
+                var ledger = state.takeLedger()
+                var entries: [CreditEntry] = []
+                var touched = Set<String>()
+                var results: [Result<[PostedEvent], InclusionRefusal>] = []
+                for submission in submissions {
+                    if submission.partner.revokedAt != nil {
+                        results.append(.failure(.revokedPartner(submission.partner.code)))
+                    } else if let nonce = submission.nonce, try !InclusionPartners.useNonce(db, nonce, partner: submission.partner.code, now: seconds) {
+                        results.append(.failure(.replay(nonce: nonce)))
+                    } else {
+                        results.append(.success(try Self.post(submission.events, partner: submission.partner, state: state, ledger: &ledger,
+                                                              entries: &entries, touched: &touched, db, catalogue: catalogue, seconds: seconds,
+                                                              millis: millis)))
+                    }
+                }
+                try Self.persist(entries, touched: touched, ledger: ledger, db,
+                            actor: Set(submissions.map(\.partner.code)).count == 1 ? "partner:\(submissions[0].partner.code)" : "partners")
+                state.ledger = ledger
+                return results
             }
         }
     }
 
-    private static func post(_ events: [BehaviourEvent], partner: InclusionPartner, state: InclusionState, _ db: any SQLConnection,
+    private static func post(_ events: [BehaviourEvent], partner: InclusionPartner, state: InclusionState, ledger: inout CreditLedger,
+                             entries: inout [CreditEntry], touched: inout Set<String>, _ db: any SQLConnection,
                              catalogue: MethodologyCatalogue, seconds: Int64, millis: Int64) throws -> [PostedEvent] {
         guard let scheme = catalogue.scheme(partner.scheme) else {
             throw InclusionRefusal.invalid(field: "scheme", value: partner.scheme, reason: "is not a scheme of this platform")
@@ -106,15 +137,14 @@ public struct InclusionIntake: Sendable {
         let keys = try accountKeys(db, scheme: scheme.code, dids: Set(events.map(\.account)))
         var newAccounts: [(did: String, key: String)] = []
         var screening = state.screenings.removeValue(forKey: scheme.code) ?? CreditScreening(scheme: scheme, catalogue: catalogue)
-        var ledger = state.takeLedger()
+        defer { state.screenings[scheme.code] = screening }
         var results: [PostedEvent] = []
         var rows = EventRows()
-        var entries: [CreditEntry] = []
-        var touched = Set<String>()
         let scope = Set(partner.scenarios)
         var inThisPost: [String: Int] = [:]
         for event in events {
-            let digest = digest(of: event)
+            let activity = activityText(event.activity)
+            let digest = digest(of: event, activity: activity)
             if let index = inThisPost[event.serial] {
                 var again = results[index]
                 again.repeated = true
@@ -134,7 +164,7 @@ public struct InclusionIntake: Sendable {
             }
             var key = keys[event.account] ?? newAccounts.first { $0.did == event.account }?.key
             if key == nil {
-                let made = "acct_" + Secret.make().prefix(22)
+                let made = Self.newAccountKey()
                 newAccounts.append((event.account, made))
                 key = made
             }
@@ -157,7 +187,7 @@ public struct InclusionIntake: Sendable {
                 entries.append(entry)
                 touched.insert(keyed.account)
             }
-            rows.append(keyed, digest: digest, scheme: scheme.code, outcome: outcome, status: status, received: seconds)
+            rows.append(keyed, activity: activity, digest: digest, scheme: scheme.code, outcome: outcome, status: status, received: seconds)
             results.append(PostedEvent(serial: event.serial, id: nil, outcome: outcome, status: status, repeated: false))
         }
         if !newAccounts.isEmpty {
@@ -169,9 +199,6 @@ public struct InclusionIntake: Sendable {
         }
         let ids = try rows.insert(db)
         for index in results.indices where results[index].id == nil { results[index].id = ids[results[index].serial] }
-        try persist(entries, touched: touched, ledger: ledger, db, actor: "partner:\(partner.code)")
-        state.ledger = ledger
-        state.screenings[scheme.code] = screening
         return results
     }
 
@@ -272,16 +299,33 @@ public struct InclusionIntake: Sendable {
         return found
     }
 
-    /// What makes two posts of a serial the same post.
-    static func digest(of event: BehaviourEvent) -> String {
-        FieldDigest.hex([event.account, event.scenario, String(event.startedAt), event.endedAt.map(String.init) ?? "", event.device ?? "",
-                         event.evidence, event.navigation.map { $0 ? "1" : "0" } ?? "", event.conditions.joined(separator: ","),
-                         event.district ?? "", activityText(event.activity)])
+    /// The ledger's own key for a new account: 128 random bits, unrelated to the partner's pseudonym.
+    static func newAccountKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bits = (generator.next() as UInt64, generator.next() as UInt64)
+        return "acct_" + withUnsafeBytes(of: bits) { Hex.string($0) }
     }
 
+    /// What makes two posts of a serial the same post; `activity` is ``activityText(_:)`` of its activity.
+    static func digest(of event: BehaviourEvent, activity: String) -> String {
+        FieldDigest.hex([event.account, event.scenario, String(event.startedAt), event.endedAt.map(String.init) ?? "", event.device ?? "",
+                         event.evidence, event.navigation.map { $0 ? "1" : "0" } ?? "", event.conditions.joined(separator: ","),
+                         event.district ?? "", activity])
+    }
+
+    /// The raw activity as stored: a JSON array of {name, unit, value}, written directly (one
+    /// per event, so no document tree); a name or unit that needs escaping goes through ``JSONValue``.
     static func activityText(_ activity: [ActivityDatum]) -> String {
-        JSONValue.array(activity.map { .object([("name", .string($0.name)), ("unit", .string($0.unit)), ("value", .string($0.value.description))]) })
-            .serialized()
+        func quoted(_ text: String) -> String {
+            if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) { return text }
+            return String(JSONValue.string(text).serialized().dropFirst().dropLast())
+        }
+        var text = "["
+        for (index, datum) in activity.enumerated() {
+            if index > 0 { text += "," }
+            text += "{\"name\":\"" + quoted(datum.name) + "\",\"unit\":\"" + quoted(datum.unit) + "\",\"value\":\"" + datum.value.description + "\"}"
+        }
+        return text + "]"
     }
 }
 
@@ -292,11 +336,12 @@ struct EventRows {
     var district: [String?] = [], activity: [String?] = [], received: [Int64] = [], decision: [String] = []
     var methodology: [String?] = [], behaviour: [String?] = [], day: [String] = [], grams: [Int64] = [], points: [Int64] = []
     var rule: [String?] = [], reason: [String?] = [], from: [String?] = [], until: [String?] = [], status: [String] = []
-    mutating func append(_ event: BehaviourEvent, digest: String, scheme: String, outcome: ScreeningOutcome, status: String, received: Int64) {
+    mutating func append(_ event: BehaviourEvent, activity text: String, digest: String, scheme: String, outcome: ScreeningOutcome, status: String,
+                         received: Int64) {
         partner.append(event.partner); serial.append(event.serial); self.digest.append(digest); self.scheme.append(scheme)
         account.append(event.account); scenario.append(event.scenario); started.append(event.startedAt)
         ended.append(event.endedAt); device.append(event.device); evidence.append(event.evidence)
-        district.append(event.district); activity.append(InclusionIntake.activityText(event.activity)); self.received.append(received)
+        district.append(event.district); activity.append(text); self.received.append(received)
         decision.append(outcome.decision.rawValue); methodology.append(outcome.methodology); behaviour.append(outcome.behaviour)
         day.append(outcome.day.description); grams.append(outcome.grams.millionths); points.append(outcome.points)
         rule.append(outcome.rule); reason.append(outcome.reason); from.append(outcome.claimableFrom?.description)

@@ -30,7 +30,9 @@ enum InclusionSchema {
               reviewed_by TEXT, UNIQUE (partner, serial))
             """,
             "CREATE INDEX inclusion_event_account ON inclusion_event (account_key, day)",
-            "CREATE INDEX inclusion_event_status ON inclusion_event (status, day)",
+            // Only the credits waiting for something (a claim, a review) are looked up by status; most
+            // are settled, so a partial index keeps intake from writing an index entry for each.
+            "CREATE INDEX inclusion_event_waiting ON inclusion_event (status, day) WHERE status IN ('pending', 'held')",
             """
             CREATE TABLE inclusion_ledger (
               sequence \(big) PRIMARY KEY, at_ms \(big) NOT NULL, kind TEXT NOT NULL, account_key TEXT NOT NULL, reference TEXT NOT NULL,

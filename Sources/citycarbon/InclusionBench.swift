@@ -27,7 +27,7 @@ struct InclusionBench: ParsableCommand {
     @Option(help: "Events per run.") var events = 1_000_000
     @Option(help: "Residents posting.") var accounts = 100_000
     @Option(help: "Events per signed post.") var batch = 1_000
-    @Option(help: "Concurrent clients, each sending one post at a time.") var clients = 4
+    @Option(help: "Concurrent clients, each sending one post at a time.") var clients = 16
     @Option(help: "Measured runs, each in a fresh workspace.") var runs = 3
     @Option(help: ArgumentHelp("Directory for the workspaces (default: the temporary directory).", valueName: "dir")) var directory: String?
     @Option(help: ArgumentHelp("Run on this PostgreSQL server instead, in a new database per run.", valueName: "postgres://user@host:port/db")) var postgres: String?
@@ -147,41 +147,56 @@ struct InclusionBench: ParsableCommand {
         return posts
     }
 
-    /// Sends the posts from `clients` concurrent clients, each doing what the server does with one.
+    /// Sends the posts from `clients` concurrent clients, each doing what the server does with
+    /// one: check, decode, and hand the post to the group commit, waiting until it is durable.
     static func send(_ posts: [Post], database: CityCarbonDatabase, clients: Int) throws -> (counts: [String: Int], commits: Int) {
         let partners = InclusionPartners(database)
         let known = try Dictionary(uniqueKeysWithValues: ["amap", "transit"].map { ($0, try partners.signingSecret(of: $0)!) })
-        let intake = InclusionIntake(database)
+        let queue = InclusionCommitQueue(database)
         let counts = Counts()
         let failure = Counts()
-        DispatchQueue.concurrentPerform(iterations: clients) { client in
-            var index = client
-            while index < posts.count {
-                let post = posts[index]
-                index += clients
-                let (partner, secret) = known[post.partner]!
-                if let refusal = PartnerSignature.verify(secret: secret, timestamp: post.timestamp, nonce: post.nonce, signature: post.signature,
-                                                         method: "POST", path: path, body: post.body, now: Int64(Date().timeIntervalSince1970)) {
-                    failure.add(refusal.description)
-                    continue
-                }
-                switch PartnerBatch.decode(post.body, partner: partner.code, scheme: partner.scheme) {
-                case let .failure(errors): failure.add(errors.description)
-                case let .success(events):
-                    do {
-                        for posted in try intake.post(events, from: partner, nonce: post.nonce) { counts.add(posted.outcome.decision.rawValue) }
-                    } catch { failure.add("\(error)") }
+        let group = DispatchGroup()
+        group.enter()
+        Task {
+            await withTaskGroup(of: Void.self) { tasks in
+                for client in 0..<clients {
+                    tasks.addTask {
+                        var index = client
+                        while index < posts.count {
+                            let post = posts[index]
+                            index += clients
+                            let (partner, secret) = known[post.partner]!
+                            if let refusal = PartnerSignature.verify(secret: secret, timestamp: post.timestamp, nonce: post.nonce, signature: post.signature,
+                                                                     method: "POST", path: path, body: post.body, now: Int64(Date().timeIntervalSince1970)) {
+                                failure.add(refusal.description)
+                                continue
+                            }
+                            switch PartnerBatch.decode(post.body, partner: partner.code, scheme: partner.scheme) {
+                            case let .failure(errors): failure.add(errors.description)
+                            case let .success(events):
+                                do {
+                                    let posted = try await queue.submit(.init(events: events, partner: partner, nonce: post.nonce))
+                                    var local: [String: Int] = [:]
+                                    for event in posted { local[event.outcome.decision.rawValue, default: 0] += 1 }
+                                    counts.add(local)
+                                } catch { failure.add("\(error)") }
+                            }
+                        }
+                    }
                 }
             }
+            group.leave()
         }
+        group.wait()
         if let first = failure.values.keys.first { fatalError("a post was refused: \(first)") }
-        return (counts.values, posts.count)
+        return (counts.values, queue.commits)
     }
 
     final class Counts: @unchecked Sendable {
         private let lock = NSLock()
         private var counts: [String: Int] = [:]
         func add(_ key: String) { lock.withLock { counts[key, default: 0] += 1 } }
+        func add(_ more: [String: Int]) { lock.withLock { for (key, value) in more { counts[key, default: 0] += value } } }
         var values: [String: Int] { lock.withLock { counts } }
     }
 }
