@@ -59,7 +59,7 @@ let package = Package(
         ),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
         .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring",
-                                                  "CarbonMarkets"]),
+                                                  "CarbonMarkets", "CarbonInclusion"]),
         .target(
             name: "CarbonPathways",
             dependencies: ["CarbonKit"],

@@ -344,6 +344,7 @@ public struct InclusionAccounts: Sendable {
             let key = try Self.key(db, scheme: scheme, did: did)
             try db.execute(sql: "UPDATE inclusion_event SET activity = NULL, device = NULL, district = NULL WHERE account_key = ?", arguments: [key])
             try db.execute(sql: "DELETE FROM inclusion_account WHERE scheme = ? AND did = ?", arguments: [scheme, did])
+            try db.execute(sql: "DELETE FROM inclusion_household WHERE scheme = ? AND did = ?", arguments: [scheme, did])
             try AuditTrail.append(db, actor: actor, action: "inclusion.erase", entity: "inclusion_account", entityID: nil,
                                   after: .object([("scheme", .string(scheme))]))
         }

@@ -65,6 +65,8 @@ enum InclusionSchema {
               credits \(big) NOT NULL, registry_account TEXT, registry_unit TEXT, registry_sequence \(big), created_by TEXT NOT NULL,
               created_at TEXT NOT NULL)
             """,
+            // A monitoring site (a home's meter) enrolled for a resident's account, with the household's conditions.
+            "CREATE TABLE inclusion_household (site TEXT PRIMARY KEY, scheme TEXT NOT NULL, did TEXT NOT NULL, conditions TEXT NOT NULL, enrolled_by TEXT NOT NULL)",
         ]
     }
 }

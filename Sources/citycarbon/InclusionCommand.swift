@@ -17,13 +17,15 @@ struct InclusionCommand: ParsableCommand {
           citycarbon inclusion partner add amap --name "Map app" --scenario walk --scenario metro
           citycarbon inclusion post events.json --partner amap
           citycarbon inclusion totals --year 2026 --by behaviour
+          citycarbon inclusion household enrol home-17 --account did:city:4f1c   # a metered home, for the electricity methodology
+          citycarbon inclusion household credit --day 2026-03-09                  # each enrolled home's saving that day, from its meter
           citycarbon inclusion recompute 42 --methodology walk@antforest-2016
           citycarbon inclusion sweep                       # expire closed claim windows, drop raw data past retention
           citycarbon inclusion lot build 2026-03
           citycarbon inclusion lot issue CITY-202603-1 --account INCL-1
           citycarbon inclusion reconcile
         """,
-        subcommands: [Partner.self, Post.self, Totals.self, Recompute.self, Sweep.self, Lot.self, Reconcile.self]
+        subcommands: [Partner.self, Post.self, Household.self, Totals.self, Recompute.self, Sweep.self, Lot.self, Reconcile.self]
     )
 
     static func refused(_ error: any Error) -> any Error {
@@ -99,6 +101,48 @@ struct InclusionCommand: ParsableCommand {
                 print("\(event.serial): \(event.outcome.decision.rawValue) (\(event.outcome.rule ?? "")): \(event.outcome.reason ?? "")")
             }
             print(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
+    }
+
+    struct Household: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Household electricity from the meters monitoring ingests: enrol a home, credit a day.",
+            subcommands: [Enrol.self, Credit.self])
+
+        struct Enrol: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Enrol a monitoring site (a home's meter) for a resident's account.")
+            @Argument(help: "The monitoring site.") var site: String
+            @Option(help: "The resident's pseudonymous id in the scheme.") var account: String
+            @Option(help: "The scheme.") var scheme = "city"
+            @Option(help: ArgumentHelp("A condition the methodology excludes (tariff_tier_3, distributed_pv). Repeat.", valueName: "condition"))
+            var condition: [String] = []
+            @OptionGroup var workspace: WorkspaceOptions
+
+            func run() throws {
+                do {
+                    try InclusionHouseholds(try workspace.open()).enrol(site: site, scheme: scheme, did: account, conditions: condition, by: workspace.who)
+                    print("site \(site) enrolled for \(account)")
+                } catch { throw InclusionCommand.refused(error) }
+            }
+        }
+
+        struct Credit: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Credit each enrolled home's saving on a day (run it daily, after the day's readings are in); a day twice credits once.")
+            @Option(help: "The day, like 2026-03-09 (default: yesterday).") var day: String?
+            @OptionGroup var workspace: WorkspaceOptions
+
+            func run() throws {
+                let date = day.flatMap { Day($0) } ?? Day.today.adding(days: -1)
+                if let day, Day(day) == nil { throw CLIFailure.usage("--day \(day) is not a date like 2026-03-09") }
+                do {
+                    let posted = try InclusionHouseholds(try workspace.open()).credit(day: date)
+                    for event in posted {
+                        print("\(event.serial): \(event.outcome.decision.rawValue) \(event.outcome.grams) g\(event.outcome.reason.map { " (\($0))" } ?? "")")
+                    }
+                    print("\(posted.count) homes with a saving on \(date)")
+                } catch { throw InclusionCommand.refused(error) }
+            }
         }
     }
 
