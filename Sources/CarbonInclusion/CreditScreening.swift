@@ -5,7 +5,8 @@ import CarbonKit
 /// reported by two partners, or two journeys at once, is credited once), and how fast each
 /// account and device posts. Rules, in order: scenario and methodology, evidence, activity and
 /// its plausible range, navigation, household exclusions, time (future, stale), speed, overlap
-/// and duplicate, velocity holds, then the daily caps.
+/// and duplicate (by account, and by device across accounts), one day-total per behaviour (a
+/// day's steps, and no trips of that behaviour beside it), velocity holds, then the daily caps.
 ///
 /// One screen serves one scheme's events in arrival order; the store rebuilds its memory from
 /// the recent credits it kept (``remember(_:outcome:)``) after a restart.
@@ -20,6 +21,11 @@ public struct CreditScreening: Sendable {
     private var earnedByBehaviour: [AccountDay: [String: Micro]] = [:]
     private var earnedInAll: [AccountDay: Micro] = [:]
     private var trips: [String: [Trip]] = [:]
+    /// Trips by device: the same journey from one phone under two accounts is one journey.
+    private var deviceTrips: [String: [Trip]] = [:]
+    /// Behaviours credited each account-day, and those credited as the day's total (steps).
+    private var behaviours: [AccountDay: Set<String>] = [:]
+    private var dayTotals: [AccountDay: Set<String>] = [:]
     private var accountPosts: [String: [Int64]] = [:]
     private var devicePosts: [String: [Int64]] = [:]
     private var deviceAccounts: [String: (day: Int, accounts: Set<String>)] = [:]
@@ -102,12 +108,25 @@ public struct CreditScreening: Sendable {
             }
         }
         let account = event.account
+        // Another partner's serial is its own business: a resident is told only that it was another partner.
+        func source(_ other: Trip) -> String { other.partner == event.partner ? "(serial \(other.serial))" : "from another partner" }
         if event.endedAt != nil, let other = trips[account]?.first(where: { $0.start < end && event.startedAt < $0.end }) {
             let same = other.scenario == event.scenario && other.start == event.startedAt && other.end == end
             return .refused(same ? "duplicate" : "overlap",
-                            same ? "the same trip was already credited from \(other.partner) (serial \(other.serial))"
-                                 : "overlaps a trip already credited from \(other.partner) (serial \(other.serial))",
+                            same ? "the same trip was already credited \(source(other))" : "overlaps a trip already credited \(source(other))",
                             day: day, methodology: methodology)
+        }
+        if event.endedAt != nil, let device = event.device,
+           let other = deviceTrips[device]?.first(where: { $0.scenario == event.scenario && $0.start == event.startedAt && $0.end == end }) {
+            return .refused("duplicate", "the same trip from the same device was already credited \(source(other))", day: day, methodology: methodology)
+        }
+        let accountDay = AccountDay(account: account, day: day.ordinal)
+        if methodology.day_total == true, behaviours[accountDay]?.contains(methodology.behaviour) == true {
+            return .refused("day_total", "\(methodology.activity) are the day's total: \(methodology.behaviour) on \(day) is credited already",
+                            day: day, methodology: methodology)
+        }
+        if methodology.day_total != true, dayTotals[accountDay]?.contains(methodology.behaviour) == true {
+            return .refused("day_total", "\(methodology.behaviour) on \(day) is credited already as the day's total", day: day, methodology: methodology)
         }
         guard var grams = methodology.reduction(for: amount) else {
             return .refused("implausible", "the reduction for \(amount) \(methodology.unit) is out of range", day: day, methodology: methodology)
@@ -169,8 +188,13 @@ public struct CreditScreening: Sendable {
         }
         earnedInAll[key] = (earnedInAll[key] ?? .zero) + outcome.grams
         if let end = event.endedAt {
-            trips[event.account, default: []].append(Trip(start: event.startedAt, end: end, scenario: event.scenario,
-                                                          partner: event.partner, serial: event.serial))
+            let trip = Trip(start: event.startedAt, end: end, scenario: event.scenario, partner: event.partner, serial: event.serial)
+            trips[event.account, default: []].append(trip)
+            if let device = event.device { deviceTrips[device, default: []].append(trip) }
+        }
+        if let methodology = outcome.methodology.flatMap({ methodologies[$0] }) {
+            behaviours[key, default: []].insert(methodology.behaviour)
+            if methodology.day_total == true { dayTotals[key, default: []].insert(methodology.behaviour) }
         }
         accountPosts[event.account, default: []].append(now)
         if let device = event.device {
@@ -191,7 +215,10 @@ public struct CreditScreening: Sendable {
         let horizon = day(of: now).ordinal - 2 - (scheme.claim_window_days ?? 7) - 2
         earnedByBehaviour = earnedByBehaviour.filter { $0.key.day >= horizon }
         earnedInAll = earnedInAll.filter { $0.key.day >= horizon }
+        behaviours = behaviours.filter { $0.key.day >= horizon }
+        dayTotals = dayTotals.filter { $0.key.day >= horizon }
         let oldest = now - Int64(4 + (scheme.claim_window_days ?? 7)) * 86_400
         trips = trips.compactMapValues { list in let kept = list.filter { $0.end >= oldest }; return kept.isEmpty ? nil : kept }
+        deviceTrips = deviceTrips.compactMapValues { list in let kept = list.filter { $0.end >= oldest }; return kept.isEmpty ? nil : kept }
     }
 }

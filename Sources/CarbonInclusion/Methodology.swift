@@ -29,6 +29,9 @@ public struct Methodology: Sendable, Hashable, Decodable {
     /// The amount of `unit` the two factors are for (22 for "5.98 kg per 22 km").
     public var per: Micro
     public var daily_cap_g: Micro?
+    /// The activity is the day's total (a step count): one a day per account, and no trips of the
+    /// same behaviour credited beside it.
+    public var day_total: Bool?
     public var requires_navigation: Bool?
     public var maximum_speed_kmh: Micro?
     /// Days after the activity before the operator's data confirms it (transit: 2).

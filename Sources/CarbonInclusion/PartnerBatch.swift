@@ -43,7 +43,7 @@ public enum PartnerBatch {
             let started = reader.instant("started_at")
             let ended = reader.optionalInstant("ended_at")
             let device = reader.optionalIdentifier("device", maximum: 128)
-            let district = reader.optionalIdentifier("district", maximum: 64)
+            let district = reader.optionalName("district", maximum: 64)
             let navigation = reader.optionalBool("navigation")
             let conditions = reader.identifiers("conditions")
             let activity = reader.activity()
@@ -92,6 +92,17 @@ public enum PartnerBatch {
             return identifier(field, maximum: maximum)
         }
 
+        /// A name people write (a district's): 1–64 characters, no control characters, no spaces around.
+        mutating func optionalName(_ field: String, maximum: Int) -> String? {
+            guard let value = object[field], !(value is NSNull) else { return nil }
+            guard let text = value as? String, !text.isEmpty, text.count <= maximum, text == text.trimmingCharacters(in: .whitespaces),
+                  !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+                fail(field, value, "must be a name of 1 to \(maximum) characters")
+                return nil
+            }
+            return text
+        }
+
         mutating func identifiers(_ field: String) -> [String] {
             guard let value = object[field], !(value is NSNull) else { return [] }
             guard let list = value as? [Any], list.count <= 8 else { fail(field, value, "must be an array of at most 8 codes"); return [] }
@@ -102,6 +113,8 @@ public enum PartnerBatch {
             }
             return found
         }
+
+        static let earliest = RFC3339.seconds("2000-01-01T00:00:00Z")!, latest = RFC3339.seconds("2100-12-31T23:59:59Z")!
 
         static func isBoolean(_ number: NSNumber) -> Bool { String(describing: type(of: number)).contains("Boolean") }
 
@@ -116,8 +129,8 @@ public enum PartnerBatch {
 
         mutating func instant(_ field: String) -> Int64? {
             guard let value = object[field] else { fail(field, nil, "is required"); return nil }
-            guard let text = value as? String, let seconds = RFC3339.seconds(text) else {
-                fail(field, value, "must be a time like 2026-03-10T08:00:00+08:00")
+            guard let text = value as? String, let seconds = RFC3339.seconds(text), (Self.earliest...Self.latest).contains(seconds) else {
+                fail(field, value, "must be a time like 2026-03-10T08:00:00+08:00, from 2000 to 2100")
                 return nil
             }
             return seconds

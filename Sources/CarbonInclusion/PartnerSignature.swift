@@ -3,7 +3,8 @@ import Crypto
 import Foundation
 
 /// How a partner signs a request: HMAC-SHA256 with its signing secret over the timestamp, a
-/// nonce, the method, the path and the SHA-256 of the body, one per line. The timestamp bounds
+/// nonce, the method, the path with its query (`/api/v1/inclusion/catalogue?x=1`) and the
+/// SHA-256 of the body, one per line; the signature is sent as hex. The timestamp bounds
 /// how old a request may be and the nonce makes each one single-use, so a captured request
 /// cannot be replayed; the body digest makes any change to it break the signature.
 public enum PartnerSignature {

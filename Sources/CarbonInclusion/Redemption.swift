@@ -23,7 +23,9 @@ public struct RedemptionItem: Sendable, Hashable, Codable {
     /// What is wrong with the item as entered by staff.
     public var problems: [String] {
         var found: [String] = []
-        if code.isEmpty || code.count > 64 { found.append("code must be 1 to 64 characters") }
+        if code.isEmpty || code.utf8.count > 64 || !code.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            found.append("code must be 1 to 64 letters, digits or punctuation, without spaces")
+        }
         if pricePoints < 1 || pricePoints > 1_000_000_000 { found.append("price \(pricePoints) must be 1 to 1,000,000,000 points") }
         if faceValueCNY.millionths < 0 || faceValueCNY > Micro(whole: 1_000_000) { found.append("face value \(faceValueCNY) must be 0 to 1,000,000 yuan") }
         if let stock = stockPerMonth, stock < 0 { found.append("stock \(stock) must not be negative") }

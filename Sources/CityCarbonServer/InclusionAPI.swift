@@ -2,6 +2,7 @@ import CarbonInclusion
 import CarbonKit
 import CityCarbonStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The partner-facing carbon-inclusion API: behaviour events in, a resident's account, claims,
@@ -23,6 +24,7 @@ struct InclusionAPI: Sendable {
             case let .success(decoded): events = decoded
             case let .failure(errors): throw errors
             }
+            try InclusionIntake(database).checkDistricts(events)
             let posted: [PostedEvent]
             do {
                 posted = try await intake.submit(.init(events: events, partner: call.partner, nonce: call.nonce))
@@ -33,14 +35,16 @@ struct InclusionAPI: Sendable {
         }
         routes.partner(.get, "api/v1/inclusion/accounts/:account") { _, context, call in
             let did = try account(context)
-            let view = try refusing { try InclusionAccounts(database).account(scheme: call.partner.scheme, did: did) }
+            let view = try refusing { try InclusionAccounts(database).account(scheme: call.partner.scheme, did: did, partner: call.partner.code) }
             return JSONValue.object([
                 ("scheme", .string(view.scheme)), ("account", .string(view.did)),
                 ("points", .object([("pending", .integer(Int(view.balance.pending))), ("available", .integer(Int(view.balance.available))),
                                     ("held", .integer(Int(view.balance.held)))])),
                 ("gramsCredited", .string(view.grams.description)),
                 ("credits", .array(view.credits.map { credit in
-                    .object([("id", .integer(Int(credit.id))), ("partner", .string(credit.partner)), ("serial", .string(credit.serial)),
+                    // Another partner's serials are its own business.
+                    .object([("id", .integer(Int(credit.id))), ("partner", .string(credit.partner)),
+                             ("serial", credit.partner == call.partner.code ? .string(credit.serial) : .null),
                              ("scenario", .string(credit.scenario)), ("status", .string(credit.status))] + Self.outcomeFields(credit.outcome))
                 })),
             ]).httpResponse()
@@ -70,11 +74,12 @@ struct InclusionAPI: Sendable {
         }
         routes.partner(.get, "api/v1/inclusion/accounts/:account/export") { _, context, call in
             let did = try account(context)
-            return try refusing { try InclusionAccounts(database).export(scheme: call.partner.scheme, did: did) }.httpResponse()
+            return try refusing { try InclusionAccounts(database).export(scheme: call.partner.scheme, did: did, partner: call.partner.code) }.httpResponse()
         }
         routes.partner(.delete, "api/v1/inclusion/accounts/:account") { _, context, call in
             let did = try account(context)
-            try refusing { try InclusionAccounts(database).erase(scheme: call.partner.scheme, did: did, by: "partner:\(call.partner.code)") }
+            try refusing { try InclusionAccounts(database).erase(scheme: call.partner.scheme, did: did, partner: call.partner.code,
+                                                                 by: "partner:\(call.partner.code)") }
             return Response(status: .noContent)
         }
         routes.partner(.get, "api/v1/inclusion/catalogue") { _, _, call in
@@ -138,6 +143,7 @@ struct InclusionAPI: Sendable {
         var response = JSONValue.object([("access_token", .string(issued.token)), ("token_type", .string("Bearer")),
                                          ("expires_in", .integer(Int(issued.expiresIn)))]).httpResponse()
         response.headers[.cacheControl] = "no-store"
+        response.headers[HTTPField.Name("Pragma")!] = "no-cache"
         return response
     }
 
@@ -189,7 +195,8 @@ struct InclusionAPI: Sendable {
         let serial = code("serial"), item = code("item")
         var quantity: Int64 = 1
         if let raw = object["quantity"] {
-            if let number = raw as? NSNumber, let value = Int64(number.stringValue), (1...100).contains(value) { quantity = value } else {
+            if let number = raw as? NSNumber, !String(describing: type(of: number)).contains("Boolean"), let value = Int64(number.stringValue),
+               (1...100).contains(value) { quantity = value } else {
                 issues.append(InputIssue(InputLocation(field: "quantity"), value: "\(raw)".prefix(80).description, reason: "must be a whole number 1 to 100"))
             }
         }

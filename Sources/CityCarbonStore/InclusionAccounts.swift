@@ -54,9 +54,17 @@ public struct InclusionAccounts: Sendable {
         return CreditScreening(scheme: scheme, catalogue: catalogue).day(of: Int64(now.timeIntervalSince1970))
     }
 
-    static func key(_ db: any SQLConnection, scheme: String, did: String) throws -> String {
+    /// The ledger's key of `did`. A partner reaches only the residents it has posted for (the
+    /// city's own app, `Self`, runs the scheme and reaches all); to any other the account does
+    /// not exist, so a partner cannot even learn that a pseudonym is in use elsewhere.
+    static func key(_ db: any SQLConnection, scheme: String, did: String, partner: String?) throws -> String {
         guard let key = try String.fetchOne(db, sql: "SELECT account_key FROM inclusion_account WHERE scheme = ? AND did = ?",
                                             arguments: [scheme, did]) else { throw InclusionRefusal.unknownAccount(did) }
+        if let partner, partner != "Self",
+           try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inclusion_account_partner WHERE account_key = ? AND partner = ?",
+                            arguments: [key, partner]) ?? 0 == 0 {
+            throw InclusionRefusal.unknownAccount(did)
+        }
         return key
     }
 
@@ -68,7 +76,7 @@ public struct InclusionAccounts: Sendable {
         -> [(id: Int64, result: Result<Int64, InclusionRefusal>)] {
         let today = today(scheme, now)
         return try change(actor: "partner:\(partner)", now: now) { ledger, db, millis in
-            let key = try Self.key(db, scheme: scheme, did: did)
+            let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
             var rows = try SQLRow.fetchAll(db, sql: """
                 SELECT id, serial, partner, points, status, claimable_from, claimable_until FROM inclusion_event
                 WHERE account_key = ? AND status = 'pending' ORDER BY id
@@ -238,11 +246,14 @@ public struct InclusionAccounts: Sendable {
                        now: Date = Date()) throws -> (id: Int64, points: Int64, repeated: Bool) {
         let month = String(today(scheme, now).description.prefix(7))
         return try change(actor: "partner:\(partner)", now: now) { ledger, db, millis in
-            if let row = try SQLRow.fetchOne(db, sql: "SELECT id, points FROM inclusion_redemption WHERE partner = ? AND serial = ?",
+            let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
+            if let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM inclusion_redemption WHERE partner = ? AND serial = ?",
                                              arguments: [partner, serial]) {
+                guard row["account_key"] as String == key, row["item"] as String == code, row["quantity"] as Int64 == quantity else {
+                    throw InclusionRefusal.invalid(field: "serial", value: serial, reason: "was used for another redemption; the first stands")
+                }
                 return ((row["id"], row["points"], true), [])
             }
-            let key = try Self.key(db, scheme: scheme, did: did)
             guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM inclusion_item WHERE code = ? AND scheme = ?", arguments: [code, scheme]) else {
                 throw InclusionRefusal.unknownItem(code)
             }
@@ -287,9 +298,9 @@ public struct InclusionAccounts: Sendable {
 
     // MARK: the resident's view, export and erasure
 
-    public func account(scheme: String, did: String, limit: Int = 200) throws -> InclusionAccountView {
+    public func account(scheme: String, did: String, partner: String? = nil, limit: Int = 200) throws -> InclusionAccountView {
         try database.read { db in
-            let key = try Self.key(db, scheme: scheme, did: did)
+            let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
             let balance = try SQLRow.fetchOne(db, sql: "SELECT * FROM inclusion_balance WHERE account_key = ?", arguments: [key])
                 .map { PointBalance(pending: $0["pending"], available: $0["available"], held: $0["held"]) } ?? PointBalance()
             let grams = try Int64.fetchOne(db, sql: """
@@ -308,9 +319,9 @@ public struct InclusionAccounts: Sendable {
 
     /// All the platform holds on a resident: the account, every event with its raw activity
     /// (while retained), every ledger line and redemption. The resident's copy, as JSON.
-    public func export(scheme: String, did: String) throws -> JSONValue {
+    public func export(scheme: String, did: String, partner: String? = nil) throws -> JSONValue {
         try database.read { db in
-            let key = try Self.key(db, scheme: scheme, did: did)
+            let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
             let events = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE account_key = ? ORDER BY id", arguments: [key]).map { row in
                 JSONValue.object([
                     ("id", .integer(Int(row["id"] as Int64))), ("partner", .string(row["partner"])), ("serial", .string(row["serial"])),
@@ -339,12 +350,13 @@ public struct InclusionAccounts: Sendable {
     /// Erases a resident: the link from the partner's pseudonym to the ledger's key, and every
     /// raw value, device and district of their events. The ledger keeps its lines under a key
     /// nothing links to a person any more, so its chain and the city's totals stay whole.
-    public func erase(scheme: String, did: String, by actor: String) throws {
+    public func erase(scheme: String, did: String, partner: String? = nil, by actor: String) throws {
         try database.write { db in
-            let key = try Self.key(db, scheme: scheme, did: did)
+            let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
             try db.execute(sql: "UPDATE inclusion_event SET activity = NULL, device = NULL, district = NULL WHERE account_key = ?", arguments: [key])
             try db.execute(sql: "DELETE FROM inclusion_account WHERE scheme = ? AND did = ?", arguments: [scheme, did])
             try db.execute(sql: "DELETE FROM inclusion_household WHERE scheme = ? AND did = ?", arguments: [scheme, did])
+            try db.execute(sql: "DELETE FROM inclusion_account_partner WHERE account_key = ?", arguments: [key])
             try AuditTrail.append(db, actor: actor, action: "inclusion.erase", entity: "inclusion_account", entityID: nil,
                                   after: .object([("scheme", .string(scheme))]))
         }

@@ -92,6 +92,18 @@ public struct InclusionIntake: Sendable {
         }
     }
 
+    /// Refuses a post whose events name a district that is not one of the city's jurisdictions,
+    /// naming each place: totals by district show only the city's own districts.
+    public func checkDistricts(_ events: [BehaviourEvent]) throws {
+        guard events.contains(where: { $0.district != nil }) else { return }
+        let tree = try JurisdictionRepository(database).tree()
+        let issues = events.enumerated().compactMap { index, event -> InputIssue? in
+            guard let district = event.district, !tree.contains(district) else { return nil }
+            return InputIssue(InputLocation(field: "events[\(index)].district"), value: district, reason: "is not a district of the city")
+        }
+        if !issues.isEmpty { throw InputErrors(Array(issues.prefix(50))) }
+    }
+
     /// Screens and stores `events` from `partner`, using `nonce` once if given.
     public func post(_ events: [BehaviourEvent], from partner: InclusionPartner, nonce: String? = nil, now: Date = Date()) throws -> [PostedEvent] {
         try post([Submission(events: events, partner: partner, nonce: nonce)], now: now)[0].get()
@@ -156,7 +168,7 @@ public struct InclusionIntake: Sendable {
                 if earlier.digest == digest {
                     results.append(PostedEvent(serial: event.serial, id: earlier.id, outcome: earlier.outcome, status: earlier.status, repeated: true))
                 } else {
-                    results.append(PostedEvent(serial: event.serial, id: earlier.id, outcome: .refused(
+                    results.append(PostedEvent(serial: event.serial, id: nil, outcome: .refused(
                         "serial_reused", "serial \(event.serial) was posted before with other data; the first post stands",
                         day: earlier.outcome.day), status: "refused", repeated: true))
                 }
@@ -199,6 +211,12 @@ public struct InclusionIntake: Sendable {
         }
         let ids = try rows.insert(db)
         for index in results.indices where results[index].id == nil { results[index].id = ids[results[index].serial] }
+        let linked = Array(Set(rows.account))
+        if !linked.isEmpty {
+            try db.bulkInsert(into: "inclusion_account_partner", columns: [
+                SQLColumn("account_key", .text(linked)), SQLColumn("partner", .text(linked.map { _ in partner.code })),
+            ], onConflict: "DO NOTHING")
+        }
         return results
     }
 

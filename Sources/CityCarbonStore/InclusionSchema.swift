@@ -19,6 +19,8 @@ enum InclusionSchema {
             CREATE TABLE inclusion_account (
               scheme TEXT NOT NULL, did TEXT NOT NULL, account_key TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, PRIMARY KEY (scheme, did))
             """,
+            // Which partners have posted for an account: each reaches only its own residents.
+            "CREATE TABLE inclusion_account_partner (account_key TEXT NOT NULL, partner TEXT NOT NULL, PRIMARY KEY (account_key, partner))",
             // One row per event a partner posted, refused ones too: the refusal is the resident's to see.
             """
             CREATE TABLE inclusion_event (

@@ -94,6 +94,9 @@ struct InclusionCommand: ParsableCommand {
             case let .success(decoded): events = decoded
             case let .failure(errors): throw CLIFailure.input(errors.issues.map { "\(file): \($0)" }.joined(separator: "\n"))
             }
+            do { try InclusionIntake(database).checkDistricts(events) } catch let errors as InputErrors {
+                throw CLIFailure.input(errors.issues.map { "\(file): \($0)" }.joined(separator: "\n"))
+            }
             let posted = try InclusionIntake(database).post(events, from: found)
             var counts: [String: Int] = [:]
             for event in posted { counts[event.repeated ? "repeated" : event.outcome.decision.rawValue, default: 0] += 1 }

@@ -31,7 +31,7 @@ import Testing
         let outcome = screening.screen(event("walk", "steps", "20000", unit: "step"), now: morning + 3600)
         #expect(outcome.decision == .capped && outcome.grams == Micro("296") && outcome.points == 296 && outcome.rule == "daily_cap")
         let more = screening.screen(event("walk", "steps", "100", unit: "step", serial: "s2"), now: morning + 7200)
-        #expect(more.decision == .refused && more.rule == "daily_cap")
+        #expect(more.decision == .refused && more.rule == "day_total")
     }
 
     @Test func theCapCountsPerLocalDay() {
@@ -71,7 +71,31 @@ import Testing
         let first = screening.screen(event("metro", "distance", "10", unit: "km", partner: "amap", minutes: 20), now: morning + 3600)
         let second = screening.screen(event("metro", "distance", "10", unit: "km", serial: "b-77", partner: "baidu", minutes: 20), now: morning + 3700)
         #expect(first.decision == .credited && second.decision == .refused && second.rule == "duplicate")
-        #expect(second.reason == "the same trip was already credited from amap (serial s1)")
+        // The other partner's serial is not the resident's business.
+        #expect(second.reason == "the same trip was already credited from another partner")
+    }
+
+    @Test func aDaysStepsAreCreditedOnceADay() {
+        var screening = screen()
+        let first = screening.screen(event("walk", "steps", "7250", unit: "step"), now: morning + 3600)
+        let second = screening.screen(event("walk", "steps", "7250", unit: "step", serial: "s2"), now: morning + 3600)
+        #expect(first.decision == .credited && second.rule == "day_total")
+        #expect(second.reason == "steps are the day's total: walking on 2026-03-10 is credited already")
+    }
+
+    @Test func aWalkingTripBesideTheDaysStepsIsRefused() {
+        var screening = screen()
+        _ = screening.screen(event("walk", "steps", "20000", unit: "step"), now: morning + 7200)
+        let trip = screening.screen(event("walk-trip", "distance", "3", unit: "km", serial: "t1", minutes: 40, at: morning + 600), now: morning + 7200)
+        #expect(trip.rule == "day_total")
+    }
+
+    @Test func theSameTripFromOneDeviceUnderTwoAccountsIsCreditedOnce() {
+        var screening = screen()
+        let first = screening.screen(event("metro", "distance", "10", unit: "km", account: "did:a", minutes: 20, device: "phone-1"), now: morning + 3600)
+        let second = screening.screen(event("metro", "distance", "10", unit: "km", serial: "s2", account: "did:A", partner: "baidu", minutes: 20,
+                                            device: "phone-1"), now: morning + 3600)
+        #expect(first.decision == .credited && second.rule == "duplicate")
     }
 
     @Test func twoTripsAtOnceAreRefusedAsOverlapping() {

@@ -34,6 +34,8 @@ struct InclusionAPITests {
     static func workspace() throws -> (CityCarbonDatabase, SignedPartner, InclusionPartners.Credentials) {
         let directory = try ScratchDirectory.make("inclusion")
         let database = try CityCarbonDatabase(path: directory.appendingPathComponent("workspace.sqlite").path)
+        try JurisdictionRepository(database).importCSV(Array("name,level,parent,code\nDemo City,city,,330100\nNorth,district,Demo City,330102\n".utf8),
+                                                       file: "jurisdictions.csv")
         let made = try InclusionPartners(database).register(code: "amap", name: "Map app", scheme: "city",
                                                             scenarios: ["walk", "walk-trip", "metro", "bus", "parcel-box"], by: "admin")
         return (database, SignedPartner(code: "amap", secret: made.signingSecret), made)
@@ -108,6 +110,14 @@ struct InclusionAPITests {
                 expectConforms(response, path: Self.events, method: "post", status: "400", media: "application/problem+json")
             }
         }
+        var elsewhere = Self.walk("w1")
+        elsewhere["district"] = "Atlantis"
+        let unknownDistrict = Self.body([elsewhere])
+        try await application(database).test(.router) { client in
+            let response = try await client.execute(uri: Self.events, method: .post, headers: amap.headers("POST", Self.events, body: unknownDistrict),
+                                                    body: ByteBuffer(data: unknownDistrict))
+            #expect(response.status == .badRequest && response.json["errors"]?.array?.first?["field"]?.string == "events[0].district")
+        }
         let lookalike = Self.body([Self.walk("w1", account: "did:сity:ann")])  // a Cyrillic "с"
         try await application(database).test(.router) { client in
             let response = try await client.execute(uri: Self.events, method: .post, headers: amap.headers("POST", Self.events, body: lookalike),
@@ -155,6 +165,9 @@ struct InclusionAPITests {
             let order = try JSONSerialization.data(withJSONObject: ["serial": "r-1", "item": "voucher-5", "quantity": 2])
             let redeemed = try await client.execute(uri: path, method: .post, headers: amap.headers("POST", path, body: order), body: ByteBuffer(data: order))
             #expect(redeemed.status == .created && redeemed.json["points"]?.number == 100)
+            let reused = try JSONSerialization.data(withJSONObject: ["serial": "r-1", "item": "voucher-5", "quantity": 1])
+            let conflict = try await client.execute(uri: path, method: .post, headers: amap.headers("POST", path, body: reused), body: ByteBuffer(data: reused))
+            #expect(conflict.status == .conflict && conflict.json["detail"]?.string == "serial = r-1: was used for another redemption; the first stands")
             let tooMuch = try JSONSerialization.data(withJSONObject: ["serial": "r-2", "item": "voucher-5"])
             let refused = try await client.execute(uri: path, method: .post, headers: amap.headers("POST", path, body: tooMuch), body: ByteBuffer(data: tooMuch))
             #expect(refused.status == .conflict && refused.json["detail"]?.string == "45 points available, 50 needed")
@@ -168,6 +181,28 @@ struct InclusionAPITests {
             #expect(gone.status == .notFound)
         }
         #expect(try InclusionReads(database).reconcile().balanced)
+    }
+
+    @Test func anotherPartnerCannotReachAResidentItNeverPostedFor() async throws {
+        let (database, amap, _) = try Self.workspace()
+        let other = try InclusionPartners(database).register(code: "bikes", name: "Bike share", scheme: "city", scenarios: ["walk"], by: "admin")
+        let bikes = SignedPartner(code: "bikes", secret: other.signingSecret)
+        let body = Self.body([Self.walk("w1")])
+        try await application(database).test(.router) { client in
+            _ = try await client.execute(uri: Self.events, method: .post, headers: amap.headers("POST", Self.events, body: body), body: ByteBuffer(data: body))
+            let path = "/api/v1/inclusion/accounts/did:city:ann"
+            for method in [HTTPRequest.Method.get, .delete] {
+                let response = try await client.execute(uri: path, method: method, headers: bikes.headers(method.rawValue, path, body: Data()))
+                #expect(response.status == .notFound, "\(method)")
+            }
+            // A query the signature does not cover is refused.
+            let catalogue = "/api/v1/inclusion/catalogue"
+            let unsigned = try await client.execute(uri: catalogue + "?x=1", method: .get, headers: amap.headers("GET", catalogue, body: Data()))
+            #expect(unsigned.status == .unauthorized)
+            let signed = try await client.execute(uri: catalogue + "?x=1", method: .get, headers: amap.headers("GET", catalogue + "?x=1", body: Data()))
+            #expect(signed.status == .ok)
+        }
+        #expect(try InclusionAccounts(database).account(scheme: "city", did: "did:city:ann").balance.available == 145)
     }
 
     @Test func thePublicSeesTotalsButNoResidentDeviceOrTrip() async throws {

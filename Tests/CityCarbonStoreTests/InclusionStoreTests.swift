@@ -245,7 +245,10 @@ struct InclusionStoreTests {
             for batch in 0..<8 {
                 group.addTask {
                     let partner = batch % 2 == 0 ? amap : baidu
-                    let events = (0..<50).map { Self.steps("\(batch)-\($0)", "1000", account: "did:\($0 % 7)", partner: partner.code) }
+                    let events = (0..<50).map { index in
+                        BehaviourEvent(partner: partner.code, serial: "\(batch)-\(index)", scheme: "city", account: "did:\(index % 7)", scenario: "parcel-box",
+                                       startedAt: Self.start, evidence: "operator", activity: [ActivityDatum(name: "boxes", unit: "box", value: Micro("1")!)])
+                    }
                     _ = try? InclusionIntake(database).post(events, from: partner, now: Self.morning)
                 }
             }

@@ -121,11 +121,13 @@ struct RouteRegistrar {
                   let nonce = request.headers[.partnerNonce], let signature = request.headers[.partnerSignature] else {
                 return Self.unauthorized("this route needs a partner's signature (X-CityCarbon-Partner, -Timestamp, -Nonce, -Signature) or bearer token")
             }
+            // An unknown partner gets the answer a wrong signature gets: which codes exist is not told.
             guard let (partner, secret) = try partners.signingSecret(of: code) else {
-                return Self.unauthorized("no live partner \(code.prefix(40))")
+                return Self.unauthorized(PartnerSignature.Refusal.badSignature.description)
             }
+            let signedPath = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             if let refusal = PartnerSignature.verify(secret: secret, timestamp: timestamp, nonce: nonce, signature: signature,
-                                                     method: method.rawValue, path: request.uri.path, body: body, now: now) {
+                                                     method: method.rawValue, path: signedPath, body: body, now: now) {
                 return Self.unauthorized(refusal.description)
             }
             if !ownsNonce, try !partners.useNonce(nonce, partner: partner.code, now: now) {
