@@ -41,12 +41,12 @@ struct InclusionFigures: Sendable {
     func json(year asked: Int? = nil) throws -> JSONValue {
         let figures = try year(asked)
         func rows(_ totals: [InclusionTotal], _ key: String) -> JSONValue {
-            .array(totals.map { .object([(key, .string($0.key)), ("tonnes", .number($0.tonnes)), ("credits", .integer(Int($0.credits))),
+            .array(totals.map { .object([(key, .string($0.key)), ("tonnes", .number(Self.sixPlaces($0.tonnes))), ("credits", .integer(Int($0.credits))),
                                          ("residents", .integer(Int($0.accounts)))]) })
         }
         return .object([
             ("year", .integer(figures.year)), ("years", .array(try InclusionReads(database).years().map(JSONValue.integer))),
-            ("tonnes", .number(figures.total.tonnes)), ("credits", .integer(Int(figures.total.credits))),
+            ("tonnes", .number(Self.sixPlaces(figures.total.tonnes))), ("credits", .integer(Int(figures.total.credits))),
             ("residents", .integer(Int(figures.total.accounts))),
             ("inventoryTonnes", figures.share.inventoryTonnes.map(JSONValue.number) ?? .null),
             ("inventoryLevel", figures.share.level.map { .string($0.rawValue) } ?? .null),
@@ -56,6 +56,9 @@ struct InclusionFigures: Sendable {
             ("methodologies", .array(MethodologyCatalogue.shipped.methodologies.map(Self.json))),
         ])
     }
+
+    /// Tonnes to the gram, without binary noise (0.034164532722000006 is 0.034165).
+    static func sixPlaces(_ tonnes: Double) -> Double { (tonnes * 1e6).rounded() / 1e6 }
 
     static func json(_ m: Methodology) -> JSONValue {
         .object([("code", .string(m.code)), ("version", .string(m.version)), ("behaviour", .string(m.behaviour)),
@@ -91,6 +94,33 @@ struct InclusionPages: Sendable {
 
     static func tonnes(_ t: Localizer, _ value: Double) -> String { t.number(value, decimals: value < 100 ? 3 : 1) }
 
+    /// The mass unit a page's figures read best in: kilograms while the largest is under ten
+    /// tonnes (a young scheme's months and districts), tonnes after.
+    struct Mass {
+        let kilograms: Bool
+        init(largestTonnes: Double) { kilograms = largestTonnes < 10 }
+        func value(_ t: Localizer, _ tonnes: Double) -> String {
+            kilograms ? t.number(tonnes * 1000, decimals: tonnes * 1000 < 100 ? 1 : 0) : InclusionPages.tonnes(t, tonnes)
+        }
+        func unit(_ t: Localizer) -> String { t(kilograms ? "inclusion.unitKg" : "inclusion.unit") }
+        var heading: String { kilograms ? "inclusion.kilograms" : "inclusion.tonnes" }
+        func scaled(_ tonnes: Double) -> Double { kilograms ? tonnes * 1000 : tonnes }
+    }
+
+    /// A small share with two significant digits, so 0.0000076 % does not read as zero.
+    static func share(_ t: Localizer, _ fraction: Double) -> String {
+        let percent = fraction * 100
+        let decimals = percent >= 1 ? 2 : min(12, max(2, Int(-log10(percent).rounded(.down)) + 2))
+        return t.number(percent, decimals: decimals) + " %"
+    }
+
+    /// A scenario's name as residents know it: its methodology's behaviour, in the page's language.
+    static func scenarioName(_ t: Localizer, _ scenario: String, scheme: String = "city") -> String {
+        let catalogue = MethodologyCatalogue.shipped
+        guard let id = catalogue.scheme(scheme)?.scenarios[scenario], let methodology = catalogue.methodology(id) else { return scenario }
+        return t("inclusion.behaviour.\(methodology.behaviour)")
+    }
+
     func page(_ year: InclusionFigures.Year, _ t: Localizer) -> HTML {
         var body: HTML = "<main id=\"main\"><p>\(t("inclusion.intro"))</p>"
         let years = (try? InclusionReads(figures.database).years()) ?? []
@@ -100,13 +130,14 @@ struct InclusionPages: Sendable {
                 y == year.year ? "<strong>\(y)</strong>" : "<a href=\"/inclusion?year=\(y)\">\(y)</a>" }.joined(separator: " · "))
             body += "</p></nav>"
         }
+        let mass = Mass(largestTonnes: year.total.tonnes)
         var cards: [HTML] = [
-            card(t("inclusion.credited", ["year": String(year.year)]), Self.tonnes(t, year.total.tonnes), t("inclusion.unit")),
+            card(t("inclusion.credited", ["year": String(year.year)]), mass.value(t, year.total.tonnes), mass.unit(t)),
             card(t("inclusion.residents"), t.whole(year.total.accounts), t("inclusion.residentsUnit")),
             card(t("inclusion.credits"), t.whole(year.total.credits), t("inclusion.creditsUnit")),
         ]
         if let share = year.share.share, let level = year.share.level {
-            cards.append(card(t("inclusion.share", ["year": String(year.year)]), t.number(share * 100, decimals: share < 0.001 ? 4 : 2) + " %",
+            cards.append(card(t("inclusion.share", ["year": String(year.year)]), Self.share(t, share),
                               t("inclusion.shareUnit", ["level": level == .basic ? "BASIC" : "BASIC+",
                                                         "total": t.number((year.share.inventoryTonnes ?? 0) / 1e6, decimals: 2)])))
         }
@@ -117,11 +148,11 @@ struct InclusionPages: Sendable {
         } else {
             let chart = BarChart(title: t("inclusion.chart.title", ["year": String(year.year)]), description: t("inclusion.chart.desc"),
                                  bars: year.byBehaviour.sorted { $0.grams > $1.grams }.map {
-                                     BarChart.Bar(label: t("inclusion.behaviour.\($0.key)"), value: $0.tonnes, color: "#2e7d32", link: nil)
-                                 }, format: { Self.tonnes(t, $0) }, unit: t("inclusion.unit"))
+                                     BarChart.Bar(label: t("inclusion.behaviour.\($0.key)"), value: mass.scaled($0.tonnes), color: "#2e7d32", link: nil)
+                                 }, format: { t.number($0, decimals: mass.kilograms ? ($0 < 100 ? 1 : 0) : ($0 < 100 ? 3 : 1)) }, unit: mass.unit(t))
             body += chart.html(id: "by-behaviour", t: t, width: .wide)
-            body += table(t, id: "by-month", caption: t("inclusion.byMonth"), head: "inclusion.month", rows: year.byMonth, label: { $0 })
-            body += table(t, id: "by-district", caption: t("inclusion.byDistrict"), head: "inclusion.district", rows: year.byDistrict,
+            body += table(t, mass, id: "by-month", caption: t("inclusion.byMonth"), head: "inclusion.month", rows: year.byMonth, label: { $0 })
+            body += table(t, mass, id: "by-district", caption: t("inclusion.byDistrict"), head: "inclusion.district", rows: year.byDistrict,
                           label: { $0.isEmpty ? t("inclusion.districtUnknown") : $0 })
         }
         body += "<h2 id=\"methods\">\(t("inclusion.methodologies"))</h2><p>\(t("inclusion.methodologies.intro"))</p>"
@@ -134,11 +165,11 @@ struct InclusionPages: Sendable {
         "<div class=\"headline\"><div class=\"label\">\(label)</div><div class=\"value\">\(value)</div><div class=\"unit\">\(unit)</div></div>"
     }
 
-    private func table(_ t: Localizer, id: String, caption: String, head: String, rows: [InclusionTotal], label: (String) -> String) -> HTML {
+    private func table(_ t: Localizer, _ mass: Mass, id: String, caption: String, head: String, rows: [InclusionTotal], label: (String) -> String) -> HTML {
         var html: HTML = "<table id=\"\(id)\"><caption>\(caption)</caption><thead><tr>"
-        html += Table.headings([head, "inclusion.tonnes", "inclusion.credits", "inclusion.residents"], t) + "</tr></thead><tbody>"
+        html += Table.headings([head, mass.heading, "inclusion.credits", "inclusion.residents"], t) + "</tr></thead><tbody>"
         for row in rows {
-            html += "<tr><td>\(label(row.key))</td><td class=\"n\">\(Self.tonnes(t, row.tonnes))</td>"
+            html += "<tr><td>\(label(row.key))</td><td class=\"n\">\(mass.value(t, row.tonnes))</td>"
             html += "<td class=\"n\">\(t.whole(row.credits))</td><td class=\"n\">\(t.whole(row.accounts))</td></tr>"
         }
         return html + "</tbody></table>"
@@ -150,12 +181,14 @@ struct InclusionPages: Sendable {
         html += Table.headings(["inclusion.behaviour", "inclusion.version", "inclusion.formula", "inclusion.cap", "inclusion.validFrom",
                                 "inclusion.source"], t) + "</tr></thead><tbody>"
         for m in MethodologyCatalogue.shipped.methodologies.sorted(by: { ($0.behaviour, $0.code, $0.version) < ($1.behaviour, $1.code, $1.version) }) {
-            let per = m.per == Micro(whole: 1) ? m.unit : "\(m.per) \(m.unit)"
+            let unit = t("inclusion.per.\(m.unit)")
+            let per = m.per == Micro(whole: 1) ? unit : "\(m.per) \(t("inclusion.units.\(m.unit)"))"
             let formula = m.project_g.millionths == 0
                 ? t("inclusion.formula.net", ["g": m.baseline_g.description, "per": per])
                 : t("inclusion.formula.difference", ["baseline": m.baseline_g.description, "project": m.project_g.description, "per": per])
-            html += "<tr><td>\(t("inclusion.behaviour.\(m.behaviour)"))</td><td class=\"nowrap\"><code>\(m.id)</code></td><td>\(formula)</td>"
-            html += "<td class=\"n\">\(m.daily_cap_g.map { "\($0) g" } ?? "—")</td><td class=\"nowrap\">\(m.valid_from.description)</td>"
+            html += "<tr><td class=\"nowrap\">\(t("inclusion.behaviour.\(m.behaviour)"))</td><td class=\"nowrap\"><code>\(m.id)</code></td><td>\(formula)</td>"
+            html += "<td class=\"n nowrap\">\(m.daily_cap_g.map { t("inclusion.grams.value", ["g": $0.description]) } ?? "—")</td>"
+            html += "<td class=\"nowrap\">\(m.valid_from.description)</td>"
             html += "<td><small>\(m.source)</small></td></tr>"
         }
         return html + "</tbody></table>"

@@ -129,9 +129,12 @@ struct InclusionDesk: Sendable {
         html += Table.headings(["inclusion.credit", "inclusion.partner", "inclusion.scenario", "inclusion.day", "inclusion.grams", "inclusion.points",
                                 "inclusion.rule", "review.action"], t) + "</tr></thead><tbody>"
         for item in held {
-            html += "<tr><td>\(item.id)</td><td>\(item.partner) <small>\(item.serial)</small></td><td>\(item.scenario)</td><td class=\"nowrap\">\(item.day)</td>"
+            html += "<tr><td>\(item.id)</td><td>\(item.partner) <small>\(item.serial)</small></td><td>\(InclusionPages.scenarioName(t, item.scenario))</td>"
+            html += "<td class=\"nowrap\">\(item.day)</td>"
             html += "<td class=\"n\">\(item.grams.description)</td><td class=\"n\">\(t.whole(item.points))</td>"
-            html += "<td>\(t("inclusion.rule.\(item.rule)")) <small>\(item.reason)</small></td><td class=\"nowrap\">"
+            // The screen's reason is written in English; other languages show the rule's own name.
+            let reason: HTML = t.language == .en ? " <small>\(item.reason)</small>" : ""
+            html += "<td>\(t("inclusion.rule.\(item.rule)"))\(reason)</td><td class=\"nowrap\">"
             html += "<form method=\"post\" action=\"/staff/inclusion/review/\(item.id)/release\" class=\"inline\">\(csrf)<button type=\"submit\">\(t("inclusion.review.release"))</button></form> "
             html += "<form method=\"post\" action=\"/staff/inclusion/review/\(item.id)/reject\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">\(t("inclusion.review.reject"))</button></form></td></tr>"
         }
@@ -184,7 +187,7 @@ struct InclusionDesk: Sendable {
         html += Table.headings(["inclusion.partner", "inclusion.scheme", "inclusion.scope", "inclusion.status", "review.action"], t) + "</tr></thead><tbody>"
         for partner in partners {
             html += "<tr><td>\(partner.name) <small><code>\(partner.code)</code></small></td><td>\(partner.scheme)</td>"
-            html += "<td><small>\(partner.scenarios.joined(separator: ", "))</small></td>"
+            html += "<td><small>\(partner.scenarios.map { InclusionPages.scenarioName(t, $0) }.joined(separator: ", "))</small></td>"
             html += "<td>\(partner.revokedAt == nil ? t("inclusion.partner.live") : t("inclusion.partner.revokedOn", ["date": t.dateTime(partner.revokedAt!)]))</td><td>"
             if partner.revokedAt == nil {
                 html += "<form method=\"post\" action=\"/staff/inclusion/partners/\(segment: partner.code)/revoke\" class=\"inline\">\(csrf)"
@@ -200,7 +203,7 @@ struct InclusionDesk: Sendable {
         html += "<label>\(t("inclusion.partner.name")) <input name=\"name\" required maxlength=\"120\"></label>"
         html += "<input type=\"hidden\" name=\"scheme\" value=\"city\"><p>\(t("inclusion.scope"))</p><div class=\"choices\">"
         for scenario in scheme.scenarios.keys.sorted() {
-            html += "<label><input type=\"checkbox\" name=\"scenarios\" value=\"\(scenario)\"> \(scenario)</label> "
+            html += "<label><input type=\"checkbox\" name=\"scenarios\" value=\"\(scenario)\"> \(InclusionPages.scenarioName(t, scenario)) <code>\(scenario)</code></label> "
         }
         html += "</div><button type=\"submit\">\(t("inclusion.partner.register"))</button></fieldset></form></section>"
         return html
@@ -244,6 +247,8 @@ struct InclusionDesk: Sendable {
             html += "<td class=\"n\">\(InclusionPages.tonnes(t, lot.grams.double / 1_000_000)) <small>(\(t("inclusion.lot.whole", ["tonnes": t.whole(lot.tonnes)])))</small></td>"
             if let account = lot.registryAccount {
                 html += "<td>\(t("inclusion.lot.issuedInto", ["account": account, "unit": lot.registryUnit ?? ""]))</td><td></td></tr>"
+            } else if lot.tonnes < 1 {
+                html += "<td>—</td><td>\(t("inclusion.lot.underATonne"))</td></tr>"
             } else {
                 html += "<td>—</td><td><form method=\"post\" action=\"/staff/inclusion/lots/\(segment: lot.id)/issue\" class=\"inline\">\(csrf)"
                 html += "<label>\(t("inclusion.lot.account")) <input name=\"account\" required maxlength=\"64\" size=\"12\"></label> "
