@@ -23,14 +23,14 @@ public enum PartnerSignature {
 
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case malformed(String)
-        case expired(timestamp: Int64, now: Int64)
+        case expired(timestamp: Int64, now: Int64, tolerance: Int64)
         case badSignature
 
         public var description: String {
             switch self {
             case let .malformed(what): what
-            case let .expired(timestamp, now):
-                "the request's timestamp \(timestamp) is \(abs(now - timestamp)) s from the server's clock; at most \(toleranceSeconds) s are accepted"
+            case let .expired(timestamp, now, tolerance):
+                "the request's timestamp \(timestamp) is \(abs(now - timestamp)) s from the server's clock; at most \(tolerance) s are accepted"
             case .badSignature: "the signature does not match the request"
             }
         }
@@ -38,12 +38,12 @@ public enum PartnerSignature {
 
     /// Checks a request's signature and timestamp; the nonce's single use is the store's to check.
     public static func verify(secret: String, timestamp: String, nonce: String, signature: String, method: String, path: String,
-                              body: Data, now: Int64) -> Refusal? {
+                              body: Data, now: Int64, tolerance: Int64 = toleranceSeconds) -> Refusal? {
         guard let seconds = Int64(timestamp), timestamp.utf8.count <= 12 else { return .malformed("the timestamp must be whole seconds since 1970") }
         guard nonce.utf8.count >= 8, nonce.utf8.count <= 64, nonce.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .malformed("the nonce must be 8 to 64 printable ASCII characters")
         }
-        guard abs(seconds - now) <= toleranceSeconds else { return .expired(timestamp: seconds, now: now) }
+        guard abs(seconds - now) <= tolerance else { return .expired(timestamp: seconds, now: now, tolerance: tolerance) }
         let expected = sign(secret: secret, timestamp: timestamp, nonce: nonce, method: method, path: path, body: body)
         var difference: UInt8 = expected.utf8.count == signature.utf8.count ? 0 : 1
         for (a, b) in zip(expected.utf8, signature.lowercased().utf8) { difference |= a ^ b }

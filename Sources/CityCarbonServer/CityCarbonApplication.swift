@@ -1,5 +1,6 @@
 import CityCarbonPages
 import CarbonAccounting
+import CarbonInclusion
 import CarbonKit
 import CityCarbonStore
 import Foundation
@@ -33,6 +34,8 @@ public struct ServerOptions: Sendable {
     /// The key that signs the audit chain's head after each publication and at `/api/v1/audit/head`.
     public var auditKey: AuditKey?
     public var requestBodyTimeout: Duration = .seconds(300)
+    /// How far a partner's signed timestamp may be from the server's clock, in seconds.
+    public var partnerClockTolerance: Int64 = PartnerSignature.toleranceSeconds
 
     public init(freshness: Duration = .milliseconds(250), passwordCost: UInt8 = 12, secureCookies: Bool = false, signInAttempts: Int = 5,
                 trustedProxies: Set<String> = [], auditKey: AuditKey? = nil) {
@@ -55,7 +58,7 @@ public enum CityCarbonApplication {
         let router = Router(context: CityCarbonContext.self)
         router.add(middleware: EdgeMiddleware(metrics: metrics, routes: routeTable))
         let gate = Gatekeeper(database: database, secureCookies: options.secureCookies)
-        let routes = RouteRegistrar(router: router, table: routeTable, gate: gate)
+        let routes = RouteRegistrar(router: router, table: routeTable, gate: gate, partnerClockTolerance: options.partnerClockTolerance)
         routes.open(.get, "healthz") { _, _ in
             do {
                 let published = try PublicationRepository(database).publishedYears()

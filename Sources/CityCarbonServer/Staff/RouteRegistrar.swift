@@ -22,6 +22,7 @@ struct RouteRegistrar {
     let router: Router<CityCarbonContext>
     let table: RouteTable
     let gate: Gatekeeper
+    var partnerClockTolerance: Int64 = PartnerSignature.toleranceSeconds
 
     func open(_ method: HTTPRequest.Method, _ path: String,
               _ handler: @escaping @Sendable (Request, CityCarbonContext) async throws -> Response) {
@@ -106,7 +107,7 @@ struct RouteRegistrar {
     func partner(_ method: HTTPRequest.Method, _ path: String, bodyLimit: Int = BodyLimit.form, ownsNonce: Bool = false,
                  _ handler: @escaping @Sendable (Request, CityCarbonContext, PartnerCall) async throws -> Response) {
         table.record(method: method.rawValue, path: "/" + path, access: .partner)
-        let database = gate.database
+        let database = gate.database, tolerance = partnerClockTolerance
         on(path, method) { request, context in
             let partners = InclusionPartners(database)
             let now = Int64(Date().timeIntervalSince1970)
@@ -127,7 +128,7 @@ struct RouteRegistrar {
             }
             let signedPath = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             if let refusal = PartnerSignature.verify(secret: secret, timestamp: timestamp, nonce: nonce, signature: signature,
-                                                     method: method.rawValue, path: signedPath, body: body, now: now) {
+                                                     method: method.rawValue, path: signedPath, body: body, now: now, tolerance: tolerance) {
                 return Self.unauthorized(refusal.description)
             }
             if !ownsNonce, try !partners.useNonce(nonce, partner: partner.code, now: now) {

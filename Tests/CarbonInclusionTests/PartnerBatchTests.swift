@@ -1,0 +1,58 @@
+import CarbonKit
+import Foundation
+import Testing
+@testable import CarbonInclusion
+
+@Suite struct PartnerSignatureTests {
+    let body = Data(#"{"events":[]}"#.utf8)
+
+    @Test func aSignatureVerifiesOnlyForItsOwnRequest() {
+        let signature = PartnerSignature.sign(secret: "s3cret", timestamp: "1765000000", nonce: "nonce-123", method: "POST", path: "/p", body: body)
+        #expect(PartnerSignature.verify(secret: "s3cret", timestamp: "1765000000", nonce: "nonce-123", signature: signature, method: "POST",
+                                        path: "/p", body: body, now: 1_765_000_100) == nil)
+        for (path, payload) in [("/p?x=1", body), ("/p", Data("{}".utf8))] {
+            #expect(PartnerSignature.verify(secret: "s3cret", timestamp: "1765000000", nonce: "nonce-123", signature: signature, method: "POST",
+                                            path: path, body: payload, now: 1_765_000_100) == .badSignature)
+        }
+    }
+
+    @Test func anOldTimestampOrAShortNonceIsRefused() {
+        let signature = PartnerSignature.sign(secret: "s3cret", timestamp: "1765000000", nonce: "nonce-123", method: "POST", path: "/p", body: body)
+        #expect(PartnerSignature.verify(secret: "s3cret", timestamp: "1765000000", nonce: "nonce-123", signature: signature, method: "POST",
+                                        path: "/p", body: body, now: 1_765_000_301) == .expired(timestamp: 1_765_000_000, now: 1_765_000_301, tolerance: 300))
+        #expect(PartnerSignature.verify(secret: "s3cret", timestamp: "1765000000", nonce: "short", signature: signature, method: "POST",
+                                        path: "/p", body: body, now: 1_765_000_000) != nil)
+    }
+}
+
+@Suite struct PartnerBatchTests {
+    func decode(_ json: String) -> Result<[BehaviourEvent], InputErrors> { PartnerBatch.decode(Data(json.utf8), partner: "amap", scheme: "city") }
+
+    @Test func aWellFormedEventIsRead() throws {
+        let events = try decode(#"{"events":[{"serial":"s1","account":"did:a","scenario":"metro","started_at":"2026-03-10T08:00:00+08:00","ended_at":"2026-03-10T08:20:00+08:00","evidence":"operator","activity":[{"name":"distance","unit":"km","value":10}]}]}"#).get()
+        #expect(events.count == 1 && events[0].startedAt == 1_773_100_800 && events[0].endedAt == 1_773_102_000)
+        #expect(events[0].activity[0].value == Micro("10"))
+    }
+
+    @Test func eachBadFieldIsNamedByItsPlace() {
+        guard case let .failure(errors) = decode(#"{"events":[{"serial":"s 1","account":"did:a","scenario":"metro","started_at":"1999-12-31T23:00:00Z","evidence":"operator","navigation":"yes","activity":[{"name":"distance","unit":"km","value":"0.1234567"}]}]}"#) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(errors.issues.map { $0.location.field } == ["events[0].serial", "events[0].started_at", "events[0].navigation", "events[0].activity[0].value"])
+    }
+
+    @Test func notJSONOrTooManyEventsIsRefused() {
+        #expect((try? decode("\u{FF}not json").get()) == nil)
+        let many = "{\"events\":[" + Array(repeating: "{}", count: PartnerBatch.maximumEvents + 1).joined(separator: ",") + "]}"
+        guard case let .failure(errors) = decode(many) else { Issue.record("accepted"); return }
+        #expect(errors.issues.first?.location.field == "events")
+    }
+
+    @Test func rfc3339TimesWithOffsetsAndFractions() {
+        #expect(RFC3339.seconds("1970-01-01T00:00:00Z") == 0)
+        #expect(RFC3339.seconds("1970-01-01T08:00:00.250+08:00") == 0)
+        #expect(RFC3339.seconds("2026-02-30T00:00:00Z") == nil)
+        #expect(RFC3339.seconds("2026-03-10 08:00:00") == nil)
+    }
+}
