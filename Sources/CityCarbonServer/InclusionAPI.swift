@@ -130,6 +130,10 @@ struct InclusionAPI: Sendable {
                            "grant_type must be client_credentials")
         }
         var id = form["client_id"], secret = form["client_secret"]
+        // RFC 6749 §2.3: a client uses one authentication method per request.
+        if request.headers[.authorization] != nil, id != nil || secret != nil {
+            return failure(.badRequest, "invalid_request", "send the client credentials either in the Authorization header or in the form, not both")
+        }
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)).flatMap({ String(data: $0, encoding: .utf8) }),
            let colon = decoded.firstIndex(of: ":") {

@@ -145,6 +145,11 @@ struct InclusionAPITests {
             let wrong = try await client.execute(uri: "/api/v1/inclusion/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                                                  body: urlEncoded([("grant_type", "client_credentials"), ("client_id", "amap"), ("client_secret", "guess")]))
             #expect(wrong.status == .unauthorized && wrong.json["error"]?.string == "invalid_client")
+            let both = try await client.execute(uri: "/api/v1/inclusion/token", method: .post,
+                                                headers: [.contentType: "application/x-www-form-urlencoded",
+                                                          .authorization: "Basic \(Data("amap:\(made.clientSecret)".utf8).base64EncodedString())"],
+                                                body: urlEncoded([("grant_type", "client_credentials"), ("client_id", "amap"), ("client_secret", made.clientSecret)]))
+            #expect(both.status == .badRequest && both.json["error"]?.string == "invalid_request")
             let basic = Data("amap:\(made.clientSecret)".utf8).base64EncodedString()
             let token = try await client.execute(uri: "/api/v1/inclusion/token", method: .post,
                                                  headers: [.contentType: "application/x-www-form-urlencoded", .authorization: "Basic \(basic)"],

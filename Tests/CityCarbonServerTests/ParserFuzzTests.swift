@@ -1,5 +1,6 @@
 import CityProgramme
 import CarbonAccounting
+import CarbonInclusion
 import CarbonKit
 import CarbonMarkets
 import CarbonMonitoring
@@ -135,6 +136,13 @@ struct ParserFuzzTests {
                     #"[{"datastream":"a","time":"2026-11-25T00:15:00Z","value":1}]"#]
         Self.fuzz("reading-json", seeds: json) { bytes in
             do throws(InputErrors) { _ = try ReadingJSON.parse(bytes, file: "r.json") } catch { Self.named(error) }
+        }
+    }
+
+    @Test func partnerBatches() {
+        let events = [#"{"events":[{"serial":"s1","account":"did:a","scenario":"metro","started_at":"2026-03-10T08:00:00+08:00","ended_at":"2026-03-10T08:20:00.5Z","evidence":"operator","navigation":true,"district":"North","conditions":["x"],"activity":[{"name":"distance","unit":"km","value":"10.5"},{"name":"steps","unit":"step","value":7250}]}]}"#]
+        Self.fuzz("partner-batch", seeds: events) { bytes in
+            if case let .failure(errors) = PartnerBatch.decode(Data(bytes), partner: "amap", scheme: "city") { Self.named(errors) }
         }
     }
 
