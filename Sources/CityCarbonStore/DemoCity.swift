@@ -31,8 +31,12 @@ public enum DemoCity {
     /// districts and sectors by base-year emissions, a pilot registry against Hangzhou's pilot
     /// goals, its 2023 district assessment, frozen and published, its pathway scenarios (published), and its metered sites with four weeks of readings up to now. Returns false, changing nothing, when the workspace already has
     /// activity data.
+    ///
+    /// `inclusion` adds residents' carbon inclusion (``DemoInclusion``: a few thousand events
+    /// through the real intake, about two seconds in a debug build); `citycarbon init --demo` and
+    /// `serve --demo` ask for it, and the many tests that start from the demo do not.
     @discardableResult
-    public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo", today: Day = .today) throws -> Bool {
+    public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo", today: Day = .today, inclusion: Bool = false) throws -> Bool {
         guard try ActivityRepository(database).count() == 0 else { return false }
         try CitySettingsRepository(database).set([("name.en", "Demo City"), ("name.zh-Hans", "示范城市")], actor: actor)
         _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv", actor: actor)
@@ -71,7 +75,7 @@ public enum DemoCity {
         try DemoMonitoring.seed(database, by: actor)
         try DemoRegistry.seed(database)
         try DemoEnterprises.seed(database)
-        try DemoInclusion.seed(database, by: actor)
+        if inclusion { try DemoInclusion.seed(database, by: actor) }
         return true
     }
 

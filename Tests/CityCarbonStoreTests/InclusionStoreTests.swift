@@ -256,4 +256,18 @@ struct InclusionStoreTests {
         let reconciliation = try InclusionReads(database).reconcile()
         #expect(reconciliation.balanced && reconciliation.entries == 400)
     }
+
+    @Test func theDemoCitysResidentsGoThroughTheRealScreenAndTheLedgerReconciles() throws {
+        let database = try temporaryWorkspace()
+        #expect(try DemoCity.seed(database, inclusion: true))
+        let reads = InclusionReads(database)
+        #expect(try reads.reconcile().balanced)
+        #expect(try reads.total(year: 2023).credits > 2_000)
+        // Its planted fraud: a 40 km/h walk and the same metro trip from two partners every sample day; a held burst.
+        let rules = Set(try reads.decisionsByRule().map(\.rule))
+        #expect(rules.isSuperset(of: ["speed", "duplicate", "device_accounts"]))
+        #expect(!(try reads.held().isEmpty))
+        #expect(try InclusionLots(database).all().map(\.month).contains("2023-06"))
+        #expect(!(try InclusionAccounts(database).settlement(month: String(Day.today.description.prefix(7)))).isEmpty)
+    }
 }
