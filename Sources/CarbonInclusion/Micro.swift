@@ -46,16 +46,6 @@ public struct Micro: Sendable, Hashable, Comparable, Codable, CustomStringConver
         millionths = negative ? -value : value
     }
 
-    /// A finite double to six places, rounded half away from zero; nil when out of range. For
-    /// JSON numbers, whose text the decoder has already turned into a double.
-    public init?(exactly double: Double) {
-        guard double.isFinite, abs(double) < 9.0e12 else { return nil }
-        let scaled = (double * Double(Self.scale)).rounded(.toNearestOrAwayFromZero)
-        // A value with a seventh significant place is not exactly six places.
-        guard abs(scaled / Double(Self.scale) - double) <= abs(double) * 1e-15 + 1e-12 else { return nil }
-        millionths = Int64(scaled)
-    }
-
     public var description: String {
         let sign = millionths < 0 ? "-" : ""
         let magnitude = millionths.magnitude

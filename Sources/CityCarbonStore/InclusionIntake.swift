@@ -50,6 +50,8 @@ final class InclusionState: @unchecked Sendable {
     private let lock = NSLock()
     var ledger: CreditLedger?
     var screenings: [String: CreditScreening] = [:]
+    /// When the screens last forgot what no rule can look at any more.
+    var prunedAt: Int64 = 0
 
     /// The ledger, taken out so that changing it does not copy its balances (the state holds
     /// no second reference); the caller puts it back once its commit succeeded.
@@ -116,6 +118,11 @@ public struct InclusionIntake: Sendable {
         return try database.inclusion.with { state in
             try database.write { db in
                 try Self.bringUpToDate(state, db, catalogue: catalogue, now: seconds)
+                // Once an hour the screens drop old posts, trips and days, so memory follows the active residents.
+                if seconds - state.prunedAt >= 3600 {
+                    for scheme in Array(state.screenings.keys) { state.screenings[scheme]?.prune(now: seconds) }
+                    state.prunedAt = seconds
+                }
                 var ledger = state.takeLedger()
                 var entries: [CreditEntry] = []
                 var touched = Set<String>()

@@ -54,30 +54,25 @@ struct InclusionBench: ParsableCommand {
         print("citycarbon bench inclusion: \(GroupedNumber.format(Double(events), decimals: 0)) events per run from \(GroupedNumber.format(Double(accounts), decimals: 0)) residents in posts of \(batch), \(clients) clients, \(server.map { "PostgreSQL at \($0)" } ?? "SQLite"), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         var rates: [Double] = []
         for run in 1...runs {
-            let folder = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("citycarbon-inclusion-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let benchName = "citycarbon_bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-            let database = try server.map { try CityCarbonDatabase(postgres: try CityCarbonDatabase.createPostgresDatabase(benchName, on: $0)) }
-                ?? CityCarbonDatabase(path: folder.appendingPathComponent("bench.sqlite").path)
-            defer { if let server { try? CityCarbonDatabase.dropPostgresDatabase(benchName, on: server) } }
-            let partners = InclusionPartners(database)
-            let scenarios = ["walk", "metro", "bus", "cycle", "parcel-box"]
-            let secrets = [try partners.register(code: "amap", name: "Map app", scheme: "city", scenarios: scenarios, by: "bench").signingSecret,
-                           try partners.register(code: "transit", name: "Transit card", scheme: "city", scenarios: scenarios, by: "bench").signingSecret]
-            let posts = Self.posts(events: events, accounts: accounts, batch: batch, secrets: secrets, run: run)
-            let start = ContinuousClock.now
-            let (counts, commits) = try Self.send(posts, database: database, clients: clients)
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let reconciliation = try InclusionReads(database).reconcile()
-            guard reconciliation.balanced else { throw ValidationError("run \(run): the ledger does not reconcile: \(reconciliation)") }
-            let rate = Double(counts.values.reduce(0, +)) / seconds
-            rates.append(rate)
-            let decisions = ScreeningOutcome.Decision.allCases.map { "\(counts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-            print(String(format: "run %d: %@ events in %.2f s = %@ events/s (%@) in %d durable commits; ledger of %@ lines reconciled",
-                         run, GroupedNumber.format(Double(events), decimals: 0), seconds, GroupedNumber.format(rate, decimals: 0), decisions,
-                         commits, GroupedNumber.format(Double(reconciliation.entries), decimals: 0)))
+            try BenchWorkspace.run("inclusion", directory: directory, server: server) { database in
+                let partners = InclusionPartners(database)
+                let scenarios = ["walk", "metro", "bus", "cycle", "parcel-box"]
+                let secrets = [try partners.register(code: "amap", name: "Map app", scheme: "city", scenarios: scenarios, by: "bench").signingSecret,
+                               try partners.register(code: "transit", name: "Transit card", scheme: "city", scenarios: scenarios, by: "bench").signingSecret]
+                let posts = Self.posts(events: events, accounts: accounts, batch: batch, secrets: secrets, run: run)
+                let start = ContinuousClock.now
+                let (counts, commits) = try Self.send(posts, database: database, clients: clients)
+                let elapsed = ContinuousClock.now - start
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let reconciliation = try InclusionReads(database).reconcile()
+                guard reconciliation.balanced else { throw ValidationError("run \(run): the ledger does not reconcile: \(reconciliation)") }
+                let rate = Double(counts.values.reduce(0, +)) / seconds
+                rates.append(rate)
+                let decisions = ScreeningOutcome.Decision.allCases.map { "\(counts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                print(String(format: "run %d: %@ events in %.2f s = %@ events/s (%@) in %d durable commits; ledger of %@ lines reconciled",
+                             run, GroupedNumber.format(Double(events), decimals: 0), seconds, GroupedNumber.format(rate, decimals: 0), decisions,
+                             commits, GroupedNumber.format(Double(reconciliation.entries), decimals: 0)))
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

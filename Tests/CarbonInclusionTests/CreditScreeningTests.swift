@@ -213,6 +213,19 @@ import Testing
         #expect(screening.screen(event("metro", "distance", "10", unit: "km", serial: "s2", minutes: 20), now: morning + 3600).decision == .credited)
     }
 
+    @Test func pruningKeepsWhatTheRulesStillNeed() {
+        var screening = screen()
+        for index in 0..<60 {
+            _ = screening.screen(event("parcel-box", "boxes", "1", unit: "box", serial: "p\(index)"), now: morning + Int64(index))
+        }
+        _ = screening.screen(event("metro", "distance", "10", unit: "km", serial: "m1", minutes: 20), now: morning + 3600)
+        screening.prune(now: morning + 7300)
+        // Two hours on, the account may post again, and today's trip still catches its duplicate.
+        let box = screening.screen(event("parcel-box", "boxes", "1", unit: "box", serial: "p-late"), now: morning + 7300)
+        let again = screening.screen(event("metro", "distance", "10", unit: "km", serial: "m2", partner: "baidu", minutes: 20), now: morning + 7300)
+        #expect(box.decision == .credited && again.rule == "duplicate")
+    }
+
     @Test func memoryRebuiltFromStoredCreditsScreensLikeTheOriginal() {
         var original = screen()
         let trip = event("metro", "distance", "10", unit: "km", minutes: 20)

@@ -79,13 +79,6 @@ import Testing
         }
     }
 
-    @Test func doublesWithAtMostSixPlacesConvertExactly() {
-        #expect(Micro(exactly: 7250)?.description == "7250")
-        #expect(Micro(exactly: 0.123456)?.description == "0.123456")
-        #expect(Micro(exactly: 0.1234567) == nil)
-        #expect(Micro(exactly: .nan) == nil && Micro(exactly: 1e308) == nil)
-    }
-
     @Test func multiplyDivideNeverTrapsAndRoundsDown() {
         #expect(Micro.multiplyDivide(.max, .max, 1) == nil)
         #expect(Micro.multiplyDivide(.max, .max, .max) == .max)
