@@ -178,18 +178,20 @@ struct InclusionPages: Sendable {
     /// Every methodology version with its formula and source, for the public and the desk alike.
     static func methodologyTable(_ t: Localizer) -> HTML {
         var html: HTML = "<table id=\"methodologies\"><caption>\(t("inclusion.methodologies.caption"))</caption><thead><tr>"
-        html += Table.headings(["inclusion.behaviour", "inclusion.version", "inclusion.formula", "inclusion.cap", "inclusion.validFrom",
-                                "inclusion.source"], t) + "</tr></thead><tbody>"
+        html += Table.headings(["inclusion.behaviour", "inclusion.formula", "inclusion.cap", "inclusion.validFrom", "inclusion.source"], t)
+        html += "</tr></thead><tbody>"
         for m in MethodologyCatalogue.shipped.methodologies.sorted(by: { ($0.behaviour, $0.code, $0.version) < ($1.behaviour, $1.code, $1.version) }) {
             let unit = t("inclusion.per.\(m.unit)")
             let per = m.per == Micro(whole: 1) ? unit : "\(m.per) \(t("inclusion.units.\(m.unit)"))"
             let formula = m.project_g.millionths == 0
                 ? t("inclusion.formula.net", ["g": m.baseline_g.description, "per": per])
                 : t("inclusion.formula.difference", ["baseline": m.baseline_g.description, "project": m.project_g.description, "per": per])
-            html += "<tr><td class=\"nowrap\">\(t("inclusion.behaviour.\(m.behaviour)"))</td><td class=\"nowrap\"><code>\(m.id)</code></td><td>\(formula)</td>"
+            // The version under the behaviour's name, so a phone's narrow table keeps its rows short.
+            html += "<tr><td><span class=\"nowrap\">\(t("inclusion.behaviour.\(m.behaviour)"))</span><br><small><code>\(m.id)</code></small></td>"
+            html += "<td>\(formula)</td>"
             html += "<td class=\"n nowrap\">\(m.daily_cap_g.map { t("inclusion.grams.value", ["g": $0.description]) } ?? "—")</td>"
             html += "<td class=\"nowrap\">\(m.valid_from.description)</td>"
-            html += "<td><small>\(m.source)</small></td></tr>"
+            html += "<td class=\"source\"><small>\(m.source)</small></td></tr>"
         }
         return html + "</tbody></table>"
     }
