@@ -128,22 +128,39 @@ public struct CreditLedger: Sendable {
 
     /// Re-walks `entries` (in sequence order) and compares the sums with `stored` balances.
     public static func reconcile(_ entries: some Sequence<CreditEntry>, stored: [String: PointBalance]) -> Reconciliation {
-        var previous = CreditEntry.genesis
-        var sums: [String: PointBalance] = [:]
-        var count = 0
-        var broken: Int64?
-        for entry in entries {
+        var walk = Walk()
+        for entry in entries { walk.add(entry) }
+        return walk.finish(stored: stored)
+    }
+
+    /// A reconciliation one entry at a time, for a ledger too long to hold in memory at once.
+    public struct Walk: Sendable {
+        /// The hash the next entry must follow.
+        public private(set) var previous = CreditEntry.genesis
+        private var sums: [String: PointBalance] = [:]
+        private var count = 0
+        private var broken: Int64?
+        private var sequence: Int64 = 0
+
+        public init() {}
+
+        /// Checks `entry` follows the last one (sequence and hash) and adds its movement.
+        public mutating func add(_ entry: CreditEntry) {
             count += 1
-            if broken == nil, !entry.verifies(after: previous) { broken = entry.sequence }
+            if broken == nil, entry.sequence != sequence + 1 || !entry.verifies(after: previous) { broken = entry.sequence }
             previous = entry.hash
+            sequence = entry.sequence
             var sum = sums[entry.account] ?? PointBalance()
             sum.pending &+= entry.pending
             sum.available &+= entry.available
             sum.held &+= entry.held
             sums[entry.account] = sum
         }
-        let accounts = Set(sums.keys).union(stored.keys)
-        let mismatched = accounts.filter { (sums[$0] ?? PointBalance()) != (stored[$0] ?? PointBalance()) }.sorted()
-        return Reconciliation(entries: count, brokenAt: broken, mismatched: mismatched)
+
+        public func finish(stored: [String: PointBalance]) -> Reconciliation {
+            let accounts = Set(sums.keys).union(stored.keys)
+            let mismatched = accounts.filter { (sums[$0] ?? PointBalance()) != (stored[$0] ?? PointBalance()) }.sorted()
+            return Reconciliation(entries: count, brokenAt: broken, mismatched: mismatched)
+        }
     }
 }

@@ -322,7 +322,8 @@ public struct InclusionAccounts: Sendable {
     public func export(scheme: String, did: String, partner: String? = nil) throws -> JSONValue {
         try database.read { db in
             let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
-            let events = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE account_key = ? ORDER BY id", arguments: [key]).map { row in
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE account_key = ? ORDER BY id", arguments: [key])
+            let events = rows.map { row in
                 JSONValue.object([
                     ("id", .integer(Int(row["id"] as Int64))), ("partner", .string(row["partner"])), ("serial", .string(row["serial"])),
                     ("scenario", .string(row["scenario"])), ("day", .string(row["day"])), ("evidence", .string(row["evidence"])),
@@ -333,10 +334,14 @@ public struct InclusionAccounts: Sendable {
                     ("status", .string(row["status"])),
                 ])
             }
-            let lines = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_ledger WHERE account_key = ? ORDER BY sequence", arguments: [key]).map { row in
-                JSONValue.object([("sequence", .integer(Int(row["sequence"] as Int64))), ("kind", .string(row["kind"])),
-                                  ("reference", .string(row["reference"])), ("pending", .integer(Int(row["pending"] as Int64))),
-                                  ("available", .integer(Int(row["available"] as Int64))), ("held", .integer(Int(row["held"] as Int64)))])
+            // The account's lines: its events' credit lines and its other lines, in the ledger's order.
+            let credits = rows.compactMap { InclusionCreditLines.entry($0, previousHash: "") }
+            let others = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_ledger WHERE account_key = ? ORDER BY sequence",
+                                             arguments: [key]).map(InclusionReads.line)
+            let lines = (credits + others).sorted { $0.sequence < $1.sequence }.map { line in
+                JSONValue.object([("sequence", .integer(Int(line.sequence))), ("kind", .string(line.kind.rawValue)),
+                                  ("reference", .string(line.reference)), ("pending", .integer(Int(line.pending))),
+                                  ("available", .integer(Int(line.available))), ("held", .integer(Int(line.held)))])
             }
             let redemptions = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_redemption WHERE account_key = ? ORDER BY id", arguments: [key]).map { row in
                 JSONValue.object([("item", .string(row["item"])), ("quantity", .integer(Int(row["quantity"] as Int64))),
@@ -357,6 +362,8 @@ public struct InclusionAccounts: Sendable {
             try db.execute(sql: "DELETE FROM inclusion_account WHERE scheme = ? AND did = ?", arguments: [scheme, did])
             try db.execute(sql: "DELETE FROM inclusion_household WHERE scheme = ? AND did = ?", arguments: [scheme, did])
             try db.execute(sql: "DELETE FROM inclusion_account_partner WHERE account_key = ?", arguments: [key])
+            // Writers holding pseudonyms' keys in memory (``InclusionState``) forget them at their next post.
+            try db.execute(sql: "UPDATE inclusion_head SET erasures = erasures + 1 WHERE singleton = 1")
             try AuditTrail.append(db, actor: actor, action: "inclusion.erase", entity: "inclusion_account", entityID: nil,
                                   after: .object([("scheme", .string(scheme))]))
         }

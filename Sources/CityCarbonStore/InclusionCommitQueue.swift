@@ -18,5 +18,7 @@ public final class InclusionCommitQueue: Sendable {
     public var commits: Int { group.commits }
 
     /// Screens and stores `submission` in the next commit; its outcomes once durable, or its refusal thrown.
-    public func submit(_ submission: InclusionIntake.Submission) async throws -> [PostedEvent] { try await group.submit(submission) }
+    public func submit(_ submission: InclusionIntake.Submission) async throws -> [PostedEvent] {
+        try await group.submit(submission.prepared())
+    }
 }

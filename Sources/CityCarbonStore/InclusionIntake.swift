@@ -52,6 +52,14 @@ final class InclusionState: @unchecked Sendable {
     var screenings: [String: CreditScreening] = [:]
     /// When the screens last forgot what no rule can look at any more.
     var prunedAt: Int64 = 0
+    /// Residents' ledger keys by scheme and pseudonym, and by partner the keys it has posted for,
+    /// as stored: most posts are from residents seen before, and reading each one's key again
+    /// cost the writer more than screening it. An erasure anywhere (the head's count) drops both.
+    var keys: [String: [String: String]] = [:]
+    var linked: [String: Set<String>] = [:]
+    var erasures: Int64 = 0
+    /// Past this many cached keys the cache starts again, so memory stays bounded in a city of millions.
+    static let maximumCachedKeys = 1_000_000
 
     /// The ledger, taken out so that changing it does not copy its balances (the state holds
     /// no second reference); the caller puts it back once its commit succeeded.
@@ -66,6 +74,8 @@ final class InclusionState: @unchecked Sendable {
         do { return try body(self) } catch {
             ledger = nil
             screenings = [:]
+            keys = [:]
+            linked = [:]
             throw error
         }
     }
@@ -89,8 +99,21 @@ public struct InclusionIntake: Sendable {
         public var events: [BehaviourEvent]
         public var partner: InclusionPartner
         public var nonce: String?
+        /// Each event's stored activity and digest, worked out before the post waits for the
+        /// writer (``prepared()``), so the one thread that commits does not spend its time on them.
+        var stored: [(activity: String, digest: String)]?
         public init(events: [BehaviourEvent], partner: InclusionPartner, nonce: String? = nil) {
             (self.events, self.partner, self.nonce) = (events, partner, nonce)
+        }
+
+        /// The submission with its events' stored activity and digest worked out.
+        func prepared() -> Submission {
+            var copy = self
+            copy.stored = events.map { event in
+                let activity = InclusionIntake.activityText(event.activity)
+                return (activity, InclusionIntake.digest(of: event, activity: activity))
+            }
+            return copy
         }
     }
 
@@ -133,7 +156,7 @@ public struct InclusionIntake: Sendable {
                     } else if let nonce = submission.nonce, try !InclusionPartners.useNonce(db, nonce, partner: submission.partner.code, now: seconds) {
                         results.append(.failure(.replay(nonce: nonce)))
                     } else {
-                        results.append(.success(try Self.post(submission.events, partner: submission.partner, state: state, ledger: &ledger,
+                        results.append(.success(try Self.post(submission, state: state, ledger: &ledger,
                                                               entries: &entries, touched: &touched, db, catalogue: catalogue, seconds: seconds,
                                                               millis: millis)))
                     }
@@ -146,24 +169,35 @@ public struct InclusionIntake: Sendable {
         }
     }
 
-    private static func post(_ events: [BehaviourEvent], partner: InclusionPartner, state: InclusionState, ledger: inout CreditLedger,
+    private static func post(_ submission: Submission, state: InclusionState, ledger: inout CreditLedger,
                              entries: inout [CreditEntry], touched: inout Set<String>, _ db: any SQLConnection,
                              catalogue: MethodologyCatalogue, seconds: Int64, millis: Int64) throws -> [PostedEvent] {
+        let (events, partner) = (submission.events, submission.partner)
+        let prepared = submission.stored ?? submission.prepared().stored!
         guard let scheme = catalogue.scheme(partner.scheme) else {
             throw InclusionRefusal.invalid(field: "scheme", value: partner.scheme, reason: "is not a scheme of this platform")
         }
         let existing = try stored(db, partner: partner.code, serials: events.map(\.serial))
-        let keys = try accountKeys(db, scheme: scheme.code, dids: Set(events.map(\.account)))
+        // Taken out of the state and put back, so adding to them does not copy the whole cache.
+        var keys = state.keys.removeValue(forKey: scheme.code) ?? [:]
+        let unknown = Set(events.lazy.map(\.account).filter { keys[$0] == nil })
+        if !unknown.isEmpty { keys.merge(try accountKeys(db, scheme: scheme.code, dids: unknown)) { $1 } }
         var newAccounts: [(did: String, key: String)] = []
+        var unseen = Set<String>()
+        // A key for each new resident with an event to store (not one only re-posting a stored serial).
+        for event in events where existing[event.serial] == nil && keys[event.account] == nil && unseen.insert(event.account).inserted {
+            newAccounts.append((event.account, Self.newAccountKey()))
+        }
+        try checkUnused(db, &newAccounts)
+        for account in newAccounts { keys[account.did] = account.key }
+        state.keys[scheme.code] = keys
         var screening = state.screenings.removeValue(forKey: scheme.code) ?? CreditScreening(scheme: scheme, catalogue: catalogue)
         defer { state.screenings[scheme.code] = screening }
         var results: [PostedEvent] = []
-        var rows = EventRows()
+        var rows = EventRows(firstID: try nextEventID(db))
         let scope = Set(partner.scenarios)
         var inThisPost: [String: Int] = [:]
-        for event in events {
-            let activity = activityText(event.activity)
-            let digest = digest(of: event, activity: activity)
+        for (event, (activity, digest)) in zip(events, prepared) {
             if let index = inThisPost[event.serial] {
                 var again = results[index]
                 again.repeated = true
@@ -181,14 +215,8 @@ public struct InclusionIntake: Sendable {
                 }
                 continue
             }
-            var key = keys[event.account] ?? newAccounts.first { $0.did == event.account }?.key
-            if key == nil {
-                let made = Self.newAccountKey()
-                newAccounts.append((event.account, made))
-                key = made
-            }
             var keyed = event
-            keyed.account = key!
+            keyed.account = keys[event.account]!
             let outcome = scope.contains(event.scenario)
                 ? screening.screen(keyed, now: seconds)
                 : .refused("scope", "partner \(partner.code) may not post scenario \(event.scenario)", day: screening.day(of: event.startedAt))
@@ -198,16 +226,20 @@ public struct InclusionIntake: Sendable {
             case .held: status = "held"
             case .credited, .capped: status = outcome.claimableFrom != nil ? "pending" : "available"
             }
+            var line: CreditEntry?
             if outcome.counts {
-                let entry = try ledger.append(.credit, account: keyed.account, reference: "event:\(partner.code):\(event.serial)",
+                let entry = try ledger.append(.credit, account: keyed.account,
+                                              reference: InclusionCreditLines.reference(partner: partner.code, serial: event.serial),
                                               pending: status == "pending" ? outcome.points : 0,
                                               available: status == "available" ? outcome.points : 0,
                                               held: status == "held" ? outcome.points : 0, grams: outcome.grams, atMillis: millis)
                 entries.append(entry)
                 touched.insert(keyed.account)
+                line = entry
             }
-            rows.append(keyed, activity: activity, digest: digest, scheme: scheme.code, outcome: outcome, status: status, received: seconds)
-            results.append(PostedEvent(serial: event.serial, id: nil, outcome: outcome, status: status, repeated: false))
+            let id = rows.append(keyed, activity: activity, digest: digest, scheme: scheme.code, outcome: outcome, status: status,
+                                 received: seconds, line: line)
+            results.append(PostedEvent(serial: event.serial, id: id, outcome: outcome, status: status, repeated: false))
         }
         if !newAccounts.isEmpty {
             let now = CityCarbonDatabase.now()
@@ -216,9 +248,11 @@ public struct InclusionIntake: Sendable {
                 SQLColumn("account_key", .text(newAccounts.map(\.key))), SQLColumn("created_at", .text(newAccounts.map { _ in now })),
             ], onConflict: nil)
         }
-        let ids = try rows.insert(db)
-        for index in results.indices where results[index].id == nil { results[index].id = ids[results[index].serial] }
-        let linked = Array(Set(rows.account))
+        try rows.insert(db)
+        var known = state.linked.removeValue(forKey: partner.code) ?? []
+        let linked = Array(Set(rows.account).subtracting(known))
+        known.formUnion(linked)
+        state.linked[partner.code] = known
         if !linked.isEmpty {
             try db.bulkInsert(into: "inclusion_account_partner", columns: [
                 SQLColumn("account_key", .text(linked)), SQLColumn("partner", .text(linked.map { _ in partner.code })),
@@ -228,16 +262,19 @@ public struct InclusionIntake: Sendable {
     }
 
     /// The ledger's lines, the balances they changed, the head, and an audit event sealing them.
-    static func persist(_ entries: [CreditEntry], touched: Set<String>, ledger: CreditLedger, _ db: any SQLConnection, actor: String) throws {
-        guard !entries.isEmpty else { return }
-        try db.bulkInsert(into: "inclusion_ledger", columns: [
+    static func persist(_ all: [CreditEntry], touched: Set<String>, ledger: CreditLedger, _ db: any SQLConnection, actor: String) throws {
+        guard !all.isEmpty else { return }
+        // A credit's line is in its event's row (``InclusionCreditLines``); the others have their own.
+        let entries = all.filter { $0.kind != .credit }
+        if !entries.isEmpty { try db.bulkInsert(into: "inclusion_ledger", columns: [
             SQLColumn("sequence", .integer(entries.map(\.sequence))), SQLColumn("at_ms", .integer(entries.map(\.atMillis))),
             SQLColumn("kind", .text(entries.map(\.kind.rawValue))), SQLColumn("account_key", .text(entries.map(\.account))),
             SQLColumn("reference", .text(entries.map(\.reference))), SQLColumn("pending", .integer(entries.map(\.pending))),
             SQLColumn("available", .integer(entries.map(\.available))), SQLColumn("held", .integer(entries.map(\.held))),
             SQLColumn("grams_micro", .integer(entries.map(\.grams.millionths))),
             SQLColumn("previous_hash", .text(entries.map(\.previousHash))), SQLColumn("hash", .text(entries.map(\.hash))),
-        ], onConflict: nil)
+        ], onConflict: nil) }
+        let first = all[0].sequence
         let accounts = touched.sorted()
         let balances = accounts.map { ledger.balances[$0] ?? PointBalance() }
         try db.bulkInsert(into: "inclusion_balance", columns: [
@@ -249,17 +286,23 @@ public struct InclusionIntake: Sendable {
             ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """, arguments: [ledger.sequence, ledger.headHash])
         try AuditTrail.append(db, events: [AuditTrail.NewEvent(
-            actor: actor, action: "inclusion.commit", entity: "inclusion_ledger", entityID: "\(entries[0].sequence)-\(ledger.sequence)",
-            after: .object([("first", .integer(Int(entries[0].sequence))), ("last", .integer(Int(ledger.sequence))),
-                            ("entries", .integer(entries.count)), ("head", .string(ledger.headHash))]))])
+            actor: actor, action: "inclusion.commit", entity: "inclusion_ledger", entityID: "\(first)-\(ledger.sequence)",
+            after: .object([("first", .integer(Int(first))), ("last", .integer(Int(ledger.sequence))),
+                            ("entries", .integer(all.count)), ("head", .string(ledger.headHash))]))])
     }
 
     /// Reloads the cached ledger and screens when the stored head is not the cached one.
     static func bringUpToDate(_ state: InclusionState, _ db: any SQLConnection, catalogue: MethodologyCatalogue, now: Int64) throws {
-        let head = try SQLRow.fetchOne(db, sql: "SELECT sequence, hash FROM inclusion_head WHERE singleton = 1"
+        let head = try SQLRow.fetchOne(db, sql: "SELECT sequence, hash, erasures FROM inclusion_head WHERE singleton = 1"
                                        + (db.dialect == .postgres ? " FOR UPDATE" : ""))
         let sequence: Int64 = head?["sequence"] ?? 0
         let hash: String = head?["hash"] ?? CreditEntry.genesis
+        let erasures: Int64 = head?["erasures"] ?? 0
+        if erasures != state.erasures || state.keys.values.reduce(0, { $0 + $1.count }) > InclusionState.maximumCachedKeys {
+            state.keys = [:]
+            state.linked = [:]
+            state.erasures = erasures
+        }
         if let ledger = state.ledger, ledger.sequence == sequence, ledger.headHash == hash { return }
         var balances: [String: PointBalance] = [:]
         try db.forEachRow(sql: "SELECT account_key, pending, available, held FROM inclusion_balance", arguments: []) { row in
@@ -324,11 +367,45 @@ public struct InclusionIntake: Sendable {
         return found
     }
 
-    /// The ledger's own key for a new account: 128 random bits, unrelated to the partner's pseudonym.
+    /// The ledger's own key for a new account: 60 random bits in 12 base-32 letters after an `a`,
+    /// unrelated to the partner's pseudonym. Short, because every index by account holds it once
+    /// per event, and the pages those indexes touch are what each commit writes.
     static func newAccountKey() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bits = (generator.next() as UInt64, generator.next() as UInt64)
-        return "acct_" + withUnsafeBytes(of: bits) { Hex.string($0) }
+        var bits = generator.next() as UInt64
+        let letters = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+        var key: [UInt8] = [UInt8(ascii: "a")]
+        for _ in 0..<12 {
+            key.append(letters[Int(bits & 31)])
+            bits >>= 5
+        }
+        return String(decoding: key, as: UTF8.self)
+    }
+
+    /// Draws new keys for any new account whose key is already some account's, so a collision
+    /// of random keys (about one in 10^18 for a pair) never merges two residents' points.
+    static func checkUnused(_ db: any SQLConnection, _ accounts: inout [(did: String, key: String)]) throws {
+        while true {
+            var taken = Set<String>()
+            var seen = Set<String>()
+            for account in accounts where !seen.insert(account.key).inserted { taken.insert(account.key) }
+            let keys = accounts.map(\.key)
+            for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                for row in try SQLRow.fetchAll(db, sql: "SELECT account_key FROM inclusion_account WHERE account_key IN (\(marks))",
+                                               arguments: SQLArguments(chunk)) {
+                    taken.insert(row["account_key"])
+                }
+            }
+            if taken.isEmpty { return }
+            for index in accounts.indices where taken.contains(accounts[index].key) { accounts[index].key = newAccountKey() }
+        }
+    }
+
+    /// The id the next event row gets. Ids are given, not drawn by the database, so a post knows
+    /// its events' ids without reading them back; the write lock on the ledger's head orders writers.
+    static func nextEventID(_ db: any SQLConnection) throws -> Int64 {
+        (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM inclusion_event") ?? 0) + 1
     }
 
     /// What makes two posts of a serial the same post; `activity` is ``activityText(_:)`` of its activity.
@@ -354,15 +431,25 @@ public struct InclusionIntake: Sendable {
     }
 }
 
-/// Event rows gathered for one bulk insert.
+/// Event rows gathered for one bulk insert, numbered from `firstID`, with the credit lines of
+/// those that credited points (``InclusionCreditLines``).
 struct EventRows {
+    let firstID: Int64
+    init(firstID: Int64) { self.firstID = firstID }
+    var id: [Int64] = []
+    var sequence: [Int64?] = [], atMillis: [Int64?] = [], creditedTo: [String?] = [], hash: [String?] = []
     var partner: [String] = [], serial: [String] = [], digest: [String] = [], scheme: [String] = [], account: [String] = []
     var scenario: [String] = [], started: [Int64] = [], ended: [Int64?] = [], device: [String?] = [], evidence: [String] = []
     var district: [String?] = [], activity: [String?] = [], received: [Int64] = [], decision: [String] = []
     var methodology: [String?] = [], behaviour: [String?] = [], day: [String] = [], grams: [Int64] = [], points: [Int64] = []
     var rule: [String?] = [], reason: [String?] = [], from: [String?] = [], until: [String?] = [], status: [String] = []
+    /// Adds a row; its id.
     mutating func append(_ event: BehaviourEvent, activity text: String, digest: String, scheme: String, outcome: ScreeningOutcome, status: String,
-                         received: Int64) {
+                         received: Int64, line: CreditEntry?) -> Int64 {
+        let next = firstID + Int64(id.count)
+        id.append(next)
+        sequence.append(line?.sequence); atMillis.append(line?.atMillis); hash.append(line?.hash)
+        creditedTo.append(line.map(InclusionCreditLines.place(of:)))
         partner.append(event.partner); serial.append(event.serial); self.digest.append(digest); self.scheme.append(scheme)
         account.append(event.account); scenario.append(event.scenario); started.append(event.startedAt)
         ended.append(event.endedAt); device.append(event.device); evidence.append(event.evidence)
@@ -371,12 +458,14 @@ struct EventRows {
         day.append(outcome.day.description); grams.append(outcome.grams.millionths); points.append(outcome.points)
         rule.append(outcome.rule); reason.append(outcome.reason); from.append(outcome.claimableFrom?.description)
         until.append(outcome.claimableUntil?.description); self.status.append(status)
+        return next
     }
 
-    /// Inserts the rows; the new ids by serial.
-    func insert(_ db: any SQLConnection) throws -> [String: Int64] {
-        guard !serial.isEmpty else { return [:] }
+    func insert(_ db: any SQLConnection) throws {
+        guard !serial.isEmpty else { return }
         try db.bulkInsert(into: "inclusion_event", columns: [
+            SQLColumn("id", .integer(id)), SQLColumn("sequence", .optionalInteger(sequence)), SQLColumn("at_ms", .optionalInteger(atMillis)),
+            SQLColumn("credited_to", .optionalText(creditedTo)), SQLColumn("hash", .optionalText(hash)),
             SQLColumn("partner", .text(partner)), SQLColumn("serial", .text(serial)), SQLColumn("digest", .text(digest)),
             SQLColumn("scheme", .text(scheme)), SQLColumn("account_key", .text(account)), SQLColumn("scenario", .text(scenario)),
             SQLColumn("started_at", .integer(started)), SQLColumn("ended_at", .optionalInteger(ended)), SQLColumn("device", .optionalText(device)),
@@ -387,14 +476,5 @@ struct EventRows {
             SQLColumn("reason", .optionalText(reason)), SQLColumn("claimable_from", .optionalText(from)),
             SQLColumn("claimable_until", .optionalText(until)), SQLColumn("status", .text(status)),
         ], onConflict: nil)
-        var ids: [String: Int64] = [:]
-        for chunk in stride(from: 0, to: serial.count, by: 500).map({ Array(serial[$0..<min($0 + 500, serial.count)]) }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            for row in try SQLRow.fetchAll(db, sql: "SELECT id, serial FROM inclusion_event WHERE partner = ? AND serial IN (\(marks))",
-                                           arguments: SQLArguments([partner[0]] + chunk)) {
-                ids[row["serial"]] = row["id"]
-            }
-        }
-        return ids
     }
 }

@@ -103,14 +103,31 @@ public struct InclusionReads: Sendable {
             try db.forEachRow(sql: "SELECT * FROM inclusion_balance", arguments: []) { row in
                 balances[row["account_key"]] = PointBalance(pending: row["pending"], available: row["available"], held: row["held"])
             }
-            var entries: [CreditEntry] = []
-            try db.forEachRow(sql: "SELECT * FROM inclusion_ledger ORDER BY sequence", arguments: []) { row in
-                entries.append(CreditEntry(sequence: row["sequence"], atMillis: row["at_ms"],
-                                           kind: CreditEntry.Kind(rawValue: row["kind"]) ?? .credit, account: row["account_key"],
-                                           reference: row["reference"], pending: row["pending"], available: row["available"], held: row["held"],
-                                           grams: Micro(millionths: row["grams_micro"]), previousHash: row["previous_hash"], hash: row["hash"]))
+            // The other lines are few (claims, reviews, redemptions, lots); the credit lines, one
+            // per credited event, stream past in the events' order, which is the ledger's.
+            let others = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_ledger ORDER BY sequence", arguments: []).map(Self.line)
+            var walk = CreditLedger.Walk()
+            var next = 0
+            try db.forEachRow(sql: """
+                SELECT sequence, at_ms, credited_to, hash, account_key, partner, serial, points, grams_micro FROM inclusion_event
+                WHERE sequence IS NOT NULL ORDER BY id
+                """, arguments: []) { row in
+                let sequence: Int64 = row["sequence"]
+                while next < others.count, others[next].sequence < sequence {
+                    walk.add(others[next])
+                    next += 1
+                }
+                if let entry = InclusionCreditLines.entry(row, previousHash: walk.previous) { walk.add(entry) }
             }
-            return CreditLedger.reconcile(entries, stored: balances)
+            for line in others[next...] { walk.add(line) }
+            return walk.finish(stored: balances)
         }
+    }
+
+    /// A stored line of `inclusion_ledger`.
+    static func line(_ row: SQLRow) -> CreditEntry {
+        CreditEntry(sequence: row["sequence"], atMillis: row["at_ms"], kind: CreditEntry.Kind(rawValue: row["kind"]) ?? .credit,
+                    account: row["account_key"], reference: row["reference"], pending: row["pending"], available: row["available"],
+                    held: row["held"], grams: Micro(millionths: row["grams_micro"]), previousHash: row["previous_hash"], hash: row["hash"])
     }
 }

@@ -70,7 +70,7 @@ def shape(path):
 
 def crawl(page, base, start, limit, staff, per_shape=3):
     """Every page reached by links from `start`, sampled: pages of one shape (differing only in
-    an identifier or a filter value) are walked, and followed, three of each."""
+    an identifier or a filter value) are walked, and followed, `per_shape` of each."""
     seen, queue, shapes = set(), [start], {}
     while queue and len(seen) < limit:
         path = queue.pop(0)
@@ -209,18 +209,20 @@ def main():
     parser.add_argument("--staff", help="an admin's USER:PASSWORD: walk the staff pages too")
     parser.add_argument("--words", action="store_true", help="also check Chinese pages for generated English words")
     parser.add_argument("--processes", type=int, default=2, help="browsers walking at once")
+    parser.add_argument("--per-shape", type=int, default=3, help="pages walked of each shape (same path but for an identifier)")
     options = parser.parse_args()
     base = options.base.rstrip("/")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=["--no-sandbox"])
         # The crawl: every public page the dashboard leads to.
-        pages = crawl(browser.new_page(), base, "/", options.limit, staff=False)
+        pages = crawl(browser.new_page(), base, "/", options.limit, staff=False, per_shape=options.per_shape)
         print(f"layout: {len(pages)} public pages")
         todo = jobs(pages)
         if options.staff:
             user, password = options.staff.split(":", 1)
             state = sign_in(browser, base, user, password)
-            staff = crawl(browser.new_context(storage_state=state).new_page(), base, "/staff", options.limit, staff=True)
+            staff = crawl(browser.new_context(storage_state=state).new_page(), base, "/staff", options.limit, staff=True,
+                          per_shape=options.per_shape)
             print(f"layout: {len(staff)} staff pages")
             # Staff pages on a phone only: their tables scroll in boxes at every width, and the
             # walk stays within CI's time.

@@ -217,6 +217,23 @@ struct InclusionStoreTests {
         #expect(!everything.contains("did:ann"))
     }
 
+    /// The writer keeps pseudonyms' keys in memory; an erasure (here from a second handle on the
+    /// workspace, as another process would) must still never link the old key to the pseudonym again.
+    @Test func anErasedResidentPostingAgainStartsANewUnlinkedAccount() throws {
+        let database = try temporaryWorkspace()
+        let amap = try Self.partner(database)
+        let intake = InclusionIntake(database)
+        _ = try intake.post([Self.steps("w1", "7250")], from: amap, now: Self.morning)
+        let key = { try database.read { db in try String.fetchOne(db, sql: "SELECT account_key FROM inclusion_account WHERE did = 'did:ann'") } }
+        let old = try #require(try key())
+        try InclusionAccounts(database).erase(scheme: "city", did: "did:ann", by: "did:ann")
+        _ = try intake.post([Self.steps("w2", "3000")], from: amap, now: Self.morning.addingTimeInterval(86_400))
+        let new = try #require(try key())
+        #expect(new != old)
+        let view = try InclusionAccounts(database).account(scheme: "city", did: "did:ann", partner: "amap")
+        #expect(view.credits.map(\.serial) == ["w2"] && view.balance.available == 60)
+    }
+
     @Test func rawActivityIsDroppedAfterTheRetentionPeriod() throws {
         let database = try temporaryWorkspace()
         let amap = try Self.partner(database)

@@ -6,7 +6,7 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = InclusionSchema.version
+    static let version = InclusionCreditLines.version
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
@@ -129,6 +129,7 @@ enum PostgresSchema {
         (EmissionReports.version, CarbonAccounts.version, CarbonAccounts.statements(.postgres), nil),
         (CarbonAccounts.version, EvidenceReviews.version, EvidenceReviews.statements + TrustRequests.statements(.postgres), nil),
         (EvidenceReviews.version, InclusionSchema.version, InclusionSchema.statements(.postgres), nil),
+        (InclusionSchema.version, InclusionCreditLines.version, InclusionCreditLines.statements(.postgres), nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

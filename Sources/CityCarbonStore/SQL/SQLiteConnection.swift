@@ -64,8 +64,10 @@ final class SQLiteConnection: SQLConnection {
                 case let .integer(v): bound = sqlite3_bind_int64(handle, index, v[row])
                 case let .real(v): bound = sqlite3_bind_double(handle, index, v[row])
                 case let .optionalReal(v): bound = v[row].map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
-                case let .text(v): bound = sqlite3_bind_text(handle, index, v[row], -1, transient)
-                case let .optionalText(v): bound = v[row].map { sqlite3_bind_text(handle, index, $0, -1, transient) } ?? sqlite3_bind_null(handle, index)
+                // withCString reads a native string in place; passing the String itself makes a copy first.
+                case let .text(v): bound = v[row].withCString { sqlite3_bind_text(handle, index, $0, -1, transient) }
+                case let .optionalText(v):
+                    bound = v[row].map { $0.withCString { sqlite3_bind_text(handle, index, $0, -1, transient) } } ?? sqlite3_bind_null(handle, index)
                 case let .optionalInteger(v): bound = v[row].map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
                 }
                 guard bound == SQLITE_OK else { throw error(bound, sql, "binding \(column.name) of row \(row)") }

@@ -462,6 +462,9 @@ enum SQLiteSchema {
         migrator.registerMigration(InclusionSchema.version) { db in
             for statement in InclusionSchema.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(InclusionCreditLines.version) { db in
+            for statement in InclusionCreditLines.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
