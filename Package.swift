@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CityProgramme", targets: ["CityProgramme"]),
         .library(name: "CarbonMarkets", targets: ["CarbonMarkets"]),
         .library(name: "CarbonInclusion", targets: ["CarbonInclusion"]),
+        .library(name: "AirQuality", targets: ["AirQuality"]),
         .library(name: "CityCarbonStore", targets: ["CityCarbonStore"]),
         .library(name: "CityCarbonPages", targets: ["CityCarbonPages"]),
         .library(name: "CityCarbonServer", targets: ["CityCarbonServer"]),
@@ -57,6 +58,8 @@ let package = Package(
             dependencies: ["CarbonKit", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
+        // Air quality: index standards by date, sensor QA/QC and correction, collocation, health impact (pure).
+        .target(name: "AirQuality", resources: [.copy("Resources")]),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
         .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring",
                                                   "CarbonMarkets", "CarbonInclusion"]),
@@ -145,6 +148,7 @@ let package = Package(
         .testTarget(name: "ClimatePlansTests", dependencies: ["ClimatePlans"]),
         .testTarget(name: "CarbonMarketsTests", dependencies: ["CarbonMarkets"]),
         .testTarget(name: "CarbonInclusionTests", dependencies: ["CarbonInclusion"]),
+        .testTarget(name: "AirQualityTests", dependencies: ["AirQuality"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
         .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting", "CarbonMarkets"]),
