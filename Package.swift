@@ -126,6 +126,7 @@ let package = Package(
         .executableTarget(
             name: "citycarbon",
             dependencies: [
+                "AirQuality",
                 "CarbonKit",
                 "CarbonInclusion",
                 "CarbonAccounting",

@@ -19,7 +19,7 @@ struct CityCarbon: AsyncParsableCommand {
         Exit status: 0 success, 1 the input has errors (all are printed), 2 wrong usage.
         """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, ImportCommand.self, InventoryCommand.self, FactorsCommand.self, PlanCommand.self, IndicatorCommand.self, StatisticsCommand.self, CityCommand.self, TargetCommand.self, AssessmentCommand.self, PilotCommand.self, ReportCommand.self, PathwayCommand.self, IngestCommand.self, MonitorCommand.self, ServeCommand.self, AccountCommand.self, KeyCommand.self,
+        subcommands: [InitCommand.self, ImportCommand.self, InventoryCommand.self, FactorsCommand.self, PlanCommand.self, IndicatorCommand.self, StatisticsCommand.self, CityCommand.self, TargetCommand.self, AssessmentCommand.self, PilotCommand.self, ReportCommand.self, PathwayCommand.self, IngestCommand.self, MonitorCommand.self, ServeCommand.self, AirCommand.self, AccountCommand.self, KeyCommand.self,
                       EnterpriseCommand.self, RegistryCommand.self, InclusionCommand.self, AuditCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,213 @@
+import AirQuality
+import ArgumentParser
+import CarbonKit
+import Foundation
+
+/// `citycarbon air …`: the air-quality rules from the command line: the index of concentrations
+/// under the standard in force on a day, the PurpleAir correction, a collocation fit judged against
+/// EPA's targets, and the health impact of a change in concentration.
+struct AirCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "air",
+        abstract: "Air quality: index by standard and date, sensor correction, collocation, health impact.",
+        subcommands: [Standards.self, Index.self, Correct.self, Collocate.self, Health.self]
+    )
+
+    struct Standards: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the index standards with their tables and the dates they are in force.")
+
+        func run() {
+            let standards = AQIStandards.shipped.standards
+            print(TextTable.render(header: ["Standard", "Region", "In force", "Tables", "Issued by"], rows: standards.map {
+                [$0.id, $0.region, "\($0.effective_from) – \($0.effective_to ?? "")", $0.tables.keys.sorted().joined(separator: " "),
+                 "\($0.issuer), \($0.title) (\($0.year))"]
+            }))
+        }
+    }
+
+    struct Index: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The air-quality index of concentrations under the standard in force on a day.",
+            discussion: """
+            Each concentration is TABLE=VALUE in the table's unit (citycarbon air standards lists them), e.g.
+              citycarbon air index pm25_24h=70 pm10_24h=130 --region CN --date 2026-03-01
+            gives 110 (轻度污染, PM2.5 primary) under HJ 633-2026; on 2026-02-28 HJ 633-2012 gives 94 (良).
+            """
+        )
+
+        @Argument(help: ArgumentHelp("Concentrations as table=value.", valueName: "table=value")) var concentrations: [String]
+        @Option(help: "CN or US: the family of standards.") var region = "CN"
+        @Option(help: "The day the concentrations are for (YYYY-MM-DD); the standard in force that day is used.") var date: String?
+        @Option(help: "A standard by id, instead of by region and date.") var standard: String?
+        @Option(help: "realtime (hourly) or daily.") var kind: AirQualityIndex.Kind = .daily
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let standards = AQIStandards.shipped
+            let day = date ?? Day.today.description
+            guard Day(day) != nil else {
+                throw InputErrors([InputIssue(InputLocation(field: "--date"), value: day, reason: "is not a date YYYY-MM-DD")])
+            }
+            guard let chosen = standard.map({ standards.standard($0) }) ?? standards.inForce(region: region, on: day) else {
+                throw InputErrors([InputIssue(InputLocation(field: standard == nil ? "--region" : "--standard"), value: standard ?? region,
+                                              reason: "no such standard in force on \(day)",
+                                              suggestion: standards.standards.map(\.id).joined(separator: ", "))])
+            }
+            var values: [String: Double] = [:]
+            var issues: [InputIssue] = []
+            for (index, pair) in concentrations.enumerated() {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                let location = InputLocation(field: "concentration \(index + 1)")
+                guard parts.count == 2 else { issues.append(InputIssue(location, value: pair, reason: "is not table=value")); continue }
+                guard chosen.tables[parts[0]] != nil else {
+                    issues.append(InputIssue(location, value: parts[0], reason: "is not a table of \(chosen.id)",
+                                             suggestion: chosen.tables.keys.sorted().joined(separator: ", ")))
+                    continue
+                }
+                guard let value = Double(parts[1]), value.isFinite, value >= 0 else {
+                    issues.append(InputIssue(location, value: parts[1], reason: "is not a concentration (a number, zero or more)"))
+                    continue
+                }
+                values[parts[0]] = value
+            }
+            if !issues.isEmpty { throw InputErrors(issues) }
+            guard let index = AirQualityIndex.compute(values, standard: chosen, kind: kind) else {
+                let refusals = chosen.tables.keys.compactMap { table -> String? in
+                    guard let value = values[table], case let .failure(refusal) = AirQualityIndex.subIndex(table, value, standard: chosen, others: values)
+                    else { return nil }
+                    return refusal.description
+                }
+                throw InputErrors([InputIssue(InputLocation(field: "concentrations"), value: concentrations.joined(separator: " "),
+                                              reason: "none is a table of the \(kind.rawValue) index of \(chosen.id)"
+                                                  + (refusals.isEmpty ? "" : ": " + refusals.joined(separator: "; ")),
+                                              suggestion: (kind == .daily ? chosen.daily : chosen.realtime).joined(separator: ", "))])
+            }
+            switch format {
+            case .json:
+                print(JSONValue.object([
+                    ("standard", .string(chosen.id)), ("date", .string(day)), ("kind", .string(kind.rawValue)), ("aqi", .integer(index.value)),
+                    ("category", .object([("level", .integer(index.category.level)), ("en", .string(index.category.en)),
+                                          ("zh", .string(index.category.zh))])),
+                    ("primary", .array(index.primary.map(JSONValue.string))),
+                    ("sub_indices", .array(index.subIndices.map { sub in
+                        .object([("table", .string(sub.table)), ("used_table", .string(sub.usedTable)), ("concentration", .number(sub.concentration)),
+                                 ("iaqi", .integer(sub.value)), ("beyond_scale", .bool(sub.beyondScale))])
+                    })),
+                    ("cite", .string(chosen.citation)),
+                ]).serialized())
+            case .table, .csv:
+                print("\(chosen.id) (\(kind.rawValue), \(day)): AQI \(index.value), \(index.category.en) / \(index.category.zh)"
+                      + (index.primary.isEmpty ? "" : ", primary \(index.primary.joined(separator: ", "))"))
+                print(TextTable.render(header: ["Table", "Concentration", "IAQI", "Note"], rows: index.subIndices.map {
+                    [$0.table, GroupedNumber.format($0.concentration, decimals: 3), String($0.value),
+                     $0.beyondScale ? "above the scale" : $0.usedTable != $0.table ? "indexed by \($0.usedTable)" : ""]
+                }, rightAligned: [1, 2]))
+                for (table, refusal) in index.skipped.sorted(by: { $0.key < $1.key }) { Terminal.note("\(table) not indexed: \(refusal)") }
+                print("Source: \(chosen.citation)")
+            }
+        }
+    }
+
+    struct Correct: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Correct a PurpleAir PM2.5 reading (cf_1, A and B averaged) for humidity.")
+
+        @Option(help: "The raw PM2.5 (µg/m³).") var pm: Double
+        @Option(help: "The sensor's relative humidity (%).") var rh: Double
+        @Option(help: "A correction version by id (default: the pinned one).") var version: String?
+
+        func run() throws {
+            let corrections = SensorCorrections.shipped
+            guard let correction = version.map({ corrections.correction($0) }) ?? corrections.current else {
+                throw InputErrors([InputIssue(InputLocation(field: "--version"), value: version, reason: "no such correction",
+                                              suggestion: corrections.corrections.map(\.id).joined(separator: ", "))])
+            }
+            guard let corrected = correction.apply(pm: pm, relativeHumidity: rh) else {
+                throw InputErrors([InputIssue(InputLocation(field: "--pm, --rh"), value: "\(pm), \(rh)",
+                                              reason: "a reading needs PM2.5 of zero or more and humidity from 0 to 100 %")])
+            }
+            print(String(format: "%.2f µg/m³ (%@: %.3f·PM %+.4f·RH %+.2f)", corrected, correction.id, correction.pm, correction.rh, correction.intercept))
+            print("Source: \(correction.source)")
+        }
+    }
+
+    struct Collocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit a sensor against a reference monitor from a CSV and judge it by EPA's targets.",
+            discussion: "The CSV has a header; --sensor and --reference name its columns. Empty cells are gaps."
+        )
+
+        @Argument(help: "The CSV file of collocated values.") var file: String
+        @Option(help: "The sensor's column.") var sensor = "sensor"
+        @Option(help: "The reference monitor's column.") var reference = "reference"
+        @Option(help: "pm25 or o3: the targets to judge by.") var parameter = "pm25"
+
+        func run() throws {
+            guard let target = SensorTargets.shipped.target(parameter) else {
+                throw InputErrors([InputIssue(InputLocation(field: "--parameter"), value: parameter, reason: "has no targets",
+                                              suggestion: SensorTargets.shipped.targets.map(\.parameter).joined(separator: ", "))])
+            }
+            let name = FileInput.name(file)
+            let table = try ReferenceTable(name: name, text: try ReferenceTable.text(of: try FileInput.read(file), file: name))
+            try table.require([sensor, reference])
+            var issues: [InputIssue] = []
+            var sensorValues: [Double?] = [], referenceValues: [Double?] = []
+            for row in table.rows {
+                do throws(InputIssue) {
+                    let pair = (try row.optionalDouble(sensor), try row.optionalDouble(reference))
+                    sensorValues.append(pair.0)
+                    referenceValues.append(pair.1)
+                } catch { issues.append(error) }
+            }
+            if !issues.isEmpty { throw InputErrors(Array(issues.prefix(50))) }
+            switch Collocation.fit(sensor: sensorValues, reference: referenceValues) {
+            case let .failure(refusal):
+                throw InputErrors([InputIssue(InputLocation(file: name), reason: refusal.description)])
+            case let .success(fit):
+                print(String(format: "%d pairs: sensor = %.3f × reference %+.2f; R² %.3f; RMSE %.2f %@ (NRMSE %.1f %%)", fit.pairs, fit.slope,
+                             fit.intercept, fit.r2, fit.rmse, target.unit, fit.nrmse))
+                print(TextTable.render(header: ["Metric", "Value", "Target", "Result"], rows: fit.judged(by: target).map {
+                    [$0.metric, String(format: "%.3f", $0.value), $0.target, $0.passes ? "pass" : "fail"]
+                }, rightAligned: [1]))
+                print(String(format: "Calibration: reference = (sensor %+.2f) / %.3f", -fit.intercept, fit.slope))
+                print("Targets: \(target.source)")
+            }
+        }
+    }
+
+    struct Health: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cases avoided by a fall in concentration: Y0 · Pop · (1 − e^(−β·ΔC)), with the function's interval.",
+            discussion: "Example: citycarbon air health --population 1000000 --baseline-rate 0.007 --reduction 5 gives about 264 deaths avoided a year."
+        )
+
+        @Option(help: "The concentration–response function.") var function = "who-aqg-2021-pm25-mortality"
+        @Option(help: "The people exposed.") var population: Double
+        @Option(help: "Baseline cases per person per year (700 per 100,000 is 0.007).") var baselineRate: Double
+        @Option(help: "The fall in concentration (µg/m³); negative when the air gets worse.") var reduction: Double
+        @Option(help: "A value per case (a statistical life), for the economic value.") var valuePerCase: Double?
+
+        func run() throws {
+            let functions = ConcentrationResponses.shipped
+            guard let chosen = functions.function(function) else {
+                throw InputErrors([InputIssue(InputLocation(field: "--function"), value: function, reason: "no such function",
+                                              suggestion: functions.functions.map(\.id).joined(separator: ", "))])
+            }
+            switch HealthImpact.avoided(chosen, baselineRate: baselineRate, population: population, reduction: reduction,
+                                        valuePerCase: valuePerCase) {
+            case let .failure(.invalid(field, value, reason)):
+                throw InputErrors([InputIssue(InputLocation(field: "--" + field.replacingOccurrences(of: "_", with: "-")),
+                                              value: String(value), reason: reason)])
+            case let .success(impact):
+                print(String(format: "%@ avoided a year: %.1f (%.1f – %.1f)", chosen.outcome, impact.central, impact.low, impact.high))
+                if let value = impact.value {
+                    print("Value: \(GroupedNumber.format(value.central, decimals: 0)) (\(GroupedNumber.format(value.low, decimals: 0)) – "
+                          + "\(GroupedNumber.format(value.high, decimals: 0)))")
+                }
+                print("RR \(chosen.rr) (\(chosen.rr_low)–\(chosen.rr_high)) per \(GroupedNumber.format(chosen.per, decimals: 0)) µg/m³ \(chosen.pollutant), \(chosen.ages)")
+                print("Source: \(chosen.source)")
+            }
+        }
+    }
+}
+
+extension AirQualityIndex.Kind: ExpressibleByArgument {}
