@@ -59,7 +59,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         // Air quality: index standards by date, sensor QA/QC and correction, collocation, health impact (pure).
-        .target(name: "AirQuality", resources: [.copy("Resources")]),
+        .target(name: "AirQuality", dependencies: ["CarbonKit"], resources: [.copy("Resources")]),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
         .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring",
                                                   "CarbonMarkets", "CarbonInclusion"]),

@@ -21,6 +21,8 @@ public struct SensorQC: Sendable, Decodable {
     /// Why a reading is not used; a reading may carry several.
     public enum Flag: String, Sendable, CaseIterable, Codable {
         case missing, outOfRange = "out_of_range", stuck, jump, channelsDisagree = "channels_disagree"
+        /// A low-cost PM2.5 value whose hour has no humidity, so it could not be corrected.
+        case noHumidity = "no_humidity"
     }
 
     /// One reading as checked: the raw value, the value used (nil when flagged) and the flags.
