@@ -78,6 +78,7 @@ let package = Package(
         .target(
             name: "CityCarbonStore",
             dependencies: [
+                "AirQuality",
                 "CarbonKit",
                 "CarbonInclusion",
                 "CarbonAccounting",

@@ -1,6 +1,7 @@
 import AirQuality
 import ArgumentParser
 import CarbonKit
+import CityCarbonStore
 import Foundation
 
 /// `citycarbon air …`: the air-quality rules from the command line: the index of concentrations
@@ -10,8 +11,84 @@ struct AirCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "air",
         abstract: "Air quality: index by standard and date, sensor correction, collocation, health impact.",
-        subcommands: [Standards.self, Index.self, Correct.self, Collocate.self, Health.self]
+        subcommands: [Sensor.self, Load.self, DayCommand.self, Standards.self, Index.self, Correct.self, Collocate.self, Health.self]
     )
+
+    struct Sensor: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The sensors of the city's air network.", subcommands: [Add.self, List.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Register a sensor (or change one with the same code).",
+                discussion: "Example: citycarbon air sensor add pa-17 --name \"School gate\" --owner \"Clean Air NGO\" --model \"PurpleAir PA-II\" --grade low_cost --latitude 30.27 --longitude 120.15 --district North --correction epa-purpleair-2021"
+            )
+            @OptionGroup var workspace: WorkspaceOptions
+            @Argument(help: "The sensor's code.") var code: String
+            @Option(help: "Its name.") var name: String
+            @Option(help: "The organisation that runs it.") var owner: String
+            @Option(help: "Make and model.") var model: String
+            @Option(help: "reference or low_cost.") var grade: AirSensor.Grade
+            @Option(help: "WGS 84 latitude.") var latitude: Double
+            @Option(help: "WGS 84 longitude.") var longitude: Double
+            @Option(help: "outside or inside.") var placement: AirSensor.Placement = .outside
+            @Option(help: "The district it stands in.") var district: String?
+            @Option(help: "The correction of its PM2.5: epa-purpleair-2021, sensortoolkit-1.1 or epa-purpleair-2020.") var correction: String?
+
+            func run() throws {
+                try AirNetwork(try workspace.open()).register(AirSensor(
+                    code: code, name: name, owner: owner, model: model, grade: grade, latitude: latitude, longitude: longitude,
+                    placement: placement, district: district, correction: correction), by: workspace.who)
+                print("Registered \(code).")
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the sensors.")
+            @OptionGroup var workspace: WorkspaceOptions
+
+            func run() throws {
+                print(TextTable.render(header: ["Sensor", "Name", "Owner", "Model", "Grade", "District", "Correction"],
+                                       rows: try AirNetwork(try workspace.open()).sensors().map {
+                    [$0.code, $0.name, $0.owner, $0.model, $0.grade.rawValue, $0.district ?? "", $0.correction ?? ""]
+                }))
+            }
+        }
+    }
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load a CSV of hourly values: checked, corrected and stored with their flags.",
+            discussion: "Columns: sensor, hour (2026-03-01T08:00:00+08:00), parameter (pm25 pm10 no2 o3 so2 co rh t), value, and value_b for a second PM channel."
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The CSV file, or - for standard input.") var file: String
+
+        func run() throws {
+            let loaded = try AirNetwork(try workspace.open()).load(try FileInput.read(file), file: FileInput.name(file), by: workspace.who)
+            print("Stored \(loaded.hours) hours: \(loaded.flagged) flagged, \(loaded.corrected) corrected.")
+        }
+    }
+
+    struct DayCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "day", abstract: "A day's index over the city's or a district's sensors, from the stored hours.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The day (YYYY-MM-DD), in the city's local time.") var day: String
+        @Option(help: "Only this district's sensors.") var district: String?
+        @Option(help: "CN or US: the family of standards.") var region = "CN"
+
+        func run() throws {
+            guard let date = Day(day) else { throw InputErrors([InputIssue(InputLocation(field: "day"), value: day, reason: "is not a date YYYY-MM-DD")]) }
+            guard let found = try AirNetwork(try workspace.open()).day(date, district: district, region: region), let index = found.index else {
+                print("No complete day of any sensor\(district.map { " in \($0)" } ?? "") on \(day).")
+                return
+            }
+            print("\(day)\(district.map { ", \($0)" } ?? ""): AQI \(index.value), \(index.category.en) / \(index.category.zh)"
+                  + (index.primary.isEmpty ? "" : ", primary \(index.primary.joined(separator: ", "))") + " (\(index.standard), \(found.grade?.rawValue ?? "") sensors)")
+            print(TextTable.render(header: ["Table", "Concentration", "IAQI", "Sensors"], rows: index.subIndices.map { sub in
+                [sub.table, GroupedNumber.format(sub.concentration, decimals: 1), String(sub.value), (found.sensors[sub.table] ?? []).joined(separator: " ")]
+            }, rightAligned: [1, 2]))
+        }
+    }
 
     struct Standards: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the index standards with their tables and the dates they are in force.")
@@ -211,3 +288,5 @@ struct AirCommand: ParsableCommand {
 }
 
 extension AirQualityIndex.Kind: ExpressibleByArgument {}
+extension AirSensor.Grade: ExpressibleByArgument {}
+extension AirSensor.Placement: ExpressibleByArgument {}

@@ -465,6 +465,9 @@ enum SQLiteSchema {
         migrator.registerMigration(InclusionCreditLines.version) { db in
             for statement in InclusionCreditLines.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(AirNetwork.version) { db in
+            for statement in AirNetwork.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

@@ -1,0 +1,120 @@
+import AirQuality
+import CarbonKit
+import CityProgramme
+import Foundation
+
+/// The city's air-quality network as stored (schema v25): its sensors, and their hours with the
+/// raw value beside the value used, the flags and the correction. A sheet is checked whole
+/// before anything is written; a sheet sent again replaces its hours, so a correction of a
+/// day's data is a re-send.
+public struct AirNetwork: Sendable {
+    let database: CityCarbonDatabase
+
+    public init(_ database: CityCarbonDatabase) { self.database = database }
+
+    static let version = "v25: the air-quality network — sensors and their checked hourly values"
+
+    static func statements(_ dialect: SQLDialect) -> [String] {
+        let big = dialect == .sqlite ? "INTEGER" : "BIGINT"
+        let real = dialect == .sqlite ? "REAL" : "DOUBLE PRECISION"
+        return [
+            """
+            CREATE TABLE air_sensor (
+              code TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, model TEXT NOT NULL, grade TEXT NOT NULL,
+              latitude \(real) NOT NULL, longitude \(real) NOT NULL, placement TEXT NOT NULL, district TEXT, correction TEXT,
+              created_by TEXT NOT NULL, created_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE air_hour (
+              sensor TEXT NOT NULL, parameter TEXT NOT NULL, hour \(big) NOT NULL, raw \(real), value \(real), flags TEXT NOT NULL,
+              correction TEXT, PRIMARY KEY (sensor, parameter, hour))
+            """,
+            "CREATE INDEX air_hour_time ON air_hour (hour)",
+        ]
+    }
+
+    /// Adds a sensor, or changes one (same code) as its owner re-registers it.
+    public func register(_ sensor: AirSensor, by actor: String) throws {
+        var issues = sensor.issues
+        if let district = sensor.district, !(try JurisdictionRepository(database).tree().contains(district)) {
+            issues.append(InputIssue(InputLocation(field: "district"), value: district, reason: "is not a district of the city"))
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO air_sensor (code, name, owner, model, grade, latitude, longitude, placement, district, correction, created_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET name = excluded.name, owner = excluded.owner, model = excluded.model, grade = excluded.grade,
+                  latitude = excluded.latitude, longitude = excluded.longitude, placement = excluded.placement, district = excluded.district,
+                  correction = excluded.correction
+                """, arguments: [sensor.code, sensor.name, sensor.owner, sensor.model, sensor.grade.rawValue, sensor.latitude, sensor.longitude,
+                                 sensor.placement.rawValue, sensor.district, sensor.correction, actor, CityCarbonDatabase.now()])
+            try AuditTrail.append(db, actor: actor, action: "air.sensor", entity: "air_sensor", entityID: sensor.code,
+                                  after: .object([("grade", .string(sensor.grade.rawValue)), ("owner", .string(sensor.owner))]))
+        }
+    }
+
+    public func sensors() throws -> [AirSensor] {
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM air_sensor ORDER BY code").map { row in
+                AirSensor(code: row["code"], name: row["name"], owner: row["owner"], model: row["model"],
+                          grade: AirSensor.Grade(rawValue: row["grade"]) ?? .lowCost, latitude: row["latitude"], longitude: row["longitude"],
+                          placement: AirSensor.Placement(rawValue: row["placement"]) ?? .outside, district: row["district"],
+                          correction: row["correction"])
+            }
+        }
+    }
+
+    /// What a load stored: hours written and how many of them were flagged.
+    public struct Loaded: Sendable, Equatable {
+        public var hours: Int
+        public var flagged: Int
+        public var corrected: Int
+    }
+
+    /// Checks, corrects and stores a sheet of hourly values (``AirHourSheet``); refused whole when any cell is bad.
+    public func load(_ bytes: [UInt8], file: String, by actor: String) throws -> Loaded {
+        let sensors = Dictionary(uniqueKeysWithValues: try self.sensors().map { ($0.code, $0) })
+        let sheet = try AirHourSheet(name: file, text: try ReferenceTable.text(of: bytes, file: file), sensors: Set(sensors.keys))
+        let hours = AirHourProcessing.process(sheet.rows, sensors: sensors)
+        try database.write { db in
+            try db.bulkInsert(into: "air_hour", columns: [
+                SQLColumn("sensor", .text(hours.map(\.sensor))), SQLColumn("parameter", .text(hours.map(\.parameter.rawValue))),
+                SQLColumn("hour", .integer(hours.map(\.hour))), SQLColumn("raw", .optionalReal(hours.map(\.raw))),
+                SQLColumn("value", .optionalReal(hours.map(\.value))),
+                SQLColumn("flags", .text(hours.map { $0.flags.map(\.rawValue).joined(separator: ",") })),
+                SQLColumn("correction", .optionalText(hours.map(\.correction))),
+            ], onConflict: "(sensor, parameter, hour) DO UPDATE SET raw = excluded.raw, value = excluded.value, flags = excluded.flags, correction = excluded.correction")
+            try AuditTrail.append(db, actor: actor, action: "air.load", entity: "air_hour", entityID: file,
+                                  after: .object([("hours", .integer(hours.count)), ("sensors", .integer(Set(hours.map(\.sensor)).count))]))
+        }
+        return Loaded(hours: hours.count, flagged: hours.filter { !$0.flags.isEmpty }.count, corrected: hours.filter { $0.correction != nil }.count)
+    }
+
+    /// The stored hours of `sensors` (all when nil) from `from` to before `to`.
+    public func hours(sensors codes: [String]? = nil, from: Int64, to: Int64) throws -> [AirHour] {
+        try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM air_hour WHERE hour >= ? AND hour < ? ORDER BY sensor, parameter, hour",
+                                arguments: [from, to]).compactMap { row -> AirHour? in
+                let sensor: String = row["sensor"]
+                if let codes, !codes.contains(sensor) { return nil }
+                guard let parameter = AirParameter(rawValue: row["parameter"]) else { return nil }
+                let flags = (row["flags"] as String).split(separator: ",").compactMap { SensorQC.Flag(rawValue: String($0)) }
+                return AirHour(sensor: sensor, parameter: parameter, hour: row["hour"], raw: row["raw"], value: row["value"], flags: flags,
+                               correction: row["correction"])
+            }
+        }
+    }
+
+    /// A day's air quality in `district` (the whole city when nil), under `region`'s standard in
+    /// force that day, the day in the city's local time.
+    public func day(_ day: Day, district: String? = nil, region: String = "CN") throws -> DailyAirQuality? {
+        guard let standard = AQIStandards.shipped.inForce(region: region, on: day.description) else { return nil }
+        let offset = Int64(try CitySettingsRepository(database).current().utcOffsetMinutes) * 60
+        let start = Int64(day.ordinal - Day(year: 1970, month: 1, day: 1)!.ordinal) * 86_400 - offset
+        let all = try sensors().filter { district == nil || $0.district == district }
+        let sensors = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
+        let hours = try self.hours(sensors: Array(sensors.keys), from: start, to: start + 86_400)
+        return DailyAirQuality.compute(day: day.description, start: start, hours: hours, sensors: sensors, standard: standard)
+    }
+}
