@@ -107,6 +107,7 @@ let package = Package(
         .target(
             name: "CityCarbonServer",
             dependencies: [
+                "AirQuality",
                 "CarbonMarkets",
                 "CarbonInclusion",
                 "CarbonKit",

@@ -9,6 +9,9 @@ public struct AQIStandard: Sendable, Decodable, Equatable {
     public var id: String
     public var title: String
     public var issuer: String
+    /// The title and issuer in Chinese, for pages in Chinese.
+    public var title_zh: String?
+    public var issuer_zh: String?
     public var year: Int
     /// `CN` or `US`: the family a city chooses; the date picks the version.
     public var region: String
@@ -71,4 +74,6 @@ public struct AQIStandard: Sendable, Decodable, Equatable {
 
     /// A citation a reader can follow: issuer, title, year.
     public var citation: String { "\(issuer), \(title) (\(year))" }
+    /// The citation in Chinese where the standard has one.
+    public var citationZh: String { issuer_zh.flatMap { issuer in title_zh.map { "\(issuer)\($0)（\(year)）" } } ?? citation }
 }

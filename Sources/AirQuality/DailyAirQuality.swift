@@ -1,11 +1,14 @@
 import Foundation
 
-/// A day's air quality over a set of sensors (a district's, or the city's), from their stored hours:
-/// each sensor's daily means (at least 75 % of the day's hours), O3's highest hour and highest
-/// 8-hour mean (a window needs 6 of its 8 hours), then the mean over sensors, and the daily index
-/// under the standard in force that day. Reference monitors speak for the area when any has a
-/// complete day; low-cost sensors only where none has.
+/// Air quality over a set of sensors (a district's, or the city's) from their stored hours, for a
+/// day or for an hour. Each table of the standard's index is read off its name: `pm25_24h` is a
+/// 24-hour mean, `o3_8h` an 8-hour mean, `no2_1h` an hourly value. For a day: 24-hour means over
+/// the day, the highest 8-hour mean and the highest hour. For an hour (the real-time index): the
+/// means ending with that hour, and the hour itself. A mean needs 75 % of its hours (18 of 24, 6
+/// of 8). Each sensor's value first, then the mean over sensors; reference monitors speak for
+/// the area when any has a value, low-cost sensors only where none has.
 public struct DailyAirQuality: Sendable, Equatable {
+    /// The day (`YYYY-MM-DD`), or the hour's start as Unix seconds for the real-time index.
     public var day: String
     /// Concentration by index table (`pm25_24h`, `o3_8h` …).
     public var concentrations: [String: Double]
@@ -14,46 +17,76 @@ public struct DailyAirQuality: Sendable, Equatable {
     public var grade: AirSensor.Grade?
     public var index: AirQualityIndex?
 
-    /// `hours` are the stored hours of the sensors (any days; only `day`'s are used), `start` the
-    /// day's first hour in Unix seconds (local midnight).
+    /// A table's parameter and averaging hours: `pm25_24h` → (pm25, 24).
+    static func parse(_ table: String) -> (AirParameter, Int)? {
+        let parts = table.split(separator: "_")
+        guard parts.count == 2, let parameter = AirParameter(rawValue: String(parts[0])), parts[1].hasSuffix("h"),
+              let hours = Int(parts[1].dropLast()), [1, 8, 24].contains(hours) else { return nil }
+        return (parameter, hours)
+    }
+
+    /// A day's index; `start` is the day's first hour in Unix seconds (local midnight).
     public static func compute(day: String, start: Int64, hours: [AirHour], sensors: [String: AirSensor], standard: AQIStandard,
                                qc: SensorQC = .shipped) -> DailyAirQuality {
-        let inDay = hours.filter { $0.hour >= start && $0.hour < start + 86_400 }
-        var perSensor: [AirSensor.Grade: [String: [(sensor: String, value: Double)]]] = [:]
-        for (code, own) in Dictionary(grouping: inDay, by: \.sensor) {
-            guard let sensor = sensors[code] else { continue }
-            for (parameter, series) in Dictionary(grouping: own, by: \.parameter) {
-                var slots = [Double?](repeating: nil, count: 24)
-                for hour in series { slots[Int((hour.hour - start) / 3600)] = hour.value }
-                let checked = slots.map { SensorQC.Checked(raw: $0, value: $0, flags: $0 == nil ? [.missing] : []) }
-                switch parameter {
-                case .o3:
-                    if let highest = slots.compactMap({ $0 }).max() {
-                        perSensor[sensor.grade, default: [:]]["o3_1h", default: []].append((code, highest))
-                    }
-                    let windows = (0...16).compactMap { first -> Double? in
-                        let window = slots[first..<(first + 8)].compactMap { $0 }
-                        return window.count >= 6 ? window.reduce(0, +) / Double(window.count) : nil
-                    }
-                    if let highest = windows.max() { perSensor[sensor.grade, default: [:]]["o3_8h", default: []].append((code, highest)) }
-                case .pm25, .pm10, .no2, .so2, .co:
-                    if let mean = qc.mean(of: checked, expected: 24).mean {
-                        perSensor[sensor.grade, default: [:]]["\(parameter.rawValue)_24h", default: []].append((code, mean))
-                    }
-                case .rh, .t:
-                    continue
+        combine(label: day, tables: standard.daily, hours: hours, sensors: sensors, standard: standard, kind: .daily) { slotsOf in
+            // The day's slots; an 8-hour mean may start in the day's last hours only if it ends within it.
+            let slots = slotsOf(start, 24)
+            return { averaging in
+                switch averaging {
+                case 24: return mean(slots, of: 24, qc: qc)
+                case 8: return (0...16).compactMap { mean(Array(slots[$0..<($0 + 8)]), of: 8, qc: qc) }.max()
+                default: return slots.compactMap { $0 }.max()
                 }
             }
         }
-        let grade: AirSensor.Grade? = perSensor[.reference]?.isEmpty == false ? .reference : perSensor[.lowCost]?.isEmpty == false ? .lowCost : nil
-        let chosen = grade.flatMap { perSensor[$0] } ?? [:]
+    }
+
+    /// The real-time index of the hour starting at `hour`: means ending with it, and its own values.
+    public static func realtime(hour: Int64, hours: [AirHour], sensors: [String: AirSensor], standard: AQIStandard,
+                                qc: SensorQC = .shipped) -> DailyAirQuality {
+        combine(label: String(hour), tables: standard.realtime, hours: hours, sensors: sensors, standard: standard, kind: .realtime) { slotsOf in
+            let slots = slotsOf(hour - 23 * 3600, 24)
+            return { averaging in
+                averaging == 1 ? slots[23] : mean(Array(slots[(24 - averaging)...]), of: averaging, qc: qc)
+            }
+        }
+    }
+
+    static func mean(_ slots: [Double?], of expected: Int, qc: SensorQC) -> Double? {
+        qc.mean(of: slots.map { SensorQC.Checked(raw: $0, value: $0, flags: $0 == nil ? [.missing] : []) }, expected: expected).mean
+    }
+
+    /// `reader` is given a way to lay a sensor's parameter out in hourly slots from a start, and
+    /// returns the value of a table by its averaging hours.
+    private static func combine(label: String, tables: [String], hours: [AirHour], sensors: [String: AirSensor], standard: AQIStandard,
+                                kind: AirQualityIndex.Kind,
+                                reader: (_ slotsOf: (Int64, Int) -> [Double?]) -> (Int) -> Double?) -> DailyAirQuality {
+        var perSensor: [AirSensor.Grade: [String: [(sensor: String, value: Double)]]] = [:]
+        let bySensor = Dictionary(grouping: hours, by: \.sensor)
+        for (code, own) in bySensor {
+            guard let sensor = sensors[code] else { continue }
+            let byParameter = Dictionary(grouping: own, by: \.parameter)
+            for table in tables {
+                guard let (parameter, averaging) = parse(table), let series = byParameter[parameter] else { continue }
+                let read = reader { start, count in
+                    var slots = [Double?](repeating: nil, count: count)
+                    for hour in series where hour.hour >= start && hour.hour < start + Int64(count) * 3600 {
+                        slots[Int((hour.hour - start) / 3600)] = hour.value
+                    }
+                    return slots
+                }
+                if let value = read(averaging) { perSensor[sensor.grade, default: [:]][table, default: []].append((code, value)) }
+            }
+        }
+        let grade: AirSensor.Grade? = perSensor[.reference]?.isEmpty == false ? .reference
+            : perSensor[.lowCost]?.isEmpty == false ? .lowCost : nil
         var concentrations: [String: Double] = [:]
         var used: [String: [String]] = [:]
-        for (table, values) in chosen {
+        for (table, values) in grade.flatMap({ perSensor[$0] }) ?? [:] {
             concentrations[table] = values.reduce(0) { $0 + $1.value } / Double(values.count)
             used[table] = values.map(\.sensor).sorted()
         }
-        return DailyAirQuality(day: day, concentrations: concentrations, sensors: used, grade: grade,
-                               index: AirQualityIndex.compute(concentrations, standard: standard, kind: .daily))
+        return DailyAirQuality(day: label, concentrations: concentrations, sensors: used, grade: grade,
+                               index: AirQualityIndex.compute(concentrations, standard: standard, kind: kind))
     }
 }

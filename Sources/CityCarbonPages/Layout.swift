@@ -5,7 +5,7 @@ import Foundation
 package enum Layout {
     /// The public menu: each entry's address and the key of its name.
     static let menu = [("/", "nav.dashboard"), ("/plans", "nav.plans"), ("/indicators", "nav.indicators"), ("/targets", "nav.targets"),
-                       ("/districts", "nav.districts"), ("/assessments", "nav.assessments"), ("/pilots", "nav.pilots"), ("/registry", "nav.registry"), ("/disclosure", "nav.disclosure"), ("/inclusion", "nav.inclusion"),
+                       ("/districts", "nav.districts"), ("/assessments", "nav.assessments"), ("/pilots", "nav.pilots"), ("/registry", "nav.registry"), ("/disclosure", "nav.disclosure"), ("/inclusion", "nav.inclusion"), ("/air", "nav.air"),
                        ("/pathways", "nav.pathways"), ("/monitoring", "nav.monitoring"), ("/factors", "nav.factors"),
                        ("/methods", "nav.methods"), ("/#open-data", "nav.opendata"), ("/api", "nav.api")]
 

@@ -106,6 +106,55 @@ public struct AirNetwork: Sendable {
         }
     }
 
+    /// The latest hour any sensor has a value for.
+    public func latestHour() throws -> Int64? {
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(hour) FROM air_hour WHERE value IS NOT NULL") }
+    }
+
+    /// The real-time index of `hour` (the latest with a value when nil) in `district` (the city when nil).
+    public func realtime(hour asked: Int64? = nil, district: String? = nil, region: String = "CN") throws -> DailyAirQuality? {
+        guard let hour = try asked ?? latestHour() else { return nil }
+        let offset = Int64(try CitySettingsRepository(database).current().utcOffsetMinutes) * 60
+        let local = hour + offset
+        let day = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+        guard let standard = AQIStandards.shipped.inForce(region: region, on: day.description) else { return nil }
+        let sensors = Dictionary(uniqueKeysWithValues: try self.sensors().filter { district == nil || $0.district == district }.map { ($0.code, $0) })
+        let hours = try self.hours(sensors: Array(sensors.keys), from: hour - 23 * 3600, to: hour + 3600)
+        return DailyAirQuality.realtime(hour: hour, hours: hours, sensors: sensors, standard: standard)
+    }
+
+    /// Each sensor's state over the hours from `since`: its latest hour, hours received and hours flagged.
+    public struct SensorStatus: Sendable, Equatable {
+        public var sensor: AirSensor
+        public var latest: Int64?
+        public var hours: Int
+        public var flagged: Int
+        public var flags: [String: Int]
+    }
+
+    public func status(since: Int64) throws -> [SensorStatus] {
+        let rows = try database.read { db in
+            try SQLRow.fetchAll(db, sql: """
+                SELECT sensor, MAX(hour) AS latest, COUNT(*) AS hours, SUM(CASE WHEN flags <> '' THEN 1 ELSE 0 END) AS flagged
+                FROM air_hour WHERE hour >= ? GROUP BY sensor
+                """, arguments: [since])
+        }
+        let flagRows = try database.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT sensor, flags, COUNT(*) AS n FROM air_hour WHERE hour >= ? AND flags <> '' GROUP BY sensor, flags",
+                                arguments: [since])
+        }
+        var flags: [String: [String: Int]] = [:]
+        for row in flagRows {
+            for flag in (row["flags"] as String).split(separator: ",") { flags[row["sensor"], default: [:]][String(flag), default: 0] += Int(row["n"] as Int64) }
+        }
+        let found = Dictionary(uniqueKeysWithValues: rows.map { ($0["sensor"] as String, $0) })
+        return try sensors().map { sensor in
+            let row = found[sensor.code]
+            return SensorStatus(sensor: sensor, latest: row?["latest"], hours: Int(row?["hours"] as Int64? ?? 0),
+                                flagged: Int(row?["flagged"] as Int64? ?? 0), flags: flags[sensor.code] ?? [:])
+        }
+    }
+
     /// A day's air quality in `district` (the whole city when nil), under `region`'s standard in
     /// force that day, the day in the city's local time.
     public func day(_ day: Day, district: String? = nil, region: String = "CN") throws -> DailyAirQuality? {

@@ -34,9 +34,11 @@ public enum DemoCity {
     ///
     /// `inclusion` adds residents' carbon inclusion (``DemoInclusion``: a few thousand events
     /// through the real intake, about two seconds in a debug build); `citycarbon init --demo` and
-    /// `serve --demo` ask for it, and the many tests that start from the demo do not.
+    /// `serve --demo` ask for it, and the many tests that start from the demo do not. `air` adds
+    /// the air-quality network with three days of hours up to now (``DemoAir``).
     @discardableResult
-    public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo", today: Day = .today, inclusion: Bool = false) throws -> Bool {
+    public static func seed(_ database: CityCarbonDatabase, by actor: String = "demo", today: Day = .today, inclusion: Bool = false,
+                            air: Bool = false) throws -> Bool {
         guard try ActivityRepository(database).count() == 0 else { return false }
         try CitySettingsRepository(database).set([("name.en", "Demo City"), ("name.zh-Hans", "示范城市")], actor: actor)
         _ = try JurisdictionRepository(database).importCSV(try data("jurisdictions.csv"), file: "demo/jurisdictions.csv", actor: actor)
@@ -76,6 +78,7 @@ public enum DemoCity {
         try DemoRegistry.seed(database)
         try DemoEnterprises.seed(database)
         if inclusion { try DemoInclusion.seed(database, by: actor) }
+        if air { try DemoAir.seed(database, by: actor) }
         return true
     }
 

@@ -20,7 +20,7 @@ struct InitCommand: ParsableCommand {
         let database = try CityCarbonDatabase(location: workspace.path)
         print(existed || workspace.isPostgres ? "Workspace \(database.path) is up to date." : "Created workspace \(database.path).")
         if demo {
-            if try DemoCity.seed(database, by: "citycarbon init --demo", inclusion: true) {
+            if try DemoCity.seed(database, by: "citycarbon init --demo", inclusion: true, air: true) {
                 try PlanReport.seedDemo(database, actor: "citycarbon init --demo")
                 print("Loaded the demo city: \(try PublicationRepository(database).publishedYears().map(String.init).joined(separator: ", ")) computed and published.")
             } else {

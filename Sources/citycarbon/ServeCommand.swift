@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try CityCarbonDatabase(location: workspace.path)
         let key = try auditKey.map(AuditKey.load)
         if demo {
-            if try DemoCity.seed(database, inclusion: true) {
+            if try DemoCity.seed(database, inclusion: true, air: true) {
                 try PlanReport.seedDemo(database, actor: "demo", key: key)
                 logger.info("loaded the demo city", metadata: ["database": .string(database.path)])
             }

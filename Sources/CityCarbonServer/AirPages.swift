@@ -1,0 +1,174 @@
+import AirQuality
+import CarbonKit
+import CityCarbonPages
+import CityCarbonStore
+import CityProgramme
+import Foundation
+import Hummingbird
+
+/// The city's air quality for the public (`/air`, `/api/v1/air`): the real-time index of the
+/// latest hour for the city and each district, yesterday's daily index, and every sensor of the
+/// network with whose it is and how many of its last week's hours the checks flagged. One
+/// function (``AirNetwork``) gives the page and the API their numbers.
+struct AirFigures: Sendable {
+    let database: CityCarbonDatabase
+
+    struct District: Sendable {
+        var name: String
+        var now: DailyAirQuality?
+    }
+
+    struct Snapshot: Sendable {
+        var hour: Int64?
+        var city: DailyAirQuality?
+        var yesterday: DailyAirQuality?
+        var yesterdayDay: Day
+        var districts: [District]
+        var sensors: [AirNetwork.SensorStatus]
+        var offsetMinutes: Int
+    }
+
+    func snapshot(now: Date = Date()) throws -> Snapshot {
+        let network = AirNetwork(database)
+        let offset = try CitySettingsRepository(database).current().utcOffsetMinutes
+        let hour = try network.latestHour()
+        let localNow = Int64(now.timeIntervalSince1970) + Int64(offset) * 60
+        let today = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + Int(localNow / 86_400))
+        let yesterday = today.adding(days: -1)
+        let sensors = try network.sensors()
+        let districts = Array(Set(sensors.compactMap(\.district))).sorted()
+        return Snapshot(hour: hour, city: try network.realtime(hour: hour), yesterday: try network.day(yesterday), yesterdayDay: yesterday,
+                        districts: try districts.map { District(name: $0, now: try network.realtime(hour: hour, district: $0)) },
+                        sensors: try network.status(since: Int64(now.timeIntervalSince1970) - 7 * 86_400), offsetMinutes: offset)
+    }
+
+    /// The hour as the city's local time, `2026-12-06 14:00`.
+    static func localHour(_ hour: Int64, offsetMinutes: Int) -> String {
+        let local = hour + Int64(offsetMinutes) * 60
+        let day = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + Int(local / 86_400))
+        return String(format: "%@ %02d:00", day.description, Int(local % 86_400) / 3600)
+    }
+
+    static func json(_ quality: DailyAirQuality?) -> JSONValue {
+        guard let quality, let index = quality.index else { return .null }
+        return .object([
+            ("aqi", .integer(index.value)), ("standard", .string(index.standard)), ("level", .integer(index.category.level)),
+            ("category", .object([("en", .string(index.category.en)), ("zh", .string(index.category.zh))])),
+            ("primary", .array(index.primary.map(JSONValue.string))), ("grade", quality.grade.map { .string($0.rawValue) } ?? .null),
+            ("concentrations", .object(quality.concentrations.keys.sorted().map { ($0, .number((quality.concentrations[$0]! * 10).rounded() / 10)) })),
+            ("subIndices", .object(index.subIndices.map { ($0.table, .integer($0.value)) })),
+        ])
+    }
+
+    func json(now: Date = Date()) throws -> JSONValue {
+        let snapshot = try snapshot(now: now)
+        return .object([
+            ("hour", snapshot.hour.map { .string(Self.localHour($0, offsetMinutes: snapshot.offsetMinutes)) } ?? .null),
+            ("now", Self.json(snapshot.city)),
+            ("yesterday", .object([("day", .string(snapshot.yesterdayDay.description)), ("index", Self.json(snapshot.yesterday))])),
+            ("districts", .array(snapshot.districts.map { .object([("district", .string($0.name)), ("now", Self.json($0.now))]) })),
+            ("sensors", .array(snapshot.sensors.map { status in
+                .object([("code", .string(status.sensor.code)), ("name", .string(status.sensor.name)), ("owner", .string(status.sensor.owner)),
+                         ("model", .string(status.sensor.model)), ("grade", .string(status.sensor.grade.rawValue)),
+                         ("placement", .string(status.sensor.placement.rawValue)), ("district", status.sensor.district.map(JSONValue.string) ?? .null),
+                         ("coordinates", .object([("latitude", .number(status.sensor.latitude)), ("longitude", .number(status.sensor.longitude))])),
+                         ("correction", status.sensor.correction.map(JSONValue.string) ?? .null),
+                         ("latestHour", status.latest.map { .string(Self.localHour($0, offsetMinutes: snapshot.offsetMinutes)) } ?? .null),
+                         ("hoursLastWeek", .integer(status.hours)), ("flaggedLastWeek", .integer(status.flagged)),
+                         ("flags", .object(status.flags.keys.sorted().map { ($0, .integer(status.flags[$0]!)) }))])
+            })),
+            ("standards", .array(AQIStandards.shipped.standards.map { .object([("id", .string($0.id)), ("cite", .string($0.citation)),
+                                                                              ("from", .string($0.effective_from)),
+                                                                              ("to", $0.effective_to.map(JSONValue.string) ?? .null)]) })),
+        ])
+    }
+}
+
+struct AirPages: Sendable {
+    let figures: AirFigures
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.open(.get, "air") { request, _ in
+            let t = Localizer(Language.of(request))
+            return Layout.response(ByteBuffer(string: page(try figures.snapshot(), t).markup))
+        }
+        routes.open(.get, "api/v1/air") { _, _ in try figures.json().httpResponse() }
+    }
+
+    static func category(_ t: Localizer, _ category: AQIStandard.Category) -> String {
+        t.language == .zhHans ? category.zh : category.en
+    }
+
+    static func pollutants(_ t: Localizer, _ list: [String]) -> String {
+        list.map { t("air.pollutant.\($0)") }.joined(separator: t.language == .zhHans ? "、" : ", ")
+    }
+
+    func page(_ snapshot: AirFigures.Snapshot, _ t: Localizer) -> HTML {
+        var body: HTML = "<main id=\"main\"><p>\(t("air.intro"))</p>"
+        if let hour = snapshot.hour, let now = snapshot.city, let index = now.index {
+            let standard = AQIStandards.shipped.standard(index.standard)
+            body += "<section class=\"headlines\">"
+            let from = Set(now.sensors.values.flatMap { $0 }).count
+            body += card(t("air.now", ["hour": AirFigures.localHour(hour, offsetMinutes: snapshot.offsetMinutes)]), String(index.value),
+                         Self.category(t, index.category) + " · " + t(now.grade == .reference ? "air.fromReference" : "air.fromLowCost",
+                                                                       ["n": String(from)]), level: index.category.level)
+            if let yesterday = snapshot.yesterday?.index {
+                body += card(t("air.yesterday", ["day": snapshot.yesterdayDay.description]), String(yesterday.value),
+                             Self.category(t, yesterday.category), level: yesterday.category.level)
+            }
+            body += card(t("air.primary"), index.primary.isEmpty ? "—" : Self.pollutants(t, index.primary),
+                         index.primary.isEmpty ? t("air.primaryNone") : t("air.primaryUnit"), level: nil)
+            body += "</section>"
+            body += "<table id=\"sub-indices\"><caption>\(t("air.subIndices"))</caption><thead><tr>"
+            body += Table.headings(["air.pollutant", "air.concentration", "air.iaqi"], t) + "</tr></thead><tbody>"
+            for sub in index.subIndices.sorted(by: { $0.value > $1.value }) {
+                let unit = standard?.tables[sub.table]?.unit ?? ""
+                body += "<tr><td>\(t("air.table.\(sub.table)"))</td><td class=\"n\">\(t.number(sub.concentration, decimals: sub.concentration < 10 ? 2 : 0)) \(unit)</td>"
+                body += "<td class=\"n\">\(sub.value)</td></tr>"
+            }
+            body += "</tbody></table>"
+            body += "<table id=\"districts\"><caption>\(t("air.byDistrict"))</caption><thead><tr>"
+            body += Table.headings(["air.district", "air.aqi", "air.category", "air.primary", "air.sensorsUsed"], t) + "</tr></thead><tbody>"
+            for district in snapshot.districts {
+                guard let found = district.now, let index = found.index else {
+                    body += "<tr><td>\(district.name)</td><td colspan=\"4\">\(t("air.noValue"))</td></tr>"
+                    continue
+                }
+                body += "<tr><td>\(district.name)</td><td class=\"n\"><span class=\"swatch aqi-\(index.category.level)\"></span> \(index.value)</td>"
+                body += "<td>\(Self.category(t, index.category))</td><td>\(index.primary.isEmpty ? "—" : Self.pollutants(t, index.primary))</td>"
+                body += "<td>\(t(found.grade == .reference ? "air.grade.reference" : "air.grade.low_cost"))</td></tr>"
+            }
+            body += "</tbody></table>"
+            if let standard {
+                body += "<p><small>\(t("air.standardNote", ["standard": t.language == .zhHans ? standard.citationZh : standard.citation]))</small></p>"
+            }
+        } else {
+            body += "<p>\(t("air.none"))</p>"
+        }
+        body += "<h2 id=\"sensors\">\(t("air.sensors"))</h2><p>\(t("air.sensors.intro"))</p>"
+        body += "<table id=\"sensor-table\"><caption>\(t("air.sensors.caption"))</caption><thead><tr>"
+        // The grade under the sensor's name, so a phone's table keeps five columns.
+        body += Table.headings(["air.sensor", "air.owner", "air.district", "air.latest", "air.flagged"], t) + "</tr></thead><tbody>"
+        for status in snapshot.sensors {
+            let share = status.hours > 0 ? Double(status.flagged) / Double(status.hours) : 0
+            body += "<tr><td>\(status.sensor.name)<br><small>\(t("air.grade.\(status.sensor.grade.rawValue)")) · <code>\(status.sensor.code)</code> · "
+            body += "\(status.sensor.model)</small></td>"
+            body += "<td>\(status.sensor.owner)</td><td>\(status.sensor.district ?? "—")</td>"
+            body += "<td>\(status.latest.map { AirFigures.localHour($0, offsetMinutes: snapshot.offsetMinutes) } ?? "—")</td>"
+            body += "<td class=\"n\">\(t("air.flaggedValue", ["flagged": t.whole(Int64(status.flagged)), "hours": t.whole(Int64(status.hours)), "percent": t.number(share * 100, decimals: 0)]))"
+            if !status.flags.isEmpty {
+                body += "<br><small>\(status.flags.keys.sorted().map { "\(t("air.flag.\($0)")) \(status.flags[$0]!)" }.joined(separator: " · "))</small>"
+            }
+            body += "</td></tr>"
+        }
+        body += "</tbody></table>"
+        body += "<p>\(t.html("air.download", ["json": "<a href=\"/api/v1/air\">JSON</a>"]))</p></main>"
+        return Layout.page(t, title: t("air.title"), body: body, query: [], footer: t("air.footer"))
+    }
+
+    /// The category's colour is a class (the pages allow no inline style): `aqi-1` to `aqi-6` in site.css.
+    private func card(_ label: String, _ value: String, _ unit: String, level: Int?) -> HTML {
+        let swatch = level.map { "<span class=\"swatch aqi-\($0)\"></span> " } ?? ""
+        return "<div class=\"headline\"><div class=\"label\">\(label)</div><div class=\"value\">\(HTML(verbatim: swatch))\(value)</div><div class=\"unit\">\(unit)</div></div>"
+    }
+}
