@@ -1,0 +1,62 @@
+import AirQuality
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import HummingbirdTesting
+import Testing
+@testable import CityCarbonServer
+
+/// `/air` and `/api/v1/air` over HTTP: the same index on the page and in the API, in both
+/// languages, conforming to the OpenAPI document; a flagged hour is counted, never used.
+@Suite("Air quality pages")
+struct AirPagesTests {
+    static func workspace() throws -> CityCarbonDatabase {
+        let database = try CityCarbonDatabase(path: try ScratchDirectory.make("air").appendingPathComponent("workspace.sqlite").path)
+        #expect(try DemoCity.seed(database))
+        let network = AirNetwork(database)
+        let tree = try JurisdictionRepository(database).tree()
+        let city = try #require(tree.roots.first)
+        let district = try #require(tree.children(of: city).first)
+        try network.register(AirSensor(code: "station-x", name: "MARKERSTATION", owner: "Bureau", model: "BAM-1020", grade: .reference,
+                                       latitude: 30, longitude: 120, district: district), by: "admin")
+        // The last 24 hours up to the current one: PM2.5 70 µg/m³, one hour out of range.
+        let now = Int64(Date().timeIntervalSince1970) / 3600 * 3600
+        var lines = ["sensor,hour,parameter,value"]
+        for step in 0..<24 {
+            let hour = now - Int64(23 - step) * 3600
+            let day = Day(ordinal: Day("1970-01-01")!.ordinal + Int(hour / 86_400))
+            lines.append(String(format: "station-x,%@T%02d:00:00Z,pm25,%@", day.description, Int(hour % 86_400) / 3600, step == 3 ? "5000" : "70"))
+        }
+        _ = try network.load(Array(lines.joined(separator: "\n").utf8), file: "station.csv", by: "station")
+        return database
+    }
+
+    @Test func thePageAndTheAPIShowTheSameIndexAndTheAPIConforms() async throws {
+        let database = try Self.workspace()
+        try await inclusionApplication(database).test(.router) { client in
+            let api = try await client.execute(uri: "/api/v1/air", method: .get)
+            #expect(api.status == .ok)
+            expectConforms(api, path: "/api/v1/air")
+            // 23 valid hours of 70 µg/m³ (one out of range is not used): 110 under HJ 633-2026.
+            #expect(api.json["now"]?["aqi"]?.number == 110 && api.json["now"]?["primary"]?.array?.first?.string == "pm25")
+            let sensor = api.json["sensors"]?.array?.first { $0["code"]?.string == "station-x" }
+            #expect(sensor?["flaggedLastWeek"]?.number == 1 && sensor?["flags"]?["out_of_range"]?.number == 1)
+            let english = try await client.execute(uri: "/air?lang=en", method: .get)
+            #expect(english.status == .ok && english.text.contains("aqi-3\"></span> 110</div>") && english.text.contains("Lightly polluted"))
+            #expect(english.text.contains("1 of 24 (4 %)") && english.text.contains("MARKERSTATION"))
+            let chinese = try await client.execute(uri: "/air?lang=zh-Hans", method: .get)
+            #expect(chinese.text.contains("轻度污染") && chinese.text.contains("生态环境部《环境空气质量指数（AQI）技术规定》"))
+        }
+    }
+
+    @Test func anEmptyNetworkSaysSoAndTheAPIStillConforms() async throws {
+        let database = try CityCarbonDatabase(path: try ScratchDirectory.make("air").appendingPathComponent("workspace.sqlite").path)
+        try await inclusionApplication(database).test(.router) { client in
+            let page = try await client.execute(uri: "/air", method: .get)
+            #expect(page.status == .ok && page.text.contains("No sensor has sent an hour yet."))
+            let api = try await client.execute(uri: "/api/v1/air", method: .get)
+            expectConforms(api, path: "/api/v1/air")
+            #expect(api.json["now"] == .null && api.json["sensors"]?.array?.isEmpty == true)
+        }
+    }
+}
