@@ -156,9 +156,11 @@ public struct AirNetwork: Sendable {
     }
 
     /// A day's air quality in `district` (the whole city when nil), under `region`'s standard in
-    /// force that day, the day in the city's local time.
-    public func day(_ day: Day, district: String? = nil, region: String = "CN") throws -> DailyAirQuality? {
-        guard let standard = AQIStandards.shipped.inForce(region: region, on: day.description) else { return nil }
+    /// force that day, or under `standard` when given (history recomputed under another version),
+    /// the day in the city's local time.
+    public func day(_ day: Day, district: String? = nil, region: String = "CN", standard id: String? = nil) throws -> DailyAirQuality? {
+        let standards = AQIStandards.shipped
+        guard let standard = id.map({ standards.standard($0) }) ?? standards.inForce(region: region, on: day.description) else { return nil }
         let offset = Int64(try CitySettingsRepository(database).current().utcOffsetMinutes) * 60
         let start = Int64(day.ordinal - Day(year: 1970, month: 1, day: 1)!.ordinal) * 86_400 - offset
         let all = try sensors().filter { district == nil || $0.district == district }

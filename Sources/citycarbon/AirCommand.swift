@@ -75,10 +75,17 @@ struct AirCommand: ParsableCommand {
         @Argument(help: "The day (YYYY-MM-DD), in the city's local time.") var day: String
         @Option(help: "Only this district's sensors.") var district: String?
         @Option(help: "CN or US: the family of standards.") var region = "CN"
+        @Option(help: "A standard by id, to recompute a day under another version (e.g. hj633-2012 for a day after 1 March 2026).")
+        var standard: String?
 
         func run() throws {
             guard let date = Day(day) else { throw InputErrors([InputIssue(InputLocation(field: "day"), value: day, reason: "is not a date YYYY-MM-DD")]) }
-            guard let found = try AirNetwork(try workspace.open()).day(date, district: district, region: region), let index = found.index else {
+            if let standard, AQIStandards.shipped.standard(standard) == nil {
+                throw InputErrors([InputIssue(InputLocation(field: "--standard"), value: standard, reason: "no such standard",
+                                              suggestion: AQIStandards.shipped.standards.map(\.id).joined(separator: ", "))])
+            }
+            guard let found = try AirNetwork(try workspace.open()).day(date, district: district, region: region, standard: standard),
+                  let index = found.index else {
                 print("No complete day of any sensor\(district.map { " in \($0)" } ?? "") on \(day).")
                 return
             }

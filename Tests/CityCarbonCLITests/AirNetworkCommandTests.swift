@@ -21,5 +21,9 @@ struct AirNetworkCommandTests {
         // The demo city is at UTC+08:00, so the sheet's hours are its local day; a PM10 of 130 is 104 under HJ 633-2026.
         #expect(day.status == 0 && day.stdout.contains("AQI 104") && day.stdout.contains("hj633-2026"), "\(day.stdout)")
         #expect(try cli.run("air", "day", "2026-03-02").stdout.contains("No complete day"))
+        // The same day recomputed under the version before: PM10 130 is 90 under HJ 633-2012.
+        let history = try cli.run("air", "day", "2026-03-01", "--standard", "hj633-2012")
+        #expect(history.stdout.contains("AQI 90") && history.stdout.contains("hj633-2012"))
+        #expect(try cli.run("air", "day", "2026-03-01", "--standard", "hj633-1999").status == 1)
     }
 }
