@@ -93,6 +93,50 @@ struct AirPages: Sendable {
             return Layout.response(ByteBuffer(string: page(try figures.snapshot(), t).markup))
         }
         routes.open(.get, "api/v1/air") { _, _ in try figures.json().httpResponse() }
+        routes.open(.get, "api/v1/air/sensors/:code/aggregates") { request, context in
+            let code = try context.parameters.require("code")
+            let query = request.uri.queryParameters
+            var issues: [InputIssue] = []
+            func field(_ name: String) -> String? { query.get(name).map { String(describing: $0) } }
+            let parameter = AirParameter(rawValue: field("parameter") ?? "pm25")
+            if parameter == nil {
+                issues.append(InputIssue(InputLocation(field: "parameter"), value: field("parameter").map { String($0.prefix(40)) },
+                                         reason: "is not a parameter", suggestion: AirParameter.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+            let period = AirAggregates.Period(rawValue: field("period") ?? "day")
+            if period == nil {
+                issues.append(InputIssue(InputLocation(field: "period"), value: field("period").map { String($0.prefix(40)) }, reason: "is not a period",
+                                         suggestion: AirAggregates.Period.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+            func day(_ name: String) -> Day? {
+                guard let text = field(name) else { return nil }
+                guard let day = Day(text), (2000...2100).contains(day.year) else {
+                    issues.append(InputIssue(InputLocation(field: name), value: String(text.prefix(40)), reason: "is not a day YYYY-MM-DD from 2000 to 2100"))
+                    return nil
+                }
+                return day
+            }
+            let today = Day.today
+            let to = day("to") ?? today
+            let from = day("from") ?? to.adding(days: -6)
+            if issues.isEmpty, !(from <= to && to.ordinal - from.ordinal < 3_660) {
+                issues.append(InputIssue(InputLocation(field: "from"), value: from.description, reason: "must be on or before `to`, at most ten years before it"))
+            }
+            if !issues.isEmpty { throw InputErrors(issues) }
+            guard let results = try AirNetwork(figures.database).aggregates(sensor: code, parameter: parameter!, period: period!, from: from, to: to) else {
+                throw ProblemDetails(.notFound, "no sensor \(String(code.prefix(64)))")
+            }
+            return JSONValue.object([
+                ("sensor", .string(code)), ("parameter", .string(parameter!.rawValue)), ("unit", .string(parameter!.unit)),
+                ("period", .string(period!.rawValue)), ("from", .string(from.description)), ("to", .string(to.description)),
+                ("results", .array(results.map { aggregate in
+                    .object([("period", .string(aggregate.period)), ("mean", aggregate.mean.map { .number(($0 * 100).rounded() / 100) } ?? .null),
+                             ("min", aggregate.minimum.map(JSONValue.number) ?? .null), ("max", aggregate.maximum.map(JSONValue.number) ?? .null),
+                             ("observed", .integer(aggregate.observed)), ("expected", .integer(aggregate.expected)),
+                             ("coverage", .number((aggregate.coverage * 10).rounded() / 10))])
+                })),
+            ]).httpResponse()
+        }
     }
 
     static func category(_ t: Localizer, _ category: AQIStandard.Category) -> String {

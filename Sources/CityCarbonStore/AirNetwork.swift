@@ -155,6 +155,19 @@ public struct AirNetwork: Sendable {
         }
     }
 
+    /// A sensor's hourly values of `parameter` summarised by `period` over the local days
+    /// `from` to `to` (inclusive), with coverage; nil when there is no such sensor.
+    public func aggregates(sensor code: String, parameter: AirParameter, period: AirAggregates.Period, from: Day, to: Day)
+        throws -> [AirAggregates.Aggregate]? {
+        guard try sensors().contains(where: { $0.code == code }) else { return nil }
+        let offset = try CitySettingsRepository(database).current().utcOffsetMinutes * 60
+        let epoch = Day(year: 1970, month: 1, day: 1)!.ordinal
+        let start = Int64(from.ordinal - epoch) * 86_400 - Int64(offset)
+        let end = Int64(to.ordinal - epoch + 1) * 86_400 - Int64(offset)
+        let values = try hours(sensors: [code], from: start, to: end).filter { $0.parameter == parameter }.map { (hour: $0.hour, value: $0.value) }
+        return AirAggregates.aggregate(values, by: period, from: start, to: end, utcOffset: offset)
+    }
+
     /// A day's air quality in `district` (the whole city when nil), under `region`'s standard in
     /// force that day, or under `standard` when given (history recomputed under another version),
     /// the day in the city's local time.

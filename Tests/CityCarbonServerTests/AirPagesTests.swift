@@ -49,6 +49,30 @@ struct AirPagesTests {
         }
     }
 
+    @Test func aSensorsAggregatesCountItsValidHoursWithCoverage() async throws {
+        let database = try Self.workspace()
+        let today = Day.today
+        try await inclusionApplication(database).test(.router) { client in
+            let uri = "/api/v1/air/sensors/station-x/aggregates?parameter=pm25&period=day&from=\(today.adding(days: -2))&to=\(today.adding(days: 1))"
+            let days = try await client.execute(uri: uri, method: .get)
+            #expect(days.status == .ok)
+            expectConforms(days, path: "/api/v1/air/sensors/{code}/aggregates")
+            let results = days.json["results"]?.array ?? []
+            // Four local days expected in full; the 23 valid hours of 70 µg/m³ (one out of range is not counted) fall in them.
+            #expect(results.count == 4 && results.allSatisfy { $0["expected"]?.number == 24 })
+            #expect(results.reduce(0) { $0 + ($1["observed"]?.number ?? 0) } == 23)
+            #expect(results.compactMap { $0["mean"]?.number }.allSatisfy { $0 == 70 })
+            let hours = try await client.execute(uri: "/api/v1/air/sensors/station-x/aggregates?period=hour_of_day", method: .get)
+            #expect(hours.json["results"]?.array?.count == 24)
+            let bad = try await client.execute(uri: "/api/v1/air/sensors/station-x/aggregates?parameter=pm2.5&period=week&from=2026-02-30", method: .get)
+            #expect(bad.status == .badRequest && bad.text.contains("parameter") && bad.text.contains("period") && bad.text.contains("from"))
+            let missing = try await client.execute(uri: "/api/v1/air/sensors/nobody/aggregates", method: .get)
+            #expect(missing.status == .notFound)
+            let long = try await client.execute(uri: "/api/v1/air/sensors/station-x/aggregates?from=2000-01-01&to=2100-12-31", method: .get)
+            #expect(long.status == .badRequest)
+        }
+    }
+
     @Test func anEmptyNetworkSaysSoAndTheAPIStillConforms() async throws {
         let database = try CityCarbonDatabase(path: try ScratchDirectory.make("air").appendingPathComponent("workspace.sqlite").path)
         try await inclusionApplication(database).test(.router) { client in
