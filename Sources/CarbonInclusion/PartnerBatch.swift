@@ -18,6 +18,10 @@ public enum PartnerBatch {
         guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             return .failure(InputErrors([InputIssue(InputLocation(field: "body"), reason: "must be a JSON object with an `events` array")]))
         }
+        if let unknown = root.keys.sorted().first(where: { $0 != "events" }) {
+            return .failure(InputErrors([InputIssue(InputLocation(field: String(unknown.prefix(64))),
+                                                    reason: "is not a field of a post, which holds only `events`")]))
+        }
         guard let list = root["events"] as? [Any] else {
             return .failure(InputErrors([InputIssue(InputLocation(field: "events"), reason: "must be an array of events")]))
         }
@@ -47,6 +51,10 @@ public enum PartnerBatch {
             let navigation = reader.optionalBool("navigation")
             let conditions = reader.identifiers("conditions")
             let activity = reader.activity()
+            // A misspelt field (`navgation`) would otherwise be ignored and the event judged without it.
+            for key in object.keys.sorted() where !Self.eventFields.contains(key) {
+                reader.fail(String(key.prefix(64)), nil, "is not a field of an event; the fields are " + Self.eventFields.sorted().joined(separator: ", "))
+            }
             issues += reader.issues
             if let serial, !serials.insert(serial).inserted {
                 issues.append(InputIssue(InputLocation(field: place + ".serial"), value: serial, reason: "appears twice in this post"))
@@ -59,6 +67,9 @@ public enum PartnerBatch {
         }
         return issues.isEmpty ? .success(events) : .failure(InputErrors(issues))
     }
+
+    static let eventFields: Set<String> = ["serial", "account", "scenario", "evidence", "started_at", "ended_at", "device", "district",
+                                           "navigation", "conditions", "activity"]
 
     /// Reads one event's fields, collecting what is wrong with each.
     struct FieldReader {
@@ -150,6 +161,9 @@ public enum PartnerBatch {
             for (index, item) in list.enumerated() {
                 let at = "activity[\(index)]"
                 guard let datum = item as? [String: Any] else { fail(at, item, "must be an object"); continue }
+                if let unknown = datum.keys.sorted().first(where: { !["name", "unit", "value"].contains($0) }) {
+                    fail(at + "." + String(unknown.prefix(64)), nil, "is not a field of an activity value (name, unit, value)"); continue
+                }
                 guard let name = datum["name"] as? String, Self.isIdentifier(name, maximum: 32) else {
                     fail(at + ".name", datum["name"], "must be a code of 1 to 32 characters"); continue
                 }

@@ -42,6 +42,17 @@ import Testing
         #expect(errors.issues.map { $0.location.field } == ["events[0].serial", "events[0].started_at", "events[0].navigation", "events[0].activity[0].value"])
     }
 
+    /// A misspelt field would otherwise be ignored and the event judged without it (a ride without `navigation` is refused).
+    @Test func anUnknownFieldIsRefusedByItsPlaceNotIgnored() {
+        guard case let .failure(errors) = decode(#"{"events":[{"serial":"s1","account":"did:a","scenario":"cycle","started_at":"2026-03-10T08:00:00+08:00","evidence":"operator","navgation":true,"activity":[{"name":"distance","unit":"km","value":"3","note":"x"}]}]}"#) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(errors.issues.map { $0.location.field } == ["events[0].activity[0].note", "events[0].navgation"])
+        guard case let .failure(root) = decode(#"{"events":[],"extra":1}"#) else { Issue.record("accepted"); return }
+        #expect(root.issues.first?.location.field == "extra")
+    }
+
     @Test func notJSONOrTooManyEventsIsRefused() {
         #expect((try? decode("\u{FF}not json").get()) == nil)
         let many = "{\"events\":[" + Array(repeating: "{}", count: PartnerBatch.maximumEvents + 1).joined(separator: ",") + "]}"
