@@ -18,9 +18,10 @@ public struct AirHourSheet: Sendable {
     public var rows: [Row]
 
     /// The earliest and latest hours a sheet may hold: 1990 to 2100.
-    static let earliest: Int64 = 631_152_000, latest: Int64 = 4_102_444_800
+    public static let earliest: Int64 = 631_152_000, latest: Int64 = 4_102_444_800
 
-    public init(name: String, text: String, sensors: Set<String>) throws(InputErrors) {
+    /// `latest` is the last hour a value may be for (the current hour, in the store); a later one is refused.
+    public init(name: String, text: String, sensors: Set<String>, latest: Int64 = AirHourSheet.latest) throws(InputErrors) {
         let table = try ReferenceTable(name: name, text: text)
         try table.require(["sensor", "hour", "parameter", "value"])
         var rows: [Row] = []
@@ -33,9 +34,11 @@ public struct AirHourSheet: Sendable {
             }
             let hourText = row["hour"]
             let hour = RFC3339.seconds(hourText)
-            if hour == nil || !(Self.earliest...Self.latest).contains(hour!) || hour! % 60 != 0 {
+            if hour == nil || !(Self.earliest...Self.latest).contains(hour!) || hour!.floorModulo(3600) != 0 {
                 issues.append(InputIssue(row.location("hour"), value: hourText,
                                          reason: "must be an hour's start like 2026-03-01T08:00:00+08:00, from 1990 to 2100"))
+            } else if hour! > latest {
+                issues.append(InputIssue(row.location("hour"), value: hourText, reason: "is in the future: no value can be for it yet"))
             }
             let parameter = AirParameter(rawValue: row["parameter"])
             if parameter == nil {
@@ -48,8 +51,8 @@ public struct AirHourSheet: Sendable {
                 if table.columns.contains("value_b") { valueB = try row.optionalDouble("value_b") }
             } catch { issues.append(error) }
             guard let hour, let parameter else { continue }
-            // Hours are compared on the hour, so 08:00+08:00 and 00:00Z are the same row.
-            let start = hour - hour.floorModulo(3600)
+            // 08:00+08:00 and 00:00Z are the same hour, so the same row.
+            let start = hour
             let key = "\(sensor)\u{0}\(parameter.rawValue)\u{0}\(start)"
             if let first = seen[key] {
                 issues.append(InputIssue(row.location("hour"), value: hourText, reason: "repeats the hour of row \(first)"))

@@ -31,11 +31,17 @@ public struct DailyAirQuality: Sendable, Equatable {
         combine(label: day, tables: standard.daily, hours: hours, sensors: sensors, standard: standard, kind: .daily) { slotsOf in
             // The day's slots; an 8-hour mean may start in the day's last hours only if it ends within it.
             let slots = slotsOf(start, 24)
+            // A day's value needs the day: 18 of its hours for a mean or its highest hour, and 14
+            // valid 8-hour means for the highest of them (GB 3095 and HJ 663's validity rules).
             return { averaging in
                 switch averaging {
                 case 24: return mean(slots, of: 24, qc: qc)
-                case 8: return (0...16).compactMap { mean(Array(slots[$0..<($0 + 8)]), of: 8, qc: qc) }.max()
-                default: return slots.compactMap { $0 }.max()
+                case 8:
+                    let windows = (0...16).compactMap { mean(Array(slots[$0..<($0 + 8)]), of: 8, qc: qc) }
+                    return windows.count >= 14 ? windows.max() : nil
+                default:
+                    let valid = slots.compactMap { $0 }
+                    return Double(valid.count) >= 24 * qc.completeness_percent / 100 ? valid.max() : nil
                 }
             }
         }
@@ -75,7 +81,11 @@ public struct DailyAirQuality: Sendable, Equatable {
                     }
                     return slots
                 }
-                if let value = read(averaging) { perSensor[sensor.grade, default: [:]][table, default: []].append((code, value)) }
+                // Stored in the network's unit; indexed in the table's (the US EPA's ppb and ppm).
+                if let stored = read(averaging), let unit = standard.tables[table]?.unit,
+                   let value = GasConversion.shipped.convert(stored, parameter: parameter, from: parameter.unit, to: unit) {
+                    perSensor[sensor.grade, default: [:]][table, default: []].append((code, value))
+                }
             }
         }
         let grade: AirSensor.Grade? = perSensor[.reference]?.isEmpty == false ? .reference

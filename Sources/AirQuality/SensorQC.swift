@@ -36,12 +36,14 @@ public struct SensorQC: Sendable, Decodable {
     /// differ by more than both the absolute and the relative limit, or either is missing.
     public func combine(a: Double?, b: Double?) -> Checked {
         guard let a, let b, a.isFinite, b.isFinite else { return Checked(raw: a ?? b, value: nil, flags: [.missing]) }
-        let difference = abs(a - b)
-        let relative = a + b > 0 ? abs(2 * (a - b) / (a + b)) * 100 : 0
+        // Halves first, so two channels near the largest double do not overflow to infinity.
+        let mean = a / 2 + b / 2
+        let difference = abs(a / 2 - b / 2) * 2
+        let relative = mean > 0 ? difference / mean * 100 : 0
         if difference > ab_absolute && relative > ab_relative_percent {
-            return Checked(raw: (a + b) / 2, value: nil, flags: [.channelsDisagree])
+            return Checked(raw: mean, value: nil, flags: [.channelsDisagree])
         }
-        return Checked(raw: (a + b) / 2, value: (a + b) / 2, flags: [])
+        return Checked(raw: mean, value: mean, flags: [])
     }
 
     /// Checks an hourly series of one parameter in time order: range, a value repeated

@@ -49,13 +49,29 @@ struct AirFigures: Sendable {
         return String(format: "%@ %02d:00", day.description, Int(local % 86_400) / 3600)
     }
 
+    /// How a concentration is shown, on the page and in the API alike: two decimals below 10
+    /// (CO in mg/m³, ppm), one above.
+    static func shown(_ value: Double) -> (value: Double, decimals: Int) {
+        let decimals = abs(value) < 10 ? 2 : 1
+        let scale = decimals == 2 ? 100.0 : 10.0
+        return ((value * scale).rounded() / scale, decimals)
+    }
+
+    /// The hour as RFC 3339 with the city's offset, for the API.
+    static func isoHour(_ hour: Int64, offsetMinutes: Int) -> String {
+        let local = hour + Int64(offsetMinutes) * 60
+        let day = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + Int(local / 86_400))
+        return String(format: "%@T%02d:00:00%@%02d:%02d", day.description, Int(local % 86_400) / 3600, offsetMinutes < 0 ? "-" : "+",
+                      abs(offsetMinutes) / 60, abs(offsetMinutes) % 60)
+    }
+
     static func json(_ quality: DailyAirQuality?) -> JSONValue {
         guard let quality, let index = quality.index else { return .null }
         return .object([
             ("aqi", .integer(index.value)), ("standard", .string(index.standard)), ("level", .integer(index.category.level)),
             ("category", .object([("en", .string(index.category.en)), ("zh", .string(index.category.zh))])),
             ("primary", .array(index.primary.map(JSONValue.string))), ("grade", quality.grade.map { .string($0.rawValue) } ?? .null),
-            ("concentrations", .object(quality.concentrations.keys.sorted().map { ($0, .number((quality.concentrations[$0]! * 10).rounded() / 10)) })),
+            ("concentrations", .object(quality.concentrations.keys.sorted().map { ($0, .number(shown(quality.concentrations[$0]!).value)) })),
             ("subIndices", .object(index.subIndices.map { ($0.table, .integer($0.value)) })),
         ])
     }
@@ -63,7 +79,7 @@ struct AirFigures: Sendable {
     func json(now: Date = Date()) throws -> JSONValue {
         let snapshot = try snapshot(now: now)
         return .object([
-            ("hour", snapshot.hour.map { .string(Self.localHour($0, offsetMinutes: snapshot.offsetMinutes)) } ?? .null),
+            ("hour", snapshot.hour.map { .string(Self.isoHour($0, offsetMinutes: snapshot.offsetMinutes)) } ?? .null),
             ("now", Self.json(snapshot.city)),
             ("yesterday", .object([("day", .string(snapshot.yesterdayDay.description)), ("index", Self.json(snapshot.yesterday))])),
             ("districts", .array(snapshot.districts.map { .object([("district", .string($0.name)), ("now", Self.json($0.now))]) })),
@@ -71,9 +87,10 @@ struct AirFigures: Sendable {
                 .object([("code", .string(status.sensor.code)), ("name", .string(status.sensor.name)), ("owner", .string(status.sensor.owner)),
                          ("model", .string(status.sensor.model)), ("grade", .string(status.sensor.grade.rawValue)),
                          ("placement", .string(status.sensor.placement.rawValue)), ("district", status.sensor.district.map(JSONValue.string) ?? .null),
-                         ("coordinates", .object([("latitude", .number(status.sensor.latitude)), ("longitude", .number(status.sensor.longitude))])),
+                         ("coordinates", .object([("latitude", .number((status.sensor.latitude * 1e6).rounded() / 1e6)),
+                                                  ("longitude", .number((status.sensor.longitude * 1e6).rounded() / 1e6))])),
                          ("correction", status.sensor.correction.map(JSONValue.string) ?? .null),
-                         ("latestHour", status.latest.map { .string(Self.localHour($0, offsetMinutes: snapshot.offsetMinutes)) } ?? .null),
+                         ("latestHour", status.latest.map { .string(Self.isoHour($0, offsetMinutes: snapshot.offsetMinutes)) } ?? .null),
                          ("hoursLastWeek", .integer(status.hours)), ("flaggedLastWeek", .integer(status.flagged)),
                          ("flags", .object(status.flags.keys.sorted().map { ($0, .integer(status.flags[$0]!)) }))])
             })),
@@ -167,7 +184,8 @@ struct AirPages: Sendable {
             body += Table.headings(["air.pollutant", "air.concentration", "air.iaqi"], t) + "</tr></thead><tbody>"
             for sub in index.subIndices.sorted(by: { $0.value > $1.value }) {
                 let unit = standard?.tables[sub.table]?.unit ?? ""
-                body += "<tr><td>\(t("air.table.\(sub.table)"))</td><td class=\"n\">\(t.number(sub.concentration, decimals: sub.concentration < 10 ? 2 : 0)) \(unit)</td>"
+                let shown = AirFigures.shown(now.concentrations[sub.table] ?? sub.concentration)
+                body += "<tr><td>\(t("air.table.\(sub.table)"))</td><td class=\"n\">\(t.number(shown.value, decimals: shown.decimals)) \(unit)</td>"
                 body += "<td class=\"n\">\(sub.value)</td></tr>"
             }
             body += "</tbody></table>"

@@ -73,11 +73,29 @@ public struct AirNetwork: Sendable {
     }
 
     /// Checks, corrects and stores a sheet of hourly values (``AirHourSheet``); refused whole when any cell is bad.
-    public func load(_ bytes: [UInt8], file: String, by actor: String) throws -> Loaded {
+    /// Hours already stored are replaced, and the audit event keeps what they held (up to 1,000 of them).
+    public func load(_ bytes: [UInt8], file: String, by actor: String, now: Date = Date()) throws -> Loaded {
         let sensors = Dictionary(uniqueKeysWithValues: try self.sensors().map { ($0.code, $0) })
-        let sheet = try AirHourSheet(name: file, text: try ReferenceTable.text(of: bytes, file: file), sensors: Set(sensors.keys))
+        let sheet = try AirHourSheet(name: file, text: try ReferenceTable.text(of: bytes, file: file), sensors: Set(sensors.keys),
+                                     latest: Int64(now.timeIntervalSince1970) / 3600 * 3600)
         let hours = AirHourProcessing.process(sheet.rows, sensors: sensors)
         try database.write { db in
+            var replaced: [JSONValue] = []
+            var replacedCount = 0
+            if let first = hours.map(\.hour).min(), let last = hours.map(\.hour).max() {
+                let keys = Set(hours.map { "\($0.sensor)\u{0}\($0.parameter.rawValue)\u{0}\($0.hour)" })
+                try db.forEachRow(sql: "SELECT sensor, parameter, hour, raw, value, flags FROM air_hour WHERE hour >= ? AND hour <= ?",
+                                  arguments: [first, last]) { row in
+                    let sensor: String = row["sensor"], parameter: String = row["parameter"], hour: Int64 = row["hour"]
+                    guard keys.contains("\(sensor)\u{0}\(parameter)\u{0}\(hour)") else { return }
+                    replacedCount += 1
+                    if replaced.count < 1_000 {
+                        replaced.append(.object([("sensor", .string(sensor)), ("parameter", .string(parameter)), ("hour", .integer(Int(hour))),
+                                                 ("raw", (row["raw"] as Double?).map(JSONValue.number) ?? .null),
+                                                 ("value", (row["value"] as Double?).map(JSONValue.number) ?? .null), ("flags", .string(row["flags"]))]))
+                    }
+                }
+            }
             try db.bulkInsert(into: "air_hour", columns: [
                 SQLColumn("sensor", .text(hours.map(\.sensor))), SQLColumn("parameter", .text(hours.map(\.parameter.rawValue))),
                 SQLColumn("hour", .integer(hours.map(\.hour))), SQLColumn("raw", .optionalReal(hours.map(\.raw))),
@@ -86,6 +104,7 @@ public struct AirNetwork: Sendable {
                 SQLColumn("correction", .optionalText(hours.map(\.correction))),
             ], onConflict: "(sensor, parameter, hour) DO UPDATE SET raw = excluded.raw, value = excluded.value, flags = excluded.flags, correction = excluded.correction")
             try AuditTrail.append(db, actor: actor, action: "air.load", entity: "air_hour", entityID: file,
+                                  before: replacedCount == 0 ? nil : .object([("replaced", .integer(replacedCount)), ("hours", .array(replaced))]),
                                   after: .object([("hours", .integer(hours.count)), ("sensors", .integer(Set(hours.map(\.sensor)).count))]))
         }
         return Loaded(hours: hours.count, flagged: hours.filter { !$0.flags.isEmpty }.count, corrected: hours.filter { $0.correction != nil }.count)
@@ -135,7 +154,7 @@ public struct AirNetwork: Sendable {
     public func status(since: Int64) throws -> [SensorStatus] {
         let rows = try database.read { db in
             try SQLRow.fetchAll(db, sql: """
-                SELECT sensor, MAX(hour) AS latest, COUNT(*) AS hours, SUM(CASE WHEN flags <> '' THEN 1 ELSE 0 END) AS flagged
+                SELECT sensor, MAX(hour) AS latest, COUNT(DISTINCT hour) AS hours, COUNT(DISTINCT CASE WHEN flags <> '' THEN hour END) AS flagged
                 FROM air_hour WHERE hour >= ? GROUP BY sensor
                 """, arguments: [since])
         }

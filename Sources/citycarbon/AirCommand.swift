@@ -80,11 +80,20 @@ struct AirCommand: ParsableCommand {
 
         func run() throws {
             guard let date = Day(day) else { throw InputErrors([InputIssue(InputLocation(field: "day"), value: day, reason: "is not a date YYYY-MM-DD")]) }
+            let region = self.region.uppercased()
+            if !AQIStandards.shipped.regions.contains(region) {
+                throw InputErrors([InputIssue(InputLocation(field: "--region"), value: self.region, reason: "is not a region with an index",
+                                              suggestion: AQIStandards.shipped.regions.joined(separator: ", "))])
+            }
+            let database = try workspace.open()
+            if let district, !(try JurisdictionRepository(database).tree().contains(district)) {
+                throw InputErrors([InputIssue(InputLocation(field: "--district"), value: district, reason: "is not a district of the city")])
+            }
             if let standard, AQIStandards.shipped.standard(standard) == nil {
                 throw InputErrors([InputIssue(InputLocation(field: "--standard"), value: standard, reason: "no such standard",
                                               suggestion: AQIStandards.shipped.standards.map(\.id).joined(separator: ", "))])
             }
-            guard let found = try AirNetwork(try workspace.open()).day(date, district: district, region: region, standard: standard),
+            guard let found = try AirNetwork(database).day(date, district: district, region: region, standard: standard),
                   let index = found.index else {
                 print("No complete day of any sensor\(district.map { " in \($0)" } ?? "") on \(day).")
                 return
@@ -128,6 +137,12 @@ struct AirCommand: ParsableCommand {
 
         func run() throws {
             let standards = AQIStandards.shipped
+            if format == .csv { throw InputErrors([InputIssue(InputLocation(field: "--format"), value: "csv", reason: "the index prints as table or json")]) }
+            let region = self.region.uppercased()
+            if standard == nil, !standards.regions.contains(region) {
+                throw InputErrors([InputIssue(InputLocation(field: "--region"), value: self.region, reason: "is not a region with an index",
+                                              suggestion: standards.regions.joined(separator: ", "))])
+            }
             let day = date ?? Day.today.description
             guard Day(day) != nil else {
                 throw InputErrors([InputIssue(InputLocation(field: "--date"), value: day, reason: "is not a date YYYY-MM-DD")])
@@ -148,8 +163,14 @@ struct AirCommand: ParsableCommand {
                                              suggestion: chosen.tables.keys.sorted().joined(separator: ", ")))
                     continue
                 }
-                guard let value = Double(parts[1]), value.isFinite, value >= 0 else {
-                    issues.append(InputIssue(location, value: parts[1], reason: "is not a concentration (a number, zero or more)"))
+                // Decimal digits only: Swift's Double("0x10") is 16, and no one writes a concentration in hexadecimal.
+                guard parts[1].utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 || $0 == 0x2B }),
+                      let value = Double(parts[1]), value.isFinite, (0...100_000).contains(value) else {
+                    issues.append(InputIssue(location, value: parts[1], reason: "is not a concentration (a decimal number from 0 to 100,000)"))
+                    continue
+                }
+                if values[parts[0]] != nil {
+                    issues.append(InputIssue(location, value: parts[0], reason: "is given twice"))
                     continue
                 }
                 values[parts[0]] = value
@@ -205,9 +226,9 @@ struct AirCommand: ParsableCommand {
                 throw InputErrors([InputIssue(InputLocation(field: "--version"), value: version, reason: "no such correction",
                                               suggestion: corrections.corrections.map(\.id).joined(separator: ", "))])
             }
-            guard let corrected = correction.apply(pm: pm, relativeHumidity: rh) else {
+            guard pm <= 1_000, let corrected = correction.apply(pm: pm, relativeHumidity: rh) else {
                 throw InputErrors([InputIssue(InputLocation(field: "--pm, --rh"), value: "\(pm), \(rh)",
-                                              reason: "a reading needs PM2.5 of zero or more and humidity from 0 to 100 %")])
+                                              reason: "a reading needs PM2.5 from 0 to 1,000 µg/m³ (the sensor's range) and humidity from 0 to 100 %")])
             }
             print(String(format: "%.2f µg/m³ (%@: %.3f·PM %+.4f·RH %+.2f)", corrected, correction.id, correction.pm, correction.rh, correction.intercept))
             print("Source: \(correction.source)")
@@ -233,6 +254,9 @@ struct AirCommand: ParsableCommand {
             let name = FileInput.name(file)
             let table = try ReferenceTable(name: name, text: try ReferenceTable.text(of: try FileInput.read(file), file: name))
             try table.require([sensor, reference])
+            if sensor == reference {
+                throw InputErrors([InputIssue(InputLocation(field: "--reference"), value: reference, reason: "is the sensor's own column")])
+            }
             var issues: [InputIssue] = []
             var sensorValues: [Double?] = [], referenceValues: [Double?] = []
             for row in table.rows {
@@ -275,6 +299,12 @@ struct AirCommand: ParsableCommand {
             guard let chosen = functions.function(function) else {
                 throw InputErrors([InputIssue(InputLocation(field: "--function"), value: function, reason: "no such function",
                                               suggestion: functions.functions.map(\.id).joined(separator: ", "))])
+            }
+            for (field, value, limit) in [("--population", population, 1e10), ("--reduction", abs(reduction), 500.0),
+                                          ("--value-per-case", valuePerCase ?? 0, 1e12)] where !(value.isFinite && value <= limit) {
+                throw InputErrors([InputIssue(InputLocation(field: field), value: String(value),
+                                              reason: "must be at most \(GroupedNumber.format(limit, decimals: 0))"
+                                                  + (field == "--reduction" ? " µg/m³ either way, the whole span of the index" : ""))])
             }
             switch HealthImpact.avoided(chosen, baselineRate: baselineRate, population: population, reduction: reduction,
                                         valuePerCase: valuePerCase) {

@@ -64,6 +64,41 @@ struct AirHoursTests {
         #expect(hours.filter { $0.sensor == "ref-1" }.allSatisfy { $0.flags.isEmpty && $0.value == 30 })
     }
 
+    /// The network stores gases in µg/m³; the US tables are in ppm and ppb. O3 at 96 µg/m³ is 0.0489 ppm: Good (44), not Hazardous.
+    @Test func aUSIndexConvertsStoredMassConcentrationsIntoItsUnits() throws {
+        let hours = (0..<24).map { AirHour(sensor: "ref-1", parameter: .o3, hour: Self.midnight + Int64($0) * 3600, raw: 96, value: 96, flags: [], correction: nil) }
+        let standard = try #require(AQIStandards.shipped.standard("us-epa-2024"))
+        let day = DailyAirQuality.compute(day: "2026-03-01", start: Self.midnight, hours: hours, sensors: Self.sensors, standard: standard)
+        #expect(abs((day.concentrations["o3_8h"] ?? 0) - 0.0489) < 0.0001)
+        #expect(day.index?.value == 44 && day.index?.category.en == "Good")
+        #expect(abs((GasConversion.shipped.convert(40, parameter: .no2, from: "µg/m³", to: "ppb") ?? 0) - 21.26) < 0.01)
+    }
+
+    /// Eight hours of a day make no day: the highest 8-hour mean needs 14 valid means, the highest hour 18 hours.
+    @Test func aDayWithOnlyAMorningOfHoursHasNoDailyIndex() throws {
+        let hours = (0..<8).map { AirHour(sensor: "ref-1", parameter: .o3, hour: Self.midnight + Int64($0) * 3600, raw: 60, value: 60, flags: [], correction: nil) }
+        let standard = try #require(AQIStandards.shipped.standard("hj633-2026"))
+        let day = DailyAirQuality.compute(day: "2026-03-01", start: Self.midnight, hours: hours, sensors: Self.sensors, standard: standard)
+        #expect(day.index == nil && day.concentrations.isEmpty)
+    }
+
+    @Test func channelsNearTheLargestNumberAreOutOfRangeNotMissing() throws {
+        let sheet = try AirHourSheet(name: "h.csv", text: "sensor,hour,parameter,value,value_b\npa-1,\(Self.time(8)),pm25,1e308,1e308\n",
+                                     sensors: Set(Self.sensors.keys))
+        let hours = AirHourProcessing.process(sheet.rows, sensors: Self.sensors)
+        #expect(hours.first?.flags == [.outOfRange] && hours.first?.raw == 1e308)
+    }
+
+    @Test func anHourNotOnTheHourOrInTheFutureIsRefused() {
+        let text = "sensor,hour,parameter,value\npa-1,2026-03-01T08:30:00+08:00,pm25,12\npa-1,2026-03-01T09:00:00+08:00,pm25,12\n"
+        #expect {
+            try AirHourSheet(name: "h.csv", text: text, sensors: Set(Self.sensors.keys), latest: Self.midnight + 8 * 3600)
+        } throws: { error in
+            let issues = (error as? InputErrors)?.issues ?? []
+            return issues.map { $0.location.row ?? 0 } == [2, 3] && issues[1].reason.contains("future")
+        }
+    }
+
     @Test func aDaysIndexUsesReferenceMonitorsWhenAnyHasACompleteDay() throws {
         var hours: [AirHour] = []
         for hour in 0..<24 {

@@ -24,6 +24,11 @@ struct AirCommandTests {
         #expect(bad.stderr.contains("concentration 2") && bad.stderr.contains("is not a table of hj633-2026"))
         #expect(bad.stderr.contains("concentration 3") && bad.stderr.contains("is not table=value"))
         #expect(try cli.run("air", "index", "pm25_24h=1e400", "--date", "2026-03-01").status == 1)
+        let twice = try cli.run("air", "index", "pm25_24h=70", "pm25_24h=10", "--date", "2026-03-01")
+        #expect(twice.status == 1 && twice.stderr.contains("is given twice"))
+        #expect(try cli.run("air", "index", "pm25_24h=0x10", "--date", "2026-03-01").status == 1)
+        #expect(try cli.run("air", "index", "pm25_24h=10", "--region", "XX").status == 1)
+        #expect(try cli.run("air", "index", "pm25_24h=11.9", "--region", "us", "--date", "2025-06-01").stdout.contains("AQI 56"))
         #expect(try cli.run("air", "index", "pm25_24h=5", "--date", "2026-02-30x").status == 1)
     }
 

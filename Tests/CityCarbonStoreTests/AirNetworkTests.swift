@@ -30,7 +30,7 @@ struct AirNetworkTests {
     }
 
     @Test func aSheetIsStoredWithFlagsAndCorrectionsAndARefusedOneChangesNothing() throws {
-        let (_, network) = try Self.network()
+        let (database, network) = try Self.network()
         let good = """
         sensor,hour,parameter,value,value_b
         pa-1,2026-03-01T08:00:00+02:00,pm25,20,20
@@ -53,6 +53,9 @@ struct AirNetworkTests {
                              file: "resend.csv", by: "pa-owner")
         hours = try network.hours(sensors: ["pa-1"], from: start, to: start + 7200).filter { $0.parameter == .pm25 }
         #expect(hours.count == 2 && hours[1].flags.isEmpty && hours[1].raw == 18.5)
+        // What the replaced hour held is in the audit trail.
+        let event = try #require(try AuditTrail(database).events(entity: "air_hour").first { $0.entityID == "resend.csv" })
+        #expect(event.before?.contains("\"replaced\":1") == true && event.before?.contains("\"raw\":12.5") == true)
     }
 
     @Test func aDistrictsDayComesFromItsReferenceMonitorUnderTheStandardInForce() throws {
