@@ -135,12 +135,12 @@ struct AirPages: Sendable {
             }
             let today = Day.today
             let to = day("to") ?? today
-            let from = day("from") ?? to.adding(days: -6)
-            if issues.isEmpty, !(from <= to && to.ordinal - from.ordinal < 3_660) {
-                issues.append(InputIssue(InputLocation(field: "from"), value: from.description, reason: "must be on or before `to`, at most ten years before it"))
-            }
+            // At most ten years back from `to`: an earlier `from` is moved up, and the answer's `from` says so.
+            let from = max(day("from") ?? to.adding(days: -6), to.adding(days: -3_652))
             if !issues.isEmpty { throw InputErrors(issues) }
-            guard let results = try AirNetwork(figures.database).aggregates(sensor: code, parameter: parameter!, period: period!, from: from, to: to) else {
+            // `from` after `to` is an empty range, not an error.
+            guard let results = from > to ? (try AirNetwork(figures.database).sensors().contains { $0.code == code } ? [] : nil)
+                    : try AirNetwork(figures.database).aggregates(sensor: code, parameter: parameter!, period: period!, from: from, to: to) else {
                 throw ProblemDetails(.notFound, "no sensor \(String(code.prefix(64)))")
             }
             return JSONValue.object([

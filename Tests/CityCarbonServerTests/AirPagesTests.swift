@@ -68,8 +68,11 @@ struct AirPagesTests {
             #expect(bad.status == .badRequest && bad.text.contains("parameter") && bad.text.contains("period") && bad.text.contains("from"))
             let missing = try await client.execute(uri: "/api/v1/air/sensors/nobody/aggregates", method: .get)
             #expect(missing.status == .notFound)
-            let long = try await client.execute(uri: "/api/v1/air/sensors/station-x/aggregates?from=2000-01-01&to=2100-12-31", method: .get)
-            #expect(long.status == .badRequest)
+            // Ten years back at most: an earlier `from` is moved up and the answer says from when.
+            let long = try await client.execute(uri: "/api/v1/air/sensors/station-x/aggregates?period=year&from=2000-01-01&to=2030-12-31", method: .get)
+            #expect(long.status == .ok && long.json["from"]?.string == "2020-12-31")
+            let backwards = try await client.execute(uri: "/api/v1/air/sensors/station-x/aggregates?from=2026-05-01&to=2026-01-01", method: .get)
+            #expect(backwards.status == .ok && backwards.json["results"]?.array?.isEmpty == true)
         }
     }
 
