@@ -190,15 +190,16 @@ struct AirPages: Sendable {
             }
             body += "</tbody></table>"
             body += "<table id=\"districts\"><caption>\(t("air.byDistrict"))</caption><thead><tr>"
-            body += Table.headings(["air.district", "air.aqi", "air.category", "air.primary", "air.sensorsUsed"], t) + "</tr></thead><tbody>"
+            // Where a district's figure comes from sits under its name, so a phone's table keeps four columns.
+            body += Table.headings(["air.district", "air.aqi", "air.category", "air.primary"], t) + "</tr></thead><tbody>"
             for district in snapshot.districts {
                 guard let found = district.now, let index = found.index else {
-                    body += "<tr><td>\(district.name)</td><td colspan=\"4\">\(t("air.noValue"))</td></tr>"
+                    body += "<tr><td>\(district.name)</td><td colspan=\"3\">\(t("air.noValue"))</td></tr>"
                     continue
                 }
-                body += "<tr><td>\(district.name)</td><td class=\"n\"><span class=\"swatch aqi-\(index.category.level)\"></span> \(index.value)</td>"
-                body += "<td>\(Self.category(t, index.category))</td><td>\(index.primary.isEmpty ? "—" : Self.pollutants(t, index.primary))</td>"
-                body += "<td>\(t(found.grade == .reference ? "air.grade.reference" : "air.grade.low_cost"))</td></tr>"
+                body += "<tr><td>\(district.name)<br><small>\(t(found.grade == .reference ? "air.grade.reference" : "air.grade.low_cost"))</small></td>"
+                body += "<td class=\"n\"><span class=\"swatch aqi-\(index.category.level)\"></span> \(index.value)</td>"
+                body += "<td>\(Self.category(t, index.category))</td><td>\(index.primary.isEmpty ? "—" : Self.pollutants(t, index.primary))</td></tr>"
             }
             body += "</tbody></table>"
             if let standard {
@@ -210,17 +211,18 @@ struct AirPages: Sendable {
         body += "<h2 id=\"sensors\">\(t("air.sensors"))</h2><p>\(t("air.sensors.intro"))</p>"
         body += "<table id=\"sensor-table\"><caption>\(t("air.sensors.caption"))</caption><thead><tr>"
         // The grade under the sensor's name, so a phone's table keeps five columns.
-        body += Table.headings(["air.sensor", "air.owner", "air.district", "air.latest", "air.flagged"], t) + "</tr></thead><tbody>"
+        body += Table.headings(["air.sensor", "air.owner", "air.district", "air.flagged"], t) + "</tr></thead><tbody>"
         for status in snapshot.sensors {
             let share = status.hours > 0 ? Double(status.flagged) / Double(status.hours) : 0
             body += "<tr><td>\(status.sensor.name)<br><small>\(t("air.grade.\(status.sensor.grade.rawValue)")) · <code>\(status.sensor.code)</code> · "
             body += "\(status.sensor.model)</small></td>"
             body += "<td>\(status.sensor.owner)</td><td>\(status.sensor.district ?? "—")</td>"
-            body += "<td>\(status.latest.map { AirFigures.localHour($0, offsetMinutes: snapshot.offsetMinutes) } ?? "—")</td>"
-            body += "<td class=\"n\">\(t("air.flaggedValue", ["flagged": t.whole(Int64(status.flagged)), "hours": t.whole(Int64(status.hours)), "percent": t.number(share * 100, decimals: 0)]))"
+            // Not a number cell (those never wrap): the count, the flags and the latest hour wrap on a phone.
+            body += "<td>\(t("air.flaggedValue", ["flagged": t.whole(Int64(status.flagged)), "hours": t.whole(Int64(status.hours)), "percent": t.number(share * 100, decimals: 0)]))"
             if !status.flags.isEmpty {
                 body += "<br><small>\(status.flags.keys.sorted().map { "\(t("air.flag.\($0)")) \(status.flags[$0]!)" }.joined(separator: " · "))</small>"
             }
+            body += "<br><small>\(t("air.latest")): \(status.latest.map { AirFigures.localHour($0, offsetMinutes: snapshot.offsetMinutes) } ?? "—")</small>"
             body += "</td></tr>"
         }
         body += "</tbody></table>"
