@@ -18,6 +18,10 @@ public enum PartnerBatch {
         guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             return .failure(InputErrors([InputIssue(InputLocation(field: "body"), reason: "must be a JSON object with an `events` array")]))
         }
+        if let repeated = JSONDuplicateKeys.first(in: body) {
+            return .failure(InputErrors([InputIssue(InputLocation(field: String(repeated.prefix(120))),
+                                                    reason: "appears twice in one object: the post could be read two ways")]))
+        }
         if let unknown = root.keys.sorted().first(where: { $0 != "events" }) {
             return .failure(InputErrors([InputIssue(InputLocation(field: String(unknown.prefix(64))),
                                                     reason: "is not a field of a post, which holds only `events`")]))

@@ -53,6 +53,20 @@ import Testing
         #expect(root.issues.first?.location.field == "extra")
     }
 
+    /// Parsers disagree on a repeated key (Foundation keeps the last): a signed post that means two things is refused.
+    @Test func aKeyRepeatedInOneObjectIsRefusedEvenWhenEscaped() {
+        for body in [#"{"events":[{"serial":"a","account":"did:a","serial":"b"}]}"#, #"{"events":[{"serial":"a","serial":"b"}]}"#] {
+            guard case let .failure(errors) = decode(body) else { Issue.record("accepted \(body)"); continue }
+            #expect(errors.issues.first?.location.field == "events[0].serial")
+        }
+        #expect(JSONDuplicateKeys.first(in: Data(#"{"a":{"k":1},"b":{"k":[{"k":2},{"k":3}]},"s":""k":"}"#.utf8)) == nil)
+        #expect(JSONDuplicateKeys.first(in: Data(#"{"a":[1,{"x":1,"y":{"z":1,"z":2}}]}"#.utf8)) == "a[1].y.z")
+        // Nesting deeper than the scan follows ends it, finding nothing, rather than looping or overflowing the stack.
+        let deep = String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)
+        #expect(JSONDuplicateKeys.first(in: Data(deep.utf8)) == nil)
+        #expect(JSONDuplicateKeys.first(in: Data("{\"a\":1,".utf8)) == nil)
+    }
+
     @Test func notJSONOrTooManyEventsIsRefused() {
         #expect((try? decode("\u{FF}not json").get()) == nil)
         let many = "{\"events\":[" + Array(repeating: "{}", count: PartnerBatch.maximumEvents + 1).joined(separator: ",") + "]}"
