@@ -7,13 +7,7 @@ public struct AQIStandards: Sendable, Decodable {
     public var standards: [AQIStandard]
 
     /// The shipped standards; the file is part of the build, so one that does not decode is a broken build.
-    public static let shipped: AQIStandards = {
-        guard let url = Bundle.module.url(forResource: "aqi-standards", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url) else { fatalError("Resources/aqi-standards.json is part of the build") }
-        do { return try JSONDecoder().decode(AQIStandards.self, from: data) } catch {
-            fatalError("Resources/aqi-standards.json must decode: \(error)")
-        }
-    }()
+    public static let shipped: AQIStandards = ShippedData.load("aqi-standards")
 
     public func standard(_ id: String) -> AQIStandard? { standards.first { $0.id == id } }
 

@@ -1,3 +1,4 @@
+import CarbonKit
 import Foundation
 
 /// Hourly values summarised as OpenAQ's v3 API does: by day, month, year, hour of day and day of
@@ -33,11 +34,11 @@ public enum AirAggregates {
         func key(_ hour: Int64) -> String {
             let local = hour + Int64(utcOffset)
             let dayNumber = Int(local.floorDivided(by: 86_400))
-            let (year, month, day) = civil(dayNumber)
+            let day = Day(ordinal: dayNumber)
             switch period {
-            case .day: return String(format: "%04d-%02d-%02d", year, month, day)
-            case .month: return String(format: "%04d-%02d", year, month)
-            case .year: return String(year)
+            case .day: return day.description
+            case .month: return String(format: "%04d-%02d", day.year, day.month)
+            case .year: return String(day.year)
             case .hourOfDay: return String(Int(local.floorModulo(86_400) / 3600))
             // 1970-01-01 was a Thursday (ISO 4).
             case .dayOfWeek: return String((dayNumber + 3).floorModulo(7) + 1)
@@ -68,19 +69,6 @@ public enum AirAggregates {
             return Aggregate(period: period, mean: found.map { $0.sum / Double($0.count) }, minimum: found?.minimum,
                              maximum: found?.maximum, observed: found?.count ?? 0, expected: expected[period]!)
         }
-    }
-
-    /// The civil date of a day number since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 

@@ -103,13 +103,7 @@ public struct SensorTargets: Sendable, Decodable {
     public var source: String
     public var targets: [SensorTarget]
 
-    public static let shipped: SensorTargets = {
-        guard let url = Bundle.module.url(forResource: "sensor-targets", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url) else { fatalError("Resources/sensor-targets.json is part of the build") }
-        do { return try JSONDecoder().decode(SensorTargets.self, from: data) } catch {
-            fatalError("Resources/sensor-targets.json must decode: \(error)")
-        }
-    }()
+    public static let shipped: SensorTargets = ShippedData.load("sensor-targets")
 
     public func target(_ parameter: String) -> SensorTarget? { targets.first { $0.parameter == parameter } }
 }

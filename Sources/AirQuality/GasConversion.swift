@@ -8,11 +8,7 @@ public struct GasConversion: Sendable, Decodable {
     public var molar_volume_l: Double
     public var molar_mass_g: [String: Double]
 
-    public static let shipped: GasConversion = {
-        guard let url = Bundle.module.url(forResource: "gas-conversions", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url) else { fatalError("Resources/gas-conversions.json is part of the build") }
-        do { return try JSONDecoder().decode(GasConversion.self, from: data) } catch { fatalError("Resources/gas-conversions.json must decode: \(error)") }
-    }()
+    public static let shipped: GasConversion = ShippedData.load("gas-conversions")
 
     /// `value` of `parameter` from unit `from` into unit `to`; nil when the pair has no conversion.
     public func convert(_ value: Double, parameter: AirParameter, from: String, to: String) -> Double? {

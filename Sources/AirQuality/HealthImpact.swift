@@ -23,13 +23,7 @@ public struct ConcentrationResponses: Sendable, Decodable {
     public var source: String
     public var functions: [ConcentrationResponse]
 
-    public static let shipped: ConcentrationResponses = {
-        guard let url = Bundle.module.url(forResource: "concentration-response", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url) else { fatalError("Resources/concentration-response.json is part of the build") }
-        do { return try JSONDecoder().decode(ConcentrationResponses.self, from: data) } catch {
-            fatalError("Resources/concentration-response.json must decode: \(error)")
-        }
-    }()
+    public static let shipped: ConcentrationResponses = ShippedData.load("concentration-response")
 
     public func function(_ id: String) -> ConcentrationResponse? { functions.first { $0.id == id } }
 }

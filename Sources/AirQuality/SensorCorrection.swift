@@ -26,13 +26,7 @@ public struct SensorCorrections: Sendable, Decodable {
     public var pinned: String
     public var corrections: [SensorCorrection]
 
-    public static let shipped: SensorCorrections = {
-        guard let url = Bundle.module.url(forResource: "sensor-corrections", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url) else { fatalError("Resources/sensor-corrections.json is part of the build") }
-        do { return try JSONDecoder().decode(SensorCorrections.self, from: data) } catch {
-            fatalError("Resources/sensor-corrections.json must decode: \(error)")
-        }
-    }()
+    public static let shipped: SensorCorrections = ShippedData.load("sensor-corrections")
 
     public func correction(_ id: String) -> SensorCorrection? { corrections.first { $0.id == id } }
     /// The version new values go through.

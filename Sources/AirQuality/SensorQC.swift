@@ -12,11 +12,7 @@ public struct SensorQC: Sendable, Decodable {
     public var maximum_rise_per_hour: [String: Double]
     public var completeness_percent: Double
 
-    public static let shipped: SensorQC = {
-        guard let url = Bundle.module.url(forResource: "sensor-qc", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url) else { fatalError("Resources/sensor-qc.json is part of the build") }
-        do { return try JSONDecoder().decode(SensorQC.self, from: data) } catch { fatalError("Resources/sensor-qc.json must decode: \(error)") }
-    }()
+    public static let shipped: SensorQC = ShippedData.load("sensor-qc")
 
     /// Why a reading is not used; a reading may carry several.
     public enum Flag: String, Sendable, CaseIterable, Codable {
