@@ -18,17 +18,24 @@ public struct CreditScreening: Sendable {
 
     private struct Trip: Sendable { var start: Int64; var end: Int64; var scenario: String; var partner: String; var serial: String }
     private struct AccountDay: Hashable { var account: String; var day: Int }
-    private var earnedByBehaviour: [AccountDay: [String: Micro]] = [:]
-    private var earnedInAll: [AccountDay: Micro] = [:]
-    private var trips: [String: [Trip]] = [:]
-    /// Trips by device: the same journey from one phone under two accounts is one journey.
-    private var deviceTrips: [String: [Trip]] = [:]
-    /// Behaviours credited each account-day, and those credited as the day's total (steps).
-    private var behaviours: [AccountDay: Set<String>] = [:]
-    private var dayTotals: [AccountDay: Set<String>] = [:]
-    private var accountPosts: [String: [Int64]] = [:]
-    private var devicePosts: [String: [Int64]] = [:]
-    private var deviceAccounts: [String: (day: Int, accounts: Set<String>)] = [:]
+    /// What an account earned on one day, by methodology and in all, and the behaviours credited
+    /// that day, with those credited as the day's total (steps). A day holds a handful of each,
+    /// so they are short lists: the screen looks each account-day up once per event.
+    private struct DayRecord {
+        var earned: [(methodology: String, grams: Micro)] = []
+        var earnedInAll = Micro.zero
+        var behaviours: [String] = []
+        var dayTotals: [String] = []
+        func earned(_ methodology: String) -> Micro { earned.first { $0.methodology == methodology }?.grams ?? .zero }
+    }
+    /// An account's recent trips and when it posted in the last hour.
+    private struct AccountRecord { var trips: [Trip] = []; var posts: [Int64] = [] }
+    /// A device's recent trips (the same journey from one phone under two accounts is one
+    /// journey), its posts in the last hour, and the accounts it posted for on `day`.
+    private struct DeviceRecord { var trips: [Trip] = []; var posts: [Int64] = []; var day = 0; var accounts: Set<String> = [] }
+    private var days: [AccountDay: DayRecord] = [:]
+    private var accounts: [String: AccountRecord] = [:]
+    private var devices: [String: DeviceRecord] = [:]
 
     /// Seconds an event may lie in the future: partner clocks drift.
     public static let clockSkewSeconds: Int64 = 300
@@ -110,38 +117,39 @@ public struct CreditScreening: Sendable {
         let account = event.account
         // Another partner's serial is its own business: a resident is told only that it was another partner.
         func source(_ other: Trip) -> String { other.partner == event.partner ? "(serial \(other.serial))" : "from another partner" }
-        if event.endedAt != nil, let other = trips[account]?.first(where: { $0.start < end && event.startedAt < $0.end }) {
+        let accountRecord = accounts[account]
+        let deviceRecord = event.device.flatMap { devices[$0] }
+        if event.endedAt != nil, let other = accountRecord?.trips.first(where: { $0.start < end && event.startedAt < $0.end }) {
             let same = other.scenario == event.scenario && other.start == event.startedAt && other.end == end
             return .refused(same ? "duplicate" : "overlap",
                             same ? "the same trip was already credited \(source(other))" : "overlaps a trip already credited \(source(other))",
                             day: day, methodology: methodology)
         }
-        if event.endedAt != nil, let device = event.device,
-           let other = deviceTrips[device]?.first(where: { $0.scenario == event.scenario && $0.start == event.startedAt && $0.end == end }) {
+        if event.endedAt != nil,
+           let other = deviceRecord?.trips.first(where: { $0.scenario == event.scenario && $0.start == event.startedAt && $0.end == end }) {
             return .refused("duplicate", "the same trip from the same device was already credited \(source(other))", day: day, methodology: methodology)
         }
-        let accountDay = AccountDay(account: account, day: day.ordinal)
-        if methodology.day_total == true, behaviours[accountDay]?.contains(methodology.behaviour) == true {
+        let dayRecord = days[AccountDay(account: account, day: day.ordinal)]
+        if methodology.day_total == true, dayRecord?.behaviours.contains(methodology.behaviour) == true {
             return .refused("day_total", "\(methodology.activity) are the day's total: \(methodology.behaviour) on \(day) is credited already",
                             day: day, methodology: methodology)
         }
-        if methodology.day_total != true, dayTotals[accountDay]?.contains(methodology.behaviour) == true {
+        if methodology.day_total != true, dayRecord?.dayTotals.contains(methodology.behaviour) == true {
             return .refused("day_total", "\(methodology.behaviour) on \(day) is credited already as the day's total", day: day, methodology: methodology)
         }
         guard var grams = methodology.reduction(for: amount) else {
             return .refused("implausible", "the reduction for \(amount) \(methodology.unit) is out of range", day: day, methodology: methodology)
         }
         var capRule: (rule: String, reason: String)?
-        let key = AccountDay(account: account, day: day.ordinal)
         if let cap = methodology.daily_cap_g {
-            let earned = earnedByBehaviour[key]?[methodology.code] ?? .zero
+            let earned = dayRecord?.earned(methodology.code) ?? .zero
             if earned + grams > cap {
                 grams = max(.zero, cap - earned)
                 capRule = ("daily_cap", "\(methodology.behaviour) earns at most \(cap) g a day under \(methodology.id)")
             }
         }
         if let cap = scheme.daily_cap_g {
-            let earned = earnedInAll[key] ?? .zero
+            let earned = dayRecord?.earnedInAll ?? .zero
             if earned + grams > cap {
                 grams = max(.zero, cap - earned)
                 capRule = ("scheme_daily_cap", "an account earns at most \(cap) g a day in scheme \(scheme.code)")
@@ -152,16 +160,16 @@ public struct CreditScreening: Sendable {
         }
         var hold: (rule: String, reason: String)?
         let hourAgo = now - 3600
-        let accountCount = (accountPosts[account]?.count { $0 > hourAgo } ?? 0) + 1
+        let accountCount = (accountRecord?.posts.count { $0 > hourAgo } ?? 0) + 1
         if accountCount > scheme.velocity.account_events_per_hour {
             hold = ("account_velocity", "more than \(scheme.velocity.account_events_per_hour) events an hour for one account")
         }
-        if let device = event.device {
-            let deviceCount = (devicePosts[device]?.count { $0 > hourAgo } ?? 0) + 1
+        if event.device != nil {
+            let deviceCount = (deviceRecord?.posts.count { $0 > hourAgo } ?? 0) + 1
             if deviceCount > scheme.velocity.device_events_per_hour {
                 hold = ("device_velocity", "more than \(scheme.velocity.device_events_per_hour) events an hour from one device")
             }
-            let seen = deviceAccounts[device].flatMap { $0.day == today.ordinal ? $0.accounts : nil } ?? []
+            let seen = deviceRecord.flatMap { $0.day == today.ordinal ? $0.accounts : nil } ?? []
             if !seen.contains(account), seen.count >= scheme.velocity.device_accounts_per_day {
                 hold = ("device_accounts", "one device posted for more than \(scheme.velocity.device_accounts_per_day) accounts today")
             }
@@ -182,27 +190,38 @@ public struct CreditScreening: Sendable {
     /// deciding, and what the store does with recent credits after a restart.
     public mutating func remember(_ event: BehaviourEvent, outcome: ScreeningOutcome, now: Int64) {
         guard outcome.counts else { return }
-        let key = AccountDay(account: event.account, day: outcome.day.ordinal)
-        if let methodology = outcome.methodology.flatMap({ methodologies[$0] }) {
-            earnedByBehaviour[key, default: [:]][methodology.code, default: .zero] = (earnedByBehaviour[key]?[methodology.code] ?? .zero) + outcome.grams
+        let methodology = outcome.methodology.flatMap { methodologies[$0] }
+        let trip = event.endedAt.map { Trip(start: event.startedAt, end: $0, scenario: event.scenario, partner: event.partner, serial: event.serial) }
+        do {
+            // Changed in place: taken out of the dictionary, so the record is not copied.
+            let key = AccountDay(account: event.account, day: outcome.day.ordinal)
+            var record = days.removeValue(forKey: key) ?? DayRecord()
+            if let methodology {
+                if let index = record.earned.firstIndex(where: { $0.methodology == methodology.code }) {
+                    record.earned[index].grams = record.earned[index].grams + outcome.grams
+                } else {
+                    record.earned.append((methodology.code, outcome.grams))
+                }
+                if !record.behaviours.contains(methodology.behaviour) { record.behaviours.append(methodology.behaviour) }
+                if methodology.day_total == true, !record.dayTotals.contains(methodology.behaviour) { record.dayTotals.append(methodology.behaviour) }
+            }
+            record.earnedInAll = record.earnedInAll + outcome.grams
+            days[key] = record
         }
-        earnedInAll[key] = (earnedInAll[key] ?? .zero) + outcome.grams
-        if let end = event.endedAt {
-            let trip = Trip(start: event.startedAt, end: end, scenario: event.scenario, partner: event.partner, serial: event.serial)
-            trips[event.account, default: []].append(trip)
-            if let device = event.device { deviceTrips[device, default: []].append(trip) }
+        do {
+            var record = accounts.removeValue(forKey: event.account) ?? AccountRecord()
+            if let trip { record.trips.append(trip) }
+            record.posts.append(now)
+            accounts[event.account] = record
         }
-        if let methodology = outcome.methodology.flatMap({ methodologies[$0] }) {
-            behaviours[key, default: []].insert(methodology.behaviour)
-            if methodology.day_total == true { dayTotals[key, default: []].insert(methodology.behaviour) }
-        }
-        accountPosts[event.account, default: []].append(now)
         if let device = event.device {
-            devicePosts[device, default: []].append(now)
+            var record = devices.removeValue(forKey: device) ?? DeviceRecord()
+            if let trip { record.trips.append(trip) }
+            record.posts.append(now)
             let today = day(of: now).ordinal
-            var seen: (day: Int, accounts: Set<String>) = deviceAccounts[device].flatMap { $0.day == today ? $0 : nil } ?? (today, [])
-            seen.accounts.insert(event.account)
-            deviceAccounts[device] = seen
+            if record.day != today { (record.day, record.accounts) = (today, []) }
+            record.accounts.insert(event.account)
+            devices[device] = record
         }
     }
 
@@ -210,15 +229,21 @@ public struct CreditScreening: Sendable {
     /// than the longest window. Called now and then so memory follows the active accounts.
     public mutating func prune(now: Int64) {
         let hourAgo = now - 3600
-        accountPosts = accountPosts.compactMapValues { posts in let kept = posts.filter { $0 > hourAgo }; return kept.isEmpty ? nil : kept }
-        devicePosts = devicePosts.compactMapValues { posts in let kept = posts.filter { $0 > hourAgo }; return kept.isEmpty ? nil : kept }
         let horizon = day(of: now).ordinal - 2 - (scheme.claim_window_days ?? 7) - 2
-        earnedByBehaviour = earnedByBehaviour.filter { $0.key.day >= horizon }
-        earnedInAll = earnedInAll.filter { $0.key.day >= horizon }
-        behaviours = behaviours.filter { $0.key.day >= horizon }
-        dayTotals = dayTotals.filter { $0.key.day >= horizon }
         let oldest = now - Int64(4 + (scheme.claim_window_days ?? 7)) * 86_400
-        trips = trips.compactMapValues { list in let kept = list.filter { $0.end >= oldest }; return kept.isEmpty ? nil : kept }
-        deviceTrips = deviceTrips.compactMapValues { list in let kept = list.filter { $0.end >= oldest }; return kept.isEmpty ? nil : kept }
+        days = days.filter { $0.key.day >= horizon }
+        accounts = accounts.compactMapValues { record in
+            let kept = AccountRecord(trips: record.trips.filter { $0.end >= oldest }, posts: record.posts.filter { $0 > hourAgo })
+            return kept.trips.isEmpty && kept.posts.isEmpty ? nil : kept
+        }
+        let today = day(of: now).ordinal
+        devices = devices.compactMapValues { record in
+            var kept = record
+            kept.trips = record.trips.filter { $0.end >= oldest }
+            kept.posts = record.posts.filter { $0 > hourAgo }
+            // The accounts seen are today's only; an earlier day's matter to no rule.
+            if kept.day != today { kept.accounts = [] }
+            return kept.trips.isEmpty && kept.posts.isEmpty && kept.accounts.isEmpty ? nil : kept
+        }
     }
 }

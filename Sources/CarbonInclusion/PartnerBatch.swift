@@ -15,18 +15,26 @@ public enum PartnerBatch {
     public static let maximumEvents = 5_000
 
     public static func decode(_ body: Data, partner: String, scheme: String) -> Result<[BehaviourEvent], InputErrors> {
-        guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-            return .failure(InputErrors([InputIssue(InputLocation(field: "body"), reason: "must be a JSON object with an `events` array")]))
-        }
-        if let repeated = JSONDuplicateKeys.first(in: body) {
-            return .failure(InputErrors([InputIssue(InputLocation(field: String(repeated.prefix(120))),
-                                                    reason: "appears twice in one object: the post could be read two ways")]))
+        let root: JSONObject
+        do {
+            guard case let .object(object) = try JSONReader.read(body) else {
+                return .failure(InputErrors([InputIssue(InputLocation(field: "body"), reason: "must be a JSON object with an `events` array")]))
+            }
+            root = object
+        } catch {
+            switch error {
+            case let .syntax(offset, reason):
+                return .failure(InputErrors([InputIssue(InputLocation(field: "body"), reason: "is not JSON at byte \(offset): \(reason)")]))
+            case let .repeatedKey(path):
+                return .failure(InputErrors([InputIssue(InputLocation(field: String(path.prefix(120))),
+                                                        reason: "appears twice in one object: the post could be read two ways")]))
+            }
         }
         if let unknown = root.keys.sorted().first(where: { $0 != "events" }) {
             return .failure(InputErrors([InputIssue(InputLocation(field: String(unknown.prefix(64))),
                                                     reason: "is not a field of a post, which holds only `events`")]))
         }
-        guard let list = root["events"] as? [Any] else {
+        guard case let .array(list) = root["events"] else {
             return .failure(InputErrors([InputIssue(InputLocation(field: "events"), reason: "must be an array of events")]))
         }
         guard (1...maximumEvents).contains(list.count) else {
@@ -39,7 +47,7 @@ public enum PartnerBatch {
         var serials = Set<String>()
         for (index, item) in list.enumerated() {
             let place = "events[\(index)]"
-            guard let object = item as? [String: Any] else {
+            guard case let .object(object) = item else {
                 issues.append(InputIssue(InputLocation(field: place), reason: "must be an object"))
                 continue
             }
@@ -77,12 +85,12 @@ public enum PartnerBatch {
 
     /// Reads one event's fields, collecting what is wrong with each.
     struct FieldReader {
-        let object: [String: Any]
+        let object: JSONObject
         let place: String
         var issues: [InputIssue] = []
 
-        mutating func fail(_ field: String, _ value: Any?, _ reason: String) {
-            let shown = value.map { String(String(describing: $0).prefix(80)) }
+        mutating func fail(_ field: String, _ value: JSONNode?, _ reason: String) {
+            let shown = value.map { String($0.shown.prefix(80)) }
             issues.append(InputIssue(InputLocation(field: "\(place).\(field)"), value: shown, reason: reason))
         }
 
@@ -95,7 +103,7 @@ public enum PartnerBatch {
 
         mutating func identifier(_ field: String, maximum: Int) -> String? {
             guard let value = object[field] else { fail(field, nil, "is required"); return nil }
-            guard let text = value as? String, Self.isIdentifier(text, maximum: maximum) else {
+            guard case let .string(text) = value, Self.isIdentifier(text, maximum: maximum) else {
                 fail(field, value, "must be 1 to \(maximum) printable ASCII characters without spaces")
                 return nil
             }
@@ -103,14 +111,14 @@ public enum PartnerBatch {
         }
 
         mutating func optionalIdentifier(_ field: String, maximum: Int) -> String? {
-            guard let value = object[field], !(value is NSNull) else { return nil }
+            guard let value = object[field], value != .null else { return nil }
             return identifier(field, maximum: maximum)
         }
 
         /// A name people write (a district's): 1–64 characters, no control characters, no spaces around.
         mutating func optionalName(_ field: String, maximum: Int) -> String? {
-            guard let value = object[field], !(value is NSNull) else { return nil }
-            guard let text = value as? String, !text.isEmpty, text.count <= maximum, text == text.trimmingCharacters(in: .whitespaces),
+            guard let value = object[field], value != .null else { return nil }
+            guard case let .string(text) = value, !text.isEmpty, text.count <= maximum, text == text.trimmingCharacters(in: .whitespaces),
                   !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
                 fail(field, value, "must be a name of 1 to \(maximum) characters")
                 return nil
@@ -119,11 +127,11 @@ public enum PartnerBatch {
         }
 
         mutating func identifiers(_ field: String) -> [String] {
-            guard let value = object[field], !(value is NSNull) else { return [] }
-            guard let list = value as? [Any], list.count <= 8 else { fail(field, value, "must be an array of at most 8 codes"); return [] }
+            guard let value = object[field], value != .null else { return [] }
+            guard case let .array(list) = value, list.count <= 8 else { fail(field, value, "must be an array of at most 8 codes"); return [] }
             var found: [String] = []
             for item in list {
-                guard let text = item as? String, Self.isIdentifier(text, maximum: 32) else { fail(field, item, "must hold codes"); return [] }
+                guard case let .string(text) = item, Self.isIdentifier(text, maximum: 32) else { fail(field, item, "must hold codes"); return [] }
                 found.append(text)
             }
             return found
@@ -131,20 +139,18 @@ public enum PartnerBatch {
 
         static let earliest = RFC3339.seconds("2000-01-01T00:00:00Z")!, latest = RFC3339.seconds("2100-12-31T23:59:59Z")!
 
-        static func isBoolean(_ number: NSNumber) -> Bool { String(describing: type(of: number)).contains("Boolean") }
-
         mutating func optionalBool(_ field: String) -> Bool? {
-            guard let value = object[field], !(value is NSNull) else { return nil }
-            guard let number = value as? NSNumber, Self.isBoolean(number) else {
+            guard let value = object[field], value != .null else { return nil }
+            guard case let .bool(flag) = value else {
                 fail(field, value, "must be true or false")
                 return nil
             }
-            return number.boolValue
+            return flag
         }
 
         mutating func instant(_ field: String) -> Int64? {
             guard let value = object[field] else { fail(field, nil, "is required"); return nil }
-            guard let text = value as? String, let seconds = RFC3339.seconds(text), (Self.earliest...Self.latest).contains(seconds) else {
+            guard case let .string(text) = value, let seconds = RFC3339.seconds(text), (Self.earliest...Self.latest).contains(seconds) else {
                 fail(field, value, "must be a time like 2026-03-10T08:00:00+08:00, from 2000 to 2100")
                 return nil
             }
@@ -152,43 +158,40 @@ public enum PartnerBatch {
         }
 
         mutating func optionalInstant(_ field: String) -> Int64? {
-            guard let value = object[field], !(value is NSNull) else { return nil }
+            guard let value = object[field], value != .null else { return nil }
             return instant(field)
         }
 
         mutating func activity() -> [ActivityDatum] {
-            guard let list = object["activity"] as? [Any], (1...16).contains(list.count) else {
+            guard case let .array(list) = object["activity"], (1...16).contains(list.count) else {
                 fail("activity", object["activity"], "must be an array of 1 to 16 activity values")
                 return []
             }
             var data: [ActivityDatum] = []
             for (index, item) in list.enumerated() {
                 let at = "activity[\(index)]"
-                guard let datum = item as? [String: Any] else { fail(at, item, "must be an object"); continue }
+                guard case let .object(datum) = item else { fail(at, item, "must be an object"); continue }
                 if let unknown = datum.keys.sorted().first(where: { !["name", "unit", "value"].contains($0) }) {
                     fail(at + "." + String(unknown.prefix(64)), nil, "is not a field of an activity value (name, unit, value)"); continue
                 }
-                guard let name = datum["name"] as? String, Self.isIdentifier(name, maximum: 32) else {
+                guard case let .string(name) = datum["name"], Self.isIdentifier(name, maximum: 32) else {
                     fail(at + ".name", datum["name"], "must be a code of 1 to 32 characters"); continue
                 }
-                guard let unit = datum["unit"] as? String, Self.isIdentifier(unit, maximum: 16) else {
+                guard case let .string(unit) = datum["unit"], Self.isIdentifier(unit, maximum: 16) else {
                     fail(at + ".unit", datum["unit"], "must be a unit of 1 to 16 characters"); continue
                 }
                 let raw = datum["value"]
                 let value: Micro?
-                if let text = raw as? String {
-                    value = Micro(text)
-                } else if let number = raw as? NSNumber, !Self.isBoolean(number) {
-                    // The number's own shortest text, so 0.1234567 is seen with its seventh place.
-                    value = Micro(number.stringValue)
-                } else {
-                    value = nil
+                switch raw {
+                // A number as written, so 0.1234567 is seen with its seventh place.
+                case let .string(text), let .number(text): value = Micro(text)
+                default: value = nil
                 }
                 guard let value, value.millionths >= 0 else {
                     fail(at + ".value", raw, "must be a decimal from 0 with at most six places")
                     continue
                 }
-                if data.contains(where: { $0.name == name }) { fail(at + ".name", name, "appears twice"); continue }
+                if data.contains(where: { $0.name == name }) { fail(at + ".name", .string(name), "appears twice"); continue }
                 data.append(ActivityDatum(name: name, unit: unit, value: value))
             }
             return data

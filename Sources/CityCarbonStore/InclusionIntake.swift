@@ -250,8 +250,8 @@ public struct InclusionIntake: Sendable {
         }
         try rows.insert(db)
         var known = state.linked.removeValue(forKey: partner.code) ?? []
-        let linked = Array(Set(rows.account).subtracting(known))
-        known.formUnion(linked)
+        var linked: [String] = []
+        for account in rows.account where known.insert(account).inserted { linked.append(account) }
         state.linked[partner.code] = known
         if !linked.isEmpty {
             try db.bulkInsert(into: "inclusion_account_partner", columns: [
