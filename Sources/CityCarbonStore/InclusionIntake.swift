@@ -46,8 +46,13 @@ public enum InclusionRefusal: Error, Sendable, Equatable, CustomStringConvertibl
 /// The points ledger and the fraud screens as of the ledger's stored head, kept between posts.
 /// A post that fails drops them, so the next reloads from the tables rather than trusting
 /// memory its rollback undid; another process's commit moves the head and forces a reload too.
+///
+/// Intake through ``InclusionCommitQueue`` screens the next commit while the last is written,
+/// so memory runs ahead of the tables by the plans in flight (``IntakePlan``): their serials,
+/// nonces and event ids are kept here until they are durable. Every other writer (claims,
+/// reviews, lots, erasures) waits until none is in flight, and intake waits for it in turn.
 final class InclusionState: @unchecked Sendable {
-    private let lock = NSLock()
+    private let condition = NSCondition()
     var ledger: CreditLedger?
     var screenings: [String: CreditScreening] = [:]
     /// When the screens last forgot what no rule can look at any more.
@@ -61,6 +66,19 @@ final class InclusionState: @unchecked Sendable {
     /// Past this many cached keys the cache starts again, so memory stays bounded in a city of millions.
     static let maximumCachedKeys = 1_000_000
 
+    /// Plans screened but not yet durable, what they hold, and the id their successor's first event takes.
+    var inFlight = 0
+    var pendingSerials: [String: [String: InclusionIntake.Stored]] = [:]
+    var pendingNonces: Set<String> = []
+    var nextEventID: Int64?
+    /// Moves on whenever memory is dropped: a plan screened in an earlier generation is refused
+    /// unwritten, since it was screened against memory a failed commit made untrue. It has its
+    /// own lock, so the writer can check it while the next plan is being screened.
+    var generation: Int { generationLock.withLock { currentGeneration } }
+    private let generationLock = NSLock()
+    private var currentGeneration = 0
+    private var waitingWriters = 0
+
     /// The ledger, taken out so that changing it does not copy its balances (the state holds
     /// no second reference); the caller puts it back once its commit succeeded.
     func takeLedger() -> CreditLedger {
@@ -68,17 +86,78 @@ final class InclusionState: @unchecked Sendable {
         return ledger!
     }
 
+    /// Runs `body` once no plan is in flight, so memory and the tables agree; a failure drops memory.
     func with<T>(_ body: (InclusionState) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
+        waitingWriters += 1
+        while inFlight > 0 { condition.wait() }
+        waitingWriters -= 1
+        return try guarded(body)
+    }
+
+    /// Runs `body` beside plans in flight (intake's screen), after any writer waiting for them.
+    func withPlansInFlight<T>(_ body: (InclusionState) throws -> T) throws -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        while waitingWriters > 0 { condition.wait() }
+        return try guarded(body)
+    }
+
+    /// Runs `body` when a plan in flight is done: it may not wait.
+    func finishing<T>(_ body: (InclusionState) throws -> T) rethrows -> T {
+        condition.lock()
+        defer {
+            condition.broadcast()
+            condition.unlock()
+        }
+        return try body(self)
+    }
+
+    private func guarded<T>(_ body: (InclusionState) throws -> T) throws -> T {
         do { return try body(self) } catch {
-            ledger = nil
-            screenings = [:]
-            keys = [:]
-            linked = [:]
+            forget()
             throw error
         }
     }
+
+    /// Drops memory, so the next writer reloads it from the tables.
+    func forget() {
+        ledger = nil
+        screenings = [:]
+        keys = [:]
+        linked = [:]
+        nextEventID = nil
+        generationLock.withLock { currentGeneration += 1 }
+    }
+}
+
+/// What one commit writes, worked out by the screen before the write: the answers to give, and
+/// the rows, lines, balances and head that make them true. ``InclusionIntake`` writes it at
+/// once; ``InclusionCommitQueue`` writes it while the next plan is screened.
+struct IntakePlan {
+    var results: [Result<[PostedEvent], InclusionRefusal>] = []
+    var nonces: [(partner: String, nonce: String)] = []
+    var accounts: [(scheme: String, did: String, key: String)] = []
+    var rows: EventRows
+    var linked: [(account: String, partner: String)] = []
+    var entries: [CreditEntry] = []
+    var balances: [(account: String, balance: PointBalance)] = []
+    /// The head the plan follows, and its own: the write refuses a plan whose head moved.
+    var previous: (sequence: Int64, hash: String)
+    var head: (sequence: Int64, hash: String)
+    var actor: String
+    var seconds: Int64
+    var generation: Int
+    /// The serials it stores, as a later post repeating one is answered.
+    /// Also how a later post in the same commit sees them: they are inserted together at its end.
+    var serials: [String: [String: InclusionIntake.Stored]] = [:]
+}
+
+/// Why a plan was not written: the ledger moved under it (another process, or a failed commit
+/// before it in the pipeline). Nothing of it is stored; the partner may post again.
+public struct IntakeConflict: Error, CustomStringConvertible {
+    public var description: String { "the points ledger changed while this post was screened; nothing was stored, post it again" }
 }
 
 /// Partners' events in, screened, credited and on disk in one transaction per post: the events
@@ -137,47 +216,110 @@ public struct InclusionIntake: Sendable {
     /// Screens and stores several posts in one commit, in order; each gets its events' outcomes
     /// or its refusal (a revoked partner, a replayed nonce), and a refused post changes nothing.
     public func post(_ submissions: [Submission], now: Date = Date()) throws -> [Result<[PostedEvent], InclusionRefusal>] {
-        let seconds = Int64(now.timeIntervalSince1970), millis = Int64(now.timeIntervalSince1970 * 1000)
-        return try database.inclusion.with { state in
+        try database.inclusion.with { state in
             try database.write { db in
-                try Self.bringUpToDate(state, db, catalogue: catalogue, now: seconds)
-                // Once an hour the screens drop old posts, trips and days, so memory follows the active residents.
-                if seconds - state.prunedAt >= 3600 {
-                    for scheme in Array(state.screenings.keys) { state.screenings[scheme]?.prune(now: seconds) }
-                    state.prunedAt = seconds
-                }
-                var ledger = state.takeLedger()
-                var entries: [CreditEntry] = []
-                var touched = Set<String>()
-                var results: [Result<[PostedEvent], InclusionRefusal>] = []
-                for submission in submissions {
-                    if submission.partner.revokedAt != nil {
-                        results.append(.failure(.revokedPartner(submission.partner.code)))
-                    } else if let nonce = submission.nonce, try !InclusionPartners.useNonce(db, nonce, partner: submission.partner.code, now: seconds) {
-                        results.append(.failure(.replay(nonce: nonce)))
-                    } else {
-                        results.append(.success(try Self.post(submission, state: state, ledger: &ledger,
-                                                              entries: &entries, touched: &touched, db, catalogue: catalogue, seconds: seconds,
-                                                              millis: millis)))
-                    }
-                }
-                try Self.persist(entries, touched: touched, ledger: ledger, db,
-                            actor: Set(submissions.map(\.partner.code)).count == 1 ? "partner:\(submissions[0].partner.code)" : "partners")
-                state.ledger = ledger
-                return results
+                let plan = try screen(submissions, state: state, db, now: now, pipelined: false)
+                try Self.write(plan, db)
+                return plan.results
             }
         }
     }
 
+    /// Screens `submissions` against memory and what `db` holds, moving memory on to the plan's
+    /// end: the ledger, the screens, the keys. Pipelined, `db` is a snapshot that lacks the plans
+    /// in flight, so their serials, nonces and event ids come from memory.
+    func screen(_ submissions: [Submission], state: InclusionState, _ db: any SQLConnection, now: Date,
+                pipelined: Bool) throws -> IntakePlan {
+        let seconds = Int64(now.timeIntervalSince1970), millis = Int64(now.timeIntervalSince1970 * 1000)
+        if !pipelined || state.inFlight == 0 || state.ledger == nil {
+            try Self.bringUpToDate(state, db, catalogue: catalogue, now: seconds, locking: !pipelined)
+        }
+        // Once an hour the screens drop old posts, trips and days, so memory follows the active residents.
+        if seconds - state.prunedAt >= 3600 {
+            for scheme in Array(state.screenings.keys) { state.screenings[scheme]?.prune(now: seconds) }
+            state.prunedAt = seconds
+        }
+        var ledger = state.takeLedger()
+        let previous = (ledger.sequence, ledger.headHash)
+        let firstID = pipelined && state.inFlight > 0 ? try state.nextEventID ?? Self.nextEventID(db) : try Self.nextEventID(db)
+        var plan = IntakePlan(rows: EventRows(firstID: firstID), previous: previous, head: previous,
+                              actor: Set(submissions.map(\.partner.code)).count == 1 ? "partner:\(submissions[0].partner.code)" : "partners",
+                              seconds: seconds, generation: state.generation)
+        var touched = Set<String>()
+        var nonces = Set<String>()
+        for submission in submissions {
+            let partner = submission.partner
+            if partner.revokedAt != nil {
+                plan.results.append(.failure(.revokedPartner(partner.code)))
+            } else if let nonce = submission.nonce, try !Self.unusedNonce(db, nonce, partner: partner.code, state: state, plan: &nonces) {
+                plan.results.append(.failure(.replay(nonce: nonce)))
+            } else {
+                if let nonce = submission.nonce { plan.nonces.append((partner.code, nonce)) }
+                plan.results.append(.success(try Self.post(submission, state: state, ledger: &ledger, plan: &plan, touched: &touched, db,
+                                                           catalogue: catalogue, seconds: seconds, millis: millis)))
+            }
+        }
+        let accounts = touched.sorted()
+        plan.balances = accounts.map { ($0, ledger.balances[$0] ?? PointBalance()) }
+        plan.head = (ledger.sequence, ledger.headHash)
+        state.ledger = ledger
+        state.nextEventID = plan.rows.firstID + Int64(plan.rows.id.count)
+        return plan
+    }
+
+    /// Whether `nonce` is unused: not stored, not in a plan in flight, not earlier in this one.
+    static func unusedNonce(_ db: any SQLConnection, _ nonce: String, partner: String, state: InclusionState,
+                            plan: inout Set<String>) throws -> Bool {
+        let key = partner + "\u{0}" + nonce
+        guard !state.pendingNonces.contains(key), plan.insert(key).inserted else { return false }
+        return try Int.fetchOne(db, sql: "SELECT 1 FROM inclusion_nonce WHERE partner = ? AND nonce = ?", arguments: [partner, nonce]) == nil
+    }
+
+    /// Writes `plan` in the open transaction of `db`, if the ledger's stored head is still the one it followed.
+    static func write(_ plan: IntakePlan, _ db: any SQLConnection) throws {
+        let head = try SQLRow.fetchOne(db, sql: "SELECT sequence, hash FROM inclusion_head WHERE singleton = 1"
+                                       + (db.dialect == .postgres ? " FOR UPDATE" : ""))
+        guard head?["sequence"] == plan.previous.sequence, head?["hash"] == plan.previous.hash else { throw IntakeConflict() }
+        if !plan.nonces.isEmpty {
+            // The primary key refuses a nonce another process used meanwhile: the commit fails, nothing is taken.
+            try db.bulkInsert(into: "inclusion_nonce", columns: [
+                SQLColumn("partner", .text(plan.nonces.map(\.partner))), SQLColumn("nonce", .text(plan.nonces.map(\.nonce))),
+                SQLColumn("at", .integer(plan.nonces.map { _ in plan.seconds })),
+            ], onConflict: nil)
+            if plan.seconds % 64 == 0 {
+                try db.execute(sql: "DELETE FROM inclusion_nonce WHERE at < ?", arguments: [plan.seconds - InclusionPartners.nonceMemorySeconds])
+            }
+        }
+        if !plan.accounts.isEmpty {
+            let now = CityCarbonDatabase.now()
+            try db.bulkInsert(into: "inclusion_account", columns: [
+                SQLColumn("scheme", .text(plan.accounts.map(\.scheme))), SQLColumn("did", .text(plan.accounts.map(\.did))),
+                SQLColumn("account_key", .text(plan.accounts.map(\.key))), SQLColumn("created_at", .text(plan.accounts.map { _ in now })),
+            ], onConflict: nil)
+        }
+        try plan.rows.insert(db)
+        if !plan.linked.isEmpty {
+            try db.bulkInsert(into: "inclusion_account_partner", columns: [
+                SQLColumn("account_key", .text(plan.linked.map(\.account))), SQLColumn("partner", .text(plan.linked.map(\.partner))),
+            ], onConflict: "DO NOTHING")
+        }
+        try persist(plan.entries, balances: plan.balances, head: plan.head, db, actor: plan.actor)
+    }
+
     private static func post(_ submission: Submission, state: InclusionState, ledger: inout CreditLedger,
-                             entries: inout [CreditEntry], touched: inout Set<String>, _ db: any SQLConnection,
+                             plan: inout IntakePlan, touched: inout Set<String>, _ db: any SQLConnection,
                              catalogue: MethodologyCatalogue, seconds: Int64, millis: Int64) throws -> [PostedEvent] {
         let (events, partner) = (submission.events, submission.partner)
         let prepared = submission.stored ?? submission.prepared().stored!
         guard let scheme = catalogue.scheme(partner.scheme) else {
             throw InclusionRefusal.invalid(field: "scheme", value: partner.scheme, reason: "is not a scheme of this platform")
         }
-        let existing = try stored(db, partner: partner.code, serials: events.map(\.serial))
+        var existing = try stored(db, partner: partner.code, serials: events.map(\.serial))
+        // Stored ones, those of plans in flight, and those of earlier posts in this commit.
+        for pending in [state.pendingSerials[partner.code], plan.serials[partner.code]] {
+            guard let pending else { continue }
+            for event in events { if let earlier = pending[event.serial] { existing[event.serial] = earlier } }
+        }
         // Taken out of the state and put back, so adding to them does not copy the whole cache.
         var keys = state.keys.removeValue(forKey: scheme.code) ?? [:]
         let unknown = Set(events.lazy.map(\.account).filter { keys[$0] == nil })
@@ -194,7 +336,7 @@ public struct InclusionIntake: Sendable {
         var screening = state.screenings.removeValue(forKey: scheme.code) ?? CreditScreening(scheme: scheme, catalogue: catalogue)
         defer { state.screenings[scheme.code] = screening }
         var results: [PostedEvent] = []
-        var rows = EventRows(firstID: try nextEventID(db))
+        let firstRow = plan.rows.id.count
         let scope = Set(partner.scenarios)
         var inThisPost: [String: Int] = [:]
         for (event, (activity, digest)) in zip(events, prepared) {
@@ -233,36 +375,31 @@ public struct InclusionIntake: Sendable {
                                               pending: status == "pending" ? outcome.points : 0,
                                               available: status == "available" ? outcome.points : 0,
                                               held: status == "held" ? outcome.points : 0, grams: outcome.grams, atMillis: millis)
-                entries.append(entry)
+                plan.entries.append(entry)
                 touched.insert(keyed.account)
                 line = entry
             }
-            let id = rows.append(keyed, activity: activity, digest: digest, scheme: scheme.code, outcome: outcome, status: status,
+            let id = plan.rows.append(keyed, activity: activity, digest: digest, scheme: scheme.code, outcome: outcome, status: status,
                                  received: seconds, line: line)
             results.append(PostedEvent(serial: event.serial, id: id, outcome: outcome, status: status, repeated: false))
+            plan.serials[partner.code, default: [:]][event.serial] = Stored(id: id, digest: digest, outcome: outcome, status: status)
         }
-        if !newAccounts.isEmpty {
-            let now = CityCarbonDatabase.now()
-            try db.bulkInsert(into: "inclusion_account", columns: [
-                SQLColumn("scheme", .text(newAccounts.map { _ in scheme.code })), SQLColumn("did", .text(newAccounts.map(\.did))),
-                SQLColumn("account_key", .text(newAccounts.map(\.key))), SQLColumn("created_at", .text(newAccounts.map { _ in now })),
-            ], onConflict: nil)
-        }
-        try rows.insert(db)
+        plan.accounts += newAccounts.map { (scheme.code, $0.did, $0.key) }
         var known = state.linked.removeValue(forKey: partner.code) ?? []
-        var linked: [String] = []
-        for account in rows.account where known.insert(account).inserted { linked.append(account) }
+        for account in plan.rows.account[firstRow...] where known.insert(account).inserted { plan.linked.append((account, partner.code)) }
         state.linked[partner.code] = known
-        if !linked.isEmpty {
-            try db.bulkInsert(into: "inclusion_account_partner", columns: [
-                SQLColumn("account_key", .text(linked)), SQLColumn("partner", .text(linked.map { _ in partner.code })),
-            ], onConflict: "DO NOTHING")
-        }
         return results
     }
 
+
     /// The ledger's lines, the balances they changed, the head, and an audit event sealing them.
     static func persist(_ all: [CreditEntry], touched: Set<String>, ledger: CreditLedger, _ db: any SQLConnection, actor: String) throws {
+        try persist(all, balances: touched.sorted().map { ($0, ledger.balances[$0] ?? PointBalance()) },
+                    head: (ledger.sequence, ledger.headHash), db, actor: actor)
+    }
+
+    static func persist(_ all: [CreditEntry], balances changed: [(account: String, balance: PointBalance)],
+                        head: (sequence: Int64, hash: String), _ db: any SQLConnection, actor: String) throws {
         guard !all.isEmpty else { return }
         // A credit's line is in its event's row (``InclusionCreditLines``); the others have their own.
         let entries = all.filter { $0.kind != .credit }
@@ -275,8 +412,7 @@ public struct InclusionIntake: Sendable {
             SQLColumn("previous_hash", .text(entries.map(\.previousHash))), SQLColumn("hash", .text(entries.map(\.hash))),
         ], onConflict: nil) }
         let first = all[0].sequence
-        let accounts = touched.sorted()
-        let balances = accounts.map { ledger.balances[$0] ?? PointBalance() }
+        let accounts = changed.map(\.account), balances = changed.map(\.balance)
         try db.bulkInsert(into: "inclusion_balance", columns: [
             SQLColumn("account_key", .text(accounts)), SQLColumn("pending", .integer(balances.map(\.pending))),
             SQLColumn("available", .integer(balances.map(\.available))), SQLColumn("held", .integer(balances.map(\.held))),
@@ -284,17 +420,19 @@ public struct InclusionIntake: Sendable {
         try db.execute(sql: """
             INSERT INTO inclusion_head (singleton, sequence, hash) VALUES (1, ?, ?)
             ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
-            """, arguments: [ledger.sequence, ledger.headHash])
+            """, arguments: [head.sequence, head.hash])
         try AuditTrail.append(db, events: [AuditTrail.NewEvent(
-            actor: actor, action: "inclusion.commit", entity: "inclusion_ledger", entityID: "\(first)-\(ledger.sequence)",
-            after: .object([("first", .integer(Int(first))), ("last", .integer(Int(ledger.sequence))),
-                            ("entries", .integer(all.count)), ("head", .string(ledger.headHash))]))])
+            actor: actor, action: "inclusion.commit", entity: "inclusion_ledger", entityID: "\(first)-\(head.sequence)",
+            after: .object([("first", .integer(Int(first))), ("last", .integer(Int(head.sequence))),
+                            ("entries", .integer(all.count)), ("head", .string(head.hash))]))])
     }
 
     /// Reloads the cached ledger and screens when the stored head is not the cached one.
-    static func bringUpToDate(_ state: InclusionState, _ db: any SQLConnection, catalogue: MethodologyCatalogue, now: Int64) throws {
+    /// `locking`: in a write, lock the head row (PostgreSQL) so no other writer moves it meanwhile.
+    static func bringUpToDate(_ state: InclusionState, _ db: any SQLConnection, catalogue: MethodologyCatalogue, now: Int64,
+                              locking: Bool = true) throws {
         let head = try SQLRow.fetchOne(db, sql: "SELECT sequence, hash, erasures FROM inclusion_head WHERE singleton = 1"
-                                       + (db.dialect == .postgres ? " FOR UPDATE" : ""))
+                                       + (locking && db.dialect == .postgres ? " FOR UPDATE" : ""))
         let sequence: Int64 = head?["sequence"] ?? 0
         let hash: String = head?["hash"] ?? CreditEntry.genesis
         let erasures: Int64 = head?["erasures"] ?? 0

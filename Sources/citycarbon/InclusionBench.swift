@@ -27,7 +27,9 @@ struct InclusionBench: ParsableCommand {
     @Option(help: "Events per run.") var events = 1_000_000
     @Option(help: "Residents posting.") var accounts = 100_000
     @Option(help: "Events per signed post.") var batch = 1_000
-    @Option(help: "Concurrent clients, each sending one post at a time.") var clients = 16
+    /// Enough to keep both stages of intake busy (``InclusionCommitQueue``): each client waits
+    /// for its post to be durable before sending the next, as a partner's connection does.
+    @Option(help: "Concurrent clients, each sending one post at a time.") var clients = 64
     @Option(help: "Measured runs, each in a fresh workspace.") var runs = 3
     @Option(help: ArgumentHelp("Directory for the workspaces (default: the temporary directory).", valueName: "dir")) var directory: String?
     @Option(help: ArgumentHelp("Run on this PostgreSQL server instead, in a new database per run.", valueName: "postgres://user@host:port/db")) var postgres: String?
