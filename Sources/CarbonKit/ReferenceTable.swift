@@ -44,12 +44,43 @@ public struct ReferenceTable: Sendable {
         }
     }
 
-    /// A sheet's text, refusing bytes that are not UTF-8 with the file's name.
+    /// A sheet's text, refusing bytes that are not UTF-8 with the file's name, the row and the
+    /// byte where the first one is, so a user can find the cell a legacy encoding wrote.
     public static func text(of bytes: [UInt8], file: String) throws(InputErrors) -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputErrors([InputIssue(InputLocation(file: file), reason: "is not UTF-8 text", suggestion: "save the sheet as CSV UTF-8")])
+            let offset = firstInvalidUTF8(bytes) ?? 0
+            let row = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let hex = String(bytes[offset], radix: 16, uppercase: true)
+            throw InputErrors([InputIssue(InputLocation(file: file, row: row),
+                                          reason: "is not UTF-8 text: byte 0x\(hex.count == 1 ? "0" : "")\(hex) at byte \(offset + 1) of the file",
+                                          suggestion: "save the sheet as CSV UTF-8")])
         }
         return text
+    }
+
+    /// The offset of the first byte that does not begin a well-formed UTF-8 sequence (RFC 3629:
+    /// no overlong forms, no surrogates, nothing past U+10FFFF), or nil when all are well formed.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length: Int, low: UInt8, high: UInt8
+            switch lead {
+            case 0x00...0x7F: index += 1; continue
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+            case 0xE1...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            default: return index
+            }
+            guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]),
+                  (2..<length).allSatisfy({ (0x80...0xBF).contains(bytes[index + $0]) }) else { return index }
+            index += length
+        }
+        return nil
     }
 
     /// Refuses a sheet without one of `columns`, naming each missing one.
