@@ -156,8 +156,10 @@ struct AirPages: Sendable {
         }
     }
 
+    /// The standard's own name for a category in English or Chinese; another language's
+    /// translation of the English name where it has one (`air.category.Good`).
     static func category(_ t: Localizer, _ category: AQIStandard.Category) -> String {
-        t.language == .zhHans ? category.zh : category.en
+        t.language == .zhHans ? category.zh : t.strings["air.category." + category.en] ?? category.en
     }
 
     static func pollutants(_ t: Localizer, _ list: [String]) -> String {

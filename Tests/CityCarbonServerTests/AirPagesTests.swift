@@ -46,6 +46,8 @@ struct AirPagesTests {
             #expect(english.text.contains("1 of 24 (4 %)") && english.text.contains("MARKERSTATION"))
             let chinese = try await client.execute(uri: "/air?lang=zh-Hans", method: .get)
             #expect(chinese.text.contains("轻度污染") && chinese.text.contains("生态环境部《环境空气质量指数（AQI）技术规定》"))
+            let finnish = try await client.execute(uri: "/air?lang=fi", method: .get)
+            #expect(finnish.text.contains("Lievästi saastunut") && !finnish.text.contains("Lightly polluted"))
         }
     }
 
