@@ -89,7 +89,11 @@ final class InclusionState: @unchecked Sendable {
     /// Runs `body` once no plan is in flight, so memory and the tables agree; a failure drops memory.
     func with<T>(_ body: (InclusionState) throws -> T) throws -> T {
         condition.lock()
-        defer { condition.unlock() }
+        defer {
+            // Intake's screen waits while a writer does: tell it this one is done.
+            condition.broadcast()
+            condition.unlock()
+        }
         waitingWriters += 1
         while inFlight > 0 { condition.wait() }
         waitingWriters -= 1

@@ -81,6 +81,48 @@ struct InclusionCommitQueueTests {
         #expect(reconciliation.balanced && reconciliation.entries == 2)
     }
 
+    /// Claims wait for the plan in flight, and the screen waiting behind them goes on after them.
+    /// Which wakes first is the scheduler's choice, so the race is run twenty times.
+    @Test func aWriterWaitingForAPlanInFlightLetsTheScreenGoOnAfterIt() throws {
+        let database = try temporaryWorkspace()
+        let amap = try Fixture.partner(database)
+        let intake = InclusionIntake(database)
+        for round in 0..<20 {
+            let first = try intake.screenInFlight([submission([Fixture.metro("a\(round)", account: "did:\(round)")], amap)], now: morning)
+            let writerDone = DispatchSemaphore(value: 0), screenDone = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                _ = try? database.inclusion.with { _ in }
+                writerDone.signal()
+            }
+            Thread.sleep(forTimeInterval: 0.03)
+            DispatchQueue.global().async {
+                let events = [Fixture.metro("b\(round)", account: "did:\(round)", at: -3600)]
+                if let second = try? intake.screenInFlight([submission(events, amap)], now: morning) {
+                    _ = intake.writeInFlight(second)
+                    intake.finishInFlight(second, failed: false)
+                }
+                screenDone.signal()
+            }
+            Thread.sleep(forTimeInterval: 0.03)
+            // A second writer, waiting behind the screen: woken after it, it goes last.
+            DispatchQueue.global().async {
+                _ = try? database.inclusion.with { _ in }
+                writerDone.signal()
+            }
+            Thread.sleep(forTimeInterval: 0.03)
+            #expect(intake.writeInFlight(first) == nil)
+            intake.finishInFlight(first, failed: false)
+            #expect(writerDone.wait(timeout: .now() + 10) == .success && writerDone.wait(timeout: .now() + 10) == .success)
+            guard screenDone.wait(timeout: .now() + 10) == .success else {
+                Issue.record("round \(round): the screen never went on after the writer")
+                return
+            }
+        }
+        let entries = try InclusionReads(database).reconcile().entries
+        let rules = try InclusionReads(database).decisionsByRule()
+        #expect(entries == 40, "\(rules)")
+    }
+
     /// Sixteen clients post at once, each post repeating a serial of another, while a resident
     /// claims: every serial is credited once and the ledger reconciles.
     @Test func concurrentPostsThroughTheQueueCreditEachSerialOnce() async throws {
