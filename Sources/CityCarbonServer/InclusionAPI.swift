@@ -30,6 +30,9 @@ struct InclusionAPI: Sendable {
                 posted = try await intake.submit(.init(events: events, partner: call.partner, nonce: call.nonce))
             } catch let refusal as InclusionRefusal {
                 throw ProblemDetails(refusal.isReplayOrRevoked ? .unauthorized : .conflict, refusal.description)
+            } catch let conflict as IntakeConflict {
+                // Nothing was stored: the partner may send the same post again.
+                throw ProblemDetails(.serviceUnavailable, conflict.description)
             }
             return JSONValue.object([("results", .array(posted.map(Self.json)))]).httpResponse()
         }

@@ -90,7 +90,6 @@ extension InclusionIntake {
             let plan = try database.read { db in try screen(submissions, state: state, db, now: now, pipelined: true) }
             state.inFlight += 1
             for (partner, serials) in plan.serials { state.pendingSerials[partner, default: [:]].merge(serials) { $1 } }
-            for (partner, nonce) in plan.nonces { state.pendingNonces.insert(partner + "\u{0}" + nonce) }
             return plan
         }
     }
@@ -111,9 +110,9 @@ extension InclusionIntake {
             for (partner, serials) in plan.serials {
                 for serial in serials.keys { state.pendingSerials[partner]?[serial] = nil }
             }
-            for (partner, nonce) in plan.nonces { state.pendingNonces.remove(partner + "\u{0}" + nonce) }
+            state.releaseNonces(plan.nonces)
             if failed, state.generation == plan.generation { state.forget() }
-            if state.inFlight == 0 { (state.pendingSerials, state.pendingNonces) = ([:], []) }
+            if state.inFlight == 0 { state.pendingSerials = [:] }
         }
     }
 }

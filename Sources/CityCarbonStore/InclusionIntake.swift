@@ -69,7 +69,10 @@ final class InclusionState: @unchecked Sendable {
     /// Plans screened but not yet durable, what they hold, and the id their successor's first event takes.
     var inFlight = 0
     var pendingSerials: [String: [String: InclusionIntake.Stored]] = [:]
+    /// Nonces of plans in flight. Other partner routes use nonces too (``InclusionPartners/useNonce(_:partner:now:)``):
+    /// both check and take a nonce under ``nonceLock``, so none is taken twice between a screen and its write.
     var pendingNonces: Set<String> = []
+    let nonceLock = NSLock()
     var nextEventID: Int64?
     /// Moves on whenever memory is dropped: a plan screened in an earlier generation is refused
     /// unwritten, since it was screened against memory a failed commit made untrue. It has its
@@ -119,10 +122,19 @@ final class InclusionState: @unchecked Sendable {
     }
 
     private func guarded<T>(_ body: (InclusionState) throws -> T) throws -> T {
-        do { return try body(self) } catch {
+        do { return try body(self) } catch let refusal as InclusionRefusal {
+            // A refused claim or redemption changed nothing stored, and the screens do not
+            // depend on it: only the ledger it had taken out is read again.
+            ledger = nil
+            throw refusal
+        } catch {
             forget()
             throw error
         }
+    }
+
+    func releaseNonces(_ nonces: [(partner: String, nonce: String)]) {
+        nonceLock.withLock { for (partner, nonce) in nonces { pendingNonces.remove(partner + "\u{0}" + nonce) } }
     }
 
     /// Drops memory, so the next writer reloads it from the tables.
@@ -223,6 +235,8 @@ public struct InclusionIntake: Sendable {
         try database.inclusion.with { state in
             try database.write { db in
                 let plan = try screen(submissions, state: state, db, now: now, pipelined: false)
+                // Its nonces are stored by the write or not at all: either way no longer held.
+                defer { state.releaseNonces(plan.nonces) }
                 try Self.write(plan, db)
                 return plan.results
             }
@@ -251,6 +265,9 @@ public struct InclusionIntake: Sendable {
                               seconds: seconds, generation: state.generation)
         var touched = Set<String>()
         var nonces = Set<String>()
+        // A screen that fails gives back the nonces it took.
+        var screened = false
+        defer { if !screened { state.releaseNonces(plan.nonces) } }
         for submission in submissions {
             let partner = submission.partner
             if partner.revokedAt != nil {
@@ -268,6 +285,7 @@ public struct InclusionIntake: Sendable {
         plan.head = (ledger.sequence, ledger.headHash)
         state.ledger = ledger
         state.nextEventID = plan.rows.firstID + Int64(plan.rows.id.count)
+        screened = true
         return plan
     }
 
@@ -275,8 +293,15 @@ public struct InclusionIntake: Sendable {
     static func unusedNonce(_ db: any SQLConnection, _ nonce: String, partner: String, state: InclusionState,
                             plan: inout Set<String>) throws -> Bool {
         let key = partner + "\u{0}" + nonce
-        guard !state.pendingNonces.contains(key), plan.insert(key).inserted else { return false }
-        return try Int.fetchOne(db, sql: "SELECT 1 FROM inclusion_nonce WHERE partner = ? AND nonce = ?", arguments: [partner, nonce]) == nil
+        guard plan.insert(key).inserted else { return false }
+        return try state.nonceLock.withLock {
+            guard !state.pendingNonces.contains(key),
+                  try Int.fetchOne(db, sql: "SELECT 1 FROM inclusion_nonce WHERE partner = ? AND nonce = ?", arguments: [partner, nonce]) == nil
+            else { return false }
+            // Taken now, so another route cannot use it before this plan is written.
+            state.pendingNonces.insert(key)
+            return true
+        }
     }
 
     /// Writes `plan` in the open transaction of `db`, if the ledger's stored head is still the one it followed.

@@ -106,8 +106,13 @@ public struct InclusionPartners: Sendable {
     }
 
     /// Uses `nonce` once for `partner`; false when it was used already (a replay).
+    /// A nonce a post being screened has taken (``InclusionState``) is used already too.
     public func useNonce(_ nonce: String, partner: String, now: Int64) throws -> Bool {
-        try database.write { db in try Self.useNonce(db, nonce, partner: partner, now: now) }
+        let state = database.inclusion
+        return try state.nonceLock.withLock {
+            guard !state.pendingNonces.contains(partner + "\u{0}" + nonce) else { return false }
+            return try database.write { db in try Self.useNonce(db, nonce, partner: partner, now: now) }
+        }
     }
 
     static func useNonce(_ db: any SQLConnection, _ nonce: String, partner: String, now: Int64) throws -> Bool {

@@ -59,6 +59,33 @@ struct InclusionCommitQueueTests {
         #expect(try InclusionReads(database).reconcile().entries == 1)
     }
 
+    /// Another route (a signed GET) cannot use a nonce a post has taken before its write.
+    @Test func aNonceTakenByAPostInFlightIsUsedForEveryRoute() throws {
+        let database = try temporaryWorkspace()
+        let amap = try Fixture.partner(database)
+        let intake = InclusionIntake(database)
+        let partners = InclusionPartners(database)
+        let plan = try intake.screenInFlight([submission([Fixture.steps("w1", "7250")], amap, nonce: "nonce-cross-1")], now: morning)
+        #expect(try partners.useNonce("nonce-cross-1", partner: "amap", now: Fixture.start) == false)
+        #expect(intake.writeInFlight(plan) == nil)
+        intake.finishInFlight(plan, failed: false)
+        #expect(try partners.useNonce("nonce-cross-1", partner: "amap", now: Fixture.start) == false)
+        #expect(try partners.useNonce("nonce-cross-2", partner: "amap", now: Fixture.start))
+        #expect(try InclusionReads(database).reconcile().entries == 1)
+    }
+
+    /// A refused claim changed nothing the screens know: they are kept, not rebuilt from 14 days of events.
+    @Test func aRefusedClaimKeepsTheScreens() throws {
+        let database = try temporaryWorkspace()
+        let amap = try Fixture.partner(database)
+        _ = try InclusionIntake(database).post([Fixture.steps("w1", "7250")], from: amap, now: morning)
+        #expect(throws: InclusionRefusal.self) {
+            try InclusionAccounts(database).claim(scheme: "city", did: "did:ann", ids: [999_999], partner: "amap", now: morning)
+        }
+        #expect(!database.inclusion.screenings.isEmpty && database.inclusion.ledger == nil)
+        #expect(try InclusionAccounts(database).account(scheme: "city", did: "did:ann").balance.available == 145)
+    }
+
     /// Another process credits a walk between the screen and the write: both plans screened
     /// against the old head are refused unwritten, and the next post starts from the tables.
     @Test func plansWhoseLedgerMovedAreRefusedUnwrittenAndTheNextPostReloads() throws {
