@@ -252,7 +252,7 @@ public enum JSONReader {
             if bytes[index] == UInt8(ascii: "\"") {
                 index += 1
                 let piece = UnsafeBufferPointer(rebasing: bytes[first..<(index - 1)])
-                return ascii ? String(decoding: piece, as: UTF8.self) : try validated(Array(piece), at: start)
+                return ascii ? String(decoding: piece, as: UTF8.self) : try validated(Array(piece), at: first)
             }
             var text = Array(UnsafeBufferPointer(rebasing: bytes[first..<index]))
             while true {
@@ -261,7 +261,8 @@ public enum JSONReader {
                 switch byte {
                 case UInt8(ascii: "\""):
                     index += 1
-                    return ascii ? String(decoding: text, as: UTF8.self) : try validated(text, at: start)
+                    // After an escape the text no longer lines up with the body: the string's own offset is named.
+                    return ascii ? String(decoding: text, as: UTF8.self) : try validated(text, at: start, escaped: true)
                 case UInt8(ascii: "\\"):
                     try escape(into: &text)
                 case 0..<0x20:
@@ -274,9 +275,13 @@ public enum JSONReader {
             }
         }
 
-        func validated(_ text: [UInt8], at start: Int) throws(JSONReadError) -> String {
+        /// `text` as a string; refused at its first byte that is not UTF-8 (`text` starts at
+        /// `offset` of the body), or at the string when `escaped`.
+        func validated(_ text: [UInt8], at offset: Int, escaped: Bool = false) throws(JSONReadError) -> String {
             guard let string = String(validating: text, as: UTF8.self) else {
-                throw error("the string is not valid UTF-8", at: start)
+                if escaped { throw error("the string is not valid UTF-8", at: offset) }
+                let bad = offset + (ReferenceTable.firstInvalidUTF8(text) ?? 0)
+                throw error("byte 0x" + String(bytes[bad], radix: 16, uppercase: true) + " is not UTF-8", at: bad)
             }
             return string
         }

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func invalidUTF8AndLoneSurrogatesAreRefused() {
-        #expect(refusal([0x5B, 0x22, 0xFF, 0x22, 0x5D]) == .syntax(offset: 1, reason: "the string is not valid UTF-8"))
+        #expect(refusal([0x5B, 0x22, 0x41, 0xFF, 0x22, 0x5D]) == .syntax(offset: 3, reason: "byte 0xFF is not UTF-8"))
         #expect(refusal([0x5B, 0x22, 0xC3, 0x22, 0x5D]) != nil)
         #expect(refusal([0xFF]) != nil)
         #expect(refusal(#"["\ud800"]"#) != nil)
