@@ -17,7 +17,8 @@ public enum PartnerBatch {
     public static func decode(_ body: Data, partner: String, scheme: String) -> Result<[BehaviourEvent], InputErrors> {
         let root: JSONObject
         do {
-            guard case let .object(object) = try JSONReader.read(body) else {
+            // One item past the limit is read, so too many events are refused by name below.
+            guard case let .object(object) = try JSONReader.read(body, maximumItems: maximumEvents + 1) else {
                 return .failure(InputErrors([InputIssue(InputLocation(field: "body"), reason: "must be a JSON object with an `events` array")]))
             }
             root = object

@@ -72,9 +72,11 @@ public enum JSONReadError: Error, Sendable, Equatable, CustomStringConvertible {
 /// `"\u0073erial"` repeats `"serial"`). Partners' posts are read with it: it is several times
 /// faster than `JSONSerialization`, and its errors say where.
 public enum JSONReader {
-    public static func read(_ data: Data, maximumDepth: Int = 64) throws(JSONReadError) -> JSONNode {
+    /// `maximumItems`: the most items an array may hold, so a body of millions is refused early
+    /// rather than read whole first.
+    public static func read(_ data: Data, maximumDepth: Int = 64, maximumItems: Int = .max) throws(JSONReadError) -> JSONNode {
         let result: Result<JSONNode, JSONReadError> = data.withUnsafeBytes { raw in
-            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self), maximumDepth: maximumDepth)
+            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self), maximumDepth: maximumDepth, maximumItems: maximumItems)
             do {
                 parser.skipSpace()
                 let value = try parser.value()
@@ -95,12 +97,13 @@ public enum JSONReader {
     struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         let maximumDepth: Int
+        let maximumItems: Int
         var index = 0
         /// Where the value being read sits, kept as steps and spelt out only for a repeated key.
         var path: [PathStep] = []
 
-        init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
-            (self.bytes, self.maximumDepth) = (bytes, maximumDepth)
+        init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int, maximumItems: Int) {
+            (self.bytes, self.maximumDepth, self.maximumItems) = (bytes, maximumDepth, maximumItems)
         }
 
         func error(_ reason: String, at offset: Int? = nil) -> JSONReadError { .syntax(offset: offset ?? index, reason: reason) }
@@ -196,6 +199,7 @@ public enum JSONReader {
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
             while true {
                 skipSpace()
+                guard items.count < maximumItems else { throw error("an array holds more than \(maximumItems) items") }
                 path.append(.index(items.count))
                 let item = try value()
                 path.removeLast()

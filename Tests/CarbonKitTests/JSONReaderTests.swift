@@ -5,8 +5,8 @@ import Testing
 @Suite struct JSONReaderTests {
     func read(_ text: String) throws(JSONReadError) -> JSONNode { try JSONReader.read(Data(text.utf8)) }
 
-    func refusal(_ bytes: [UInt8]) -> JSONReadError? {
-        do { _ = try JSONReader.read(Data(bytes)); return nil } catch { return error }
+    func refusal(_ bytes: [UInt8], maximumItems: Int = .max) -> JSONReadError? {
+        do { _ = try JSONReader.read(Data(bytes), maximumItems: maximumItems); return nil } catch { return error }
     }
 
     func refusal(_ text: String) -> JSONReadError? { refusal(Array(text.utf8)) }
@@ -74,6 +74,13 @@ import Testing
         guard case let .syntax(offset, reason) = refusal(deep) else { Issue.record("accepted"); return }
         #expect(offset == 64 && reason.contains("64"))
         #expect(refusal(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)) == nil)
+    }
+
+    /// A body of millions of items is refused at the first one past the limit, not read whole.
+    @Test func anArrayPastTheLimitIsRefusedWhereItGoesOver() {
+        let many = "[" + Array(repeating: "0", count: 1_000_000).joined(separator: ",") + "]"
+        #expect(refusal(Array(many.utf8), maximumItems: 10) == .syntax(offset: 21, reason: "an array holds more than 10 items"))
+        #expect(refusal(Array("[0,0,0]".utf8), maximumItems: 3) == nil)
     }
 
     @Test func theShownValueIsShortJSON() throws {
