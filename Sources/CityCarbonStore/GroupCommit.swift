@@ -43,13 +43,7 @@ final class GroupCommit<Job: Sendable, Value: Sendable, Refusal: Error>: @unchec
     private func drain() {
         while true {
             lock.lock()
-            var total = 0, taken = 0
-            while taken < pending.count, taken == 0 || total + weight(pending[taken].job) <= maximumWeight {
-                total += weight(pending[taken].job)
-                taken += 1
-            }
-            let batch = Array(pending.prefix(taken))
-            pending.removeFirst(taken)
+            let batch = takeBatch(&pending, maximumWeight: maximumWeight) { weight($0.job) }
             if batch.isEmpty { draining = false } else { commitCount += 1 }
             lock.unlock()
             if batch.isEmpty { return }
@@ -61,4 +55,16 @@ final class GroupCommit<Job: Sendable, Value: Sendable, Refusal: Error>: @unchec
             }
         }
     }
+}
+
+/// The first items of `pending` up to `maximumWeight` in all, at least one, taken off it: the
+/// next commit's share of what waits (``GroupCommit``, ``InclusionCommitQueue``).
+func takeBatch<Item>(_ pending: inout [Item], maximumWeight: Int, weight: (Item) -> Int) -> [Item] {
+    var total = 0, taken = 0
+    while taken < pending.count, taken == 0 || total + weight(pending[taken]) <= maximumWeight {
+        total += weight(pending[taken])
+        taken += 1
+    }
+    defer { pending.removeFirst(taken) }
+    return Array(pending.prefix(taken))
 }

@@ -49,13 +49,7 @@ public final class InclusionCommitQueue: @unchecked Sendable {
     private func screenPending() {
         while true {
             lock.lock()
-            var total = 0, taken = 0
-            while taken < pending.count, taken == 0 || total + pending[taken].submission.events.count <= maximumEvents {
-                total += pending[taken].submission.events.count
-                taken += 1
-            }
-            let batch = Array(pending.prefix(taken))
-            pending.removeFirst(taken)
+            let batch = takeBatch(&pending, maximumWeight: maximumEvents) { $0.submission.events.count }
             if batch.isEmpty { screening = false } else { commitCount += 1 }
             lock.unlock()
             if batch.isEmpty { return }
