@@ -122,6 +122,21 @@ public final class CityCarbonDatabase: Sendable {
         }
     }
 
+    /// Writes a consistent copy of a SQLite workspace to the new file `path` (`VACUUM INTO`),
+    /// beside readers and between writes: a backup of a workspace that keeps serving, and how
+    /// tests start many workspaces from one seeded city. A PostgreSQL workspace is copied with
+    /// the server's own tools (`pg_dump`, `CREATE DATABASE … TEMPLATE`).
+    public func copy(to path: String) throws {
+        switch engine {
+        case let .sqlite(writer):
+            // VACUUM cannot run inside a transaction.
+            try writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        case .postgres:
+            throw InputErrors([InputIssue(InputLocation(field: "database"), value: self.path,
+                                          reason: "is PostgreSQL: copy it with pg_dump or CREATE DATABASE … TEMPLATE")])
+        }
+    }
+
     public static func now() -> String {
         ISO8601DateFormatter().string(from: Date())
     }

@@ -9,11 +9,23 @@ import Testing
 @testable import CityCarbonServer
 
 /// A workspace holding the demo city, every year computed and published.
+/// The demo city in a workspace of the test's own: a copy of one seeded once per test process.
+/// Seeding takes seconds on the debug build and most server tests start from it; the seeding
+/// itself is tested in the store's tests.
 func demoWorkspace() throws -> CityCarbonDatabase {
     let directory = try ScratchDirectory.make("server")
-    let database = try CityCarbonDatabase(path: directory.appendingPathComponent("workspace.sqlite").path)
-    try DemoCity.seed(database)
-    return database
+    let file = directory.appendingPathComponent("workspace.sqlite")
+    try FileManager.default.copyItem(at: try demoTemplate.get(), to: file)
+    return try CityCarbonDatabase(path: file.path)
+}
+
+private let demoTemplate = Result { () throws -> URL in
+    let directory = try ScratchDirectory.make("demo-template")
+    let seeded = try CityCarbonDatabase(path: directory.appendingPathComponent("seeded.sqlite").path)
+    try DemoCity.seed(seeded)
+    let template = directory.appendingPathComponent("template.sqlite")
+    try seeded.copy(to: template.path)
+    return template
 }
 
 /// The application with pages never served stale and a cheap password hash, so tests run fast.

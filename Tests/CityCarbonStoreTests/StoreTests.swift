@@ -55,6 +55,22 @@ struct StoreTests {
         #expect(stored.provenance.inputFingerprint == direct.provenance.inputFingerprint)
     }
 
+    @Test("A copy of a SQLite workspace opens with the same rows, and neither changes the other afterwards")
+    func copyOfAWorkspace() throws {
+        let original = try sqliteWorkspace()
+        _ = try ActivityRepository(original).importCSV(bytes(activities), file: "activities.csv")
+        let file = try ScratchDirectory.make("copy").appendingPathComponent("copy.sqlite").path
+        try original.copy(to: file)
+        let copy = try CityCarbonDatabase(path: file)
+        #expect(try ActivityRepository(copy).count() == 5)
+        let more = activities.split(separator: "\n")[0] + "\n2023,North,I.1.1,natural_gas,3,TJ,,H,gas utility,,,\n"
+        _ = try ActivityRepository(original).importCSV(bytes(String(more)), file: "more.csv")
+        #expect(try ActivityRepository(original).count() == 6)
+        #expect(try ActivityRepository(copy).count() == 5)
+        // Over an existing file it refuses rather than overwrite.
+        #expect(throws: (any Error).self) { try original.copy(to: file) }
+    }
+
     @Test("A stored computation is decoded once and read back equal; a new computation is another id; the kept set is bounded")
     func computationsDecodedOnce() throws {
         let db = try temporaryWorkspace()
