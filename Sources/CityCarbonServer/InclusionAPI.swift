@@ -32,7 +32,7 @@ struct InclusionAPI: Sendable {
                 throw ProblemDetails(refusal.isReplayOrRevoked ? .unauthorized : .conflict, refusal.description)
             } catch let conflict as IntakeConflict {
                 // Nothing was stored: the partner may send the same post again.
-                throw ProblemDetails(.serviceUnavailable, conflict.description)
+                throw ProblemDetails(.serviceUnavailable, conflict.description, retryAfter: 1)
             }
             return JSONValue.object([("results", .array(posted.map(Self.json)))]).httpResponse()
         }

@@ -11,12 +11,15 @@ public struct ProblemDetails: HTTPResponseError {
     public let title: String
     public let detail: String
     public let issues: [InputIssue]
+    /// Seconds after which the same request may succeed (`Retry-After`), for a refusal that is not the request's fault.
+    public let retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ detail: String, issues: [InputIssue] = []) {
+    public init(_ status: HTTPResponse.Status, _ detail: String, issues: [InputIssue] = [], retryAfter: Int? = nil) {
         self.status = status
         self.title = status.reasonPhrase
         self.detail = detail
         self.issues = issues
+        self.retryAfter = retryAfter
     }
 
     public var json: JSONValue {
@@ -40,8 +43,10 @@ public struct ProblemDetails: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/problem+json"],
-                 body: .init(byteBuffer: ByteBuffer(string: json.serialized())))
+        var response = Response(status: status, headers: [.contentType: "application/problem+json"],
+                                body: .init(byteBuffer: ByteBuffer(string: json.serialized())))
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }
 
@@ -79,6 +84,7 @@ extension ProblemDetails {
             response.headers[.contentType] = "application/problem+json"
         }
         if let allow { response.headers[.allow] = allow }
+        if let seconds = problem.retryAfter { response.headers[.retryAfter] = String(seconds) }
         return response
     }
 
