@@ -192,38 +192,39 @@ public struct CreditScreening: Sendable {
         guard outcome.counts else { return }
         let methodology = outcome.methodology.flatMap { methodologies[$0] }
         let trip = event.endedAt.map { Trip(start: event.startedAt, end: $0, scenario: event.scenario, partner: event.partner, serial: event.serial) }
+        // Each record is changed where it lies (the subscript's default yields it in place), so it
+        // is neither copied nor looked up twice.
         do {
-            // Changed in place: taken out of the dictionary, so the record is not copied.
             let key = AccountDay(account: event.account, day: outcome.day.ordinal)
-            var record = days.removeValue(forKey: key) ?? DayRecord()
-            if let methodology {
-                if let index = record.earned.firstIndex(where: { $0.methodology == methodology.code }) {
-                    record.earned[index].grams = record.earned[index].grams + outcome.grams
-                } else {
-                    record.earned.append((methodology.code, outcome.grams))
+            Self.update(&days[key, default: DayRecord()]) { record in
+                if let methodology {
+                    if let index = record.earned.firstIndex(where: { $0.methodology == methodology.code }) {
+                        record.earned[index].grams = record.earned[index].grams + outcome.grams
+                    } else {
+                        record.earned.append((methodology.code, outcome.grams))
+                    }
+                    if !record.behaviours.contains(methodology.behaviour) { record.behaviours.append(methodology.behaviour) }
+                    if methodology.day_total == true, !record.dayTotals.contains(methodology.behaviour) { record.dayTotals.append(methodology.behaviour) }
                 }
-                if !record.behaviours.contains(methodology.behaviour) { record.behaviours.append(methodology.behaviour) }
-                if methodology.day_total == true, !record.dayTotals.contains(methodology.behaviour) { record.dayTotals.append(methodology.behaviour) }
+                record.earnedInAll = record.earnedInAll + outcome.grams
             }
-            record.earnedInAll = record.earnedInAll + outcome.grams
-            days[key] = record
         }
-        do {
-            var record = accounts.removeValue(forKey: event.account) ?? AccountRecord()
+        Self.update(&accounts[event.account, default: AccountRecord()]) { record in
             if let trip { record.trips.append(trip) }
             record.posts.append(now)
-            accounts[event.account] = record
         }
         if let device = event.device {
-            var record = devices.removeValue(forKey: device) ?? DeviceRecord()
-            if let trip { record.trips.append(trip) }
-            record.posts.append(now)
             let today = day(of: now).ordinal
-            if record.day != today { (record.day, record.accounts) = (today, []) }
-            record.accounts.insert(event.account)
-            devices[device] = record
+            Self.update(&devices[device, default: DeviceRecord()]) { record in
+                if let trip { record.trips.append(trip) }
+                record.posts.append(now)
+                if record.day != today { (record.day, record.accounts) = (today, []) }
+                record.accounts.insert(event.account)
+            }
         }
     }
+
+    private static func update<Record>(_ record: inout Record, _ change: (inout Record) -> Void) { change(&record) }
 
     /// Forgets what no rule can look at any more: posts older than an hour, trips and days older
     /// than the longest window. Called now and then so memory follows the active accounts.

@@ -47,12 +47,11 @@ public enum PartnerBatch {
         events.reserveCapacity(list.count)
         var serials = Set<String>()
         for (index, item) in list.enumerated() {
-            let place = "events[\(index)]"
             guard case let .object(object) = item else {
-                issues.append(InputIssue(InputLocation(field: place), reason: "must be an object"))
+                issues.append(InputIssue(InputLocation(field: "events[\(index)]"), reason: "must be an object"))
                 continue
             }
-            var reader = FieldReader(object: object, place: place)
+            var reader = FieldReader(object: object, index: index)
             let serial = reader.identifier("serial", maximum: 64)
             let account = reader.identifier("account", maximum: 128)
             let scenario = reader.identifier("scenario", maximum: 64)
@@ -65,12 +64,14 @@ public enum PartnerBatch {
             let conditions = reader.identifiers("conditions")
             let activity = reader.activity()
             // A misspelt field (`navgation`) would otherwise be ignored and the event judged without it.
-            for key in object.keys.sorted() where !Self.eventFields.contains(key) {
-                reader.fail(String(key.prefix(64)), nil, "is not a field of an event; the fields are " + Self.eventFields.sorted().joined(separator: ", "))
+            if !object.members.allSatisfy({ Self.eventFields.contains($0.key) }) {
+                for key in object.keys.sorted() where !Self.eventFields.contains(key) {
+                    reader.fail(String(key.prefix(64)), nil, "is not a field of an event; the fields are " + Self.eventFields.sorted().joined(separator: ", "))
+                }
             }
             issues += reader.issues
             if let serial, !serials.insert(serial).inserted {
-                issues.append(InputIssue(InputLocation(field: place + ".serial"), value: serial, reason: "appears twice in this post"))
+                issues.append(InputIssue(InputLocation(field: reader.place + ".serial"), value: serial, reason: "appears twice in this post"))
             }
             guard reader.issues.isEmpty, let serial, let account, let scenario, let evidence, let started else { continue }
             events.append(BehaviourEvent(partner: partner, serial: serial, scheme: scheme, account: account, scenario: scenario,
@@ -87,8 +88,10 @@ public enum PartnerBatch {
     /// Reads one event's fields, collecting what is wrong with each.
     struct FieldReader {
         let object: JSONObject
-        let place: String
+        /// The event's index in the post, spelt out (`events[3]`) only when a field is wrong.
+        let index: Int
         var issues: [InputIssue] = []
+        var place: String { "events[\(index)]" }
 
         mutating func fail(_ field: String, _ value: JSONNode?, _ reason: String) {
             let shown = value.map { String($0.shown.prefix(80)) }
@@ -170,9 +173,10 @@ public enum PartnerBatch {
             }
             var data: [ActivityDatum] = []
             for (index, item) in list.enumerated() {
-                let at = "activity[\(index)]"
+                var at: String { "activity[\(index)]" }
                 guard case let .object(datum) = item else { fail(at, item, "must be an object"); continue }
-                if let unknown = datum.keys.sorted().first(where: { !["name", "unit", "value"].contains($0) }) {
+                let isUnknown = { (key: String) in key != "name" && key != "unit" && key != "value" }
+                if datum.members.contains(where: { isUnknown($0.key) }), let unknown = datum.keys.sorted().first(where: isUnknown) {
                     fail(at + "." + String(unknown.prefix(64)), nil, "is not a field of an activity value (name, unit, value)"); continue
                 }
                 guard case let .string(name) = datum["name"], Self.isIdentifier(name, maximum: 32) else {

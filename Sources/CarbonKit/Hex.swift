@@ -1,15 +1,28 @@
+import Crypto
+
 /// Lower-case hexadecimal, for keys, signatures and digests: written without a formatter per byte.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func string<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        let all = Array(bytes)
+        return all.withUnsafeBufferPointer { string(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A digest's hex without copying its bytes first: ledgers make one per line.
+    public static func string(_ digest: some Digest) -> String {
+        digest.withUnsafeBytes { string($0) }
+    }
+
+    /// Written straight into the string's storage.
+    public static func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                buffer[2 * index] = digits[Int(byte >> 4)]
+                buffer[2 * index + 1] = digits[Int(byte & 0x0f)]
+            }
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func bytes(_ text: String) -> [UInt8]? {

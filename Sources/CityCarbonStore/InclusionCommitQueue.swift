@@ -32,6 +32,10 @@ public final class InclusionCommitQueue: @unchecked Sendable {
     /// Commits made so far.
     public var commits: Int { lock.withLock { commitCount } }
 
+    /// How long each stage has been busy so far: which one limits intake, and by how much.
+    public var busy: (screen: Duration, write: Duration) { lock.withLock { (screenBusy, writeBusy) } }
+    private var screenBusy = Duration.zero, writeBusy = Duration.zero
+
     /// Screens and stores `submission` in the next commit; its outcomes once durable, or its refusal thrown.
     public func submit(_ submission: InclusionIntake.Submission) async throws -> [PostedEvent] {
         let prepared = submission.prepared()
@@ -55,12 +59,16 @@ public final class InclusionCommitQueue: @unchecked Sendable {
             if batch.isEmpty { return }
             slots.wait()
             do {
+                let started = ContinuousClock.now
                 let plan = try intake.screenInFlight(batch.map(\.submission))
+                lock.withLock { screenBusy += ContinuousClock.now - started }
                 writeQueue.async {
                     defer { self.slots.signal() }
                     // Partners are answered once the plan is durable, before the bookkeeping that
                     // waits for the screen to let go of memory.
+                    let started = ContinuousClock.now
                     let failure = self.intake.writeInFlight(plan)
+                    self.lock.withLock { self.writeBusy += ContinuousClock.now - started }
                     if let failure {
                         for item in batch { item.waiter.resume(throwing: failure) }
                     } else {
@@ -81,9 +89,11 @@ extension InclusionIntake {
     /// counts the plan in flight until ``writeInFlight(_:)`` is done with it.
     func screenInFlight(_ submissions: [Submission], now: Date = Date()) throws -> IntakePlan {
         try database.inclusion.withPlansInFlight { state in
-            let plan = try database.read { db in try screen(submissions, state: state, db, now: now, pipelined: true) }
+            var plan = try database.read { db in try screen(submissions, state: state, db, now: now, pipelined: true) }
             state.inFlight += 1
-            for (partner, serials) in plan.serials { state.pendingSerials[partner, default: [:]].merge(serials) { $1 } }
+            state.flights += 1
+            plan.flight = state.flights
+            state.serialsInFlight.append((plan.flight, plan.serials))
             return plan
         }
     }
@@ -101,12 +111,9 @@ extension InclusionIntake {
     func finishInFlight(_ plan: IntakePlan, failed: Bool) {
         database.inclusion.finishing { state in
             state.inFlight -= 1
-            for (partner, serials) in plan.serials {
-                for serial in serials.keys { state.pendingSerials[partner]?[serial] = nil }
-            }
+            state.serialsInFlight.removeAll { $0.flight == plan.flight }
             state.releaseNonces(plan.nonces)
             if failed, state.generation == plan.generation { state.forget() }
-            if state.inFlight == 0 { state.pendingSerials = [:] }
         }
     }
 }

@@ -68,7 +68,10 @@ final class InclusionState: @unchecked Sendable {
 
     /// Plans screened but not yet durable, what they hold, and the id their successor's first event takes.
     var inFlight = 0
-    var pendingSerials: [String: [String: InclusionIntake.Stored]] = [:]
+    /// The serials of each plan in flight, by partner, in the order screened: each plan's own
+    /// table, shared rather than merged into one, so a plan costs nothing more to hold or let go.
+    var serialsInFlight: [(flight: Int, serials: [String: [String: InclusionIntake.Stored]])] = []
+    var flights = 0
     /// Nonces of plans in flight. Other partner routes use nonces too (``InclusionPartners/useNonce(_:partner:now:)``):
     /// both check and take a nonce under ``nonceLock``, so none is taken twice between a screen and its write.
     var pendingNonces: Set<String> = []
@@ -165,6 +168,8 @@ struct IntakePlan {
     var actor: String
     var seconds: Int64
     var generation: Int
+    /// Its number among the plans in flight (``InclusionState/serialsInFlight``); 0 when written at once.
+    var flight = 0
     /// The serials it stores, as a later post repeating one is answered.
     /// Also how a later post in the same commit sees them: they are inserted together at its end.
     var serials: [String: [String: InclusionIntake.Stored]] = [:]
@@ -344,23 +349,33 @@ public struct InclusionIntake: Sendable {
             throw InclusionRefusal.invalid(field: "scheme", value: partner.scheme, reason: "is not a scheme of this platform")
         }
         var existing = try stored(db, partner: partner.code, serials: events.map(\.serial))
-        // Stored ones, those of plans in flight, and those of earlier posts in this commit.
-        for pending in [state.pendingSerials[partner.code], plan.serials[partner.code]] {
-            guard let pending else { continue }
-            for event in events { if let earlier = pending[event.serial] { existing[event.serial] = earlier } }
+        // Stored ones, those of plans in flight, and those of earlier posts in this commit (later ones win).
+        do {
+            // Let go of before this plan's table grows below, which would copy it otherwise.
+            let pending = (state.serialsInFlight.map(\.serials) + [plan.serials]).compactMap { $0[partner.code] }.filter { !$0.isEmpty }
+            for event in events where !pending.isEmpty {
+                for table in pending { if let earlier = table[event.serial] { existing[event.serial] = earlier } }
+            }
         }
         // Taken out of the state and put back, so adding to them does not copy the whole cache.
         var keys = state.keys.removeValue(forKey: scheme.code) ?? [:]
-        let unknown = Set(events.lazy.map(\.account).filter { keys[$0] == nil })
-        if !unknown.isEmpty { keys.merge(try accountKeys(db, scheme: scheme.code, dids: unknown)) { $1 } }
-        var newAccounts: [(did: String, key: String)] = []
-        var unseen = Set<String>()
-        // A key for each new resident with an event to store (not one only re-posting a stored serial).
-        for event in events where existing[event.serial] == nil && keys[event.account] == nil && unseen.insert(event.account).inserted {
-            newAccounts.append((event.account, Self.newAccountKey()))
+        // Each event's ledger key, looked up once; nil for a resident not seen before.
+        var resolved = events.map { keys[$0.account] }
+        if resolved.contains(nil) {
+            let unknown = Set(zip(events, resolved).compactMap { $1 == nil ? $0.account : nil })
+            keys.merge(try accountKeys(db, scheme: scheme.code, dids: unknown)) { $1 }
+            var newAccounts: [(did: String, key: String)] = []
+            var unseen = Set<String>()
+            // A key for each new resident with an event to store (not one only re-posting a stored serial).
+            for (event, key) in zip(events, resolved) where key == nil && keys[event.account] == nil && existing[event.serial] == nil
+                && unseen.insert(event.account).inserted {
+                newAccounts.append((event.account, Self.newAccountKey()))
+            }
+            try checkUnused(db, &newAccounts)
+            for account in newAccounts { keys[account.did] = account.key }
+            for index in resolved.indices where resolved[index] == nil { resolved[index] = keys[events[index].account] }
+            plan.accounts += newAccounts.map { (scheme.code, $0.did, $0.key) }
         }
-        try checkUnused(db, &newAccounts)
-        for account in newAccounts { keys[account.did] = account.key }
         state.keys[scheme.code] = keys
         var screening = state.screenings.removeValue(forKey: scheme.code) ?? CreditScreening(scheme: scheme, catalogue: catalogue)
         defer { state.screenings[scheme.code] = screening }
@@ -368,7 +383,8 @@ public struct InclusionIntake: Sendable {
         let firstRow = plan.rows.id.count
         let scope = Set(partner.scenarios)
         var inThisPost: [String: Int] = [:]
-        for (event, (activity, digest)) in zip(events, prepared) {
+        for (position, event) in events.enumerated() {
+            let (activity, digest) = prepared[position]
             if let index = inThisPost[event.serial] {
                 var again = results[index]
                 again.repeated = true
@@ -376,7 +392,7 @@ public struct InclusionIntake: Sendable {
                 continue
             }
             inThisPost[event.serial] = results.count
-            if let earlier = existing[event.serial] {
+            if !existing.isEmpty, let earlier = existing[event.serial] {
                 if earlier.digest == digest {
                     results.append(PostedEvent(serial: event.serial, id: earlier.id, outcome: earlier.outcome, status: earlier.status, repeated: true))
                 } else {
@@ -387,7 +403,7 @@ public struct InclusionIntake: Sendable {
                 continue
             }
             var keyed = event
-            keyed.account = keys[event.account]!
+            keyed.account = resolved[position]!
             let outcome = scope.contains(event.scenario)
                 ? screening.screen(keyed, now: seconds)
                 : .refused("scope", "partner \(partner.code) may not post scenario \(event.scenario)", day: screening.day(of: event.startedAt))
@@ -413,7 +429,6 @@ public struct InclusionIntake: Sendable {
             results.append(PostedEvent(serial: event.serial, id: id, outcome: outcome, status: status, repeated: false))
             plan.serials[partner.code, default: [:]][event.serial] = Stored(id: id, digest: digest, outcome: outcome, status: status)
         }
-        plan.accounts += newAccounts.map { (scheme.code, $0.did, $0.key) }
         var known = state.linked.removeValue(forKey: partner.code) ?? []
         for account in plan.rows.account[firstRow...] where known.insert(account).inserted { plan.linked.append((account, partner.code)) }
         state.linked[partner.code] = known

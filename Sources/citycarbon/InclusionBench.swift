@@ -63,9 +63,9 @@ struct InclusionBench: ParsableCommand {
                                try partners.register(code: "transit", name: "Transit card", scheme: "city", scenarios: scenarios, by: "bench").signingSecret]
                 let posts = Self.posts(events: events, accounts: accounts, batch: batch, secrets: secrets, run: run)
                 let start = ContinuousClock.now
-                let (counts, commits) = try Self.send(posts, database: database, clients: clients)
+                let (counts, commits, busy) = try Self.send(posts, database: database, clients: clients)
                 let elapsed = ContinuousClock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = Self.seconds(elapsed)
                 let reconciliation = try InclusionReads(database).reconcile()
                 guard reconciliation.balanced else { throw ValidationError("run \(run): the ledger does not reconcile: \(reconciliation)") }
                 let rate = Double(counts.values.reduce(0, +)) / seconds
@@ -74,6 +74,8 @@ struct InclusionBench: ParsableCommand {
                 print(String(format: "run %d: %@ events in %.2f s = %@ events/s (%@) in %d durable commits; ledger of %@ lines reconciled",
                              run, GroupedNumber.format(Double(events), decimals: 0), seconds, GroupedNumber.format(rate, decimals: 0), decisions,
                              commits, GroupedNumber.format(Double(reconciliation.entries), decimals: 0)))
+                // The stage busy nearest the whole time is the one that limits intake.
+                print(String(format: "  busy: screening %.2f s, writing %.2f s", Self.seconds(busy.screen), Self.seconds(busy.write)))
             }
         }
         var usage = rusage()
@@ -146,7 +148,12 @@ struct InclusionBench: ParsableCommand {
 
     /// Sends the posts from `clients` concurrent clients, each doing what the server does with
     /// one: check, decode, and hand the post to the group commit, waiting until it is durable.
-    static func send(_ posts: [Post], database: CityCarbonDatabase, clients: Int) throws -> (counts: [String: Int], commits: Int) {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func send(_ posts: [Post], database: CityCarbonDatabase, clients: Int) throws
+        -> (counts: [String: Int], commits: Int, busy: (screen: Duration, write: Duration)) {
         let partners = InclusionPartners(database)
         let known = try Dictionary(uniqueKeysWithValues: ["amap", "transit"].map { ($0, try partners.signingSecret(of: $0)!) })
         let queue = InclusionCommitQueue(database)
@@ -186,7 +193,7 @@ struct InclusionBench: ParsableCommand {
         }
         group.wait()
         if let first = failure.values.keys.first { fatalError("a post was refused: \(first)") }
-        return (counts.values, queue.commits)
+        return (counts.values, queue.commits, queue.busy)
     }
 
     final class Counts: @unchecked Sendable {
