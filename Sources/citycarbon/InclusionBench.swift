@@ -30,13 +30,15 @@ struct InclusionBench: ParsableCommand {
     /// Enough to keep both stages of intake busy (``InclusionCommitQueue``): each client waits
     /// for its post to be durable before sending the next, as a partner's connection does.
     @Option(help: "Concurrent clients, each sending one post at a time.") var clients = 64
+    @Option(help: "The most events one durable commit takes (the server's default unless given).") var commitEvents: Int?
     @Option(help: "Measured runs, each in a fresh workspace.") var runs = 3
     @Option(help: ArgumentHelp("Directory for the workspaces (default: the temporary directory).", valueName: "dir")) var directory: String?
     @Option(help: ArgumentHelp("Run on this PostgreSQL server instead, in a new database per run.", valueName: "postgres://user@host:port/db")) var postgres: String?
 
     func validate() throws {
-        if events < 1 || accounts < 1 || runs < 1 || clients < 1 || !(1...PartnerBatch.maximumEvents).contains(batch) {
-            throw ValidationError("--events, --accounts, --runs and --clients must be at least 1; --batch 1 to \(PartnerBatch.maximumEvents)")
+        if events < 1 || accounts < 1 || runs < 1 || clients < 1 || !(1...PartnerBatch.maximumEvents).contains(batch)
+            || !(1...1_000_000).contains(commitEvents ?? 1) {
+            throw ValidationError("--events, --accounts, --runs and --clients must be at least 1; --batch 1 to \(PartnerBatch.maximumEvents); --commit-events 1 to 1,000,000")
         }
         if let postgres, PostgresLocation(url: postgres) == nil { throw ValidationError("--postgres must be a URL like postgres://postgres@127.0.0.1:5432/postgres") }
     }
@@ -63,7 +65,7 @@ struct InclusionBench: ParsableCommand {
                                try partners.register(code: "transit", name: "Transit card", scheme: "city", scenarios: scenarios, by: "bench").signingSecret]
                 let posts = Self.posts(events: events, accounts: accounts, batch: batch, secrets: secrets, run: run)
                 let start = ContinuousClock.now
-                let (counts, commits, busy) = try Self.send(posts, database: database, clients: clients)
+                let (counts, commits, busy) = try Self.send(posts, database: database, clients: clients, commitEvents: commitEvents)
                 let elapsed = ContinuousClock.now - start
                 let seconds = Self.seconds(elapsed)
                 let reconciliation = try InclusionReads(database).reconcile()
@@ -152,11 +154,11 @@ struct InclusionBench: ParsableCommand {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    static func send(_ posts: [Post], database: CityCarbonDatabase, clients: Int) throws
+    static func send(_ posts: [Post], database: CityCarbonDatabase, clients: Int, commitEvents: Int?) throws
         -> (counts: [String: Int], commits: Int, busy: (screen: Duration, write: Duration)) {
         let partners = InclusionPartners(database)
         let known = try Dictionary(uniqueKeysWithValues: ["amap", "transit"].map { ($0, try partners.signingSecret(of: $0)!) })
-        let queue = InclusionCommitQueue(database)
+        let queue = commitEvents.map { InclusionCommitQueue(database, maximumEvents: $0) } ?? InclusionCommitQueue(database)
         let counts = Counts()
         let failure = Counts()
         let group = DispatchGroup()
