@@ -212,13 +212,14 @@ struct AirPages: Sendable {
         }
         body += "<h2 id=\"sensors\">\(t("air.sensors"))</h2><p>\(t("air.sensors.intro"))</p>"
         body += "<table id=\"sensor-table\"><caption>\(t("air.sensors.caption"))</caption><thead><tr>"
-        // The grade under the sensor's name, so a phone's table keeps five columns.
-        body += Table.headings(["air.sensor", "air.owner", "air.district", "air.flagged"], t) + "</tr></thead><tbody>"
+        // The grade and model under the sensor's name and the owner under its district: three
+        // columns fit a phone's width, so the flagged hours are not scrolled out of sight.
+        body += Table.headings(["air.sensor", "air.districtOwner", "air.flagged"], t) + "</tr></thead><tbody>"
         for status in snapshot.sensors {
             let share = status.hours > 0 ? Double(status.flagged) / Double(status.hours) : 0
             body += "<tr><td>\(status.sensor.name)<br><small>\(t("air.grade.\(status.sensor.grade.rawValue)")) · <code>\(status.sensor.code)</code> · "
             body += "\(status.sensor.model)</small></td>"
-            body += "<td>\(status.sensor.owner)</td><td>\(status.sensor.district ?? "—")</td>"
+            body += "<td>\(status.sensor.district ?? "—")<br><small>\(status.sensor.owner)</small></td>"
             // Not a number cell (those never wrap): the count, the flags and the latest hour wrap on a phone.
             body += "<td>\(t("air.flaggedValue", ["flagged": t.whole(Int64(status.flagged)), "hours": t.whole(Int64(status.hours)), "percent": t.number(share * 100, decimals: 0)]))"
             if !status.flags.isEmpty {

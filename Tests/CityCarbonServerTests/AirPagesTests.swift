@@ -11,8 +11,7 @@ import Testing
 @Suite("Air quality pages")
 struct AirPagesTests {
     static func workspace() throws -> CityCarbonDatabase {
-        let database = try CityCarbonDatabase(path: try ScratchDirectory.make("air").appendingPathComponent("workspace.sqlite").path)
-        #expect(try DemoCity.seed(database))
+        let database = try demoWorkspace()
         let network = AirNetwork(database)
         let tree = try JurisdictionRepository(database).tree()
         let city = try #require(tree.roots.first)
@@ -48,6 +47,17 @@ struct AirPagesTests {
             #expect(chinese.text.contains("轻度污染") && chinese.text.contains("生态环境部《环境空气质量指数（AQI）技术规定》"))
             let finnish = try await client.execute(uri: "/air?lang=fi", method: .get)
             #expect(finnish.text.contains("Lievästi saastunut") && !finnish.text.contains("Lightly polluted"))
+        }
+    }
+
+    @Test func theSensorTableHasThreeColumnsSoAPhoneShowsTheFlaggedHours() async throws {
+        let database = try Self.workspace()
+        try await inclusionApplication(database).test(.router) { client in
+            let page = try await client.execute(uri: "/air?lang=en", method: .get).text
+            let table = try #require(page.range(of: "<table id=\"sensor-table\">").map { String(page[$0.lowerBound...]) })
+            let head = try #require(table.range(of: "</thead>").map { String(table[..<$0.lowerBound]) })
+            #expect(head.components(separatedBy: "<th ").count - 1 == 3)
+            #expect(table.contains("MARKERSTATION") && table.contains("<br><small>Bureau</small></td>"))
         }
     }
 
