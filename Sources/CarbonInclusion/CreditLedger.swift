@@ -56,8 +56,10 @@ public struct CreditEntry: Sendable, Equatable {
 
     public static func hash(sequence: Int64, atMillis: Int64, kind: Kind, account: String, reference: String, pending: Int64,
                             available: Int64, held: Int64, grams: Micro, previousHash: String) -> String {
-        FieldDigest.hex([String(sequence), String(atMillis), kind.rawValue, account, reference, String(pending), String(available),
-                         String(held), grams.description, previousHash])
+        var message = FieldDigest.Message()
+        message.add(sequence); message.add(atMillis); message.add(kind.rawValue); message.add(account); message.add(reference)
+        message.add(pending); message.add(available); message.add(held); message.add(grams.description); message.add(previousHash)
+        return message.hex
     }
 
     public func verifies(after previousHash: String) -> Bool {
@@ -96,15 +98,16 @@ public struct CreditLedger: Sendable {
                                 available: Int64 = 0, held: Int64 = 0, grams: Micro = .zero,
                                 atMillis: Int64) throws(CreditLedgerError) -> CreditEntry {
         var balance = balances[account] ?? PointBalance()
-        for (place, current, delta) in [("pending", balance.pending, pending), ("available", balance.available, available),
-                                        ("held", balance.held, held)] {
+        /// `current + delta`, refused when it overflows or goes below zero.
+        func moved(_ current: Int64, by delta: Int64, _ place: String) throws(CreditLedgerError) -> Int64 {
             let (sum, overflow) = current.addingReportingOverflow(delta)
             if overflow { throw .overflow(account: account) }
             if sum < 0 { throw .insufficient(account: account, place: place, held: current, asked: -delta) }
+            return sum
         }
-        balance.pending += pending
-        balance.available += available
-        balance.held += held
+        balance.pending = try moved(balance.pending, by: pending, "pending")
+        balance.available = try moved(balance.available, by: available, "available")
+        balance.held = try moved(balance.held, by: held, "held")
         let next = sequence + 1
         let hash = CreditEntry.hash(sequence: next, atMillis: atMillis, kind: kind, account: account, reference: reference,
                                     pending: pending, available: available, held: held, grams: grams, previousHash: headHash)
