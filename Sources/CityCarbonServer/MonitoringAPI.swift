@@ -43,7 +43,7 @@ struct MonitoringAPI: Sendable {
             let observation = try SensorThings.observation([UInt8](body.readableBytesView))
             try ReadingIngestor(database).ingest(resolved: [ResolvedReading(datastreamID: observation.datastreamID, time: observation.time, value: observation.result)],
                                                  scope: principal.monitoringScope, actor: principal.actor, source: "sta")
-            let link = Self.selfLink(observation.datastreamID, observation.time)
+            let link = SensorThingsAPI.base(request) + Self.selfLink(observation.datastreamID, observation.time)
             var response = JSONValue.object([("@iot.id", .string("\(observation.datastreamID)-\(observation.time)")), ("@iot.selfLink", .string(link)),
                                              ("phenomenonTime", .string(Timestamp.iso(observation.time))), ("result", .number(observation.result))])
                 .httpResponse(status: .created)
@@ -56,40 +56,8 @@ struct MonitoringAPI: Sendable {
             let readings = groups.flatMap { $0.map { ResolvedReading(datastreamID: $0.datastreamID, time: $0.time, value: $0.result) } }
             try ReadingIngestor(database).ingest(resolved: readings, scope: principal.monitoringScope, actor: principal.actor, source: "sta")
             // The extension answers one self link per observation, in the order sent.
-            return JSONValue.array(readings.map { .string(Self.selfLink($0.datastreamID, $0.time)) }).httpResponse(status: .created)
-        }
-        routes.client(.get, Self.staRoot, .ingestReadings) { _, _, _ in
-            JSONValue.object([
-                ("value", .array(["Things", "Datastreams", "Observations"].map { .object([("name", .string($0)), ("url", .string("/\(Self.staRoot)/\($0)"))]) })),
-                ("serverSettings", .object([("conformance", .array([
-                    .string("http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/create-entity"),
-                    .string("http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array"),
-                ]))])),
-            ]).httpResponse()
-        }
-        routes.client(.get, "\(Self.staRoot)/Things", .ingestReadings) { request, _, principal in
-            let sites = try MonitoringRegistry(database).sites().filter { principal.monitoringScope.allows(organisation: $0.site.organisation, site: $0.site.key) }
-            let page = try Self.page(request, sites)
-            return Self.collection(page.items.map { s in
-                .object([("@iot.id", .integer(Int(s.id))), ("name", .string(s.site.name)), ("description", .string("\(s.site.kind.rawValue) / \(s.site.use)")),
-                         ("properties", .object([("key", .string(s.site.key)), ("jurisdiction", .string(s.site.jurisdiction)),
-                                                 ("organisation", .string(s.site.organisation)), ("gpc_ref", .string(s.site.gpcRef))]))])
-            }, count: sites.count, next: page.next, path: "Things").httpResponse()
-        }
-        routes.client(.get, "\(Self.staRoot)/Datastreams", .ingestReadings) { request, _, principal in
-            let owners = Dictionary(uniqueKeysWithValues: try MonitoringRegistry(database).sites().map { ($0.site.key, $0.site.organisation) })
-            let streams = try MonitoringRegistry(database).datastreams().filter {
-                principal.monitoringScope.allows(organisation: owners[$0.datastream.siteKey] ?? "", site: $0.datastream.siteKey)
-            }
-            let page = try Self.page(request, streams)
-            return Self.collection(page.items.map { d in
-                .object([("@iot.id", .integer(Int(d.id))), ("name", .string(d.datastream.key)),
-                         ("unitOfMeasurement", .object([("name", .string(d.datastream.unit)), ("symbol", .string(d.datastream.unit)), ("definition", .string(""))])),
-                         ("observationType", .string("http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement")),
-                         ("ObservedProperty", .object([("name", .string(d.datastream.quantity))])),
-                         ("properties", .object([("site", .string(d.datastream.siteKey)), ("kind", .string(d.datastream.kind.rawValue)),
-                                                 ("interval_s", .integer(d.datastream.intervalSeconds))]))])
-            }, count: streams.count, next: page.next, path: "Datastreams").httpResponse()
+            let base = SensorThingsAPI.base(request)
+            return JSONValue.array(readings.map { .string(base + Self.selfLink($0.datastreamID, $0.time)) }).httpResponse(status: .created)
         }
         routes.client(.get, "api/v1/monitoring/alerts", .ingestReadings) { request, _, principal in
             let status = request.uri.queryParameters.get("status").map { String($0) } ?? "open"
@@ -186,31 +154,8 @@ struct MonitoringAPI: Sendable {
                         }))])
     }
 
-    static func selfLink(_ datastream: Int64, _ time: UnixSeconds) -> String { "/\(staRoot)/Observations('\(datastream)-\(time)')" }
-
-    /// SensorThings paging: `$top` (1–1000, default 100) and `$skip`.
-    static func page<T>(_ request: Request, _ items: [T]) throws -> (items: ArraySlice<T>, next: (Int, Int)?) {
-        func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-            // `$` may come percent-encoded (`%24top`), and the query's keys are not decoded.
-            let raw = request.uri.queryParameters.get(name) ?? request.uri.queryParameters.get(name.replacingOccurrences(of: "$", with: "%24"))
-            guard let text = raw.map({ String($0) }) else { return value }
-            guard let number = Int(text), range.contains(number) else {
-                throw InputErrors([InputIssue(InputLocation(field: name), value: String(text.prefix(40)), reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")])
-            }
-            return number
-        }
-        let top = try integer("$top", default: 100, range: 1...1000)
-        let skip = try integer("$skip", default: 0, range: 0...Int(Int32.max))
-        let slice = items.dropFirst(min(skip, items.count)).prefix(top)
-        return (slice, skip + top < items.count ? (top, skip + top) : nil)
-    }
-
-    static func collection(_ values: [JSONValue], count: Int, next: (Int, Int)?, path: String) -> JSONValue {
-        var members: [(String, JSONValue)] = [("@iot.count", .integer(count))]
-        if let (top, skip) = next { members.append(("@iot.nextLink", .string("/\(staRoot)/\(path)?$top=\(top)&$skip=\(skip)"))) }
-        members.append(("value", .array(values)))
-        return .object(members)
-    }
+    /// Below the service root: `/Observations('5-1764000000')`.
+    static func selfLink(_ datastream: Int64, _ time: UnixSeconds) -> String { "/Observations('\(datastream)-\(time)')" }
 
     static func json(_ report: IngestReport) -> JSONValue {
         .object([("received", .integer(report.received)), ("stored", .integer(report.stored)), ("duplicates", .integer(report.duplicates)),

@@ -1,5 +1,6 @@
 import CityCarbonPages
 import CarbonKit
+import CarbonMonitoring
 import CityCarbonStore
 import Foundation
 import Hummingbird
@@ -63,6 +64,8 @@ extension ProblemDetails {
             problem = ProblemDetails(.badRequest, "the request has \(errors.issues.count) problem(s)", issues: errors.issues)
         case let denied as AccessDenied:
             problem = ProblemDetails(.forbidden, denied.reason)
+        case let error as STAQueryError:
+            problem = ProblemDetails(error.unsupported ? .notImplemented : .badRequest, error.description)
         case let error as MonitoringError:
             if case .outOfScope = error { problem = ProblemDetails(.forbidden, error.description) } else { problem = ProblemDetails(.unprocessableContent, error.description) }
         case let error as HTTPError where error.status == .notFound && !routes.methods(matching: request.uri.path).isEmpty:

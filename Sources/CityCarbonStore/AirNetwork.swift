@@ -103,6 +103,7 @@ public struct AirNetwork: Sendable {
                 SQLColumn("flags", .text(hours.map { $0.flags.map(\.rawValue).joined(separator: ",") })),
                 SQLColumn("correction", .optionalText(hours.map(\.correction))),
             ], onConflict: "(sensor, parameter, hour) DO UPDATE SET raw = excluded.raw, value = excluded.value, flags = excluded.flags, correction = excluded.correction")
+            try AirStreams.cover(hours.map { ($0.sensor, $0.parameter.rawValue, $0.hour) }, db)
             try AuditTrail.append(db, actor: actor, action: "air.load", entity: "air_hour", entityID: file,
                                   before: replacedCount == 0 ? nil : .object([("replaced", .integer(replacedCount)), ("hours", .array(replaced))]),
                                   after: .object([("hours", .integer(hours.count)), ("sensors", .integer(Set(hours.map(\.sensor)).count))]))

@@ -592,9 +592,13 @@ public struct InclusionIntake: Sendable {
 
     /// What makes two posts of a serial the same post; `activity` is ``activityText(_:)`` of its activity.
     static func digest(of event: BehaviourEvent, activity: String) -> String {
-        FieldDigest.hex([event.account, event.scenario, String(event.startedAt), event.endedAt.map(String.init) ?? "", event.device ?? "",
-                         event.evidence, event.navigation.map { $0 ? "1" : "0" } ?? "", event.conditions.joined(separator: ","),
-                         event.district ?? "", activity])
+        var message = FieldDigest.Message()
+        message.add(event.account); message.add(event.scenario); message.add(event.startedAt)
+        if let ended = event.endedAt { message.add(ended) } else { message.add("") }
+        message.add(event.device ?? ""); message.add(event.evidence); message.add(event.navigation.map { $0 ? "1" : "0" } ?? "")
+        message.add(event.conditions.count == 1 ? event.conditions[0] : event.conditions.joined(separator: ","))
+        message.add(event.district ?? ""); message.add(activity)
+        return message.hex
     }
 
     /// The raw activity as stored: a JSON array of {name, unit, value}, written directly (one

@@ -161,6 +161,35 @@ struct ParserFuzzTests {
         }
     }
 
+    /// SensorThings query options and paths: a refusal names its option and character, and
+    /// whatever parses also evaluates, on any entity.
+    @Test func sensorThingsQueries() {
+        let filters = ["phenomenonTime ge 2026-03-01T00:00:00Z and (result gt 35.5 or not (result le -2)) and substringof('pm', Datastream/name)",
+                       "geo.distance(geography'POINT(120 30)', geography'POINT(121 31)') lt 0.5 and year(resultTime) eq 2026 mul 2 div 0",
+                       "concat(tolower(name), 'it''s') eq 'x' and properties/owner ne null and round(result mod 3) ge ceiling(-1.5)"]
+        struct Anything: STAFilterSubject {
+            func value(at path: ArraySlice<String>) -> STAValue {
+                switch path.count % 4 { case 0: .number(-1e308); case 1: .string("碳\u{0}"); case 2: .time(9e15); default: .interval(-9e15, 9e15) }
+            }
+        }
+        Self.fuzz("sta-filter", seeds: filters) { bytes in
+            do throws(STAQueryError) {
+                _ = try STAExpression.parse(String(decoding: bytes, as: UTF8.self)).evaluate(Anything(), now: 1e9)
+            } catch { #expect(error.position != nil || !error.message.isEmpty) }
+        }
+        let options = ["$expand=Datastreams($select=name;$top=2;$expand=Observations($orderby=phenomenonTime desc;$filter=result gt 1))&$top=5&$count=true"]
+        Self.fuzz("sta-options", seeds: options) { bytes in
+            let pairs = String(decoding: bytes, as: UTF8.self).split(separator: "&").map { part -> (String, String) in
+                let halves = part.split(separator: "=", maxSplits: 1)
+                return (String(halves.first ?? ""), halves.count > 1 ? String(halves[1]) : "")
+            }
+            do throws(STAQueryError) { try STAQueryOptions.parse(pairs).check(for: .thing) } catch { #expect(!error.message.isEmpty) }
+        }
+        Self.fuzz("sta-path", seeds: ["Datastreams('JK-001:pm25')/Thing/Locations(5)/name/$value", "Things(1)/Datastreams/$ref"]) { bytes in
+            do throws(STAQueryError) { _ = try STAPath.parse(String(decoding: bytes, as: UTF8.self)) } catch { #expect(!error.message.isEmpty) }
+        }
+    }
+
     @Test func scenarioJSON() {
         let seeds = [Self.demoWhole("pathway-demo-planned.json")]
         Self.fuzz("scenario", seeds: seeds) { bytes in

@@ -22,9 +22,17 @@ struct Gatekeeper: Sendable {
         return try SessionRepository(database).session(token: token)
     }
 
+    /// The key of `Authorization: Bearer cck_…`, or of HTTP Basic with the key as the password (any
+    /// user name): SensorThings clients such as FROST's and QGIS's offer only Basic.
     func apiKey(_ request: Request) throws -> APIKey? {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
-        return try APIKeyRepository(database).authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        guard let header = request.headers[.authorization] else { return nil }
+        let lowered = header.lowercased()
+        if lowered.hasPrefix("bearer ") {
+            return try APIKeyRepository(database).authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        }
+        guard lowered.hasPrefix("basic "), let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":") else { return nil }
+        return try APIKeyRepository(database).authenticate(String(pair[pair.index(after: colon)...]))
     }
 
     func cookie(_ name: String, _ value: String, maxAge: Int) -> String {

@@ -468,6 +468,12 @@ enum SQLiteSchema {
         migrator.registerMigration(AirNetwork.version) { db in
             for statement in AirNetwork.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(InclusionBalanceTable.version) { db in
+            for statement in InclusionBalanceTable.statements(.sqlite) { try db.execute(sql: statement) }
+        }
+        migrator.registerMigration(AirStreams.version) { db in
+            for statement in AirStreams.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

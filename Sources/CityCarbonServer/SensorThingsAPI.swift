@@ -1,0 +1,81 @@
+import CarbonKit
+import CarbonMonitoring
+import CityCarbonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The read side of the OGC SensorThings API 1.1 for integration keys: every sensing entity set,
+/// entities by id, navigation, properties and `$value`, `$ref`, and the query options. Links are
+/// absolute, as clients follow `@iot.nextLink` as given. The rules live in ``STAService``; the
+/// entities come from ``SensorThingsSource`` within the key's scope.
+struct SensorThingsAPI: Sendable {
+    let database: CityCarbonDatabase
+
+    static let root = MonitoringAPI.staRoot
+
+    /// What this server conforms to (SensorThings 1.1 requirement classes), on the service document.
+    static let conformance = [
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/create-entity",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array",
+    ]
+
+    func addRoutes(to routes: RouteRegistrar) {
+        routes.client(.get, Self.root, .ingestReadings) { request, _, _ in
+            let base = Self.base(request)
+            return JSONValue.object([
+                ("value", .array(STAEntityType.allCases.map { .object([("name", .string($0.setName)), ("url", .string("\(base)/\($0.setName)"))]) })),
+                ("serverSettings", .object([("conformance", .array(Self.conformance.map(JSONValue.string)))])),
+            ]).httpResponse()
+        }
+        // The create side has its own routes at these paths; the GET of each is here.
+        for path in ["\(Self.root)/Observations", "\(Self.root)/**"] {
+            routes.client(.get, path, .ingestReadings) { request, _, principal in
+                try self.answer(request, principal)
+            }
+        }
+    }
+
+    func answer(_ request: Request, _ principal: Principal) throws -> Response {
+        let prefix = "/\(Self.root)/"
+        let raw = request.uri.path
+        guard raw.hasPrefix(prefix), let path = String(raw.dropFirst(prefix.count)).removingPercentEncoding else {
+            throw ProblemDetails(.notFound, "no resource at \(raw)")
+        }
+        let query = request.uri.query ?? ""
+        let options = try STAQueryOptions.parse(Self.pairs(query))
+        let resource = try STAPath.parse(path)
+        let service = STAService(source: try SensorThingsSource(database, scope: principal.monitoringScope), root: Self.base(request),
+                                 now: Date().timeIntervalSince1970)
+        switch try service.get(resource, options, query: query) {
+        case let .json(value): return value.httpResponse()
+        case let .text(text):
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        case let .notFound(link): throw ProblemDetails(.notFound, "no entity at \(link) that this key may see")
+        }
+    }
+
+    /// The service root as this client reached it: the `Host` it asked, over HTTPS when a proxy says so.
+    static func base(_ request: Request) -> String {
+        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? "localhost"
+        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https" ? "https" : "http"
+        return "\(scheme)://\(host)/\(root)"
+    }
+
+    /// A query's `name=value` pairs, decoded; `+` is a space, as form-encoding clients send it.
+    static func pairs(_ query: String) throws -> [(String, String)] {
+        try query.split(separator: "&").map { part in
+            let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) throws -> String {
+                guard let value = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw ProblemDetails(.badRequest, "the query part '\(part.prefix(60))' is not percent-encoded text")
+                }
+                return value
+            }
+            return (try decoded(halves[0]), halves.count > 1 ? try decoded(halves[1]) : "")
+        }
+    }
+}

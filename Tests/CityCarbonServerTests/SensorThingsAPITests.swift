@@ -1,0 +1,165 @@
+import CarbonMonitoring
+import CityCarbonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import CityCarbonServer
+
+/// The SensorThings API 1.1 read side against the demo city's monitoring and air networks.
+@Suite("SensorThings API")
+struct SensorThingsAPITests {
+    let database: CityCarbonDatabase
+    let admin: String
+
+    init() throws {
+        database = try AirPagesTests.workspace()
+        admin = try APIKeyRepository(database).create(name: "office", role: .admin, actor: "test").secret
+    }
+
+    func get(_ client: some TestClientProtocol, _ uri: String, key: String? = nil) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(key ?? admin)", .accept: "application/json"])
+    }
+
+    /// The path and query of an absolute link this server gave.
+    func local(_ link: String?) throws -> String {
+        let link = try #require(link)
+        let path = try #require(link.range(of: "/sta/v1.1/"), "\(link)")
+        #expect(link.hasPrefix("http://") && !link[..<path.lowerBound].dropFirst(7).isEmpty, "\(link) is not absolute")
+        return String(link[path.lowerBound...])
+    }
+
+    @Test func theServiceDocumentListsEverySensingEntitySetWithAbsoluteURLs() async throws {
+        try await application(database).test(.router) { client in
+            let root = try await get(client, "/sta/v1.1")
+            let names = root.json["value"]?.array?.compactMap { $0["name"]?.string }
+            #expect(names == ["Things", "Locations", "HistoricalLocations", "Datastreams", "MultiDatastreams", "Sensors", "ObservedProperties",
+                              "Observations", "FeaturesOfInterest"])
+            #expect(try local(root.json["value"]?.array?.first?["url"]?.string) == "/sta/v1.1/Things")
+        }
+    }
+
+    @Test func followingNextLinksVisitsEveryThingOnce() async throws {
+        try await application(database).test(.router) { client in
+            var seen: [String] = []
+            var next: String? = "/sta/v1.1/Things?$top=4&$count=true"
+            var total: Double?
+            while let uri = next {
+                let page = try await get(client, uri)
+                #expect(page.status == .ok, "\(page.text)")
+                total = total ?? page.json["@iot.count"]?.number
+                seen += page.json["value"]?.array?.compactMap { $0["@iot.selfLink"]?.string } ?? []
+                next = try page.json["@iot.nextLink"]?.string.map(local)
+            }
+            let sites = try MonitoringRegistry(database).sites().count, sensors = try AirNetwork(database).sensors().count
+            #expect(seen.count == sites + sensors && Set(seen).count == seen.count)
+            #expect(total == Double(sites + sensors))
+        }
+    }
+
+    @Test func aFilterSelectsAndOrdersThings() async throws {
+        try await application(database).test(.router) { client in
+            let page = try await get(client, "/sta/v1.1/Things?$filter=properties/network%20eq%20'air'%20and%20not%20startswith(name,%20'%E7%A2%B3')&$orderby=name%20desc&$select=name,id")
+            #expect(page.status == .ok, "\(page.text)")
+            let names = page.json["value"]?.array?.compactMap { $0["name"]?.string } ?? []
+            #expect(names.count == (try AirNetwork(database).sensors().count))
+            #expect(names == names.sorted(by: >))
+            #expect(page.json["value"]?.array?.first?.object.map { Set($0.keys) } == ["@iot.id", "name"])
+        }
+    }
+
+    @Test func aDatastreamsObservationsAreFilteredOrderedCountedAndPaged() async throws {
+        let stream = try #require(try MonitoringRegistry(database).datastreams(site: "nb-tower").first { $0.datastream.key == "nb-tower/elec" })
+        let (from, median) = try database.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT MIN(t) FROM monitor_reading WHERE datastream_id = ?", arguments: [stream.id])!,
+             try Double.fetchOne(db, sql: "SELECT value FROM monitor_reading WHERE datastream_id = ? ORDER BY value LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM monitor_reading WHERE datastream_id = ?)",
+                                 arguments: [stream.id, stream.id])!)
+        }
+        let until = from + 7 * 86_400
+        let expected = try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM monitor_reading WHERE datastream_id = ? AND t >= ? AND t < ? AND value > ?",
+                             arguments: [stream.id, from, until, median])!
+        }
+        #expect(expected > 3)
+        try await application(database).test(.router) { client in
+            let filter = "phenomenonTime ge \(Timestamp.iso(from)) and phenomenonTime lt \(Timestamp.iso(until)) and result gt \(median)"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let page = try await get(client, "/sta/v1.1/Datastreams(\(stream.id))/Observations?$filter=\(filter)&$orderby=result%20desc&$top=3&$count=true")
+            #expect(page.status == .ok, "\(page.text)")
+            #expect(page.json["@iot.count"]?.number == Double(expected))
+            let results = page.json["value"]?.array?.compactMap { $0["result"]?.number } ?? []
+            #expect(results.count == 3 && results == results.sorted(by: >) && results.allSatisfy { $0 > median })
+            let next = try await get(client, try local(page.json["@iot.nextLink"]?.string))
+            #expect(next.json["value"]?.array?.first?["result"]?.number ?? .infinity <= results.last!)
+        }
+    }
+
+    @Test func aCreatedObservationsLocationAnswersWithIt() async throws {
+        let key = try APIKeyRepository(database).create(name: "acme", role: .integration, organisation: "Acme Property", actor: "admin").secret
+        let stream = try #require(try MonitoringRegistry(database).datastreams(site: "nb-tower").first { $0.datastream.key == "nb-tower/elec" })
+        let time = (stream.lastTime ?? 0) + 900
+        try await application(database).test(.router) { client in
+            let created = try await client.execute(uri: "/sta/v1.1/Observations", method: .post,
+                                                   headers: [.authorization: "Bearer \(key)", .contentType: "application/json", .accept: "application/json"],
+                                                   body: ByteBuffer(string: #"{"phenomenonTime":"\#(Timestamp.iso(time))","result":123.5,"Datastream":{"@iot.id":\#(stream.id)}}"#))
+            #expect(created.status == .created, "\(created.text)")
+            let location = try local(created.headers[.location])
+            let read = try await get(client, location, key: key)
+            #expect(read.status == .ok, "\(read.text)")
+            #expect(read.json["result"]?.number == 123.5 && read.json["phenomenonTime"]?.string == Timestamp.iso(time))
+            let back = try await get(client, location + "/Datastream/name/$value", key: key)
+            #expect(back.text == "nb-tower/elec")
+        }
+    }
+
+    @Test func expansionsNestWithTheirOwnOptions() async throws {
+        let code = try #require(try AirNetwork(database).sensors().first?.code)
+        try await application(database).test(.router) { client in
+            let thing = try await get(client, "/sta/v1.1/Things('\(code)')?$expand=Locations,Datastreams($select=name;$top=1;$count=true;$expand=Observations($top=2))")
+            #expect(thing.status == .ok, "\(thing.text)")
+            #expect(thing.json["Locations"]?.array?.first?["location"]?["type"]?.string == "Point")
+            let streams = thing.json["Datastreams"]?.array ?? []
+            #expect(streams.count == 1 && (thing.json["Datastreams@iot.count"]?.number ?? 0) >= 1)
+            #expect(streams.first?["Observations"]?.array?.count == 2)
+            #expect(try local(thing.json["HistoricalLocations@iot.navigationLink"]?.string) == "/sta/v1.1/Things('\(code)')/HistoricalLocations")
+        }
+    }
+
+    @Test func observationsComeAsADataArrayPerDatastream() async throws {
+        let code = try #require(try AirNetwork(database).sensors().first?.code)
+        try await application(database).test(.router) { client in
+            let page = try await get(client, "/sta/v1.1/Datastreams('\(code):pm25')/Observations?$resultFormat=dataArray&$top=5")
+            #expect(page.status == .ok, "\(page.text)")
+            let group = page.json["value"]?.array?.first
+            #expect(group?["components"]?.array?.compactMap(\.string) == ["id", "phenomenonTime", "result", "resultTime"])
+            #expect(group?["dataArray"]?.array?.count == 5 && group?["dataArray@iot.count"]?.number == 5)
+        }
+    }
+
+    @Test func refusalsNameTheProblemAndUnsupportedFeaturesAre501() async throws {
+        try await application(database).test(.router) { client in
+            let bad = try await get(client, "/sta/v1.1/Things?$filter=name%20eq%20'x")
+            #expect(bad.status == .badRequest && bad.text.contains("$filter at character 9"), "\(bad.text)")
+            #expect(try await get(client, "/sta/v1.1/Things?$filter=st_within(name,%20geography'POINT(1%202)')").status == .notImplemented)
+            #expect(try await get(client, "/sta/v1.1/Things(999999)").status == .notFound)
+            #expect(try await get(client, "/sta/v1.1/Thingz").status == .badRequest)
+            #expect(try await client.execute(uri: "/sta/v1.1/Things", method: .get).status == .unauthorized)
+        }
+    }
+
+    @Test func aScopedKeySeesOnlyItsOrganisationsThings() async throws {
+        let key = try APIKeyRepository(database).create(name: "acme", role: .integration, organisation: "Acme Property", actor: "admin").secret
+        let other = try #require(try MonitoringRegistry(database).sites().first { $0.site.organisation != "Acme Property" })
+        try await application(database).test(.router) { client in
+            let things = try await get(client, "/sta/v1.1/Things?$top=1000", key: key)
+            #expect(things.json["value"]?.array?.allSatisfy { $0["properties"]?["organisation"]?.string == "Acme Property" } == true)
+            #expect(try await get(client, "/sta/v1.1/Things(\(other.id))", key: key).status == .notFound)
+            let acme = Set(try MonitoringRegistry(database).sites().filter { $0.site.organisation == "Acme Property" }.map(\.site.key))
+            let observations = try await get(client, "/sta/v1.1/Observations?$top=200&$expand=Datastream", key: key)
+            let sites = observations.json["value"]?.array?.compactMap { $0["Datastream"]?["properties"]?["site"]?.string } ?? []
+            #expect(!sites.isEmpty && Set(sites).isSubset(of: acme))
+        }
+    }
+}
