@@ -39,6 +39,8 @@ public struct Methodology: Sendable, Hashable, Decodable {
     public var valid_from: Day
     public var valid_to: Day?
     public var source: String
+    /// The source as a Chinese reader finds it: issuer, title and year in Chinese.
+    public var source_zh: String
     public var mark: String
     public var limits: [String: Limit]
     public var household: Household?

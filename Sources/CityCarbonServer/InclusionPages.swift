@@ -191,7 +191,7 @@ struct InclusionPages: Sendable {
             html += "<td>\(formula)</td>"
             html += "<td class=\"n nowrap\">\(m.daily_cap_g.map { t("inclusion.grams.value", ["g": $0.description]) } ?? "—")</td>"
             html += "<td class=\"nowrap\">\(m.valid_from.description)</td>"
-            html += "<td class=\"source\"><small>\(m.source)</small></td></tr>"
+            html += "<td class=\"source\"><small>\(t.language == .zhHans ? m.source_zh : m.source)</small></td></tr>"
         }
         return html + "</tbody></table>"
     }

@@ -152,15 +152,42 @@ public final class SensorThingsSource: STASource {
         }
     }
 
-    /// Observations in (stream, time) order: meter channels by id, then air streams by sensor and parameter.
-    public func observations(datastreams: [STAID]?, window: STAObservationWindow, after: STAEntity?, limit: Int) throws -> [STAEntity] {
+    /// The streams asked for that this caller sees, all of them when nil: meter channels by id, then
+    /// air streams by sensor and parameter.
+    func visible(_ datastreams: [STAID]?) -> [STAID] {
         let all: [STAID] = datastreams ?? (streams.keys.sorted().map { .integer($0) } + airStreams.map { .text("\($0.sensor):\($0.parameter.rawValue)") })
-        var ordered = all.filter { id in
+        return all.filter { id in
             switch id {
             case let .integer(n): streams[n] != nil
             case let .text(text): Self.airStream(text).map { key in airStreams.contains { $0.sensor == key.0 && $0.parameter == key.1 } } ?? false
             }
         }
+    }
+
+    public func countObservations(datastreams: [STAID]?, window: STAObservationWindow) throws -> Int {
+        try database.read { db in
+            var total = 0
+            for stream in visible(datastreams) {
+                switch stream {
+                case let .integer(n):
+                    let (where_, arguments) = bounds(window, column: "t", value: "value", after: nil, descending: false)
+                    total += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM monitor_reading WHERE datastream_id = ?\(where_)",
+                                              arguments: SQLArguments([.integer(n)] + arguments)) ?? 0
+                case let .text(text):
+                    guard let (code, parameter) = Self.airStream(text) else { continue }
+                    let (where_, arguments) = bounds(window, column: "hour", value: "value", after: nil, descending: false)
+                    total += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM air_hour WHERE sensor = ? AND parameter = ?\(where_)",
+                                              arguments: SQLArguments([.text(code), .text(parameter.rawValue)] + arguments)) ?? 0
+                }
+            }
+            return total
+        }
+    }
+
+    /// Observations in (stream, time) order, time newest first when `descending`.
+    public func observations(datastreams: [STAID]?, window: STAObservationWindow, after: STAEntity?, limit: Int,
+                             descending: Bool) throws -> [STAEntity] {
+        var ordered = visible(datastreams)
         var afterTime: Int64?
         if let after, case let .text(text) = after.id {
             let stream: STAID?
@@ -174,8 +201,8 @@ public final class SensorThingsSource: STASource {
             for (index, stream) in ordered.enumerated() where found.count < limit {
                 let resume = index == 0 ? afterTime : nil
                 switch stream {
-                case let .integer(n): try readings(db, n, window, after: resume, limit: limit - found.count, into: &found)
-                case let .text(text): try airHours(db, text, window, after: resume, limit: limit - found.count, into: &found)
+                case let .integer(n): try readings(db, n, window, after: resume, limit: limit - found.count, descending: descending, into: &found)
+                case let .text(text): try airHours(db, text, window, after: resume, limit: limit - found.count, descending: descending, into: &found)
                 }
             }
         }
@@ -198,7 +225,7 @@ public final class SensorThingsSource: STASource {
         }
     }
 
-    func bounds(_ window: STAObservationWindow, column: String, value: String, after: Int64?) -> (String, [SQLValue]) {
+    func bounds(_ window: STAObservationWindow, column: String, value: String, after: Int64?, descending: Bool) -> (String, [SQLValue]) {
         var sql = "", arguments: [SQLValue] = []
         // Times are whole seconds: an exclusive fractional bound rounds to the whole second inside it.
         if let from = window.from {
@@ -209,28 +236,32 @@ public final class SensorThingsSource: STASource {
             let upper = window.toInclusive ? to.rounded(.down) : (to.rounded(.up) - 1)
             sql += " AND \(column) <= ?"; arguments.append(.integer(Self.clamp(upper)))
         }
-        if let after { sql += " AND \(column) > ?"; arguments.append(.integer(after)) }
-        if let above = window.resultAbove, above.isFinite { sql += " AND \(value) >= ?"; arguments.append(.real(above)) }
-        if let below = window.resultBelow, below.isFinite { sql += " AND \(value) <= ?"; arguments.append(.real(below)) }
+        if let after { sql += " AND \(column) \(descending ? "<" : ">") ?"; arguments.append(.integer(after)) }
+        if let above = window.resultAbove, above.isFinite {
+            sql += " AND \(value) \(window.resultAboveInclusive ? ">=" : ">") ?"; arguments.append(.real(above))
+        }
+        if let below = window.resultBelow, below.isFinite {
+            sql += " AND \(value) \(window.resultBelowInclusive ? "<=" : "<") ?"; arguments.append(.real(below))
+        }
         return (sql, arguments)
     }
 
     static func clamp(_ x: Double) -> Int64 { x.isNaN ? 0 : Int64(max(-9.2e18, min(9.2e18, x))) }
 
     func readings(_ db: any SQLConnection, _ stream: Int64, _ window: STAObservationWindow, after: Int64?, limit: Int,
-                  into found: inout [STAEntity]) throws {
-        let (where_, arguments) = bounds(window, column: "t", value: "value", after: after)
-        try db.forEachRow(sql: "SELECT t, value, flag, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ?\(where_) ORDER BY t LIMIT ?",
+                  descending: Bool, into found: inout [STAEntity]) throws {
+        let (where_, arguments) = bounds(window, column: "t", value: "value", after: after, descending: descending)
+        try db.forEachRow(sql: "SELECT t, value, flag, consumption, kg_co2e FROM monitor_reading WHERE datastream_id = ?\(where_) ORDER BY t\(descending ? " DESC" : "") LIMIT ?",
                           arguments: SQLArguments([.integer(stream)] + arguments + [.integer(Int64(limit))])) { row in
             found.append(reading(stream, row))
         }
     }
 
     func airHours(_ db: any SQLConnection, _ stream: String, _ window: STAObservationWindow, after: Int64?, limit: Int,
-                  into found: inout [STAEntity]) throws {
+                  descending: Bool, into found: inout [STAEntity]) throws {
         guard let (code, parameter) = Self.airStream(stream) else { return }
-        let (where_, arguments) = bounds(window, column: "hour", value: "value", after: after)
-        try db.forEachRow(sql: "SELECT hour, raw, value, flags, correction FROM air_hour WHERE sensor = ? AND parameter = ?\(where_) ORDER BY hour LIMIT ?",
+        let (where_, arguments) = bounds(window, column: "hour", value: "value", after: after, descending: descending)
+        try db.forEachRow(sql: "SELECT hour, raw, value, flags, correction FROM air_hour WHERE sensor = ? AND parameter = ?\(where_) ORDER BY hour\(descending ? " DESC" : "") LIMIT ?",
                           arguments: SQLArguments([.text(code), .text(parameter.rawValue)] + arguments + [.integer(Int64(limit))])) { row in
             found.append(airHour(code, parameter, row))
         }

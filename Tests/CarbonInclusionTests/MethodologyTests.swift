@@ -13,6 +13,11 @@ import Testing
     @Test func theCatalogueIsConsistentData() {
         #expect(catalogue.problems.isEmpty, "\(catalogue.problems)")
         #expect(catalogue.methodologies.allSatisfy { !$0.source.isEmpty && ["S", "S-weak", "D"].contains($0.mark) })
+        // A Chinese reader gets the source in Chinese, naming the same year.
+        #expect(catalogue.methodologies.allSatisfy { m in
+            m.source_zh.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
+                && m.source.matches(of: /(?:19|20)\d\d/).allSatisfy { m.source_zh.contains(String(m.source[$0.range])) }
+        })
     }
 
     @Test func hubeiStepsEarnTwoHundredthsOfAGramEach() {

@@ -136,9 +136,13 @@ struct SensorThingsQueryTests {
             "phenomenonTime ge 2026-03-01T00:00:00Z and 2026-03-02T00:00:00Z gt phenomenonTime and result gt 35 and result le 80 and name eq 'x'"))
         #expect(window.from == 1_772_323_200 && window.fromInclusive)
         #expect(window.to == 1_772_409_600 && !window.toInclusive)
-        #expect(window.resultAbove == 35 && window.resultBelow == 80)
+        #expect(window.resultAbove == 35 && !window.resultAboveInclusive && window.resultBelow == 80 && window.resultBelowInclusive)
+        // The name term is not a bound: the store may narrow, but only the filter may count.
+        #expect(!window.exact)
+        #expect(STAObservationWindow(try STAExpression.parse("phenomenonTime ge 2026-03-01T00:00:00Z and result gt 35")).exact)
         // An or is not narrowed: the store reads everything, the filter decides.
-        #expect(STAObservationWindow(try STAExpression.parse("result gt 35 or phenomenonTime ge 2026-03-01T00:00:00Z")) == STAObservationWindow())
+        let either = STAObservationWindow(try STAExpression.parse("result gt 35 or phenomenonTime ge 2026-03-01T00:00:00Z"))
+        #expect(either.from == nil && either.resultAbove == nil && !either.exact)
     }
 
     @Test func durationsAndIntervalsReadAsISO8601() {

@@ -242,4 +242,13 @@ struct InclusionAPITests {
             #expect(page.text.contains("walk@hubei-2022") && page.text.contains("Walking"))
         }
     }
+
+    @Test func theChinesePageCitesEachMethodologysSourceInChinese() async throws {
+        let (database, _, _) = try Self.workspace()
+        try await inclusionApplication(database).test(.router) { client in
+            let page = try await client.execute(uri: "/inclusion?lang=zh-Hans", method: .get).text
+            #expect(page.contains("《深圳市低碳公共出行碳普惠方法学(试行)》") && page.contains("湖北碳排放权交易中心"))
+            #expect(!page.contains("Hubei Emission Exchange") && !page.contains("as reported by"))
+        }
+    }
 }

@@ -96,6 +96,25 @@ struct SensorThingsAPITests {
         }
     }
 
+    @Test func newestFirstPagesBackwardsAndCountsInTheStore() async throws {
+        let stream = try #require(try MonitoringRegistry(database).datastreams(site: "nb-tower").first { $0.datastream.key == "nb-tower/elec" })
+        let times = try database.read { db in
+            try Int64.fetchAll(db, sql: "SELECT t FROM monitor_reading WHERE datastream_id = ? AND value >= 50 ORDER BY t DESC", arguments: [stream.id])
+        }
+        #expect(times.count > 8)
+        try await application(database).test(.router) { client in
+            var seen: [String] = []
+            var next: String? = "/sta/v1.1/Datastreams(\(stream.id))/Observations?$filter=result%20ge%2050&$orderby=phenomenonTime%20desc&$top=4&$count=true"
+            for _ in 0..<3 {
+                let page = try await get(client, try #require(next))
+                #expect(page.json["@iot.count"]?.number == Double(times.count), "\(page.text.prefix(300))")
+                seen += page.json["value"]?.array?.compactMap { $0["phenomenonTime"]?.string } ?? []
+                next = try local(page.json["@iot.nextLink"]?.string)
+            }
+            #expect(seen == times.prefix(12).map(Timestamp.iso))
+        }
+    }
+
     @Test func aCreatedObservationsLocationAnswersWithIt() async throws {
         let key = try APIKeyRepository(database).create(name: "acme", role: .integration, organisation: "Acme Property", actor: "admin").secret
         let stream = try #require(try MonitoringRegistry(database).datastreams(site: "nb-tower").first { $0.datastream.key == "nb-tower/elec" })

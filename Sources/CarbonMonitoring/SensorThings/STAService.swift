@@ -19,7 +19,10 @@ public struct STAEntity: Sendable {
 public struct STAObservationWindow: Sendable, Equatable {
     public var from: Double?, fromInclusive = true
     public var to: Double?, toInclusive = true
-    public var resultAbove: Double?, resultBelow: Double?
+    public var resultAbove: Double?, resultAboveInclusive = true
+    public var resultBelow: Double?, resultBelowInclusive = true
+    /// Whether the window is the whole filter, so the store may count without the filter being applied.
+    public var exact = true
 
     public init() {}
 
@@ -32,13 +35,13 @@ public struct STAObservationWindow: Sendable, Equatable {
         }
         collect(filter)
         for term in terms {
-            guard case let .binary(op, left, right) = term else { continue }
+            guard case let .binary(op, left, right) = term else { exact = false; continue }
             var (member, literal, comparison) = (left, right, op)
             if case .literal = left, case .member = right {
                 (member, literal) = (right, left)
                 switch op { case .gt: comparison = .lt; case .ge: comparison = .le; case .lt: comparison = .gt; case .le: comparison = .ge; default: break }
             }
-            guard case let .member(path) = member, path.count == 1, case let .literal(value) = literal else { continue }
+            guard case let .member(path) = member, path.count == 1, case let .literal(value) = literal else { exact = false; continue }
             switch (path[0], value) {
             case let ("phenomenonTime", .time(t)):
                 switch comparison {
@@ -47,18 +50,28 @@ public struct STAObservationWindow: Sendable, Equatable {
                 case .lt: tighten(to: t, inclusive: false)
                 case .le: tighten(to: t, inclusive: true)
                 case .eq: tighten(from: t, inclusive: true); tighten(to: t, inclusive: true)
-                default: break
+                default: exact = false
                 }
             case let ("result", .number(x)):
                 switch comparison {
-                case .gt, .ge: resultAbove = max(resultAbove ?? -.infinity, x)
-                case .lt, .le: resultBelow = min(resultBelow ?? .infinity, x)
-                case .eq: resultAbove = max(resultAbove ?? -.infinity, x); resultBelow = min(resultBelow ?? .infinity, x)
-                default: break
+                case .gt, .ge: raise(x, inclusive: comparison == .ge)
+                case .lt, .le: lower(x, inclusive: comparison == .le)
+                case .eq: raise(x, inclusive: true); lower(x, inclusive: true)
+                default: exact = false
                 }
-            default: continue
+            default: exact = false
             }
         }
+    }
+
+    mutating func raise(_ x: Double, inclusive: Bool) {
+        if let resultAbove, resultAbove > x || (resultAbove == x && !resultAboveInclusive) { return }
+        (resultAbove, resultAboveInclusive) = (x, inclusive)
+    }
+
+    mutating func lower(_ x: Double, inclusive: Bool) {
+        if let resultBelow, resultBelow < x || (resultBelow == x && !resultBelowInclusive) { return }
+        (resultBelow, resultBelowInclusive) = (x, inclusive)
     }
 
     mutating func tighten(from t: Double, inclusive: Bool) {
@@ -79,9 +92,11 @@ public protocol STASource {
     func entity(_ type: STAEntityType, id: STAID) throws -> STAEntity?
     /// The entities a navigation property of `entity` leads to (other than Observations).
     func related(_ entity: STAEntity, _ navigation: String) throws -> [STAEntity]
-    /// Observations in `window`, of the datastreams given (nil: all), in (datastream, time) order,
-    /// after the `after` one's key, at most `limit`.
-    func observations(datastreams: [STAID]?, window: STAObservationWindow, after: STAEntity?, limit: Int) throws -> [STAEntity]
+    /// Observations in `window`, of the datastreams given (nil: all), in (datastream, time) order
+    /// (time newest first when `descending`), after the `after` one, at most `limit`.
+    func observations(datastreams: [STAID]?, window: STAObservationWindow, after: STAEntity?, limit: Int, descending: Bool) throws -> [STAEntity]
+    /// How many observations of those datastreams lie in `window`, counted by the store.
+    func countObservations(datastreams: [STAID]?, window: STAObservationWindow) throws -> Int
     /// The datastreams (or multi-datastreams) an entity's observations come from, for navigation to Observations.
     func observationStreams(of entity: STAEntity) throws -> [STAID]?
 }
@@ -211,14 +226,24 @@ public struct STAService {
         return Page(entities: page, count: options.count ? matched.count : nil, more: options.skip + top < matched.count)
     }
 
+    /// A page of observations. The store reads the filter's window in the stream's time order (or
+    /// newest first for `$orderby=phenomenonTime desc` on one stream), and counts it itself when
+    /// the window is the whole filter; only other orders read every match.
     func observationPage(streams: [STAID]?, options: STAQueryOptions, top: Int) throws -> Page {
         let window = STAObservationWindow(options.filter)
         let wanted = options.skip + top + 1
-        let streaming = options.orderBy.isEmpty && !options.count
+        var descending = false
+        if options.orderBy.count == 1, case .member(["phenomenonTime"]) = options.orderBy[0].0, streams?.count == 1 {
+            descending = options.orderBy[0].descending
+        }
+        let inStoreOrder = options.orderBy.isEmpty || (options.orderBy.count == 1 && streams?.count == 1
+                                                       && options.orderBy[0].0 == .member(["phenomenonTime"]))
+        let counted = options.count && window.exact ? try source.countObservations(datastreams: streams, window: window) : nil
+        let streaming = inStoreOrder && (!options.count || counted != nil)
         var matched: [STAEntity] = []
         var after: STAEntity?
         while true {
-            let chunk = try source.observations(datastreams: streams, window: window, after: after, limit: 5000)
+            let chunk = try source.observations(datastreams: streams, window: window, after: after, limit: 5000, descending: descending)
             budget.scanned += chunk.count
             for observation in chunk where try passes(observation, options.filter) { matched.append(observation) }
             if chunk.count < 5000 || (streaming && matched.count >= wanted) { break }
@@ -227,9 +252,9 @@ public struct STAService {
             }
             after = chunk.last
         }
-        if !options.orderBy.isEmpty { try sort(&matched, options.orderBy) }
+        if !inStoreOrder { try sort(&matched, options.orderBy) }
         let page = Array(matched.dropFirst(options.skip).prefix(top))
-        return Page(entities: page, count: options.count ? matched.count : nil, more: matched.count > options.skip + top)
+        return Page(entities: page, count: options.count ? counted ?? matched.count : nil, more: matched.count > options.skip + top)
     }
 
     func passes(_ entity: STAEntity, _ filter: STAExpression?) throws -> Bool {
