@@ -243,10 +243,12 @@ public struct STAService {
         var matched: [STAEntity] = []
         var after: STAEntity?
         while true {
-            let chunk = try source.observations(datastreams: streams, window: window, after: after, limit: 5000, descending: descending)
+            // When the store's window is the whole filter every row it gives matches: a page reads only what it shows.
+            let limit = streaming && window.exact ? min(5000, wanted - matched.count) : 5000
+            let chunk = try source.observations(datastreams: streams, window: window, after: after, limit: limit, descending: descending)
             budget.scanned += chunk.count
             for observation in chunk where try passes(observation, options.filter) { matched.append(observation) }
-            if chunk.count < 5000 || (streaming && matched.count >= wanted) { break }
+            if chunk.count < limit || (streaming && matched.count >= wanted) { break }
             guard budget.scanned < Self.scanLimit else {
                 throw STAQueryError("$filter", "would read more than \(Self.scanLimit) observations; narrow it by phenomenonTime or page without $count and $orderby")
             }
