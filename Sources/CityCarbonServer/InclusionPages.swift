@@ -186,12 +186,15 @@ struct InclusionPages: Sendable {
             let formula = m.project_g.millionths == 0
                 ? t("inclusion.formula.net", ["g": m.baseline_g.description, "per": per])
                 : t("inclusion.formula.difference", ["baseline": m.baseline_g.description, "project": m.project_g.description, "per": per])
-            // The version under the behaviour's name, so a phone's narrow table keeps its rows short.
-            html += "<tr><td><span class=\"nowrap\">\(t("inclusion.behaviour.\(m.behaviour)"))</span><br><small><code>\(m.id)</code></small></td>"
+            let source = t.language == .zhHans ? m.source_zh : m.source
+            // The version under the behaviour's name, so a phone's narrow table keeps its rows short;
+            // there the date and source follow it too, in place of their columns (site.css).
+            html += "<tr><td><span class=\"nowrap\">\(t("inclusion.behaviour.\(m.behaviour)"))</span><br><small><code>\(m.id)</code></small>"
+            html += "<small class=\"inline-source\">\(m.valid_from.description) · \(source)</small></td>"
             html += "<td>\(formula)</td>"
             html += "<td class=\"n nowrap\">\(m.daily_cap_g.map { t("inclusion.grams.value", ["g": $0.description]) } ?? "—")</td>"
-            html += "<td class=\"nowrap\">\(m.valid_from.description)</td>"
-            html += "<td class=\"source\"><small>\(t.language == .zhHans ? m.source_zh : m.source)</small></td></tr>"
+            html += "<td class=\"nowrap valid-from\">\(m.valid_from.description)</td>"
+            html += "<td class=\"source\"><small>\(source)</small></td></tr>"
         }
         return html + "</tbody></table>"
     }

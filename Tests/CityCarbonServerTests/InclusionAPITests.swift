@@ -249,6 +249,8 @@ struct InclusionAPITests {
             let page = try await client.execute(uri: "/inclusion?lang=zh-Hans", method: .get).text
             #expect(page.contains("《深圳市低碳公共出行碳普惠方法学(试行)》") && page.contains("湖北碳排放权交易中心"))
             #expect(!page.contains("Hubei Emission Exchange") && !page.contains("as reported by"))
+            // A phone shows the date and source under the methodology's name.
+            #expect(page.contains("<small class=\"inline-source\">2021-12-01 · 深圳市生态环境局，《深圳市低碳公共出行碳普惠方法学(试行)》"))
         }
     }
 }
