@@ -13,12 +13,25 @@ public struct AirHourSheet: Sendable {
         public var value: Double?
         public var valueB: Double?
         public var line: Int
+
+        /// `line`: where the value came from (a sheet's row; 0 for one sent by itself).
+        public init(sensor: String, hour: Int64, parameter: AirParameter, value: Double?, valueB: Double? = nil, line: Int = 0) {
+            (self.sensor, self.hour, self.parameter, self.value, self.valueB, self.line) = (sensor, hour, parameter, value, valueB, line)
+        }
     }
 
     public var rows: [Row]
 
     /// The earliest and latest hours a sheet may hold: 1990 to 2100.
     public static let earliest: Int64 = 631_152_000, latest: Int64 = 4_102_444_800
+
+    /// Why a value cannot be for `hour`: not an hour's start from 1990 to 2100, or after `latest`.
+    public static func problem(hour: Int64?, latest: Int64) -> String? {
+        guard let hour, (earliest...Self.latest).contains(hour), hour.floorModulo(3600) == 0 else {
+            return "must be an hour's start like 2026-03-01T08:00:00+08:00, from 1990 to 2100"
+        }
+        return hour > latest ? "is in the future: no value can be for it yet" : nil
+    }
 
     /// `latest` is the last hour a value may be for (the current hour, in the store); a later one is refused.
     public init(name: String, text: String, sensors: Set<String>, latest: Int64 = AirHourSheet.latest) throws(InputErrors) {
@@ -34,12 +47,7 @@ public struct AirHourSheet: Sendable {
             }
             let hourText = row["hour"]
             let hour = RFC3339.seconds(hourText)
-            if hour == nil || !(Self.earliest...Self.latest).contains(hour!) || hour!.floorModulo(3600) != 0 {
-                issues.append(InputIssue(row.location("hour"), value: hourText,
-                                         reason: "must be an hour's start like 2026-03-01T08:00:00+08:00, from 1990 to 2100"))
-            } else if hour! > latest {
-                issues.append(InputIssue(row.location("hour"), value: hourText, reason: "is in the future: no value can be for it yet"))
-            }
+            if let problem = Self.problem(hour: hour, latest: latest) { issues.append(InputIssue(row.location("hour"), value: hourText, reason: problem)) }
             let parameter = AirParameter(rawValue: row["parameter"])
             if parameter == nil {
                 issues.append(InputIssue(row.location("parameter"), value: row["parameter"], reason: "is not a parameter",

@@ -7,30 +7,44 @@ import Foundation
 /// (`start/end`), whose end is the reading's time.
 public enum SensorThings {
     public struct Observation: Sendable, Hashable {
-        public let datastreamID: Int64
+        /// A meter channel's whole number, or an air sensor's parameter (`'pa-1:pm25'`).
+        public let datastream: STAID
         public let time: UnixSeconds
         public let result: Double
+        /// A dual-channel sensor's second reading (`parameters.value_b`), checked against the first.
+        public var resultB: Double?
+        /// The start of an interval `phenomenonTime`: an air sensor's hour is named by its start, a meter's by its end.
+        public var start: UnixSeconds?
+
+        /// The meter channel's id; nil for an air stream.
+        public var datastreamID: Int64? { if case let .integer(n) = datastream { n } else { nil } }
     }
 
     struct Reference: Decodable {
-        let id: Int64
+        let id: STAID
         enum CodingKeys: String, CodingKey { case id = "@iot.id" }
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            if let n = try? c.decode(Int64.self, forKey: .id) { id = n; return }
+            if let n = try? c.decode(Int64.self, forKey: .id) { id = .integer(n); return }
             let text = try c.decode(String.self, forKey: .id)
-            guard let n = Int64(text) else {
-                throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "not a Datastream id: \(text)")
+            guard !text.isEmpty, text.count <= 300 else {
+                throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "not a Datastream id: \(text.prefix(40))")
             }
-            id = n
+            id = Int64(text).map(STAID.integer) ?? .text(text)
         }
+    }
+
+    struct Parameters: Decodable {
+        let valueB: Double?
+        enum CodingKeys: String, CodingKey { case valueB = "value_b" }
     }
 
     struct Single: Decodable {
         let phenomenonTime: String
         let result: Double
         let datastream: Reference
-        enum CodingKeys: String, CodingKey { case phenomenonTime, result, datastream = "Datastream" }
+        let parameters: Parameters?
+        enum CodingKeys: String, CodingKey { case phenomenonTime, result, datastream = "Datastream", parameters }
     }
 
     enum Cell: Decodable {
@@ -62,6 +76,11 @@ public enum SensorThings {
     }
 
     /// The time of a `phenomenonTime`: an instant, or the end of an interval.
+    /// The start of an interval `phenomenonTime`; nil for an instant.
+    public static func start(_ text: String) -> UnixSeconds? {
+        text.firstIndex(of: "/").flatMap { Timestamp.parse(text[..<$0]) }
+    }
+
     public static func time(_ text: String) -> UnixSeconds? {
         if let slash = text.firstIndex(of: "/") { return Timestamp.parse(text[text.index(after: slash)...]) }
         return Timestamp.parse(text)
@@ -74,7 +93,11 @@ public enum SensorThings {
             throw InputErrors([InputIssue(InputLocation(field: "phenomenonTime"), value: single.phenomenonTime, reason: "not an ISO 8601 time or interval")])
         }
         guard single.result.isFinite else { throw InputErrors([InputIssue(InputLocation(field: "result"), reason: "not a finite number")]) }
-        return Observation(datastreamID: single.datastream.id, time: time, result: single.result)
+        if let b = single.parameters?.valueB, !b.isFinite {
+            throw InputErrors([InputIssue(InputLocation(field: "parameters.value_b"), reason: "not a finite number")])
+        }
+        return Observation(datastream: single.datastream.id, time: time, result: single.result, resultB: single.parameters?.valueB,
+                           start: start(single.phenomenonTime))
     }
 
     /// `POST /CreateObservations`: one list of observations per Datastream entry, in order.
@@ -107,7 +130,7 @@ public enum SensorThings {
                                              reason: "result is not a number"))
                     continue
                 }
-                observations.append(Observation(datastreamID: entry.datastream.id, time: time, result: value))
+                observations.append(Observation(datastream: entry.datastream.id, time: time, result: value, start: start(t)))
             }
             result.append(observations)
         }

@@ -41,10 +41,9 @@ struct MonitoringAPI: Sendable {
         routes.client(.post, "\(Self.staRoot)/Observations", .ingestReadings) { request, _, principal in
             let body = try await FormData.body(of: request, limit: BodyLimit.form)
             let observation = try SensorThings.observation([UInt8](body.readableBytesView))
-            try ReadingIngestor(database).ingest(resolved: [ResolvedReading(datastreamID: observation.datastreamID, time: observation.time, value: observation.result)],
-                                                 scope: principal.monitoringScope, actor: principal.actor, source: "sta")
-            let link = SensorThingsAPI.base(request) + Self.selfLink(observation.datastreamID, observation.time)
-            var response = JSONValue.object([("@iot.id", .string("\(observation.datastreamID)-\(observation.time)")), ("@iot.selfLink", .string(link)),
+            let id = try SensorThingsIntake(database).create([observation], scope: principal.monitoringScope, actor: principal.actor)[0]
+            let link = SensorThingsAPI.base(request) + Self.selfLink(id)
+            var response = JSONValue.object([("@iot.id", STAService.idJSON(id)), ("@iot.selfLink", .string(link)),
                                              ("phenomenonTime", .string(Timestamp.iso(observation.time))), ("result", .number(observation.result))])
                 .httpResponse(status: .created)
             response.headers[.location] = link
@@ -53,11 +52,10 @@ struct MonitoringAPI: Sendable {
         routes.client(.post, "\(Self.staRoot)/CreateObservations", .ingestReadings) { request, _, principal in
             let body = try await FormData.body(of: request, limit: BodyLimit.upload)
             let groups = try SensorThings.createObservations([UInt8](body.readableBytesView))
-            let readings = groups.flatMap { $0.map { ResolvedReading(datastreamID: $0.datastreamID, time: $0.time, value: $0.result) } }
-            try ReadingIngestor(database).ingest(resolved: readings, scope: principal.monitoringScope, actor: principal.actor, source: "sta")
+            let ids = try SensorThingsIntake(database).create(groups.flatMap { $0 }, scope: principal.monitoringScope, actor: principal.actor)
             // The extension answers one self link per observation, in the order sent.
             let base = SensorThingsAPI.base(request)
-            return JSONValue.array(readings.map { .string(base + Self.selfLink($0.datastreamID, $0.time)) }).httpResponse(status: .created)
+            return JSONValue.array(ids.map { .string(base + Self.selfLink($0)) }).httpResponse(status: .created)
         }
         routes.client(.get, "api/v1/monitoring/alerts", .ingestReadings) { request, _, principal in
             let status = request.uri.queryParameters.get("status").map { String($0) } ?? "open"
@@ -155,7 +153,7 @@ struct MonitoringAPI: Sendable {
     }
 
     /// Below the service root: `/Observations('5-1764000000')`.
-    static func selfLink(_ datastream: Int64, _ time: UnixSeconds) -> String { "/Observations('\(datastream)-\(time)')" }
+    static func selfLink(_ id: STAID) -> String { "/Observations(\(id))" }
 
     static func json(_ report: IngestReport) -> JSONValue {
         .object([("received", .integer(report.received)), ("stored", .integer(report.stored)), ("duplicates", .integer(report.duplicates)),

@@ -78,7 +78,37 @@ public struct AirNetwork: Sendable {
         let sensors = Dictionary(uniqueKeysWithValues: try self.sensors().map { ($0.code, $0) })
         let sheet = try AirHourSheet(name: file, text: try ReferenceTable.text(of: bytes, file: file), sensors: Set(sensors.keys),
                                      latest: Int64(now.timeIntervalSince1970) / 3600 * 3600)
-        let hours = AirHourProcessing.process(sheet.rows, sensors: sensors)
+        return try store(sheet.rows, sensors: sensors, source: file, by: actor)
+    }
+
+    /// Checks, corrects and stores hours sent one by one (SensorThings Observations): each must be
+    /// an hour's start, not yet to come, of a sensor in `scope`; refused whole otherwise.
+    public func load(hours rows: [AirHourSheet.Row], scope: IngestScope, source: String, by actor: String, now: Date = Date()) throws -> Loaded {
+        let sensors = Dictionary(uniqueKeysWithValues: try self.sensors().map { ($0.code, $0) })
+        let latest = Int64(now.timeIntervalSince1970) / 3600 * 3600
+        var issues: [InputIssue] = []
+        for (index, row) in rows.enumerated() {
+            let place = InputLocation(field: "[\(index)]")
+            guard let sensor = sensors[row.sensor] else {
+                issues.append(InputIssue(place, value: row.sensor, reason: "is not a sensor of the network")); continue
+            }
+            if !scope.allows(organisation: sensor.owner, site: sensor.code) {
+                throw MonitoringError.outOfScope([sensor.code])
+            }
+            if let problem = AirHourSheet.problem(hour: row.hour, latest: latest) { issues.append(InputIssue(place, value: String(row.hour), reason: problem)) }
+            for value in [row.value, row.valueB].compactMap({ $0 }) where !value.isFinite {
+                issues.append(InputIssue(place, value: String(value), reason: "is not a finite number"))
+            }
+        }
+        if Set(rows.map { "\($0.sensor)\u{0}\($0.parameter.rawValue)\u{0}\($0.hour)" }).count != rows.count {
+            issues.append(InputIssue(InputLocation(), reason: "sends an hour of a sensor's parameter twice"))
+        }
+        if !issues.isEmpty { throw InputErrors(Array(issues.prefix(200))) }
+        return try store(rows, sensors: sensors, source: source, by: actor)
+    }
+
+    func store(_ rows: [AirHourSheet.Row], sensors: [String: AirSensor], source file: String, by actor: String) throws -> Loaded {
+        let hours = AirHourProcessing.process(rows, sensors: sensors)
         try database.write { db in
             var replaced: [JSONValue] = []
             var replacedCount = 0

@@ -276,7 +276,7 @@ public final class SensorThingsSource: STASource {
     }
 
     /// `JK-001:pm25`: a sensor's parameter (the code may hold colons; the parameter is after the last).
-    static func airStream(_ text: String) -> (String, AirParameter)? {
+    public static func airStream(_ text: String) -> (String, AirParameter)? {
         guard let colon = text.lastIndex(of: ":"), let parameter = AirParameter(rawValue: String(text[text.index(after: colon)...])) else { return nil }
         return (String(text[..<colon]), parameter)
     }

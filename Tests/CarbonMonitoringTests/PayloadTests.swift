@@ -74,7 +74,18 @@ struct PayloadTests {
           "dataArray":[["2026-11-25T00:00:00Z/2026-11-25T00:15:00Z",12.5],["2026-11-25T00:30:00Z",11]]}]
         """#
         let observations = try SensorThings.createObservations(Array(body.utf8))
-        #expect(observations == [[.init(datastreamID: 7, time: 1_795_565_700, result: 12.5), .init(datastreamID: 7, time: 1_795_566_600, result: 11)]])
+        #expect(observations == [[.init(datastream: .integer(7), time: 1_795_565_700, result: 12.5, start: 1_795_564_800),
+                                   .init(datastream: .integer(7), time: 1_795_566_600, result: 11)]])
+    }
+
+    @Test func anAirSensorsObservationNamesItsStreamByTextAndMayCarryASecondChannel() throws {
+        let one = try SensorThings.observation(Array(#"{"phenomenonTime":"2026-03-01T08:00:00+08:00","result":41.5,"Datastream":{"@iot.id":"pa-1:pm25"},"parameters":{"value_b":43}}"#.utf8))
+        #expect(one == .init(datastream: .text("pa-1:pm25"), time: 1_772_323_200, result: 41.5, resultB: 43))
+        #expect(one.datastreamID == nil)
+        #expect(try SensorThings.observation(Array(#"{"phenomenonTime":"2026-03-01T00:00:00Z","result":1,"Datastream":{"@iot.id":"12"}}"#.utf8)).datastreamID == 12)
+        #expect(throws: InputErrors.self) {
+            try SensorThings.observation(Array(#"{"phenomenonTime":"2026-03-01T00:00:00Z","result":1,"Datastream":{"@iot.id":""}}"#.utf8))
+        }
     }
 
     @Test func aSensorThingsRowWithTextForAResultIsNamed() {

@@ -133,6 +133,53 @@ struct SensorThingsAPITests {
         }
     }
 
+    @Test func anAirSensorsObservationGoesThroughTheNetworksChecksAndReadsBack() async throws {
+        let hour = Int64(Date().timeIntervalSince1970) / 3600 * 3600
+        try await application(database).test(.router) { client in
+            let headers: HTTPFields = [.authorization: "Bearer \(admin)", .contentType: "application/json"]
+            // An hour the sheet did not have; PM2.5 far out of range is kept raw and flagged, not used.
+            let sent = try await client.execute(uri: "/sta/v1.1/Observations", method: .post, headers: headers, body: ByteBuffer(string:
+                #"{"phenomenonTime":"\#(Timestamp.iso(hour - 30 * 3600))","result":5000,"Datastream":{"@iot.id":"station-x:pm25"}}"#))
+            #expect(sent.status == .created, "\(sent.text)")
+            let read = try await get(client, try local(sent.headers[.location]))
+            #expect(read.json["result"] == .null && read.json["parameters"]?["raw"]?.number == 5000, "\(read.text)")
+            #expect(read.json["resultQuality"]?.array?.isEmpty == false)
+            let stream = try await get(client, "/sta/v1.1/Datastreams('station-x:pm25')")
+            #expect(stream.json["phenomenonTime"]?.string?.hasPrefix(Timestamp.iso(hour - 30 * 3600)) == true, "\(stream.text)")
+            let dataArray = #"[{"Datastream":{"@iot.id":"station-x:pm10"},"components":["phenomenonTime","result"],"dataArray":[["\#(Timestamp.iso(hour - 3600))/\#(Timestamp.iso(hour))",40],["\#(Timestamp.iso(hour))",42]]}]"#
+            let many = try await client.execute(uri: "/sta/v1.1/CreateObservations", method: .post, headers: headers, body: ByteBuffer(string: dataArray))
+            #expect(many.status == .created && many.json.array?.count == 2, "\(many.text)")
+            // An interval names its hour by the start, as the air network does.
+            let pm10 = try await get(client, "/sta/v1.1/Datastreams('station-x:pm10')/Observations?$count=true")
+            #expect(pm10.json["@iot.count"]?.number == 2)
+            #expect(pm10.json["value"]?.array?.compactMap { $0["phenomenonTime"]?.string } == [Timestamp.iso(hour - 3600), Timestamp.iso(hour)])
+        }
+    }
+
+    @Test func anAirObservationOutsideTheHourOrTheKeysScopeIsRefusedAndNothingIsStored() async throws {
+        let ngo = try APIKeyRepository(database).create(name: "ngo", role: .integration, organisation: "Clean Air NGO", actor: "admin").secret
+        let hour = Int64(Date().timeIntervalSince1970) / 3600 * 3600
+        let before = try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM air_hour") }
+        try await application(database).test(.router) { client in
+            func post(_ body: String, key: String, path: String = "Observations") async throws -> TestResponse {
+                try await client.execute(uri: "/sta/v1.1/\(path)", method: .post,
+                                         headers: [.authorization: "Bearer \(key)", .contentType: "application/json"], body: ByteBuffer(string: body))
+            }
+            let notAnHour = try await post(#"{"phenomenonTime":"\#(Timestamp.iso(hour - 1800))","result":10,"Datastream":{"@iot.id":"station-x:pm25"}}"#, key: admin)
+            #expect(notAnHour.status == .badRequest && notAnHour.text.contains("hour's start"), "\(notAnHour.text)")
+            let future = try await post(#"{"phenomenonTime":"\#(Timestamp.iso(hour + 7200))","result":10,"Datastream":{"@iot.id":"station-x:pm25"}}"#, key: admin)
+            #expect(future.status == .badRequest && future.text.contains("future"))
+            let theirs = try await post(#"{"phenomenonTime":"\#(Timestamp.iso(hour))","result":10,"Datastream":{"@iot.id":"station-x:pm25"}}"#, key: ngo)
+            #expect(theirs.status == .forbidden, "\(theirs.text)")
+            let unknown = try await post(#"{"phenomenonTime":"\#(Timestamp.iso(hour))","result":10,"Datastream":{"@iot.id":"station-x:pm1"}}"#, key: admin)
+            #expect(unknown.status == .badRequest && unknown.text.contains("air sensor's parameter"))
+            let mixed = try await post(#"[{"Datastream":{"@iot.id":1},"components":["phenomenonTime","result"],"dataArray":[["\#(Timestamp.iso(hour))",1]]},{"Datastream":{"@iot.id":"station-x:pm25"},"components":["phenomenonTime","result"],"dataArray":[["\#(Timestamp.iso(hour))",1]]}]"#,
+                                       key: admin, path: "CreateObservations")
+            #expect(mixed.status == .badRequest && mixed.text.contains("mixes meter channels and air sensors"))
+        }
+        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM air_hour") } == before)
+    }
+
     @Test func expansionsNestWithTheirOwnOptions() async throws {
         let code = try #require(try AirNetwork(database).sensors().first?.code)
         try await application(database).test(.router) { client in

@@ -1,7 +1,7 @@
 """The SensorThings API through FROST's own Python client (frost-sta-client from PyPI), as a
 partner's integration would use it: every entity set paged to its end by @iot.nextLink, a
-filtered and an expanded query, navigation from a Datastream to its Observations, and an
-Observation created and read back from the Location the server answered.
+filtered and an expanded query, navigation from a Datastream to its Observations, and a meter's
+and an air sensor's Observation created and read back from the Location the server answered.
 
 usage: sensorthings_frost.py --base http://127.0.0.1:8181 --key cck_...
 """
@@ -73,6 +73,13 @@ def main():
         back = service.observations().find(created.id)
         assert back.result == 42.5, back.result
         print(f"frost: created and read back Observation {created.id}")
+    # An air sensor's hour, sent to its text-id Datastream: stored raw beside the checked value.
+    hour = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    air = fsc.Observation(result=12.5, phenomenon_time=hour.strftime("%Y-%m-%dT%H:%M:%SZ"), datastream=stream)
+    service.create(air)
+    back = service.observations().find(air.id)
+    assert back.parameters["raw"] == 12.5, back.parameters
+    print(f"frost: created and read back air Observation {air.id}")
     print("frost: the SensorThings API passes FROST's client")
 
 

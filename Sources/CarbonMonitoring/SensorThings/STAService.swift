@@ -288,7 +288,7 @@ public struct STAService {
         }
     }
 
-    static func idJSON(_ id: STAID) -> JSONValue {
+    public static func idJSON(_ id: STAID) -> JSONValue {
         switch id { case let .integer(n): .integer(Int(n)); case let .text(s): .string(s) }
     }
 
