@@ -304,10 +304,10 @@ public struct InclusionAccounts: Sendable {
             let balance = try SQLRow.fetchOne(db, sql: "SELECT * FROM inclusion_balance WHERE account_key = ?", arguments: [key])
                 .map { PointBalance(pending: $0["pending"], available: $0["available"], held: $0["held"]) } ?? PointBalance()
             let grams = try Int64.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(grams_micro), 0) FROM inclusion_event WHERE account_key = ? AND status IN ('available', 'pending')
-                """, arguments: [key]) ?? 0
-            let credits = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE account_key = ? ORDER BY id DESC LIMIT ?",
-                                              arguments: [key, limit]).map(Self.credit)
+                SELECT COALESCE(SUM(grams_micro), 0) FROM inclusion_event WHERE \(InclusionAccountIndex.accountEvents) AND status IN ('available', 'pending')
+                """, arguments: [key, key]) ?? 0
+            let credits = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE \(InclusionAccountIndex.accountEvents) ORDER BY id DESC LIMIT ?",
+                                              arguments: [key, key, limit]).map(Self.credit)
             return InclusionAccountView(scheme: scheme, did: did, balance: balance, grams: Micro(millionths: grams), credits: credits)
         }
     }
@@ -322,7 +322,8 @@ public struct InclusionAccounts: Sendable {
     public func export(scheme: String, did: String, partner: String? = nil) throws -> JSONValue {
         try database.read { db in
             let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
-            let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE account_key = ? ORDER BY id", arguments: [key])
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM inclusion_event WHERE \(InclusionAccountIndex.accountEvents) ORDER BY id",
+                                           arguments: [key, key])
             let events = rows.map { row in
                 JSONValue.object([
                     ("id", .integer(Int(row["id"] as Int64))), ("partner", .string(row["partner"])), ("serial", .string(row["serial"])),
@@ -358,7 +359,8 @@ public struct InclusionAccounts: Sendable {
     public func erase(scheme: String, did: String, partner: String? = nil, by actor: String) throws {
         try database.write { db in
             let key = try Self.key(db, scheme: scheme, did: did, partner: partner)
-            try db.execute(sql: "UPDATE inclusion_event SET activity = NULL, device = NULL, district = NULL WHERE account_key = ?", arguments: [key])
+            try db.execute(sql: "UPDATE inclusion_event SET activity = NULL, device = NULL, district = NULL WHERE \(InclusionAccountIndex.accountEvents)",
+                           arguments: [key, key])
             try db.execute(sql: "DELETE FROM inclusion_account WHERE scheme = ? AND did = ?", arguments: [scheme, did])
             try db.execute(sql: "DELETE FROM inclusion_household WHERE scheme = ? AND did = ?", arguments: [scheme, did])
             try db.execute(sql: "DELETE FROM inclusion_account_partner WHERE account_key = ?", arguments: [key])

@@ -332,6 +332,7 @@ public struct InclusionIntake: Sendable {
             ], onConflict: nil)
         }
         try plan.rows.insert(db)
+        try InclusionAccountIndex.add(accounts: plan.rows.account, ids: plan.rows.id, db)
         if !plan.linked.isEmpty {
             try db.bulkInsert(into: "inclusion_account_partner", columns: [
                 SQLColumn("account_key", .text(plan.linked.map(\.account))), SQLColumn("partner", .text(plan.linked.map(\.partner))),

@@ -6,7 +6,7 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = AirStreams.version
+    static let version = InclusionAccountIndex.version
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
@@ -133,6 +133,7 @@ enum PostgresSchema {
         (InclusionCreditLines.version, AirNetwork.version, AirNetwork.statements(.postgres), nil),
         (AirNetwork.version, InclusionBalanceTable.version, InclusionBalanceTable.statements(.postgres), nil),
         (InclusionBalanceTable.version, AirStreams.version, AirStreams.statements(.postgres), nil),
+        (AirStreams.version, InclusionAccountIndex.version, InclusionAccountIndex.statements(.postgres), nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

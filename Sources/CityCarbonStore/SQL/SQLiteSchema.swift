@@ -474,6 +474,9 @@ enum SQLiteSchema {
         migrator.registerMigration(AirStreams.version) { db in
             for statement in AirStreams.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(InclusionAccountIndex.version) { db in
+            for statement in InclusionAccountIndex.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
