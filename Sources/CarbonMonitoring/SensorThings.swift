@@ -138,3 +138,66 @@ public enum SensorThings {
         return result
     }
 }
+
+extension SensorThings {
+    /// `POST /Things` with its Location inline (SensorThings 1.1 §10.2, deep insert): what a sensor
+    /// network's partner registers. `properties` holds the fields the city's registry needs.
+    public struct ThingDraft: Sendable, Equatable {
+        public var name: String
+        public var description: String?
+        public var properties: [String: String]
+        /// The Location's point: longitude, latitude (GeoJSON's order).
+        public var longitude: Double
+        public var latitude: Double
+    }
+
+    struct ThingBody: Decodable {
+        let name: String
+        let description: String?
+        let properties: [String: Scalar]?
+        let locations: [LocationBody]?
+        enum CodingKeys: String, CodingKey { case name, description, properties, locations = "Locations" }
+    }
+
+    struct LocationBody: Decodable {
+        let encodingType: String?
+        let location: Point
+    }
+
+    struct Point: Decodable {
+        let type: String
+        let coordinates: [Double]
+    }
+
+    /// A property's value as text: registries take text and numbers, not nested objects.
+    enum Scalar: Decodable {
+        case text(String)
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) { self = .text(s); return }
+            if let n = try? c.decode(Double.self), n.isFinite { self = .text(n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)); return }
+            if let b = try? c.decode(Bool.self) { self = .text(b ? "true" : "false"); return }
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "a property is text, a number or true/false")
+        }
+        var text: String { if case let .text(s) = self { s } else { "" } }
+    }
+
+    public static func thing(_ bytes: [UInt8]) throws(InputErrors) -> ThingDraft {
+        let body = try decode(ThingBody.self, bytes, subject: "a Thing")
+        var issues: [InputIssue] = []
+        guard let locations = body.locations, locations.count == 1 else {
+            throw InputErrors([InputIssue(InputLocation(field: "Locations"), reason: "a Thing is created with exactly one Location inline, its point")])
+        }
+        let location = locations[0]
+        if let encoding = location.encodingType, encoding != "application/geo+json", encoding != "application/vnd.geo+json" {
+            issues.append(InputIssue(InputLocation(field: "Locations[0].encodingType"), value: encoding, reason: "must be application/geo+json"))
+        }
+        let point = location.location
+        guard point.type == "Point", point.coordinates.count == 2, point.coordinates.allSatisfy(\.isFinite) else {
+            throw InputErrors(issues + [InputIssue(InputLocation(field: "Locations[0].location"), reason: "must be a GeoJSON Point [longitude, latitude]")])
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        return ThingDraft(name: body.name, description: body.description, properties: (body.properties ?? [:]).mapValues(\.text),
+                          longitude: point.coordinates[0], latitude: point.coordinates[1])
+    }
+}

@@ -31,8 +31,24 @@ struct SensorThingsAPI: Sendable {
                 ("serverSettings", .object([("conformance", .array(Self.conformance.map(JSONValue.string)))])),
             ]).httpResponse()
         }
+        routes.client(.post, "\(Self.root)/Things", .ingestReadings) { request, _, principal in
+            let body = try await FormData.body(of: request, limit: BodyLimit.form)
+            let draft = try SensorThings.thing([UInt8](body.readableBytesView))
+            let id = try SensorThingsIntake(database).createThing(draft, scope: principal.monitoringScope, organisation: principal.organisation,
+                                                                   actor: principal.actor)
+            let service = STAService(source: try SensorThingsSource(database, scope: principal.monitoringScope), root: Self.base(request),
+                                     now: Date().timeIntervalSince1970)
+            guard case let .json(entity) = try service.get(STAPath(segments: [.entities(.thing, name: "Things", id: id, many: true)]),
+                                                           STAQueryOptions(), query: "") else {
+                throw ProblemDetails(.internalServerError, "the sensor was registered but cannot be read back")
+            }
+            var response = entity.httpResponse(status: .created)
+            response.headers[.location] = "\(Self.base(request))/Things(\(id))"
+            return response
+        }
         // The create side has its own routes at these paths; the GET of each is here.
-        for path in ["\(Self.root)/Observations", "\(Self.root)/**"] {
+        // A path with a route of another method is matched by that path, not by the wildcard: its GET is registered too.
+        for path in ["\(Self.root)/Things", "\(Self.root)/Observations", "\(Self.root)/**"] {
             routes.client(.get, path, .ingestReadings) { request, _, principal in
                 try self.answer(request, principal)
             }

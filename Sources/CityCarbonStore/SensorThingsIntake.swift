@@ -39,3 +39,43 @@ public struct SensorThingsIntake: Sendable {
         return rows.map { .text("\($0.sensor):\($0.parameter.rawValue):\($0.hour)") }
     }
 }
+
+extension SensorThingsIntake {
+    /// Registers the air sensor a `POST /Things` describes (`properties.code`, `model`, `grade`,
+    /// `placement`, `district`, `correction`), owned by the key's organisation; an unscoped key
+    /// names the owner in `properties.owner`. Meter sites are registered with the sites sheet.
+    /// A sensor another organisation owns is not taken over.
+    public func createThing(_ draft: SensorThings.ThingDraft, scope: IngestScope, organisation: String?, actor: String) throws -> STAID {
+        func field(_ name: String) -> String? { draft.properties[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var issues: [InputIssue] = []
+        let code = field("code") ?? ""
+        if code.isEmpty { issues.append(InputIssue(InputLocation(field: "properties.code"), reason: "names the sensor: 1 to 64 printable characters")) }
+        let owner: String
+        switch scope {
+        case .everything:
+            owner = field("owner") ?? ""
+            if owner.isEmpty { issues.append(InputIssue(InputLocation(field: "properties.owner"), reason: "names the organisation that runs the sensor")) }
+        case .sites:
+            guard let organisation else { throw MonitoringError.outOfScope([code]) }
+            if let named = field("owner"), named.lowercased() != organisation.lowercased() { throw MonitoringError.outOfScope([code]) }
+            owner = organisation
+        }
+        let grade = AirSensor.Grade(rawValue: field("grade") ?? AirSensor.Grade.lowCost.rawValue)
+        if grade == nil {
+            issues.append(InputIssue(InputLocation(field: "properties.grade"), value: field("grade"), reason: "is reference or low_cost"))
+        }
+        let placement = AirSensor.Placement(rawValue: field("placement") ?? AirSensor.Placement.outside.rawValue)
+        if placement == nil {
+            issues.append(InputIssue(InputLocation(field: "properties.placement"), value: field("placement"), reason: "is outside or inside"))
+        }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        let network = AirNetwork(database)
+        if let existing = try network.sensors().first(where: { $0.code == code }), !scope.allows(organisation: existing.owner, site: code) {
+            throw MonitoringError.outOfScope([code])
+        }
+        try network.register(AirSensor(code: code, name: draft.name, owner: owner, model: field("model") ?? "unknown", grade: grade!,
+                                       latitude: draft.latitude, longitude: draft.longitude, placement: placement!, district: field("district"),
+                                       correction: field("correction")), by: actor)
+        return .text(code)
+    }
+}

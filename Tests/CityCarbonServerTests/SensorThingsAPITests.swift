@@ -180,6 +180,37 @@ struct SensorThingsAPITests {
         #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM air_hour") } == before)
     }
 
+    @Test func aPartnerRegistersAnAirSensorAsAThingWithItsLocation() async throws {
+        let ngo = try APIKeyRepository(database).create(name: "ngo", role: .integration, organisation: "Clean Air NGO", actor: "admin").secret
+        try await application(database).test(.router) { client in
+            func post(_ body: String, key: String) async throws -> TestResponse {
+                try await client.execute(uri: "/sta/v1.1/Things", method: .post,
+                                         headers: [.authorization: "Bearer \(key)", .contentType: "application/json"], body: ByteBuffer(string: body))
+            }
+            let created = try await post(#"""
+                {"name":"School gate 17","properties":{"code":"pa-17","model":"PurpleAir PA-II","grade":"low_cost","correction":"epa-purpleair-2021"},
+                 "Locations":[{"name":"gate","encodingType":"application/geo+json","location":{"type":"Point","coordinates":[120.15,30.27]}}]}
+                """#, key: ngo)
+            #expect(created.status == .created, "\(created.text)")
+            #expect(created.json["properties"]?["owner"]?.string == "Clean Air NGO")
+            let locations = try await get(client, try local(created.headers[.location]) + "/Locations", key: ngo)
+            #expect(locations.json["value"]?.array?.first?["location"]?["coordinates"]?.array?.compactMap(\.number) == [120.15, 30.27])
+            // Another organisation's sensor is not taken over, and nothing about it changes.
+            let takeover = try await post(#"{"name":"mine now","properties":{"code":"station-x"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
+                                          key: ngo)
+            #expect(takeover.status == .forbidden)
+            #expect(try AirNetwork(database).sensors().first { $0.code == "station-x" }?.owner == "Bureau")
+            let noPlace = try await post(#"{"name":"x","properties":{"code":"pa-18"}}"#, key: ngo)
+            #expect(noPlace.status == .badRequest && noPlace.text.contains("Locations"))
+            let badGrade = try await post(#"{"name":"x","properties":{"code":"pa-18","grade":"premium"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
+                                          key: ngo)
+            #expect(badGrade.status == .badRequest && badGrade.text.contains("properties.grade"))
+            let unowned = try await post(#"{"name":"x","properties":{"code":"pa-19"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#, key: admin)
+            #expect(unowned.status == .badRequest && unowned.text.contains("properties.owner"))
+            #expect(try AirNetwork(database).sensors().filter { ["pa-18", "pa-19"].contains($0.code) }.isEmpty)
+        }
+    }
+
     @Test func expansionsNestWithTheirOwnOptions() async throws {
         let code = try #require(try AirNetwork(database).sensors().first?.code)
         try await application(database).test(.router) { client in

@@ -103,6 +103,8 @@ public struct STAPath: Sendable, Equatable {
 
     public var segments: [Segment]
 
+    public init(segments: [Segment]) { self.segments = segments }
+
     public static func parse(_ text: String) throws(STAQueryError) -> STAPath {
         // A slash inside a quoted id (`Things('a/b')`) is part of the id.
         var parts: [Substring] = []
