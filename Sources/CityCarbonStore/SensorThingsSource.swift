@@ -22,7 +22,9 @@ public final class SensorThingsSource: STASource {
     let sites: [Int64: SiteSummary]
     let siteIDs: [String: Int64]
     let streams: [Int64: DatastreamSummary]
-    let firstReading: [Int64: Int64]
+    /// Each meter channel's first reading, read when the channel is first shown: a registry of
+    /// many thousand channels is not searched for every request.
+    private var firstReadings: [Int64: Int64?] = [:]
     let sensors: [String: AirSensor]
     let sensorCreated: [String: String]
     /// Each visible sensor's parameters with their first and last hour, in (sensor, parameter) order.
@@ -38,22 +40,15 @@ public final class SensorThingsSource: STASource {
         streams = Dictionary(uniqueKeysWithValues: try registry.datastreams().filter { siteKeys.contains($0.datastream.siteKey) }.map { ($0.id, $0) })
         let visibleSensors = try AirNetwork(database).sensors().filter { scope.allows(organisation: $0.owner, site: $0.code) }
         sensors = Dictionary(uniqueKeysWithValues: visibleSensors.map { ($0.code, $0) })
-        let (first, created, spans) = try database.read { db in
-            var first: [Int64: Int64] = [:]
-            try db.forEachRow(sql: """
-                SELECT d.id, (SELECT MIN(t) FROM monitor_reading r WHERE r.datastream_id = d.id) AS first FROM monitor_datastream d
-                """, arguments: []) { row in
-                if let t: Int64 = row["first"] { first[row["id"]] = t }
-            }
+        let (created, spans) = try database.read { db in
             var created: [String: String] = [:]
             try db.forEachRow(sql: "SELECT code, created_at FROM air_sensor", arguments: []) { row in created[row["code"]] = row["created_at"] }
             var spans: [(String, AirParameter, Int64, Int64)] = []
             try db.forEachRow(sql: "SELECT sensor, parameter, first_hour, last_hour FROM air_stream ORDER BY sensor, parameter", arguments: []) { row in
                 if let parameter = AirParameter(rawValue: row["parameter"]) { spans.append((row["sensor"], parameter, row["first_hour"], row["last_hour"])) }
             }
-            return (first, created, spans)
+            return (created, spans)
         }
-        firstReading = first
         sensorCreated = created
         let visible = Set(sensors.keys)
         airStreams = spans.filter { visible.contains($0.0) }.map { (sensor: $0.0, parameter: $0.1, first: $0.2, last: $0.3) }
@@ -329,8 +324,17 @@ public final class SensorThingsSource: STASource {
 
     static let measurement = JSONValue.string("http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement")
 
+    func firstReading(_ stream: Int64) -> Int64? {
+        if let known = firstReadings[stream] { return known }
+        let first = try? database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(t) FROM monitor_reading WHERE datastream_id = ?", arguments: [stream])
+        }
+        firstReadings[stream] = first ?? nil
+        return first ?? nil
+    }
+
     func datastream(_ d: DatastreamSummary) -> STAEntity {
-        let span = firstReading[d.id].flatMap { first in d.lastTime.map { "\(Timestamp.iso(first))/\(Timestamp.iso($0))" } }
+        let span = firstReading(d.id).flatMap { first in d.lastTime.map { "\(Timestamp.iso(first))/\(Timestamp.iso($0))" } }
         return STAEntity(type: .datastream, id: .integer(d.id), properties: [
             ("name", .string(d.datastream.key)), ("description", .string("\(d.datastream.quantity) at \(d.datastream.siteKey)")),
             ("unitOfMeasurement", .object([("name", .string(d.datastream.unit)), ("symbol", .string(d.datastream.unit)),
