@@ -1,3 +1,4 @@
+import AirQuality
 import ArgumentParser
 import CarbonKit
 import CarbonMonitoring
@@ -23,6 +24,7 @@ struct SensorThingsBench: ParsableCommand {
 
     @Option(help: "Observations in the datastream.") var observations = 1_000_000
     @Option(help: "Queries of each kind.") var queries = 200
+    @Option(help: "Air sensors registered beside the meter, each with a day of hourly PM2.5: the registry every request reads.") var sensors = 0
     @Option(help: ArgumentHelp("Directory for the workspace (default: the temporary directory).", valueName: "dir")) var directory: String?
     @Option(help: ArgumentHelp("Run on this PostgreSQL server instead, in a new database.", valueName: "postgres://user@host:port/db")) var postgres: String?
 
@@ -38,6 +40,7 @@ struct SensorThingsBench: ParsableCommand {
             let start: UnixSeconds = 1_735_660_800  // 2025-01-01T00:00:00+08:00
             let loadStart = ContinuousClock.now
             let id = try Self.load(database, observations: observations, start: start)
+            if sensors > 0 { try Self.register(database, sensors: sensors, day: start + UnixSeconds(observations) * 60 - 86_400) }
             print(String(format: "loaded %@ observations in %.1f s", GroupedNumber.format(Double(observations), decimals: 0), Self.seconds(ContinuousClock.now - loadStart)))
             let span = UnixSeconds(observations) * 60
             var random = SeededRandom(seed: 7)
@@ -55,13 +58,20 @@ struct SensorThingsBench: ParsableCommand {
                 ("the whole series above a value, counted", { "$filter=result gt \(40 + random.next() % 50)&$top=10&$count=true" }),
                 ("an hour of the day, which the store cannot narrow", { "$filter=hour(phenomenonTime) eq \(random.next() % 24)&$top=100" }),
             ]
-            let path = try STAPath.parse("Datastreams(\(id))/Observations")
-            for (name, query) in kinds {
+            let observationsPath = "Datastreams(\(id))/Observations"
+            var all = kinds.map { kind in (kind.0, { (observationsPath, kind.1()) }) }
+            if sensors > 0 {
+                all.append(("an air sensor with its streams expanded", {
+                    ("Things('pa-\(random.next() % UInt64(sensors))')", "$expand=Locations,Datastreams($expand=Observations($top=24))")
+                }))
+            }
+            for (name, make) in all {
                 var times: [Double] = []
                 var returned = 0
                 for _ in 0..<queries {
-                    let text = query()
+                    let (pathText, text) = make()
                     let t0 = ContinuousClock.now
+                    let path = try STAPath.parse(pathText)
                     let pairs = text.split(separator: "&").map { part -> (String, String) in
                         let halves = part.split(separator: "=", maxSplits: 1)
                         return (String(halves[0]), String(halves[1]))
@@ -83,6 +93,20 @@ struct SensorThingsBench: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print(String(format: "peak memory %.0f MB", Double(usage.ru_maxrss) / 1024))
+    }
+
+    /// `count` low-cost sensors in District 0, each with 24 hours of PM2.5 from `day`.
+    static func register(_ database: CityCarbonDatabase, sensors count: Int, day: UnixSeconds) throws {
+        let network = AirNetwork(database)
+        for n in 0..<count {
+            try network.register(AirSensor(code: "pa-\(n)", name: "Sensor \(n)", owner: "Org \(n % 10)", model: "PA-II", grade: .lowCost,
+                                           latitude: 30 + Double(n % 100) / 1000, longitude: 120 + Double(n / 100) / 1000, district: "District 0"),
+                                 by: "bench")
+        }
+        let first = day / 3600 * 3600
+        var sheet = "sensor,hour,parameter,value\n"
+        for n in 0..<count { for h in 0..<24 { sheet += "pa-\(n),\(Timestamp.iso(first + UnixSeconds(h) * 3600)),pm25,\(20 + (n + h) % 30)\n" } }
+        _ = try network.load(Array(sheet.utf8), file: "bench.csv", by: "bench", now: Date(timeIntervalSince1970: Double(first + 30 * 86_400)))
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
