@@ -52,6 +52,7 @@ public struct AirNetwork: Sendable {
             try AuditTrail.append(db, actor: actor, action: "air.sensor", entity: "air_sensor", entityID: sensor.code,
                                   after: .object([("grade", .string(sensor.grade.rawValue)), ("owner", .string(sensor.owner))]))
         }
+        database.sensorThings.invalidate()
     }
 
     public func sensors() throws -> [AirSensor] {
@@ -138,6 +139,7 @@ public struct AirNetwork: Sendable {
                                   before: replacedCount == 0 ? nil : .object([("replaced", .integer(replacedCount)), ("hours", .array(replaced))]),
                                   after: .object([("hours", .integer(hours.count)), ("sensors", .integer(Set(hours.map(\.sensor)).count))]))
         }
+        database.sensorThings.invalidate()
         return Loaded(hours: hours.count, flagged: hours.filter { !$0.flags.isEmpty }.count, corrected: hours.filter { $0.correction != nil }.count)
     }
 

@@ -26,6 +26,8 @@ public final class CityCarbonDatabase: Sendable {
     let allowances = AllowanceLedgerState()
     /// The carbon-inclusion ledger and fraud screens as of their stored head (``InclusionIntake``).
     let inclusion = InclusionState()
+    /// The registries SensorThings answers from, kept a few seconds (``SensorThingsRegistry``).
+    let sensorThings = SensorThingsRegistry()
 
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
     public init(path: String) throws {

@@ -80,6 +80,7 @@ public struct MonitoringRegistry: Sendable {
                                   before: .string("\(before)"), after: .string("\(config)"))
         }
         database.monitoring.invalidate()
+        database.sensorThings.invalidate()
     }
 
     // MARK: Sites
@@ -116,6 +117,7 @@ public struct MonitoringRegistry: Sendable {
             try AuditTrail.append(db, actor: actor, action: "import", entity: "monitor_site", entityID: file,
                                   after: .object([("added", .number(Double(added))), ("updated", .number(Double(updated)))]))
             database.monitoring.invalidate()
+            database.sensorThings.invalidate()
             return (added, updated)
         }
     }
@@ -184,6 +186,7 @@ public struct MonitoringRegistry: Sendable {
             try AuditTrail.append(db, actor: actor, action: "import", entity: "monitor_datastream", entityID: file,
                                   after: .object([("added", .number(Double(added))), ("updated", .number(Double(updated)))]))
             database.monitoring.invalidate()
+            database.sensorThings.invalidate()
             return (added, updated)
         }
     }
@@ -217,6 +220,7 @@ public struct MonitoringRegistry: Sendable {
                                   after: .object([("points", .number(Double(series.kgPerUnit.count))), ("source", .string(source))]))
         }
         database.monitoring.invalidate()
+        database.sensorThings.invalidate()
         return series
     }
 

@@ -16,7 +16,8 @@ import Foundation
 /// | ObservedProperty | the quantity (`'electricity'`) | the parameter (`'pm25'`) |
 /// | Observation | a reading (`'5-1764000000'`) | a checked hour (`'JK-001:pm25:1764000000'`) |
 ///
-/// Each request reads a snapshot of the registries once; observations are read a window at a time.
+/// Each request works on a snapshot of the registries (``SensorThingsRegistry``, kept a few
+/// seconds); observations are read a window at a time.
 public final class SensorThingsSource: STASource {
     let database: CityCarbonDatabase
     let sites: [Int64: SiteSummary]
@@ -32,26 +33,20 @@ public final class SensorThingsSource: STASource {
 
     public init(_ database: CityCarbonDatabase, scope: IngestScope) throws {
         self.database = database
-        let registry = MonitoringRegistry(database)
-        let visibleSites = try registry.sites().filter { scope.allows(organisation: $0.site.organisation, site: $0.site.key) }
+        let registry = try database.sensorThings.snapshot(database)
+        let visibleSites = registry.sites.filter { scope.allows(organisation: $0.site.organisation, site: $0.site.key) }
         sites = Dictionary(uniqueKeysWithValues: visibleSites.map { ($0.id, $0) })
         siteIDs = Dictionary(uniqueKeysWithValues: visibleSites.map { ($0.site.key, $0.id) })
         let siteKeys = Set(siteIDs.keys)
-        streams = Dictionary(uniqueKeysWithValues: try registry.datastreams().filter { siteKeys.contains($0.datastream.siteKey) }.map { ($0.id, $0) })
-        let visibleSensors = try AirNetwork(database).sensors().filter { scope.allows(organisation: $0.owner, site: $0.code) }
-        sensors = Dictionary(uniqueKeysWithValues: visibleSensors.map { ($0.code, $0) })
-        let (created, spans) = try database.read { db in
-            var created: [String: String] = [:]
-            try db.forEachRow(sql: "SELECT code, created_at FROM air_sensor", arguments: []) { row in created[row["code"]] = row["created_at"] }
-            var spans: [(String, AirParameter, Int64, Int64)] = []
-            try db.forEachRow(sql: "SELECT sensor, parameter, first_hour, last_hour FROM air_stream ORDER BY sensor, parameter", arguments: []) { row in
-                if let parameter = AirParameter(rawValue: row["parameter"]) { spans.append((row["sensor"], parameter, row["first_hour"], row["last_hour"])) }
-            }
-            return (created, spans)
+        streams = Dictionary(uniqueKeysWithValues: registry.streams.filter { siteKeys.contains($0.datastream.siteKey) }.map { ($0.id, $0) })
+        sensors = Dictionary(uniqueKeysWithValues: registry.sensors.filter { scope.allows(organisation: $0.owner, site: $0.code) }.map { ($0.code, $0) })
+        sensorCreated = registry.sensorCreated
+        if case .everything = scope {
+            airStreams = registry.airStreams
+        } else {
+            let visible = Set(sensors.keys)
+            airStreams = registry.airStreams.filter { visible.contains($0.sensor) }
         }
-        sensorCreated = created
-        let visible = Set(sensors.keys)
-        airStreams = spans.filter { visible.contains($0.0) }.map { (sensor: $0.0, parameter: $0.1, first: $0.2, last: $0.3) }
     }
 
     // MARK: Entities
