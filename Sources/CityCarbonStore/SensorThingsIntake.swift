@@ -41,7 +41,7 @@ public struct SensorThingsIntake: Sendable {
 }
 
 extension SensorThingsIntake {
-    /// Registers the air sensor a `POST /Things` describes (`properties.code`, `model`, `grade`,
+    /// Registers the air sensor a `POST /Things` describes (`properties.code` and `model`; `grade`,
     /// `placement`, `district`, `correction`), owned by the key's organisation; an unscoped key
     /// names the owner in `properties.owner`. Meter sites are registered with the sites sheet.
     /// A sensor another organisation owns is not taken over.
@@ -60,6 +60,8 @@ extension SensorThingsIntake {
             if let named = field("owner"), named.lowercased() != organisation.lowercased() { throw MonitoringError.outOfScope([code]) }
             owner = organisation
         }
+        let model = field("model") ?? ""
+        if model.isEmpty { issues.append(InputIssue(InputLocation(field: "properties.model"), reason: "names the sensor's make and model")) }
         let grade = AirSensor.Grade(rawValue: field("grade") ?? AirSensor.Grade.lowCost.rawValue)
         if grade == nil {
             issues.append(InputIssue(InputLocation(field: "properties.grade"), value: field("grade"), reason: "is reference or low_cost"))
@@ -73,7 +75,7 @@ extension SensorThingsIntake {
         if let existing = try network.sensors().first(where: { $0.code == code }), !scope.allows(organisation: existing.owner, site: code) {
             throw MonitoringError.outOfScope([code])
         }
-        try network.register(AirSensor(code: code, name: draft.name, owner: owner, model: field("model") ?? "unknown", grade: grade!,
+        try network.register(AirSensor(code: code, name: draft.name, owner: owner, model: model, grade: grade!,
                                        latitude: draft.latitude, longitude: draft.longitude, placement: placement!, district: field("district"),
                                        correction: field("correction")), by: actor)
         return .text(code)

@@ -196,17 +196,17 @@ struct SensorThingsAPITests {
             let locations = try await get(client, try local(created.headers[.location]) + "/Locations", key: ngo)
             #expect(locations.json["value"]?.array?.first?["location"]?["coordinates"]?.array?.compactMap(\.number) == [120.15, 30.27])
             // Another organisation's sensor is not taken over, and nothing about it changes.
-            let takeover = try await post(#"{"name":"mine now","properties":{"code":"station-x"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
+            let takeover = try await post(#"{"name":"mine now","properties":{"code":"station-x","model":"PA-II"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
                                           key: ngo)
             #expect(takeover.status == .forbidden)
             #expect(try AirNetwork(database).sensors().first { $0.code == "station-x" }?.owner == "Bureau")
             let noPlace = try await post(#"{"name":"x","properties":{"code":"pa-18"}}"#, key: ngo)
             #expect(noPlace.status == .badRequest && noPlace.text.contains("Locations"))
-            let badGrade = try await post(#"{"name":"x","properties":{"code":"pa-18","grade":"premium"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
+            let badGrade = try await post(#"{"name":"x","properties":{"code":"pa-18","model":"PA-II","grade":"premium"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
                                           key: ngo)
             #expect(badGrade.status == .badRequest && badGrade.text.contains("properties.grade"))
             let unowned = try await post(#"{"name":"x","properties":{"code":"pa-19"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#, key: admin)
-            #expect(unowned.status == .badRequest && unowned.text.contains("properties.owner"))
+            #expect(unowned.status == .badRequest && unowned.text.contains("properties.owner") && unowned.text.contains("properties.model"))
             #expect(try AirNetwork(database).sensors().filter { ["pa-18", "pa-19"].contains($0.code) }.isEmpty)
         }
     }

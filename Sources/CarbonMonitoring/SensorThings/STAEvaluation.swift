@@ -66,13 +66,18 @@ extension STAExpression {
                 default: guard y != 0 else { return .null }; value = x.truncatingRemainder(dividingBy: y)
                 }
                 return value.isFinite ? .number(value) : .null
-            case let (.time(t), .duration(d)) where op == .add || op == .sub: return .time(op == .add ? t + d : t - d)
-            case let (.duration(d), .time(t)) where op == .add: return .time(t + d)
+            case let (.time(t), .duration(d)) where op == .add || op == .sub: return Self.time(op == .add ? t + d : t - d)
+            case let (.duration(d), .time(t)) where op == .add: return Self.time(t + d)
             case let (.time(x), .time(y)) where op == .sub: return .duration(x - y)
             case let (.duration(x), .duration(y)) where op == .add || op == .sub: return .duration(op == .add ? x + y : x - y)
             default: return .null
             }
         }
+    }
+
+    /// A time from arithmetic, null beyond the years 0001–9999 that ISO 8601 dates name.
+    static func time(_ t: Double) -> STAValue {
+        (-62_135_596_800...253_402_300_799).contains(t) ? .time(t) : .null
     }
 
     static func call(_ name: String, _ args: [STAValue], now: Double) -> STAValue {
@@ -87,7 +92,7 @@ extension STAExpression {
             }
         }
         func calendar(_ pick: (DateComponents) -> Int?) -> STAValue {
-            guard let t = instant(0) else { return .null }
+            guard let t = instant(0), Self.time(t) != .null else { return .null }
             var utc = Calendar(identifier: .gregorian)
             utc.timeZone = TimeZone(identifier: "UTC")!
             return pick(utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: t))).map { .number(Double($0)) } ?? .null

@@ -51,7 +51,7 @@ public enum STAValue: Sendable, Equatable {
             number = ""
             any = true
         }
-        guard any, number.isEmpty else { return nil }
+        guard any, number.isEmpty, total.isFinite else { return nil }
         return sign * total
     }
 
