@@ -18,16 +18,81 @@ final class SQLiteConnection: SQLConnection {
     }
 
     func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
-        let statement = try db.cachedStatement(sql: sql)
-        let columns = statement.columnNames
-        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map { SQLRow(columns: columns, values: $0.databaseValues.map(Self.value)) }
+        var rows: [SQLRow] = []
+        try forEachRow(sql: sql, arguments: arguments) { rows.append($0) }
+        return rows
     }
 
+    /// A query binds its arguments and reads its columns through SQLite directly: intake looks
+    /// up a thousand serials per post, and going through GRDB's arguments and rows cost more than
+    /// the lookups. Statements that write (`RETURNING`) go through GRDB, which tracks changes.
     func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
         let columns = statement.columnNames
-        let rows = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-        while let row = try rows.next() { try body(SQLRow(columns: columns, values: row.databaseValues.map(Self.value))) }
+        guard statement.isReadonly else {
+            let rows = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+            while let row = try rows.next() { try body(SQLRow(columns: columns, values: row.databaseValues.map(Self.value))) }
+            return
+        }
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        defer { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
+        guard Int(sqlite3_bind_parameter_count(handle)) == arguments.values.count else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(arguments.values.count) arguments for \(sqlite3_bind_parameter_count(handle)) parameters",
+                                sql: sql)
+        }
+        for (offset, value) in arguments.values.enumerated() {
+            let bound = Self.bind(value, to: handle, at: Int32(offset + 1))
+            guard bound == SQLITE_OK else { throw error(bound, sql, "binding argument \(offset + 1)") }
+        }
+        let width = Int32(columns.count)
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code, sql, nil) }
+            var values: [SQLValue] = []
+            values.reserveCapacity(columns.count)
+            for column in 0..<width { values.append(Self.value(handle, column)) }
+            try body(SQLRow(columns: columns, values: values))
+        }
+    }
+
+    private static func bind(_ value: SQLValue, to handle: OpaquePointer, at index: Int32) -> Int32 {
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        switch value {
+        case .null: return sqlite3_bind_null(handle, index)
+        case let .integer(i): return sqlite3_bind_int64(handle, index, i)
+        case let .real(d): return sqlite3_bind_double(handle, index, d)
+        case let .text(text):
+            var text = text
+            return text.withUTF8 { utf8 in
+                guard utf8.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
+                // A null pointer would bind NULL: an empty text is bound from a literal.
+                guard let base = utf8.baseAddress, !utf8.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+                return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { sqlite3_bind_text(handle, index, $0, Int32(utf8.count), transient) }
+            }
+        case let .blob(bytes):
+            guard bytes.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
+            // A null pointer would bind NULL: an empty blob is bound as one of no bytes.
+            guard !bytes.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
+            return bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+        }
+    }
+
+    private static func value(_ handle: OpaquePointer, _ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite3_column_text(handle, column) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
+        default: return .null
+        }
     }
 
     func bulkInsert(into table: String, columns: [SQLColumn], onConflict: String?) throws {
@@ -40,7 +105,9 @@ final class SQLiteConnection: SQLConnection {
         try step("UPDATE \(table) SET \(columns.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE \(key.name) = ?", columns + [key])
     }
 
-    /// Steps one cached statement per row, binding straight from the column arrays.
+    /// Steps one cached statement per row, binding from the columns laid out flat beforehand
+    /// (``BindingColumns``): a commit binds millions of values, and reading them out of the
+    /// Swift arrays one by one cost more than SQLite's own work on the rows.
     ///
     /// The statement is GRDB's cached one for this SQL text, which another path may have run
     /// with its own arguments and left stepped: it is reset and its bindings cleared first (a bind
@@ -49,28 +116,21 @@ final class SQLiteConnection: SQLConnection {
     private func step(_ sql: String, _ columns: [SQLColumn]) throws {
         guard let count = columns.first?.count, count > 0 else { return }
         let handle = try db.cachedStatement(sql: sql).sqliteStatement
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         defer { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
         guard Int(sqlite3_bind_parameter_count(handle)) == columns.count else {
             throw DatabaseError(resultCode: .SQLITE_RANGE, message: "\(columns.count) columns for \(sqlite3_bind_parameter_count(handle)) parameters", sql: sql)
         }
+        if let uneven = columns.first(where: { $0.count != count }) {
+            throw DatabaseError(resultCode: .SQLITE_RANGE, message: "column \(uneven.name) has \(uneven.count) values, not \(count)", sql: sql)
+        }
+        let flat = try BindingColumns(columns)
+        defer { flat.deallocate() }
         for row in 0..<count {
-            for (i, column) in columns.enumerated() {
-                let index = Int32(i + 1)
-                let bound: Int32
-                switch column.values {
-                case let .integer(v): bound = sqlite3_bind_int64(handle, index, v[row])
-                case let .real(v): bound = sqlite3_bind_double(handle, index, v[row])
-                case let .optionalReal(v): bound = v[row].map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
-                // withCString reads a native string in place; passing the String itself makes a copy first.
-                case let .text(v): bound = v[row].withCString { sqlite3_bind_text(handle, index, $0, -1, transient) }
-                case let .optionalText(v):
-                    bound = v[row].map { $0.withCString { sqlite3_bind_text(handle, index, $0, -1, transient) } } ?? sqlite3_bind_null(handle, index)
-                case let .optionalInteger(v): bound = v[row].map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
-                }
-                guard bound == SQLITE_OK else { throw error(bound, sql, "binding \(column.name) of row \(row)") }
+            for index in 0..<flat.columns.count {
+                let bound = flat.columns[index].bind(row: row, to: handle, at: Int32(index + 1))
+                guard bound == SQLITE_OK else { throw error(bound, sql, "binding \(columns[index].name) of row \(row)") }
             }
             let code = sqlite3_step(handle)
             sqlite3_reset(handle)
