@@ -46,15 +46,28 @@ public struct Micro: Sendable, Hashable, Comparable, Codable, CustomStringConver
         millionths = negative ? -value : value
     }
 
+    /// Digits written once into the string: each ledger line's hash and each event's activity
+    /// spell one out, so the form is built without intermediate strings.
     public var description: String {
-        let sign = millionths < 0 ? "-" : ""
-        let magnitude = millionths.magnitude
-        let whole = magnitude / UInt64(Self.scale), fraction = magnitude % UInt64(Self.scale)
-        guard fraction != 0 else { return sign + String(whole) }
-        var digits = String(fraction)
-        digits = String(repeating: "0", count: 6 - digits.count) + digits
-        while digits.hasSuffix("0") { digits.removeLast() }
-        return sign + String(whole) + "." + digits
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var start = buffer.count
+            func put(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            let magnitude = millionths.magnitude
+            var whole = magnitude / UInt64(Self.scale), fraction = magnitude % UInt64(Self.scale)
+            if fraction != 0 {
+                // Six places, less the trailing zeros.
+                var places = 6
+                while fraction % 10 == 0 { fraction /= 10; places -= 1 }
+                for _ in 0..<places { put(0x30 + UInt8(fraction % 10)); fraction /= 10 }
+                put(0x2E)
+            }
+            repeat { put(0x30 + UInt8(whole % 10)); whole /= 10 } while whole > 0
+            if millionths < 0 { put(0x2D) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
     }
 
     public var double: Double { Double(millionths) / Double(Self.scale) }

@@ -84,6 +84,18 @@ import Testing
         }
     }
 
+    @Test func theWrittenFormHasNoTrailingZerosAndReadsBackToTheSameValue() {
+        let cases: [(Int64, String)] = [(0, "0"), (145_000_000, "145"), (100_000, "0.1"), (-500_000, "-0.5"), (1, "0.000001"),
+                                        (-1, "-0.000001"), (123_456_789, "123.456789"), (10_010_000, "10.01"),
+                                        (.max, "9223372036854.775807"), (.min, "-9223372036854.775808")]
+        for (millionths, text) in cases { #expect(Micro(millionths: millionths).description == text) }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<10_000 {
+            let value = Micro(millionths: Int64.random(in: -10_000_000_000...10_000_000_000, using: &random))
+            #expect(Micro(value.description) == value, "\(value.millionths)")
+        }
+    }
+
     @Test func multiplyDivideNeverTrapsAndRoundsDown() {
         #expect(Micro.multiplyDivide(.max, .max, 1) == nil)
         #expect(Micro.multiplyDivide(.max, .max, .max) == .max)

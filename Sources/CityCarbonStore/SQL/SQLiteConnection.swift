@@ -35,6 +35,9 @@ final class SQLiteConnection: SQLConnection {
             return
         }
         let handle = statement.sqliteStatement
+        // Texts are bound in place from one buffer that outlives the statement's use.
+        let texts = TextArguments(arguments.values)
+        defer { texts.deallocate() }
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         defer { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
@@ -43,7 +46,7 @@ final class SQLiteConnection: SQLConnection {
                                 sql: sql)
         }
         for (offset, value) in arguments.values.enumerated() {
-            let bound = Self.bind(value, to: handle, at: Int32(offset + 1))
+            let bound = texts.bind(value, argument: offset, to: handle, at: Int32(offset + 1))
             guard bound == SQLITE_OK else { throw error(bound, sql, "binding argument \(offset + 1)") }
         }
         let width = Int32(columns.count)
@@ -55,28 +58,6 @@ final class SQLiteConnection: SQLConnection {
             values.reserveCapacity(columns.count)
             for column in 0..<width { values.append(Self.value(handle, column)) }
             try body(SQLRow(columns: columns, values: values))
-        }
-    }
-
-    private static func bind(_ value: SQLValue, to handle: OpaquePointer, at index: Int32) -> Int32 {
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        switch value {
-        case .null: return sqlite3_bind_null(handle, index)
-        case let .integer(i): return sqlite3_bind_int64(handle, index, i)
-        case let .real(d): return sqlite3_bind_double(handle, index, d)
-        case let .text(text):
-            var text = text
-            return text.withUTF8 { utf8 in
-                guard utf8.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
-                // A null pointer would bind NULL: an empty text is bound from a literal.
-                guard let base = utf8.baseAddress, !utf8.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
-                return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { sqlite3_bind_text(handle, index, $0, Int32(utf8.count), transient) }
-            }
-        case let .blob(bytes):
-            guard bytes.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
-            // A null pointer would bind NULL: an empty blob is bound as one of no bytes.
-            guard !bytes.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
-            return bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
         }
     }
 
