@@ -84,31 +84,39 @@ final class PostgresSQLConnection: SQLConnection {
         changesCount = try wait(PostgresQuery(unsafeSQL: sql, binds: binds)).metadata.rows ?? 0
     }
 
-    /// The columns as typed binary arrays and the relation `unnest($1::int8[], …) AS u(…)`. NULLs
-    /// travel as NaN or an empty string and come back through `NULLIF` (see ``projections``):
-    /// PostgresNIO's arrays have no optional elements, and neither value is ever stored.
+    /// The columns as typed binary arrays and the relation `unnest($1::int8[], …) AS u(…)`.
+    /// PostgresNIO's arrays have no optional elements, so NULLs travel as values never stored
+    /// (NaN, the smallest integer) and come back through `NULLIF` (see ``projections``); an
+    /// optional text, where the empty text is a value, carries a second array saying which are NULL.
     private static func unnest(_ columns: [SQLColumn]) -> (PostgresBindings, String) {
         var binds = PostgresBindings(capacity: columns.count)
-        var arrays: [String] = []
-        for (i, column) in columns.enumerated() {
-            let n = i + 1
+        var arrays: [String] = [], names: [String] = []
+        func add(_ type: String, _ name: String) {
+            arrays.append("$\(arrays.count + 1)::\(type)[]")
+            names.append(name)
+        }
+        for column in columns {
             switch column.values {
-            case let .integer(v): binds.append(v); arrays.append("$\(n)::int8[]")
-            case let .real(v): binds.append(v); arrays.append("$\(n)::float8[]")
-            case let .optionalReal(v): binds.append(v.map { $0 ?? .nan }); arrays.append("$\(n)::float8[]")
-            case let .text(v): binds.append(v); arrays.append("$\(n)::text[]")
-            case let .optionalText(v): binds.append(v.map { $0 ?? "" }); arrays.append("$\(n)::text[]")
-            case let .optionalInteger(v): binds.append(v.map { $0 ?? .min }); arrays.append("$\(n)::int8[]")
+            case let .integer(v): binds.append(v); add("int8", column.name)
+            case let .real(v): binds.append(v); add("float8", column.name)
+            case let .optionalReal(v): binds.append(v.map { $0 ?? .nan }); add("float8", column.name)
+            case let .text(v): binds.append(v); add("text", column.name)
+            case let .optionalText(v):
+                binds.append(v.map { $0 ?? "" }); add("text", column.name)
+                binds.append(v.map { $0 == nil }); add("bool", nullFlag(column.name))
+            case let .optionalInteger(v): binds.append(v.map { $0 ?? .min }); add("int8", column.name)
             }
         }
-        return (binds, "unnest(\(arrays.joined(separator: ", "))) AS u(\(columns.map(\.name).joined(separator: ", ")))")
+        return (binds, "unnest(\(arrays.joined(separator: ", "))) AS u(\(names.joined(separator: ", ")))")
     }
+
+    private static func nullFlag(_ name: String) -> String { name + "_is_null" }
 
     private static func projections(_ columns: [SQLColumn]) -> [String] {
         columns.map { column -> String in
             switch column.values {
             case .optionalReal: "NULLIF(u.\(column.name), 'NaN'::float8)"
-            case .optionalText: "NULLIF(u.\(column.name), '')"
+            case .optionalText: "CASE WHEN u.\(nullFlag(column.name)) THEN NULL ELSE u.\(column.name) END"
             case .optionalInteger: "NULLIF(u.\(column.name), -9223372036854775808)"
             default: "u.\(column.name)"
             }
