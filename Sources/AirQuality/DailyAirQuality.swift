@@ -29,21 +29,8 @@ public struct DailyAirQuality: Sendable, Equatable {
     public static func compute(day: String, start: Int64, hours: [AirHour], sensors: [String: AirSensor], standard: AQIStandard,
                                qc: SensorQC = .shipped) -> DailyAirQuality {
         combine(label: day, tables: standard.daily, hours: hours, sensors: sensors, standard: standard, kind: .daily) { slotsOf in
-            // The day's slots; an 8-hour mean may start in the day's last hours only if it ends within it.
             let slots = slotsOf(start, 24)
-            // A day's value needs the day: 18 of its hours for a mean or its highest hour, and 14
-            // valid 8-hour means for the highest of them (GB 3095 and HJ 663's validity rules).
-            return { averaging in
-                switch averaging {
-                case 24: return mean(slots, of: 24, qc: qc)
-                case 8:
-                    let windows = (0...16).compactMap { mean(Array(slots[$0..<($0 + 8)]), of: 8, qc: qc) }
-                    return windows.count >= 14 ? windows.max() : nil
-                default:
-                    let valid = slots.compactMap { $0 }
-                    return Double(valid.count) >= 24 * qc.completeness_percent / 100 ? valid.max() : nil
-                }
-            }
+            return { averaging in dayValue(slots[...], averaging: averaging, qc: qc) }
         }
     }
 
@@ -52,14 +39,42 @@ public struct DailyAirQuality: Sendable, Equatable {
                                 qc: SensorQC = .shipped) -> DailyAirQuality {
         combine(label: String(hour), tables: standard.realtime, hours: hours, sensors: sensors, standard: standard, kind: .realtime) { slotsOf in
             let slots = slotsOf(hour - 23 * 3600, 24)
-            return { averaging in
-                averaging == 1 ? slots[23] : mean(Array(slots[(24 - averaging)...]), of: averaging, qc: qc)
-            }
+            return { averaging in hourValue(slots[...], averaging: averaging, qc: qc) }
         }
     }
 
-    static func mean(_ slots: [Double?], of expected: Int, qc: SensorQC) -> Double? {
-        qc.mean(of: slots.map { SensorQC.Checked(raw: $0, value: $0, flags: $0 == nil ? [.missing] : []) }, expected: expected).mean
+    /// A day's value of a table averaged over `averaging` hours, from the day's 24 hourly slots.
+    /// A day needs the day: 18 of its hours for a mean or its highest hour, and 14 valid 8-hour
+    /// means for the highest of them (GB 3095 and HJ 663's validity rules); an 8-hour mean may
+    /// start in the day's last hours only if it ends within it.
+    public static func dayValue(_ slots: ArraySlice<Double?>, averaging: Int, qc: SensorQC) -> Double? {
+        precondition(slots.count == 24, "a day has 24 hourly slots")
+        let first = slots.startIndex
+        switch averaging {
+        case 24: return qc.mean(present: slots, expected: 24).mean
+        case 8:
+            var highest: Double?, valid = 0
+            for offset in 0...16 {
+                guard let mean = qc.mean(present: slots[(first + offset)..<(first + offset + 8)], expected: 8).mean else { continue }
+                valid += 1
+                highest = max(highest ?? mean, mean)
+            }
+            return valid >= 14 ? highest : nil
+        default:
+            var highest: Double?, valid = 0
+            for case let value? in slots {
+                valid += 1
+                highest = max(highest ?? value, value)
+            }
+            return Double(valid) >= 24 * qc.completeness_percent / 100 ? highest : nil
+        }
+    }
+
+    /// The real-time value of a table averaged over `averaging` hours, from the 24 hourly slots
+    /// ending with the hour: the hour itself, or the mean of the last `averaging` slots.
+    public static func hourValue(_ slots: ArraySlice<Double?>, averaging: Int, qc: SensorQC) -> Double? {
+        precondition(slots.count == 24, "the real-time window has 24 hourly slots")
+        return averaging == 1 ? slots[slots.endIndex - 1] : qc.mean(present: slots[(slots.endIndex - averaging)...], expected: averaging).mean
     }
 
     /// `reader` is given a way to lay a sensor's parameter out in hourly slots from a start, and

@@ -46,9 +46,10 @@ public struct SensorQC: Sendable, Decodable {
     /// `stuck_repeats` times or more (every repeat is flagged), and a rise faster than the
     /// parameter's limit from the last good hour.
     public func check(_ series: [Double?], parameter: String) -> [Checked] {
+        let range = ranges[parameter].flatMap { $0.count == 2 && $0[0] <= $0[1] ? $0[0]...$0[1] : nil }
         var checked = series.map { raw -> Checked in
             guard let raw, raw.isFinite else { return Checked(raw: nil, value: nil, flags: [.missing]) }
-            if let range = ranges[parameter], range.count == 2, !(range[0]...range[1]).contains(raw) {
+            if let range, !range.contains(raw) {
                 return Checked(raw: raw, value: nil, flags: [.outOfRange])
             }
             return Checked(raw: raw, value: raw, flags: [])
@@ -82,9 +83,20 @@ public struct SensorQC: Sendable, Decodable {
     /// The mean of the good values when at least `completeness_percent` of `expected` are good
     /// (an hour from 2-minute samples expects 30; a day from hours, 24), with the share found.
     public func mean(of values: [Checked], expected: Int) -> (mean: Double?, completeness: Double) {
-        let good = values.compactMap(\.value)
-        let completeness = expected > 0 ? Double(good.count) / Double(expected) * 100 : 0
-        guard !good.isEmpty, completeness >= completeness_percent else { return (nil, completeness) }
-        return (good.reduce(0, +) / Double(good.count), completeness)
+        mean(present: values.lazy.map(\.value), expected: expected)
+    }
+
+    /// The same over values where nil is not good, summed in order without gathering them first:
+    /// a network's year of hourly means is a hundred million windows.
+    public func mean<Values: Sequence>(present values: Values, expected: Int) -> (mean: Double?, completeness: Double)
+    where Values.Element == Double? {
+        var sum = 0.0, count = 0
+        for case let value? in values {
+            sum += value
+            count += 1
+        }
+        let completeness = expected > 0 ? Double(count) / Double(expected) * 100 : 0
+        guard count > 0, completeness >= completeness_percent else { return (nil, completeness) }
+        return (sum / Double(count), completeness)
     }
 }
