@@ -28,6 +28,8 @@ public final class CityCarbonDatabase: Sendable {
     let inclusion = InclusionState()
     /// The registries SensorThings answers from, kept a few seconds (``SensorThingsRegistry``).
     let sensorThings = SensorThingsRegistry()
+    /// Meter channels' readings as columns, for SensorThings counts (``ObservationColumns``).
+    let observationColumns = ObservationColumns()
 
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
     public init(path: String) throws {

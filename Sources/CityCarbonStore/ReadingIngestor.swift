@@ -355,6 +355,8 @@ private struct Batch {
             report.late += 1
             report.stored += 1
         }
+        // The channel's newest reading did not move: its revision tells copies of its readings (``ObservationColumns``).
+        try db.execute(sql: "UPDATE monitor_datastream SET revision = revision + 1 WHERE id = ?", arguments: [stream.id])
         if let k = kgValue { report.kgCO2e += k }
         if let anomaly = outcome.anomaly { try alert(stream, anomaly, time: r.time, observed: r.value, report: &report) }
         account(stream, time: r.time, consumption: outcome.consumption, kg: kgValue, sign: 1)

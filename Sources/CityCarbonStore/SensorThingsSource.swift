@@ -160,6 +160,12 @@ public final class SensorThingsSource: STASource {
             for stream in visible(datastreams) {
                 switch stream {
                 case let .integer(n):
+                    // A bound on the value visits every reading in the time range: counted from
+                    // the channel's columns in memory (``ObservationColumns``).
+                    if ObservationBounds(window).boundsValue, let counted = try database.observationColumns.count(db, stream: n, ObservationBounds(window)) {
+                        total += counted
+                        continue
+                    }
                     let (where_, arguments) = bounds(window, column: "t", value: "value", after: nil, descending: false)
                     total += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM monitor_reading WHERE datastream_id = ?\(where_)",
                                               arguments: SQLArguments([.integer(n)] + arguments)) ?? 0
@@ -216,27 +222,15 @@ public final class SensorThingsSource: STASource {
     }
 
     func bounds(_ window: STAObservationWindow, column: String, value: String, after: Int64?, descending: Bool) -> (String, [SQLValue]) {
+        let bounds = ObservationBounds(window)
         var sql = "", arguments: [SQLValue] = []
-        // Times are whole seconds: an exclusive fractional bound rounds to the whole second inside it.
-        if let from = window.from {
-            let lower = window.fromInclusive ? from.rounded(.up) : (from.rounded(.down) + 1)
-            sql += " AND \(column) >= ?"; arguments.append(.integer(Self.clamp(lower)))
-        }
-        if let to = window.to {
-            let upper = window.toInclusive ? to.rounded(.down) : (to.rounded(.up) - 1)
-            sql += " AND \(column) <= ?"; arguments.append(.integer(Self.clamp(upper)))
-        }
+        if let from = bounds.from { sql += " AND \(column) >= ?"; arguments.append(.integer(from)) }
+        if let to = bounds.to { sql += " AND \(column) <= ?"; arguments.append(.integer(to)) }
         if let after { sql += " AND \(column) \(descending ? "<" : ">") ?"; arguments.append(.integer(after)) }
-        if let above = window.resultAbove, above.isFinite {
-            sql += " AND \(value) \(window.resultAboveInclusive ? ">=" : ">") ?"; arguments.append(.real(above))
-        }
-        if let below = window.resultBelow, below.isFinite {
-            sql += " AND \(value) \(window.resultBelowInclusive ? "<=" : "<") ?"; arguments.append(.real(below))
-        }
+        if let above = bounds.above { sql += " AND \(value) \(bounds.aboveInclusive ? ">=" : ">") ?"; arguments.append(.real(above)) }
+        if let below = bounds.below { sql += " AND \(value) \(bounds.belowInclusive ? "<=" : "<") ?"; arguments.append(.real(below)) }
         return (sql, arguments)
     }
-
-    static func clamp(_ x: Double) -> Int64 { x.isNaN ? 0 : Int64(max(-9.2e18, min(9.2e18, x))) }
 
     func readings(_ db: any SQLConnection, _ stream: Int64, _ window: STAObservationWindow, after: Int64?, limit: Int,
                   descending: Bool, into found: inout [STAEntity]) throws {

@@ -477,6 +477,9 @@ enum SQLiteSchema {
         migrator.registerMigration(InclusionAccountIndex.version) { db in
             for statement in InclusionAccountIndex.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(ObservationColumns.version) { db in
+            for statement in ObservationColumns.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
