@@ -74,7 +74,7 @@ struct ObservationColumnsTests {
         let above = Self.window(above: 10)
         try ReadingIngestor(database).ingest(Self.day([20, 30], from: localMidnight), actor: "meter", source: "a")
         #expect(try Self.memoryCount(database, stream, above) == 2)
-        let other = try CityCarbonDatabase(path: database.path)
+        let other = try CityCarbonDatabase(location: database.path)
         try ReadingIngestor(other).ingest([Reading(datastream: "office-1/elec", time: localMidnight + 900, value: 1)], actor: "meter", source: "revise")
         #expect(try Self.memoryCount(database, stream, above) == 1)
         try ReadingIngestor(other).ingest(Self.day([1, 30, 40], from: localMidnight), actor: "meter", source: "more")
