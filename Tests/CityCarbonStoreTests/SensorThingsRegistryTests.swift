@@ -32,4 +32,22 @@ struct SensorThingsRegistryTests {
         // A clock that went back does not keep a snapshot from the future.
         #expect(try database.sensorThings.snapshot(database, now: now).sensors.first?.name == "Renamed")
     }
+
+    @Test func pastHalfItsAgeTheSnapshotIsServedAndReadAgainInTheBackground() async throws {
+        let database = try temporaryWorkspace()
+        try AirNetwork(database).register(sensor("s-1", name: "First"), by: "test")
+        let now = Date()
+        #expect(try database.sensorThings.snapshot(database, now: now).sensors.first?.name == "First")
+        try database.write { db in try db.execute(sql: "UPDATE air_sensor SET name = 'Renamed'", arguments: []) }
+        // Past half the freshness: the kept snapshot answers at once, and a reload starts.
+        let halfway = now.addingTimeInterval(SensorThingsRegistry.freshness / 2 + 0.1)
+        #expect(try database.sensorThings.snapshot(database, now: halfway).sensors.first?.name == "First")
+        var seen: String?
+        for _ in 0..<100 {
+            seen = try database.sensorThings.snapshot(database, now: halfway).sensors.first?.name
+            if seen == "Renamed" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(seen == "Renamed")
+    }
 }
