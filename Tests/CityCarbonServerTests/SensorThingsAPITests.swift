@@ -224,6 +224,45 @@ struct SensorThingsAPITests {
         }
     }
 
+    @Test func anExpandedSetsNextLinkKeepsItsFilterSelectionAndCount() async throws {
+        let stream = try #require(try MonitoringRegistry(database).datastreams(site: "nb-tower").first { $0.datastream.key == "nb-tower/elec" })
+        let median = try database.read { db in
+            try Double.fetchOne(db, sql: "SELECT value FROM monitor_reading WHERE datastream_id = ? ORDER BY value LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM monitor_reading WHERE datastream_id = ?)",
+                                arguments: [stream.id, stream.id])!
+        }
+        try await application(database).test(.router) { client in
+            let expand = "Observations($filter=result gt \(median);$count=true;$top=5;$select=id,result)"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let first = try await get(client, "/sta/v1.1/Datastreams(\(stream.id))?$expand=\(expand)")
+            #expect(first.status == .ok, "\(first.text)")
+            let count = try #require(first.json["Observations@iot.count"]?.number)
+            var seen = first.json["Observations"]?.array ?? []
+            var next = try local(first.json["Observations@iot.nextLink"]?.string)
+            // Following the links gives exactly the counted observations, each above the bound and with the selection.
+            while true {
+                let page = try await get(client, next)
+                #expect(page.status == .ok, "\(page.text)")
+                seen += page.json["value"]?.array ?? []
+                guard let link = page.json["@iot.nextLink"]?.string else { break }
+                next = try local(link)
+            }
+            #expect(Double(seen.count) == count)
+            #expect(seen.allSatisfy { ($0["result"]?.number ?? -.infinity) > median && $0["phenomenonTime"] == nil })
+        }
+    }
+
+    @Test func topZeroGivesTheCountAndNoNextPage() async throws {
+        let stream = try #require(try MonitoringRegistry(database).datastreams(site: "nb-tower").first { $0.datastream.key == "nb-tower/elec" })
+        try await application(database).test(.router) { client in
+            for path in ["/sta/v1.1/Datastreams(\(stream.id))/Observations", "/sta/v1.1/Things"] {
+                let page = try await get(client, "\(path)?$top=0&$count=true")
+                #expect(page.status == .ok, "\(page.text)")
+                #expect((page.json["@iot.count"]?.number ?? 0) > 0 && page.json["value"]?.array?.isEmpty == true)
+                #expect(page.json["@iot.nextLink"] == nil, "\(path)")
+            }
+        }
+    }
+
     @Test func observationsComeAsADataArrayPerDatastream() async throws {
         let code = try #require(try AirNetwork(database).sensors().first?.code)
         try await application(database).test(.router) { client in

@@ -9,6 +9,8 @@ public struct STAQueryOptions: Sendable, Equatable {
     public var skip = 0
     public var count = false
     public var dataArray = false
+    /// The options as written, `(name, value)` in order: an expansion's next page repeats them.
+    public var written: [(name: String, value: String)] = []
 
     /// The most entities one page holds; more is asked for with `@iot.nextLink`.
     public static let maximumTop = 1000
@@ -50,6 +52,7 @@ public struct STAQueryOptions: Sendable, Equatable {
         if let limit = Self.maximumLength[name], value.count > limit {
             throw STAQueryError(name, "is \(value.count) characters long; at most \(limit)")
         }
+        written.append((name, value))
         switch name {
         case "$select":
             let names = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -1,4 +1,5 @@
 import CarbonKit
+import Foundation
 
 /// One SensorThings entity as the service works on it: its type, id and properties (in
 /// ``STAEntityType/properties`` order, absent ones left out).
@@ -223,7 +224,8 @@ public struct STAService {
         var matched = try (set ?? []).filter { try passes($0, options.filter) }
         if !options.orderBy.isEmpty { try sort(&matched, options.orderBy) } else { matched.sort { Self.idOrder($0.id, $1.id) } }
         let page = Array(matched.dropFirst(options.skip).prefix(top))
-        return Page(entities: page, count: options.count ? matched.count : nil, more: options.skip + top < matched.count)
+        // `$top=0` asks for the count alone: there is no next page of nothing.
+        return Page(entities: page, count: options.count ? matched.count : nil, more: top > 0 && options.skip + top < matched.count)
     }
 
     /// A page of observations. The store reads the filter's window in the stream's time order (or
@@ -256,7 +258,7 @@ public struct STAService {
         }
         if !inStoreOrder { try sort(&matched, options.orderBy) }
         let page = Array(matched.dropFirst(options.skip).prefix(top))
-        return Page(entities: page, count: options.count ? counted ?? matched.count : nil, more: matched.count > options.skip + top)
+        return Page(entities: page, count: options.count ? counted ?? matched.count : nil, more: top > 0 && matched.count > options.skip + top)
     }
 
     func passes(_ entity: STAEntity, _ filter: STAExpression?) throws -> Bool {
@@ -334,8 +336,16 @@ public struct STAService {
         return path + "?" + (kept.map(String.init) + next).joined(separator: "&")
     }
 
+    /// An expanded set's next page: the related set with the expansion's own options (its
+    /// filter, selection, order, count), `$skip` moved on.
     func nestedNextLink(_ entity: STAEntity, _ name: String, _ options: STAQueryOptions) -> String {
-        "\(selfLink(entity))/\(name)?$top=\(options.pageSize)&$skip=\(options.skip + options.pageSize)"
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#;")
+        let kept = options.written.filter { $0.name != "$top" && $0.name != "$skip" }.map { option in
+            option.name + "=" + (option.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? option.value)
+        }
+        let next = ["$top=\(options.pageSize)", "$skip=\(options.skip + options.pageSize)"]
+        return "\(selfLink(entity))/\(name)?" + (kept + next).joined(separator: "&")
     }
 
     /// `$resultFormat=dataArray` (§14.3): observations grouped by datastream, as rows of components.
