@@ -326,6 +326,9 @@ public enum JSONReader {
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 throw error("a low surrogate without a high one", at: at)
+            } else if scalar == 0 {
+                // SQLite would end the text there and PostgreSQL refuses it: never stored, so never read.
+                throw error("\\u0000 (NUL) is not accepted in text", at: at)
             }
             text.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
         }
@@ -348,5 +351,27 @@ public enum JSONReader {
             index += 6
             return value
         }
+    }
+}
+
+extension InputIssue {
+    /// A `\u0000` escape inside a string of JSON `bytes`, as the issue to refuse it with, or nil.
+    /// Bodies read with Foundation's decoder are checked with it first, as ``JSONReader`` refuses
+    /// the escape itself: SQLite would end the text there and PostgreSQL refuses it.
+    public static func escapedNul(in bytes: [UInt8], file: String?) -> InputIssue? {
+        var inString = false, index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                inString.toggle()
+            } else if inString, byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                if bytes[index + 1] == UInt8(ascii: "u"), index + 6 <= bytes.count, bytes[(index + 2)..<(index + 6)].allSatisfy({ $0 == 0x30 }) {
+                    return InputIssue(InputLocation(file: file), reason: "holds \\u0000 (NUL) at byte \(index + 1), which is not accepted in text")
+                }
+                index += 1
+            }
+            index += 1
+        }
+        return nil
     }
 }

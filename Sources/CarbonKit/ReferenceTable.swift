@@ -55,6 +55,12 @@ public struct ReferenceTable: Sendable {
                                           reason: "is not UTF-8 text: byte 0x\(hex.count == 1 ? "0" : "")\(hex) at byte \(offset + 1) of the file",
                                           suggestion: "save the sheet as CSV UTF-8")])
         }
+        // SQLite would end a cell's text at a NUL byte and PostgreSQL refuses it: named, not cut.
+        if let nul = bytes.firstIndex(of: 0) {
+            let row = bytes[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw InputErrors([InputIssue(InputLocation(file: file, row: row), reason: "holds a NUL byte (0x00) at byte \(nul + 1) of the file",
+                                          suggestion: "save the sheet as CSV UTF-8")])
+        }
         return text
     }
 

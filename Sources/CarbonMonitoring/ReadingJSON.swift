@@ -25,6 +25,7 @@ public enum ReadingJSON {
 
     public static func parse(_ bytes: [UInt8], file: String) throws(InputErrors) -> [Reading] {
         let batch: Batch
+        if let nul = InputIssue.escapedNul(in: bytes, file: file) { throw InputErrors([nul]) }
         do {
             batch = try JSONDecoder().decode(Batch.self, from: Data(bytes))
         } catch let error as DecodingError {

@@ -51,6 +51,7 @@ public enum SenML {
 
     public static func parse(_ bytes: [UInt8], file: String, now: UnixSeconds) throws(InputErrors) -> [Entry] {
         let records: [Record]
+        if let nul = InputIssue.escapedNul(in: bytes, file: file) { throw InputErrors([nul]) }
         do {
             records = try JSONDecoder().decode([Record].self, from: Data(bytes))
         } catch let error as DecodingError {

@@ -66,6 +66,7 @@ public enum SensorThings {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], subject: String) throws(InputErrors) -> T {
+        if let nul = InputIssue.escapedNul(in: bytes, file: nil) { throw InputErrors([nul]) }
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {

@@ -5,6 +5,7 @@ import Foundation
 /// about (`measures[2].ramp.start`), as every other input of CityCarbon reports them.
 public enum ScenarioFile {
     public static func decode(_ bytes: [UInt8], file: String?) throws(InputErrors) -> Scenario {
+        if let nul = InputIssue.escapedNul(in: bytes, file: file) { throw InputErrors([nul]) }
         do {
             return try JSONDecoder().decode(Scenario.self, from: Data(bytes))
         } catch let error as DecodingError {

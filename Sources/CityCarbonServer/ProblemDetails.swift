@@ -64,6 +64,8 @@ extension ProblemDetails {
             problem = ProblemDetails(.badRequest, "the request has \(errors.issues.count) problem(s)", issues: errors.issues)
         case let denied as AccessDenied:
             problem = ProblemDetails(.forbidden, denied.reason)
+        case let exists as ThingExists:
+            problem = ProblemDetails(.conflict, exists.description)
         case let error as STAQueryError:
             problem = ProblemDetails(error.unsupported ? .notImplemented : .badRequest, error.description)
         case let error as MonitoringError:

@@ -40,11 +40,17 @@ public struct SensorThingsIntake: Sendable {
     }
 }
 
+/// `POST /Things` named a sensor that is registered already; nothing changed.
+public struct ThingExists: Error, CustomStringConvertible {
+    public var code: String
+    public var description: String { "air sensor \(code) is registered already; a new Thing needs a new properties.code" }
+}
+
 extension SensorThingsIntake {
     /// Registers the air sensor a `POST /Things` describes (`properties.code` and `model`; `grade`,
     /// `placement`, `district`, `correction`), owned by the key's organisation; an unscoped key
     /// names the owner in `properties.owner`. Meter sites are registered with the sites sheet.
-    /// A sensor another organisation owns is not taken over.
+    /// A sensor registered already is not replaced (another organisation's is not even shown).
     public func createThing(_ draft: SensorThings.ThingDraft, scope: IngestScope, organisation: String?, actor: String) throws -> STAID {
         func field(_ name: String) -> String? { draft.properties[name].flatMap { $0.isEmpty ? nil : $0 } }
         var issues: [InputIssue] = []
@@ -72,8 +78,10 @@ extension SensorThingsIntake {
         }
         if !issues.isEmpty { throw InputErrors(issues) }
         let network = AirNetwork(database)
-        if let existing = try network.sensors().first(where: { $0.code == code }), !scope.allows(organisation: existing.owner, site: code) {
-            throw MonitoringError.outOfScope([code])
+        if let existing = try network.sensors().first(where: { $0.code == code }) {
+            guard scope.allows(organisation: existing.owner, site: code) else { throw MonitoringError.outOfScope([code]) }
+            // A create that met a registered sensor would silently replace its place, owner and correction.
+            throw ThingExists(code: code)
         }
         try network.register(AirSensor(code: code, name: draft.name, owner: owner, model: model, grade: grade!,
                                        latitude: draft.latitude, longitude: draft.longitude, placement: placement!, district: field("district"),

@@ -58,6 +58,12 @@ import Testing
         #expect(refusal(#"["\ud800\u0041"]"#) != nil)
     }
 
+    /// A store would cut the text at a NUL or refuse it, so it is refused where it is read.
+    @Test func anEscapedNulIsRefusedAtItsEscape() {
+        #expect(refusal(#"{"name":"before\u0000after"}"#) == .syntax(offset: 15, reason: "\\u0000 (NUL) is not accepted in text"))
+        #expect(refusal(#"["\u0001"]"#) == nil)
+    }
+
     /// Parsers disagree on a repeated key (Foundation keeps the last), so it is refused, by its path.
     @Test func aKeyGivenTwiceInOneObjectIsRefusedByItsPathEvenWhenEscaped() {
         #expect(refusal(#"{"a":[1,{"x":1,"y":{"z":1,"z":2}}]}"#) == .repeatedKey(path: "a[1].y.z"))

@@ -15,6 +15,17 @@ import Testing
         }
     }
 
+    @Test func aNulByteIsNamedByRowAndOffsetInsteadOfCuttingTheCell() {
+        let bytes: [UInt8] = Array("district,year,source\nHarbour,2031,before".utf8) + [0x00] + Array("after\n".utf8)
+        do {
+            _ = try ReferenceTable.text(of: bytes, file: "statistics.csv")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.issues[0].location.file == "statistics.csv" && error.issues[0].location.row == 2)
+            #expect(error.issues[0].reason == "holds a NUL byte (0x00) at byte 41 of the file")
+        }
+    }
+
     @Test func overlongFormsSurrogatesAndTruncatedSequencesAreNotUTF8() {
         #expect(ReferenceTable.firstInvalidUTF8([0x41, 0xC0, 0x80]) == 1)
         #expect(ReferenceTable.firstInvalidUTF8([0xED, 0xA0, 0x80]) == 0)

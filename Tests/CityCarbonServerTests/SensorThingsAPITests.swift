@@ -195,11 +195,21 @@ struct SensorThingsAPITests {
             #expect(created.json["properties"]?["owner"]?.string == "Clean Air NGO")
             let locations = try await get(client, try local(created.headers[.location]) + "/Locations", key: ngo)
             #expect(locations.json["value"]?.array?.first?["location"]?["coordinates"]?.array?.compactMap(\.number) == [120.15, 30.27])
+            // Posting the same sensor again does not replace it.
+            let again = try await post(#"{"name":"moved","properties":{"code":"pa-17","model":"Other"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
+                                       key: ngo)
+            #expect(again.status == .conflict && again.text.contains("pa-17"), "\(again.text)")
+            let kept = try #require(try AirNetwork(database).sensors().first { $0.code == "pa-17" })
+            #expect(kept.name == "School gate 17" && kept.model == "PurpleAir PA-II" && kept.correction == "epa-purpleair-2021" && kept.latitude == 30.27)
             // Another organisation's sensor is not taken over, and nothing about it changes.
             let takeover = try await post(#"{"name":"mine now","properties":{"code":"station-x","model":"PA-II"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
                                           key: ngo)
             #expect(takeover.status == .forbidden)
             #expect(try AirNetwork(database).sensors().first { $0.code == "station-x" }?.owner == "Bureau")
+            // A NUL would cut the name where it is stored: refused, naming where it is.
+            let nul = try await post(#"{"name":"before\u0000after","properties":{"code":"pa-20","model":"PA-II"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
+                                     key: ngo)
+            #expect(nul.status == .badRequest && nul.text.contains("u0000"), "\(nul.text)")
             let noPlace = try await post(#"{"name":"x","properties":{"code":"pa-18"}}"#, key: ngo)
             #expect(noPlace.status == .badRequest && noPlace.text.contains("Locations"))
             let badGrade = try await post(#"{"name":"x","properties":{"code":"pa-18","model":"PA-II","grade":"premium"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
@@ -207,7 +217,7 @@ struct SensorThingsAPITests {
             #expect(badGrade.status == .badRequest && badGrade.text.contains("properties.grade"))
             let unowned = try await post(#"{"name":"x","properties":{"code":"pa-19"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#, key: admin)
             #expect(unowned.status == .badRequest && unowned.text.contains("properties.owner") && unowned.text.contains("properties.model"))
-            #expect(try AirNetwork(database).sensors().filter { ["pa-18", "pa-19"].contains($0.code) }.isEmpty)
+            #expect(try AirNetwork(database).sensors().filter { ["pa-18", "pa-19", "pa-20"].contains($0.code) }.isEmpty)
         }
     }
 
