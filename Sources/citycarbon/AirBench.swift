@@ -11,7 +11,7 @@ struct AirBench: ParsableCommand {
         abstract: "Time QA/QC, correction and hourly and daily AQI for a network of low-cost sensors over a year of hourly values.",
         discussion: """
         Makes --sensors dual-channel PM2.5 sensors with humidity, --days days of hours each from
-        --from (about 2 % of hours missing, channels that disagree, runs of a stuck value, spikes),
+        --from (about 2 % of hours sending nothing, channels that disagree, runs of a stuck value, spikes),
         then takes every sensor's series through the rules (``SensorSeries``): A/B agreement,
         range, stuck values and jumps, the pinned PurpleAir correction with the hour's checked
         humidity, each hour's real-time index and each day's index under the standard of --region
@@ -110,7 +110,8 @@ struct AirBench: ParsableCommand {
     }
 
     /// A sensor's made-up year: a daily cycle around a level of its own, channel B close to A,
-    /// and the faults the checks are for, each about as often as in a real network.
+    /// and the faults the checks are for, each about as often as in a real network. An hour that
+    /// sends nothing has no row to flag, as in a sheet; it shows as an hour without an index.
     static func series(sensor: Int, start: Int64, days: Int) -> SensorSeries {
         var random = SeededRandom(seed: UInt64(sensor) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
         func uniform() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
