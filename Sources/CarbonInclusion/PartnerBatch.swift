@@ -64,7 +64,7 @@ public enum PartnerBatch {
             let conditions = reader.identifiers("conditions")
             let activity = reader.activity()
             // A misspelt field (`navgation`) would otherwise be ignored and the event judged without it.
-            if !object.members.allSatisfy({ Self.isEventField($0.key) }) {
+            if !object.members.allSatisfy({ Self.eventFields.contains($0.key) }) {
                 for key in object.keys.sorted() where !Self.eventFields.contains(key) {
                     reader.fail(String(key.prefix(64)), nil, "is not a field of an event; the fields are " + Self.eventFields.sorted().joined(separator: ", "))
                 }
@@ -82,18 +82,10 @@ public enum PartnerBatch {
         return issues.isEmpty ? .success(events) : .failure(InputErrors(issues))
     }
 
-    static let eventFields: Set<String> = ["serial", "account", "scenario", "evidence", "started_at", "ended_at", "device", "district",
-                                           "navigation", "conditions", "activity"]
-
-    /// Whether `key` is one of ``eventFields``, by comparing the short keys rather than hashing
-    /// each: every event of every post is checked.
-    static func isEventField(_ key: String) -> Bool {
-        switch key {
-        case "serial", "account", "scenario", "evidence", "started_at", "ended_at", "device", "district", "navigation", "conditions",
-             "activity": true
-        default: false
-        }
-    }
+    /// An event's fields. A short list compared key by key, not a set hashed for each key:
+    /// every event of every post is checked.
+    static let eventFields = ["serial", "account", "scenario", "evidence", "started_at", "ended_at", "device", "district", "navigation",
+                              "conditions", "activity"]
 
     /// Reads one event's fields, collecting what is wrong with each.
     struct FieldReader {

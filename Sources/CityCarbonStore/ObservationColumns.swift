@@ -30,6 +30,9 @@ final class ObservationColumns: @unchecked Sendable {
     let budget: Int
     private let lock = NSLock()
     private var columns: [Int64: Column] = [:]
+    /// Channels found longer than the budget: readings are never deleted, so they stay so, and
+    /// are not read into memory again only to be dropped.
+    private var oversized: Set<Int64> = []
     private var clock: UInt64 = 0
 
     init(budget: Int = 16_000_000) { self.budget = budget }
@@ -43,7 +46,7 @@ final class ObservationColumns: @unchecked Sendable {
         guard let head = try SQLRow.fetchOne(db, sql: "SELECT last_time, revision FROM monitor_datastream WHERE id = ?", arguments: [stream])
         else { return 0 }
         let lastTime: Int64 = head["last_time"] ?? Int64.min, revision: Int64 = head["revision"]
-        var column = lock.withLock { columns[stream] }
+        guard var column = lock.withLock({ oversized.contains(stream) ? nil : Optional(columns[stream]) }) else { return nil }
         if let held = column, held.revision == revision, held.lastTime < lastTime {
             // Only new readings since: append them.
             var more = held
@@ -60,7 +63,10 @@ final class ObservationColumns: @unchecked Sendable {
             }
             column = Column(lastTime: lastTime, revision: revision, times: times, values: values, usedAt: 0)
         }
-        guard var found = column, found.times.count <= budget else { return nil }
+        guard var found = column, found.times.count <= budget else {
+            lock.withLock { _ = oversized.insert(stream) }
+            return nil
+        }
         let count = bounds.count(times: found.times, values: found.values)
         lock.withLock {
             clock += 1
