@@ -110,3 +110,18 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// A value read strictly (``JSONReader``): a whole number that fits stays whole.
+    public init(_ node: JSONNode) {
+        switch node {
+        case .null: self = .null
+        case let .bool(b): self = .bool(b)
+        case let .number(text):
+            if !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let n = Int(text) { self = .integer(n) } else { self = .number(Double(text) ?? .nan) }
+        case let .string(s): self = .string(s)
+        case let .array(items): self = .array(items.map(JSONValue.init))
+        case let .object(object): self = .object(object.members.map { ($0.key, JSONValue($0.value)) })
+        }
+    }
+}

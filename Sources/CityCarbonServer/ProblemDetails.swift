@@ -14,6 +14,8 @@ public struct ProblemDetails: HTTPResponseError {
     public let issues: [InputIssue]
     /// Seconds after which the same request may succeed (`Retry-After`), for a refusal that is not the request's fault.
     public let retryAfter: Int?
+    /// The methods the address answers (`Allow`), for a 405.
+    public var allow: [String] = []
 
     public init(_ status: HTTPResponse.Status, _ detail: String, issues: [InputIssue] = [], retryAfter: Int? = nil) {
         self.status = status
@@ -60,6 +62,12 @@ extension ProblemDetails {
         switch error {
         case let error as ProblemDetails:
             problem = error
+            if !error.allow.isEmpty { allow = error.allow.joined(separator: ", ") }
+        case let refusal as STAUpdate.Refusal:
+            allow = refusal.allow.joined(separator: ", ")
+            problem = ProblemDetails(.methodNotAllowed, refusal.reason)
+        case let held as SensorHasHours:
+            problem = ProblemDetails(.conflict, held.description)
         case let errors as InputErrors:
             problem = ProblemDetails(.badRequest, "the request has \(errors.issues.count) problem(s)", issues: errors.issues)
         case let denied as AccessDenied:

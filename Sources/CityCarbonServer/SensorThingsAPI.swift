@@ -20,6 +20,8 @@ struct SensorThingsAPI: Sendable {
         "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
         "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
         "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/create-entity",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/update-entity",
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/delete-entity",
         "http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array",
     ]
 
@@ -53,17 +55,48 @@ struct SensorThingsAPI: Sendable {
                 try self.answer(request, principal)
             }
         }
+        // A set's own address (`/Things`) has routes of its own, so a write to it is answered 405 with what it takes.
+        for method in [STAUpdate.Method.patch, .put, .delete] {
+            routes.client(HTTPRequest.Method(method.rawValue)!, "\(Self.root)/**", .ingestReadings) { request, _, principal in
+                try await self.write(method, request, principal)
+            }
+        }
     }
 
-    func answer(_ request: Request, _ principal: Principal) throws -> Response {
-        let prefix = "/\(Self.root)/"
+    /// `PATCH` and `PUT` answer with the entity as it now is; `DELETE` with 200 and no body (SensorThings 1.1 §10.3–10.4).
+    func write(_ method: STAUpdate.Method, _ request: Request, _ principal: Principal) async throws -> Response {
+        let (type, id) = try STAUpdate.target(try Self.resource(request), method)
+        let intake = SensorThingsIntake(database)
+        let missing = ProblemDetails(.notFound, "no \(type.singular) \(id) that this key may see")
+        if method == .delete {
+            guard try intake.delete(type, id: id, scope: principal.monitoringScope, actor: principal.actor) else { throw missing }
+            return Response(status: .ok)
+        }
+        let form = try STAUpdate.form(method, contentType: request.headers[.contentType])
+        let body = try await FormData.body(of: request, limit: BodyLimit.form)
+        guard try intake.update(type, id: id, form: form, body: [UInt8](body.readableBytesView), scope: principal.monitoringScope,
+                                organisation: principal.organisation, actor: principal.actor) else { throw missing }
+        let service = STAService(source: try SensorThingsSource(database, scope: principal.monitoringScope), root: Self.base(request),
+                                 now: Date().timeIntervalSince1970)
+        guard case let .json(entity) = try service.get(STAPath(segments: [.entities(type, name: type.setName, id: id, many: true)]),
+                                                       STAQueryOptions(), query: "") else { throw missing }
+        return entity.httpResponse()
+    }
+
+    /// The resource path below the service root, decoded.
+    static func resource(_ request: Request) throws -> STAPath {
+        let prefix = "/\(root)/"
         let raw = request.uri.path
         guard raw.hasPrefix(prefix), let path = String(raw.dropFirst(prefix.count)).removingPercentEncoding else {
             throw ProblemDetails(.notFound, "no resource at \(raw)")
         }
+        return try STAPath.parse(path)
+    }
+
+    func answer(_ request: Request, _ principal: Principal) throws -> Response {
         let query = request.uri.query ?? ""
         let options = try STAQueryOptions.parse(Self.pairs(query))
-        let resource = try STAPath.parse(path)
+        let resource = try Self.resource(request)
         let service = STAService(source: try SensorThingsSource(database, scope: principal.monitoringScope), root: Self.base(request),
                                  now: Date().timeIntervalSince1970)
         switch try service.get(resource, options, query: query) {

@@ -222,7 +222,7 @@ public struct ReadingIngestor: Sendable {
 }
 
 /// One transaction's work: the new readings and the roll-up differences it accumulates.
-private struct Batch {
+struct Batch {
     let db: any SQLConnection
     let state: MonitoringState
     let calendar: MonitoringCalendar

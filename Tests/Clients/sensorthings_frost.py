@@ -1,7 +1,8 @@
 """The SensorThings API through FROST's own Python client (frost-sta-client from PyPI), as a
 partner's integration would use it: every entity set paged to its end by @iot.nextLink, a
 filtered and an expanded query, navigation from a Datastream to its Observations, and a meter's
-and an air sensor's Observation created and read back from the Location the server answered.
+and an air sensor's Observation created and read back from the Location the server answered,
+then a Thing updated (the client's PUT) and patched (RFC 6902), and an Observation deleted.
 
 usage: sensorthings_frost.py --base http://127.0.0.1:8181 --key cck_...
 """
@@ -80,6 +81,23 @@ def main():
     back = service.observations().find(air.id)
     assert back.parameters["raw"] == 12.5, back.parameters
     print(f"frost: created and read back air Observation {air.id}")
+
+    # The client's update (a PUT of the whole entity) and patch (RFC 6902), then its delete.
+    sensor = next(t for t in service.things().query().top(1000).list() if isinstance(t.id, str))
+    name = sensor.name
+    sensor.name = name + " (renamed)"
+    service.update(sensor)
+    assert service.things().find(sensor.id).name == name + " (renamed)"
+    service.patch(sensor, [{"op": "replace", "path": "/name", "value": name}])
+    assert service.things().find(sensor.id).name == name
+    print(f"frost: updated and patched Thing {sensor.id}")
+    service.delete(back)
+    try:
+        service.observations().find(back.id)
+        raise AssertionError(f"Observation {back.id} is still there after its delete")
+    except requests.exceptions.HTTPError as error:
+        assert error.response.status_code == 404, error
+    print(f"frost: deleted Observation {back.id}")
     print("frost: the SensorThings API passes FROST's client")
 
 
