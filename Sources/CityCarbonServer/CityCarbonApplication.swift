@@ -118,6 +118,7 @@ public enum CityCarbonApplication {
         DisclosurePages(database: database).addRoutes(to: routes)
         InclusionPages(figures: InclusionFigures(database: database, cache: cache)).addRoutes(to: routes)
         AirPages(figures: AirFigures(database: database)).addRoutes(to: routes)
+        AirFeedAPI(database: database).addRoutes(to: routes)
         PathwayPages(database: database, pages: pages, bandsInBackground: options.monteCarloInBackground).addRoutes(to: routes)
         MonitoringPages(database: database, live: live).addRoutes(to: routes)
         DistrictPages(database: database, cache: cache, pages: pages, live: live).addRoutes(to: routes)

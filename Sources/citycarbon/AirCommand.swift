@@ -11,7 +11,7 @@ struct AirCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "air",
         abstract: "Air quality: index by standard and date, sensor correction, collocation, health impact.",
-        subcommands: [Sensor.self, Load.self, DayCommand.self, Standards.self, Index.self, Correct.self, Collocate.self, Health.self]
+        subcommands: [Sensor.self, Load.self, Feed.self, DayCommand.self, Standards.self, Index.self, Correct.self, Collocate.self, Health.self]
     )
 
     struct Sensor: ParsableCommand {
@@ -66,6 +66,33 @@ struct AirCommand: ParsableCommand {
         func run() throws {
             let loaded = try AirNetwork(try workspace.open()).load(try FileInput.read(file), file: FileInput.name(file), by: workspace.who)
             print("Stored \(loaded.hours) hours: \(loaded.flagged) flagged, \(loaded.corrected) corrected.")
+        }
+    }
+
+    struct Feed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load another network's payload as one sensor's hours: OpenAQ v3, Sensor.Community or PurpleAir.",
+            discussion: """
+                openaq: a sensor's /v3/sensors/{id}/measurements or /hours answer. sensor-community: /airrohr/v1/sensor/{id}/.
+                purpleair: /v1/sensors/{index}/history with time_stamp, pm2.5_cf_1_a, pm2.5_cf_1_b, humidity (and temperature, pm10.0_atm).
+                Samples finer than an hour make the hour's mean when they cover 75 % of it.
+                Example: citycarbon air feed purpleair history.json --sensor pa-17
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "openaq, sensor-community or purpleair.") var format: AirFeed.Format
+        @Argument(help: "The JSON file, or - for standard input.") var file: String
+        @Option(help: "The city's code of the sensor the payload is from.") var sensor: String
+        @Option(help: "Seconds between the sensor's samples, when not its network's usual.") var sampleSeconds: Int?
+
+        func run() throws {
+            let result = try AirNetwork(try workspace.open()).load(feed: format, try FileInput.read(file), sensor: sensor, sampleSeconds: sampleSeconds,
+                                                                   scope: .everything, by: workspace.who)
+            print("Stored \(result.loaded.hours) hours of \(sensor): \(result.loaded.flagged) flagged, \(result.loaded.corrected) corrected.")
+            if result.incompleteHours > 0 { print("Left out \(result.incompleteHours) hour(s) whose samples covered less than 75 % of them.") }
+            if !result.skipped.isEmpty {
+                print("Left out values the network does not keep: " + result.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".")
+            }
         }
     }
 
@@ -327,3 +354,5 @@ struct AirCommand: ParsableCommand {
 extension AirQualityIndex.Kind: ExpressibleByArgument {}
 extension AirSensor.Grade: ExpressibleByArgument {}
 extension AirSensor.Placement: ExpressibleByArgument {}
+
+extension AirFeed.Format: ExpressibleByArgument {}
