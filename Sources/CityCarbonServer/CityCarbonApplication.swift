@@ -97,7 +97,7 @@ public enum CityCarbonApplication {
         WriteAPI(database: database, auditKey: options.auditKey).addRoutes(to: routes)
         AuditAPI(database: database, key: options.auditKey).addRoutes(to: routes)
         MonitoringAPI(database: database).addRoutes(to: routes)
-        SensorThingsAPI(database: database).addRoutes(to: routes)
+        SensorThingsAPI(database: database, routes: routeTable).addRoutes(to: routes)
         let live = LiveFigures(database, freshness: options.liveFreshness)
         let dashboard = DashboardPage(database: database, cache: cache, pages: pages, live: live)
         routes.open(.get, "/") { request, _ in try dashboard.response(request) }

@@ -38,25 +38,6 @@ struct MonitoringAPI: Sendable {
                                                               actor: principal.actor, source: source, locate: payload.locate)
             return Self.json(report).httpResponse()
         }
-        routes.client(.post, "\(Self.staRoot)/Observations", .ingestReadings) { request, _, principal in
-            let body = try await FormData.body(of: request, limit: BodyLimit.form)
-            let observation = try SensorThings.observation([UInt8](body.readableBytesView))
-            let id = try SensorThingsIntake(database).create([observation], scope: principal.monitoringScope, actor: principal.actor)[0]
-            let link = SensorThingsAPI.base(request) + Self.selfLink(id)
-            var response = JSONValue.object([("@iot.id", STAService.idJSON(id)), ("@iot.selfLink", .string(link)),
-                                             ("phenomenonTime", .string(Timestamp.iso(observation.time))), ("result", .number(observation.result))])
-                .httpResponse(status: .created)
-            response.headers[.location] = link
-            return response
-        }
-        routes.client(.post, "\(Self.staRoot)/CreateObservations", .ingestReadings) { request, _, principal in
-            let body = try await FormData.body(of: request, limit: BodyLimit.upload)
-            let groups = try SensorThings.createObservations([UInt8](body.readableBytesView))
-            let ids = try SensorThingsIntake(database).create(groups.flatMap { $0 }, scope: principal.monitoringScope, actor: principal.actor)
-            // The extension answers one self link per observation, in the order sent.
-            let base = SensorThingsAPI.base(request)
-            return JSONValue.array(ids.map { .string(base + Self.selfLink($0)) }).httpResponse(status: .created)
-        }
         routes.client(.get, "api/v1/monitoring/alerts", .ingestReadings) { request, _, principal in
             let status = request.uri.queryParameters.get("status").map { String($0) } ?? "open"
             guard status == "open" || status == "all" else {
@@ -151,9 +132,6 @@ struct MonitoringAPI: Sendable {
                                      ("consumption", .object(row.consumption.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))])
                         }))])
     }
-
-    /// Below the service root: `/Observations('5-1764000000')`.
-    static func selfLink(_ id: STAID) -> String { "/Observations(\(id))" }
 
     static func json(_ report: IngestReport) -> JSONValue {
         .object([("received", .integer(report.received)), ("stored", .integer(report.stored)), ("duplicates", .integer(report.duplicates)),

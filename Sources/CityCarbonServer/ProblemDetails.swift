@@ -4,6 +4,7 @@ import CarbonMonitoring
 import CityCarbonStore
 import Foundation
 import Hummingbird
+import Logging
 
 /// An API error as RFC 9457 `application/problem+json`: a type, a title, the HTTP status and
 /// a detail a person can act on; input problems also list every issue with its place.
@@ -14,8 +15,6 @@ public struct ProblemDetails: HTTPResponseError {
     public let issues: [InputIssue]
     /// Seconds after which the same request may succeed (`Retry-After`), for a refusal that is not the request's fault.
     public let retryAfter: Int?
-    /// The methods the address answers (`Allow`), for a 405.
-    public var allow: [String] = []
 
     public init(_ status: HTTPResponse.Status, _ detail: String, issues: [InputIssue] = [], retryAfter: Int? = nil) {
         self.status = status
@@ -57,12 +56,29 @@ extension ProblemDetails {
     /// The problem response for whatever a handler threw, so a client never sees a bare 500
     /// or an HTML error page from the API. A known path asked with another method is 405.
     static func response(for error: any Error, request: Request, context: CityCarbonContext, routes: RouteTable) -> Response {
+        let (problem, allow) = Self.problem(for: error, path: request.uri.path, routes: routes, logger: context.logger)
+        var response: Response
+        if wantsPage(request) {
+            let page = ErrorPage.html(Localizer(Language.of(request)), status: Int(problem.status.code), path: request.uri.path, detail: problem.detail,
+                                     problems: problem.issues)
+            response = Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page.markup)))
+        } else {
+            response = problem.json.httpResponse(status: problem.status)
+            response.headers[.contentType] = "application/problem+json"
+        }
+        if let allow { response.headers[.allow] = allow }
+        if let seconds = problem.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        return response
+    }
+
+    /// The problem a handler's error is, with the methods a 405 names: one mapping for requests
+    /// and for the requests of a SensorThings batch. An error nobody expected is logged and is a 500.
+    static func problem(for error: any Error, path: String, routes: RouteTable, logger: Logger) -> (ProblemDetails, allow: String?) {
         let problem: ProblemDetails
         var allow: String?
         switch error {
         case let error as ProblemDetails:
             problem = error
-            if !error.allow.isEmpty { allow = error.allow.joined(separator: ", ") }
         case let refusal as STAUpdate.Refusal:
             allow = refusal.allow.joined(separator: ", ")
             problem = ProblemDetails(.methodNotAllowed, refusal.reason)
@@ -78,27 +94,16 @@ extension ProblemDetails {
             problem = ProblemDetails(error.unsupported ? .notImplemented : .badRequest, error.description)
         case let error as MonitoringError:
             if case .outOfScope = error { problem = ProblemDetails(.forbidden, error.description) } else { problem = ProblemDetails(.unprocessableContent, error.description) }
-        case let error as HTTPError where error.status == .notFound && !routes.methods(matching: request.uri.path).isEmpty:
-            allow = routes.methods(matching: request.uri.path).sorted().joined(separator: ", ")
-            problem = ProblemDetails(.methodNotAllowed, "\(request.uri.path) answers \(allow!) only")
+        case let error as HTTPError where error.status == .notFound && !routes.methods(matching: path).isEmpty:
+            allow = routes.methods(matching: path).sorted().joined(separator: ", ")
+            problem = ProblemDetails(.methodNotAllowed, "\(path) answers \(allow!) only")
         case let error as HTTPError:
-            problem = ProblemDetails(error.status, error.status == .notFound ? "no resource at \(request.uri.path)" : (error.body ?? error.status.reasonPhrase))
+            problem = ProblemDetails(error.status, error.status == .notFound ? "no resource at \(path)" : (error.body ?? error.status.reasonPhrase))
         default:
-            context.logger.error("request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
+            logger.error("request failed", metadata: ["path": .string(path), "error": .string("\(error)")])
             problem = ProblemDetails(.internalServerError, "the server could not answer this request")
         }
-        var response: Response
-        if wantsPage(request) {
-            let page = ErrorPage.html(Localizer(Language.of(request)), status: Int(problem.status.code), path: request.uri.path, detail: problem.detail,
-                                     problems: problem.issues)
-            response = Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page.markup)))
-        } else {
-            response = problem.json.httpResponse(status: problem.status)
-            response.headers[.contentType] = "application/problem+json"
-        }
-        if let allow { response.headers[.allow] = allow }
-        if let seconds = problem.retryAfter { response.headers[.retryAfter] = String(seconds) }
-        return response
+        return (problem, allow)
     }
 
     /// A browser asking for a page (it accepts HTML, and the address is not the API's) gets an
