@@ -78,7 +78,7 @@ public enum ReadingCSV {
             let time = Timestamp.parse(bytes: UnsafeBufferPointer(rebasing: buffer[timeRange])) ?? epoch(buffer, timeRange)
             guard let time else {
                 issues.append(InputIssue(location(tc, "time"), value: scanner.string(record.fields[tc]),
-                                         reason: "not a time", suggestion: "ISO 8601 with a zone, e.g. 2026-11-25T08:15:00+08:00, or epoch seconds"))
+                                         reason: "not a time", suggestion: Timestamp.expected))
                 if issues.count >= 100 { break } else { continue }
             }
             guard let value = number(buffer, valueRange), value.isFinite else {
@@ -105,8 +105,7 @@ public enum ReadingCSV {
     }
 
     private static func epoch(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UnixSeconds? {
-        guard let seconds = number(buffer, range), seconds.isFinite, abs(seconds) < 1e11 else { return nil }
-        return UnixSeconds(seconds.rounded(.down))
+        number(buffer, range).flatMap(Timestamp.epoch)
     }
 
     private static func number(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {

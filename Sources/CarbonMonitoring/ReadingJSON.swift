@@ -39,7 +39,7 @@ public enum ReadingJSON {
         for (i, item) in batch.readings.enumerated() {
             guard let time = item.time.seconds else {
                 issues.append(InputIssue(InputLocation(file: file, field: "readings[\(i)].time"), value: item.time.text,
-                                         reason: "not a time", suggestion: "ISO 8601 with a zone, or epoch seconds"))
+                                         reason: "not a time", suggestion: Timestamp.expected))
                 continue
             }
             guard !item.datastream.isEmpty else {
@@ -61,7 +61,7 @@ struct TimeValue: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Double.self) {
-            seconds = number.isFinite && abs(number) < 1e11 ? UnixSeconds(number.rounded(.down)) : nil
+            seconds = Timestamp.epoch(number)
             text = "\(number)"
         } else {
             text = try container.decode(String.self)

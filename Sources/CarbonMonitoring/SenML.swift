@@ -91,6 +91,8 @@ public enum SenML {
             var time = baseTime + (record.t ?? 0)
             if time < 268_435_456 { time += Double(now) }
             guard time.isFinite, abs(time) < 1e11 else { issue("t", "\(time)", "not a time"); continue }
+            // Kept by the second: a part of a second cut off would make this reading replace another.
+            guard time == time.rounded() else { issue("t", "\(time)", "is not a whole second"); continue }
             entries.append(Entry(reading: Reading(datastream: name, time: UnixSeconds(time.rounded(.down)), value: value),
                                  unit: record.u ?? baseUnit, index: i))
         }

@@ -91,7 +91,7 @@ public enum SensorThings {
     public static func observation(_ bytes: [UInt8]) throws(InputErrors) -> Observation {
         let single = try decode(Single.self, bytes, subject: "an Observation")
         guard let time = time(single.phenomenonTime) else {
-            throw InputErrors([InputIssue(InputLocation(field: "phenomenonTime"), value: single.phenomenonTime, reason: "not an ISO 8601 time or interval")])
+            throw InputErrors([InputIssue(InputLocation(field: "phenomenonTime"), value: single.phenomenonTime, reason: "not an ISO 8601 time or interval in whole seconds")])
         }
         guard single.result.isFinite else { throw InputErrors([InputIssue(InputLocation(field: "result"), reason: "not a finite number")]) }
         if let b = single.parameters?.valueB, !b.isFinite {
@@ -123,7 +123,7 @@ public enum SensorThings {
                 }
                 guard case .text(let t) = row[timeColumn], let time = time(t) else {
                     issues.append(InputIssue(InputLocation(field: "\(field)[\(timeColumn)]"), value: row[timeColumn].description,
-                                             reason: "phenomenonTime is not an ISO 8601 time or interval"))
+                                             reason: "phenomenonTime is not an ISO 8601 time or interval in whole seconds"))
                     continue
                 }
                 guard case .number(let value) = row[resultColumn], value.isFinite else {

@@ -1,13 +1,14 @@
 import CarbonKit
 
 /// A moment as whole seconds since 1970-01-01T00:00:00Z: meters report at minute resolution or
-/// coarser, so sub-second parts are dropped when read.
+/// coarser. A reading is kept by its second, so a time with a part of a second is refused rather
+/// than cut off: cut off, `…00.5Z` would replace the reading of `…00Z`.
 public typealias UnixSeconds = Int64
 
 /// Reads the timestamps meters and gateways send: ISO 8601 with `Z` or an offset
-/// (`2026-11-25T08:15:00+08:00`, fractional seconds allowed) and epoch seconds.
+/// (`2026-11-25T08:15:00+08:00`; a fraction of zeros, `08:15:00.000Z`, is allowed) and epoch seconds.
 public enum Timestamp {
-    /// Parses ISO 8601 date-time text; nil unless it is one, with a time zone.
+    /// Parses ISO 8601 date-time text; nil unless it is one, with a time zone, in whole seconds.
     public static func parse(_ text: Substring) -> UnixSeconds? {
         var result: UnixSeconds?
         var copy = String(text)
@@ -38,7 +39,10 @@ public enum Timestamp {
         if i < n, b[i] == 46 {
             i += 1
             let start = i
-            while i < n, b[i] >= 48, b[i] <= 57 { i += 1 }
+            while i < n, b[i] >= 48, b[i] <= 57 {
+                if b[i] != 48 { return nil }
+                i += 1
+            }
             guard i > start else { return nil }
         }
         guard i < n else { return nil }
@@ -56,6 +60,14 @@ public enum Timestamp {
         guard i == n else { return nil }
         return UnixSeconds(date.ordinal) * 86_400 + UnixSeconds(hour * 3600 + minute * 60 + second - offset)
     }
+
+    /// Epoch seconds sent as a number: nil unless whole and within a few thousand years.
+    public static func epoch(_ number: Double) -> UnixSeconds? {
+        number.isFinite && abs(number) < 1e11 && number == number.rounded() ? UnixSeconds(number) : nil
+    }
+
+    /// What a reader says of a time it could not read.
+    public static let expected = "ISO 8601 with a zone in whole seconds, e.g. 2026-11-25T08:15:00+08:00, or whole epoch seconds"
 
     /// `2026-11-25T00:15:00Z`.
     public static func iso(_ t: UnixSeconds) -> String {

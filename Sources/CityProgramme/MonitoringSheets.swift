@@ -133,7 +133,7 @@ public enum MonitoringSheets {
         for row in table.rows {
             do throws(InputIssue) {
                 guard let t = Timestamp.parse(row["time"]) else {
-                    throw InputIssue(row.location("time"), value: row["time"], reason: "not an ISO 8601 time with a zone")
+                    throw InputIssue(row.location("time"), value: row["time"], reason: "not an ISO 8601 time with a zone in whole seconds")
                 }
                 let value = try row.double("kg_per_kwh")
                 guard value >= 0, value < 3 else { throw InputIssue(row.location("kg_per_kwh"), value: row["kg_per_kwh"], reason: "not a plausible grid factor (0 to 3 kg/kWh)") }

@@ -7,8 +7,23 @@ struct IngestionRuleTests {
     @Test func isoTimestampsWithOffsetsAndEpochAgree() {
         #expect(Timestamp.parse("2026-11-25T00:15:00Z") == 1_795_565_700)
         #expect(Timestamp.parse("2026-11-25T08:15:00+08:00") == 1_795_565_700)
-        #expect(Timestamp.parse("2026-11-25T08:15:00.750+08:00") == 1_795_565_700)
+        #expect(Timestamp.parse("2026-11-25T08:15:00.000+08:00") == 1_795_565_700)
         #expect(Timestamp.iso(1_795_565_700) == "2026-11-25T00:15:00Z")
+    }
+
+    /// A reading is kept by its second: `…00.750` cut to `…00` would replace the reading of `…00`.
+    @Test func aTimeWithAPartOfASecondIsRefusedNotCutOff() throws {
+        #expect(Timestamp.parse("2026-11-25T08:15:00.750+08:00") == nil)
+        #expect(Timestamp.parse("2026-11-25T08:15:00.5Z") == nil)
+        #expect(Timestamp.epoch(1_795_565_700.5) == nil && Timestamp.epoch(1_795_565_700) == 1_795_565_700)
+        let csv = try #require("datastream,time,value\nm,2026-11-25T08:15:00Z,1\nm,2026-11-25T08:15:00.5Z,2\nm,1795565700.25,3\n".data(using: .utf8))
+        let error = #expect(throws: InputErrors.self) { try ReadingPayload.decode([UInt8](csv), format: .csv, source: "r.csv", now: 1_795_600_000) }
+        #expect(error?.issues.compactMap(\.location.row) == [3, 4])
+        let senml = Array(#"[{"bn":"m","bt":1795565700.5,"v":1}]"#.utf8)
+        #expect(throws: InputErrors.self) { try ReadingPayload.decode(senml, format: .senml, source: "s.json", now: 1_795_600_000) }
+        let json = Array(#"{"readings":[{"datastream":"m","time":"2026-11-25T08:15:00.5Z","value":1}]}"#.utf8)
+        #expect(throws: InputErrors.self) { try ReadingPayload.decode(json, format: .json, source: "j.json", now: 1_795_600_000) }
+        #expect(throws: InputErrors.self) { try SensorThings.observation(Array(#"{"phenomenonTime":"2026-11-25T08:15:00.5Z","result":1,"Datastream":{"@iot.id":1}}"#.utf8)) }
     }
 
     @Test func timestampsWithoutAZoneOrImpossibleDatesAreRefused() {
