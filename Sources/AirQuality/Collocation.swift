@@ -14,6 +14,10 @@ public struct Collocation: Sendable, Equatable {
     public var nrmse: Double
     public var referenceMean: Double
 
+    public init(pairs: Int, slope: Double, intercept: Double, r2: Double, rmse: Double, nrmse: Double, referenceMean: Double) {
+        (self.pairs, self.slope, self.intercept, self.r2, self.rmse, self.nrmse, self.referenceMean) = (pairs, slope, intercept, r2, rmse, nrmse, referenceMean)
+    }
+
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case tooFewPairs(Int)
         case constantReference
@@ -80,6 +84,10 @@ public struct Collocation: Sendable, Equatable {
         public var value: Double
         public var target: String
         public var passes: Bool
+
+        public init(metric: String, value: Double, target: String, passes: Bool) {
+            (self.metric, self.value, self.target, self.passes) = (metric, value, target, passes)
+        }
     }
 }
 
@@ -106,4 +114,23 @@ public struct SensorTargets: Sendable, Decodable {
     public static let shipped: SensorTargets = ShippedData.load("sensor-targets")
 
     public func target(_ parameter: String) -> SensorTarget? { targets.first { $0.parameter == parameter } }
+}
+
+extension Collocation {
+    /// The hours a sensor and a reference monitor share for one parameter, in the unit of its
+    /// targets: the sensor's raw value (the fit is of the sensor itself, before any correction)
+    /// where its checks passed, beside the reference's value used. Hours are in time order; an hour
+    /// either lacks is a gap, which ``fit(sensor:reference:)`` skips.
+    public static func pairs(sensor: [AirHour], reference: [AirHour], parameter: AirParameter, unit: String,
+                             conversion: GasConversion = .shipped) -> (hours: [Int64], sensor: [Double?], reference: [Double?]) {
+        func converted(_ value: Double?) -> Double? {
+            value.flatMap { conversion.convert($0, parameter: parameter, from: parameter.unit, to: unit) }
+        }
+        // A sensor's hour that could not be corrected (no humidity) still has a good raw value.
+        let sensorValues = Dictionary(sensor.filter { $0.parameter == parameter && $0.flags.allSatisfy { $0 == .noHumidity } }.map { ($0.hour, $0.raw) },
+                                      uniquingKeysWith: { _, last in last })
+        let referenceValues = Dictionary(reference.filter { $0.parameter == parameter }.map { ($0.hour, $0.value) }, uniquingKeysWith: { _, last in last })
+        let hours = Set(sensorValues.keys).union(referenceValues.keys).sorted()
+        return (hours, hours.map { converted(sensorValues[$0] ?? nil) }, hours.map { converted(referenceValues[$0] ?? nil) })
+    }
 }

@@ -217,7 +217,7 @@ struct AirPages: Sendable {
         body += Table.headings(["air.sensor", "air.districtOwner", "air.flagged"], t) + "</tr></thead><tbody>"
         for status in snapshot.sensors {
             let share = status.hours > 0 ? Double(status.flagged) / Double(status.hours) : 0
-            body += "<tr><td>\(status.sensor.name)<br><small>\(t("air.grade.\(status.sensor.grade.rawValue)")) · <code>\(status.sensor.code)</code> · "
+            body += "<tr><td><a href=\"/air/sensors/\(Markup.percentEncoded(status.sensor.code))\">\(status.sensor.name)</a><br><small>\(t("air.grade.\(status.sensor.grade.rawValue)")) · <code>\(status.sensor.code)</code> · "
             body += "\(status.sensor.model)</small></td>"
             body += "<td>\(status.sensor.district ?? "—")<br><small>\(status.sensor.owner)</small></td>"
             // Not a number cell (those never wrap): the count, the flags and the latest hour wrap on a phone.

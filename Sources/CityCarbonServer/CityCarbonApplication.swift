@@ -119,6 +119,8 @@ public enum CityCarbonApplication {
         InclusionPages(figures: InclusionFigures(database: database, cache: cache)).addRoutes(to: routes)
         AirPages(figures: AirFigures(database: database)).addRoutes(to: routes)
         AirFeedAPI(database: database).addRoutes(to: routes)
+        AirSensorPage(database: database).addRoutes(to: routes)
+        AirQAPage(database: database).addRoutes(to: routes)
         PathwayPages(database: database, pages: pages, bandsInBackground: options.monteCarloInBackground).addRoutes(to: routes)
         MonitoringPages(database: database, live: live).addRoutes(to: routes)
         DistrictPages(database: database, cache: cache, pages: pages, live: live).addRoutes(to: routes)

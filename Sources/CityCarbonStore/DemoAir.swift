@@ -7,8 +7,8 @@ import Foundation
 /// low-cost PurpleAir-type sensor in every district, with three days of hours up to now, loaded
 /// as an owner would send them (through the same checks and correction). One sensor's channels
 /// disagree for a few hours and one sits stuck for a morning, so the QA columns have something to show.
-enum DemoAir {
-    static func seed(_ database: CityCarbonDatabase, by actor: String, now: Date = Date()) throws {
+public enum DemoAir {
+    public static func seed(_ database: CityCarbonDatabase, by actor: String, now: Date = Date()) throws {
         let tree = try JurisdictionRepository(database).tree()
         guard let city = tree.roots.first else { return }
         let districts = tree.children(of: city)
@@ -29,7 +29,9 @@ enum DemoAir {
         for sensor in sensors { try network.register(sensor, by: actor) }
         let offset = Int64(try CitySettingsRepository(database).current().utcOffsetMinutes) * 60
         let thisHour = Int64(now.timeIntervalSince1970) / 3600 * 3600
-        let first = thisHour - 71 * 3600
+        // A week of hours, so the office's seven-day view is whole; the last three days are the ones the pages were first drawn from.
+        let week = 168
+        let first = thisHour - Int64(week - 1) * 3600
         var lines = ["sensor,hour,parameter,value,value_b"]
         func time(_ hour: Int64) -> String {
             let local = hour + offset
@@ -39,10 +41,12 @@ enum DemoAir {
         }
         for (index, sensor) in sensors.enumerated() {
             let district = Double(districts.firstIndex(of: sensor.district ?? "") ?? 0)
-            for step in 0..<72 {
-                let hour = first + Int64(step) * 3600
+            for position in 0..<week {
+                let hour = first + Int64(position) * 3600
+                // Counted from the start of the last three days: earlier days are negative.
+                let step = position - (week - 72)
                 let local = Int((hour + offset) % 86_400 / 3600)
-                let day = Double(step / 24)
+                let day = max(-2, Double(step >= 0 ? step / 24 : (step - 23) / 24))
                 // Particles build up overnight and in the evening rush; a front clears the air on the last day.
                 let rush = local >= 7 && local <= 9 || local >= 17 && local <= 20 ? 14.0 : 0
                 let pm25 = max(3, 38 + 6 * district - 9 * day + rush + 8 * sin(Double(local) / 24 * 2 * .pi) + Double((step * 7 + index * 3) % 5))
@@ -68,5 +72,9 @@ enum DemoAir {
             }
         }
         _ = try network.load(Array(lines.joined(separator: "\n").utf8), file: "demo/air-hours.csv", by: actor)
+        // The school gate beside the station: its raw readings, about 1.6 × the station's, miss EPA's slope target, as uncorrected PurpleAirs do.
+        if sensors.contains(where: { $0.code == "station-1" }) {
+            _ = try AirCollocations(database).run(sensor: "pa-1", reference: "station-1", parameter: .pm25, from: first, to: thisHour + 3600, by: actor)
+        }
     }
 }

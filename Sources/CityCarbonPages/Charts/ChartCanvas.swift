@@ -87,9 +87,9 @@ package struct ChartCanvas {
     }
 
     /// The labels of a time axis under the plot.
-    package mutating func yearLabels(_ axis: YearAxis) {
+    package mutating func yearLabels(_ axis: YearAxis, label: (Int) -> String = { String($0) }) {
         for year in axis.labelled {
-            text(String(year), x: x(axis.fraction(Double(year))), y: top + plotHeight + ChartText.size + 8, anchor: "middle", class: "tick")
+            text(label(year), x: x(axis.fraction(Double(year))), y: top + plotHeight + ChartText.size + 8, anchor: "middle", class: "tick")
         }
     }
 

@@ -31,6 +31,8 @@ package struct LineChart {
     package var unit: String
     /// What the horizontal axis counts, when it is not plainly years.
     package var timeTitle: String?
+    /// How a time is written on the axis, in the table and in a point's title (days as `12-06`).
+    package var timeLabel: @Sendable (Int) -> String = { String($0) }
     package static let goalColor = Palette.goal
 
     package init(title: String, description: String, lines: [Line], markers: [(label: String, year: Int, value: Double)] = [],
@@ -55,7 +57,7 @@ package struct LineChart {
         let years = Array(Set(lines.flatMap { $0.points.map(\.year) } + markers.map(\.year))).sorted()
         let columns = [timeTitle ?? t("chart.year")] + lines.map(\.label) + (markers.isEmpty ? [] : [markers[0].label])
         let rows = years.map { year in
-            (head: String(year), cells: lines.map { line in line.points.first { $0.year == year }.map { format($0.value) } ?? "" }
+            (head: timeLabel(year), cells: lines.map { line in line.points.first { $0.year == year }.map { format($0.value) } ?? "" }
                 + (markers.isEmpty ? [] : [markers.first { $0.year == year }.map { format($0.value) } ?? ""]))
         }
         return .init(caption: ChartFigure.DataTable.caption(title, unit: unit), columns: columns, rows: rows)
@@ -67,9 +69,9 @@ package struct LineChart {
         let labels = axis.ticks.map(format)
         var canvas = ChartCanvas(size: size, id: id, className: className, title: title, description: description, linked: false,
                                  leftLabels: labels, yTitle: unit, bottomLines: timeTitle == nil ? 1 : 2)
-        let time = YearAxis(lines.flatMap { $0.points.map(\.year) } + markers.map(\.year), plotWidth: canvas.plotWidth)
+        let time = YearAxis(lines.flatMap { $0.points.map(\.year) } + markers.map(\.year), plotWidth: canvas.plotWidth, label: timeLabel)
         canvas.valueGrid(axis, format: format)
-        canvas.yearLabels(time)
+        canvas.yearLabels(time, label: timeLabel)
         if let timeTitle { canvas.bottomTitle(timeTitle) }
         func x(_ year: Int) -> Double { canvas.x(time.fraction(Double(year))) }
         func y(_ v: Double) -> Double { canvas.y(axis.fraction(v)) }
@@ -77,7 +79,7 @@ package struct LineChart {
             let path = line.points.map { "\(Markup.coordinate(x($0.year))),\(Markup.coordinate(y($0.value)))" }.joined(separator: " ")
             canvas.append(#"<polyline points="\#(path)" fill="none" stroke="\#(line.color)" stroke-width="2.5"\#(line.dashed ? #" stroke-dasharray="6 4""# as HTML : "")/>"#)
             for p in line.points where !line.dashed && line.showsPoints {
-                canvas.append(#"<circle cx="\#(Markup.coordinate(x(p.year)))" cy="\#(Markup.coordinate(y(p.value)))" r="3.5" fill="\#(line.color)"><title>\#("\(line.label), \(p.year): \(format(p.value)) \(unit)")</title></circle>"#)
+                canvas.append(#"<circle cx="\#(Markup.coordinate(x(p.year)))" cy="\#(Markup.coordinate(y(p.value)))" r="3.5" fill="\#(line.color)"><title>\#("\(line.label), \(timeLabel(p.year)): \(format(p.value)) \(unit)")</title></circle>"#)
             }
         }
         for m in markers {

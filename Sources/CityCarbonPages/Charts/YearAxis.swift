@@ -7,11 +7,11 @@ package struct YearAxis: Sendable, Equatable {
     /// The values that carry a label.
     package var labelled: [Int]
 
-    package init(_ values: [Int], plotWidth: Double, size: Double = ChartText.size) {
+    package init(_ values: [Int], plotWidth: Double, size: Double = ChartText.size, label: (Int) -> String = { String($0) }) {
         let low = values.min() ?? 0, high = values.max() ?? 1
         // One year alone sits in the middle of a two-year span.
         (first, last) = low == high ? (low - 1, high + 1) : (low, high)
-        let widest = values.map { ChartText.width(String($0), size: size) }.max() ?? ChartText.width("2000", size: size)
+        let widest = values.map { ChartText.width(label($0), size: size) }.max() ?? ChartText.width("2000", size: size)
         let room = widest + size
         let span = last - first
         var chosen = [low]

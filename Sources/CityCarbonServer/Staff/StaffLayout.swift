@@ -22,6 +22,7 @@ enum StaffLayout {
         if principal.may(.readDrafts) { links.append(("/staff/assessments", t("nav.assessments"))) }
         if principal.may(.readDrafts) { links.append(("/staff/pathways", t("nav.pathways"))) }
         links.append(("/staff/monitoring", t("staff.nav.monitoring")))
+        links.append(("/staff/air", t("airqa.nav")))
         if principal.may(.manageAccounts) {
             links.append(("/staff/accounts", t("staff.nav.accounts")))
             links.append(("/staff/api-keys", t("staff.nav.keys")))

@@ -6,7 +6,7 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = ObservationColumns.version
+    static let version = AirCollocations.version
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
@@ -135,6 +135,7 @@ enum PostgresSchema {
         (InclusionBalanceTable.version, AirStreams.version, AirStreams.statements(.postgres), nil),
         (AirStreams.version, InclusionAccountIndex.version, InclusionAccountIndex.statements(.postgres), nil),
         (InclusionAccountIndex.version, ObservationColumns.version, ObservationColumns.statements(.postgres), nil),
+        (ObservationColumns.version, AirCollocations.version, AirCollocations.statements(.postgres), nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

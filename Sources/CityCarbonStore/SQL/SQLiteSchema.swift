@@ -480,6 +480,9 @@ enum SQLiteSchema {
         migrator.registerMigration(ObservationColumns.version) { db in
             for statement in ObservationColumns.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(AirCollocations.version) { db in
+            for statement in AirCollocations.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

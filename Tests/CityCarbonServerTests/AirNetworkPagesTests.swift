@@ -1,0 +1,93 @@
+import AirQuality
+import CarbonKit
+import CityCarbonStore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import CityCarbonServer
+
+/// A sensor's public page and the office's page of the network's quality with its collocations.
+@Suite("Air network pages")
+struct AirNetworkPagesTests {
+    /// The demo city with an account of every role and the demo's week of air hours.
+    func workspace() throws -> (database: CityCarbonDatabase, district: String, otherDistrict: String) {
+        let found = try staffWorkspace()
+        try DemoAir.seed(found.database, by: "test")
+        return found
+    }
+
+    @Test func aSensorsPageShowsItsDailyMeansItsLastHoursAndItsCollocation() async throws {
+        let (database, _, _) = try workspace()
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/air/sensors/pa-1?lang=en", method: .get)
+            #expect(page.status == .ok)
+            let html = page.text
+            #expect(html.contains("Northbank school gate") && html.contains("US-wide PurpleAir correction"))
+            // The demo's school gate reads about 1.6 × the station beside it: its collocation misses EPA's slope target.
+            #expect(html.contains("misses: slope"))
+            #expect(html.contains("<h2 id=\"daily-title\">Daily mean PM2.5, last 30 days</h2>") && html.contains("Sensor&#39;s reading") || html.contains("Sensor's reading"))
+            let hours = try #require(html.range(of: "<table id=\"hours\">").map { String(html[$0.lowerBound...]) })
+            #expect(hours.components(separatedBy: "<tr><td>").count - 1 == 24)
+            let chinese = try await client.execute(uri: "/air/sensors/pa-1?lang=zh-Hans", method: .get)
+            #expect(chinese.text.contains("近30天PM2.5日均值") && chinese.text.contains("未达标"))
+            #expect(try await client.execute(uri: "/air/sensors/nobody", method: .get).status == .notFound)
+            // The sensor table of /air links each sensor to its page.
+            #expect(try await client.execute(uri: "/air", method: .get).text.contains("href=\"/air/sensors/pa-1\""))
+        }
+    }
+
+    @Test func aSensorsNameIsTextNotMarkup() async throws {
+        let (database, _, _) = try workspace()
+        try AirNetwork(database).register(AirSensor(code: "pa-x", name: "<script>alert(1)</script>", owner: "O", model: "M", grade: .lowCost,
+                                                    latitude: 30, longitude: 120), by: "test")
+        try await application(database).test(.router) { client in
+            let html = try await client.execute(uri: "/air/sensors/pa-x", method: .get).text
+            #expect(!html.contains("<script>alert(1)</script>") && html.contains("&lt;script&gt;"))
+            #expect(html.contains("No day of the last 30"))
+        }
+    }
+
+    @Test func theOfficeSeesEverySensorsWeekAndRunsACollocation() async throws {
+        let (database, _, _) = try workspace()
+        try await application(database).test(.router) { client in
+            let admin = try await signIn(client, "admin")
+            let page = try await client.execute(uri: "/staff/air?lang=en", method: .get, headers: admin.headers)
+            #expect(page.status == .ok && page.text.contains("168 of 168 (100 %)") && page.text.contains("action=\"/staff/air/collocations\""))
+            let offset = try CitySettingsRepository(database).current().utcOffsetMinutes * 60
+            let today = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + (Int(Date().timeIntervalSince1970) + offset) / 86_400)
+            let run = try await client.execute(uri: "/staff/air/collocations", method: .post, headers: admin.formHeaders(), body: admin.form([
+                ("sensor", "pa-2"), ("reference", "station-2"), ("parameter", "pm25"), ("from", today.adding(days: -6).description), ("to", today.description),
+            ]))
+            #expect(run.status == .seeOther, "\(run.text)")
+            let kept = try #require(try AirCollocations(database).list(sensor: "pa-2").first)
+            #expect(kept.reference == "station-2" && kept.fit.pairs > 100 && kept.createdBy == "admin")
+            let bad = try await client.execute(uri: "/staff/air/collocations", method: .post, headers: admin.formHeaders(), body: admin.form([
+                ("sensor", "pa-2"), ("reference", "pa-3"), ("parameter", "pm25"), ("from", "yesterday"), ("to", today.description),
+            ]))
+            #expect(bad.status == .badRequest && bad.text.contains("<code>from</code>") && bad.text.contains("role=\"alert\""), "\(bad.text.prefix(300))")
+            let notReference = try await client.execute(uri: "/staff/air/collocations", method: .post, headers: admin.formHeaders(), body: admin.form([
+                ("sensor", "pa-2"), ("reference", "pa-3"), ("parameter", "pm25"), ("from", today.description), ("to", today.description),
+            ]))
+            #expect(notReference.status == .badRequest && notReference.text.contains("is not a reference monitor"))
+            #expect(try AirCollocations(database).list(sensor: "pa-2").count == 1)
+        }
+    }
+
+    @Test func aViewerReadsTheNetworkButRunsNothingAndAScopedAccountSeesItsOwnSensorsOnly() async throws {
+        let (database, district, _) = try workspace()
+        try AirNetwork(database).register(AirSensor(code: "pa-own", name: "Own gate", owner: "\(district) office", model: "PA-II", grade: .lowCost,
+                                                    latitude: 30, longitude: 120), by: "test")
+        try await application(database).test(.router) { client in
+            let viewer = try await signIn(client, "viewer")
+            let read = try await client.execute(uri: "/staff/air?lang=en", method: .get, headers: viewer.headers)
+            #expect(read.status == .ok && read.text.contains("pa-1") && !read.text.contains("action=\"/staff/air/collocations\""))
+            let refused = try await client.execute(uri: "/staff/air/collocations", method: .post, headers: viewer.formHeaders(), body: viewer.form([("sensor", "pa-1")]))
+            #expect(refused.status == .forbidden)
+            let editor = try await signIn(client, "editor")
+            let own = try await client.execute(uri: "/staff/air?lang=en", method: .get, headers: editor.headers).text
+            #expect(own.contains("pa-own") && !own.contains("<code>pa-1</code>"))
+        }
+    }
+}
