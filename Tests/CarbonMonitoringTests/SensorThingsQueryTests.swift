@@ -82,6 +82,20 @@ struct SensorThingsQueryTests {
         #expect(error(String(repeating: "(", count: 63) + "result gt 1" + String(repeating: ")", count: 63)) == nil)
     }
 
+    /// A filter that can never hold, whatever the entities, is an error, not an empty answer.
+    @Test func aComparisonOfKindsThatNeverMeetIsRefused() throws {
+        for filter in ["result gt 'abc'", "result div 0 gt 1", "result mod 0 eq 1", "phenomenonTime lt 5", "result add 'x' gt 1",
+                       "not (result eq 'high')", "Observations/any(o: o/result gt 'abc')"] where !filter.contains("any(") {
+            #expect(throws: STAQueryError.self, "\(filter)") { try STAQueryOptions.parse([("$filter", filter)]) }
+        }
+        let nested = #expect(throws: STAQueryError.self) { try STAQueryOptions.parse([("$expand", "Observations($filter=result gt 'abc')")]) }
+        #expect(nested?.message.contains("compares a number with text") == true)
+        for filter in ["result gt 35", "phenomenonTime ge 2026-03-01T00:00:00Z", "phenomenonTime ge '2026-03-01T00:00:00Z'", "name eq 'x'",
+                       "result div 2 gt 1", "properties/owner eq 'NGO'", "result eq null"] {
+            #expect(throws: Never.self, "\(filter)") { _ = try STAQueryOptions.parse([("$filter", filter)]) }
+        }
+    }
+
     @Test func optionsParseWithNestedExpansions() throws {
         let options = try STAQueryOptions.parse([
             ("$expand", "Datastreams($select=name,id;$top=2;$expand=Observations($orderby=phenomenonTime desc;$top=1)),Locations"),

@@ -64,6 +64,7 @@ public struct STAQueryOptions: Sendable, Equatable {
             expand = try Self.expansions(value)
         case "$filter":
             filter = try STAExpression.parse(value)
+            try filter?.checkKinds()
         case "$orderby":
             orderBy = []
             for (index, item) in Self.splitTopLevel(value, ",").enumerated() {
