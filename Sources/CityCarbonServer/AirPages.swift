@@ -26,6 +26,8 @@ struct AirFigures: Sendable {
         var districts: [District]
         var sensors: [AirNetwork.SensorStatus]
         var offsetMinutes: Int
+        /// The districts' outlines (GeoJSON), for the map.
+        var boundaries: String
     }
 
     func snapshot(now: Date = Date()) throws -> Snapshot {
@@ -39,7 +41,8 @@ struct AirFigures: Sendable {
         let districts = Array(Set(sensors.compactMap(\.district))).sorted()
         return Snapshot(hour: hour, city: try network.realtime(hour: hour), yesterday: try network.day(yesterday), yesterdayDay: yesterday,
                         districts: try districts.map { District(name: $0, now: try network.realtime(hour: hour, district: $0)) },
-                        sensors: try network.status(since: Int64(now.timeIntervalSince1970) - 7 * 86_400), offsetMinutes: offset)
+                        sensors: try network.status(since: Int64(now.timeIntervalSince1970) - 7 * 86_400), offsetMinutes: offset,
+                        boundaries: try BoundaryRepository(database).featureCollection())
     }
 
     /// The hour as the city's local time, `2026-12-06 14:00`.
@@ -204,6 +207,7 @@ struct AirPages: Sendable {
                 body += "<td>\(Self.category(t, index.category))</td><td>\(index.primary.isEmpty ? "—" : Self.pollutants(t, index.primary))</td></tr>"
             }
             body += "</tbody></table>"
+            if let standard { body += map(snapshot, standard: standard, t) }
             if let standard {
                 body += "<p><small>\(t("air.standardNote", ["standard": t.language == .zhHans ? standard.citationZh : standard.citation]))</small></p>"
             }
@@ -231,6 +235,29 @@ struct AirPages: Sendable {
         body += "</tbody></table>"
         body += "<p>\(t.html("air.download", ["json": "<a href=\"/api/v1/air\">JSON</a>"]))</p></main>"
         return Layout.page(t, title: t("air.title"), body: body, query: [], footer: t("air.footer"))
+    }
+
+    /// The districts coloured by their index's category, with every sensor on them; each district
+    /// links to its page and each sensor to its own. The table under the map names every value.
+    func map(_ snapshot: AirFigures.Snapshot, standard: AQIStandard, _ t: Localizer) -> HTML {
+        let areas = ChoroplethMap.areas(geoJSON: snapshot.boundaries)
+        guard !areas.isEmpty else { return "" }
+        var values: [String: Double] = [:]
+        for district in snapshot.districts {
+            if let level = district.now?.index?.category.level, let position = standard.categories.firstIndex(where: { $0.level == level }) {
+                values[district.name] = Double(position)
+            }
+        }
+        var map = ChoroplethMap(title: t("air.map"), description: t("air.map.description"), areas: areas, values: values,
+                                format: { t.number($0, decimals: 0) }, link: { "/districts/\(Markup.percentEncoded($0))" }, noData: t("air.noValue"),
+                                categories: standard.categories.map { ChartFigure.Key(Self.category(t, $0), color: $0.colour) })
+        map.markers = snapshot.sensors.map { status in
+            ChoroplethMap.Marker(name: "\(status.sensor.name) (\(status.sensor.code))", longitude: status.sensor.longitude, latitude: status.sensor.latitude,
+                                 square: status.sensor.grade == .reference, link: "/air/sensors/\(Markup.percentEncoded(status.sensor.code))")
+        }
+        map.markerNames = (t("air.grade.low_cost"), t("air.grade.reference"))
+        return "<h2 id=\"map\">\(t("air.map"))</h2><figure>" + map.html(id: "air-map", t: t, unit: t("air.category"))
+            + "<figcaption>\(t("air.map.caption"))</figcaption></figure>"
     }
 
     /// The category's colour is a class (the pages allow no inline style): `aqi-1` to `aqi-6` in site.css.

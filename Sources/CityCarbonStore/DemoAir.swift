@@ -15,15 +15,19 @@ public enum DemoAir {
         guard !districts.isEmpty else { return }
         let network = AirNetwork(database)
         var sensors: [AirSensor] = []
+        let centres = try Self.centres(try BoundaryRepository(database).featureCollection())
         for (index, district) in districts.enumerated() {
-            let latitude = 30.2 + Double(index) * 0.02, longitude = 120.1 + Double(index) * 0.03
+            // In its district: the middle of the district's outline where it has one.
+            let (x, y) = centres[district] ?? (120.1 + Double(index) * 0.03, 30.2 + Double(index) * 0.02)
+            // North of the middle, where a map writes the district's name.
+            let (longitude, latitude) = (x - 0.006, y + 0.012)
             if index < 2 {
                 sensors.append(AirSensor(code: "station-\(index + 1)", name: "\(district) monitoring station", owner: "Ecology and Environment Bureau",
-                                         model: "BAM-1020 / chemiluminescence NOx / UV O3", grade: .reference, latitude: latitude, longitude: longitude,
+                                         model: "BAM-1020 / chemiluminescence NOx / UV O3", grade: .reference, latitude: latitude, longitude: longitude + 0.014,
                                          district: district))
             }
             sensors.append(AirSensor(code: "pa-\(index + 1)", name: "\(district) school gate", owner: index % 2 == 0 ? "Clean Air NGO" : "District office",
-                                     model: "PurpleAir PA-II", grade: .lowCost, latitude: latitude + 0.005, longitude: longitude + 0.005,
+                                     model: "PurpleAir PA-II", grade: .lowCost, latitude: latitude, longitude: longitude,
                                      district: district, correction: SensorCorrections.shipped.pinned))
         }
         for sensor in sensors { try network.register(sensor, by: actor) }
@@ -76,5 +80,26 @@ public enum DemoAir {
         if sensors.contains(where: { $0.code == "station-1" }) {
             _ = try AirCollocations(database).run(sensor: "pa-1", reference: "station-1", parameter: .pm25, from: first, to: thisHour + 3600, by: actor)
         }
+    }
+
+    /// The middle of each district's outline (the centre of its box), by name.
+    static func centres(_ geoJSON: String) throws -> [String: (Double, Double)] {
+        guard let root = try JSONSerialization.jsonObject(with: Data(geoJSON.utf8)) as? [String: Any],
+              let features = root["features"] as? [[String: Any]] else { return [:] }
+        var found: [String: (Double, Double)] = [:]
+        for feature in features {
+            guard let name = (feature["properties"] as? [String: Any])?["name"] as? String,
+                  let geometry = feature["geometry"] as? [String: Any] else { continue }
+            var points: [(Double, Double)] = []
+            func walk(_ value: Any) {
+                if let pair = value as? [NSNumber], pair.count >= 2 { points.append((pair[0].doubleValue, pair[1].doubleValue)); return }
+                for item in value as? [Any] ?? [] { walk(item) }
+            }
+            walk(geometry["coordinates"] ?? [])
+            guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(), let minY = points.map(\.1).min(),
+                  let maxY = points.map(\.1).max() else { continue }
+            found[name] = ((minX + maxX) / 2, (minY + maxY) / 2)
+        }
+        return found
     }
 }

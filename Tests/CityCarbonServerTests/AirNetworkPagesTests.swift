@@ -38,6 +38,22 @@ struct AirNetworkPagesTests {
         }
     }
 
+    @Test func theMapColoursEachDistrictByItsCategoryAndPutsEverySensorOnIt() async throws {
+        let (database, _, _) = try workspace()
+        try await application(database).test(.router) { client in
+            let html = try await client.execute(uri: "/air?lang=en", method: .get).text
+            let map = try #require(html.range(of: "<svg").map { String(html[$0.lowerBound...]) }.flatMap { svg in svg.range(of: "</svg>").map { String(svg[..<$0.upperBound]) } })
+            #expect(html.contains("id=\"air-map\"") || map.contains("air-map"))
+            // Every sensor is a marker linking to its page: ten in the demo, two of them squares (reference monitors).
+            #expect(map.components(separatedBy: "class=\"marker\"").count - 1 == 10)
+            #expect(map.components(separatedBy: "<rect ").count - 1 >= 2 && map.contains("href=\"/air/sensors/station-1\""))
+            #expect(map.contains("href=\"/districts/Northbank\"") && map.contains("#00e400"))
+            // Inside the city's outline: the demo places each sensor in its own district.
+            let sensors = try AirNetwork(database).sensors()
+            #expect(sensors.allSatisfy { (120.0...120.24).contains($0.longitude) && (30.2...30.3).contains($0.latitude) })
+        }
+    }
+
     @Test func aSensorsNameIsTextNotMarkup() async throws {
         let (database, _, _) = try workspace()
         try AirNetwork(database).register(AirSensor(code: "pa-x", name: "<script>alert(1)</script>", owner: "O", model: "M", grade: .lowCost,

@@ -23,6 +23,20 @@ package struct ChoroplethMap {
     /// When set, a value is the index of its category (a light, a rating) and the map is
     /// coloured by category instead of in classes of size.
     package var categories: [ChartFigure.Key]?
+    /// Places drawn over the areas (sensors, sites): a circle, or a square for `square`, each linking to its page.
+    package struct Marker {
+        package var name: String
+        package var longitude: Double
+        package var latitude: Double
+        package var square: Bool
+        package var link: String?
+        package init(name: String, longitude: Double, latitude: Double, square: Bool = false, link: String? = nil) {
+            (self.name, self.longitude, self.latitude, self.square, self.link) = (name, longitude, latitude, square, link)
+        }
+    }
+    package var markers: [Marker] = []
+    /// What the key calls the two kinds of marker (circle, square), when there are markers.
+    package var markerNames: (circle: String, square: String)?
 
     /// Areas from a GeoJSON FeatureCollection with `properties.name`.
     package static func areas(geoJSON: String) -> [Area] {
@@ -64,13 +78,18 @@ package struct ChoroplethMap {
         let classes = categories ?? bounds.enumerated().map { i, bound in
             ChartFigure.Key("\(format(i == 0 ? 0 : bounds[i - 1]))–\(format(bound))", color: Palette.sequential[i])
         }
-        let keys = classes + (areas.contains { values[$0.name] == nil } ? [ChartFigure.Key(noData, color: Self.noDataColor)] : [])
+        var keys = classes + (areas.contains { values[$0.name] == nil } ? [ChartFigure.Key(noData, color: Self.noDataColor)] : [])
+        if let names = markerNames, !markers.isEmpty {
+            if markers.contains(where: { !$0.square }) { keys.append(ChartFigure.Key(names.circle, color: Self.markerColor, mark: .point)) }
+            if markers.contains(where: \.square) { keys.append(ChartFigure.Key(names.square, color: Self.markerColor, mark: .area)) }
+        }
         let table = ChartFigure.DataTable(caption: title, columns: ["", unit],
                                           rows: areas.map { (head: $0.name, cells: [label(values[$0.name])]) })
         return ChartFigure.html(id: id, width: .card, keys: keys, table: table, t: t) { svg(size: $0, id: $1, className: $2 + " map") }
     }
 
     static let noDataColor = "#e2e8f0"
+    static let markerColor = "#1a202c"
 
     /// A value as the key and the table name it: its category's name, or the number.
     private func label(_ value: Double?) -> String {
@@ -81,7 +100,7 @@ package struct ChoroplethMap {
 
     package func svg(size: ChartSize, id: String, className: String = "chart map") -> HTML {
         let width = size.width, height = size.height
-        let points = areas.flatMap { $0.polygons.flatMap { $0.flatMap { $0 } } }
+        let points = areas.flatMap { $0.polygons.flatMap { $0.flatMap { $0 } } } + markers.map { ($0.longitude, $0.latitude) }
         var out = Markup.svgOpen(width: width, height: height, id: id, class: className, linked: areas.contains { link($0.name) != nil })
         out += #"<title id="\#(id)-t">\#(title)</title><desc id="\#(id)-d">\#(description)</desc>"#
         guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(), let minY = points.map(\.1).min(), let maxY = points.map(\.1).max() else {
@@ -110,6 +129,14 @@ package struct ChoroplethMap {
             guard ChartText.width(area.name) <= abs(b.0 - a.0) * 0.8, abs(b.1 - a.1) > ChartText.size * 2 else { continue }
             let centre = project(((lx + hx) / 2, (ly + hy) / 2))
             out += #"<text x="\#(Markup.coordinate(centre.0))" y="\#(Markup.coordinate(centre.1 + ChartText.size * 0.35))" text-anchor="middle" class="area-label">\#(area.name)</text>"#
+        }
+        for marker in markers {
+            let (x, y) = project((marker.longitude, marker.latitude))
+            let (cx, cy) = (Markup.coordinate(x), Markup.coordinate(y))
+            let shape: HTML = marker.square
+                ? #"<rect x="\#(Markup.coordinate(x - 5))" y="\#(Markup.coordinate(y - 5))" width="10" height="10" class="marker"><title>\#(marker.name)</title></rect>"#
+                : #"<circle cx="\#(cx)" cy="\#(cy)" r="5" class="marker"><title>\#(marker.name)</title></circle>"#
+            out += marker.link.map { #"<a href="\#($0)">\#(shape)</a>"# } ?? shape
         }
         out += "</svg>"
         return out
