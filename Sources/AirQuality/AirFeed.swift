@@ -32,13 +32,14 @@ public struct AirFeed: Sendable, Equatable {
     public static func sampleSeconds(_ format: Format) -> Int? { intervals.feeds.first { $0.id == format.rawValue }?.sample_seconds }
 
     /// Reads `bytes` in `format` as sensor `code`'s hours; `sampleSeconds` overrides the network's usual interval.
+    /// Hours not yet ended at `now` (Unix seconds) and samples after it are refused: no value can be for them yet.
     public static func read(_ format: Format, _ bytes: [UInt8], sensor code: String, sampleSeconds: Int? = nil,
-                            qc: SensorQC = .shipped) throws(InputErrors) -> AirFeed {
+                            qc: SensorQC = .shipped, now: Int64 = Int64(Date().timeIntervalSince1970)) throws(InputErrors) -> AirFeed {
         let node: JSONNode
         do { node = try JSONReader.read(Data(bytes), maximumDepth: 32) } catch {
             throw InputErrors([InputIssue(InputLocation(), reason: "is not JSON: \(error)")])
         }
-        var reader = Reader(sensor: code, qc: qc)
+        var reader = Reader(sensor: code, qc: qc, now: now)
         switch format {
         case .openaq: try reader.openAQ(node)
         case .sensorCommunity: try reader.sensorCommunity(node, sampleSeconds: sampleSeconds ?? Self.sampleSeconds(.sensorCommunity)!)
@@ -53,14 +54,33 @@ public struct AirFeed: Sendable, Equatable {
     struct Reader {
         let sensor: String
         let qc: SensorQC
-        var hourly: [AirHourSheet.Row] = []
+        let now: Int64
+        /// Hourly values with where each was in the payload.
+        var hourly: [(row: AirHourSheet.Row, place: String)] = []
         /// Samples finer than an hour, with how many an hour expects.
         var samples: [(Sample, expected: Int)] = []
         var incomplete = 0
         var skipped: [String: Int] = [:]
         var issues: [InputIssue] = []
 
-        init(sensor: String, qc: SensorQC) { (self.sensor, self.qc) = (sensor, qc) }
+        init(sensor: String, qc: SensorQC, now: Int64) { (self.sensor, self.qc, self.now) = (sensor, qc, now) }
+
+        /// An hourly value, refused when its hour has not ended or the payload gave it already.
+        mutating func hour(_ row: AirHourSheet.Row, place: String, seen: inout [String: String]) {
+            if row.hour + 3600 > now {
+                fail(place, .number(String(row.hour)), "is an hour that has not ended yet"); return
+            }
+            let key = "\(row.parameter.rawValue)@\(row.hour)"
+            if let earlier = seen[key] { fail(place, nil, "gives \(row.parameter.rawValue) for an hour \(earlier) gave already"); return }
+            seen[key] = place
+            hourly.append((row, place))
+        }
+
+        /// A sample finer than an hour, refused when it is after `now`.
+        mutating func sample(_ sample: AirFeed.Sample, expected: Int, place: String) {
+            if sample.time > now { fail(place, .number(String(sample.time)), "is a time still to come"); return }
+            samples.append((sample, expected))
+        }
 
         mutating func fail(_ field: String, _ value: JSONNode?, _ reason: String) {
             if issues.count < 200 { issues.append(InputIssue(InputLocation(field: field), value: value.map { String($0.shown.prefix(80)) }, reason: reason)) }
@@ -69,7 +89,7 @@ public struct AirFeed: Sendable, Equatable {
         /// Hourly rows first as given, then the samples' hours; refused whole when any value was bad.
         func feed() throws(InputErrors) -> AirFeed {
             if !issues.isEmpty { throw InputErrors(issues) }
-            var rows = hourly
+            var rows = hourly.map(\.row)
             var incomplete = self.incomplete
             var groups: [String: (parameter: AirParameter, hour: Int64, a: [Double?], b: [Double?], expected: Int)] = [:]
             for (sample, expected) in samples {
@@ -84,25 +104,42 @@ public struct AirFeed: Sendable, Equatable {
                 let b = group.b.contains { $0 != nil } ? qc.mean(present: group.b, expected: group.expected).mean : nil
                 rows.append(AirHourSheet.Row(sensor: sensor, hour: group.hour, parameter: group.parameter, value: mean, valueB: b))
             }
-            // The same hour twice (two pages of one feed): the later stands.
-            var seen: [String: Int] = [:]
-            var kept: [AirHourSheet.Row] = []
-            for row in rows {
-                let key = "\(row.parameter.rawValue)@\(row.hour)"
-                if let index = seen[key] { kept[index] = row } else { seen[key] = kept.count; kept.append(row) }
-            }
-            return AirFeed(rows: kept, incompleteHours: incomplete, skipped: skipped)
+            // An hour given both as a value and as samples: the value stands (the provider's own hourly figure).
+            var seen = Set<String>()
+            rows = rows.filter { seen.insert("\($0.parameter.rawValue)@\($0.hour)").inserted }
+            return AirFeed(rows: rows, incompleteHours: incomplete, skipped: skipped)
         }
 
         // MARK: Values
 
-        static func number(_ node: JSONNode?) -> Double? {
+        /// A JSON number, or (where a network sends its values as text) a decimal number written as text:
+        /// no hex, no spaces, no `nan` or `inf`.
+        static func number(_ node: JSONNode?, text allowed: Bool = false) -> Double? {
             switch node {
-            case let .number(text)?, let .string(text)?:
-                guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
-                return value
+            case let .number(text)?: return Double(text).flatMap { $0.isFinite ? $0 : nil }
+            case let .string(text)? where allowed && isDecimal(text): return Double(text).flatMap { $0.isFinite ? $0 : nil }
             default: return nil
             }
+        }
+
+        static func isDecimal(_ text: String) -> Bool {
+            var digits = 0
+            let bytes = Array(text.utf8)
+            var i = 0
+            if i < bytes.count, bytes[i] == 45 || bytes[i] == 43 { i += 1 }
+            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1; digits += 1 }
+            if i < bytes.count, bytes[i] == 46 {
+                i += 1
+                while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1; digits += 1 }
+            }
+            if digits > 0, i < bytes.count, bytes[i] == 101 || bytes[i] == 69 {
+                i += 1
+                if i < bytes.count, bytes[i] == 45 || bytes[i] == 43 { i += 1 }
+                var exponent = 0
+                while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1; exponent += 1 }
+                if exponent == 0 { return false }
+            }
+            return digits > 0 && i == bytes.count
         }
 
         static func object(_ node: JSONNode?) -> JSONObject? { if case let .object(o)? = node { o } else { nil } }

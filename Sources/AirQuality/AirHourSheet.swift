@@ -46,7 +46,7 @@ public struct AirHourSheet: Sendable {
                 issues.append(InputIssue(row.location("sensor"), value: sensor, reason: "is not a sensor of the network (citycarbon air sensor list)"))
             }
             let hourText = row["hour"]
-            let hour = RFC3339.seconds(hourText)
+            let hour = RFC3339.wholeSeconds(hourText)
             if let problem = Self.problem(hour: hour, latest: latest) { issues.append(InputIssue(row.location("hour"), value: hourText, reason: problem)) }
             let parameter = AirParameter(rawValue: row["parameter"])
             if parameter == nil {
@@ -96,11 +96,13 @@ public struct AirHour: Sendable, Equatable {
 /// gap, so a jump is measured per hour), then the sensor's correction on PM2.5 with the same
 /// hour's humidity. Reference monitors are checked for range only: their own QA is the operator's.
 public enum AirHourProcessing {
+    /// `storedHumidity` (sensor → hour → %): the humidity already kept for hours these rows do not
+    /// bring, so a PM2.5 hour sent again by itself is corrected as it was, not left unused.
     public static func process(_ rows: [AirHourSheet.Row], sensors: [String: AirSensor], qc: SensorQC = .shipped,
-                               corrections: SensorCorrections = .shipped) -> [AirHour] {
+                               corrections: SensorCorrections = .shipped, storedHumidity: [String: [Int64: Double]] = [:]) -> [AirHour] {
         var result: [AirHour] = []
         let grouped = Dictionary(grouping: rows) { "\($0.sensor)\u{0}\($0.parameter.rawValue)" }
-        var humidity: [String: [Int64: Double]] = [:]
+        var humidity = storedHumidity
         var checkedBySeries: [(sensor: AirSensor, parameter: AirParameter, hours: [Int64], checked: [SensorQC.Checked])] = []
         for key in grouped.keys.sorted() {
             let series = grouped[key]!.sorted { $0.hour < $1.hour }

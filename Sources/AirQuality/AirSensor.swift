@@ -27,15 +27,23 @@ public struct AirSensor: Sendable, Equatable, Codable {
     }
 
     /// What is wrong with the sensor as entered, each with its field.
+    static let codeBytes = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".utf8))
+    /// Zero-width characters and bidirectional controls (U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF).
+    static let hidden: Set<UInt32> = Set(Array(0x200B...0x200F) + Array(0x202A...0x202E) + Array(0x2060...0x2069) + [0xFEFF])
+
     public var issues: [InputIssue] {
         var found: [InputIssue] = []
         func check(_ field: String, _ value: String, _ ok: Bool, _ reason: String) {
             if !ok { found.append(InputIssue(InputLocation(field: field), value: String(value.prefix(80)), reason: reason)) }
         }
-        check("code", code, !code.isEmpty && code.utf8.count <= 64 && code.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x2C },
-              "must be 1 to 64 printable ASCII characters without spaces or commas")
+        // A code is part of addresses and ids (`Things('pa-1')`, `pa-1:pm25:1764000000`): letters, digits, `-`, `_` and `.` only,
+        // so no code can pose as another's stream (`station-1:pm25`) or break a link (`a/b`).
+        check("code", code, !code.isEmpty && code.utf8.count <= 64 && code.utf8.allSatisfy { Self.codeBytes.contains($0) },
+              "must be 1 to 64 letters, digits, '-', '_' or '.'")
         for (field, value) in [("name", name), ("owner", owner), ("model", model)] {
             check(field, value, !value.trimmingCharacters(in: .whitespaces).isEmpty && value.count <= 200, "must be 1 to 200 characters")
+            // Direction overrides and invisible characters make a name read as another's.
+            check(field, value, !value.unicodeScalars.contains { Self.hidden.contains($0.value) }, "must not hold direction controls or invisible characters")
         }
         check("latitude", String(latitude), latitude.isFinite && (-90...90).contains(latitude), "must be from −90 to 90")
         check("longitude", String(longitude), longitude.isFinite && (-180...180).contains(longitude), "must be from −180 to 180")

@@ -12,6 +12,7 @@ extension AirFeed.Reader {
         guard let results = Self.array(Self.object(node)?["results"]) else {
             throw InputErrors([InputIssue(InputLocation(field: "results"), reason: "an OpenAQ v3 answer holds its values in results")])
         }
+        var seen: [String: String] = [:]
         for (index, result) in results.enumerated() {
             let place = "results[\(index)]"
             guard let item = Self.object(result) else { fail(place, result, "is not an object"); continue }
@@ -26,16 +27,20 @@ extension AirFeed.Reader {
             }
             let period = Self.object(item["period"])
             let fromText = Self.text(Self.object(period?["datetimeFrom"])?["utc"]), toText = Self.text(Self.object(period?["datetimeTo"])?["utc"])
-            guard let from = fromText.flatMap(RFC3339.seconds), let to = toText.flatMap(RFC3339.seconds), to > from else {
-                fail("\(place).period", item["period"], "needs datetimeFrom.utc before datetimeTo.utc"); continue
+            guard let from = fromText.flatMap(RFC3339.wholeSeconds), let to = toText.flatMap(RFC3339.wholeSeconds), to > from else {
+                fail("\(place).period", item["period"], "needs datetimeFrom.utc before datetimeTo.utc, in whole seconds"); continue
             }
             let length = to - from
             if length == 3600, from.floorModulo(3600) == 0 {
-                let coverage = Self.number(Self.object(item["coverage"])?["percentComplete"])
+                let covered = Self.object(item["coverage"])?["percentComplete"]
+                let coverage = Self.number(covered)
+                if let covered, !(covered == .null), !(coverage.map { (0...100).contains($0) } ?? false) {
+                    fail("\(place).coverage.percentComplete", covered, "is a percentage from 0 to 100"); continue
+                }
                 if let coverage, coverage < qc.completeness_percent { incomplete += 1; continue }
-                hourly.append(AirHourSheet.Row(sensor: sensor, hour: from, parameter: kept, value: value))
+                hour(AirHourSheet.Row(sensor: sensor, hour: from, parameter: kept, value: value), place: "\(place).period", seen: &seen)
             } else if length < 3600, 3600 % length == 0 {
-                samples.append((AirFeed.Sample(parameter: kept, time: from, value: value, b: nil), expected: Int(3600 / length)))
+                sample(AirFeed.Sample(parameter: kept, time: from, value: value, b: nil), expected: Int(3600 / length), place: "\(place).period")
             } else {
                 fail("\(place).period", item["period"], "is neither an hour from its start nor a part of an hour (OpenAQ's days and months are not the network's hours)")
             }

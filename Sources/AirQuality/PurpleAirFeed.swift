@@ -18,13 +18,19 @@ extension AirFeed.Reader {
         }
         let pm10A = column("pm10.0_atm_a", "pm10.0_atm"), pm10B = column("pm10.0_atm_b")
         let humidity = column("humidity", "humidity_a"), temperature = column("temperature", "temperature_a")
-        let average = Self.number(body["average"]).map { Int($0) } ?? 60
+        // Minutes as PurpleAir names them; anything else (60.5, 1e308) is refused before it becomes a whole number.
+        let averaging = body["average"].map { Self.number($0) } ?? 60
+        guard let average = averaging.flatMap({ [0.0, 10, 30, 60].contains($0) ? Int($0) : nil }) else {
+            throw InputErrors([InputIssue(InputLocation(field: "average"), value: body["average"].map { String($0.shown.prefix(40)) },
+                                          reason: "is 0, 10, 30 or 60 minutes")])
+        }
         let seconds = average == 0 ? sampleSeconds : average * 60
         guard seconds > 0, seconds <= 3600, 3600 % seconds == 0 else {
-            throw InputErrors([InputIssue(InputLocation(field: "average"), value: String(average), reason: "is 0, 10, 30 or 60 minutes")])
+            throw InputErrors([InputIssue(InputLocation(field: "sample-seconds"), value: String(seconds), reason: "divides an hour")])
         }
         let used = Set([time, pmA, pmB, pm10A, pm10B, humidity, temperature].compactMap { $0 })
         for (index, name) in fields.enumerated() where !used.contains(index) { skipped[name, default: 0] += data.count }
+        var seen: [String: String] = [:]
         for (index, row) in data.enumerated() {
             let place = "data[\(index)]"
             guard let cells = Self.array(row), cells.count == fields.count else { fail(place, row, "has \(fields.count) values, one per field"); continue }
@@ -42,9 +48,9 @@ extension AirFeed.Reader {
                 guard let a else { return }
                 if seconds == 3600 {
                     guard when.floorModulo(3600) == 0 else { fail("\(place)[\(time)]", cells[time], "is not an hour's start, as average 60 gives"); return }
-                    hourly.append(AirHourSheet.Row(sensor: sensor, hour: when, parameter: parameter, value: a, valueB: b))
+                    hour(AirHourSheet.Row(sensor: sensor, hour: when, parameter: parameter, value: a, valueB: b), place: "\(place)[\(time)]", seen: &seen)
                 } else {
-                    samples.append((AirFeed.Sample(parameter: parameter, time: when, value: a, b: b), expected: 3600 / seconds))
+                    sample(AirFeed.Sample(parameter: parameter, time: when, value: a, b: b), expected: 3600 / seconds, place: "\(place)[\(time)]")
                 }
             }
             add(.pm25, value(pmA), value(pmB))

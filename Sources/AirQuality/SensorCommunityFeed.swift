@@ -17,8 +17,8 @@ extension AirFeed.Reader {
         for (index, reading) in readings.enumerated() {
             let place = "[\(index)]"
             guard let item = Self.object(reading) else { fail(place, reading, "is not an object"); continue }
-            guard let stamp = Self.text(item["timestamp"]), let time = RFC3339.seconds(stamp.replacingOccurrences(of: " ", with: "T") + (stamp.hasSuffix("Z") ? "" : "Z")) else {
-                fail("\(place).timestamp", item["timestamp"], "is a UTC time like 2024-01-01 12:34:56"); continue
+            guard let stamp = Self.text(item["timestamp"]), let time = RFC3339.wholeSeconds(stamp.replacingOccurrences(of: " ", with: "T") + (stamp.hasSuffix("Z") ? "" : "Z")) else {
+                fail("\(place).timestamp", item["timestamp"], "is a UTC time in whole seconds like 2024-01-01 12:34:56"); continue
             }
             guard let values = Self.array(item["sensordatavalues"]) else { fail("\(place).sensordatavalues", nil, "lists the reading's values"); continue }
             for (position, entry) in values.enumerated() {
@@ -26,8 +26,9 @@ extension AirFeed.Reader {
                 let value = Self.object(entry)
                 guard let type = Self.text(value?["value_type"]) else { fail("\(field).value_type", value?["value_type"], "names the value"); continue }
                 guard let parameter = Self.sensorCommunityTypes[type] else { skipped[type, default: 0] += 1; continue }
-                guard let number = Self.number(value?["value"]) else { fail("\(field).value", value?["value"], "is not a number"); continue }
-                samples.append((AirFeed.Sample(parameter: parameter, time: time, value: number, b: nil), expected: expected))
+                // Sensor.Community sends its values as text: "12.30".
+                guard let number = Self.number(value?["value"], text: true) else { fail("\(field).value", value?["value"], "is not a decimal number"); continue }
+                sample(AirFeed.Sample(parameter: parameter, time: time, value: number, b: nil), expected: expected, place: "\(place).timestamp")
             }
         }
     }

@@ -3,6 +3,20 @@ import Foundation
 /// RFC 3339 date-times (`2026-03-10T08:00:00+08:00`, `…Z`, optional fractional seconds, which are
 /// dropped) as seconds since 1970, without a formatter: a partner's post carries thousands.
 public enum RFC3339 {
+    /// As ``seconds(_:)``, but nil for a time with a part of a second other than zeros: where a
+    /// value is kept by its second (a reading, an hour), cutting the part off would misplace it.
+    public static func wholeSeconds(_ text: String) -> Int64? {
+        let b = Array(text.utf8)
+        if b.count > 20, b[19] == 46 {
+            var index = 20
+            while index < b.count, b[index] >= 48, b[index] <= 57 {
+                if b[index] != 48 { return nil }
+                index += 1
+            }
+        }
+        return seconds(text)
+    }
+
     public static func seconds(_ text: String) -> Int64? {
         let b = Array(text.utf8)
         guard b.count >= 20, b.count <= 40 else { return nil }

@@ -90,7 +90,7 @@ public enum SensorThings {
     /// `POST /Observations`.
     public static func observation(_ bytes: [UInt8]) throws(InputErrors) -> Observation {
         let single = try decode(Single.self, bytes, subject: "an Observation")
-        guard let time = time(single.phenomenonTime) else {
+        guard let time = time(single.phenomenonTime), !single.phenomenonTime.contains("/") || start(single.phenomenonTime) != nil else {
             throw InputErrors([InputIssue(InputLocation(field: "phenomenonTime"), value: single.phenomenonTime, reason: "not an ISO 8601 time or interval in whole seconds")])
         }
         guard single.result.isFinite else { throw InputErrors([InputIssue(InputLocation(field: "result"), reason: "not a finite number")]) }
@@ -121,7 +121,7 @@ public enum SensorThings {
                     issues.append(InputIssue(InputLocation(field: field), reason: "has \(row.count) values for \(entry.components.count) components"))
                     continue
                 }
-                guard case .text(let t) = row[timeColumn], let time = time(t) else {
+                guard case .text(let t) = row[timeColumn], let time = time(t), !t.contains("/") || start(t) != nil else {
                     issues.append(InputIssue(InputLocation(field: "\(field)[\(timeColumn)]"), value: row[timeColumn].description,
                                              reason: "phenomenonTime is not an ISO 8601 time or interval in whole seconds"))
                     continue

@@ -73,7 +73,7 @@ struct SensorThingsAPI: Sendable {
         // A set's own address has routes of its own, so any other method there is answered 405 with what it takes;
         // its GET is registered beside them, as such a path is not matched by the wildcard.
         for (method, path) in [(HTTPRequest.Method.post, "Things"), (.post, "Observations"), (.post, "CreateObservations"),
-                               (.get, "Things"), (.get, "Observations"), (.get, "**"), (.patch, "**"), (.put, "**"), (.delete, "**")] {
+                               (.get, "Things"), (.get, "Observations"), (.get, "**"), (.post, "**"), (.patch, "**"), (.put, "**"), (.delete, "**")] {
             registrar.client(method, "\(Self.root)/\(path)", .ingestReadings) { request, _, principal in
                 try await perform(Self.call(request, principal, limit: path == "CreateObservations" ? BodyLimit.upload : BodyLimit.form)).response
             }
@@ -118,7 +118,11 @@ struct SensorThingsAPI: Sendable {
             // The extension answers one self link per observation, in the order sent.
             return Reply(status: .created, body: .json(.array(ids.map { .string(call.base + Self.selfLink($0)) })))
         case (.post, _):
-            throw STAUpdate.Refusal(allow: ["GET", "HEAD"], "POST creates Things, Observations and CreateObservations at their sets' own addresses")
+            // One entity's own address answers what its type takes; any other path only GET.
+            let path = try Self.resource(call.path)
+            var allow = ["GET", "HEAD"]
+            if path.segments.count == 1, case let .entities(type, _, _?, _) = path.segments[0] { allow = STAUpdate.allowed(type) }
+            throw STAUpdate.Refusal(allow: allow, "POST creates Things, Observations and CreateObservations at their sets' own addresses")
         default:
             guard let method = STAUpdate.Method(rawValue: call.method.rawValue) else {
                 throw STAUpdate.Refusal(allow: ["GET", "HEAD"], "\(call.method.rawValue) is not a SensorThings method")

@@ -11,6 +11,10 @@ import Hummingbird
 /// one transaction, which the stores do not offer: their requests are not run (501), so nothing
 /// of a group is half applied.
 extension SensorThingsAPI {
+    /// The most a batch's answers may hold: a small batch of large reads would otherwise make one
+    /// request cost the server what a thousand would. Requests after it are not run (the client sends them again).
+    static let batchAnswerBudget = 16 * 1024 * 1024
+
     func batch(_ call: Call, context: CityCarbonContext) async throws -> Reply {
         if let type = call.contentType?.lowercased(), type.hasPrefix("multipart/") {
             throw ProblemDetails(.unsupportedMediaType, "batches are read in the JSON format (application/json, OData JSON Format 4.01 §19), not as multipart")
@@ -20,11 +24,16 @@ extension SensorThingsAPI {
         var responses: [JSONValue] = []
         var failed = Set<String>()
         var created: [String: String] = [:]
+        var answered = 0
         for request in batch.requests {
             var headers: [(String, JSONValue)] = []
             let reply: Reply
-            if request.atomicityGroup != nil {
+            if answered > Self.batchAnswerBudget {
+                reply = Self.problemReply(ProblemDetails(.contentTooLarge, "the batch's answers passed 16 MiB before this request; send it in another batch"))
+            } else if request.atomicityGroup != nil {
                 reply = Self.problemReply(ProblemDetails(.notImplemented, "atomicity groups are not run: send the requests without atomicityGroup, each applied on its own"))
+            } else if request.url == "$batch" || request.url.hasPrefix("$batch?") {
+                reply = Self.problemReply(ProblemDetails(.badRequest, "a batch does not hold another batch"))
             } else if let blocker = request.dependsOn.first(where: failed.contains) {
                 reply = Self.problemReply(ProblemDetails(HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency"), "request \(blocker), which this one depends on, failed"))
             } else if let url = STABatch.resolve(request.url, created: created) {
@@ -51,6 +60,7 @@ extension SensorThingsAPI {
             var members: [(String, JSONValue)] = [("id", .string(request.id)), ("status", .integer(Int(reply.status.code)))]
             switch reply.body {
             case let .json(value):
+                answered += value.serialized().utf8.count
                 headers.append(("content-type", .string(reply.status.code >= 400 ? "application/problem+json" : "application/json")))
                 members += [("headers", .object(headers)), ("body", value)]
             case let .text(text):

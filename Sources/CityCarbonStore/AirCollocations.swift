@@ -66,6 +66,8 @@ public struct AirCollocations: Sendable {
         }
         if to <= from || to - from > 366 * 86_400 {
             issues.append(InputIssue(InputLocation(field: "to"), reason: "is before the first day, or more than a year after it"))
+        } else if to > Int64(Date().timeIntervalSince1970) / 3600 * 3600 + 86_400 {
+            issues.append(InputIssue(InputLocation(field: "to"), reason: "is after today: a collocation compares hours that have been measured"))
         }
         if !issues.isEmpty { throw InputErrors(issues) }
         let hours = try network.hours(sensors: [code, referenceCode], from: from, to: to)

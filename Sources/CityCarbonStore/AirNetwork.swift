@@ -109,7 +109,7 @@ public struct AirNetwork: Sendable {
     }
 
     func store(_ rows: [AirHourSheet.Row], sensors: [String: AirSensor], source file: String, by actor: String) throws -> Loaded {
-        let hours = AirHourProcessing.process(rows, sensors: sensors)
+        let hours = AirHourProcessing.process(rows, sensors: sensors, storedHumidity: try storedHumidity(for: rows, sensors: sensors))
         try database.write { db in
             var replaced: [JSONValue] = []
             var replacedCount = 0
@@ -141,6 +141,26 @@ public struct AirNetwork: Sendable {
         }
         database.sensorThings.invalidate()
         return Loaded(hours: hours.count, flagged: hours.filter { !$0.flags.isEmpty }.count, corrected: hours.filter { $0.correction != nil }.count)
+    }
+
+    /// The humidity kept for the hours of corrected PM2.5 rows that bring none of their own.
+    func storedHumidity(for rows: [AirHourSheet.Row], sensors: [String: AirSensor]) throws -> [String: [Int64: Double]] {
+        let brought = Set(rows.filter { $0.parameter == .rh }.map { "\($0.sensor)\u{0}\($0.hour)" })
+        let needed = rows.filter {
+            $0.parameter == .pm25 && sensors[$0.sensor]?.grade == .lowCost && sensors[$0.sensor]?.correction != nil
+                && !brought.contains("\($0.sensor)\u{0}\($0.hour)")
+        }
+        guard let first = needed.map(\.hour).min(), let last = needed.map(\.hour).max() else { return [:] }
+        let wanted = Set(needed.map { "\($0.sensor)\u{0}\($0.hour)" })
+        var found: [String: [Int64: Double]] = [:]
+        try database.read { db in
+            try db.forEachRow(sql: "SELECT sensor, hour, value FROM air_hour WHERE parameter = 'rh' AND hour >= ? AND hour <= ? AND value IS NOT NULL",
+                              arguments: [first, last]) { row in
+                let sensor: String = row["sensor"], hour: Int64 = row["hour"]
+                if wanted.contains("\(sensor)\u{0}\(hour)") { found[sensor, default: [:]][hour] = row["value"] }
+            }
+        }
+        return found
     }
 
     /// The stored hours of `sensors` (all when nil) from `from` to before `to`.

@@ -88,10 +88,23 @@ extension SensorThingsIntake {
                 return nil
             }
         }
-        if let name = members["name"] {
-            if let name = text(name, "name") { sensor.name = name } else { issues.append(InputIssue(InputLocation(field: "name"), reason: "is required")) }
+        // The name is required: a change that removes it (null, or a JSON Patch `remove`) is refused, not ignored.
+        if case let .string(name)? = members["name"] { sensor.name = name } else {
+            issues.append(InputIssue(InputLocation(field: "name"), value: members["name"].map { String($0.serialized().prefix(80)) }, reason: "is required, as text"))
         }
-        if let properties = members["properties"] {
+        // Grade and correction decide how the city's index uses a sensor: a partner's key cannot change them.
+        func cityOnly(_ field: String, _ changed: Bool) {
+            if changed, case .sites = scope {
+                issues.append(InputIssue(InputLocation(field: field), reason: "is set by the city's air-quality office, not by the sensor's owner"))
+            }
+        }
+        let before = sensor
+        defer {
+            cityOnly("properties.grade", sensor.grade != before.grade)
+            cityOnly("properties.correction", sensor.correction != before.correction)
+        }
+        // Properties left out (a PUT without them, or a `remove`) are none: the optional ones are cleared.
+        if let properties = Optional(members["properties"] ?? .object([])) {
             var given: [(String, JSONValue)] = []
             if case let .object(list) = properties { given = list } else if properties != .null {
                 issues.append(InputIssue(InputLocation(field: "properties"), reason: "is an object of the sensor's properties"))
@@ -171,7 +184,11 @@ extension SensorThingsIntake {
                 }
             }
         }
-        let changed = members["result"].map { !STAUpdate.same($0, current["result"] ?? .null) } ?? false
+        // An Observation has a result: one taken away (null, `remove`, or a PUT without it) is refused, not ignored.
+        if members["result"] == nil || members["result"] == .null {
+            issues.append(InputIssue(InputLocation(field: "result"), reason: "is required: the reading, a finite number"))
+        }
+        let changed = members["result"].map { !STAUpdate.same($0, current["result"] ?? .null) && $0 != .null } ?? false
         var result: Double?
         if changed {
             if let value = members["result"].flatMap(STAUpdate.number), value.isFinite { result = value } else {

@@ -63,7 +63,9 @@ extension SensorThingsIntake {
             if owner.isEmpty { issues.append(InputIssue(InputLocation(field: "properties.owner"), reason: "names the organisation that runs the sensor")) }
         case .sites:
             guard let organisation else { throw MonitoringError.outOfScope([code]) }
-            if let named = field("owner"), named.lowercased() != organisation.lowercased() { throw MonitoringError.outOfScope([code]) }
+            if let named = field("owner"), named.lowercased() != organisation.lowercased() {
+                throw AccessDenied("a partner's key registers sensors its own organisation (\(organisation)) runs, not \(named.prefix(80))'s")
+            }
             owner = organisation
         }
         let model = field("model") ?? ""
@@ -76,11 +78,15 @@ extension SensorThingsIntake {
         if placement == nil {
             issues.append(InputIssue(InputLocation(field: "properties.placement"), value: field("placement"), reason: "is outside or inside"))
         }
+        // A reference monitor speaks for its district in the city's index: the city registers those itself.
+        if grade == .reference, case .sites = scope {
+            issues.append(InputIssue(InputLocation(field: "properties.grade"), value: "reference", reason: "a reference monitor is registered by the city's air-quality office"))
+        }
         if !issues.isEmpty { throw InputErrors(issues) }
         let network = AirNetwork(database)
-        if let existing = try network.sensors().first(where: { $0.code == code }) {
-            guard scope.allows(organisation: existing.owner, site: code) else { throw MonitoringError.outOfScope([code]) }
-            // A create that met a registered sensor would silently replace its place, owner and correction.
+        // A create that met a registered sensor would silently replace its place, owner and correction. Codes that differ
+        // only in case would read as one; and whose the sensor is does not change the answer, so it tells no one who owns what.
+        if try network.sensors().contains(where: { $0.code.lowercased() == code.lowercased() }) {
             throw ThingExists(code: code)
         }
         try network.register(AirSensor(code: code, name: draft.name, owner: owner, model: model, grade: grade!,

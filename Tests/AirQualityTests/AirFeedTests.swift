@@ -120,6 +120,50 @@ struct AirFeedTests {
         }
     }
 
+    /// Found by an outside test: `"average":1e308` stopped the server converting it to a whole number.
+    @Test func anAverageThatIsNoPurpleAirAveragingIsRefusedNotConverted() {
+        for average in ["1e308", "-1e308", "60.5", "-60", "9223372036854775808"] {
+            let error = #expect(throws: InputErrors.self, "\(average)") {
+                try AirFeed.read(.purpleair, Array(#"{"average":\#(average),"fields":["time_stamp","pm2.5_cf_1_a"],"data":[[\#(midnight),1]]}"#.utf8), sensor: "pa-1")
+            }
+            #expect(error?.issues.first?.location.field == "average")
+        }
+    }
+
+    @Test func anHourNotYetEndedOrASampleStillToComeIsRefused() {
+        let now = midnight + 1800
+        #expect(throws: InputErrors.self) { try AirFeed.read(.openaq, openAQ([openAQHour("pm25", "µg/m³", "1", from: midnight)]), sensor: "x", now: now) }
+        #expect(throws: InputErrors.self) {
+            try AirFeed.read(.purpleair, purpleAir(average: 60, fields: ["time_stamp", "pm2.5_cf_1_a"], rows: [["\(midnight)", "1"]]), sensor: "x", now: now)
+        }
+        #expect(throws: InputErrors.self) { try AirFeed.read(.sensorCommunity, sensorCommunity([(midnight + 3600, [("P1", "1")])]), sensor: "x", now: now) }
+        #expect(throws: Never.self) { try AirFeed.read(.openaq, openAQ([openAQHour("pm25", "µg/m³", "1", from: midnight)]), sensor: "x", now: midnight + 3600) }
+    }
+
+    @Test func aPayloadGivingAnHourTwiceIsRefusedNamingBoth() {
+        let error = #expect(throws: InputErrors.self) {
+            try AirFeed.read(.openaq, openAQ([openAQHour("pm25", "µg/m³", "12", from: midnight), openAQHour("pm25", "µg/m³", "13", from: midnight)]), sensor: "x")
+        }
+        #expect(error?.issues.first?.location.field == "results[1].period" && error?.issues.first?.reason.contains("results[0].period") == true)
+        #expect(throws: InputErrors.self) {
+            try AirFeed.read(.purpleair, purpleAir(average: 60, fields: ["time_stamp", "pm2.5_cf_1_a"], rows: [["\(midnight)", "1"], ["\(midnight)", "2"]]), sensor: "x")
+        }
+    }
+
+    @Test func valuesAreDecimalNumbersAndTimesWholeSeconds() {
+        // Sensor.Community sends text; hexadecimal and padded text are not its numbers.
+        for value in ["0x10", " 12 ", "nan", "inf", "1e", ""] {
+            #expect(throws: InputErrors.self, "\(value)") { try AirFeed.read(.sensorCommunity, sensorCommunity([(midnight, [("P1", value)])]), sensor: "x") }
+        }
+        // OpenAQ sends numbers: a number as text is not one.
+        #expect(throws: InputErrors.self) { try AirFeed.read(.openaq, openAQ([openAQHour("pm25", "µg/m³", #""12""#, from: midnight)]), sensor: "x") }
+        #expect(throws: InputErrors.self) { try AirFeed.read(.openaq, openAQ([openAQHour("pm25", "µg/m³", "12", from: midnight, coverage: 150)]), sensor: "x") }
+        let fraction = Array(#"{"results":[{"value":1,"parameter":{"name":"pm25","units":"µg/m³"},"period":{"datetimeFrom":{"utc":"2024-01-01T00:00:00.5Z"},"datetimeTo":{"utc":"2024-01-01T01:00:00Z"}}}]}"#.utf8)
+        #expect(throws: InputErrors.self) { try AirFeed.read(.openaq, fraction, sensor: "x") }
+        #expect(RFC3339.wholeSeconds("2024-01-01T00:00:00.000Z") == RFC3339.seconds("2024-01-01T00:00:00Z"))
+        #expect(RFC3339.wholeSeconds("2024-01-01T00:00:00.5Z") == nil)
+    }
+
     @Test func theSampleIntervalsAreTheDocumentedOnes() {
         #expect(AirFeed.sampleSeconds(.sensorCommunity) == 145)
         #expect(AirFeed.sampleSeconds(.purpleair) == 120)

@@ -41,7 +41,7 @@ struct STAUpdateTests {
             try STAUpdate.target(STAPath.parse("Things"), .patch)
         }
         #expect(throws: STAUpdate.Refusal.self) { try STAUpdate.target(STAPath.parse("Things('pa-9')/Locations"), .delete) }
-        #expect(throws: STAUpdate.Refusal("DELETE Locations: \(STAUpdate.derivation(.location))")) {
+        #expect(throws: STAUpdate.Refusal(allow: ["GET", "HEAD", "PATCH", "PUT"], "DELETE Locations: \(STAUpdate.derivation(.location))")) {
             try STAUpdate.target(STAPath.parse("Locations('pa-9')"), .delete)
         }
         for type in [STAEntityType.datastream, .sensor, .observedProperty, .featureOfInterest, .historicalLocation, .multiDatastream] {

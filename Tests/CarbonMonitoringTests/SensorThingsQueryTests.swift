@@ -85,6 +85,7 @@ struct SensorThingsQueryTests {
     /// A filter that can never hold, whatever the entities, is an error, not an empty answer.
     @Test func aComparisonOfKindsThatNeverMeetIsRefused() throws {
         for filter in ["result gt 'abc'", "result div 0 gt 1", "result mod 0 eq 1", "phenomenonTime lt 5", "result add 'x' gt 1",
+                       "phenomenonTime gt 'abc'", "not result", "result gt 1 and 'x'",
                        "not (result eq 'high')", "Observations/any(o: o/result gt 'abc')"] where !filter.contains("any(") {
             #expect(throws: STAQueryError.self, "\(filter)") { try STAQueryOptions.parse([("$filter", filter)]) }
         }

@@ -40,7 +40,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["POST /staff/monitoring/alerts/:id/acknowledge"] = ("staff", [.admin, .editor, .reporter])
     for route in ["POST /api/v1/readings", "POST /sta/v1.1/Observations", "POST /sta/v1.1/CreateObservations", "GET /sta/v1.1", "GET /sta/v1.1/**", "POST /sta/v1.1/Things", "GET /sta/v1.1/Things",
                   "GET /sta/v1.1/Observations", "GET /api/v1/monitoring/alerts", "GET /api/v1/monitoring/rollups/sites",
-                  "PATCH /sta/v1.1/**", "PUT /sta/v1.1/**", "DELETE /sta/v1.1/**", "POST /sta/v1.1/$batch", "POST /api/v1/air/sensors/:code/feed"] {
+                  "POST /sta/v1.1/**", "PATCH /sta/v1.1/**", "PUT /sta/v1.1/**", "DELETE /sta/v1.1/**", "POST /sta/v1.1/$batch", "POST /api/v1/air/sensors/:code/feed"] {
         table[route] = ("client", [.admin, .integration])
     }
     table["GET /staff/inventories/:year"] = ("staff", [.admin, .editor, .verifier, .viewer])

@@ -204,7 +204,7 @@ struct SensorThingsAPITests {
             // Another organisation's sensor is not taken over, and nothing about it changes.
             let takeover = try await post(#"{"name":"mine now","properties":{"code":"station-x","model":"PA-II"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,
                                           key: ngo)
-            #expect(takeover.status == .forbidden)
+            #expect(takeover.status == .conflict)
             #expect(try AirNetwork(database).sensors().first { $0.code == "station-x" }?.owner == "Bureau")
             // A NUL would cut the name where it is stored: refused, naming where it is.
             let nul = try await post(#"{"name":"before\u0000after","properties":{"code":"pa-20","model":"PA-II"},"Locations":[{"location":{"type":"Point","coordinates":[1,2]}}]}"#,

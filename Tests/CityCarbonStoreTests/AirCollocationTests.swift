@@ -55,6 +55,11 @@ struct AirCollocationTests {
             _ = try AirCollocations(database).run(sensor: "pa-1", reference: "ref-1", parameter: .pm25, from: start, to: start + 3600, by: "a")
         }
         #expect(empty?.issues.first?.reason.contains("at least 3") == true)
+        let now = Int64(Date().timeIntervalSince1970) / 3600 * 3600
+        let future = #expect(throws: InputErrors.self) {
+            _ = try AirCollocations(database).run(sensor: "pa-1", reference: "ref-1", parameter: .pm25, from: now - 86_400, to: now + 3 * 86_400, by: "a")
+        }
+        #expect(future?.issues.first?.reason.contains("after today") == true)
         #expect(try AirCollocations(database).list().isEmpty)
     }
 }

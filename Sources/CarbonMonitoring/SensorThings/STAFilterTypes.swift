@@ -34,7 +34,10 @@ extension STAExpression {
     /// Throws where a comparison or arithmetic meets kinds that can never go together.
     func checkKinds(option: String = "$filter") throws(STAQueryError) {
         switch self {
-        case let .not(inner), let .negate(inner):
+        case let .not(inner):
+            try inner.checkKinds(option: option)
+            if [.number, .text, .time].contains(inner.kind) { throw STAQueryError(option, "not needs a condition, not \(inner.kind.name): \(inner.shown)") }
+        case let .negate(inner):
             try inner.checkKinds(option: option)
         case let .call(_, arguments):
             for argument in arguments { try argument.checkKinds(option: option) }
@@ -46,6 +49,16 @@ extension STAExpression {
             case .eq, .ne, .gt, .ge, .lt, .le:
                 if a != .unknown, b != .unknown, a != b, !(Set([a, b]) == [.time, .text]) {
                     throw STAQueryError(option, "\(op.rawValue) compares \(a.name) with \(b.name), which never holds: \(left.shown) \(op.rawValue) \(right.shown)")
+                }
+                // A time compared with text: the text must be a time.
+                if Set([a, b]) == [.time, .text] {
+                    for case let .literal(.string(text)) in [left, right] where STAValue.instant(text) == nil {
+                        throw STAQueryError(option, "\(op.rawValue) compares a time with '\(text.prefix(40))', which is not a time")
+                    }
+                }
+            case .and, .or:
+                for side in [left, right] where [.number, .text, .time].contains(side.kind) {
+                    throw STAQueryError(option, "\(op.rawValue) joins conditions, not \(side.kind.name): \(side.shown)")
                 }
             case .add, .sub, .mul, .div, .mod:
                 for (side, kind) in [(left, a), (right, b)] where kind == .text || kind == .time && op != .add && op != .sub {

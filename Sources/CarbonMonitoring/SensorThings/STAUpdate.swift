@@ -58,8 +58,13 @@ public enum STAUpdate {
             }
             throw Refusal(allow: allow, "\(method.rawValue) changes one entity at its own address, such as Things('pa-1') or Observations('5-1764000000')")
         }
-        guard accepts(type, method) else { throw Refusal("\(method.rawValue) \(type.setName): \(derivation(type))") }
+        guard accepts(type, method) else { throw Refusal(allow: allowed(type), "\(method.rawValue) \(type.setName): \(derivation(type))") }
         return (type, id)
+    }
+
+    /// The methods one entity of `type` answers at its own address.
+    public static func allowed(_ type: STAEntityType) -> [String] {
+        ["GET", "HEAD"] + [Method.patch, .put, .delete].filter { accepts(type, $0) }.map(\.rawValue)
     }
 
     /// How the body of `method` says what changes, from its `Content-Type`.
