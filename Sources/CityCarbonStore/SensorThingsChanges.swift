@@ -104,45 +104,44 @@ extension SensorThingsIntake {
             cityOnly("properties.correction", sensor.correction != before.correction)
         }
         // Properties left out (a PUT without them, or a `remove`) are none: the optional ones are cleared.
-        if let properties = Optional(members["properties"] ?? .object([])) {
-            var given: [(String, JSONValue)] = []
-            if case let .object(list) = properties { given = list } else if properties != .null {
-                issues.append(InputIssue(InputLocation(field: "properties"), reason: "is an object of the sensor's properties"))
-            }
-            var district: String?, correction: String?
-            for (key, value) in given {
-                let field = "properties.\(key)"
-                let shown = String(value.serialized().prefix(80))
-                switch key {
-                case "network":
-                    if value != .string("air") { issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is air for an air sensor's Thing")) }
-                case "code":
-                    if text(value, field) != sensor.code { issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is the Thing's id; it cannot change")) }
-                case "owner":
-                    guard let owner = text(value, field), !owner.isEmpty else { continue }
-                    if case .sites = scope, owner.lowercased() != (organisation ?? "").lowercased() {
-                        issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "a sensor passes to another organisation only by the city's own key"))
-                    } else { sensor.owner = owner }
-                case "model": if let model = text(value, field) { sensor.model = model }
-                case "grade":
-                    if let grade = text(value, field).flatMap(AirSensor.Grade.init(rawValue:)) { sensor.grade = grade } else {
-                        issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is reference or low_cost"))
-                    }
-                case "placement":
-                    if let placement = text(value, field).flatMap(AirSensor.Placement.init(rawValue:)) { sensor.placement = placement } else {
-                        issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is outside or inside"))
-                    }
-                case "district": district = text(value, field).flatMap { $0.isEmpty ? nil : $0 }
-                case "correction": correction = text(value, field).flatMap { $0.isEmpty ? nil : $0 }
-                default:
-                    issues.append(InputIssue(InputLocation(field: field), value: shown,
-                                             reason: "is not kept for an air sensor: owner, model, grade, placement, district, correction"))
-                }
-            }
-            // Optional properties left out are cleared, as the Thing sent is the Thing kept.
-            sensor.district = district
-            sensor.correction = correction
+        let properties = members["properties"] ?? .object([])
+        var given: [(String, JSONValue)] = []
+        if case let .object(list) = properties { given = list } else if properties != .null {
+            issues.append(InputIssue(InputLocation(field: "properties"), reason: "is an object of the sensor's properties"))
         }
+        var district: String?, correction: String?
+        for (key, value) in given {
+            let field = "properties.\(key)"
+            let shown = String(value.serialized().prefix(80))
+            switch key {
+            case "network":
+                if value != .string("air") { issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is air for an air sensor's Thing")) }
+            case "code":
+                if text(value, field) != sensor.code { issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is the Thing's id; it cannot change")) }
+            case "owner":
+                guard let owner = text(value, field), !owner.isEmpty else { continue }
+                if case .sites = scope, owner.lowercased() != (organisation ?? "").lowercased() {
+                    issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "a sensor passes to another organisation only by the city's own key"))
+                } else { sensor.owner = owner }
+            case "model": if let model = text(value, field) { sensor.model = model }
+            case "grade":
+                if let grade = text(value, field).flatMap(AirSensor.Grade.init(rawValue:)) { sensor.grade = grade } else {
+                    issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is reference or low_cost"))
+                }
+            case "placement":
+                if let placement = text(value, field).flatMap(AirSensor.Placement.init(rawValue:)) { sensor.placement = placement } else {
+                    issues.append(InputIssue(InputLocation(field: field), value: shown, reason: "is outside or inside"))
+                }
+            case "district": district = text(value, field).flatMap { $0.isEmpty ? nil : $0 }
+            case "correction": correction = text(value, field).flatMap { $0.isEmpty ? nil : $0 }
+            default:
+                issues.append(InputIssue(InputLocation(field: field), value: shown,
+                                         reason: "is not kept for an air sensor: owner, model, grade, placement, district, correction"))
+            }
+        }
+        // Optional properties left out are cleared, as the Thing sent is the Thing kept.
+        sensor.district = district
+        sensor.correction = correction
         if let locations = members["Locations"] {
             guard case let .array(list) = locations, list.count == 1 else {
                 issues.append(InputIssue(InputLocation(field: "Locations"), reason: "an air sensor has exactly one Location, its point"))
