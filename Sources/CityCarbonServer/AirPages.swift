@@ -198,11 +198,12 @@ struct AirPages: Sendable {
             // Where a district's figure comes from sits under its name, so a phone's table keeps four columns.
             body += Table.headings(["air.district", "air.aqi", "air.category", "air.primary"], t) + "</tr></thead><tbody>"
             for district in snapshot.districts {
+                let named: HTML = "<a href=\"/air/districts/\(Markup.percentEncoded(district.name))\">\(district.name)</a>"
                 guard let found = district.now, let index = found.index else {
-                    body += "<tr><td>\(district.name)</td><td colspan=\"3\">\(t("air.noValue"))</td></tr>"
+                    body += "<tr><td>\(named)</td><td colspan=\"3\">\(t("air.noValue"))</td></tr>"
                     continue
                 }
-                body += "<tr><td>\(district.name)<br><small>\(t(found.grade == .reference ? "air.grade.reference" : "air.grade.low_cost"))</small></td>"
+                body += "<tr><td>\(named)<br><small>\(t(found.grade == .reference ? "air.grade.reference" : "air.grade.low_cost"))</small></td>"
                 body += "<td class=\"n\"><span class=\"swatch aqi-\(index.category.level)\"></span> \(index.value)</td>"
                 body += "<td>\(Self.category(t, index.category))</td><td>\(index.primary.isEmpty ? "—" : Self.pollutants(t, index.primary))</td></tr>"
             }
@@ -238,7 +239,7 @@ struct AirPages: Sendable {
     }
 
     /// The districts coloured by their index's category, with every sensor on them; each district
-    /// links to its page and each sensor to its own. The table under the map names every value.
+    /// links to its air page and each sensor to its own. The table under the map names every value.
     func map(_ snapshot: AirFigures.Snapshot, standard: AQIStandard, _ t: Localizer) -> HTML {
         let areas = ChoroplethMap.areas(geoJSON: snapshot.boundaries)
         guard !areas.isEmpty else { return "" }
@@ -249,7 +250,7 @@ struct AirPages: Sendable {
             }
         }
         var map = ChoroplethMap(title: t("air.map"), description: t("air.map.description"), areas: areas, values: values,
-                                format: { t.number($0, decimals: 0) }, link: { "/districts/\(Markup.percentEncoded($0))" }, noData: t("air.noValue"),
+                                format: { t.number($0, decimals: 0) }, link: { "/air/districts/\(Markup.percentEncoded($0))" }, noData: t("air.noValue"),
                                 categories: standard.categories.map { ChartFigure.Key(Self.category(t, $0), color: $0.colour) })
         map.markers = snapshot.sensors.map { status in
             ChoroplethMap.Marker(name: "\(status.sensor.name) (\(status.sensor.code))", longitude: status.sensor.longitude, latitude: status.sensor.latitude,

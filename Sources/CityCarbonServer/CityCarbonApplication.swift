@@ -120,6 +120,7 @@ public enum CityCarbonApplication {
         AirPages(figures: AirFigures(database: database)).addRoutes(to: routes)
         AirFeedAPI(database: database).addRoutes(to: routes)
         AirSensorPage(database: database).addRoutes(to: routes)
+        AirDistrictPage(database: database).addRoutes(to: routes)
         AirQAPage(database: database).addRoutes(to: routes)
         PathwayPages(database: database, pages: pages, bandsInBackground: options.monteCarloInBackground).addRoutes(to: routes)
         MonitoringPages(database: database, live: live).addRoutes(to: routes)

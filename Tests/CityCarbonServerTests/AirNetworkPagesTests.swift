@@ -47,10 +47,26 @@ struct AirNetworkPagesTests {
             // Every sensor is a marker linking to its page: ten in the demo, two of them squares (reference monitors).
             #expect(map.components(separatedBy: "class=\"marker\"").count - 1 == 10)
             #expect(map.components(separatedBy: "<rect ").count - 1 >= 2 && map.contains("href=\"/air/sensors/station-1\""))
-            #expect(map.contains("href=\"/districts/Northbank\"") && map.contains("#00e400"))
+            #expect(map.contains("href=\"/air/districts/Northbank\"") && map.contains("#00e400"))
             // Inside the city's outline: the demo places each sensor in its own district.
             let sensors = try AirNetwork(database).sensors()
             #expect(sensors.allSatisfy { (120.0...120.24).contains($0.longitude) && (30.2...30.3).contains($0.latitude) })
+        }
+    }
+
+    /// One figure, one definition: a district's page shows the index its row on /air shows.
+    @Test func aDistrictsAirPageShowsTheIndexOfItsRowOnAirAndItsSensors() async throws {
+        let (database, _, _) = try workspace()
+        try await application(database).test(.router) { client in
+            let air = try await client.execute(uri: "/air?lang=en", method: .get).text
+            let row = try #require(air.range(of: "<a href=\"/air/districts/Northbank\">Northbank</a>").map { String(air[$0.upperBound...].prefix(400)) })
+            let index = try #require(row.range(of: "</span> ").map { String(row[$0.upperBound...].prefix { $0.isNumber }) })
+            let page = try await client.execute(uri: "/air/districts/Northbank?lang=en", method: .get)
+            #expect(page.status == .ok && page.text.contains("Air-quality index now") && page.text.contains(": \(index), "), "\(index)")
+            #expect(page.text.contains("href=\"/air/sensors/pa-1\"") && page.text.contains("href=\"/air/sensors/station-1\"") && !page.text.contains("pa-2\""))
+            #expect(page.text.components(separatedBy: "<tr><td>20").count - 1 == 7)
+            #expect(try await client.execute(uri: "/air/districts/Atlantis", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/air/districts/Northbank?lang=zh-Hans", method: .get).text.contains("近七天日空气质量指数"))
         }
     }
 

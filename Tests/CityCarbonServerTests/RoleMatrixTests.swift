@@ -27,7 +27,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
                   "GET /plans/:plan/reports/:year", "GET /plans/:plan/reports/:year/actions.csv", "GET /plans/:plan/reports/:year/indicators.csv", "GET /plans/:plan/reports/:year/report.xlsx",
                   "GET /api/v1/plans/:plan/reports/:year", "GET /pathways", "GET /pathways/:scenario", "GET /pathways/:scenario/pathway.csv",
                   "GET /pathways/:scenario/scenario.json", "GET /api/v1/pathways", "GET /api/v1/pathways/:scenario", "GET /api/v1/decomposition",
-                  "GET /monitoring", "GET /inclusion", "GET /api/v1/inclusion", "GET /air", "GET /air/sensors/:code", "GET /api/v1/air", "GET /api/v1/air/sensors/:code/aggregates", "POST /api/v1/inclusion/token", "GET /api/v1/monitoring/nowcast", "GET /api/v1/monitoring/rollups", "GET /api/v1/audit/head"] {
+                  "GET /monitoring", "GET /inclusion", "GET /api/v1/inclusion", "GET /air", "GET /air/sensors/:code", "GET /air/districts/:name", "GET /api/v1/air", "GET /api/v1/air/sensors/:code/aggregates", "POST /api/v1/inclusion/token", "GET /api/v1/monitoring/nowcast", "GET /api/v1/monitoring/rollups", "GET /api/v1/audit/head"] {
         table[route] = ("public", all)
     }
     table["GET /staff"] = ("staff", signedIn)
