@@ -144,23 +144,30 @@ public enum AirHourProcessing {
         for (sensor, parameter, hours, checked) in checkedBySeries {
             let correction = parameter == .pm25 && sensor.grade == .lowCost ? sensor.correction.flatMap { corrections.correction($0) } : nil
             for (hour, check) in zip(hours, checked) {
-                var value = check.value
-                var used: String?
-                if let correction, let raw = value {
-                    // A low-cost PM2.5 value needs its hour's humidity to be corrected; without it, it is not used.
-                    if let rh = humidity[sensor.code]?[hour], let corrected = correction.apply(pm: raw, relativeHumidity: rh) {
-                        value = corrected
-                        used = correction.id
-                    } else {
-                        value = nil
-                    }
-                }
-                var flags = check.flags
-                if correction != nil, check.value != nil, value == nil { flags.append(.noHumidity) }
+                let (value, flags, used) = corrected(check, by: correction, humidity: humidity[sensor.code]?[hour])
                 result.append(AirHour(sensor: sensor.code, parameter: parameter, hour: hour, raw: check.raw, value: value, flags: flags,
                                       correction: used))
             }
         }
         return result.sorted { ($0.sensor, $0.parameter.rawValue, $0.hour) < ($1.sensor, $1.parameter.rawValue, $1.hour) }
+    }
+
+    /// A checked hour through a correction: a low-cost PM2.5 value needs its hour's humidity to be
+    /// corrected, and without it is not used (flagged `no_humidity`). Without a correction it is as checked.
+    static func corrected(_ check: SensorQC.Checked, by correction: SensorCorrection?, humidity: Double?)
+        -> (value: Double?, flags: [SensorQC.Flag], used: String?) {
+        guard let correction, let raw = check.value else { return (check.value, check.flags, nil) }
+        if let humidity, let value = correction.apply(pm: raw, relativeHumidity: humidity) { return (value, check.flags, correction.id) }
+        return (nil, check.flags + [.noHumidity], nil)
+    }
+
+    /// A stored PM2.5 hour of a corrected low-cost sensor corrected again with its hour's humidity as
+    /// it now is (sent again, or sent after the PM2.5): its checks stand, only the correction is redone.
+    public static func recorrected(_ hour: AirHour, sensor: AirSensor, humidity: Double?, corrections: SensorCorrections = .shipped) -> AirHour {
+        guard hour.parameter == .pm25, sensor.grade == .lowCost, let correction = sensor.correction.flatMap({ corrections.correction($0) }) else { return hour }
+        let checks = hour.flags.filter { $0 != .noHumidity }
+        let check = SensorQC.Checked(raw: hour.raw, value: checks.isEmpty ? hour.raw : nil, flags: checks)
+        let (value, flags, used) = corrected(check, by: correction, humidity: humidity)
+        return AirHour(sensor: hour.sensor, parameter: hour.parameter, hour: hour.hour, raw: hour.raw, value: value, flags: flags, correction: used)
     }
 }

@@ -109,7 +109,8 @@ public struct AirNetwork: Sendable {
     }
 
     func store(_ rows: [AirHourSheet.Row], sensors: [String: AirSensor], source file: String, by actor: String) throws -> Loaded {
-        let hours = AirHourProcessing.process(rows, sensors: sensors, storedHumidity: try storedHumidity(for: rows, sensors: sensors))
+        var hours = AirHourProcessing.process(rows, sensors: sensors, storedHumidity: try storedHumidity(for: rows, sensors: sensors))
+        hours += try recorrected(by: hours, sensors: sensors)
         try database.write { db in
             var replaced: [JSONValue] = []
             var replacedCount = 0
@@ -141,6 +142,25 @@ public struct AirNetwork: Sendable {
         }
         database.sensorThings.invalidate()
         return Loaded(hours: hours.count, flagged: hours.filter { !$0.flags.isEmpty }.count, corrected: hours.filter { $0.correction != nil }.count)
+    }
+
+    /// The stored PM2.5 hours whose humidity these hours bring (and whose PM2.5 they do not), corrected
+    /// again with it: humidity sent after its hour's PM2.5, or sent again, changes the value used.
+    func recorrected(by hours: [AirHour], sensors: [String: AirSensor]) throws -> [AirHour] {
+        let brought = Set(hours.filter { $0.parameter == .pm25 }.map { "\($0.sensor)\u{0}\($0.hour)" })
+        var humidity: [String: Double?] = [:]
+        for hour in hours where hour.parameter == .rh && !brought.contains("\(hour.sensor)\u{0}\(hour.hour)") {
+            guard let sensor = sensors[hour.sensor], sensor.grade == .lowCost, sensor.correction != nil else { continue }
+            humidity["\(hour.sensor)\u{0}\(hour.hour)"] = hour.value
+        }
+        guard let first = hours.filter({ $0.parameter == .rh }).map(\.hour).min(), let last = hours.filter({ $0.parameter == .rh }).map(\.hour).max(),
+              !humidity.isEmpty else { return [] }
+        return try self.hours(sensors: Array(Set(humidity.keys.map { String($0.prefix { $0 != "\u{0}" }) })), from: first, to: last + 1)
+            .filter { $0.parameter == .pm25 }
+            .compactMap { stored in
+                guard let rh = humidity["\(stored.sensor)\u{0}\(stored.hour)"], let sensor = sensors[stored.sensor] else { return nil }
+                return AirHourProcessing.recorrected(stored, sensor: sensor, humidity: rh)
+            }
     }
 
     /// The humidity kept for the hours of corrected PM2.5 rows that bring none of their own.

@@ -136,6 +136,27 @@ struct SensorThingsWriteTests {
         }
     }
 
+    /// Humidity that comes after its hour's PM2.5, or comes again, corrects the stored PM2.5 with it.
+    @Test func humiditySentLaterCorrectsItsHoursPM25() async throws {
+        let hour = Int64(Date().timeIntervalSince1970) / 3600 * 3600 - 7200
+        try await application(database).test(.router) { client in
+            func post(_ parameter: String, _ value: Double) async throws -> TestResponse {
+                try await send(client, .post, "/sta/v1.1/Observations", #"{"phenomenonTime":"\#(Timestamp.iso(hour))","result":\#(value),"Datastream":{"@iot.id":"pa-9:\#(parameter)"}}"#)
+            }
+            let uri = "/sta/v1.1/Observations('pa-9:pm25:\(hour)')"
+            _ = try await post("pm25", 30)
+            let alone = try await send(client, .get, uri)
+            #expect(alone.json["result"] == .null && alone.json["resultQuality"]?.array?.compactMap(\.string) == ["no_humidity"])
+            _ = try await post("rh", 40)
+            let corrected = try await send(client, .get, uri)
+            #expect(abs((corrected.json["result"]?.number ?? 0) - (0.524 * 30 - 0.0862 * 40 + 5.75)) < 1e-9, "\(corrected.text)")
+            #expect(corrected.json["resultQuality"]?.array?.isEmpty == true)
+            _ = try await post("rh", 80)
+            let again = try await send(client, .get, uri)
+            #expect(abs((again.json["result"]?.number ?? 0) - (0.524 * 30 - 0.0862 * 80 + 5.75)) < 1e-9, "\(again.text)")
+        }
+    }
+
     @Test func anEntitysAllowNamesWhatItsTypeTakes() async throws {
         try await application(database).test(.router) { client in
             let delete = try await send(client, .delete, "/sta/v1.1/Locations('pa-9')")
