@@ -25,8 +25,7 @@ struct AirDistrictPage: Sendable {
     func page(_ district: String, _ t: Localizer, now: Date = Date()) throws -> HTML {
         let network = AirNetwork(database)
         let offset = try CitySettingsRepository(database).current().utcOffsetMinutes
-        let localNow = Int64(now.timeIntervalSince1970) + Int64(offset) * 60
-        let today = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + Int(localNow >= 0 ? localNow / 86_400 : (localNow - 86_399) / 86_400))
+        let today = LocalDay.of(Int64(now.timeIntervalSince1970), utcOffset: Int64(offset) * 60)
         let hour = try network.latestHour()
         var body: HTML = "<main id=\"main\"><p><a href=\"/air\">← \(t("air.title"))</a> · <a href=\"/districts/\(Markup.percentEncoded(district))\">\(t("airdistrict.profile"))</a></p>"
         if let hour, let now = try network.realtime(hour: hour, district: district), let index = now.index {

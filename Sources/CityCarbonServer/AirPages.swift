@@ -34,8 +34,7 @@ struct AirFigures: Sendable {
         let network = AirNetwork(database)
         let offset = try CitySettingsRepository(database).current().utcOffsetMinutes
         let hour = try network.latestHour()
-        let localNow = Int64(now.timeIntervalSince1970) + Int64(offset) * 60
-        let today = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + Int(localNow / 86_400))
+        let today = LocalDay.of(Int64(now.timeIntervalSince1970), utcOffset: Int64(offset) * 60)
         let yesterday = today.adding(days: -1)
         let sensors = try network.sensors()
         let districts = Array(Set(sensors.compactMap(\.district))).sorted()

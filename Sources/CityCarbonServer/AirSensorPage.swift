@@ -29,11 +29,9 @@ struct AirSensorPage: Sendable {
     func page(_ sensor: AirSensor, _ t: Localizer, now: Date = Date()) throws -> HTML {
         let network = AirNetwork(database)
         let offset = try CitySettingsRepository(database).current().utcOffsetMinutes
-        let localNow = Int64(now.timeIntervalSince1970) + Int64(offset) * 60
-        let epoch = Day(year: 1970, month: 1, day: 1)!.ordinal
-        let today = Day(ordinal: epoch + Int(localNow >= 0 ? localNow / 86_400 : (localNow - 86_399) / 86_400))
+        let today = LocalDay.of(Int64(now.timeIntervalSince1970), utcOffset: Int64(offset) * 60)
         let first = today.adding(days: -(Self.days - 1))
-        let start = Int64(first.ordinal - epoch) * 86_400 - Int64(offset) * 60, end = Int64(today.ordinal - epoch + 1) * 86_400 - Int64(offset) * 60
+        let start = LocalDay.start(first, utcOffset: Int64(offset) * 60), end = LocalDay.start(today.adding(days: 1), utcOffset: Int64(offset) * 60)
         let hours = try network.hours(sensors: [sensor.code], from: start, to: end)
         // The parameter shown: PM2.5 where the sensor measures it, else the first it has.
         let parameter = hours.contains { $0.parameter == .pm25 } ? AirParameter.pm25 : hours.map(\.parameter).first ?? .pm25

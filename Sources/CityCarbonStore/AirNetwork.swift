@@ -207,8 +207,7 @@ public struct AirNetwork: Sendable {
     public func realtime(hour asked: Int64? = nil, district: String? = nil, region: String = "CN") throws -> DailyAirQuality? {
         guard let hour = try asked ?? latestHour() else { return nil }
         let offset = Int64(try CitySettingsRepository(database).current().utcOffsetMinutes) * 60
-        let local = hour + offset
-        let day = Day(ordinal: Day(year: 1970, month: 1, day: 1)!.ordinal + Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+        let day = LocalDay.of(hour, utcOffset: offset)
         guard let standard = AQIStandards.shipped.inForce(region: region, on: day.description) else { return nil }
         let sensors = Dictionary(uniqueKeysWithValues: try self.sensors().filter { district == nil || $0.district == district }.map { ($0.code, $0) })
         let hours = try self.hours(sensors: Array(sensors.keys), from: hour - 23 * 3600, to: hour + 3600)
@@ -253,9 +252,8 @@ public struct AirNetwork: Sendable {
         throws -> [AirAggregates.Aggregate]? {
         guard try sensors().contains(where: { $0.code == code }) else { return nil }
         let offset = try CitySettingsRepository(database).current().utcOffsetMinutes * 60
-        let epoch = Day(year: 1970, month: 1, day: 1)!.ordinal
-        let start = Int64(from.ordinal - epoch) * 86_400 - Int64(offset)
-        let end = Int64(to.ordinal - epoch + 1) * 86_400 - Int64(offset)
+        let start = LocalDay.start(from, utcOffset: Int64(offset))
+        let end = LocalDay.start(to.adding(days: 1), utcOffset: Int64(offset))
         let values = try hours(sensors: [code], from: start, to: end).filter { $0.parameter == parameter }.map { (hour: $0.hour, value: $0.value) }
         return AirAggregates.aggregate(values, by: period, from: start, to: end, utcOffset: offset)
     }
@@ -267,7 +265,7 @@ public struct AirNetwork: Sendable {
         let standards = AQIStandards.shipped
         guard let standard = id.map({ standards.standard($0) }) ?? standards.inForce(region: region, on: day.description) else { return nil }
         let offset = Int64(try CitySettingsRepository(database).current().utcOffsetMinutes) * 60
-        let start = Int64(day.ordinal - Day(year: 1970, month: 1, day: 1)!.ordinal) * 86_400 - offset
+        let start = LocalDay.start(day, utcOffset: offset)
         let all = try sensors().filter { district == nil || $0.district == district }
         let sensors = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
         let hours = try self.hours(sensors: Array(sensors.keys), from: start, to: start + 86_400)

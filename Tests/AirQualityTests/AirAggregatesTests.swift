@@ -1,3 +1,4 @@
+import CarbonKit
 import Foundation
 import Testing
 @testable import AirQuality
@@ -46,5 +47,18 @@ struct AirAggregatesTests {
         #expect(AirAggregates.aggregate([], by: .day, from: 10, to: 10).isEmpty)
         #expect(AirAggregates.aggregate([], by: .day, from: 0, to: .max).isEmpty)
         #expect(AirAggregates.aggregate([(.min, 1)], by: .day, from: .min, to: .max).isEmpty)
+    }
+}
+
+@Suite("The city's local day")
+struct LocalDayTests {
+    @Test func anInstantFallsInItsLocalDayAndADayStartsAtLocalMidnight() {
+        // 2026-03-01T00:00:00+08:00 is 2026-02-28T16:00:00Z.
+        let midnight: Int64 = 1_772_294_400
+        #expect(LocalDay.start(Day(year: 2026, month: 3, day: 1)!, utcOffset: 28_800) == midnight)
+        #expect(LocalDay.of(midnight, utcOffset: 28_800).description == "2026-03-01")
+        #expect(LocalDay.of(midnight - 1, utcOffset: 28_800).description == "2026-02-28")
+        // Before 1970 the day still rounds down.
+        #expect(LocalDay.of(-1, utcOffset: 0).description == "1969-12-31")
     }
 }

@@ -25,7 +25,7 @@ struct AirQAPage: Sendable {
                     guard let text = form[name], let day = Day(text) else {
                         issues.append(InputIssue(InputLocation(field: name), value: form[name], reason: "is a day, YYYY-MM-DD")); return nil
                     }
-                    return Int64(day.ordinal - Day(year: 1970, month: 1, day: 1)!.ordinal) * 86_400 - offset
+                    return LocalDay.start(day, utcOffset: offset)
                 }
                 let from = day("from"), to = day("to")
                 let parameter = AirParameter(rawValue: form["parameter"] ?? "")
