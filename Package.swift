@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "AirQuality", dependencies: ["CarbonKit"], resources: [.copy("Resources")]),
         // Rules that join domains: every public figure defined once, statistics roll-ups.
         .target(name: "CityProgramme", dependencies: ["CarbonKit", "CarbonAccounting", "ClimatePlans", "CarbonPathways", "CarbonMonitoring",
-                                                  "CarbonMarkets", "CarbonInclusion"]),
+                                                  "CarbonMarkets", "CarbonInclusion", "AirQuality"]),
         .target(
             name: "CarbonPathways",
             dependencies: ["CarbonKit"],
@@ -154,7 +154,8 @@ let package = Package(
         .testTarget(name: "AirQualityTests", dependencies: ["AirQuality"]),
         .testTarget(name: "CarbonPathwaysTests", dependencies: ["CarbonPathways"]),
         .testTarget(name: "CarbonMonitoringTests", dependencies: ["CarbonMonitoring"]),
-        .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting", "CarbonMarkets"]),
+        .testTarget(name: "CityProgrammeTests", dependencies: ["CityProgramme", "CarbonKit", "CarbonAccounting", "CarbonMarkets", "CarbonPathways",
+                                                            "ClimatePlans", "AirQuality"]),
         .testTarget(name: "CityCarbonStoreTests", dependencies: ["CityCarbonStore", "CarbonInclusion", "CarbonMarkets", "CarbonPathways", "CarbonMonitoring", "CityProgramme", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CityCarbonServerTests", dependencies: [
             "CityCarbonServer",

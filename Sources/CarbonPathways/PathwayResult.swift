@@ -24,6 +24,20 @@ public struct PathwayResult: Sendable, Hashable, Codable {
         public var scenario: [Double]
     }
 
+    /// A district's use of one fuel in one sector, TJ a year, without and with the measures:
+    /// what a fuel switch changes, for its effect on the air.
+    public struct EnergyCell: Sendable, Hashable, Codable {
+        public var district: String
+        public var sector: String
+        public var fuel: String
+        public var baseline: [Double]
+        public var scenario: [Double]
+
+        public init(district: String, sector: String, fuel: String, baseline: [Double], scenario: [Double]) {
+            (self.district, self.sector, self.fuel, self.baseline, self.scenario) = (district, sector, fuel, baseline, scenario)
+        }
+    }
+
     public var scenario: String
     public var name: String
     public var kind: String
@@ -44,6 +58,8 @@ public struct PathwayResult: Sendable, Hashable, Codable {
     public var bySector: [String: [Double]]
     public var byDistrict: [String: [Double]]
     public var cells: [Cell]
+    /// Nil in results stored before it was kept.
+    public var energyCells: [EnergyCell]?
     public var population: [Double]?
     public var gdp: [Double]?
     public var gdpUnit: String?

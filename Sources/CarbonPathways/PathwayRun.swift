@@ -22,6 +22,14 @@ extension PathwayModel {
         }
         var energyByFuel: [String: [Double]] = [:]
         for f in 0..<F where fuels[f] != Self.nonEnergy { energyByFuel[fuels[f]] = detail.energyByFuel.map { $0[f] } }
+        var energyCells: [PathwayResult.EnergyCell] = []
+        for c in 0..<(groupCount * F) where fuels[c % F] != Self.nonEnergy {
+            let baselineSeries = detail.baselineEnergy.map { $0[c] }, scenarioSeries = detail.scenarioEnergy.map { $0[c] }
+            guard baselineSeries.contains(where: { $0 != 0 }) || scenarioSeries.contains(where: { $0 != 0 }) else { continue }
+            let g = c / F
+            energyCells.append(.init(district: districts[g / S], sector: sectors[g % S], fuel: fuels[c % F],
+                                     baseline: baselineSeries, scenario: scenarioSeries))
+        }
 
         let wedges = measures.indices.map { k in
             let m = scenario.measures[k]
@@ -47,7 +55,7 @@ extension PathwayModel {
             baseYear: base.year, years: years,
             history: history.isEmpty ? nil : history.map { $0.value }, historyYears: history.isEmpty ? nil : history.map { $0.key },
             baseline: baseline, gross: gross, wedges: wedges, sinks: sinks, stocks: stocks, offsets: offsets, net: net,
-            energyByFuel: energyByFuel, bySector: bySector, byDistrict: byDistrict, cells: cells,
+            energyByFuel: energyByFuel, bySector: bySector, byDistrict: byDistrict, cells: cells, energyCells: energyCells,
             population: population, gdp: gdp, gdpUnit: base.gdpUnit,
             perCapita: population.map { p in zip(gross, p).map { $1 > 0 ? $0 / $1 : 0 } },
             perGDP: gdp.map { g in zip(gross, g).map { $1 > 0 ? $0 / $1 : 0 } },

@@ -20,12 +20,17 @@ struct ProjectionDetail {
     var energyByFuel: [[Double]]
     /// [measure][year]
     var wedges: [[Double]]
+    /// [year][district × sector × fuel], TJ before and after the measures (non-energy: t CO2e)
+    var baselineEnergy: [[Double]]
+    var scenarioEnergy: [[Double]]
 
     init(years: Int, groups: Int, fuels: Int, measures: Int) {
         baselineByGroup = Array(repeating: Array(repeating: 0, count: groups), count: years)
         scenarioByGroup = baselineByGroup
         energyByFuel = Array(repeating: Array(repeating: 0, count: fuels), count: years)
         wedges = Array(repeating: Array(repeating: 0, count: years), count: measures)
+        baselineEnergy = Array(repeating: [], count: years)
+        scenarioEnergy = baselineEnergy
     }
 }
 
@@ -86,7 +91,10 @@ extension PathwayModel {
                                 factor[c0 + f] = f0[c0 + f] * factorNow[f]
                             }
                         }
-                        if let detail { record(&detail.pointee.baselineByGroup[t], energy, factor) }
+                        if let detail {
+                            record(&detail.pointee.baselineByGroup[t], energy, factor)
+                            detail.pointee.baselineEnergy[t] = Array(energy)
+                        }
                         var previous = detail == nil ? 0 : total(energy, factor)
                         for (k, measure) in measures.enumerated() {
                             let level = measure.levels[t]
@@ -135,6 +143,7 @@ extension PathwayModel {
                         if let detail {
                             record(&detail.pointee.scenarioByGroup[t], energy, factor)
                             for c in 0..<(G * F) { detail.pointee.energyByFuel[t][c % F] += energy[c] }
+                            detail.pointee.scenarioEnergy[t] = Array(energy)
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 import CityCarbonPages
 import CarbonKit
 import CityCarbonStore
+import CityProgramme
 import ClimatePlans
 import Foundation
 import Hummingbird
@@ -52,6 +53,15 @@ extension PlanPages {
             body += "<table><caption>\(t("plans.reductions"))</caption><tbody>" + action.reductions.html {
                 "<tr><td>\($0.year)</td><td class=\"n\">\(t.number($0.tonnesCO2e, decimals: 0)) t CO2e</td><td>\($0.method ?? "")</td><td>\($0.source ?? "")</td></tr>"
             } + "</tbody></table>"
+        }
+        if !action.coBenefits.isEmpty {
+            body += "<section id=\"co-benefits\"><h2>\(t("field.coBenefits"))</h2><ul>" + action.coBenefits.html {
+                "<li><b>\($0.kind)</b>\($0.description.isEmpty ? "" : " — \($0.description.text(lang))")</li>"
+            } + "</ul></section>"
+        }
+        if let effect = action.airEffect {
+            let (districts, statistics) = try HealthSections.inputs(database)
+            body += HealthSections.action(effect, result: HealthCoBenefits.ofAction(effect, districts: districts, statistics: statistics), t: t)
         }
         body += "</main>"
         return Layout.page(t, title: "\(action.identifier). \(action.name.text(lang))", body: body, query: [], footer: plan.name.text(lang))

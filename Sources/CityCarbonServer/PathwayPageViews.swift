@@ -134,6 +134,11 @@ extension PathwayPages {
             body += "<p>\(sentence)</p>"
         }
         body += "</section>"
+        if let health = c.health {
+            body += HealthSections.scenario(.success(health), milestones: milestones, t: t)
+        } else if r.energyCells != nil {
+            body += HealthSections.scenario(.failure(.noStatistics), milestones: milestones, t: t)
+        }
 
         if let macc = c.macc {
             let currency = macc.bars.first?.currency ?? "CNY"

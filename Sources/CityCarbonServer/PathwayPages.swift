@@ -24,11 +24,13 @@ struct PathwayPages: Sendable {
         /// The scenario asks for Monte Carlo runs that are still under way (a page answered without waiting).
         var bandsPending = false
         var macc: MarginalAbatementCurve?
+        /// The PM2.5 the measures keep out of the air and the deaths it spares, year by year.
+        var health: HealthCoBenefits.Scenario?
         var published: Bool
         var updatedAt: String
 
         /// What the API sends: the pending state is the page's, not the data's.
-        enum CodingKeys: String, CodingKey { case scenario, result, monteCarlo, macc, published, updatedAt }
+        enum CodingKeys: String, CodingKey { case scenario, result, monteCarlo, macc, health, published, updatedAt }
     }
 
     static let maximumRunsOnline = 20_000
@@ -171,8 +173,10 @@ struct PathwayPages: Sendable {
         let mc = runs == 0 ? nil : waitForBands ? monteCarlo.result(model, runs: runs, seed: seed, language: language.rawValue)
             : monteCarlo.ifReady(model, runs: runs, seed: seed, language: language.rawValue)
         let macc = MarginalAbatementCurve(scenario: model.scenario, result: result)
+        let (districts, statistics) = try HealthSections.inputs(database, edition: publishedOnly ? .published : .current)
+        let health = try? HealthCoBenefits.ofScenario(result, districts: districts, statistics: statistics)?.get()
         return Computed(scenario: model.scenario, result: result, monteCarlo: mc, bandsPending: runs > 0 && mc == nil, macc: macc.bars.isEmpty ? nil : macc,
-                        published: stored.isPublished, updatedAt: stored.updatedAt)
+                        health: health, published: stored.isPublished, updatedAt: stored.updatedAt)
     }
 
     /// A scenario in the list; one that no longer runs carries its problem instead of results.

@@ -1,6 +1,7 @@
 import CityCarbonPages
 import CarbonKit
 import CityCarbonStore
+import CityProgramme
 import ClimatePlans
 import Foundation
 import Hummingbird
@@ -48,7 +49,12 @@ struct PlanPages: Sendable {
             let (plan, actions) = try load(try context.parameters.decoded("plan"))
             let id = try context.parameters.decoded("action")
             guard let action = actions.first(where: { $0.identifier == id }) else { throw ProblemDetails(.notFound, "plan \(plan.identifier) has no action \(id)") }
-            return Self.json(action, plan: plan, today: Day.today).httpResponse()
+            guard case .object(var members) = Self.json(action, plan: plan, today: Day.today) else { return Self.json(action, plan: plan, today: Day.today).httpResponse() }
+            if let effect = action.airEffect {
+                let (districts, statistics) = try HealthSections.inputs(database)
+                members.append(("health", HealthSections.json(HealthCoBenefits.ofAction(effect, districts: districts, statistics: statistics))))
+            }
+            return JSONValue.object(members).httpResponse()
         }
     }
 
@@ -131,6 +137,12 @@ struct PlanPages: Sendable {
         ]
         members += [("responsible", .array(responsible)), ("tasks", .array(tasks)), ("costs", .array(costs)),
                     ("reductions", .array(reductions)), ("indicators", .array(indicators))]
+        members += [("co_benefits", .array(action.coBenefits.map { .object([("kind", .string($0.kind)), ("description", json($0.description))]) })),
+                    ("air_effect", action.airEffect.map { e in
+                        .object([("pollutant", .string(e.pollutant.rawValue)), ("district", text(e.district)),
+                                 ("concentration_reduction", e.concentrationReduction.map(JSONValue.number) ?? .null),
+                                 ("emission_reduction_t", e.emissionReductionTonnes.map(JSONValue.number) ?? .null), ("source", text(e.source))])
+                    } ?? .null)]
         return .object(members)
     }
 

@@ -59,7 +59,7 @@ struct PublicAPI: Sendable {
     static let statisticColumns = ["year", "population", "gdp", "gdp_unit", "source", "derived", "gdp_constant", "gdp_constant_base_year",
                                    "value_added_primary", "value_added_secondary", "value_added_tertiary", "registered_population",
                                    "energy_tce", "energy_tce_primary", "energy_tce_secondary", "energy_tce_tertiary", "energy_tce_residential",
-                                   "energy_method", "floor_area_m2"]
+                                   "energy_method", "floor_area_m2", "deaths"]
 
     static func json(_ s: JurisdictionStatistic) -> JSONValue {
         var members: [String: JSONValue] = ["year": .integer(s.year), "gdp_unit": s.gdpUnit.map(JSONValue.string) ?? .null,

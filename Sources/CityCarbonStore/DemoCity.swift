@@ -10,7 +10,7 @@ import Foundation
 public enum DemoCity {
     public static let files = ["jurisdictions.csv", "activities.csv", "statistics.csv", "districts.geojson", "helsinki-plan.csv", "hangzhou-indicators.csv",
                                "targets.csv", "pilot-goals.csv", "pilots.csv", "assessment-scheme.csv", "assessment-2023-scores.csv",
-                               "action-estimates.csv"] + pathwayFiles
+                               "action-estimates.csv", "action-air.csv"] + pathwayFiles
     /// The demo's pathway scenarios: the demo city's three, and Xiong'an's study reproduced.
     public static let pathwayFiles = ["pathway-demo-baseline.json", "pathway-demo-planned.json", "pathway-demo-ambitious.json", "pathway-xiongan-2035.json"]
 
@@ -52,6 +52,8 @@ public enum DemoCity {
                                                      name: Multilingual(["en": "Carbon Neutral Helsinki 2035 Action Plan", "zh-Hans": "赫尔辛基碳中和2035行动计划"]),
                                                      today: nil, actor: actor)
         _ = try PlanRepository(database).importSheet(try data("action-estimates.csv"), file: "demo/action-estimates.csv", plan: "helsinki-2035",
+                                                     today: nil, actor: actor)
+        _ = try PlanRepository(database).importSheet(try data("action-air.csv"), file: "demo/action-air.csv", plan: "helsinki-2035",
                                                      today: nil, actor: actor)
         _ = try PlanRepository(database).importSheet(try actionProgress(on: today), file: "demo/action-progress.csv", plan: "helsinki-2035",
                                                      today: nil, actor: actor)

@@ -12,7 +12,10 @@ struct RowDigest: Sendable, Equatable {
     var rows: Int
     var sha256: String
 
-    init(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws {
+    /// - Parameter optionalTail: how many of the last columns were added after rows were first
+    ///   published: each is hashed only when it holds a value, so a digest recorded before the
+    ///   column existed still matches the same rows.
+    init(_ db: any SQLConnection, sql: String, arguments: SQLArguments = [], optionalTail: Int = 0) throws {
         var hasher = SHA256()
         var rows = 0
         // A row's bytes are gathered in one buffer and hashed at once: a million published rows
@@ -22,7 +25,9 @@ struct RowDigest: Sendable, Equatable {
         try db.forEachRow(sql: sql, arguments: arguments) { row in
             rows += 1
             buffer.removeAll(keepingCapacity: true)
-            for value in row.values {
+            let values = row.values
+            for (i, value) in values.enumerated() {
+                if i >= values.count - optionalTail, case .null = value { continue }
                 Self.append(value, to: &buffer)
                 buffer.append(0x1F)
             }

@@ -12,18 +12,24 @@ public struct StatisticsRepository: Sendable {
     static let columns = ["jurisdiction", "year", "population", "gdp", "gdp_unit", "source"]
         + ["gdp_constant", "gdp_constant_base_year", "value_added_primary", "value_added_secondary", "value_added_tertiary",
            "registered_population", "energy_tce", "energy_tce_primary", "energy_tce_secondary", "energy_tce_tertiary",
-           "energy_tce_residential", "energy_method", "floor_area_m2"]
+           "energy_tce_residential", "energy_method", "floor_area_m2", "deaths"]
 
     /// The stored columns, in the order of ``values(_:)``.
     static let storedColumns = ["population", "gdp", "gdp_unit", "source", "gdp_constant", "gdp_constant_base_year",
                                 "value_added_primary", "value_added_secondary", "value_added_tertiary", "registered_population",
                                 "energy_tce", "energy_tce_primary", "energy_tce_secondary", "energy_tce_tertiary", "energy_tce_residential",
-                                "energy_method", "floor_area_m2"]
+                                "energy_method", "floor_area_m2", "deaths"]
+
+    /// Schema v31: deaths join the statistics, the baseline of health impacts by district.
+    static let deathsVersion = "v31: statistics carry deaths, the baseline rate of health impacts"
+    static let deathsStatements = ["jurisdiction_statistic", "published_statistic"].map {
+        "ALTER TABLE \($0) ADD COLUMN deaths DOUBLE PRECISION"
+    }
 
     static func values(_ s: JurisdictionStatistic) -> [any SQLValueConvertible] {
         [s.population, s.gdp, s.gdpUnit, s.source, s.gdpConstant, s.gdpConstantBaseYear, s.valueAddedPrimary, s.valueAddedSecondary,
          s.valueAddedTertiary, s.registeredPopulation, s.energyTce, s.energyTcePrimary, s.energyTceSecondary, s.energyTceTertiary,
-         s.energyTceResidential, s.energyMethod?.rawValue, s.floorAreaM2]
+         s.energyTceResidential, s.energyMethod?.rawValue, s.floorAreaM2, s.deaths]
     }
 
     /// Reads a statistics CSV — `jurisdiction,year` and any of ``columns`` — and stores every
@@ -98,6 +104,9 @@ public struct StatisticsRepository: Sendable {
                 throw InputIssue(row.location(column), value: row[column], reason: "is more people than any city holds (at most 200,000,000)")
             }
             s[keyPath: keyPath] = value
+        }
+        if let deaths = s.deaths, let population = s.population, deaths > population {
+            throw InputIssue(row.location("deaths"), value: row["deaths"], reason: "is more than the population \(population)")
         }
         let money = JurisdictionStatistic.additive.filter { JurisdictionStatistic.money.contains($0.name) && s[keyPath: $0.keyPath] != nil }
         if let first = money.first {
@@ -212,7 +221,8 @@ public struct StatisticsRepository: Sendable {
     }
 
     static func publishedDigest(_ db: any SQLConnection) throws -> RowDigest {
-        try RowDigest(db, sql: "SELECT \(comparedColumns) FROM published_statistic ORDER BY jurisdiction_id, year")
+        // `deaths` came in v31, after statistics were first published.
+        try RowDigest(db, sql: "SELECT \(comparedColumns) FROM published_statistic ORDER BY jurisdiction_id, year", optionalTail: 1)
     }
 
     /// The population and GDP of `jurisdiction` in each year: its own statistic, or else the

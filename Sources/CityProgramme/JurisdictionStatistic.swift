@@ -40,6 +40,9 @@ public struct JurisdictionStatistic: Sendable, Equatable {
     public var energyTceResidential: Double?
     public var energyMethod: EnergyMethod?
     public var floorAreaM2: Double?
+    /// Deaths in the year from all causes (死亡人数): with the population, the baseline rate
+    /// of a health impact.
+    public var deaths: Double?
 
     public init(jurisdiction: String, year: Int, population: Double? = nil, gdp: Double? = nil, gdpUnit: String? = nil,
                 source: String? = nil, derived: Bool = false) {
@@ -54,6 +57,7 @@ public struct JurisdictionStatistic: Sendable, Equatable {
         ("value_added_tertiary", \.valueAddedTertiary), ("registered_population", \.registeredPopulation),
         ("energy_tce", \.energyTce), ("energy_tce_primary", \.energyTcePrimary), ("energy_tce_secondary", \.energyTceSecondary),
         ("energy_tce_tertiary", \.energyTceTertiary), ("energy_tce_residential", \.energyTceResidential), ("floor_area_m2", \.floorAreaM2),
+        ("deaths", \.deaths),
     ] }
 
     /// The money figures, which add only in one unit.

@@ -18,6 +18,8 @@ public struct PlanAction: Sendable, Hashable, Codable {
     public var costs: [CostEntry]
     public var reductions: [ReductionEntry]
     public var coBenefits: [CoBenefit]
+    /// What the action is expected to do to the air people breathe, for its health co-benefit.
+    public var airEffect: AirEffect?
     public var indicators: [IndicatorLink]
     /// Identifiers of actions this one depends on.
     public var dependsOn: [String]
@@ -140,6 +142,31 @@ public struct ReductionEntry: Sendable, Hashable, Codable {
         self.method = method
         self.source = source
     }
+}
+
+/// The change in air quality an action is expected to bring, as its own study states it: a fall
+/// in a pollutant's annual mean concentration where people live (a low-emission zone's
+/// modelled effect), or tonnes a year of primary PM2.5 no longer emitted, which the city's
+/// intake fraction turns into a concentration. `district` nil is the whole city.
+public struct AirEffect: Sendable, Hashable, Codable {
+    public enum Pollutant: String, Sendable, Hashable, Codable, CaseIterable { case pm25, no2 }
+    public var pollutant: Pollutant
+    public var district: String?
+    /// µg/m³ off the annual mean.
+    public var concentrationReduction: Double?
+    /// t a year of primary emissions avoided (PM2.5 only).
+    public var emissionReductionTonnes: Double?
+    public var source: String?
+
+    public init(pollutant: Pollutant, district: String? = nil, concentrationReduction: Double? = nil,
+                emissionReductionTonnes: Double? = nil, source: String? = nil) {
+        (self.pollutant, self.district, self.concentrationReduction) = (pollutant, district, concentrationReduction)
+        (self.emissionReductionTonnes, self.source) = (emissionReductionTonnes, source)
+    }
+
+    /// The largest change one action may state: beyond it the index's own scale ends.
+    public static let largestConcentrationReduction = 500.0
+    public static let largestEmissionReductionTonnes = 1e7
 }
 
 public struct CoBenefit: Sendable, Hashable, Codable {

@@ -10,6 +10,9 @@ import CarbonKit
 /// money and effect by year: `capital_cost_<year>`, `operating_cost_<year>` (in `currency`,
 /// with `cost_source`) and `reduction_<year>` in t CO2e (with `reduction_method` and
 /// `reduction_source`). A year's cell replaces that year's entry; an empty cell leaves it.
+/// The air an action changes: `air_pollutant` (`pm25`, `no2`), `air_district` (empty for the
+/// whole city), and either `air_concentration_reduction` (µg/m³ off the annual mean) or
+/// `air_emission_reduction` (t a year of primary PM2.5), with `air_source`.
 /// Only the columns a sheet has are applied: a sheet of identifiers and statuses updates the
 /// statuses and leaves everything else as it was.
 public struct PlanSheet: Sendable {
@@ -31,6 +34,10 @@ public struct PlanSheet: Sendable {
         public var updatedOn: Day?
         public var costs: [CostEntry] = []
         public var reductions: [ReductionEntry] = []
+        /// Whether the sheet has the air columns (then an empty cell clears the effect).
+        /// The row's air cells: nil when they are empty (the effect stays), a nil pollutant
+        /// when they say `none` (the effect is removed).
+        public var airEffect: (pollutant: AirEffect.Pollutant?, value: AirEffect?)?
     }
 
     /// Language codes of the sheet's `name_` columns: `zh` is read as `zh-Hans`.
@@ -44,8 +51,8 @@ public struct PlanSheet: Sendable {
         for column in ["kind", "identifier"] where !table.columns.contains(column) {
             issues.append(InputIssue(InputLocation(file: file, row: 1), value: column, reason: "required column is missing"))
         }
-        let known: Set<String> = ["kind", "identifier", "parent", "status", "phase", "organisation", "start_date", "end_date", "updated_on",
-                                  "currency", "cost_source", "reduction_method", "reduction_source"]
+        let known = Set(Self.airColumns).union(["kind", "identifier", "parent", "status", "phase", "organisation", "start_date", "end_date", "updated_on",
+                                  "currency", "cost_source", "reduction_method", "reduction_source"])
         /// `capital_cost_2025` → (capital, 2025); `reduction_2030` → (nil, 2030).
         func yearly(_ column: String) -> (kind: CostEntry.Kind?, year: Int)? {
             for (prefix, kind) in [("capital_cost_", CostEntry.Kind.capital), ("operating_cost_", .operating)] where column.hasPrefix(prefix) {
@@ -124,6 +131,7 @@ public struct PlanSheet: Sendable {
                                                                 source: row["reduction_source"].isEmpty ? nil : row["reduction_source"]))
                     }
                 }
+                action.airEffect = Self.airEffect(row, issues: &issues)
                 if let start = action.startDate, let end = action.endDate, end < start {
                     issues.append(InputIssue(row.location("end_date"), value: end.description, reason: "is before the start date \(start)"))
                 }
@@ -189,6 +197,7 @@ public struct PlanSheet: Sendable {
                 action.reductions.append(reduction)
             }
             action.reductions.sort { $0.year < $1.year }
+            if let effect = row.airEffect { action.airEffect = effect.pollutant == nil ? nil : effect.value }
             if let start = row.startDate { action.startDate = start }
             if let end = row.endDate { action.endDate = end }
             if let i = index[row.identifier] {

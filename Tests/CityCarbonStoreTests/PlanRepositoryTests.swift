@@ -16,7 +16,7 @@ struct PlanRepositoryTests {
         #expect(try PlanRepository(db).actions(plan: "helsinki-2035").count == 147)
         let events = try AuditTrail(db).events(entity: "plan_action", limit: 1000)
         #expect(events.filter { $0.action == "create" }.count == 147)
-        #expect(events.filter { $0.action == "update" }.count == 6 + 123, "demo/action-estimates.csv, then demo/action-progress.csv")
+        #expect(events.filter { $0.action == "update" }.count == 6 + 2 + 123, "demo/action-estimates.csv, demo/action-air.csv, then demo/action-progress.csv")
         #expect(try AuditTrail(db).verify().firstBad == nil)
     }
 

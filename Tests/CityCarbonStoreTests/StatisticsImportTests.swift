@@ -56,4 +56,41 @@ struct StatisticsImportTests {
         }
         #expect(try StatisticsRepository(db).all(edition: .current).isEmpty)
     }
+
+    @Test func deathsAreStoredPublishedAndSummedForTheCity() throws {
+        let db = try Self.workspace()
+        let file = "jurisdiction,year,population,deaths\nNorth,2023,410000,2870\nSouth,2023,380000,2500\n"
+        #expect(try StatisticsRepository(db).importCSV(bytes(file), file: "s.csv") == 2)
+        #expect(try StatisticsRepository(db).publish(by: "office") == 2)
+        let north = try #require(try StatisticsRepository(db).all(jurisdiction: "North", edition: .published).first)
+        #expect(north.deaths == 2_870)
+        let city = try #require(try StatisticsRepository(db).aggregated("Demo City", tree: try JurisdictionRepository(db).tree(), edition: .published)[2023])
+        #expect(city.deaths == 5_370)
+        #expect(try StatisticsRepository(db).problems().isEmpty)
+    }
+
+    @Test func moreDeathsThanPeopleIsRefusedWithItsCell() throws {
+        let db = try Self.workspace()
+        #expect {
+            try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population,deaths\nNorth,2023,1000,1001\n"), file: "s.csv")
+        } throws: { error in
+            let issue = (error as? InputErrors)?.issues.first
+            return issue?.location.field == "deaths" && issue?.location.row == 2 && issue?.reason.contains("more than the population") == true
+        }
+    }
+
+    @Test func aColumnAddedAfterPublicationLeavesEarlierDigestsAsTheyWere() throws {
+        let db = try Self.workspace()
+        try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population\nNorth,2023,410000\n"), file: "s.csv")
+        let digest = { try db.read { try StatisticsRepository.publishedDigest($0) } }
+        try StatisticsRepository(db).publish(by: "office")
+        let before = try digest()
+        // The digest of rows without deaths is the one of the columns before v31.
+        let columns = "jurisdiction_id, year, " + StatisticsRepository.storedColumns.dropLast().joined(separator: ", ")
+        let old = try db.read { try RowDigest($0, sql: "SELECT \(columns) FROM published_statistic ORDER BY jurisdiction_id, year") }
+        #expect(before == old && old.rows == 1)
+        try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population,deaths\nNorth,2023,410000,2870\n"), file: "s.csv")
+        try StatisticsRepository(db).publish(by: "office")
+        #expect(try digest() != before, "a stated death count is part of what was published")
+    }
 }

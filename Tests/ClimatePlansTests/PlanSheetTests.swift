@@ -118,4 +118,42 @@ struct PlanSheetTests {
         let sheet = try PlanSheet.parse("kind,identifier,status\naction,148,in_progress\n", file: "new.csv")
         #expect(throws: InputErrors.self) { try sheet.apply(to: [], on: nil) }
     }
+
+    @Test("A sheet's air columns give an action its effect on the air; `none` removes it, empty cells leave it")
+    func airEffect() throws {
+        let plan = try PlanSheet.parse(try helsinkiSheet(), file: "helsinki-plan.csv").apply(to: [], on: Day("2026-01-01")).actions
+        let sheet = try PlanSheet.parse("""
+            kind,identifier,air_pollutant,air_district,air_concentration_reduction,air_emission_reduction,air_source
+            action,17,pm25,Old Town,1.5,,LEZ study 2026
+            action,18,pm25,,,12.5,
+            action,19,,,,,
+            """, file: "air.csv")
+        let (actions, _, updated) = try sheet.apply(to: plan, on: Day("2026-11-22"))
+        #expect(updated == ["17", "18"])
+        let lez = try #require(actions.first { $0.identifier == "17" }?.airEffect)
+        #expect(lez == AirEffect(pollutant: .pm25, district: "Old Town", concentrationReduction: 1.5, source: "LEZ study 2026"))
+        #expect(actions.first { $0.identifier == "18" }?.airEffect?.emissionReductionTonnes == 12.5)
+        let cleared = try PlanSheet.parse("kind,identifier,air_pollutant\naction,17,none\n", file: "c.csv").apply(to: actions, on: nil).actions
+        #expect(cleared.first { $0.identifier == "17" }?.airEffect == nil)
+        #expect(cleared.first { $0.identifier == "18" }?.airEffect != nil)
+    }
+
+    @Test(arguments: [
+        ("action,17,pm10,,1,,", "air_pollutant", "is not a pollutant"),
+        ("action,17,,,1,,", "air_pollutant", "needs its pollutant"),
+        ("action,17,pm25,,,,x", "air_concentration_reduction", "needs a concentration or an emission"),
+        ("action,17,pm25,,1,2,", "air_emission_reduction", "not both"),
+        ("action,17,no2,,,2,", "air_emission_reduction", "only primary PM2.5"),
+        ("action,17,pm25,,1e308,,", "air_concentration_reduction", "is not a number of µg/m³"),
+        ("action,17,pm25,,nan,,", "air_concentration_reduction", "is not a number of µg/m³"),
+    ])
+    func aBadAirCellIsNamed(_ row: String, _ column: String, _ reason: String) {
+        #expect {
+            try PlanSheet.parse("kind,identifier,air_pollutant,air_district,air_concentration_reduction,air_emission_reduction,air_source\n" + row,
+                                file: "air.csv")
+        } throws: { error in
+            guard let issue = (error as? InputErrors)?.issues.first else { return false }
+            return issue.location.file == "air.csv" && issue.location.row == 2 && issue.location.field == column && issue.reason.contains(reason)
+        }
+    }
 }

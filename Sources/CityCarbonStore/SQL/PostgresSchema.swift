@@ -6,7 +6,7 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = AirCollocations.version
+    static let version = StatisticsRepository.deathsVersion
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
@@ -136,6 +136,7 @@ enum PostgresSchema {
         (AirStreams.version, InclusionAccountIndex.version, InclusionAccountIndex.statements(.postgres), nil),
         (InclusionAccountIndex.version, ObservationColumns.version, ObservationColumns.statements(.postgres), nil),
         (ObservationColumns.version, AirCollocations.version, AirCollocations.statements(.postgres), nil),
+        (AirCollocations.version, StatisticsRepository.deathsVersion, StatisticsRepository.deathsStatements, nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

@@ -483,6 +483,9 @@ enum SQLiteSchema {
         migrator.registerMigration(AirCollocations.version) { db in
             for statement in AirCollocations.statements(.sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(StatisticsRepository.deathsVersion) { db in
+            for statement in StatisticsRepository.deathsStatements { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
