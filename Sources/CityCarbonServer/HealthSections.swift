@@ -30,8 +30,11 @@ enum HealthSections {
     /// Deaths are few: a tenth of a death is still worth showing.
     static func deaths(_ x: Double, _ t: Localizer) -> String { t.number(x, decimals: abs(x) < 10 ? (abs(x) < 0.1 && x != 0 ? 3 : 1) : 0) }
 
+    /// Millions are read as millions (万 in Chinese): `health.money.scale` is the language's unit.
     static func money(_ x: Double, _ basis: HealthCoBenefits.Basis, _ t: Localizer) -> String {
-        "\(t.number(x, decimals: 0)) \(basis.currency)"
+        let scale = Double(t("health.money.scale")) ?? 1e6
+        guard abs(x) >= scale else { return "\(t.number(x, decimals: 0)) \(basis.currency)" }
+        return t("health.money.large", ["amount": t.number(x / scale, decimals: abs(x) >= 100 * scale ? 0 : 1), "currency": basis.currency])
     }
 
     /// An action's section: what it changes, the deaths avoided by district, and the method.
@@ -112,7 +115,7 @@ enum HealthSections {
                 body += "<p class=\"note\">\(t("health.uncountedDistricts", ["list": last.estimate.uncounted.joined(separator: ", ")]))</p>"
             }
             if !health.uncountedEnergy.isEmpty {
-                let list = health.uncountedEnergy.sorted { $0.key < $1.key }.map { "\($0.key) (\(t.number($0.value, decimals: 0)) TJ)" }
+                let list = health.uncountedEnergy.map { "\($0.sector) \(t.fuel($0.fuel)) (\(t.number($0.terajoules, decimals: 0)) TJ)" }
                 body += "<p class=\"note\" id=\"health-uncounted\">\(t("health.uncountedEnergy", ["list": list.joined(separator: ", ")]))</p>"
             }
             body += "<p class=\"note\">\(t("health.factors"))\(t.content(health.basis.emissionFactorsSource))</p>"

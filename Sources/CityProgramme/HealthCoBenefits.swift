@@ -168,7 +168,15 @@ public enum HealthCoBenefits {
         public var basis: Basis
         /// Energy moved by the measures (TJ in the last year, either way) in a sector and fuel
         /// without a stated PM2.5 factor, by `sector fuel`: not counted.
-        public var uncountedEnergy: [String: Double]
+        public var uncountedEnergy: [UncountedEnergy]
+    }
+
+    /// Energy a scenario's measures move in a sector and fuel that has no stated PM2.5 factor.
+    public struct UncountedEnergy: Sendable, Equatable, Encodable {
+        public var sector: String
+        public var fuel: String
+        /// TJ in the last year, either way.
+        public var terajoules: Double
     }
 
     /// The co-benefit of a scenario's measures against its own baseline, every year, at the
@@ -176,17 +184,22 @@ public enum HealthCoBenefits {
     public static func ofScenario(_ result: PathwayResult, districts: [String], statistics: [JurisdictionStatistic],
                                   factors: PM25EmissionFactors = .shipped) -> Result<Scenario, Problem>? {
         guard let cells = result.energyCells else { return nil }
-        let inScenario = Set(cells.map(\.district))
-        let names = districts.filter(inScenario.contains) + inScenario.subtracting(districts).sorted()
-        let baseline = baseline(statistics, districts: names)
+        // Deaths are counted over the city's districts: a change anywhere is breathed across the
+        // city. A scenario of a place that is not the city's (Xiong'an's study) has its own.
+        var names = districts, baseline = baseline(statistics, districts: districts)
+        if baseline.isEmpty {
+            names = Array(Set(cells.map(\.district))).sorted()
+            baseline = Self.baseline(statistics, districts: names)
+        }
         guard !baseline.isEmpty else { return .failure(.noStatistics) }
         let cityPopulation = baseline.values.reduce(0) { $0 + ($1.population ?? 0) }
         let basis = basis(.pm25, cityPopulation: cityPopulation)
-        var tonnes = [Double](repeating: 0, count: result.years.count), uncounted: [String: Double] = [:]
+        var tonnes = [Double](repeating: 0, count: result.years.count), uncounted: [String: UncountedEnergy] = [:]
         for cell in cells {
             guard let factor = factors.factor(sector: cell.sector, fuel: cell.fuel) else {
                 if let last = cell.baseline.indices.last, cell.baseline[last] != cell.scenario[last] {
-                    uncounted["\(cell.sector) \(cell.fuel)", default: 0] += abs(cell.baseline[last] - cell.scenario[last])
+                    uncounted["\(cell.sector) \(cell.fuel)", default: UncountedEnergy(sector: cell.sector, fuel: cell.fuel, terajoules: 0)]
+                        .terajoules += abs(cell.baseline[last] - cell.scenario[last])
                 }
                 continue
             }
@@ -198,6 +211,7 @@ public enum HealthCoBenefits {
             return ScenarioYear(year: result.years[t], gross: result.gross[t],
                                 estimate: estimate(.pm25, reduction: reduction, emissionTonnes: tonnes[t], in: names, baseline: baseline, basis: basis))
         }
-        return .success(Scenario(years: years, basis: basis, uncountedEnergy: uncounted))
+        return .success(Scenario(years: years, basis: basis,
+                                 uncountedEnergy: uncounted.values.sorted { ($0.sector, $0.fuel) < ($1.sector, $1.fuel) }))
     }
 }

@@ -1,51 +1,68 @@
 import CarbonKit
 
+extension AirEffect {
+    /// The fields an effect is written in, in a plan sheet's columns and the staff form alike.
+    public static let fields = ["air_pollutant", "air_district", "air_concentration_reduction", "air_emission_reduction", "air_source"]
+
+    /// What a set of fields says: nothing (all empty), a removal (`none`), or an effect. A
+    /// problem names its field, the value and why, and yields no effect.
+    public enum Reading: Sendable, Equatable {
+        case nothing, removal, effect(AirEffect)
+        case problem(field: String, value: String?, reason: String, suggestion: String?)
+    }
+
+    /// Reads an effect from its fields (``fields``), each trimmed text or empty.
+    public static func read(_ cell: (String) -> String) -> Reading {
+        guard fields.contains(where: { !cell($0).isEmpty }) else { return .nothing }
+        let name = cell("air_pollutant")
+        if name == "none" { return .removal }
+        guard let pollutant = Pollutant(rawValue: name) else {
+            return .problem(field: "air_pollutant", value: name.isEmpty ? nil : name,
+                            reason: name.isEmpty ? "an air effect needs its pollutant" : "is not a pollutant an effect may state",
+                            suggestion: (Pollutant.allCases.map(\.rawValue) + ["none"]).joined(separator: ", "))
+        }
+        let concentrationText = cell("air_concentration_reduction"), emissionText = cell("air_emission_reduction")
+        switch (concentrationText.isEmpty, emissionText.isEmpty) {
+        case (true, true):
+            return .problem(field: "air_concentration_reduction", value: nil, reason: "an air effect needs a concentration or an emission reduction",
+                            suggestion: nil)
+        case (false, false):
+            return .problem(field: "air_emission_reduction", value: emissionText, reason: "give a concentration or an emission reduction, not both",
+                            suggestion: nil)
+        default: break
+        }
+        for (field, text, largest, unit) in [("air_concentration_reduction", concentrationText, largestConcentrationReduction, "µg/m³"),
+                                             ("air_emission_reduction", emissionText, largestEmissionReductionTonnes, "tonnes a year")]
+        where !text.isEmpty {
+            guard let value = Double(text), value.isFinite, abs(value) <= largest else {
+                return .problem(field: field, value: text, reason: "is not a number of \(unit) from −\(largest) to \(largest)",
+                                suggestion: "a plain number, e.g. 2.5")
+            }
+        }
+        if !emissionText.isEmpty, pollutant != .pm25 {
+            return .problem(field: "air_emission_reduction", value: emissionText,
+                            reason: "only primary PM2.5 turns into a concentration through the intake fraction; give \(name)'s concentration",
+                            suggestion: nil)
+        }
+        let district = cell("air_district"), source = cell("air_source")
+        return .effect(AirEffect(pollutant: pollutant, district: district.isEmpty ? nil : district, concentrationReduction: Double(concentrationText),
+                                 emissionReductionTonnes: Double(emissionText), source: source.isEmpty ? nil : source))
+    }
+}
+
 /// The air columns of a plan sheet, read into an action's ``AirEffect``.
 extension PlanSheet {
-    static let airColumns = ["air_pollutant", "air_district", "air_concentration_reduction", "air_emission_reduction", "air_source"]
+    static let airColumns = AirEffect.fields
 
     /// The row's effect on the air; problems go to `issues` with the cell they are in.
     static func airEffect(_ row: ReferenceTable.Row, issues: inout [InputIssue]) -> (pollutant: AirEffect.Pollutant?, value: AirEffect?)? {
-        let cells = airColumns.map { row[$0] }
-        guard cells.contains(where: { !$0.isEmpty }) else { return nil }
-        let name = row["air_pollutant"]
-        if name == "none" { return (nil, nil) }
-        guard let pollutant = AirEffect.Pollutant(rawValue: name) else {
-            issues.append(InputIssue(row.location("air_pollutant"), value: name.isEmpty ? nil : name,
-                                     reason: name.isEmpty ? "an air effect needs its pollutant" : "is not a pollutant an effect may state",
-                                     suggestion: (AirEffect.Pollutant.allCases.map(\.rawValue) + ["none"]).joined(separator: ", ")))
+        switch AirEffect.read({ row[$0] }) {
+        case .nothing: return nil
+        case .removal: return (nil, nil)
+        case .effect(let effect): return (effect.pollutant, effect)
+        case let .problem(field, value, reason, suggestion):
+            issues.append(InputIssue(row.location(field), value: value, reason: reason, suggestion: suggestion))
             return nil
         }
-        func amount(_ column: String, largest: Double, unit: String) -> Double? {
-            let text = row[column]
-            guard !text.isEmpty else { return nil }
-            guard let value = Double(text), value.isFinite, abs(value) <= largest else {
-                issues.append(InputIssue(row.location(column), value: text, reason: "is not a number of \(unit) from −\(largest) to \(largest)",
-                                         suggestion: "a plain number, e.g. 2.5"))
-                return nil
-            }
-            return value
-        }
-        let concentration = amount("air_concentration_reduction", largest: AirEffect.largestConcentrationReduction, unit: "µg/m³")
-        let emission = amount("air_emission_reduction", largest: AirEffect.largestEmissionReductionTonnes, unit: "tonnes a year")
-        switch (row["air_concentration_reduction"].isEmpty, row["air_emission_reduction"].isEmpty) {
-        case (true, true):
-            issues.append(InputIssue(row.location("air_concentration_reduction"), reason: "an air effect needs a concentration or an emission reduction"))
-            return nil
-        case (false, false):
-            issues.append(InputIssue(row.location("air_emission_reduction"), value: row["air_emission_reduction"],
-                                     reason: "give a concentration or an emission reduction, not both"))
-            return nil
-        default: break
-        }
-        if emission != nil, pollutant != .pm25 {
-            issues.append(InputIssue(row.location("air_emission_reduction"), value: row["air_emission_reduction"],
-                                     reason: "only primary PM2.5 turns into a concentration through the intake fraction; give \(name)'s concentration"))
-            return nil
-        }
-        guard concentration != nil || emission != nil else { return nil }
-        let district = row["air_district"], source = row["air_source"]
-        return (pollutant, AirEffect(pollutant: pollutant, district: district.isEmpty ? nil : district, concentrationReduction: concentration,
-                                     emissionReductionTonnes: emission, source: source.isEmpty ? nil : source))
     }
 }

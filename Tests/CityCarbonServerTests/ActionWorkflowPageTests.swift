@@ -155,6 +155,32 @@ struct ActionWorkflowPageTests {
         }
     }
 
+    @Test("An editor states the action's effect on the air in the form; a bad one is named by its field and nothing is saved")
+    func airEffect() async throws {
+        let database = try planWorkspace()
+        try await application(database).test(.router) { client in
+            let editor = try await signIn(client, "hsl")
+            let path = "/staff/plans/helsinki-2035/actions/22/edit"
+            let form = try await client.execute(uri: path, method: .get, headers: editor.headers)
+            #expect(form.text.contains(#"<fieldset id="air-effect">"#) && form.text.contains(#"name="air_concentration_reduction""#))
+            for (fields, named) in [([("air_pollutant", "no2"), ("air_emission_reduction", "3")], "air_emission_reduction"),
+                                    ([("air_pollutant", "pm25"), ("air_concentration_reduction", "NaN")], "air_concentration_reduction"),
+                                    ([("air_concentration_reduction", "2")], "air_pollutant")] {
+                let response = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(), body: actionForm(editor, intent: "save", fields))
+                #expect(response.status == .badRequest && response.text.contains(named), "\(named)")
+            }
+            #expect(try ActionDraftRepository(database).draft(plan: "helsinki-2035", action: "22") == nil)
+            let save = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(),
+                                                body: actionForm(editor, intent: "save", [("air_pollutant", "pm25"), ("air_district", "Old Town"),
+                                                                                          ("air_concentration_reduction", "0.8"), ("air_source", "bus study")]))
+            #expect(save.status == .seeOther)
+            let draft = try #require(try ActionDraftRepository(database).draft(plan: "helsinki-2035", action: "22"))
+            #expect(draft.action.airEffect == AirEffect(pollutant: .pm25, district: "Old Town", concentrationReduction: 0.8, source: "bus study"))
+            let again = try await client.execute(uri: path, method: .get, headers: editor.headers)
+            #expect(again.text.contains(#"value="Old Town""#) && again.text.contains(#"<option value="pm25" selected>"#))
+        }
+    }
+
     @Test("An editor cannot hand its action to another organisation, and a misspelt organisation is caught")
     func responsibleOrganisations() async throws {
         let database = try planWorkspace()

@@ -48,7 +48,8 @@ struct HealthPagesTests {
         try await application(try demoWorkspace()).test(.router) { client in
             let page = try await client.execute(uri: "/pathways/demo-planned", method: .get)
             #expect(page.text.contains(#"<table id="health-years">"#) && page.text.contains(#"id="health-uncounted""#))
-            #expect(page.text.contains("II.1 motor_gasoline"))
+            #expect(page.text.contains("II.1 Motor gasoline"))
+            #expect(!page.text.contains("without deaths in the published statistics"), "the city's own rows count over its districts")
             let api = try await client.execute(uri: "/api/v1/pathways/demo-planned", method: .get)
             expectConforms(api, path: "/api/v1/pathways/{scenario}")
             let years = try #require(api.json["health"]?["years"]?.array)

@@ -102,6 +102,11 @@ enum ActionForm {
             guard let tonnes = number(r[1], field: "reductions[\(n)].t_co2e") else { return nil }
             return ReductionEntry(year: year, tonnesCO2e: tonnes, method: r[2].isEmpty ? nil : r[2], source: r[3].isEmpty ? nil : r[3])
         }
+        switch AirEffect.read({ (form[$0] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }) {
+        case .nothing, .removal: action.airEffect = nil
+        case .effect(let effect): action.airEffect = effect
+        case let .problem(field, value, reason, suggestion): issue(field, value, reason, suggestion)
+        }
         action.coBenefits = rows(["benefit_kind", "benefit_text"], list: "benefits").map { _, r in CoBenefit(kind: r[0], description: Multilingual(["en": r[1]])) }
         action.indicators = rows(["indicator", "indicator_effect", "indicator_measures"], list: "indicators").compactMap { n, r in
             // The effect and measure selects always carry a value: a row is empty without an indicator.

@@ -88,6 +88,7 @@ extension ActionForm {
         html += list("benefits", "edit.benefits", ["edit.benefit.kind", "edit.benefit.text"], benefits) { r in
             c.cell("benefit_kind", r[0], aria: t("edit.benefit.kind")) + c.cell("benefit_text", r[1], aria: t("edit.benefit.text"), extra: " size=\"50\"")
         }
+        html += airEffect(action.airEffect, typed: typed, c: c, t: t)
         let effects = [("decreases", t("edit.effect.decreases")), ("increases", t("edit.effect.increases"))]
         // The effect and measure selects always carry a value: a row is empty without an indicator.
         let links = rows(["indicator", "indicator_effect", "indicator_measures"], list: "indicators",
@@ -100,5 +101,24 @@ extension ActionForm {
             return "<td>\(indicator)</td><td>\(effect)</td><td>\(measures)</td>"
         }
         return html
+    }
+
+    /// The action's effect on the air, for its health co-benefit: one per action, as typed when the form comes back.
+    static func airEffect(_ effect: AirEffect?, typed: FormData?, c: FormControls, t: Localizer) -> HTML {
+        let held: [String: String] = [
+            "air_pollutant": effect?.pollutant.rawValue ?? "", "air_district": effect?.district ?? "",
+            "air_concentration_reduction": effect?.concentrationReduction.map { String($0) } ?? "",
+            "air_emission_reduction": effect?.emissionReductionTonnes.map { String($0) } ?? "", "air_source": effect?.source ?? "",
+        ]
+        func value(_ name: String) -> String { typed.map { $0[name] ?? "" } ?? held[name] ?? "" }
+        var html: HTML = "<fieldset id=\"air-effect\"><legend>\(t("edit.air"))</legend><p class=\"note\">\(t("edit.air.note"))</p>"
+        html += c.label("edit.air.pollutant", for: "air_pollutant")
+        html += c.select("air_pollutant", [("", "—"), ("pm25", "PM2.5"), ("no2", "NO₂")], value("air_pollutant"), id: "air_pollutant",
+                         aria: t("edit.air.pollutant"))
+        html += c.input("air_district", value("air_district"), label: "edit.air.district")
+        html += c.input("air_concentration_reduction", value("air_concentration_reduction"), label: "edit.air.concentration")
+        html += c.input("air_emission_reduction", value("air_emission_reduction"), label: "edit.air.emission")
+        html += c.input("air_source", value("air_source"), label: "edit.air.source", extra: " size=\"60\"")
+        return html + "</fieldset>"
     }
 }
