@@ -153,11 +153,12 @@ public enum AirHourProcessing {
     }
 
     /// A checked hour through a correction: a low-cost PM2.5 value needs its hour's humidity to be
-    /// corrected, and without it is not used (flagged `no_humidity`). Without a correction it is as checked.
+    /// corrected (unless the correction is a calibration on PM2.5 alone), and without it is not used
+    /// (flagged `no_humidity`). Without a correction it is as checked.
     static func corrected(_ check: SensorQC.Checked, by correction: SensorCorrection?, humidity: Double?)
         -> (value: Double?, flags: [SensorQC.Flag], used: String?) {
         guard let correction, let raw = check.value else { return (check.value, check.flags, nil) }
-        if let humidity, let value = correction.apply(pm: raw, relativeHumidity: humidity) { return (value, check.flags, correction.id) }
+        if let value = correction.apply(pm: raw, relativeHumidity: humidity) { return (value, check.flags, correction.id) }
         return (nil, check.flags + [.noHumidity], nil)
     }
 

@@ -31,7 +31,9 @@ public struct AirSensor: Sendable, Equatable, Codable {
     /// Zero-width characters and bidirectional controls (U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF).
     static let hidden: Set<UInt32> = Set(Array(0x200B...0x200F) + Array(0x202A...0x202E) + Array(0x2060...0x2069) + [0xFEFF])
 
-    public var issues: [InputIssue] {
+    /// What is wrong with the sensor's fields; its correction must be one of `corrections`
+    /// (the shipped ones and the city's calibrations).
+    public func issues(corrections: SensorCorrections = .shipped) -> [InputIssue] {
         var found: [InputIssue] = []
         func check(_ field: String, _ value: String, _ ok: Bool, _ reason: String) {
             if !ok { found.append(InputIssue(InputLocation(field: field), value: String(value.prefix(80)), reason: reason)) }
@@ -47,7 +49,7 @@ public struct AirSensor: Sendable, Equatable, Codable {
         }
         check("latitude", String(latitude), latitude.isFinite && (-90...90).contains(latitude), "must be from −90 to 90")
         check("longitude", String(longitude), longitude.isFinite && (-180...180).contains(longitude), "must be from −180 to 180")
-        if let correction { check("correction", correction, SensorCorrections.shipped.correction(correction) != nil, "is not a known correction") }
+        if let correction { check("correction", correction, corrections.correction(correction) != nil, "is not a known correction") }
         return found
     }
 }

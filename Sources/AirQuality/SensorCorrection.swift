@@ -12,11 +12,20 @@ public struct SensorCorrection: Sendable, Decodable, Equatable {
     public var intercept: Double
     public var source: String
 
-    /// The corrected concentration, never below zero; nil when either input is not a number, the
-    /// reading is negative or the humidity is outside 0–100 %.
-    public func apply(pm raw: Double, relativeHumidity: Double) -> Double? {
-        guard raw.isFinite, relativeHumidity.isFinite, raw >= 0, (0...100).contains(relativeHumidity) else { return nil }
+    /// Whether the hour's humidity is an input (a calibration fitted on PM2.5 alone needs none).
+    public var needsHumidity: Bool { rh != 0 }
+
+    /// The corrected concentration, never below zero; nil when the reading is not a number or
+    /// negative, or the correction needs a humidity that is missing or outside 0–100 %.
+    public func apply(pm raw: Double, relativeHumidity: Double?) -> Double? {
+        guard raw.isFinite, raw >= 0 else { return nil }
+        guard needsHumidity else { return max(0, pm * raw + intercept) }
+        guard let relativeHumidity, relativeHumidity.isFinite, (0...100).contains(relativeHumidity) else { return nil }
         return max(0, pm * raw + rh * relativeHumidity + intercept)
+    }
+
+    public init(id: String, title: String, input: String, pm: Double, rh: Double, intercept: Double, source: String) {
+        (self.id, self.title, self.input, self.pm, self.rh, self.intercept, self.source) = (id, title, input, pm, rh, intercept, source)
     }
 }
 
@@ -31,4 +40,11 @@ public struct SensorCorrections: Sendable, Decodable {
     public func correction(_ id: String) -> SensorCorrection? { corrections.first { $0.id == id } }
     /// The version new values go through.
     public var current: SensorCorrection { correction(pinned)! }
+
+    /// These and `more` (the city's own calibrations), each findable by its id.
+    public func adding(_ more: [SensorCorrection]) -> SensorCorrections {
+        var all = self
+        all.corrections += more.filter { extra in !corrections.contains { $0.id == extra.id } }
+        return all
+    }
 }

@@ -52,7 +52,7 @@ struct AirSensorPage: Sendable {
         body += "<dt>\(t("air.district"))</dt><dd>\(sensor.district ?? "—") · \(t("airsensor.placement.\(sensor.placement.rawValue)"))</dd>"
         body += "<dt>\(t("airsensor.where"))</dt><dd>\(t.number(sensor.latitude, decimals: 4)), \(t.number(sensor.longitude, decimals: 4))</dd>"
         if sensor.grade == .lowCost {
-            let correction = sensor.correction.flatMap { SensorCorrections.shipped.correction($0) }
+            let correction = try sensor.correction.flatMap { try AirNetwork(database).corrections().correction($0) }
             let named = correction.map { "\($0.title) (<code>\($0.id)</code>)" as HTML } ?? HTML(text: t("airqa.uncorrected"))
             body += "<dt>\(t("airqa.correction"))</dt><dd>\(named)</dd>"
             let latest = try AirCollocations(database).list(sensor: sensor.code, limit: 1).first

@@ -122,4 +122,47 @@ public struct AirCollocations: Sendable {
             }
         }
     }
+
+    /// Every PM2.5 collocation whose fit can calibrate its sensor, as a correction version.
+    public func calibrations() throws -> [SensorCorrection] {
+        try list(limit: 10_000).filter { $0.parameter == .pm25 }.compactMap { try? Self.calibration($0).get() }
+    }
+
+    /// The calibration a kept collocation gives, or why it gives none.
+    public static func calibration(_ record: Record) -> Result<SensorCorrection, SensorCorrection.CalibrationRefusal> {
+        guard let target = SensorTargets.shipped.target(record.parameter.rawValue) else { return .failure(.parameter(record.parameter.rawValue)) }
+        func day(_ hour: Int64) -> String { String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(hour))).prefix(10)) }
+        let days = "\(day(record.from)) to \(day(record.to - 1)) (UTC)"
+        return SensorCorrection.calibration(
+            record.fit, parameter: record.parameter.rawValue, target: target, collocation: record.id,
+            title: "Calibration of \(record.sensor) fitted by collocation \(record.id) with \(record.reference), \(days)",
+            source: String(format: "Collocation %lld of %@ with the reference monitor %@ over %d hours, %@: sensor = %.4f × reference %+.3f, R² %.3f; "
+                           + "run by %@ at %@", record.id, record.sensor, record.reference, record.fit.pairs, days, record.fit.slope,
+                           record.fit.intercept, record.fit.r2, record.createdBy, record.createdAt))
+    }
+
+    /// Makes collocation `id`'s fit its sensor's correction: the PM2.5 hours stored from now on go
+    /// through it and name it. Hours already stored keep the version they went through. Refused
+    /// for a collocation that is not PM2.5 or whose fit cannot calibrate.
+    public func apply(_ id: Int64, by actor: String) throws -> SensorCorrection {
+        guard let record = try list(limit: 10_000).first(where: { $0.id == id }) else {
+            throw InputErrors([InputIssue(InputLocation(field: "collocation"), value: String(id), reason: "is not a kept collocation")])
+        }
+        let calibration: SensorCorrection
+        switch Self.calibration(record) {
+        case .success(let found): calibration = found
+        case .failure(let refusal):
+            throw InputErrors([InputIssue(InputLocation(field: "collocation"), value: String(id), reason: refusal.description)])
+        }
+        try database.write { db in
+            let before = try String.fetchOne(db, sql: "SELECT correction FROM air_sensor WHERE code = ?", arguments: [record.sensor])
+            try db.execute(sql: "UPDATE air_sensor SET correction = ? WHERE code = ?", arguments: [calibration.id, record.sensor])
+            try AuditTrail.append(db, actor: actor, action: "air.calibrate", entity: "air_sensor", entityID: record.sensor,
+                                  before: .object([("correction", before.map(JSONValue.string) ?? .null)]),
+                                  after: .object([("correction", .string(calibration.id)), ("pm", .number(calibration.pm)),
+                                                  ("intercept", .number(calibration.intercept))]))
+        }
+        database.sensorThings.invalidate()
+        return calibration
+    }
 }

@@ -35,7 +35,7 @@ public struct AirNetwork: Sendable {
 
     /// Adds a sensor, or changes one (same code) as its owner re-registers it.
     public func register(_ sensor: AirSensor, by actor: String) throws {
-        var issues = sensor.issues
+        var issues = sensor.issues(corrections: try corrections())
         if let district = sensor.district, !(try JurisdictionRepository(database).tree().contains(district)) {
             issues.append(InputIssue(InputLocation(field: "district"), value: district, reason: "is not a district of the city"))
         }
@@ -53,6 +53,12 @@ public struct AirNetwork: Sendable {
                                   after: .object([("grade", .string(sensor.grade.rawValue)), ("owner", .string(sensor.owner))]))
         }
         database.sensorThings.invalidate()
+    }
+
+    /// The corrections a sensor may go through: the shipped versions and the city's own
+    /// calibrations, fitted by collocation (``AirCollocations/calibrations()``).
+    public func corrections() throws -> SensorCorrections {
+        SensorCorrections.shipped.adding(try AirCollocations(database).calibrations())
     }
 
     public func sensors() throws -> [AirSensor] {
@@ -109,8 +115,10 @@ public struct AirNetwork: Sendable {
     }
 
     func store(_ rows: [AirHourSheet.Row], sensors: [String: AirSensor], source file: String, by actor: String) throws -> Loaded {
-        var hours = AirHourProcessing.process(rows, sensors: sensors, storedHumidity: try storedHumidity(for: rows, sensors: sensors))
-        hours += try recorrected(by: hours, sensors: sensors)
+        let corrections = try corrections()
+        var hours = AirHourProcessing.process(rows, sensors: sensors, corrections: corrections,
+                                              storedHumidity: try storedHumidity(for: rows, sensors: sensors))
+        hours += try recorrected(by: hours, sensors: sensors, corrections: corrections)
         try database.write { db in
             var replaced: [JSONValue] = []
             var replacedCount = 0
@@ -146,7 +154,7 @@ public struct AirNetwork: Sendable {
 
     /// The stored PM2.5 hours whose humidity these hours bring (and whose PM2.5 they do not), corrected
     /// again with it: humidity sent after its hour's PM2.5, or sent again, changes the value used.
-    func recorrected(by hours: [AirHour], sensors: [String: AirSensor]) throws -> [AirHour] {
+    func recorrected(by hours: [AirHour], sensors: [String: AirSensor], corrections: SensorCorrections) throws -> [AirHour] {
         let brought = Set(hours.filter { $0.parameter == .pm25 }.map { "\($0.sensor)\u{0}\($0.hour)" })
         var humidity: [String: Double?] = [:]
         for hour in hours where hour.parameter == .rh && !brought.contains("\(hour.sensor)\u{0}\(hour.hour)") {
@@ -159,7 +167,7 @@ public struct AirNetwork: Sendable {
             .filter { $0.parameter == .pm25 }
             .compactMap { stored in
                 guard let rh = humidity["\(stored.sensor)\u{0}\(stored.hour)"], let sensor = sensors[stored.sensor] else { return nil }
-                return AirHourProcessing.recorrected(stored, sensor: sensor, humidity: rh)
+                return AirHourProcessing.recorrected(stored, sensor: sensor, humidity: rh, corrections: corrections)
             }
     }
 

@@ -11,7 +11,8 @@ struct AirCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "air",
         abstract: "Air quality: index by standard and date, sensor correction, collocation, health impact.",
-        subcommands: [Sensor.self, Load.self, Feed.self, DayCommand.self, Standards.self, Index.self, Correct.self, Collocate.self, Health.self]
+        subcommands: [Sensor.self, Load.self, Feed.self, DayCommand.self, Standards.self, Index.self, Correct.self, Collocate.self, Calibrate.self,
+                      Health.self]
     )
 
     struct Sensor: ParsableCommand {
@@ -66,6 +67,21 @@ struct AirCommand: ParsableCommand {
         func run() throws {
             let loaded = try AirNetwork(try workspace.open()).load(try FileInput.read(file), file: FileInput.name(file), by: workspace.who)
             print("Stored \(loaded.hours) hours: \(loaded.flagged) flagged, \(loaded.corrected) corrected.")
+        }
+    }
+
+    struct Calibrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a kept PM2.5 collocation's fit its sensor's calibration, for the hours stored from now on.",
+            discussion: "The collocations are on the office's air page (/staff/air). Example: citycarbon air calibrate 3"
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The collocation's number.") var collocation: Int64
+
+        func run() throws {
+            let calibration = try AirCollocations(try workspace.open()).apply(collocation, by: workspace.who)
+            print("\(calibration.title): PM2.5 = \(String(format: "%.4f", calibration.pm)) × raw \(String(format: "%+.3f", calibration.intercept)) µg/m³")
+            print("Hours stored from now on go through \(calibration.id) and name it.")
         }
     }
 

@@ -44,3 +44,39 @@ struct SensorCorrectionTests {
         #expect(Collocation.fit(sensor: [1, 2], reference: [1, 2, 3]) == .failure(.lengthsDiffer(sensor: 2, reference: 3)))
     }
 }
+
+/// A collocation's fit turned into the sensor's own calibration.
+struct CalibrationTests {
+    static let target = SensorTargets.shipped.target("pm25")!
+    static func fit(slope: Double, intercept: Double, r2: Double) -> Collocation {
+        Collocation(pairs: 48, slope: slope, intercept: intercept, r2: r2, rmse: 1, nrmse: 10, referenceMean: 20)
+    }
+
+    @Test("A sensor reading 1.5 × reference + 2 is calibrated to (sensor − 2) ÷ 1.5, without humidity")
+    func turnedAround() throws {
+        let calibration = try SensorCorrection.calibration(Self.fit(slope: 1.5, intercept: 2, r2: 0.9), parameter: "pm25", target: Self.target,
+                                                           collocation: 7, title: "t", source: "s").get()
+        #expect(calibration.id == "collocation-7" && calibration.rh == 0 && !calibration.needsHumidity)
+        #expect(abs((calibration.apply(pm: 32, relativeHumidity: nil) ?? 0) - 20) < 1e-12)
+        #expect(calibration.apply(pm: 1, relativeHumidity: nil) == 0, "never below zero")
+        #expect(calibration.apply(pm: .nan, relativeHumidity: nil) == nil)
+    }
+
+    @Test("A fit below EPA's R² target, a falling slope or another pollutant gives no calibration")
+    func refused() {
+        let weak = SensorCorrection.calibration(Self.fit(slope: 1.5, intercept: 2, r2: 0.5), parameter: "pm25", target: Self.target,
+                                                collocation: 1, title: "", source: "")
+        #expect(weak == .failure(.linearity(r2: 0.5, needed: 0.7)))
+        #expect(SensorCorrection.calibration(Self.fit(slope: -1, intercept: 2, r2: 0.9), parameter: "pm25", target: Self.target,
+                                             collocation: 1, title: "", source: "") == .failure(.slope(-1)))
+        #expect(SensorCorrection.calibration(Self.fit(slope: 1, intercept: 0, r2: 1), parameter: "o3", target: Self.target,
+                                             collocation: 1, title: "", source: "") == .failure(.parameter("o3")))
+    }
+
+    @Test("EPA's correction still needs the hour's humidity")
+    func humidityStillNeeded() {
+        let epa = SensorCorrections.shipped.current
+        #expect(epa.needsHumidity && epa.apply(pm: 20, relativeHumidity: nil) == nil)
+        #expect(abs((epa.apply(pm: 20, relativeHumidity: 50) ?? 0) - 11.92) < 1e-9)
+    }
+}

@@ -26,4 +26,13 @@ struct AirNetworkCommandTests {
         #expect(history.stdout.contains("AQI 90") && history.stdout.contains("hj633-2012"))
         #expect(try cli.run("air", "day", "2026-03-01", "--standard", "hj633-1999").status == 1)
     }
+
+    @Test func theDemosCollocationBecomesItsSensorsCalibrationAndAnUnknownOneIsNamed() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init", "--demo").status == 0)
+        let applied = try cli.run("air", "calibrate", "1")
+        #expect(applied.status == 0 && applied.stdout.contains("collocation-1") && applied.stdout.contains("pa-1"), "\(applied.stderr)")
+        let unknown = try cli.run("air", "calibrate", "99")
+        #expect(unknown.status == 1 && unknown.stderr.contains("collocation") && unknown.stderr.contains("is not a kept collocation"))
+    }
 }

@@ -104,6 +104,20 @@ struct AirNetworkPagesTests {
             ]))
             #expect(notReference.status == .badRequest && notReference.text.contains("is not a reference monitor"))
             #expect(try AirCollocations(database).list(sensor: "pa-2").count == 1)
+            // The fit becomes pa-2's calibration from the button beside it; the page then says it is in use.
+            let offered = try await client.execute(uri: "/staff/air?lang=en", method: .get, headers: admin.headers)
+            #expect(offered.text.contains("action=\"/staff/air/collocations/\(kept.id)/calibrate\"") && offered.text.contains("Calibrate pa-2 with this fit"))
+            let calibrate = try await client.execute(uri: "/staff/air/collocations/\(kept.id)/calibrate", method: .post, headers: admin.formHeaders(),
+                                                     body: admin.form([]))
+            #expect(calibrate.status == .seeOther, "\(calibrate.text.prefix(300))")
+            #expect(try AirNetwork(database).sensors().first { $0.code == "pa-2" }?.correction == "collocation-\(kept.id)")
+            let inUse = try await client.execute(uri: "/staff/air?lang=en", method: .get, headers: admin.headers)
+            #expect(inUse.text.contains("In use as the sensor&#39;s calibration") || inUse.text.contains("In use as the sensor's calibration"))
+            let sensorPage = try await client.execute(uri: "/air/sensors/pa-2", method: .get)
+            #expect(sensorPage.text.contains("fitted by collocation \(kept.id) with station-2"))
+            let unknown = try await client.execute(uri: "/staff/air/collocations/999999/calibrate", method: .post, headers: admin.formHeaders(),
+                                                   body: admin.form([]))
+            #expect(unknown.status == .badRequest && unknown.text.contains("is not a kept collocation"))
         }
     }
 

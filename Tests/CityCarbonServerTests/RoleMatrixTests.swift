@@ -33,6 +33,7 @@ let expectedAccess: [String: (kind: String, roles: Set<Role>)] = {
     table["GET /staff"] = ("staff", signedIn)
     table["GET /staff/air"] = ("staff", signedIn)
     table["POST /staff/air/collocations"] = ("staff", [.admin])
+    table["POST /staff/air/collocations/:id/calibrate"] = ("staff", [.admin])
     for route in ["GET /staff/monitoring", "GET /staff/monitoring/sites/:site", "GET /staff/monitoring/alerts"] {
         table[route] = ("staff", signedIn)
     }

@@ -62,4 +62,35 @@ struct AirCollocationTests {
         #expect(future?.issues.first?.reason.contains("after today") == true)
         #expect(try AirCollocations(database).list().isEmpty)
     }
+
+    @Test func aPM25FitBecomesTheSensorsCalibrationAndNamesTheValuesItMakes() throws {
+        let (database, _) = try AirNetworkTests.network()
+        try store(database, hours: 48, slope: 1.5, intercept: 2, parameter: "pm25")
+        let record = try AirCollocations(database).run(sensor: "pa-1", reference: "ref-1", parameter: .pm25, from: start, to: start + 48 * 3600, by: "alice")
+        let calibration = try AirCollocations(database).apply(record.id, by: "alice")
+        #expect(calibration.id == "collocation-\(record.id)" && !calibration.needsHumidity)
+        #expect(try AirNetwork(database).sensors().first { $0.code == "pa-1" }?.correction == calibration.id)
+        // A new hour without humidity: 32 read is (32 − 2) / 1.5 = 20 in the reference's terms.
+        let later = Timestamp.iso(start + 60 * 3600)
+        _ = try AirNetwork(database).load(Array("sensor,hour,parameter,value\npa-1,\(later),pm25,32".utf8), file: "later.csv", by: "admin")
+        let hour = try #require(try AirNetwork(database).hours(sensors: ["pa-1"], from: start + 60 * 3600, to: start + 61 * 3600).first)
+        #expect(abs((hour.value ?? 0) - 20) < 1e-9 && hour.raw == 32 && hour.correction == calibration.id && hour.flags.isEmpty)
+        let earlier = try #require(try AirNetwork(database).hours(sensors: ["pa-1"], from: start, to: start + 3600).first)
+        #expect(earlier.correction == nil, "hours stored before keep the version they went through")
+        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit_event WHERE action = 'air.calibrate'") } == 1)
+        // Registered again with its calibration, the sensor is still valid.
+        var sensor = try #require(try AirNetwork(database).sensors().first { $0.code == "pa-1" })
+        sensor.name = "Gate"
+        try AirNetwork(database).register(sensor, by: "admin")
+    }
+
+    @Test func aFitThatCannotCalibrateIsRefusedAndChangesNothing() throws {
+        let (database, _) = try AirNetworkTests.network()
+        try store(database, hours: 48, slope: 1.5, intercept: 2, parameter: "o3")
+        let ozone = try AirCollocations(database).run(sensor: "pa-1", reference: "ref-1", parameter: .o3, from: start, to: start + 48 * 3600, by: "alice")
+        let refused = #expect(throws: InputErrors.self) { _ = try AirCollocations(database).apply(ozone.id, by: "alice") }
+        #expect(refused?.issues.first?.location.field == "collocation" && refused?.issues.first?.reason.contains("only PM2.5") == true)
+        #expect(throws: InputErrors.self) { _ = try AirCollocations(database).apply(999, by: "alice") }
+        #expect(try AirNetwork(database).sensors().first { $0.code == "pa-1" }?.correction != "collocation-\(ozone.id)")
+    }
 }

@@ -14,7 +14,20 @@ struct AirQAPage: Sendable {
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.staff(.get, "staff/air", .signIn) { _, _, call in
-            try render(call, notice: call.form["notice"] == "collocated" ? call.t("airqa.collocated") : nil)
+            let notice = call.form["notice"].flatMap { ["collocated": "airqa.collocated", "calibrated": "airqa.calibrated"][$0] }
+            return try render(call, notice: notice.map { call.t($0) })
+        }
+        // A fit becomes its sensor's calibration: the PM2.5 hours stored from then on go through it and name it.
+        routes.staff(.post, "staff/air/collocations/:id/calibrate", .manageSettings) { _, context, call in
+            do {
+                guard let id = Int64(try context.parameters.require("id")) else {
+                    throw InputErrors([InputIssue(InputLocation(field: "collocation"), value: context.parameters.get("id"), reason: "is not a number")])
+                }
+                _ = try AirCollocations(database).apply(id, by: call.actor)
+                return StaffLayout.redirect("/staff/air?notice=calibrated#collocations")
+            } catch let errors as InputErrors {
+                return try render(call, status: .badRequest, problems: errors.issues)
+            }
         }
         routes.staff(.post, "staff/air/collocations", .manageSettings) { _, _, call in
             let form = call.form
@@ -47,6 +60,7 @@ struct AirQAPage: Sendable {
         let statuses = try AirNetwork(database).status(since: now - 167 * 3600).filter { scope.allows(organisation: $0.sensor.owner, site: $0.sensor.code) }
         let visible = Set(statuses.map(\.sensor.code))
         let collocations = try AirCollocations(database).list().filter { visible.contains($0.sensor) }
+        let sensors = Dictionary(statuses.map { ($0.sensor.code, $0.sensor) }, uniquingKeysWith: { a, _ in a })
         let latest = Dictionary(collocations.map { ($0.sensor, $0) }, uniquingKeysWith: { first, _ in first })
         let offset = try CitySettingsRepository(database).current().utcOffsetMinutes
         var body: HTML = "<p>\(t("airqa.intro"))</p><p><a href=\"/air\">\(t("air.title")) →</a></p>"
@@ -81,12 +95,29 @@ struct AirQAPage: Sendable {
                 body += "\(period(record, offset: offset))</small><br><small>\(t("airqa.pairs", ["n": t.whole(Int64(record.fit.pairs))])) · \(record.createdBy)</small></td>"
                 let fit = t("airqa.fitValue", ["slope": t.number(record.fit.slope, decimals: 2), "intercept": t.number(record.fit.intercept, decimals: 1),
                                                "r2": t.number(record.fit.r2, decimals: 2), "rmse": t.number(record.fit.rmse, decimals: 1), "unit": record.unit])
-                body += "<td>\(fit)</td><td>\(verdict(record, t: t, offset: nil))</td></tr>"
+                body += "<td>\(fit)</td><td>\(verdict(record, t: t, offset: nil))\(calibration(record, sensor: sensors[record.sensor], call: call))</td></tr>"
             }
             body += "</tbody></table>"
         }
         body += "<p class=\"note\">\(t("airqa.targets"))</p>"
         return StaffLayout.page(t, call, title: t("airqa.title"), status: status, notice: notice, body: body)
+    }
+
+    /// Whether the fit calibrates its sensor: in use, offered to an admin, or why it cannot.
+    func calibration(_ record: AirCollocations.Record, sensor: AirSensor?, call: StaffCall) -> HTML {
+        let t = call.t
+        guard record.parameter == .pm25, let sensor, sensor.grade == .lowCost else { return "" }
+        switch AirCollocations.calibration(record) {
+        case .failure(let refusal):
+            let key = switch refusal { case .parameter: "airqa.refusal.parameter"; case .slope: "airqa.refusal.slope"; case .linearity: "airqa.refusal.linearity" }
+            return "<br><small>\(t("airqa.noCalibration")): \(t(key))</small>"
+        case .success(let calibration):
+            let formula = t("airqa.calibrationFormula", ["intercept": t.number(record.fit.intercept, decimals: 2), "slope": t.number(record.fit.slope, decimals: 3)])
+            if sensor.correction == calibration.id { return "<br><small class=\"pass\">\(t("airqa.inUse")): \(formula)</small>" }
+            guard call.principal.may(.manageSettings) else { return "" }
+            return "<form method=\"post\" action=\"/staff/air/collocations/\(String(record.id))/calibrate\">\(StaffLayout.csrfField(call))"
+                + "<button type=\"submit\" class=\"secondary\">\(t("airqa.calibrate", ["sensor": sensor.code]))</button><br><small>\(formula)</small></form>"
+        }
     }
 
     /// Passes, or fails naming the metrics that miss their targets; with the day it was run when `offset` is given.
