@@ -25,13 +25,17 @@ public struct ReferenceTable: Sendable {
             InputLocation(file: table, row: line, column: columnIndex[column].map { $0 + 1 }, field: column)
         }
 
+        /// A decimal number: digits, a sign, a point and an exponent. `Double` also reads hexadecimal
+        /// (`0x10` is 16), which no table means.
         public func double(_ column: String) throws(InputIssue) -> Double {
             let text = self[column]
-            guard let value = Double(text), value.isFinite else {
+            guard text.utf8.allSatisfy({ Self.decimalBytes.contains($0) }), let value = Double(text), value.isFinite else {
                 throw InputIssue(location(column), value: text, reason: "not a finite number")
             }
             return value
         }
+
+        static let decimalBytes = Set(Array("0123456789+-.eE".utf8))
 
         public func optionalDouble(_ column: String) throws(InputIssue) -> Double? {
             self[column].isEmpty ? nil : try double(column)

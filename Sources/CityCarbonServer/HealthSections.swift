@@ -1,3 +1,4 @@
+import CarbonAccounting
 import CarbonKit
 import CityCarbonPages
 import CityCarbonStore
@@ -13,6 +14,12 @@ enum HealthSections {
         (HealthCoBenefits.districts(of: try JurisdictionRepository(database).tree()), try StatisticsRepository(database).all(edition: edition))
     }
 
+    /// A GPC sector by its name in the page's language (`I.2 Commercial and institutional buildings`).
+    static func sectorName(_ ref: String, _ t: Localizer) -> String {
+        guard let entry = GPCTaxonomy.standard.entries.first(where: { $0.subsector == ref }) else { return ref }
+        return "\(ref) \(t.language == .zhHans ? entry.subsectorName.zhHans : entry.subsectorName.en)"
+    }
+
     /// An action's estimate for the API: the figures and their basis, or the problem that stops them.
     static func json(_ result: Result<(HealthCoBenefits.Estimate, HealthCoBenefits.Basis), HealthCoBenefits.Problem>) -> JSONValue {
         switch result {
@@ -20,6 +27,8 @@ enum HealthSections {
         case .success(let (estimate, basis)):
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            // The action's own members are snake_case: its health reads the same way.
+            encoder.keyEncodingStrategy = .convertToSnakeCase
             func value(_ x: some Encodable) -> JSONValue {
                 (try? encoder.encode(x)).flatMap { JSONValue(parsing: String(decoding: $0, as: UTF8.self)) } ?? .null
             }
@@ -30,11 +39,26 @@ enum HealthSections {
     /// Deaths are few: a tenth of a death is still worth showing.
     static func deaths(_ x: Double, _ t: Localizer) -> String { t.number(x, decimals: abs(x) < 10 ? (abs(x) < 0.1 && x != 0 ? 3 : 1) : 0) }
 
-    /// Millions are read as millions (万 in Chinese): `health.money.scale` is the language's unit.
-    static func money(_ x: Double, _ basis: HealthCoBenefits.Basis, _ t: Localizer) -> String {
-        let scale = Double(t("health.money.scale")) ?? 1e6
-        guard abs(x) >= scale else { return "\(t.number(x, decimals: 0)) \(basis.currency)" }
-        return t("health.money.large", ["amount": t.number(x / scale, decimals: abs(x) >= 100 * scale ? 0 : 1), "currency": basis.currency])
+    /// An amount in the language's large units (`health.money.units`: "1000000:{amount} million
+    /// {currency}", or 亿 and 万 in Chinese), the largest the amount reaches; `scale` fixes the unit
+    /// for a whole column, so its figures compare.
+    static func money(_ x: Double, _ basis: HealthCoBenefits.Basis, _ t: Localizer, scale fixed: Double? = nil) -> String {
+        let units = t("health.money.units").split(separator: ";").compactMap { entry -> (Double, String)? in
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            return parts.count == 2 ? Double(parts[0]).map { ($0, String(parts[1])) } : nil
+        }.sorted { $0.0 > $1.0 }
+        guard let (scale, template) = fixed.map({ f in units.first { $0.0 == f } }) ?? units.first(where: { abs(x) >= $0.0 }) else {
+            return "\(t.number(x, decimals: 0)) \(basis.currency)"
+        }
+        let amount = x / scale
+        return template.replacingOccurrences(of: "{amount}", with: t.number(amount, decimals: abs(amount) >= 100 ? 0 : abs(amount) >= 10 ? 1 : 2))
+            .replacingOccurrences(of: "{currency}", with: basis.currency)
+    }
+
+    /// The unit a column of amounts is shown in: the one its largest amount needs.
+    static func scale(_ amounts: [Double], _ t: Localizer) -> Double? {
+        let largest = amounts.map(abs).max() ?? 0
+        return t("health.money.units").split(separator: ";").compactMap { Double($0.split(separator: ":")[0]) }.sorted(by: >).first { largest >= $0 }
     }
 
     /// An action's section: what it changes, the deaths avoided by district, and the method.
@@ -47,29 +71,44 @@ enum HealthSections {
             body += "<p>\(t("health.noStatistics"))</p>"
         case .failure(.unknownDistrict(let name)):
             body += "<p>\(t("health.unknownDistrict", ["district": name]))</p>"
+        case .failure(.beyondAnnualMeans(let change)):
+            body += "<p>\(t("health.beyondAnnualMeans", ["amount": t.number(change, decimals: 0)]))</p>"
         case .success(let (estimate, basis)):
+            // An action that makes the air worse costs deaths: said so, in positive numbers.
+            let worse = estimate.reduction < 0, sign = worse ? -1.0 : 1.0
             let change: String
             if let tonnes = estimate.emissionTonnes {
-                change = t("health.change.emission", ["tonnes": t.number(tonnes, decimals: 1), "amount": t.number(estimate.reduction, decimals: 3)])
+                change = t(worse ? "health.change.emissionUp" : "health.change.emission",
+                           ["tonnes": t.number(abs(tonnes), decimals: 1), "amount": t.number(abs(estimate.reduction), decimals: 3)])
             } else {
-                change = t("health.change.concentration", ["pollutant": pollutant, "amount": t.number(estimate.reduction, decimals: 2),
-                                                           "where": effect.district ?? t("health.wholeCity")])
+                change = t(worse ? "health.change.concentrationUp" : "health.change.concentration",
+                           ["pollutant": pollutant, "amount": t.number(abs(estimate.reduction), decimals: 2),
+                            "where": effect.district ?? t("health.wholeCity")])
             }
-            body += "<p class=\"lead\" data-avoided=\"\(String(estimate.avoided))\">\(t("health.actionSummary", ["change": change, "deaths": deaths(estimate.avoided, t), "low": deaths(estimate.avoidedLow, t), "high": deaths(estimate.avoidedHigh, t), "value": money(estimate.value, basis, t), "year": String(basis.priceYear)]))</p>"
+            let (low, high) = (min(sign * estimate.avoidedLow, sign * estimate.avoidedHigh), max(sign * estimate.avoidedLow, sign * estimate.avoidedHigh))
+            let figures = ["change": change, "deaths": deaths(sign * estimate.avoided, t), "low": deaths(low, t), "high": deaths(high, t),
+                           "value": money(sign * estimate.value, basis, t), "year": String(basis.priceYear)]
+            let summary = t(worse ? "health.actionSummaryWorse" : "health.actionSummary", figures)
+            body += "<p class=\"lead\" data-avoided=\"\(String(estimate.avoided))\">\(summary)</p>"
             if let source = effect.source { body += "<p>\(t("health.effectSource"))\(t.content(source))</p>" }
-            body += districts(estimate, t: t)
+            body += districts(estimate, worse: worse, t: t)
             body += method(basis, pollutant: pollutant, fromEmissions: estimate.emissionTonnes != nil, t: t)
         }
         return body + "</section>"
     }
 
-    static func districts(_ estimate: HealthCoBenefits.Estimate, t: Localizer) -> HTML {
-        var body: HTML = "<table id=\"health-districts\"><caption>\(t("health.byDistrict"))</caption><thead><tr>"
-        body += "\(Table.headings(["health.district", "health.people", "health.deaths", "health.reduction", "health.avoided"], t))</tr></thead><tbody>"
+    /// By district; an effect that makes the air worse is shown as the increase and the deaths it adds.
+    static func districts(_ estimate: HealthCoBenefits.Estimate, worse: Bool = false, t: Localizer) -> HTML {
+        let sign = worse ? -1.0 : 1.0
+        var body: HTML = "<table id=\"health-districts\"><caption>\(t(worse ? "health.byDistrictWorse" : "health.byDistrict"))</caption><thead><tr>"
+        let columns = ["health.district", "health.people", "health.deaths", worse ? "health.increase" : "health.reduction",
+                       worse ? "health.added" : "health.avoided"]
+        body += "\(Table.headings(columns, t))</tr></thead><tbody>"
         for d in estimate.districts {
+            let (low, high) = (min(sign * d.avoidedLow, sign * d.avoidedHigh), max(sign * d.avoidedLow, sign * d.avoidedHigh))
             body += "<tr data-district=\"\(d.name)\"><th scope=\"row\">\(d.name)</th><td class=\"n\">\(t.number(d.population, decimals: 0))</td>"
-            body += "<td class=\"n\">\(t.number(d.deaths, decimals: 0)) (\(d.statisticYear))</td><td class=\"n\">\(t.number(d.reduction, decimals: 3))</td>"
-            body += "<td class=\"n\">\(deaths(d.avoided, t)) <small>(\(deaths(d.avoidedLow, t))–\(deaths(d.avoidedHigh, t)))</small></td></tr>"
+            body += "<td class=\"n\">\(t.number(d.deaths, decimals: 0)) (\(d.statisticYear))</td><td class=\"n\">\(t.number(sign * d.reduction, decimals: 3))</td>"
+            body += "<td class=\"n\">\(deaths(sign * d.avoided, t)) <small>(\(deaths(low, t))–\(deaths(high, t)))</small></td></tr>"
         }
         body += "</tbody></table>"
         if !estimate.uncounted.isEmpty { body += "<p class=\"note\">\(t("health.uncountedDistricts", ["list": estimate.uncounted.joined(separator: ", ")]))</p>" }
@@ -92,31 +131,35 @@ enum HealthSections {
 
     /// A scenario's section: PM2.5 its measures keep out of the air and the deaths avoided,
     /// in the milestone years, beside its gross emissions.
-    static func scenario(_ result: Result<HealthCoBenefits.Scenario, HealthCoBenefits.Problem>, milestones: [Int], t: Localizer) -> HTML {
+    static func scenario(_ result: Result<HealthCoBenefits.Scenario, HealthCoBenefits.Problem>, milestones: [Int], t: Localizer,
+                         sectorName: (String) -> String) -> HTML {
         var body: HTML = "<section id=\"health\"><h2>\(t("health.title"))</h2>"
         switch result {
         case .failure:
             body += "<p>\(t("health.noStatistics"))</p>"
         case .success(let health):
-            body += "<p>\(t("health.scenarioLead"))</p>"
+            let statistics = health.years.last?.estimate.districts.map(\.statisticYear).max().map(String.init) ?? "—"
+            body += "<p>\(t("health.scenarioLead", ["year": statistics]))</p>"
             body += "<table id=\"health-years\"><caption>\(t("health.byYear"))</caption><thead><tr>"
             body += "\(Table.headings(["pathways.year", "health.gross", "health.pm25Tonnes", "health.reduction", "health.avoided", "health.value"], t))"
             body += "</tr></thead><tbody>"
+            let valueScale = scale(milestones.map { health.years[$0].estimate.value }, t)
             for i in milestones {
                 let y = health.years[i], e = y.estimate
                 body += "<tr data-year=\"\(y.year)\" data-avoided=\"\(String(e.avoided))\"><th scope=\"row\">\(y.year)</th>"
                 body += "<td class=\"n\">\(t.number(y.gross / 1e6, decimals: 2))</td><td class=\"n\">\(t.number(e.emissionTonnes ?? 0, decimals: 1))</td>"
                 body += "<td class=\"n\">\(t.number(e.reduction, decimals: 4))</td>"
                 body += "<td class=\"n\">\(deaths(e.avoided, t)) <small>(\(deaths(e.avoidedLow, t))–\(deaths(e.avoidedHigh, t)))</small></td>"
-                body += "<td class=\"n\">\(money(e.value, health.basis, t))</td></tr>"
+                body += "<td class=\"n\">\(money(e.value, health.basis, t, scale: valueScale))</td></tr>"
             }
             body += "</tbody></table>"
             if let last = health.years.last, !last.estimate.uncounted.isEmpty {
                 body += "<p class=\"note\">\(t("health.uncountedDistricts", ["list": last.estimate.uncounted.joined(separator: ", ")]))</p>"
             }
             if !health.uncountedEnergy.isEmpty {
-                let list = health.uncountedEnergy.map { "\($0.sector) \(t.fuel($0.fuel)) (\(t.number($0.terajoules, decimals: 0)) TJ)" }
-                body += "<p class=\"note\" id=\"health-uncounted\">\(t("health.uncountedEnergy", ["list": list.joined(separator: ", ")]))</p>"
+                let list = health.uncountedEnergy.map { "\(sectorName($0.sector)): \(t.fuel($0.fuel)) (\(t.number($0.terajoules, decimals: 0)) TJ)" }
+                let end = health.years.last.map { String($0.year) } ?? ""
+                body += "<p class=\"note\" id=\"health-uncounted\">\(t("health.uncountedEnergy", ["list": list.joined(separator: "; "), "year": end]))</p>"
             }
             body += "<p class=\"note\">\(t("health.factors"))\(t.content(health.basis.emissionFactorsSource))</p>"
             body += method(health.basis, pollutant: "PM2.5", fromEmissions: true, t: t)

@@ -135,9 +135,9 @@ extension PathwayPages {
         }
         body += "</section>"
         if let health = c.health {
-            body += HealthSections.scenario(.success(health), milestones: milestones, t: t)
+            body += HealthSections.scenario(.success(health), milestones: milestones, t: t) { HealthSections.sectorName($0, t) }
         } else if r.energyCells != nil {
-            body += HealthSections.scenario(.failure(.noStatistics), milestones: milestones, t: t)
+            body += HealthSections.scenario(.failure(.noStatistics), milestones: milestones, t: t) { $0 }
         }
 
         if let macc = c.macc {

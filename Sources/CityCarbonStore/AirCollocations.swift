@@ -43,6 +43,12 @@ public struct AirCollocations: Sendable {
         public var createdAt: String
 
         public var passes: Bool { judgements.allSatisfy(\.passes) }
+
+        /// The city's local days it compared, first to last: one text wherever it is named.
+        public func days(utcOffsetMinutes: Int) -> String {
+            let offset = Int64(utcOffsetMinutes) * 60
+            return "\(LocalDay.of(from, utcOffset: offset)) – \(LocalDay.of(to - 3600, utcOffset: offset))"
+        }
     }
 
     /// Fits `sensor` (a low-cost sensor) against `reference` (a reference monitor) over the hours
@@ -76,7 +82,9 @@ public struct AirCollocations: Sendable {
         let fit: Collocation
         switch Collocation.fit(sensor: paired.sensor, reference: paired.reference) {
         case let .success(found): fit = found
-        case let .failure(refusal): throw InputErrors([InputIssue(InputLocation(field: "from"), reason: "these hours give no fit: \(refusal.description)")])
+        case let .failure(refusal):
+            throw InputErrors([InputIssue(InputLocation(field: "sensor"), value: code,
+                                          reason: "and \(referenceCode) give no fit over these days: \(refusal.description)")])
         }
         let judgements = fit.judged(by: target!)
         let now = CityCarbonDatabase.now()
@@ -125,14 +133,14 @@ public struct AirCollocations: Sendable {
 
     /// Every PM2.5 collocation whose fit can calibrate its sensor, as a correction version.
     public func calibrations() throws -> [SensorCorrection] {
-        try list(limit: 10_000).filter { $0.parameter == .pm25 }.compactMap { try? Self.calibration($0).get() }
+        let offset = try CitySettingsRepository(database).current().utcOffsetMinutes
+        return try list(limit: 10_000).filter { $0.parameter == .pm25 }.compactMap { try? Self.calibration($0, utcOffsetMinutes: offset).get() }
     }
 
     /// The calibration a kept collocation gives, or why it gives none.
-    public static func calibration(_ record: Record) -> Result<SensorCorrection, SensorCorrection.CalibrationRefusal> {
+    public static func calibration(_ record: Record, utcOffsetMinutes: Int) -> Result<SensorCorrection, SensorCorrection.CalibrationRefusal> {
         guard let target = SensorTargets.shipped.target(record.parameter.rawValue) else { return .failure(.parameter(record.parameter.rawValue)) }
-        func day(_ hour: Int64) -> String { String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(hour))).prefix(10)) }
-        let days = "\(day(record.from)) to \(day(record.to - 1)) (UTC)"
+        let days = record.days(utcOffsetMinutes: utcOffsetMinutes)
         return SensorCorrection.calibration(
             record.fit, parameter: record.parameter.rawValue, target: target, collocation: record.id,
             title: "Calibration of \(record.sensor) fitted by collocation \(record.id) with \(record.reference), \(days)",
@@ -144,25 +152,29 @@ public struct AirCollocations: Sendable {
     /// Makes collocation `id`'s fit its sensor's correction: the PM2.5 hours stored from now on go
     /// through it and name it. Hours already stored keep the version they went through. Refused
     /// for a collocation that is not PM2.5 or whose fit cannot calibrate.
-    public func apply(_ id: Int64, by actor: String) throws -> SensorCorrection {
+    /// - Returns: the calibration, and whether the sensor had another correction before (a
+    ///   request sent twice changes nothing the second time, and records nothing).
+    public func apply(_ id: Int64, by actor: String) throws -> (calibration: SensorCorrection, changed: Bool) {
         guard let record = try list(limit: 10_000).first(where: { $0.id == id }) else {
             throw InputErrors([InputIssue(InputLocation(field: "collocation"), value: String(id), reason: "is not a kept collocation")])
         }
         let calibration: SensorCorrection
-        switch Self.calibration(record) {
+        switch Self.calibration(record, utcOffsetMinutes: try CitySettingsRepository(database).current().utcOffsetMinutes) {
         case .success(let found): calibration = found
         case .failure(let refusal):
             throw InputErrors([InputIssue(InputLocation(field: "collocation"), value: String(id), reason: refusal.description)])
         }
-        try database.write { db in
+        let changed = try database.write { db -> Bool in
             let before = try String.fetchOne(db, sql: "SELECT correction FROM air_sensor WHERE code = ?", arguments: [record.sensor])
+            if before == calibration.id { return false }
             try db.execute(sql: "UPDATE air_sensor SET correction = ? WHERE code = ?", arguments: [calibration.id, record.sensor])
             try AuditTrail.append(db, actor: actor, action: "air.calibrate", entity: "air_sensor", entityID: record.sensor,
                                   before: .object([("correction", before.map(JSONValue.string) ?? .null)]),
                                   after: .object([("correction", .string(calibration.id)), ("pm", .number(calibration.pm)),
                                                   ("intercept", .number(calibration.intercept))]))
+            return true
         }
         database.sensorThings.invalidate()
-        return calibration
+        return (calibration, changed)
     }
 }

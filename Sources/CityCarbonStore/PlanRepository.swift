@@ -1,4 +1,5 @@
 import CarbonKit
+import CityProgramme
 import ClimatePlans
 import Foundation
 
@@ -32,6 +33,13 @@ public struct PlanRepository: Sendable {
         return try database.write { db in
             let known = Set(try Self.plan(db, identifier: identifier)?.categoryTypes.flatMap { $0.categories.map(\.identifier) } ?? [])
             let sheet = try PlanSheet.parse(text, file: file, knownCategories: known)
+            let districts = HealthCoBenefits.districts(of: try JurisdictionRepository.tree(db))
+            let misplaced = sheet.rows.compactMap { row -> InputIssue? in
+                guard let effect = row.airEffect?.value, var issue = HealthCoBenefits.districtProblem(effect, districts: districts) else { return nil }
+                issue.location = InputLocation(file: file, row: row.line, field: "air_district")
+                return issue
+            }
+            if !misplaced.isEmpty { throw InputErrors(misplaced) }
             let stored = try Self.plan(db, identifier: identifier)
             var plan = stored ?? Plan(identifier: identifier, name: name ?? Multilingual(["en": identifier]), primaryLanguage: "en")
             if let name { plan.name = name }

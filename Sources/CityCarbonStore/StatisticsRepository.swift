@@ -105,8 +105,12 @@ public struct StatisticsRepository: Sendable {
             }
             s[keyPath: keyPath] = value
         }
+        if let deaths = s.deaths, deaths != deaths.rounded() {
+            throw InputIssue(row.location("deaths"), value: row["deaths"], reason: "is a count of deaths: a whole number")
+        }
         if let deaths = s.deaths, let population = s.population, deaths > population {
-            throw InputIssue(row.location("deaths"), value: row["deaths"], reason: "is more than the population \(population)")
+            throw InputIssue(row.location("deaths"), value: row["deaths"],
+                             reason: "is more than the population \(GroupedNumber.format(population, decimals: 0))")
         }
         let money = JurisdictionStatistic.additive.filter { JurisdictionStatistic.money.contains($0.name) && s[keyPath: $0.keyPath] != nil }
         if let first = money.first {

@@ -70,10 +70,13 @@ public enum HealthCoBenefits {
     public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownDistrict(String)
         case noStatistics
+        /// The stated emission would move the air more than any city's annual mean: a figure to check, not to count.
+        case beyondAnnualMeans(Double)
         public var description: String {
             switch self {
             case .unknownDistrict(let name): "\(name) is not a district of the city"
             case .noStatistics: "no district has its population and deaths in the statistics"
+            case .beyondAnnualMeans(let change): "the stated emission would change the air by \(change) µg/m³, more than any city's annual mean"
             }
         }
     }
@@ -86,6 +89,14 @@ public enum HealthCoBenefits {
         guard let root = tree.roots.first else { return [] }
         let children = tree.children(of: root)
         return children.isEmpty ? [root] : children
+    }
+
+    /// Why an effect cannot be the city's: it names a place that is not one of its districts
+    /// (a look-alike, the city itself). Nil when it can.
+    public static func districtProblem(_ effect: AirEffect, districts: [String]) -> InputIssue? {
+        guard let district = effect.district, !districts.contains(district) else { return nil }
+        return InputIssue(InputLocation(field: "air_district"), value: district, reason: "is not a district of the city",
+                          suggestion: Suggestion.didYouMean(district, among: districts) ?? "leave it empty for the whole city")
     }
 
     /// Each district's latest year with both its population and its deaths, up to `year`.
@@ -125,6 +136,7 @@ public enum HealthCoBenefits {
         } else {
             reduction = effect.concentrationReduction ?? 0
         }
+        if !(abs(reduction) <= AirEffect.largestConcentrationReduction) { return .failure(.beyondAnnualMeans(reduction)) }
         return .success((estimate(effect.pollutant, reduction: reduction, emissionTonnes: effect.emissionReductionTonnes, in: area,
                                   baseline: baseline, basis: basis), basis))
     }

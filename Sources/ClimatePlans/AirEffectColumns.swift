@@ -15,7 +15,12 @@ extension AirEffect {
     public static func read(_ cell: (String) -> String) -> Reading {
         guard fields.contains(where: { !cell($0).isEmpty }) else { return .nothing }
         let name = cell("air_pollutant")
-        if name == "none" { return .removal }
+        if name == "none" {
+            if let other = fields.dropFirst().first(where: { !cell($0).isEmpty }) {
+                return .problem(field: other, value: cell(other), reason: "none removes the effect: leave the other air cells empty", suggestion: nil)
+            }
+            return .removal
+        }
         guard let pollutant = Pollutant(rawValue: name) else {
             return .problem(field: "air_pollutant", value: name.isEmpty ? nil : name,
                             reason: name.isEmpty ? "an air effect needs its pollutant" : "is not a pollutant an effect may state",
@@ -31,13 +36,16 @@ extension AirEffect {
                             suggestion: nil)
         default: break
         }
+        var amounts: [String: Double] = [:]
         for (field, text, largest, unit) in [("air_concentration_reduction", concentrationText, largestConcentrationReduction, "µg/m³"),
                                              ("air_emission_reduction", emissionText, largestEmissionReductionTonnes, "tonnes a year")]
         where !text.isEmpty {
-            guard let value = Double(text), value.isFinite, abs(value) <= largest else {
-                return .problem(field: field, value: text, reason: "is not a number of \(unit) from −\(largest) to \(largest)",
-                                suggestion: "a plain number, e.g. 2.5")
+            let limit = GroupedNumber.format(largest, decimals: 0)
+            guard let value = try? InputNumber.decimal(text, field: field), abs(value) <= largest else {
+                return .problem(field: field, value: text, reason: "is not a number of \(unit) from −\(limit) to \(limit)",
+                                suggestion: "a plain number, e.g. 2.5; negative when the action makes the air worse")
             }
+            amounts[field] = value
         }
         if !emissionText.isEmpty, pollutant != .pm25 {
             return .problem(field: "air_emission_reduction", value: emissionText,
@@ -45,8 +53,13 @@ extension AirEffect {
                             suggestion: nil)
         }
         let district = cell("air_district"), source = cell("air_source")
-        return .effect(AirEffect(pollutant: pollutant, district: district.isEmpty ? nil : district, concentrationReduction: Double(concentrationText),
-                                 emissionReductionTonnes: Double(emissionText), source: source.isEmpty ? nil : source))
+        if !emissionText.isEmpty, !district.isEmpty {
+            return .problem(field: "air_district", value: district,
+                            reason: "an emission is breathed across the city, so its effect is the city's: leave the district empty", suggestion: nil)
+        }
+        return .effect(AirEffect(pollutant: pollutant, district: district.isEmpty ? nil : district,
+                                 concentrationReduction: amounts["air_concentration_reduction"],
+                                 emissionReductionTonnes: amounts["air_emission_reduction"], source: source.isEmpty ? nil : source))
     }
 }
 

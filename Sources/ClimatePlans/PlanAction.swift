@@ -164,9 +164,10 @@ public struct AirEffect: Sendable, Hashable, Codable {
         (self.emissionReductionTonnes, self.source) = (emissionReductionTonnes, source)
     }
 
-    /// The largest change one action may state: beyond it the index's own scale ends.
-    public static let largestConcentrationReduction = 500.0
-    public static let largestEmissionReductionTonnes = 1e7
+    /// The largest change one action may state: no city's annual mean PM2.5 or NO₂ is above
+    /// 100 µg/m³ for long, and no city emits 100,000 t of primary PM2.5 a year.
+    public static let largestConcentrationReduction = 100.0
+    public static let largestEmissionReductionTonnes = 100_000.0
 }
 
 public struct CoBenefit: Sendable, Hashable, Codable {

@@ -79,9 +79,10 @@ struct AirCommand: ParsableCommand {
         @Argument(help: "The collocation's number.") var collocation: Int64
 
         func run() throws {
-            let calibration = try AirCollocations(try workspace.open()).apply(collocation, by: workspace.who)
-            print("\(calibration.title): PM2.5 = \(String(format: "%.4f", calibration.pm)) × raw \(String(format: "%+.3f", calibration.intercept)) µg/m³")
-            print("Hours stored from now on go through \(calibration.id) and name it.")
+            let (calibration, changed) = try AirCollocations(try workspace.open()).apply(collocation, by: workspace.who)
+            let sign = calibration.intercept < 0 ? "−" : "+"
+            print("\(calibration.title): PM2.5 = \(String(format: "%.4f", calibration.pm)) × raw \(sign) \(String(format: "%.3f", abs(calibration.intercept))) µg/m³")
+            print(changed ? "Hours stored from now on go through \(calibration.id) and name it." : "Already the sensor's calibration: nothing changed.")
         }
     }
 

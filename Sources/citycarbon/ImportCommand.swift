@@ -13,10 +13,11 @@ struct ImportCommand: ParsableCommand {
 
     struct Statistics: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import statistics by jurisdiction and year: population, GDP, gdp_unit, source and optional columns (constant-price GDP, value added, energy use, floor area).",
+            abstract: "Import statistics by jurisdiction and year: population, GDP, gdp_unit, source and optional columns (constant-price GDP, value added, energy use, floor area, deaths).",
             discussion: """
             All rows or none; a jurisdiction and year already held is replaced. The rows are a
-            draft until published (citycarbon statistics publish).
+            draft until published (citycarbon statistics publish). `deaths` (all causes, a whole
+            number, at most the population) is the baseline of the health co-benefit by district.
             """
         )
 

@@ -20,7 +20,7 @@ struct PlanCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Load a plan spreadsheet: all rows or none.")
 
-        @Argument(help: "The CSV: kind, identifier, parent, name_<language>…, and optionally status, phase, organisation, start_date, end_date, updated_on, capital_cost_<year>, operating_cost_<year>, currency, reduction_<year> (t CO2e).")
+        @Argument(help: "The CSV: kind, identifier, parent, name_<language>…, and optionally status, phase, organisation, start_date, end_date, updated_on, capital_cost_<year>, operating_cost_<year>, currency, reduction_<year> (t CO2e), and the action's effect on the air: air_pollutant (pm25, no2, none), air_district, air_concentration_reduction (µg/m³) or air_emission_reduction (t PM2.5 a year), air_source.")
         var file: String
 
         @Option(help: "The plan's identifier (created if new).")

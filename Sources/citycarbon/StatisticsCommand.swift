@@ -5,7 +5,7 @@ import Foundation
 struct StatisticsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statistics",
-        abstract: "Population, GDP (current and constant prices), energy use and floor area by jurisdiction and year: the drafts, and what the public sees.",
+        abstract: "Population, deaths, GDP (current and constant prices), energy use and floor area by jurisdiction and year: the drafts, and what the public sees.",
         discussion: "Import them with citycarbon import statistics.",
         subcommands: [List.self, Publish.self]
     )
@@ -22,10 +22,10 @@ struct StatisticsCommand: ParsableCommand {
             let repository = StatisticsRepository(try workspace.open())
             let rows = try repository.all(edition: published ? .published : .current)
             if rows.isEmpty { print("No statistics.") } else {
-                print(TextTable.render(header: ["Jurisdiction", "Year", "Population", "GDP", "Unit", "Source"], rows: rows.map { s in
-                    [s.jurisdiction, String(s.year), s.population.map { String(format: "%.0f", $0) } ?? "", s.gdp.map { "\($0)" } ?? "",
-                     s.gdpUnit ?? "", s.source ?? ""]
-                }, rightAligned: [1, 2, 3]))
+                print(TextTable.render(header: ["Jurisdiction", "Year", "Population", "Deaths", "GDP", "Unit", "Source"], rows: rows.map { s in
+                    [s.jurisdiction, String(s.year), s.population.map { String(format: "%.0f", $0) } ?? "", s.deaths.map { String(format: "%.0f", $0) } ?? "",
+                     s.gdp.map { "\($0)" } ?? "", s.gdpUnit ?? "", s.source ?? ""]
+                }, rightAligned: [1, 2, 3, 4]))
             }
             let pending = try repository.unpublishedChanges()
             print(pending == 0 ? "The public sees these statistics." : "\(pending) jurisdiction-years are not published yet (citycarbon statistics publish).")

@@ -165,7 +165,9 @@ struct ActionWorkflowPageTests {
             #expect(form.text.contains(#"<fieldset id="air-effect">"#) && form.text.contains(#"name="air_concentration_reduction""#))
             for (fields, named) in [([("air_pollutant", "no2"), ("air_emission_reduction", "3")], "air_emission_reduction"),
                                     ([("air_pollutant", "pm25"), ("air_concentration_reduction", "NaN")], "air_concentration_reduction"),
-                                    ([("air_concentration_reduction", "2")], "air_pollutant")] {
+                                    ([("air_concentration_reduction", "2")], "air_pollutant"),
+                                    ([("air_pollutant", "pm25"), ("air_district", "Atlantis"), ("air_concentration_reduction", "1")], "air_district"),
+                                    ([("air_pollutant", "pm25"), ("air_concentration_reduction", "0x10")], "air_concentration_reduction")] {
                 let response = try await client.execute(uri: path, method: .post, headers: editor.formHeaders(), body: actionForm(editor, intent: "save", fields))
                 #expect(response.status == .badRequest && response.text.contains(named), "\(named)")
             }

@@ -48,7 +48,7 @@ struct HealthPagesTests {
         try await application(try demoWorkspace()).test(.router) { client in
             let page = try await client.execute(uri: "/pathways/demo-planned", method: .get)
             #expect(page.text.contains(#"<table id="health-years">"#) && page.text.contains(#"id="health-uncounted""#))
-            #expect(page.text.contains("II.1 Motor gasoline"))
+            #expect(page.text.contains("II.1 On-road transportation: Motor gasoline ("), "a sector and a fuel by their names")
             #expect(!page.text.contains("without deaths in the published statistics"), "the city's own rows count over its districts")
             let api = try await client.execute(uri: "/api/v1/pathways/demo-planned", method: .get)
             expectConforms(api, path: "/api/v1/pathways/{scenario}")
@@ -59,5 +59,31 @@ struct HealthPagesTests {
             #expect(last["gross"]?.number == result["gross"]?.array?.last?.number, "beside the scenario's own gross emissions")
             #expect((last["estimate"]?["emissionTonnes"]?.number ?? 0) > 0 && (last["estimate"]?["avoided"]?.number ?? 0) > 0)
         }
+    }
+
+    @Test("An action that makes the air worse is said to cost deaths, in positive numbers")
+    func worseAir() async throws {
+        let database = try demoWorkspace()
+        _ = try PlanRepository(database).importSheet(Array("kind,identifier,air_pollutant,air_district,air_concentration_reduction\naction,22,pm25,Old Town,-2\n".utf8),
+                                                     file: "worse.csv", plan: "helsinki-2035", today: nil, actor: "test")
+        try await application(database).test(.router) { client in
+            let page = try await client.execute(uri: "/plans/helsinki-2035/actions/22", method: .get)
+            #expect(page.text.contains("PM2.5 2.00 µg/m³ higher in Old Town") && page.text.contains("more deaths a year would occur"))
+            #expect(page.text.firstMatch(of: /−[0-9]/) == nil, "no negative deaths or concentrations")
+        }
+    }
+
+    @Test("A district that is not the city's is refused at import with its row, and by the staff form, changing nothing")
+    func unknownDistrictRefused() throws {
+        let database = try demoWorkspace()
+        for district in ["Atlantis", "Оld Town", "Demo City"] {
+            let error = #expect(throws: InputErrors.self) {
+                _ = try PlanRepository(database).importSheet(Array("kind,identifier,air_pollutant,air_district,air_concentration_reduction\naction,22,pm25,\(district),1\n".utf8),
+                                                             file: "air.csv", plan: "helsinki-2035", today: nil, actor: "test")
+            }
+            let issue = error?.issues.first
+            #expect(issue?.location.file == "air.csv" && issue?.location.row == 2 && issue?.location.field == "air_district" && issue?.value == district)
+        }
+        #expect(try PlanRepository(database).actions(plan: "helsinki-2035").first { $0.identifier == "22" }?.airEffect == nil)
     }
 }

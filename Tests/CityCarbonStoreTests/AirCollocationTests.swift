@@ -67,8 +67,9 @@ struct AirCollocationTests {
         let (database, _) = try AirNetworkTests.network()
         try store(database, hours: 48, slope: 1.5, intercept: 2, parameter: "pm25")
         let record = try AirCollocations(database).run(sensor: "pa-1", reference: "ref-1", parameter: .pm25, from: start, to: start + 48 * 3600, by: "alice")
-        let calibration = try AirCollocations(database).apply(record.id, by: "alice")
-        #expect(calibration.id == "collocation-\(record.id)" && !calibration.needsHumidity)
+        let (calibration, changed) = try AirCollocations(database).apply(record.id, by: "alice")
+        #expect(changed && calibration.id == "collocation-\(record.id)" && !calibration.needsHumidity)
+        #expect(try AirCollocations(database).apply(record.id, by: "alice").changed == false, "sent again, it changes and records nothing")
         #expect(try AirNetwork(database).sensors().first { $0.code == "pa-1" }?.correction == calibration.id)
         // A new hour without humidity: 32 read is (32 − 2) / 1.5 = 20 in the reference's terms.
         let later = Timestamp.iso(start + 60 * 3600)

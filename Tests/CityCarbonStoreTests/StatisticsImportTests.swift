@@ -75,8 +75,14 @@ struct StatisticsImportTests {
             try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population,deaths\nNorth,2023,1000,1001\n"), file: "s.csv")
         } throws: { error in
             let issue = (error as? InputErrors)?.issues.first
-            return issue?.location.field == "deaths" && issue?.location.row == 2 && issue?.reason.contains("more than the population") == true
+            return issue?.location.field == "deaths" && issue?.location.row == 2 && issue?.reason.contains("more than the population 1,000") == true
         }
+        for bad in ["3457.5", "0x10"] {
+            #expect(throws: InputErrors.self) {
+                try StatisticsRepository(db).importCSV(bytes("jurisdiction,year,population,deaths\nNorth,2023,410000,\(bad)\n"), file: "s.csv")
+            }
+        }
+        #expect(try StatisticsRepository(db).all(edition: .current).isEmpty)
     }
 
     @Test func aColumnAddedAfterPublicationLeavesEarlierDigestsAsTheyWere() throws {

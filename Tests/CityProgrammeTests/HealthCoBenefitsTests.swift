@@ -77,6 +77,13 @@ struct HealthCoBenefitsTests {
         #expect(estimate.uncounted == ["South"] && estimate.districts.map(\.name) == ["North"])
         #expect(HealthCoBenefits.ofAction(AirEffect(pollutant: .pm25, concentrationReduction: 1), districts: Self.districts, statistics: []).failure
                 == .noStatistics)
+        // 100,000 t in a city of a million would be 661 µg/m³: more than any annual mean, so a figure to check, not to count.
+        let huge = HealthCoBenefits.ofAction(AirEffect(pollutant: .pm25, emissionReductionTonnes: 100_000), districts: Self.districts,
+                                             statistics: Self.statistics)
+        guard case .beyondAnnualMeans(let change)? = huge.failure else { Issue.record("\(huge)"); return }
+        #expect(abs(change - 661.3) < 0.1)
+        #expect(HealthCoBenefits.districtProblem(AirEffect(pollutant: .pm25, district: "Nort", concentrationReduction: 1), districts: Self.districts)?
+                .suggestion == "did you mean 'North'?")
     }
 
     @Test("A scenario's coal switched out of homes keeps 398 g of PM2.5 per GJ out of the air; sectors without a factor are named")

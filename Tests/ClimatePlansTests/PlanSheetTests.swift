@@ -146,6 +146,10 @@ struct PlanSheetTests {
         ("action,17,no2,,,2,", "air_emission_reduction", "only primary PM2.5"),
         ("action,17,pm25,,1e308,,", "air_concentration_reduction", "is not a number of µg/m³"),
         ("action,17,pm25,,nan,,", "air_concentration_reduction", "is not a number of µg/m³"),
+        ("action,17,pm25,,0x10,,", "air_concentration_reduction", "is not a number of µg/m³"),
+        ("action,17,pm25,,,100001,", "air_emission_reduction", "is not a number of tonnes a year"),
+        ("action,17,pm25,Old Town,,12,", "air_district", "breathed across the city"),
+        ("action,17,none,Old Town,3,,", "air_district", "none removes the effect"),
     ])
     func aBadAirCellIsNamed(_ row: String, _ column: String, _ reason: String) {
         #expect {

@@ -1,6 +1,7 @@
 import CityCarbonPages
 import CarbonKit
 import CityCarbonStore
+import CityProgramme
 import ClimatePlans
 import Foundation
 import Hummingbird
@@ -40,6 +41,10 @@ struct ActionEditPage: Sendable {
                 issues.append(InputIssue(InputLocation(field: "primary"), value: edited.primaryOrganisation ?? "",
                                          reason: "leaves out \(call.principal.organisation ?? "your organisation"), which would lose the action; the climate office hands actions on",
                                          suggestion: call.principal.organisation))
+            }
+            if let effect = edited.airEffect,
+               let issue = HealthCoBenefits.districtProblem(effect, districts: HealthCoBenefits.districts(of: try JurisdictionRepository(database).tree())) {
+                issues.append(issue)
             }
             // A name close to, but not, an organisation of the plan is a typing error, not a new partner.
             let known = Set(try PlanRepository(database).actions(plan: plan).flatMap { $0.responsibleParties.map(\.organisation) })

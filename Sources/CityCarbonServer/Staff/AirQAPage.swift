@@ -14,7 +14,9 @@ struct AirQAPage: Sendable {
 
     func addRoutes(to routes: RouteRegistrar) {
         routes.staff(.get, "staff/air", .signIn) { _, _, call in
-            let notice = call.form["notice"].flatMap { ["collocated": "airqa.collocated", "calibrated": "airqa.calibrated"][$0] }
+            let notice = call.form["notice"].flatMap {
+                ["collocated": "airqa.collocated", "calibrated": "airqa.calibrated", "alreadyCalibrated": "airqa.alreadyCalibrated"][$0]
+            }
             return try render(call, notice: notice.map { call.t($0) })
         }
         // A fit becomes its sensor's calibration: the PM2.5 hours stored from then on go through it and name it.
@@ -23,10 +25,10 @@ struct AirQAPage: Sendable {
                 guard let id = Int64(try context.parameters.require("id")) else {
                     throw InputErrors([InputIssue(InputLocation(field: "collocation"), value: context.parameters.get("id"), reason: "is not a number")])
                 }
-                _ = try AirCollocations(database).apply(id, by: call.actor)
-                return StaffLayout.redirect("/staff/air?notice=calibrated#collocations")
+                let applied = try AirCollocations(database).apply(id, by: call.actor)
+                return StaffLayout.redirect("/staff/air?notice=\(applied.changed ? "calibrated" : "alreadyCalibrated")#collocations")
             } catch let errors as InputErrors {
-                return try render(call, status: .badRequest, problems: errors.issues)
+                return try render(call, status: .badRequest, problems: errors.issues, problemsTitle: "airqa.calibrateProblems")
             }
         }
         routes.staff(.post, "staff/air/collocations", .manageSettings) { _, _, call in
@@ -53,7 +55,8 @@ struct AirQAPage: Sendable {
         }
     }
 
-    func render(_ call: StaffCall, status: HTTPResponse.Status = .ok, notice: String? = nil, problems: [InputIssue] = []) throws -> Response {
+    func render(_ call: StaffCall, status: HTTPResponse.Status = .ok, notice: String? = nil, problems: [InputIssue] = [],
+                problemsTitle: String = "airqa.problems") throws -> Response {
         let t = call.t
         let scope = call.principal.monitoringScope
         let now = Int64(Date().timeIntervalSince1970) / 3600 * 3600
@@ -84,7 +87,7 @@ struct AirQAPage: Sendable {
         }
         body += "</tbody></table>"
         body += "<h2 id=\"collocations\">\(t("airqa.collocations"))</h2><p>\(t("airqa.collocations.intro"))</p>"
-        if call.principal.may(.manageSettings) { body += form(call, statuses.map(\.sensor), problems: problems) }
+        if call.principal.may(.manageSettings) { body += form(call, statuses.map(\.sensor), problems: problems, title: problemsTitle) }
         if collocations.isEmpty {
             body += "<p>\(t("airqa.none"))</p>"
         } else {
@@ -95,7 +98,7 @@ struct AirQAPage: Sendable {
                 body += "\(period(record, offset: offset))</small><br><small>\(t("airqa.pairs", ["n": t.whole(Int64(record.fit.pairs))])) · \(record.createdBy)</small></td>"
                 let fit = t("airqa.fitValue", ["slope": t.number(record.fit.slope, decimals: 2), "intercept": t.number(record.fit.intercept, decimals: 1),
                                                "r2": t.number(record.fit.r2, decimals: 2), "rmse": t.number(record.fit.rmse, decimals: 1), "unit": record.unit])
-                body += "<td>\(fit)</td><td>\(verdict(record, t: t, offset: nil))\(calibration(record, sensor: sensors[record.sensor], call: call))</td></tr>"
+                body += "<td>\(fit)</td><td>\(verdict(record, t: t, offset: nil))\(calibration(record, sensor: sensors[record.sensor], offset: offset, call: call))</td></tr>"
             }
             body += "</tbody></table>"
         }
@@ -104,10 +107,10 @@ struct AirQAPage: Sendable {
     }
 
     /// Whether the fit calibrates its sensor: in use, offered to an admin, or why it cannot.
-    func calibration(_ record: AirCollocations.Record, sensor: AirSensor?, call: StaffCall) -> HTML {
+    func calibration(_ record: AirCollocations.Record, sensor: AirSensor?, offset: Int, call: StaffCall) -> HTML {
         let t = call.t
         guard record.parameter == .pm25, let sensor, sensor.grade == .lowCost else { return "" }
-        switch AirCollocations.calibration(record) {
+        switch AirCollocations.calibration(record, utcOffsetMinutes: offset) {
         case .failure(let refusal):
             let key = switch refusal { case .parameter: "airqa.refusal.parameter"; case .slope: "airqa.refusal.slope"; case .linearity: "airqa.refusal.linearity" }
             return "<br><small>\(t("airqa.noCalibration")): \(t(key))</small>"
@@ -130,18 +133,15 @@ struct AirQAPage: Sendable {
     }
 
     /// The local days a collocation compared.
-    func period(_ record: AirCollocations.Record, offset: Int) -> String {
-        func day(_ t: Int64) -> String { String(AirFigures.localHour(t, offsetMinutes: offset).prefix(10)) }
-        return "\(day(record.from)) – \(day(record.to - 3600))"
-    }
+    func period(_ record: AirCollocations.Record, offset: Int) -> String { record.days(utcOffsetMinutes: offset) }
 
-    func form(_ call: StaffCall, _ sensors: [AirSensor], problems: [InputIssue]) -> HTML {
+    func form(_ call: StaffCall, _ sensors: [AirSensor], problems: [InputIssue], title: String = "airqa.problems") -> HTML {
         let t = call.t, controls = FormControls(t: t), form = call.form
         let lowCost = sensors.filter { $0.grade == .lowCost }.map { ($0.code, "\($0.code) · \($0.name)") }
         let references = sensors.filter { $0.grade == .reference }.map { ($0.code, "\($0.code) · \($0.name)") }
         var out: HTML = ""
         if !problems.isEmpty {
-            out += "<div class=\"problem\" role=\"alert\"><p>\(t("airqa.problems"))</p><ul>"
+            out += "<div class=\"problem\" role=\"alert\"><p>\(t(title))</p><ul>"
             out += problems.html { "<li><code>\($0.location.field ?? "")</code> \($0.value.map { "“\($0)” " } ?? "")\($0.reason)</li>" } + "</ul></div>"
         }
         out += "<form method=\"post\" action=\"/staff/air/collocations\" class=\"stack\">\(StaffLayout.csrfField(call))"
