@@ -101,14 +101,16 @@ enum HealthSections {
     static func districts(_ estimate: HealthCoBenefits.Estimate, worse: Bool = false, t: Localizer) -> HTML {
         let sign = worse ? -1.0 : 1.0
         var body: HTML = "<table id=\"health-districts\"><caption>\(t(worse ? "health.byDistrictWorse" : "health.byDistrict"))</caption><thead><tr>"
-        let columns = ["health.district", "health.people", "health.deaths", worse ? "health.increase" : "health.reduction",
-                       worse ? "health.added" : "health.avoided"]
+        // The deaths come first after the district, so a phone shows them without scrolling.
+        let columns = ["health.district", worse ? "health.added" : "health.avoided", worse ? "health.increase" : "health.reduction",
+                       "health.people", "health.deaths"]
         body += "\(Table.headings(columns, t))</tr></thead><tbody>"
         for d in estimate.districts {
             let (low, high) = (min(sign * d.avoidedLow, sign * d.avoidedHigh), max(sign * d.avoidedLow, sign * d.avoidedHigh))
-            body += "<tr data-district=\"\(d.name)\"><th scope=\"row\">\(d.name)</th><td class=\"n\">\(t.number(d.population, decimals: 0))</td>"
-            body += "<td class=\"n\">\(t.number(d.deaths, decimals: 0)) (\(d.statisticYear))</td><td class=\"n\">\(t.number(sign * d.reduction, decimals: 3))</td>"
-            body += "<td class=\"n\">\(deaths(sign * d.avoided, t)) <small>(\(deaths(low, t))–\(deaths(high, t)))</small></td></tr>"
+            body += "<tr data-district=\"\(d.name)\"><th scope=\"row\">\(d.name)</th>"
+            body += "<td class=\"n\">\(deaths(sign * d.avoided, t)) <small>(\(deaths(low, t))–\(deaths(high, t)))</small></td>"
+            body += "<td class=\"n\">\(t.number(sign * d.reduction, decimals: 3))</td><td class=\"n\">\(t.number(d.population, decimals: 0))</td>"
+            body += "<td class=\"n\">\(t.number(d.deaths, decimals: 0)) (\(d.statisticYear))</td></tr>"
         }
         body += "</tbody></table>"
         if !estimate.uncounted.isEmpty { body += "<p class=\"note\">\(t("health.uncountedDistricts", ["list": estimate.uncounted.joined(separator: ", ")]))</p>" }
@@ -141,16 +143,16 @@ enum HealthSections {
             let statistics = health.years.last?.estimate.districts.map(\.statisticYear).max().map(String.init) ?? "—"
             body += "<p>\(t("health.scenarioLead", ["year": statistics]))</p>"
             body += "<table id=\"health-years\"><caption>\(t("health.byYear"))</caption><thead><tr>"
-            body += "\(Table.headings(["pathways.year", "health.gross", "health.pm25Tonnes", "health.reduction", "health.avoided", "health.value"], t))"
+            body += "\(Table.headings(["pathways.year", "health.gross", "health.avoided", "health.value", "health.pm25Tonnes", "health.reduction"], t))"
             body += "</tr></thead><tbody>"
             let valueScale = scale(milestones.map { health.years[$0].estimate.value }, t)
             for i in milestones {
                 let y = health.years[i], e = y.estimate
                 body += "<tr data-year=\"\(y.year)\" data-avoided=\"\(String(e.avoided))\"><th scope=\"row\">\(y.year)</th>"
-                body += "<td class=\"n\">\(t.number(y.gross / 1e6, decimals: 2))</td><td class=\"n\">\(t.number(e.emissionTonnes ?? 0, decimals: 1))</td>"
-                body += "<td class=\"n\">\(t.number(e.reduction, decimals: 4))</td>"
+                body += "<td class=\"n\">\(t.number(y.gross / 1e6, decimals: 2))</td>"
                 body += "<td class=\"n\">\(deaths(e.avoided, t)) <small>(\(deaths(e.avoidedLow, t))–\(deaths(e.avoidedHigh, t)))</small></td>"
-                body += "<td class=\"n\">\(money(e.value, health.basis, t, scale: valueScale))</td></tr>"
+                body += "<td class=\"n\">\(money(e.value, health.basis, t, scale: valueScale))</td>"
+                body += "<td class=\"n\">\(t.number(e.emissionTonnes ?? 0, decimals: 1))</td><td class=\"n\">\(t.number(e.reduction, decimals: 4))</td></tr>"
             }
             body += "</tbody></table>"
             if let last = health.years.last, !last.estimate.uncounted.isEmpty {
