@@ -49,6 +49,7 @@ public struct AirNetwork: Sendable {
                   correction = excluded.correction
                 """, arguments: [sensor.code, sensor.name, sensor.owner, sensor.model, sensor.grade.rawValue, sensor.latitude, sensor.longitude,
                                  sensor.placement.rawValue, sensor.district, sensor.correction, actor, CityCarbonDatabase.now()])
+            try AirSensorPlaces.record(db, sensor: sensor.code, latitude: sensor.latitude, longitude: sensor.longitude, by: actor)
             try AuditTrail.append(db, actor: actor, action: "air.sensor", entity: "air_sensor", entityID: sensor.code,
                                   after: .object([("grade", .string(sensor.grade.rawValue)), ("owner", .string(sensor.owner))]))
         }

@@ -43,6 +43,7 @@ extension AirNetwork {
             let hours = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM air_hour WHERE sensor = ?", arguments: [code]) ?? 0
             if hours > 0 { throw SensorHasHours(code: code, hours: Int(hours)) }
             try db.execute(sql: "DELETE FROM air_stream WHERE sensor = ?", arguments: [code])
+            try db.execute(sql: "DELETE FROM air_sensor_place WHERE sensor = ?", arguments: [code])
             try db.execute(sql: "DELETE FROM air_sensor WHERE code = ?", arguments: [code])
             try AuditTrail.append(db, actor: actor, action: "air.sensor.delete", entity: "air_sensor", entityID: code,
                                   before: .object([("owner", .string(sensor.owner)), ("model", .string(sensor.model)), ("grade", .string(sensor.grade.rawValue)),

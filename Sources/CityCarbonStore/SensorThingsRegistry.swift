@@ -13,6 +13,8 @@ final class SensorThingsRegistry: @unchecked Sendable {
         var streams: [DatastreamSummary]
         var sensors: [AirSensor]
         var sensorCreated: [String: String]
+        /// Each sensor's places, oldest first (``AirSensorPlaces``).
+        var places: [String: [AirSensorPlaces.Place]]
         var airStreams: [(sensor: String, parameter: AirParameter, first: Int64, last: Int64)]
     }
 
@@ -61,7 +63,7 @@ final class SensorThingsRegistry: @unchecked Sendable {
     private static func read(_ database: CityCarbonDatabase) throws -> Snapshot {
         let registry = MonitoringRegistry(database)
         let sites = try registry.sites(), streams = try registry.datastreams(), sensors = try AirNetwork(database).sensors()
-        let (created, spans) = try database.read { db in
+        let (created, spans, places) = try database.read { db in
             var created: [String: String] = [:]
             try db.forEachRow(sql: "SELECT code, created_at FROM air_sensor", arguments: []) { row in created[row["code"]] = row["created_at"] }
             var spans: [(sensor: String, parameter: AirParameter, first: Int64, last: Int64)] = []
@@ -70,8 +72,8 @@ final class SensorThingsRegistry: @unchecked Sendable {
                     spans.append((sensor: row["sensor"], parameter: parameter, first: row["first_hour"], last: row["last_hour"]))
                 }
             }
-            return (created, spans)
+            return (created, spans, try AirSensorPlaces.all(db))
         }
-        return Snapshot(sites: sites, streams: streams, sensors: sensors, sensorCreated: created, airStreams: spans)
+        return Snapshot(sites: sites, streams: streams, sensors: sensors, sensorCreated: created, places: places, airStreams: spans)
     }
 }

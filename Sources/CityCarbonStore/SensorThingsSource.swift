@@ -10,7 +10,8 @@ import Foundation
 /// | SensorThings | monitoring | air quality |
 /// |---|---|---|
 /// | Thing | a site | a sensor |
-/// | Location, HistoricalLocation, FeatureOfInterest | — (sites have no coordinates; the site is the feature) | the sensor's point |
+/// | Location, FeatureOfInterest | — (sites have no coordinates; the site is the feature) | the sensor's point (`'JK-001'`); a place it stood before, `'JK-001@7'` |
+/// | HistoricalLocation | — | each place the sensor has stood, from when (`7`) |
 /// | Datastream | a meter channel | a sensor's parameter |
 /// | Sensor | the kind of meter (`'meter:interval'`) | the model (`'model:PA-II'`) |
 /// | ObservedProperty | the quantity (`'electricity'`) | the parameter (`'pm25'`) |
@@ -28,6 +29,8 @@ public final class SensorThingsSource: STASource {
     private var firstReadings: [Int64: Int64?] = [:]
     let sensors: [String: AirSensor]
     let sensorCreated: [String: String]
+    /// Each visible sensor's places, oldest first: the last is where it stands.
+    let places: [String: [AirSensorPlaces.Place]]
     /// Each visible sensor's parameters with their first and last hour, in (sensor, parameter) order.
     let airStreams: [(sensor: String, parameter: AirParameter, first: Int64, last: Int64)]
 
@@ -39,8 +42,11 @@ public final class SensorThingsSource: STASource {
         siteIDs = Dictionary(uniqueKeysWithValues: visibleSites.map { ($0.site.key, $0.id) })
         let siteKeys = Set(siteIDs.keys)
         streams = Dictionary(uniqueKeysWithValues: registry.streams.filter { siteKeys.contains($0.datastream.siteKey) }.map { ($0.id, $0) })
-        sensors = Dictionary(uniqueKeysWithValues: registry.sensors.filter { scope.allows(organisation: $0.owner, site: $0.code) }.map { ($0.code, $0) })
+        let visibleSensors = Dictionary(uniqueKeysWithValues: registry.sensors.filter { scope.allows(organisation: $0.owner, site: $0.code) }
+            .map { ($0.code, $0) })
+        sensors = visibleSensors
         sensorCreated = registry.sensorCreated
+        places = registry.places.filter { visibleSensors[$0.key] != nil }
         if case .everything = scope {
             airStreams = registry.airStreams
         } else {
@@ -54,8 +60,8 @@ public final class SensorThingsSource: STASource {
     public func entities(_ type: STAEntityType) throws -> [STAEntity] {
         switch type {
         case .thing: sites.values.map(thing) + sensors.values.map(thing)
-        case .location: sensors.values.map(location)
-        case .historicalLocation: sensors.values.map(historicalLocation)
+        case .location: sensors.values.map(location) + pastPlaces.map(location)
+        case .historicalLocation: places.values.flatMap { $0 }.map(historicalLocation)
         case .datastream: streams.values.map(datastream) + airStreams.map(datastream)
         case .multiDatastream: []
         case .sensor: Set(streams.values.map(\.datastream.kind.rawValue)).map(meterSensor) + Set(sensors.values.map(\.model)).map(modelSensor)
@@ -70,8 +76,10 @@ public final class SensorThingsSource: STASource {
         switch (type, id) {
         case let (.thing, .integer(n)): return sites[n].map(thing)
         case let (.thing, .text(code)): return sensors[code].map(thing)
-        case let (.location, .text(code)): return sensors[code].map(location)
-        case let (.historicalLocation, .text(code)): return sensors[code].map(historicalLocation)
+        case let (.location, .text(text)):
+            if let place = pastPlace(text) { return location(place) }
+            return sensors[text].map(location)
+        case let (.historicalLocation, .integer(n)): return place(n).map(historicalLocation)
         case let (.datastream, .integer(n)): return streams[n].map(datastream)
         case let (.datastream, .text(text)):
             guard let (code, parameter) = Self.airStream(text) else { return nil }
@@ -97,11 +105,16 @@ public final class SensorThingsSource: STASource {
         case let (.thing, .text(code), "Datastreams"): return airStreams.filter { $0.sensor == code }.map(datastream)
         case let (.thing, .text(code), "Locations"), let (.featureOfInterest, .text(code), "Locations"):
             return sensors[code].map { [location($0)] } ?? []
-        case let (.thing, .text(code), "HistoricalLocations"), let (.location, .text(code), "HistoricalLocations"):
-            return sensors[code].map { [historicalLocation($0)] } ?? []
-        case let (.location, .text(code), "Things"), let (.historicalLocation, .text(code), "Thing"):
-            return sensors[code].map { [thing($0)] } ?? []
-        case let (.historicalLocation, .text(code), "Locations"): return sensors[code].map { [location($0)] } ?? []
+        case let (.thing, .text(code), "HistoricalLocations"): return (places[code] ?? []).map(historicalLocation)
+        case let (.location, .text(text), "HistoricalLocations"):
+            if let place = pastPlace(text) { return [historicalLocation(place)] }
+            return places[text]?.last.map { [historicalLocation($0)] } ?? []
+        case let (.location, .text(text), "Things"):
+            return sensors[pastPlace(text)?.sensor ?? text].map { [thing($0)] } ?? []
+        case let (.historicalLocation, .integer(n), "Thing"): return place(n).flatMap { sensors[$0.sensor] }.map { [thing($0)] } ?? []
+        case let (.historicalLocation, .integer(n), "Locations"):
+            guard let place = place(n), let sensor = sensors[place.sensor] else { return [] }
+            return [places[place.sensor]?.last?.id == n ? location(sensor) : location(place)]
         case let (.datastream, .integer(n), "Thing"): return streams[n].flatMap { siteIDs[$0.datastream.siteKey] }.flatMap { sites[$0] }.map { [thing($0)] } ?? []
         case let (.datastream, .integer(n), "Sensor"): return streams[n].map { [meterSensor($0.datastream.kind.rawValue)] } ?? []
         case let (.datastream, .integer(n), "ObservedProperty"): return streams[n].map { [quantity($0.datastream.quantity)] } ?? []
@@ -306,9 +319,30 @@ public final class SensorThingsSource: STASource {
         ])
     }
 
-    func historicalLocation(_ sensor: AirSensor) -> STAEntity {
-        let time = sensorCreated[sensor.code].flatMap(STAValue.instant).map(STAValue.iso)
-        return STAEntity(type: .historicalLocation, id: .text(sensor.code), properties: [("time", time.map(JSONValue.string) ?? .null)])
+    /// A place the sensor stood before it moved: a Location of its own (`'JK-001@7'`).
+    func location(_ place: AirSensorPlaces.Place) -> STAEntity {
+        STAEntity(type: .location, id: .text("\(place.sensor)@\(place.id)"), properties: [
+            ("name", .string(sensors[place.sensor]?.name ?? place.sensor)),
+            ("description", .string("where sensor \(place.sensor) stood from \(STAValue.iso(Double(place.since)))")),
+            ("encodingType", .string("application/geo+json")), ("location", STAGeometry.point(place.longitude, place.latitude).geoJSON),
+        ])
+    }
+
+    func historicalLocation(_ place: AirSensorPlaces.Place) -> STAEntity {
+        STAEntity(type: .historicalLocation, id: .integer(place.id), properties: [("time", .string(STAValue.iso(Double(place.since))))])
+    }
+
+    /// Every place a visible sensor has left.
+    var pastPlaces: [AirSensorPlaces.Place] { places.values.flatMap { $0.dropLast() } }
+
+    func place(_ id: Int64) -> AirSensorPlaces.Place? { places.values.lazy.compactMap { $0.first { $0.id == id } }.first }
+
+    /// The place a past Location's id names (`'JK-001@7'`), when the sensor has left it.
+    func pastPlace(_ id: String) -> AirSensorPlaces.Place? {
+        guard let at = id.lastIndex(of: "@"), let n = Int64(id[id.index(after: at)...]) else { return nil }
+        let code = String(id[..<at])
+        guard let held = places[code], held.last?.id != n else { return nil }
+        return held.first { $0.id == n }
     }
 
     static let measurement = JSONValue.string("http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement")

@@ -42,6 +42,34 @@ struct SensorThingsWriteTests {
         }
     }
 
+    @Test func aMovedThingKeepsItsPlacesAsHistoricalLocations() async throws {
+        try await application(database).test(.router) { client in
+            let moved = try await send(client, .patch, "/sta/v1.1/Locations('pa-9')", #"{"location":{"type":"Point","coordinates":[120.15,30.25]}}"#)
+            #expect(moved.status == .ok, "\(moved.text)")
+            let renamed = try await send(client, .patch, "/sta/v1.1/Things('pa-9')", #"{"name":"School gate, moved"}"#)
+            #expect(renamed.status == .ok, "a change that is not a move records no place")
+            let history = try await send(client, .get, "/sta/v1.1/Things('pa-9')/HistoricalLocations")
+            let items = try #require(history.json["value"]?.array)
+            #expect(items.count == 2, "\(history.text)")
+            // In the order of their ids, as every set is: the place recorded later has the larger.
+            let oldest = try #require(items.first?["@iot.id"]?.number), newest = try #require(items.last?["@iot.id"]?.number)
+            #expect(newest > oldest && items.first?["time"]?.string != nil)
+            let then = try await send(client, .get, "/sta/v1.1/HistoricalLocations(\(Int(oldest)))/Locations")
+            #expect(then.json["value"]?.array?.first?["location"]?["coordinates"]?.array?.compactMap(\.number) == [120.1, 30.2])
+            #expect(then.json["value"]?.array?.first?["@iot.id"]?.string == "pa-9@\(Int(oldest))")
+            let now = try await send(client, .get, "/sta/v1.1/HistoricalLocations(\(Int(newest)))/Locations")
+            #expect(now.json["value"]?.array?.first?["@iot.id"]?.string == "pa-9", "the latest place is the Thing's Location")
+            let past = try await send(client, .get, "/sta/v1.1/Locations('pa-9@\(Int(oldest))')/Things")
+            #expect(past.json["value"]?.array?.first?["@iot.id"]?.string == "pa-9")
+            let current = try await send(client, .get, "/sta/v1.1/Locations('pa-9')/HistoricalLocations")
+            #expect(current.json["value"]?.array?.map { $0["@iot.id"]?.number } == [newest])
+            let all = try await send(client, .get, "/sta/v1.1/Locations?$filter=" + "startswith(name,'School')".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)
+            #expect(all.status == .ok)
+            let unknown = try await send(client, .get, "/sta/v1.1/Locations('pa-9@\(Int(newest))')")
+            #expect(unknown.status == .notFound, "the place it stands is its Location, not a past one")
+        }
+    }
+
     @Test func aJSONPatchAsFROSTsClientSendsItAppliesEveryOperationOrNone() async throws {
         try await application(database).test(.router) { client in
             let patch = #"[{"op":"replace","path":"/properties/model","value":"PurpleAir Flex"},{"op":"replace","path":"/properties/placement","value":"inside"}]"#

@@ -71,4 +71,18 @@ struct AirNetworkTests {
         let before = try #require(try network.day(Day("2026-02-28")!))
         #expect(before.index == nil)
     }
+
+    @Test func aSensorsPlacesAreRecordedWhenItMovesAndOnlyThen() throws {
+        let (database, _) = try Self.network()
+        var sensor = try #require(try AirNetwork(database).sensors().first { $0.code == "pa-1" })
+        let places = { try database.read { try AirSensorPlaces.all($0)["pa-1"] ?? [] } }
+        #expect(try places().count == 1, "registered once, at one place")
+        sensor.name = "Renamed"
+        try AirNetwork(database).register(sensor, by: "admin")
+        #expect(try places().count == 1, "a rename is not a move")
+        sensor.latitude += 0.01
+        try AirNetwork(database).register(sensor, by: "admin")
+        let moved = try places()
+        #expect(moved.count == 2 && moved[1].latitude == sensor.latitude && moved[0].id < moved[1].id && moved[1].since >= moved[0].since)
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// An empty database gets the whole script in one transaction; a database that has it is left
 /// as it is; one with another version is refused rather than guessed at.
 enum PostgresSchema {
-    static let version = StatisticsRepository.deathsVersion
+    static let version = AirSensorPlaces.version
     static let v11 = "v11: pilot goals keep their sheet's order"
     static let v12 = "v12: a publication pins its activity rows and its scenario version; signed audit checkpoints; the monitoring window"
 
@@ -137,6 +137,7 @@ enum PostgresSchema {
         (InclusionAccountIndex.version, ObservationColumns.version, ObservationColumns.statements(.postgres), nil),
         (ObservationColumns.version, AirCollocations.version, AirCollocations.statements(.postgres), nil),
         (AirCollocations.version, StatisticsRepository.deathsVersion, StatisticsRepository.deathsStatements, nil),
+        (StatisticsRepository.deathsVersion, AirSensorPlaces.version, AirSensorPlaces.statements(.postgres), nil),
     ]
 
     static func prepare(_ store: PostgresStore) throws {

@@ -486,6 +486,9 @@ enum SQLiteSchema {
         migrator.registerMigration(StatisticsRepository.deathsVersion) { db in
             for statement in StatisticsRepository.deathsStatements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(AirSensorPlaces.version) { db in
+            for statement in AirSensorPlaces.statements(.sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
