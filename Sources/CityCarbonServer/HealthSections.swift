@@ -120,13 +120,18 @@ enum HealthSections {
     /// How the figures were made, each number with its source.
     static func method(_ basis: HealthCoBenefits.Basis, pollutant: String, fromEmissions: Bool, t: Localizer) -> HTML {
         var body: HTML = "<details class=\"method\"><summary>\(t("health.methodTitle"))</summary>"
-        body += "<p>\(t("health.method", ["rr": t.number(basis.relativeRisk, decimals: 2), "low": t.number(basis.relativeRiskLow, decimals: 2), "high": t.number(basis.relativeRiskHigh, decimals: 2), "per": t.number(basis.per, decimals: 0), "pollutant": pollutant]))</p>"
+        let risk = ["rr": t.number(basis.relativeRisk, decimals: 2), "low": t.number(basis.relativeRiskLow, decimals: 2),
+                    "high": t.number(basis.relativeRiskHigh, decimals: 2), "per": t.number(basis.per, decimals: 0), "pollutant": pollutant]
+        body += "<p>\(t("health.method", risk))</p>"
         body += "<p>\(t("health.source"))\(t.content(basis.functionSource))</p>"
         if fromEmissions {
-            body += "<p>\(t("health.methodEmission", ["ppm": t.number(basis.intakeFractionPPM, decimals: 0), "class": t("health.class.\(basis.intakeFractionClass)"), "rate": t.number(basis.breathingRate, decimals: 1)]))</p>"
+            let intake = ["ppm": t.number(basis.intakeFractionPPM, decimals: 0), "class": t("health.class.\(basis.intakeFractionClass)"),
+                          "rate": t.number(basis.breathingRate, decimals: 1)]
+            body += "<p>\(t("health.methodEmission", intake))</p>"
             body += "<p>\(t("health.source"))\(t.content(basis.intakeFractionSource))</p>"
         }
-        body += "<p>\(t("health.methodValue", ["vsl": t.number(basis.valueOfLife, decimals: 0), "currency": basis.currency, "year": String(basis.priceYear)]))</p>"
+        let value = ["vsl": t.number(basis.valueOfLife, decimals: 0), "currency": basis.currency, "year": String(basis.priceYear)]
+        body += "<p>\(t("health.methodValue", value))</p>"
         body += "<p>\(t("health.source"))\(t.content(basis.valueOfLifeSource))</p></details>"
         return body
     }

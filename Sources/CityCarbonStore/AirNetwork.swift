@@ -36,6 +36,13 @@ public struct AirNetwork: Sendable {
     /// Adds a sensor, or changes one (same code) as its owner re-registers it.
     public func register(_ sensor: AirSensor, by actor: String) throws {
         var issues = sensor.issues(corrections: try corrections())
+        // A calibration was fitted for one sensor: another's readings do not follow its line.
+        if let correction = sensor.correction,
+           let fitted = try AirCollocations(database).list(limit: 10_000).first(where: { SensorCorrection.calibrationID(collocation: $0.id) == correction }),
+           fitted.sensor != sensor.code {
+            issues.append(InputIssue(InputLocation(field: "correction"), value: correction,
+                                     reason: "is the calibration of \(fitted.sensor): a calibration corrects the sensor it was fitted for"))
+        }
         if let district = sensor.district, !(try JurisdictionRepository(database).tree().contains(district)) {
             issues.append(InputIssue(InputLocation(field: "district"), value: district, reason: "is not a district of the city"))
         }

@@ -83,6 +83,12 @@ struct AirCollocationTests {
         var sensor = try #require(try AirNetwork(database).sensors().first { $0.code == "pa-1" })
         sensor.name = "Gate"
         try AirNetwork(database).register(sensor, by: "admin")
+        // Another sensor cannot take pa-1's line.
+        var other = sensor
+        (other.code, other.name) = ("pa-77", "Elsewhere")
+        let refused = #expect(throws: InputErrors.self) { try AirNetwork(database).register(other, by: "admin") }
+        #expect(refused?.issues.first?.location.field == "correction" && refused?.issues.first?.reason.contains("calibration of pa-1") == true)
+        #expect(try AirNetwork(database).sensors().contains { $0.code == "pa-77" } == false)
     }
 
     @Test func aFitThatCannotCalibrateIsRefusedAndChangesNothing() throws {
